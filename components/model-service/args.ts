@@ -1,0 +1,250 @@
+/**
+ * The public arguments of ModelService. Multi-language rules apply (see README, "Using modelship from
+ * other languages"): no unions, enums instead; one optional settings block per target, checked at run time.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { Accelerator } from "../../sdk/catalog/accelerators";
+
+/** Where a ModelService runs. */
+export enum Target {
+    /** Any Kubernetes cluster (EKS, GKE or your own): Deployment, Service, PodDisruptionBudget, optional HTTPRoute. */
+    Kubernetes = "kubernetes",
+    /** An AWS SageMaker real-time or serverless endpoint. */
+    AwsSageMaker = "aws-sagemaker",
+    /** An AWS Lambda function from a container image (CPU models only). */
+    AwsLambda = "aws-lambda",
+    /** A GCP Cloud Run service (CPU, or one NVIDIA L4 GPU per instance). */
+    GcpCloudRun = "gcp-cloudrun",
+    /** The local Docker engine (GPU passthrough on request). */
+    Docker = "docker",
+}
+
+/** A model server preset: image, port, model-path argument, health and metrics endpoints. */
+export enum ServingRuntime {
+    /** NVIDIA Triton Inference Server (HTTP 8000, metrics 8002, `/v2/health/ready`). */
+    Triton = "triton",
+    /** vLLM's OpenAI-compatible server (HTTP 8000, `/health`, `/metrics`). */
+    Vllm = "vllm",
+    /** TorchServe (inference 8080, metrics 8082, `/ping`). */
+    TorchServe = "torchserve",
+    /** Hugging Face text-generation-inference (HTTP 8080 as configured here, `/health`, `/metrics`). */
+    Tgi = "tgi",
+    /** Your own server: give `model.image` and, where they differ from the defaults, port and paths. */
+    Custom = "custom",
+}
+
+/** How callers of a public endpoint authenticate. */
+export enum AuthMode {
+    /** No authentication. Allowed only when chosen explicitly together with `public: true`. */
+    None = "none",
+    /** An API key the gateway or function checks (generated, kept as a Pulumi secret). */
+    ApiKey = "api-key",
+    /** The cloud's IAM (SigV4 on AWS, IAM invoker on Cloud Run). */
+    Iam = "iam",
+    /** JSON Web Tokens checked against an issuer's keys. */
+    Jwt = "jwt",
+}
+
+/** The model to serve: a container image, or an artifact URI served by a runtime preset. */
+export interface ModelArgs {
+    /**
+     * Container image that serves the model, for example `registry/llm@sha256:...`. Pin by digest: a mutable
+     * tag is accepted with a warning, since the same tag can serve different models over time.
+     * Give either `image`, or `uri` with a `runtime`. No default.
+     */
+    image?: pulumi.Input<string>;
+    /**
+     * Model artifact to download at start: `s3://bucket/prefix`, `gs://bucket/prefix`, `https://host/path`
+     * or `hf://org/name`. Served by the `runtime` preset's server image. No default.
+     */
+    uri?: string;
+    /** Server preset. Defaults to `custom` with `image`, and is required with `uri`. */
+    runtime?: ServingRuntime;
+    /** Overrides the preset's server image (with `uri`). Defaults to the preset's pinned release image. */
+    serverImage?: pulumi.Input<string>;
+    /** Port the server listens on. Defaults to the preset's port (8080 for `custom`). */
+    port?: number;
+    /** Path of the readiness check. Defaults to the preset's (`/` for `custom`). */
+    readinessPath?: string;
+    /** Path of the liveness check. Defaults to the preset's (the readiness path for `custom`). */
+    livenessPath?: string;
+    /** Path of the startup check. Defaults to the readiness path. */
+    startupPath?: string;
+    /** Path of the Prometheus metrics endpoint. Defaults to the preset's (none for `custom`). */
+    metricsPath?: string;
+    /** Port of the metrics endpoint. Defaults to the preset's metrics port, else `port`. */
+    metricsPort?: number;
+    /**
+     * Longest time the model may take to load before the server is considered failed, in seconds. Sizes the
+     * startup probe and health-check grace periods. Defaults to 600 (10 min: GPU node, image pull and model
+     * load together; see README "Cold starts").
+     */
+    startupTimeoutSeconds?: number;
+}
+
+/** A GPU request. */
+export interface GpuArgs {
+    /** Number of GPUs per replica. Defaults to 1. */
+    count?: number;
+    /** Accelerator from the catalog, for example `l4` or `a100-80gb`. No default: always name it. */
+    accelerator: Accelerator;
+}
+
+/** Compute per replica. */
+export interface ResourcesArgs {
+    /** vCPUs per replica, fractions allowed (0.5). Defaults to 1, or 4 per GPU with a GPU. */
+    cpu?: number;
+    /** Memory per replica in GiB. Defaults to 2, or 16 per GPU with a GPU. */
+    memoryGiB?: number;
+    /** GPUs per replica. Defaults to none (CPU only). */
+    gpu?: GpuArgs;
+    /**
+     * Shared memory (`/dev/shm`) in GiB, which multi-GPU servers use for NCCL and tensor-parallel
+     * workers. Defaults to 1 per GPU with more than one GPU, else the platform default.
+     */
+    sharedMemoryGiB?: number;
+}
+
+/** Replica bounds. The SpikeAutoscaler takes over the full autoscaling spec. */
+export interface ScalingArgs {
+    /** Fixed replica count. Defaults to 1 when neither `replicas` nor `minReplicas`/`maxReplicas` is set. */
+    replicas?: number;
+    /** Fewest replicas. Defaults to `replicas`, else 1. */
+    minReplicas?: number;
+    /** Most replicas. Defaults to `replicas`, else `minReplicas`. */
+    maxReplicas?: number;
+}
+
+/** One version of the model in a canary rollout. */
+export interface ModelVersionArgs {
+    /** Version name, used in resource names and labels: lowercase letters, digits and `-`. No default. */
+    name: string;
+    /** Image of this version. Defaults to `model.image`. */
+    image?: pulumi.Input<string>;
+    /** Artifact URI of this version. Defaults to `model.uri`. */
+    uri?: string;
+    /** Share of traffic in percent; the weights of all versions sum to 100. No default. */
+    weight: number;
+}
+
+/** JWT settings for `auth: jwt`. */
+export interface JwtArgs {
+    /** Token issuer (`iss`). No default. */
+    issuer: string;
+    /** URL of the issuer's JSON Web Key Set. No default. */
+    jwksUri: string;
+    /** Accepted audiences (`aud`). Defaults to none (any audience). */
+    audiences?: string[];
+}
+
+/** Who can reach the endpoint. */
+export interface ExposureArgs {
+    /** Expose the endpoint outside the cluster, account or machine. Defaults to false (private). */
+    public?: boolean;
+    /** Authentication of callers. Required when `public` is true; defaults to `iam` where the target has IAM, else none for private endpoints. */
+    auth?: AuthMode;
+    /** JWT settings, required with `auth: jwt`. Defaults to none. */
+    jwt?: JwtArgs;
+    /** Host name of the public route (Kubernetes HTTPRoute). Defaults to none (any host). */
+    hostname?: string;
+}
+
+/** Settings for `target: kubernetes`. */
+export interface KubernetesTargetArgs {
+    /** Namespace to deploy into. Defaults to `default`. */
+    namespace?: pulumi.Input<string>;
+    /** Kubeconfig contents for a provider made by this component. Defaults to the ambient provider (or `opts.provider`). */
+    kubeconfig?: pulumi.Input<string>;
+    /** Node selector from a GpuPool's `placement.nodeSelector` output. Defaults to none. */
+    nodeSelector?: pulumi.Input<{ [key: string]: pulumi.Input<string> }>;
+    /** Tolerations from a GpuPool's `placement.tolerations` output, as JSON-compatible objects. Defaults to none, plus the NVIDIA GPU taint toleration when a GPU is requested. */
+    tolerations?: pulumi.Input<pulumi.Input<TolerationArgs>[]>;
+    /** Gateway API Gateway that public routes attach to, `namespace/name`. Required when `exposure.public` is true. */
+    gateway?: string;
+}
+
+/** A Kubernetes toleration. */
+export interface TolerationArgs {
+    /** Taint key. No default. */
+    key?: pulumi.Input<string>;
+    /** `Equal` or `Exists`. Defaults to `Equal`. */
+    operator?: pulumi.Input<string>;
+    /** Taint value. Defaults to empty. */
+    value?: pulumi.Input<string>;
+    /** Taint effect (`NoSchedule`, `PreferNoSchedule`, `NoExecute`). Defaults to all effects. */
+    effect?: pulumi.Input<string>;
+}
+
+/** Settings for `target: aws-sagemaker`. */
+export interface SageMakerTargetArgs {
+    /** Real-time instance type, for example `ml.g5.xlarge`. Defaults to the cheapest catalog type that fits `resources` (real-time only). */
+    instanceType?: string;
+    /** Serverless inference instead of real-time instances (CPU only). Defaults to false. */
+    serverless?: boolean;
+    /** Serverless memory in MiB, 1024 to 6144 in steps of 1024. Defaults to 2048. */
+    serverlessMemoryMiB?: number;
+    /** Serverless maximum concurrency, 1 to 200. Defaults to 20. */
+    serverlessMaxConcurrency?: number;
+}
+
+/** Settings for `target: aws-lambda`. */
+export interface LambdaTargetArgs {
+    /** Reserved concurrency: the hard cap of concurrent executions. Defaults to 10. */
+    reservedConcurrency?: number;
+    /** Provisioned concurrency kept warm. Defaults to 0 (cold starts allowed, nothing billed while idle). */
+    provisionedConcurrency?: number;
+    /** Function timeout in seconds, up to 900. Defaults to 60. */
+    timeoutSeconds?: number;
+}
+
+/** Settings for `target: gcp-cloudrun`. */
+export interface CloudRunTargetArgs {
+    /** Region of the service. Defaults to the `gcp:region` config, else `us-central1`. */
+    region?: string;
+    /** Concurrent requests per instance. Defaults to 4 with a GPU, else 80 (Cloud Run's default). */
+    concurrency?: number;
+}
+
+/** Settings for `target: docker`. */
+export interface DockerTargetArgs {
+    /** Host port to publish the server on. Defaults to the server's port. */
+    hostPort?: number;
+    /** Restart policy: `no`, `on-failure`, `always` or `unless-stopped`. Defaults to `unless-stopped`. */
+    restart?: string;
+}
+
+/** Arguments of {@link ModelService}. */
+export interface ModelServiceArgs {
+    /** The model to serve. */
+    model: ModelArgs;
+    /** Where the model runs. Give the matching settings block (`kubernetes`, `sagemaker`, `lambda`, `cloudRun`, `docker`) where the defaults do not fit. */
+    target: Target;
+    /** Settings for `target: kubernetes`. Defaults to the defaults of each field. */
+    kubernetes?: KubernetesTargetArgs;
+    /** Settings for `target: aws-sagemaker`. Defaults to the defaults of each field. */
+    sagemaker?: SageMakerTargetArgs;
+    /** Settings for `target: aws-lambda`. Defaults to the defaults of each field. */
+    lambda?: LambdaTargetArgs;
+    /** Settings for `target: gcp-cloudrun`. Defaults to the defaults of each field. */
+    cloudRun?: CloudRunTargetArgs;
+    /** Settings for `target: docker`. Defaults to the defaults of each field. */
+    docker?: DockerTargetArgs;
+    /** Compute per replica. Defaults to 1 vCPU and 2 GiB without a GPU. */
+    resources?: ResourcesArgs;
+    /** Environment variables (plain values). Defaults to none. */
+    env?: { [key: string]: pulumi.Input<string> };
+    /** Secret environment variables: stored as a Kubernetes Secret or in the cloud's secret store, and as Pulumi secrets in state. Defaults to none. */
+    secrets?: { [key: string]: pulumi.Input<string> };
+    /** Overrides the image's entrypoint. Defaults to the image's or the preset's. */
+    command?: pulumi.Input<string>[];
+    /** Arguments to the entrypoint, appended to the preset's. Defaults to none. */
+    args?: pulumi.Input<string>[];
+    /** Replica bounds. Defaults to one replica. */
+    scaling?: ScalingArgs;
+    /** Two or more versions with traffic weights, for canary rollouts. Defaults to one version made of `model`. */
+    versions?: ModelVersionArgs[];
+    /** Who can reach the endpoint. Defaults to private. */
+    exposure?: ExposureArgs;
+    /** Extra cloud tags and Kubernetes labels (`team`, `cost-center`, `environment` override stack config). Defaults to none. */
+    tags?: { [key: string]: string };
+}

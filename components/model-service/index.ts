@@ -1,0 +1,103 @@
+/**
+ * ModelService: one model behind an endpoint, on Kubernetes, AWS SageMaker, AWS Lambda, GCP Cloud Run or
+ * the local Docker engine. The class is thin: validate, resolve the spec, hand it to the target's file.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { estimateCost } from "../../sdk/cost";
+import { MonthlyCost } from "../../sdk/cost/types";
+import { describeValue, validateArgs, ValidationProblem } from "../../sdk/validate";
+import { ModelServiceArgs, Target } from "./args";
+import { crossFieldProblems, modelServiceSchema, ParsedModelServiceArgs } from "./schema";
+import { resolveSpec, ServingSpec } from "./spec";
+import { TARGETS } from "./targets";
+import { ServingTarget } from "./targets/target";
+
+export * from "./args";
+
+const TYPE = "modelship:index:ModelService";
+
+function targetFor(args: ParsedModelServiceArgs): { target?: ServingTarget; problems: ValidationProblem[] } {
+    const target = TARGETS[args.target];
+    if (target) return { target, problems: [] };
+    const available = Object.keys(TARGETS).map((t) => JSON.stringify(t)).join(", ");
+    return { problems: [{ path: "target", received: describeValue(args.target), expected: `a target available in this release: ${available}` }] };
+}
+
+function validate(name: string, args: ModelServiceArgs): { spec: ServingSpec; target: ServingTarget; deferredCheck: pulumi.Output<boolean> } {
+    let spec: ServingSpec | undefined;
+    let target: ServingTarget | undefined;
+    const checked = validateArgs(TYPE, name, modelServiceSchema, args, (parsed) => {
+        const common = crossFieldProblems(parsed);
+        const found = targetFor(parsed);
+        if (common.length > 0 || !found.target) return [...common, ...found.problems];
+        target = found.target;
+        spec = resolveSpec(name, parsed);
+        return target.validate(spec);
+    });
+    return { spec: spec as unknown as ServingSpec, target: target as unknown as ServingTarget, deferredCheck: checked.deferredCheck };
+}
+
+/** Warns when an image is given by a mutable tag instead of a digest. */
+function warnOnMutableTags(spec: ServingSpec, resource: pulumi.Resource): void {
+    for (const version of spec.versions) {
+        if (version.artifact) continue;
+        pulumi.output(version.image).apply((image) => {
+            if (!image.includes("@sha256:")) {
+                void pulumi.log.warn(
+                    `image ${image} is a mutable tag: the same tag can serve a different model tomorrow. Pin it by digest (image@sha256:...).`,
+                    resource,
+                );
+            }
+        });
+    }
+}
+
+/**
+ * One model behind an endpoint. Private by default; GPU-aware; health checks sized for slow model loads.
+ *
+ * ```ts
+ * const llm = new ModelService("llm", {
+ *     model: { uri: "hf://Qwen/Qwen2.5-0.5B-Instruct", runtime: ServingRuntime.Vllm },
+ *     resources: { gpu: { accelerator: Accelerator.L4 } },
+ *     target: Target.Docker,
+ * });
+ * export const url = llm.url;
+ * ```
+ */
+export class ModelService extends pulumi.ComponentResource {
+    /** Lets policy helpers (`validateResourceOfType`) recognise this component. */
+    static readonly __pulumiType = TYPE;
+
+    /** The endpoint callers use. */
+    readonly url: pulumi.Output<string>;
+    /** The endpoint inside the cluster or network; empty where the target has none. */
+    readonly internalUrl: pulumi.Output<string>;
+    /** Monthly cost in USD at minimum and maximum scale, from the sdk cost model; a null figure is unknown. */
+    readonly estimatedMonthlyCost: pulumi.Output<MonthlyCost>;
+    /** The underlying resources by role (for example `container`, `deployment`, `endpoint`): escape hatches. */
+    readonly resources: { [role: string]: pulumi.Resource };
+
+    constructor(name: string, args: ModelServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+        // Validate before super(): invalid arguments register nothing.
+        const { spec, target, deferredCheck } = validate(name, args);
+        super(TYPE, name, args, opts);
+
+        const deployed = target.deploy(spec, this);
+        warnOnMutableTags(spec, this);
+        const report = estimateCost(target.costedResources(spec));
+        const cost: MonthlyCost = report.unknownItems > 0 ? { min: null, max: null } : { min: report.monthly.min, max: report.monthly.max };
+
+        this.url = deployed.url;
+        this.internalUrl = deployed.internalUrl ?? pulumi.output("");
+        this.estimatedMonthlyCost = pulumi.output(cost);
+        this.resources = deployed.resources;
+        this.registerOutputs({
+            url: this.url,
+            internalUrl: this.internalUrl,
+            estimatedMonthlyCost: this.estimatedMonthlyCost,
+            argumentsValid: deferredCheck,
+        });
+    }
+}
+
+export { Target };

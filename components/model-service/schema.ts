@@ -1,0 +1,202 @@
+/**
+ * The zod schema of ModelServiceArgs and the checks that span fields. Target-specific rules live in each
+ * target's file (`targets/<target>.ts`, `validate`).
+ */
+import { z } from "zod";
+import { Accelerator } from "../../sdk/catalog/accelerators";
+import { input, ValidationProblem, describeValue } from "../../sdk/validate";
+import { AuthMode, ServingRuntime, Target } from "./args";
+import { ARTIFACT_SCHEMES, isArtifactScheme, uriScheme } from "./artifact";
+
+const stringInput = input(z.string().min(1));
+const stringMap = z.record(z.string(), input(z.string()));
+const count = (min: number) => z.number().int().min(min);
+
+const modelSchema = z
+    .object({
+        image: stringInput.optional(),
+        uri: z.string().min(1).optional(),
+        runtime: z.enum(ServingRuntime).optional(),
+        serverImage: stringInput.optional(),
+        port: z.number().int().min(1).max(65535).optional(),
+        readinessPath: z.string().startsWith("/").optional(),
+        livenessPath: z.string().startsWith("/").optional(),
+        startupPath: z.string().startsWith("/").optional(),
+        metricsPath: z.string().startsWith("/").optional(),
+        metricsPort: z.number().int().min(1).max(65535).optional(),
+        startupTimeoutSeconds: z.number().int().min(10).max(3600).optional(),
+    })
+    .strict();
+
+const resourcesSchema = z
+    .object({
+        cpu: z.number().positive().optional(),
+        memoryGiB: z.number().positive().optional(),
+        gpu: z.object({ count: count(1).max(16).optional(), accelerator: z.enum(Accelerator) }).strict().optional(),
+        sharedMemoryGiB: z.number().positive().optional(),
+    })
+    .strict();
+
+const scalingSchema = z
+    .object({ replicas: count(0).optional(), minReplicas: count(0).optional(), maxReplicas: count(1).optional() })
+    .strict();
+
+const versionSchema = z
+    .object({
+        name: z.string().regex(/^[a-z0-9]([a-z0-9-]{0,18}[a-z0-9])?$/, "a name of 1 to 20 lowercase letters, digits and '-'"),
+        image: stringInput.optional(),
+        uri: z.string().min(1).optional(),
+        weight: z.number().int().min(0).max(100),
+    })
+    .strict();
+
+const exposureSchema = z
+    .object({
+        public: z.boolean().optional(),
+        auth: z.enum(AuthMode).optional(),
+        jwt: z.object({ issuer: z.string().url(), jwksUri: z.string().url(), audiences: z.array(z.string()).optional() }).strict().optional(),
+        hostname: z.string().optional(),
+    })
+    .strict();
+
+const toleration = input(
+    z.object({ key: stringInput.optional(), operator: stringInput.optional(), value: input(z.string()).optional(), effect: stringInput.optional() }).strict(),
+);
+
+export const modelServiceSchema = z
+    .object({
+        model: modelSchema,
+        target: z.enum(Target),
+        kubernetes: z
+            .object({
+                namespace: stringInput.optional(),
+                kubeconfig: stringInput.optional(),
+                nodeSelector: input(stringMap).optional(),
+                tolerations: input(z.array(toleration)).optional(),
+                gateway: z.string().regex(/^[a-z0-9-]+\/[a-z0-9-]+$/, "a Gateway as 'namespace/name'").optional(),
+            })
+            .strict()
+            .optional(),
+        sagemaker: z
+            .object({
+                instanceType: z.string().startsWith("ml.", "a SageMaker instance type such as ml.g5.xlarge").optional(),
+                serverless: z.boolean().optional(),
+                serverlessMemoryMiB: z.number().int().min(1024).max(6144).multipleOf(1024).optional(),
+                serverlessMaxConcurrency: count(1).max(200).optional(),
+            })
+            .strict()
+            .optional(),
+        lambda: z
+            .object({
+                reservedConcurrency: count(1).optional(),
+                provisionedConcurrency: count(0).optional(),
+                timeoutSeconds: count(1).max(900).optional(),
+            })
+            .strict()
+            .optional(),
+        cloudRun: z.object({ region: z.string().min(1).optional(), concurrency: count(1).max(1000).optional() }).strict().optional(),
+        docker: z
+            .object({
+                hostPort: z.number().int().min(1).max(65535).optional(),
+                restart: z.enum(["no", "on-failure", "always", "unless-stopped"]).optional(),
+            })
+            .strict()
+            .optional(),
+        resources: resourcesSchema.optional(),
+        env: stringMap.optional(),
+        secrets: stringMap.optional(),
+        command: z.array(stringInput).optional(),
+        args: z.array(input(z.string())).optional(),
+        scaling: scalingSchema.optional(),
+        versions: z.array(versionSchema).optional(),
+        exposure: exposureSchema.optional(),
+        tags: z.record(z.string(), z.string()).optional(),
+    })
+    .strict();
+
+/** The parsed arguments (Inputs passed through). */
+export type ParsedModelServiceArgs = z.output<typeof modelServiceSchema>;
+
+/** Settings-block key of each target. */
+export const TARGET_BLOCKS: Record<Target, "kubernetes" | "sagemaker" | "lambda" | "cloudRun" | "docker"> = {
+    [Target.Kubernetes]: "kubernetes",
+    [Target.AwsSageMaker]: "sagemaker",
+    [Target.AwsLambda]: "lambda",
+    [Target.GcpCloudRun]: "cloudRun",
+    [Target.Docker]: "docker",
+};
+
+function checkArtifact(path: string, uri: string | undefined, problems: ValidationProblem[]): void {
+    if (uri === undefined) return;
+    if (!isArtifactScheme(uriScheme(uri))) {
+        problems.push({ path, received: describeValue(uri), expected: `a URI with one of the schemes ${ARTIFACT_SCHEMES.map((s) => `${s}://`).join(", ")}` });
+    }
+}
+
+/** Checks that span fields and hold for every target. */
+export function crossFieldProblems(args: ParsedModelServiceArgs): ValidationProblem[] {
+    const problems: ValidationProblem[] = [];
+    const { model } = args;
+    const hasVersions = (args.versions?.length ?? 0) > 0;
+    if (model.image === undefined && model.uri === undefined && !hasVersions) {
+        problems.push({ path: "model", received: "neither image nor uri", expected: "model.image, or model.uri with model.runtime" });
+    }
+    if (model.image !== undefined && model.uri !== undefined) {
+        problems.push({ path: "model.uri", received: describeValue(model.uri), expected: "either model.image or model.uri, not both" });
+    }
+    checkArtifact("model.uri", model.uri, problems);
+    const usesUri = model.uri !== undefined || (args.versions ?? []).some((v) => v.uri !== undefined);
+    if (usesUri && (model.runtime === undefined || (model.runtime === ServingRuntime.Custom && model.serverImage === undefined))) {
+        problems.push({
+            path: "model.runtime",
+            received: describeValue(model.runtime),
+            expected: `a server preset (${Object.values(ServingRuntime).filter((r) => r !== "custom").join(", ")}) to serve an artifact URI, or custom with model.serverImage`,
+        });
+    }
+
+    for (const [target, block] of Object.entries(TARGET_BLOCKS)) {
+        if (target !== args.target && args[block] !== undefined) {
+            problems.push({ path: block, received: describeValue(args[block]), expected: `no ${block} settings with target ${JSON.stringify(args.target)} (they apply to target ${JSON.stringify(target)})` });
+        }
+    }
+
+    const s = args.scaling;
+    if (s?.replicas !== undefined && (s.minReplicas !== undefined || s.maxReplicas !== undefined)) {
+        problems.push({ path: "scaling.replicas", received: String(s.replicas), expected: "either replicas, or minReplicas/maxReplicas, not both" });
+    }
+    if (s?.minReplicas !== undefined && s.maxReplicas !== undefined && s.minReplicas > s.maxReplicas) {
+        problems.push({ path: "scaling.minReplicas", received: String(s.minReplicas), expected: `a number <= scaling.maxReplicas (${s.maxReplicas})` });
+    }
+
+    const versions = args.versions ?? [];
+    if (versions.length === 1) {
+        problems.push({ path: "versions", received: "an array of 1", expected: "two or more versions (leave versions out for a single model)" });
+    }
+    if (versions.length >= 2) {
+        const total = versions.reduce((sum, v) => sum + v.weight, 0);
+        if (total !== 100) problems.push({ path: "versions", received: `weights summing to ${total}`, expected: "weights that sum to 100" });
+        const seen = new Set<string>();
+        versions.forEach((v, i) => {
+            if (seen.has(v.name)) problems.push({ path: `versions[${i}].name`, received: describeValue(v.name), expected: "a name no other version has" });
+            seen.add(v.name);
+            checkArtifact(`versions[${i}].uri`, v.uri, problems);
+            if (v.image !== undefined && v.uri !== undefined) problems.push({ path: `versions[${i}].uri`, received: describeValue(v.uri), expected: "either image or uri, not both" });
+            if (v.image === undefined && v.uri === undefined && model.image === undefined && model.uri === undefined) {
+                problems.push({ path: `versions[${i}]`, received: "neither image nor uri", expected: "an image or uri here or in model" });
+            }
+        });
+    }
+
+    const exposure = args.exposure;
+    if (exposure?.public === true && exposure.auth === undefined) {
+        problems.push({
+            path: "exposure.auth",
+            received: describeValue(undefined),
+            expected: `an auth mode for a public endpoint: ${Object.values(AuthMode).filter((a) => a !== "none").join(", ")}, or "none" to expose it without authentication on purpose`,
+        });
+    }
+    if (exposure?.auth === AuthMode.Jwt && exposure.jwt === undefined) {
+        problems.push({ path: "exposure.jwt", received: describeValue(undefined), expected: "issuer and jwksUri with auth jwt" });
+    }
+    return problems;
+}

@@ -1,0 +1,130 @@
+/**
+ * `target: docker`: the model on the local Docker engine, for workstations and the quickstart.
+ *
+ * A pulled image, one container with a health check that `pulumi up` waits on, a restart policy, the GPUs
+ * requested through the NVIDIA device request, and the port published on 127.0.0.1 unless public.
+ * An artifact URI is downloaded by a one-shot fetch container into a volume mounted read-only.
+ */
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import { kubernetesLabels, physicalName } from "../../../sdk/naming";
+import { describeValue, ValidationProblem } from "../../../sdk/validate";
+import { AuthMode, Target } from "../args";
+import { MODEL_MOUNT_PATH } from "../presets";
+import { ServingSpec } from "../spec";
+import { ServingTarget, TargetDeployment } from "./target";
+
+/**
+ * A health check that needs no particular tool in the image: curl, else wget, else Python.
+ * Model server images ship at least one of them.
+ */
+export function httpCheckCommand(port: number, path: string): string {
+    const url = `http://127.0.0.1:${port}${path}`;
+    return (
+        `curl -fsS -o /dev/null ${url} || wget -q -O /dev/null ${url} || ` +
+        `python3 -c "import urllib.request; urllib.request.urlopen('${url}', timeout=4)"`
+    );
+}
+
+function validate(spec: ServingSpec): ValidationProblem[] {
+    const problems: ValidationProblem[] = [];
+    if (spec.canary) {
+        problems.push({ path: "versions", received: `an array of ${spec.versions.length}`, expected: "no versions on target docker (one container serves one version; use kubernetes, aws-sagemaker or gcp-cloudrun for canaries)" });
+    }
+    if (spec.replicas.max > 1) {
+        problems.push({ path: "scaling", received: `up to ${spec.replicas.max} replicas`, expected: "at most 1 replica on target docker (one container)" });
+    }
+    const auth = spec.exposure.auth;
+    if (auth !== undefined && auth !== AuthMode.None) {
+        problems.push({ path: "exposure.auth", received: describeValue(auth), expected: `"none" on target docker, which has no gateway to enforce ${auth} (keep it private, or public with auth "none")` });
+    }
+    return problems;
+}
+
+function deploy(spec: ServingSpec, parent: pulumi.ComponentResource): TargetDeployment {
+    const settings = spec.args.docker ?? {};
+    const version = spec.versions[0];
+    const containerName = physicalName(spec.name);
+    const hostPort = settings.hostPort ?? spec.port;
+    const labels = Object.entries(kubernetesLabels(spec.owner)).map(([label, value]) => ({ label, value }));
+
+    const image = new docker.RemoteImage(`${spec.name}-image`, { name: version.image, keepLocally: true }, { parent });
+    const resources: Record<string, pulumi.Resource> = { image };
+
+    const mounts: docker.types.input.ContainerMount[] = [];
+    let fetch: docker.Container | undefined;
+    if (version.artifact) {
+        const volume = new docker.Volume(`${spec.name}-models`, { name: physicalName(spec.name, "models") }, { parent });
+        const fetcher = version.artifact.fetcher;
+        fetch = new docker.Container(
+            `${spec.name}-fetch`,
+            {
+                name: physicalName(spec.name, "fetch"),
+                image: fetcher.image,
+                entrypoints: [fetcher.command[0]],
+                command: fetcher.command.slice(1),
+                envs: Object.entries(fetcher.env).map(([k, v]) => `${k}=${v}`),
+                mounts: [{ type: "volume", source: volume.name, target: MODEL_MOUNT_PATH }],
+                // A new named volume belongs to root; the fetcher writes as root, the server only reads.
+                user: "0:0",
+                // Run to completion before the server starts; keep it for its logs.
+                attach: true,
+                logs: true,
+                mustRun: false,
+                labels,
+            },
+            { parent },
+        );
+        mounts.push({ type: "volume", source: volume.name, target: MODEL_MOUNT_PATH, readOnly: true });
+        Object.assign(resources, { volume, fetch });
+    }
+
+    const plainEnv = Object.entries(spec.env).map(([k, v]) => pulumi.interpolate`${k}=${v}`);
+    const secretEnv = Object.entries(spec.secrets).map(([k, v]) => pulumi.secret(pulumi.interpolate`${k}=${v}`));
+    const envs = secretEnv.length > 0 ? pulumi.secret(pulumi.all([...plainEnv, ...secretEnv])) : pulumi.all(plainEnv);
+
+    const container = new docker.Container(
+        `${spec.name}-server`,
+        {
+            name: containerName,
+            image: image.imageId,
+            entrypoints: spec.command,
+            command: version.args,
+            envs,
+            ports: [{ internal: spec.port, external: hostPort, ip: spec.exposure.public ? "0.0.0.0" : "127.0.0.1", protocol: "tcp" }],
+            healthcheck: {
+                tests: ["CMD-SHELL", httpCheckCommand(spec.port, spec.readinessPath)],
+                interval: "15s",
+                timeout: "5s",
+                retries: 3,
+                startPeriod: `${spec.startupTimeoutSeconds}s`,
+                startInterval: "5s",
+            },
+            // `pulumi up` returns once the model answers its readiness check, not when the process starts.
+            wait: spec.replicas.min > 0,
+            waitTimeout: spec.startupTimeoutSeconds,
+            restart: settings.restart ?? "unless-stopped",
+            start: spec.replicas.min > 0,
+            deviceRequests: spec.gpu ? [{ driver: "nvidia", count: spec.gpu.count, capabilities: ["gpu"] }] : undefined,
+            shmSize: spec.sharedMemoryGiB !== undefined ? Math.round(spec.sharedMemoryGiB * 1024) : undefined,
+            memory: Math.round(spec.memoryGiB * 1024),
+            cpus: String(spec.cpu),
+            mounts,
+            securityOpts: ["no-new-privileges:true"],
+            capabilities: { drops: ["NET_RAW"] },
+            logDriver: "json-file",
+            logOpts: { "max-size": "50m", "max-file": "3" },
+            labels,
+        },
+        { parent, dependsOn: fetch ? [fetch] : [] },
+    );
+    resources.container = container;
+    return { url: pulumi.output(`http://127.0.0.1:${hostPort}`), resources };
+}
+
+export const dockerTarget: ServingTarget = {
+    target: Target.Docker,
+    validate,
+    deploy,
+    costedResources: (spec) => [{ urn: `${spec.name}-server`, type: "docker:index/container:Container", name: `${spec.name}-server`, inputs: {} }],
+};

@@ -1,0 +1,12 @@
+/**
+ * modelship: typed Pulumi components for ML model serving.
+ *
+ * Every exported ComponentResource class here is part of the multi-language package (PulumiPlugin.yaml):
+ * keep their constructors `(name, args, opts)` with `args` an interface, and no unions in arguments.
+ */
+export { ModelService } from "./components/model-service";
+export * from "./components/model-service/args";
+export { Accelerator } from "./sdk/catalog/accelerators";
+export type { MonthlyCost } from "./sdk/cost/types";
+export { ModelshipValidationError } from "./sdk/validate";
+export type { ValidationProblem } from "./sdk/validate";

@@ -1,0 +1,101 @@
+/**
+ * What the real providers would compute for a resource or answer for an invoke, simulated offline so
+ * that programs reading those values (ARNs, URLs, generated names, the current region) run under mocks.
+ * Every value here is deterministic: the same program gives the same plan.
+ */
+import { shortHash } from "../naming";
+
+/** The account id reported for the simulated AWS account (AWS's documentation example id). */
+export const SIMULATED_AWS_ACCOUNT = "123456789012";
+
+interface SimulationContext {
+    project: string;
+    stack: string;
+    config?: Record<string, string>;
+}
+
+function awsRegion(ctx: SimulationContext): string {
+    return ctx.config?.["aws:region"] ?? "us-east-1";
+}
+
+function gcpRegion(ctx: SimulationContext): string {
+    return ctx.config?.["gcp:region"] ?? "us-central1";
+}
+
+function gcpProject(ctx: SimulationContext): string {
+    return ctx.config?.["gcp:project"] ?? "simulated-project";
+}
+
+type Inputs = Record<string, unknown>;
+
+function str(value: unknown, fallback: string): string {
+    return typeof value === "string" && value !== "" ? value : fallback;
+}
+
+/** Outputs the real provider computes, merged over the inputs in the mock state. */
+export function simulatedOutputs(type: string, name: string, inputs: Inputs, ctx: SimulationContext): Inputs {
+    const [pkg, module] = type.split(":");
+    const region = awsRegion(ctx);
+    if (pkg === "kubernetes") {
+        const metadata = (inputs.metadata ?? {}) as Inputs;
+        // The Kubernetes provider auto-names objects `<name>-<random>`; the plan uses a stable hash instead.
+        const generated = `${name}-${shortHash(`${ctx.stack}/${type}/${name}`, 8)}`;
+        return { metadata: { ...metadata, name: str(metadata.name, generated), namespace: metadata.namespace ?? "default" } };
+    }
+    if (pkg === "aws") {
+        const service = module.split("/")[0];
+        const resourceName = str(inputs.name, name);
+        const arn = `arn:aws:${service}:${region}:${SIMULATED_AWS_ACCOUNT}:${type.split(":")[2].toLowerCase()}/${resourceName}`;
+        const out: Inputs = { arn, name: resourceName };
+        if (type === "aws:lambda/functionUrl:FunctionUrl") {
+            out.functionUrl = `https://${shortHash(name, 32)}.lambda-url.${region}.on.aws/`;
+        }
+        if (type === "aws:iam/role:Role") out.arn = `arn:aws:iam::${SIMULATED_AWS_ACCOUNT}:role/${resourceName}`;
+        if (type === "aws:eks/cluster:Cluster") {
+            out.endpoint = `https://${shortHash(name, 32).toUpperCase()}.gr7.${region}.eks.amazonaws.com`;
+            out.certificateAuthority = { data: "c2ltdWxhdGVkLWNh" };
+        }
+        return out;
+    }
+    if (pkg === "gcp") {
+        const resourceName = str(inputs.name, name);
+        const out: Inputs = { name: resourceName, project: str(inputs.project, gcpProject(ctx)) };
+        if (type === "gcp:cloudrunv2/service:Service") {
+            const location = str(inputs.location, gcpRegion(ctx));
+            out.uri = `https://${resourceName}-${shortHash(resourceName, 10)}-${location === "us-central1" ? "uc" : "ew"}.a.run.app`;
+        }
+        if (type === "gcp:container/cluster:Cluster") {
+            out.endpoint = `34.${parseInt(shortHash(name, 2), 16)}.0.1`;
+            out.masterAuth = { clusterCaCertificate: "c2ltdWxhdGVkLWNh" };
+        }
+        return out;
+    }
+    if (pkg === "docker") {
+        if (type === "docker:index/remoteImage:RemoteImage") {
+            return { repoDigest: `${str(inputs.name, name).split(":")[0]}@sha256:${shortHash(str(inputs.name, name), 64)}`, imageId: `sha256:${shortHash(name, 64)}` };
+        }
+        if (type === "docker:index/container:Container") return { name: str(inputs.name, name) };
+    }
+    return {};
+}
+
+/** Answers for the invokes a modelship program makes; an invoke without an offline answer fails clearly. */
+export function simulatedInvoke(token: string, inputs: Inputs, ctx: SimulationContext): Inputs {
+    switch (token) {
+        case "aws:index/getRegion:getRegion":
+            return { name: awsRegion(ctx), region: awsRegion(ctx), id: awsRegion(ctx), description: "simulated" };
+        case "aws:index/getCallerIdentity:getCallerIdentity":
+            return { accountId: SIMULATED_AWS_ACCOUNT, arn: `arn:aws:iam::${SIMULATED_AWS_ACCOUNT}:user/plan`, userId: "PLAN", id: SIMULATED_AWS_ACCOUNT };
+        case "aws:index/getPartition:getPartition":
+            return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws", reverseDnsPrefix: "com.amazonaws" };
+        case "gcp:organizations/getProject:getProject":
+            return { projectId: gcpProject(ctx), number: "000000000000", name: gcpProject(ctx), id: `projects/${gcpProject(ctx)}` };
+        case "gcp:organizations/getClientConfig:getClientConfig":
+            return { project: gcpProject(ctx), region: gcpRegion(ctx), zone: `${gcpRegion(ctx)}-a`, accessToken: "simulated", id: "simulated" };
+        default:
+            throw new Error(
+                `The offline plan cannot answer the invoke ${token} (inputs: ${JSON.stringify(inputs)}): ` +
+                    "it has no cloud to ask. Pass the value as config or an argument instead of looking it up.",
+            );
+    }
+}

@@ -1,0 +1,216 @@
+/**
+ * Argument validation: the one helper every component calls first.
+ *
+ * Components describe their arguments with a zod schema. `validateArgs` checks the plain parts at once
+ * and throws a single {@link ModelshipValidationError} listing every problem (component type, resource
+ * name, field path, value received, what is accepted) before anything is registered with Pulumi.
+ * Parts that are still `Output`s are checked again once their values are known, with the same error.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+
+/** One problem with one argument. */
+export interface ValidationProblem {
+    /** Dotted path of the field, for example `resources.gpu.count` or `versions[1].weight`. */
+    path: string;
+    /** A short rendering of the value received. */
+    received: string;
+    /** What the field accepts. */
+    expected: string;
+}
+
+/** Thrown when a component's arguments are invalid. Lists every problem at once. */
+export class ModelshipValidationError extends Error {
+    constructor(
+        readonly componentType: string,
+        readonly resourceName: string,
+        readonly problems: ValidationProblem[],
+    ) {
+        super(formatProblems(componentType, resourceName, problems));
+        this.name = "ModelshipValidationError";
+    }
+}
+
+function formatProblems(componentType: string, resourceName: string, problems: ValidationProblem[]): string {
+    const count = problems.length === 1 ? "1 invalid argument" : `${problems.length} invalid arguments`;
+    const lines = problems.map((p) => `  - ${p.path || "(arguments)"}: received ${p.received}; expected ${p.expected}`);
+    return `${componentType} "${resourceName}": ${count}:\n${lines.join("\n")}`;
+}
+
+/** True for a value that is not known yet at construction time: an Output or a Promise. */
+export function isDeferred(value: unknown): boolean {
+    return pulumi.Output.isInstance(value) || value instanceof Promise;
+}
+
+/**
+ * Wraps a schema so that it also accepts a Pulumi `Output` or `Promise` of the value (a `pulumi.Input`).
+ * The deferred value is checked against `schema` once it is known.
+ */
+export function input<T extends z.ZodType>(schema: T) {
+    return z.union([z.custom<pulumi.Output<z.output<T>>>((v) => isDeferred(v)), schema]);
+}
+
+/** Renders a received value briefly for an error message. */
+export function describeValue(value: unknown): string {
+    if (value === undefined) return "nothing (the field is missing)";
+    if (value === null) return "null";
+    if (isDeferred(value)) return "an Output";
+    if (typeof value === "string") return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
+    if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") return String(value);
+    if (Array.isArray(value)) return `an array of ${value.length}`;
+    if (typeof value === "object") {
+        const keys = Object.keys(value as object);
+        const shown = keys.slice(0, 4).join(", ");
+        return keys.length === 0 ? "an empty object" : `an object with ${shown}${keys.length > 4 ? ", ..." : ""}`;
+    }
+    return typeof value;
+}
+
+/** Formats a zod path as `a.b[2].c`. */
+export function formatPath(path: ReadonlyArray<PropertyKey>): string {
+    let out = "";
+    for (const key of path) {
+        if (typeof key === "number") out += `[${key}]`;
+        else out += out === "" ? String(key) : `.${String(key)}`;
+    }
+    return out;
+}
+
+function valueAt(root: unknown, path: ReadonlyArray<PropertyKey>): unknown {
+    let current: unknown = root;
+    for (const key of path) {
+        if (current === null || typeof current !== "object") return undefined;
+        current = (current as Record<PropertyKey, unknown>)[key];
+    }
+    return current;
+}
+
+function expectedText(issue: z.core.$ZodIssue): string {
+    switch (issue.code) {
+        case "invalid_type":
+            return issue.expected === "object" ? "an object" : `a value of type ${issue.expected}`;
+        case "too_small": {
+            const op = issue.inclusive === false ? ">" : ">=";
+            if (issue.origin === "array") return `at least ${String(issue.minimum)} item(s)`;
+            if (issue.origin === "string") return `at least ${String(issue.minimum)} character(s)`;
+            return `a number ${op} ${String(issue.minimum)}`;
+        }
+        case "too_big": {
+            const op = issue.inclusive === false ? "<" : "<=";
+            if (issue.origin === "array") return `at most ${String(issue.maximum)} item(s)`;
+            if (issue.origin === "string") return `at most ${String(issue.maximum)} character(s)`;
+            return `a number ${op} ${String(issue.maximum)}`;
+        }
+        case "invalid_value":
+            return `one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
+        case "invalid_format":
+            return issue.message && !issue.message.startsWith("Invalid") ? issue.message : `a string in ${issue.format} format`;
+        case "not_multiple_of":
+            return `a multiple of ${String(issue.divisor)}`;
+        case "invalid_union": {
+            // An Input<T> union: report what the non-Output branch wanted.
+            const branches = issue.errors.map((errs) => errs.map((e) => expectedText(e)).join(" and "));
+            const useful = branches.filter((b) => b !== "a Pulumi Output");
+            return useful.length > 0 ? [...new Set(useful)].join(", or ") : issue.message;
+        }
+        case "custom":
+            return issue.message === "Invalid input" ? "a Pulumi Output" : issue.message;
+        default:
+            return issue.message;
+    }
+}
+
+/** Turns zod issues into problems, reading received values from `root`. */
+export function toProblems(issues: ReadonlyArray<z.core.$ZodIssue>, root: unknown): ValidationProblem[] {
+    const problems: ValidationProblem[] = [];
+    for (const issue of issues) {
+        if (issue.code === "unrecognized_keys") {
+            for (const key of issue.keys) {
+                const path = [...issue.path, key];
+                problems.push({
+                    path: formatPath(path),
+                    received: describeValue(valueAt(root, path)),
+                    expected: "no such field (check the spelling against the argument reference)",
+                });
+            }
+            continue;
+        }
+        problems.push({
+            path: formatPath(issue.path),
+            received: describeValue(valueAt(root, issue.path)),
+            expected: expectedText(issue),
+        });
+    }
+    return problems;
+}
+
+/** The result of {@link validateArgs}. */
+export interface ValidatedArgs<T> {
+    /** The parsed arguments, defaults applied. Fields given as Outputs are passed through unchanged. */
+    value: T;
+    /**
+     * Resolves once every deferred field has been checked; rejects with a {@link ModelshipValidationError}
+     * if a deferred field turns out to be invalid. Components pass it to `registerOutputs` so that the
+     * failure fails the deployment.
+     */
+    deferredCheck: pulumi.Output<boolean>;
+}
+
+function collectDeferredPaths(value: unknown, path: PropertyKey[], out: PropertyKey[][], seen: Set<unknown>): void {
+    if (isDeferred(value)) {
+        out.push(path);
+        return;
+    }
+    if (value === null || typeof value !== "object" || seen.has(value) || pulumi.Resource.isInstance(value)) return;
+    seen.add(value);
+    for (const [key, child] of Object.entries(value)) {
+        collectDeferredPaths(child, [...path, Array.isArray(value) ? Number(key) : key], out, seen);
+    }
+}
+
+function startsWith(path: ReadonlyArray<PropertyKey>, prefix: ReadonlyArray<PropertyKey>): boolean {
+    return prefix.length <= path.length && prefix.every((k, i) => k === path[i]);
+}
+
+/**
+ * Validates a component's arguments. Throws {@link ModelshipValidationError} listing every problem with
+ * the known values; values still unknown (Outputs) are checked when they resolve.
+ *
+ * @param componentType the component's type token, for example `modelship:index:ModelService`
+ * @param name the resource name given to the component
+ * @param schema the zod schema of the arguments
+ * @param args the arguments as received
+ * @param extraChecks cross-field checks that need the parsed value; they return problems
+ */
+export function validateArgs<S extends z.ZodType>(
+    componentType: string,
+    name: string,
+    schema: S,
+    args: unknown,
+    extraChecks: (value: z.output<S>) => ValidationProblem[] = () => [],
+): ValidatedArgs<z.output<S>> {
+    const result = schema.safeParse(args ?? {});
+    if (!result.success) {
+        throw new ModelshipValidationError(componentType, name, toProblems(result.error.issues, args));
+    }
+    const extra = extraChecks(result.data);
+    if (extra.length > 0) throw new ModelshipValidationError(componentType, name, extra);
+
+    const deferredPaths: PropertyKey[][] = [];
+    collectDeferredPaths(args, [], deferredPaths, new Set());
+    if (deferredPaths.length === 0) {
+        return { value: result.data, deferredCheck: pulumi.output(true) };
+    }
+    const deferredCheck = pulumi.output(args as pulumi.Input<object>).apply((resolved) => {
+        const later = schema.safeParse(resolved);
+        const problems = later.success
+            ? []
+            : toProblems(
+                  later.error.issues.filter((i) => deferredPaths.some((p) => startsWith(i.path, p))),
+                  resolved,
+              );
+        if (problems.length > 0) throw new ModelshipValidationError(componentType, name, problems);
+        return true;
+    });
+    return { value: result.data, deferredCheck };
+}
