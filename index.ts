@@ -7,6 +7,6 @@
 export { ModelService } from "./components/model-service";
 export * from "./components/model-service/args";
 export { Accelerator } from "./sdk/catalog/accelerators";
-export type { MonthlyCost } from "./sdk/cost/types";
+export type { MonthlyCostEstimate } from "./sdk/cost/estimate";
 export { ModelshipValidationError } from "./sdk/validate";
 export type { ValidationProblem } from "./sdk/validate";

@@ -37,7 +37,7 @@ export enum ServingRuntime {
 export enum AuthMode {
     /** No authentication. Allowed only when chosen explicitly together with `public: true`. */
     None = "none",
-    /** An API key the gateway or function checks (generated, kept as a Pulumi secret). */
+    /** An API key that the gateway checks; the keys are given as Pulumi secrets in the target settings (Kubernetes `apiKeys`). */
     ApiKey = "api-key",
     /** The cloud's IAM (SigV4 on AWS, IAM invoker on Cloud Run). */
     Iam = "iam",
@@ -159,8 +159,37 @@ export interface KubernetesTargetArgs {
     nodeSelector?: pulumi.Input<{ [key: string]: pulumi.Input<string> }>;
     /** Tolerations from a GpuPool's `placement.tolerations` output, as JSON-compatible objects. Defaults to none, plus the NVIDIA GPU taint toleration when a GPU is requested. */
     tolerations?: pulumi.Input<pulumi.Input<TolerationArgs>[]>;
-    /** Gateway API Gateway that public routes attach to, `namespace/name`. Required when `exposure.public` is true. */
+    /** PriorityClass of the pods, from a GpuPool's `placement.priorityClassName` (empty means none). Defaults to none. */
+    priorityClassName?: pulumi.Input<string>;
+    /**
+     * Gateway API Gateway the HTTPRoute attaches to, `namespace/name`. Required when `exposure.public` is
+     * true, and with `versions` (the gateway applies the traffic weights). A private canary's route is
+     * reachable wherever this Gateway listens: give an internal Gateway for a private service.
+     * Defaults to none (no HTTPRoute).
+     */
     gateway?: string;
+    /**
+     * API keys for `exposure.auth: api-key`, client id to key, as Pulumi secrets: kept in a Kubernetes
+     * Secret that Envoy Gateway's SecurityPolicy reads; callers send the key in the `x-api-key` header.
+     * Give this or `apiKeySecret` with `api-key` auth. Defaults to none.
+     */
+    apiKeys?: pulumi.Input<{ [clientId: string]: pulumi.Input<string> }>;
+    /**
+     * Name of an existing Secret in `namespace` holding the API keys (client id to key), for keys managed
+     * outside Pulumi (External Secrets, Vault). Give this or `apiKeys` with `api-key` auth. Defaults to none.
+     */
+    apiKeySecret?: string;
+    /**
+     * Annotations of the pods' ServiceAccount, for cloud workload identity that reads the model artifact,
+     * for example `eks.amazonaws.com/role-arn` or `iam.gke.io/gcp-service-account`. Defaults to none.
+     */
+    serviceAccountAnnotations?: pulumi.Input<{ [key: string]: pulumi.Input<string> }>;
+    /**
+     * Mount the server's root filesystem read-only (writes go to emptyDirs at `/tmp` and `$HOME`).
+     * Defaults to true for the `triton` and `vllm` presets, which write nowhere else, and false otherwise
+     * (an unknown image may write anywhere and would fail at run time).
+     */
+    readOnlyRootFilesystem?: boolean;
 }
 
 /** A Kubernetes toleration. */
@@ -175,34 +204,91 @@ export interface TolerationArgs {
     effect?: pulumi.Input<string>;
 }
 
-/** Settings for `target: aws-sagemaker`. */
+/**
+ * Settings for `target: aws-sagemaker`. The image (or `model.serverImage` with `uri`) must be an Amazon ECR image of a
+ * SageMaker-compatible server: SageMaker starts it with the argument `serve` and calls `GET /ping` and
+ * `POST /invocations` on port 8080 (https://docs.aws.amazon.com/sagemaker/latest/dg/your-algorithms-inference-code.html).
+ */
 export interface SageMakerTargetArgs {
-    /** Real-time instance type, for example `ml.g5.xlarge`. Defaults to the cheapest catalog type that fits `resources` (real-time only). */
+    /**
+     * Real-time instance type, for example `ml.g5.xlarge`. Required with a GPU (the catalog has no SageMaker lookup by
+     * accelerator yet). Defaults, without a GPU, to the cheapest catalog-priced CPU type with at least `resources.cpu`
+     * vCPUs and `resources.memoryGiB` memory (ml.c5.xlarge for the defaults). Not used with `serverless`.
+     */
     instanceType?: string;
-    /** Serverless inference instead of real-time instances (CPU only). Defaults to false. */
+    /** Serverless inference instead of real-time instances (CPU only, one version, no `scaling`). Defaults to false. */
     serverless?: boolean;
-    /** Serverless memory in MiB, 1024 to 6144 in steps of 1024. Defaults to 2048. */
+    /** Serverless memory in MiB, 1024 to 6144 in steps of 1024. Defaults to `resources.memoryGiB` rounded up to whole GiB, else 2048. */
     serverlessMemoryMiB?: number;
     /** Serverless maximum concurrency, 1 to 200. Defaults to 20. */
     serverlessMaxConcurrency?: number;
+    /**
+     * Target of the autoscaling policy when `scaling.maxReplicas` exceeds `scaling.minReplicas`: invocations per
+     * instance per minute (`SageMakerVariantInvocationsPerInstance`). Defaults to 70; size it with a load test.
+     */
+    invocationsPerInstanceTarget?: number;
+    /** Days to keep the endpoint's CloudWatch logs (`/aws/sagemaker/Endpoints/<name>`). Defaults to 30. */
+    logRetentionDays?: number;
 }
 
-/** Settings for `target: aws-lambda`. */
+/**
+ * Settings for `target: aws-lambda`. The image must be an Amazon ECR image that runs a Lambda runtime interface client,
+ * or an HTTP server behind the AWS Lambda Web Adapter (`AWS_LWA_PORT` and `AWS_LWA_READINESS_CHECK_PATH` are set from
+ * `model.port` and `model.readinessPath`).
+ */
 export interface LambdaTargetArgs {
     /** Reserved concurrency: the hard cap of concurrent executions. Defaults to 10. */
     reservedConcurrency?: number;
-    /** Provisioned concurrency kept warm. Defaults to 0 (cold starts allowed, nothing billed while idle). */
+    /** Provisioned concurrency kept warm, at most `reservedConcurrency`. Defaults to 0 (cold starts allowed, nothing billed while idle). */
     provisionedConcurrency?: number;
     /** Function timeout in seconds, up to 900. Defaults to 60. */
     timeoutSeconds?: number;
+    /** Instruction set of the image: `x86_64` or `arm64`. Defaults to `x86_64`. */
+    architecture?: string;
+    /** Size of `/tmp` in MiB, 512 to 10240. Defaults to 512. */
+    ephemeralStorageMiB?: number;
+    /** Days to keep the function's CloudWatch logs (`/aws/lambda/<name>`). Defaults to 30. */
+    logRetentionDays?: number;
 }
 
 /** Settings for `target: gcp-cloudrun`. */
 export interface CloudRunTargetArgs {
-    /** Region of the service. Defaults to the `gcp:region` config, else `us-central1`. */
+    /**
+     * Region of the service. With a GPU, one of the regions that offer Cloud Run GPUs (us-central1, us-east4,
+     * europe-west1, europe-west4, asia-southeast1, asia-south1). Defaults to the `gcp:region` config, else `us-central1`.
+     */
     region?: string;
-    /** Concurrent requests per instance. Defaults to 4 with a GPU, else 80 (Cloud Run's default). */
+    /**
+     * Concurrent requests per instance (`maxInstanceRequestConcurrency`), 1 to 1000. Defaults to 4 with a GPU (one
+     * L4 serves a few requests at a time well; more queue on the GPU instead of starting another instance), else 80
+     * (Cloud Run's default).
+     */
     concurrency?: number;
+    /** Longest time a request may take, in seconds, 1 to 3600. Defaults to 300 (Cloud Run's default). */
+    requestTimeoutSeconds?: number;
+    /**
+     * Names the revision of a single-version service `<service>-<versionName>`, so that a later canary
+     * (`versions`) can keep traffic on it. Revision names are unique: give a new name with every change to the
+     * model or its settings. Not allowed together with `versions`, which name the revisions themselves.
+     * Defaults to none (Cloud Run names revisions).
+     */
+    versionName?: string;
+    /**
+     * IAM principals granted `roles/run.invoker` on this service, for example
+     * `serviceAccount:caller@my-project.iam.gserviceaccount.com` or `group:ml-clients@example.com`.
+     * Defaults to none.
+     */
+    invokers?: string[];
+    /**
+     * Keep the CPU allocated between requests (instance-based billing). Cloud Run requires it with a GPU.
+     * Defaults to true with a GPU, else false (request-based billing: CPU only while serving requests).
+     */
+    cpuAlwaysAllocated?: boolean;
+    /**
+     * GPU zonal redundancy: reserve capacity in another zone for failover, at a higher GPU price. Defaults to
+     * false (best-effort failover, the lower price).
+     */
+    gpuZonalRedundancy?: boolean;
 }
 
 /** Settings for `target: docker`. */

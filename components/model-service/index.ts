@@ -3,8 +3,7 @@
  * the local Docker engine. The class is thin: validate, resolve the spec, hand it to the target's file.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { estimateCost } from "../../sdk/cost";
-import { MonthlyCost } from "../../sdk/cost/types";
+import { costEstimateOutput, MonthlyCostEstimate } from "../../sdk/cost/estimate";
 import { describeValue, validateArgs, ValidationProblem } from "../../sdk/validate";
 import { ModelServiceArgs, Target } from "./args";
 import { crossFieldProblems, modelServiceSchema, ParsedModelServiceArgs } from "./schema";
@@ -15,6 +14,9 @@ import { ServingTarget } from "./targets/target";
 export * from "./args";
 
 const TYPE = "modelship:index:ModelService";
+
+/** The underlying resources of each ModelService, kept outside the class so they are not schema outputs. */
+const UNDERLYING = new WeakMap<pulumi.ComponentResource, { [role: string]: pulumi.Resource }>();
 
 function targetFor(args: ParsedModelServiceArgs): { target?: ServingTarget; problems: ValidationProblem[] } {
     const target = TARGETS[args.target];
@@ -72,10 +74,16 @@ export class ModelService extends pulumi.ComponentResource {
     readonly url: pulumi.Output<string>;
     /** The endpoint inside the cluster or network; empty where the target has none. */
     readonly internalUrl: pulumi.Output<string>;
-    /** Monthly cost in USD at minimum and maximum scale, from the sdk cost model; a null figure is unknown. */
-    readonly estimatedMonthlyCost: pulumi.Output<MonthlyCost>;
-    /** The underlying resources by role (for example `container`, `deployment`, `endpoint`): escape hatches. */
-    readonly resources: { [role: string]: pulumi.Resource };
+    /** Monthly cost in USD at minimum and maximum scale, from the sdk cost model, with its basis. */
+    readonly estimatedMonthlyCost: pulumi.Output<MonthlyCostEstimate>;
+    /**
+     * The underlying resources by role (for example `container`, `deployment`, `endpoint`): escape hatches
+     * for TypeScript programs. A getter, so it stays out of the multi-language schema (every class field
+     * becomes a schema output, and a generic Resource has no schema type).
+     */
+    get resources(): { [role: string]: pulumi.Resource } {
+        return UNDERLYING.get(this) ?? {};
+    }
 
     constructor(name: string, args: ModelServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         // Validate before super(): invalid arguments register nothing.
@@ -84,13 +92,11 @@ export class ModelService extends pulumi.ComponentResource {
 
         const deployed = target.deploy(spec, this);
         warnOnMutableTags(spec, this);
-        const report = estimateCost(target.costedResources(spec));
-        const cost: MonthlyCost = report.unknownItems > 0 ? { min: null, max: null } : { min: report.monthly.min, max: report.monthly.max };
 
         this.url = deployed.url;
         this.internalUrl = deployed.internalUrl ?? pulumi.output("");
-        this.estimatedMonthlyCost = pulumi.output(cost);
-        this.resources = deployed.resources;
+        this.estimatedMonthlyCost = costEstimateOutput(target.costedResources(spec));
+        UNDERLYING.set(this, deployed.resources);
         this.registerOutputs({
             url: this.url,
             internalUrl: this.internalUrl,

@@ -11,6 +11,8 @@ import { ARTIFACT_SCHEMES, isArtifactScheme, uriScheme } from "./artifact";
 const stringInput = input(z.string().min(1));
 const stringMap = z.record(z.string(), input(z.string()));
 const count = (min: number) => z.number().int().min(min);
+/** The retention periods CloudWatch Logs accepts (PutRetentionPolicy). */
+const logRetentionDays = z.literal([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653]);
 
 const modelSchema = z
     .object({
@@ -74,6 +76,11 @@ export const modelServiceSchema = z
                 nodeSelector: input(stringMap).optional(),
                 tolerations: input(z.array(toleration)).optional(),
                 gateway: z.string().regex(/^[a-z0-9-]+\/[a-z0-9-]+$/, "a Gateway as 'namespace/name'").optional(),
+                apiKeys: input(stringMap).optional(),
+                apiKeySecret: z.string().regex(/^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/, "a Secret name (lowercase letters, digits, '-' and '.')").optional(),
+                serviceAccountAnnotations: input(stringMap).optional(),
+                readOnlyRootFilesystem: z.boolean().optional(),
+                priorityClassName: input(z.string()).optional(),
             })
             .strict()
             .optional(),
@@ -83,6 +90,8 @@ export const modelServiceSchema = z
                 serverless: z.boolean().optional(),
                 serverlessMemoryMiB: z.number().int().min(1024).max(6144).multipleOf(1024).optional(),
                 serverlessMaxConcurrency: count(1).max(200).optional(),
+                invocationsPerInstanceTarget: z.number().positive().optional(),
+                logRetentionDays: logRetentionDays.optional(),
             })
             .strict()
             .optional(),
@@ -91,10 +100,24 @@ export const modelServiceSchema = z
                 reservedConcurrency: count(1).optional(),
                 provisionedConcurrency: count(0).optional(),
                 timeoutSeconds: count(1).max(900).optional(),
+                architecture: z.enum(["x86_64", "arm64"]).optional(),
+                ephemeralStorageMiB: count(512).max(10240).optional(),
+                logRetentionDays: logRetentionDays.optional(),
             })
             .strict()
             .optional(),
-        cloudRun: z.object({ region: z.string().min(1).optional(), concurrency: count(1).max(1000).optional() }).strict().optional(),
+        cloudRun: z
+            .object({
+                region: z.string().regex(/^[a-z]+-[a-z]+[0-9]+$/, "a GCP region such as us-central1").optional(),
+                concurrency: count(1).max(1000).optional(),
+                requestTimeoutSeconds: count(1).max(3600).optional(),
+                versionName: z.string().regex(/^[a-z0-9]([a-z0-9-]{0,18}[a-z0-9])?$/, "a name of 1 to 20 lowercase letters, digits and '-'").optional(),
+                invokers: z.array(z.string().regex(/^[a-zA-Z]+:.+$/, "an IAM principal such as serviceAccount:name@project.iam.gserviceaccount.com")).optional(),
+                cpuAlwaysAllocated: z.boolean().optional(),
+                gpuZonalRedundancy: z.boolean().optional(),
+            })
+            .strict()
+            .optional(),
         docker: z
             .object({
                 hostPort: z.number().int().min(1).max(65535).optional(),

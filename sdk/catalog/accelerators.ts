@@ -1,3 +1,5 @@
+import { CatalogError } from "./errors";
+
 /**
  * The accelerators modelship knows. Enum values are the names users write (`accelerator: "l4"` in YAML
  * or Python, `Accelerator.L4` in TypeScript); each cloud's own names are mapped in the catalog data.
@@ -70,7 +72,7 @@ const INFO: Record<Accelerator, Omit<AcceleratorInfo, "accelerator">> = {
 /** Display name, memory, vendor, Kubernetes resource name and cloud names of an accelerator. */
 export function acceleratorInfo(accelerator: Accelerator): AcceleratorInfo {
     const info = INFO[accelerator];
-    if (!info) throw new Error(`Unknown accelerator ${JSON.stringify(accelerator)}; expected one of ${ACCELERATORS.join(", ")}`);
+    if (!info) throw new CatalogError(`Unknown accelerator ${JSON.stringify(accelerator)}; expected one of ${ACCELERATORS.join(", ")}`);
     return { accelerator, ...info };
 }
 

@@ -21,6 +21,11 @@ export interface CostedResource {
     name: string;
     parent?: string;
     inputs: Record<string, unknown>;
+    /**
+     * Outputs, where known (a ResourceRecord of the mock runtime has them). Used only to match names that the
+     * provider generates, such as a Kubernetes object's `metadata.name`, to the autoscalers that target them.
+     */
+    outputs?: Record<string, unknown>;
 }
 
 /** One priced resource. */
@@ -41,4 +46,38 @@ export interface CostReport {
     items: CostItem[];
     /** How many items have an unknown min or max. */
     unknownItems: number;
+}
+
+/** Options of the cost model. */
+export interface CostOptions {
+    /** Region of AWS resources that do not set `region` themselves. Defaults to us-east-1. */
+    awsRegion?: string;
+    /** Region of GCP resources whose location is not set. Defaults to us-central1. */
+    gcpRegion?: string;
+    /**
+     * Cloud whose prices a GPU pod is priced at when it names its accelerator only with the
+     * `modelship.dev/accelerator` label (a cluster whose nodes are not in the stack). Defaults to aws.
+     */
+    kubernetesCloud?: "aws" | "gcp";
+}
+
+/** Replica or instance bounds an autoscaler puts on a resource. */
+export interface ReplicaBounds {
+    min: number;
+    max: number;
+    /** The autoscaler, for the basis: for example `HorizontalPodAutoscaler "web" (2-10)`. */
+    by: string;
+}
+
+/** What other resources of the stack tell the pricer of one resource. */
+export interface ResourceScaling {
+    /** Bounds on the resource's replica count (a Deployment's HPA or KEDA ScaledObject). */
+    replicas?: ReplicaBounds;
+    /** Bounds per SageMaker production variant, keyed by `variantName` (an Application Auto Scaling target). */
+    variants?: Readonly<Record<string, ReplicaBounds>>;
+    /**
+     * True when the stack also creates the cluster's nodes (EKS node groups, GKE node pools, Karpenter node
+     * pools): pods are then not priced, the nodes are, so nothing is counted twice.
+     */
+    nodesInStack?: boolean;
 }

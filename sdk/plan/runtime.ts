@@ -166,6 +166,17 @@ export function installMockRuntime(options: MockRuntimeOptions): ResourceRecorde
     void pulumi.runtime.setMocks(mocks, options.project, options.stack, options.preview ?? false);
 
     const monitor = settings.getMonitor() as MockMonitorLike;
+    // URNs as the real engine makes them: the child's type is qualified by its parent's whole qualified
+    // type (A$B$C for a grandchild), and the root Stack's type is left out of its children's URNs. The mock
+    // monitor qualifies by the immediate parent's type only and keeps the Stack's.
+    monitor.newUrn = (parent, type, name) => {
+        let qualified = type;
+        if (parent) {
+            const parentQualified = parent.split("::")[2];
+            if (parentQualified !== "pulumi:pulumi:Stack") qualified = `${parentQualified}$${type}`;
+        }
+        return `urn:pulumi:${options.stack}::${options.project}::${qualified}::${name}`;
+    };
     const registerResource = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req, callback) =>
         registerResource(req, (err, resp) => {

@@ -50,6 +50,17 @@ export function simulatedOutputs(type: string, name: string, inputs: Inputs, ctx
         if (type === "aws:lambda/functionUrl:FunctionUrl") {
             out.functionUrl = `https://${shortHash(name, 32)}.lambda-url.${region}.on.aws/`;
         }
+        if (type === "aws:lambda/function:Function") {
+            // A function created with publish: true gets version 1; without, only $LATEST exists.
+            out.version = inputs.publish === true ? "1" : "$LATEST";
+            out.qualifiedArn = `${arn}:${out.version}`;
+            out.invokeArn = `arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/${arn}/invocations`;
+        }
+        if (type === "aws:apigatewayv2/api:Api") {
+            const apiId = shortHash(name, 10);
+            out.apiEndpoint = `https://${apiId}.execute-api.${region}.amazonaws.com`;
+            out.executionArn = `arn:aws:execute-api:${region}:${SIMULATED_AWS_ACCOUNT}:${apiId}`;
+        }
         if (type === "aws:iam/role:Role") out.arn = `arn:aws:iam::${SIMULATED_AWS_ACCOUNT}:role/${resourceName}`;
         if (type === "aws:eks/cluster:Cluster") {
             out.endpoint = `https://${shortHash(name, 32).toUpperCase()}.gr7.${region}.eks.amazonaws.com`;
@@ -64,6 +75,11 @@ export function simulatedOutputs(type: string, name: string, inputs: Inputs, ctx
             const location = str(inputs.location, gcpRegion(ctx));
             out.uri = `https://${resourceName}-${shortHash(resourceName, 10)}-${location === "us-central1" ? "uc" : "ew"}.a.run.app`;
         }
+        if (type === "gcp:serviceaccount/account:Account") {
+            const email = `${str(inputs.accountId, name)}@${out.project}.iam.gserviceaccount.com`;
+            Object.assign(out, { email, member: `serviceAccount:${email}`, uniqueId: shortHash(email, 21) });
+        }
+        if (type === "gcp:secretmanager/secretVersion:SecretVersion") out.version = "1";
         if (type === "gcp:container/cluster:Cluster") {
             out.endpoint = `34.${parseInt(shortHash(name, 2), 16)}.0.1`;
             out.masterAuth = { clusterCaCertificate: "c2ltdWxhdGVkLWNh" };

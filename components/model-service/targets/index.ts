@@ -1,8 +1,16 @@
 /** Every ModelService target, by name. A new target is one file and one line here. */
 import { Target } from "../args";
+import { cloudRunTarget } from "./cloudrun";
 import { dockerTarget } from "./docker";
+import { kubernetesTarget } from "./kubernetes";
+import { lambdaTarget } from "./lambda";
+import { sagemakerTarget } from "./sagemaker";
 import { ServingTarget } from "./target";
 
 export const TARGETS: Partial<Record<Target, ServingTarget>> = {
     [Target.Docker]: dockerTarget,
+    [Target.Kubernetes]: kubernetesTarget,
+    [Target.AwsSageMaker]: sagemakerTarget,
+    [Target.AwsLambda]: lambdaTarget,
+    [Target.GcpCloudRun]: cloudRunTarget,
 };

@@ -1,0 +1,74 @@
+/**
+ * Authentication at the gateway. The Gateway API has no standard authentication, so modelship emits
+ * Envoy Gateway's `SecurityPolicy` (gateway.envoyproxy.io/v1alpha1), the most widely deployed
+ * implementation with both JWT and API-key authentication (API keys need Envoy Gateway 1.3 or later).
+ * https://gateway.envoyproxy.io/docs/concepts/gateway_api_extensions/security-policy/
+ *
+ * The policy attaches to one HTTPRoute, so it protects exactly that route. The ClusterIP Services behind
+ * it stay reachable inside the cluster without credentials: restrict them with a NetworkPolicy.
+ */
+import * as kubernetes from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { GATEWAY_API_GROUP } from "./route";
+
+/** API version of Envoy Gateway's policies. */
+export const ENVOY_GATEWAY_API_VERSION = "gateway.envoyproxy.io/v1alpha1";
+
+/** Header that carries the API key. */
+export const API_KEY_HEADER = "x-api-key";
+
+/** JWT validation against an issuer's key set. */
+export interface JwtAuthSpec {
+    issuer: string;
+    jwksUri: string;
+    /** Accepted audiences. Defaults to any. */
+    audiences?: string[];
+}
+
+/** API keys kept in a Secret: each key of the Secret is a client id, its value that client's API key. */
+export interface ApiKeyAuthSpec {
+    secretName: pulumi.Input<string>;
+}
+
+/** A SecurityPolicy to create: exactly one of `jwt` and `apiKey`. */
+export interface AuthPolicySpec {
+    name: string;
+    namespace: pulumi.Input<string>;
+    labels: Record<string, string>;
+    /** Name of the HTTPRoute it protects (same namespace). */
+    routeName: pulumi.Input<string>;
+    jwt?: JwtAuthSpec;
+    apiKey?: ApiKeyAuthSpec;
+}
+
+/** The SecurityPolicy's `spec`. */
+export function authPolicySpec(spec: AuthPolicySpec): Record<string, unknown> {
+    const out: Record<string, unknown> = {
+        targetRefs: [{ group: GATEWAY_API_GROUP, kind: "HTTPRoute", name: spec.routeName }],
+    };
+    if (spec.jwt) {
+        out.jwt = {
+            providers: [{ name: "issuer", issuer: spec.jwt.issuer, audiences: spec.jwt.audiences, remoteJWKS: { uri: spec.jwt.jwksUri } }],
+        };
+    }
+    if (spec.apiKey) {
+        out.apiKeyAuth = {
+            credentialRefs: [{ group: "", kind: "Secret", name: spec.apiKey.secretName }],
+            extractFrom: [{ headers: [API_KEY_HEADER] }],
+        };
+    }
+    return out;
+}
+
+export function createAuthPolicy(logicalName: string, spec: AuthPolicySpec, opts: pulumi.CustomResourceOptions): kubernetes.apiextensions.CustomResource {
+    return new kubernetes.apiextensions.CustomResource(
+        logicalName,
+        {
+            apiVersion: ENVOY_GATEWAY_API_VERSION,
+            kind: "SecurityPolicy",
+            metadata: { name: spec.name, namespace: spec.namespace, labels: spec.labels },
+            spec: authPolicySpec(spec),
+        },
+        opts,
+    );
+}

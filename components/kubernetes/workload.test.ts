@@ -1,0 +1,54 @@
+import { describe, expect, it } from "vitest";
+import { outputValue, useMockRuntime } from "../../test/harness";
+import { cpuQuantity, memoryQuantity, startupProbeTiming } from "./container";
+import { createDeployment, deploymentArgs, WorkloadSpec } from "./workload";
+
+const rt = useMockRuntime();
+
+const spec: WorkloadSpec = {
+    name: "stage",
+    namespace: "ml",
+    labels: { app: "stage" },
+    selector: { app: "stage" },
+    podLabels: { app: "stage" },
+    serviceAccountName: "stage",
+    replicas: 2,
+    server: {
+        image: "registry.example.com/stage:1",
+        port: 8080,
+        env: {},
+        probes: { startupPath: "/", readinessPath: "/", livenessPath: "/", startupTimeoutSeconds: 60 },
+        resources: { cpu: 1, memoryGiB: 2 },
+        readOnlyRootFilesystem: true,
+    },
+    placement: {},
+    terminationGracePeriodSeconds: 30,
+    progressDeadlineSeconds: 600,
+};
+
+describe("the shared workload builder", () => {
+    it("leaves replicas to an autoscaler when none are given, and ignores their drift", async () => {
+        await rt.construct(() => createDeployment("stage", { ...spec, replicas: undefined }, {}));
+        const deployment = rt.one("kubernetes:apps/v1:Deployment");
+        expect(deployment.inputs.spec).not.toHaveProperty("replicas");
+        expect(deployment.options.ignoreChanges).toEqual(["spec.replicas"]);
+    });
+
+    it("keeps fixed replicas managed", async () => {
+        await rt.construct(() => createDeployment("stage", spec, {}));
+        const deployment = rt.one("kubernetes:apps/v1:Deployment");
+        expect((deployment.inputs.spec as { replicas: number }).replicas).toBe(2);
+        expect(deployment.options.ignoreChanges).toEqual([]);
+    });
+
+    it("adds no accelerator toleration to a CPU pod", async () => {
+        const template = deploymentArgs(spec).spec as { template: { spec: { tolerations?: unknown } } };
+        expect(await outputValue(template.template.spec.tolerations ?? "none")).toBe("none");
+    });
+
+    it("renders quantities and probe timing Kubernetes accepts", () => {
+        expect([cpuQuantity(4), cpuQuantity(0.25), memoryQuantity(16), memoryQuantity(0.5)]).toEqual(["4", "250m", "16Gi", "512Mi"]);
+        expect(startupProbeTiming(600)).toEqual({ periodSeconds: 10, failureThreshold: 60 });
+        expect(startupProbeTiming(13)).toEqual({ periodSeconds: 1, failureThreshold: 13 });
+    });
+});

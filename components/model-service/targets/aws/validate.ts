@@ -1,0 +1,32 @@
+/** Checks the SageMaker and Lambda targets share: images from ECR, and where each problem points. */
+import { describeValue, isDeferred, ValidationProblem } from "../../../../sdk/validate";
+import { ServingSpec } from "../../spec";
+import { ECR_IMAGE_FORM, parseEcrImage } from "./ecr";
+
+/** The argument that sets the image of version `index`: the path a problem about that image names. */
+export function imagePath(spec: ServingSpec, index: number): string {
+    const declared = spec.args.versions?.[index];
+    if (spec.canary && declared?.image !== undefined) return `versions[${index}].image`;
+    return spec.versions[index].artifact ? "model.serverImage" : "model.image";
+}
+
+/**
+ * One problem per argument whose image is not an ECR image. Images still unknown (Outputs) are not
+ * checked here; the cloud rejects them at deployment.
+ */
+export function nonEcrImageProblems(spec: ServingSpec, why: string): ValidationProblem[] {
+    const problems = new Map<string, ValidationProblem>();
+    spec.versions.forEach((version, i) => {
+        const image = version.image;
+        if (isDeferred(image) || typeof image !== "string" || parseEcrImage(image) !== undefined) return;
+        const path = imagePath(spec, i);
+        const received = path === "model.serverImage" && spec.args.model.serverImage === undefined ? `nothing (the preset's ${describeValue(image)})` : describeValue(image);
+        if (!problems.has(path)) problems.set(path, { path, received, expected: `${ECR_IMAGE_FORM} (${why})` });
+    });
+    return [...problems.values()];
+}
+
+/** The path that set the fewest replicas: `scaling.replicas` when given, else `scaling.minReplicas`. */
+export function minReplicasPath(spec: ServingSpec): string {
+    return spec.args.scaling?.replicas !== undefined ? "scaling.replicas" : "scaling.minReplicas";
+}

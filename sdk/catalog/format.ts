@@ -1,0 +1,24 @@
+/** Renders prices, counts and sources the same way in offers, errors and cost bases. */
+import type { PriceSource } from "./data/rows";
+
+/** `$0.8048`: four decimals for hourly prices; more for per-second prices so that they do not read as 0. */
+export function usd(amount: number): string {
+    if (amount !== 0 && Math.abs(amount) < 0.001) return `$${Number(amount.toPrecision(6))}`;
+    return `$${amount.toFixed(4)}`;
+}
+
+/** `aws_ec2_gpu_prices.csv, vantage, 2026-01-21`: how an offer or a cost basis names its price list. */
+export function sourceLabel(source: PriceSource): string {
+    return `${source.file}, ${source.publisher}, ${source.date}`;
+}
+
+/** `1, 4 or 8`. */
+export function listOr(values: readonly (string | number)[]): string {
+    if (values.length <= 1) return values.join("");
+    return `${values.slice(0, -1).join(", ")} or ${values[values.length - 1]}`;
+}
+
+/** Natural sort of instance and machine type names (`g6.2xlarge` before `g6.12xlarge`). */
+export function byName(a: string, b: string): number {
+    return a.localeCompare(b, "en", { numeric: true });
+}

@@ -1,0 +1,43 @@
+/**
+ * The `estimatedMonthlyCost` output every component exposes, computed by the one cost model over the
+ * resources the component creates, once their inputs are known (a node selector from a GpuPool output,
+ * for example), in the regions of the stack's provider config.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { estimateCost } from "./index";
+import type { CostedResource } from "./types";
+
+/**
+ * A component's monthly cost in USD. Multi-language outputs cannot be `number | null`, so an unknown
+ * figure is an absent field and `known` says whether both are present.
+ */
+export interface MonthlyCostEstimate {
+    /** USD per month at minimum scale; absent when unknown. */
+    min?: number;
+    /** USD per month at maximum scale (every autoscaler at its cap); absent when unknown. */
+    max?: number;
+    /** True when every priced resource has a known price. */
+    known: boolean;
+    /** How the figures were reached, one line per priced resource. */
+    basis: string[];
+}
+
+/** The cost options of the stack: regions from the `aws:region` and `gcp:region` config. */
+export function stackCostOptions(): { awsRegion?: string; gcpRegion?: string } {
+    return { awsRegion: new pulumi.Config("aws").get("region"), gcpRegion: new pulumi.Config("gcp").get("region") };
+}
+
+/** Prices `resources` (inputs may hold Outputs) and returns the estimate as an Output. */
+export function costEstimateOutput(resources: CostedResource[]): pulumi.Output<MonthlyCostEstimate> {
+    const options = stackCostOptions();
+    return pulumi.output(resources as pulumi.Input<CostedResource>[]).apply((resolved) => {
+        const report = estimateCost(resolved as CostedResource[], options);
+        const known = report.unknownItems === 0;
+        const estimate: MonthlyCostEstimate = { known, basis: report.items.map((i) => i.basis) };
+        if (known) {
+            estimate.min = report.monthly.min;
+            estimate.max = report.monthly.max;
+        }
+        return estimate;
+    });
+}

@@ -1,0 +1,117 @@
+/**
+ * `gcp:cloudrunv2/service:Service`: instances x (vCPU + memory + GPU) per hour.
+ *
+ * Billing: a GPU service, and a service whose containers set `resources` without `cpuIdle: true`, is billed
+ * for the whole instance lifetime (instance-based); otherwise Cloud Run bills active request time only
+ * (request-based), so idle minimum instances cost a lower idle rate the catalog does not have.
+ */
+import { CatalogError } from "../../catalog/errors";
+import { usd } from "../../catalog/format";
+import { cloudRunComputePrices, cloudRunGpuHourly, type CloudRunBilling } from "../../catalog/serverless";
+import { monthly, PER_MONTH, range, unknown, type PricedFigure } from "../figures";
+import { bool, get, list, num, quantity, quantityEntry, record, str } from "../inputs";
+import type { PricingContext } from "./context";
+
+/** Cloud Run's documented default maximum number of instances. */
+const DEFAULT_MAX_INSTANCES = 100;
+
+function instanceCounts(inputs: Record<string, unknown>): { min: number; max: number; words: string } {
+    if (str(inputs, "scaling.scalingMode") === "MANUAL") {
+        const count = num(inputs, "scaling.manualInstanceCount") ?? 0;
+        return { min: count, max: count, words: `manual scaling, ${count} instance(s)` };
+    }
+    const min = Math.max(num(inputs, "template.scaling.minInstanceCount") ?? 0, num(inputs, "scaling.minInstanceCount") ?? 0);
+    const setMax = num(inputs, "template.scaling.maxInstanceCount") ?? num(inputs, "scaling.maxInstanceCount");
+    const max = setMax ?? DEFAULT_MAX_INSTANCES;
+    return { min, max, words: setMax === undefined ? `max ${max} is Cloud Run's default (maxInstanceCount not set)` : "" };
+}
+
+interface InstanceShape {
+    vcpus: number;
+    memoryGiB: number;
+    gpus: number;
+    billing: CloudRunBilling;
+}
+
+function instanceShape(inputs: Record<string, unknown>): InstanceShape | string {
+    const containers = list(inputs, "template.containers");
+    if (containers.length === 0) return "template.containers is empty";
+    let vcpus = 0;
+    let memoryGiB = 0;
+    let gpus = 0;
+    let requestBased = true;
+    for (const [i, container] of containers.entries()) {
+        const path = `template.containers[${i}].resources`;
+        const resources = get(container, "resources");
+        if (resources !== undefined && bool(container, "resources.cpuIdle") !== true) requestBased = false;
+        const limits = record(container, "resources.limits");
+        const cpu = quantity(limits, "cpu");
+        const memory = quantity(limits, "memory");
+        // Cloud Run's defaults differ between surfaces and have changed; an unset limit is not guessed.
+        if (cpu === undefined || memory === undefined) return `${path}.limits.cpu and .memory must be set to price the instance`;
+        vcpus += cpu;
+        memoryGiB += memory / 1024 ** 3;
+        gpus += quantityEntry(limits, "nvidia.com/gpu", `${path}.limits`) ?? 0;
+    }
+    return { vcpus, memoryGiB, gpus, billing: gpus > 0 || !requestBased ? "instance" : "request" };
+}
+
+/** USD per instance-hour, or null with the reasons when a part is not priced. */
+function instanceHourly(inputs: Record<string, unknown>, shape: InstanceShape, region: string): { hourly: number | null; words: string } {
+    const parts: string[] = [];
+    const reasons: string[] = [];
+    let hourly: number | null = 0;
+    try {
+        const compute = cloudRunComputePrices(region, shape.billing);
+        hourly += shape.vcpus * compute.vcpuSecond * 3600 + shape.memoryGiB * compute.gibSecond * 3600;
+        parts.push(
+            `${shape.vcpus} vCPU x ${usd(compute.vcpuSecond)}/vCPU-s + ${Number(shape.memoryGiB.toFixed(3))} GiB x ${usd(compute.gibSecond)}/GiB-s ` +
+                `(${shape.billing}-based billing; ${compute.sources.vcpu.file}, ${compute.sources.vcpu.date}, memory figure ${compute.sources.memory.confidence} confidence)`,
+        );
+    } catch (error) {
+        if (!(error instanceof CatalogError)) throw error;
+        hourly = null;
+        reasons.push(error.message);
+    }
+    if (shape.gpus > 0) {
+        const accelerator = str(inputs, "template.nodeSelector.accelerator");
+        if (accelerator !== "nvidia-l4") reasons.push(`template.nodeSelector.accelerator ${JSON.stringify(accelerator)}: only nvidia-l4 is priced for Cloud Run`);
+        else if (bool(inputs, "template.gpuZonalRedundancyDisabled") !== true) {
+            reasons.push("the catalog's Cloud Run L4 price is without zonal redundancy; set template.gpuZonalRedundancyDisabled: true (the zonal-redundant price is higher and not recorded)");
+        } else {
+            try {
+                const gpu = cloudRunGpuHourly(region);
+                if (hourly !== null) hourly += shape.gpus * gpu.hourly;
+                parts.push(`${shape.gpus} x L4 at ${usd(gpu.hourly)}/h (${gpu.source}, ${gpu.date}; ${gpu.confidence} confidence)`);
+            } catch (error) {
+                if (!(error instanceof CatalogError)) throw error;
+                reasons.push(error.message);
+            }
+        }
+    }
+    if (reasons.length > 0) return { hourly: null, words: `instance price unknown: ${reasons.join("; ")}` };
+    return { hourly, words: `${usd(hourly as number)}/h per instance = ${parts.join(" + ")}` };
+}
+
+/** Prices a Cloud Run v2 service between its minimum and maximum instance counts. */
+export function priceCloudRunService(inputs: Record<string, unknown>, ctx: PricingContext): PricedFigure {
+    const region = str(inputs, "location") ?? ctx.gcpRegion;
+    const shape = instanceShape(inputs);
+    if (typeof shape === "string") return unknown(shape);
+    const counts = instanceCounts(inputs);
+    const price = instanceHourly(inputs, shape, region);
+    const countWords = counts.words ? `; ${counts.words}` : "";
+    if (shape.billing === "instance") {
+        return {
+            min: monthly(counts.min, price.hourly),
+            max: monthly(counts.max, price.hourly),
+            basis: `${range(counts.min, counts.max)} instance(s) in ${region}, ${price.words} ${PER_MONTH}${countWords}`,
+        };
+    }
+    const minWords = counts.min === 0 ? "min 0: request-based billing, scales to zero" : `min unknown: ${counts.min} idle minimum instance(s) are billed at an idle rate not in the catalog`;
+    return {
+        min: counts.min === 0 ? 0 : null,
+        max: monthly(counts.max, price.hourly),
+        basis: `${minWords}; max ${counts.max} instance(s) busy all month in ${region}, ${price.words} ${PER_MONTH}; requests not included${countWords}`,
+    };
+}

@@ -1,0 +1,140 @@
+/**
+ * The human output of `modelship plan`: the resource tree, the monthly cost per component, the policy
+ * findings and the stack outputs. Fits a 100-column terminal; colours only on a terminal.
+ */
+import type { CostSum, PlanCost } from "./cost";
+import type { PolicyFinding } from "./policies";
+import { redactPaths } from "./redact";
+import type { PlanRun } from "./run";
+import type { ResourceRecord } from "./runtime";
+
+/** Output width the layout aims for. */
+const WIDTH = 100;
+
+/** ANSI styling, or none. */
+export interface Style {
+    bold(s: string): string;
+    dim(s: string): string;
+    red(s: string): string;
+    yellow(s: string): string;
+}
+
+/** Styling for a stream: colours only when it is a terminal and NO_COLOR is not set. */
+export function styleFor(stream: { isTTY?: boolean }): Style {
+    const on = stream.isTTY === true && !process.env.NO_COLOR;
+    const wrap = (open: number, close: number) => (s: string) => (on ? `\x1b[${open}m${s}\x1b[${close}m` : s);
+    return { bold: wrap(1, 22), dim: wrap(2, 22), red: wrap(31, 39), yellow: wrap(33, 39) };
+}
+
+/** What the human output shows. */
+export interface PlanView {
+    run: PlanRun;
+    cost: PlanCost;
+    findings: ReadonlyArray<PolicyFinding>;
+    /** False when no policy pack is installed: "no findings" would then mean nothing. */
+    policiesRan: boolean;
+}
+
+function markers(r: ResourceRecord): string {
+    const marks = [r.options.protect ? "protected" : "", r.options.retainOnDelete ? "retained on delete" : ""].filter(Boolean);
+    return marks.length > 0 ? `  [${marks.join(", ")}]` : "";
+}
+
+/** The resource tree: the stack, then each resource under its parent, in registration order. */
+export function renderTree(resources: ReadonlyArray<ResourceRecord>, style: Style): string[] {
+    const children = new Map<string | undefined, ResourceRecord[]>();
+    for (const r of resources) children.set(r.parent, [...(children.get(r.parent) ?? []), r]);
+    const rows: Array<{ prefix: string; r: ResourceRecord }> = [];
+    const visit = (parent: string | undefined, indent: string, root: boolean) => {
+        const list = children.get(parent) ?? [];
+        list.forEach((r, i) => {
+            const last = i === list.length - 1;
+            rows.push({ prefix: root ? "" : `${indent}${last ? "└─ " : "├─ "}`, r });
+            visit(r.urn, root ? "" : `${indent}${last ? "   " : "│  "}`, false);
+        });
+    };
+    visit(undefined, "", true);
+    const column = Math.min(Math.max(0, ...rows.map(({ prefix, r }) => prefix.length + r.type.length)) + 2, 64);
+    return rows.map(({ prefix, r }) => {
+        const type = r.custom || r.type === "pulumi:pulumi:Stack" ? r.type : style.bold(r.type);
+        const pad = " ".repeat(Math.max(2, column - prefix.length - r.type.length));
+        return `${style.dim(prefix)}${type}${pad}${r.name}${style.yellow(markers(r))}`;
+    });
+}
+
+/** A monthly figure: dollars, "unknown" when nothing is known, "+ unknown" when part is. Never $0 for unknown. */
+export function formatCost(s: CostSum): string {
+    if (s.knownItems === 0) return s.unknownItems > 0 ? "unknown" : "$0.00";
+    const dollars = `$${s.known.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+    return s.unknownItems > 0 ? `${dollars} + unknown` : dollars;
+}
+
+function truncate(s: string, width: number): string {
+    return s.length <= width ? s : `${s.slice(0, width - 3)}...`;
+}
+
+/** The cost table: one row per component with priced resources (nested ones indented), then the total. */
+export function renderCost(cost: PlanCost, resources: ReadonlyArray<ResourceRecord>, style: Style): string[] {
+    const figure = 20;
+    const label = WIDTH - 2 * figure - 4;
+    const row = (name: string, min: string, max: string) => `  ${truncate(name, label).padEnd(label)}${min.padStart(figure)}${max.padStart(figure)}`;
+    const lines = [style.bold(`Monthly cost (${cost.report.currency}, 730 hours a month)`), style.dim(row("", "minimum scale", "maximum scale"))];
+    if (cost.report.items.length === 0) return [...lines, "  nothing in this plan has a cost the model prices"];
+    for (const c of cost.components) {
+        lines.push(row(`${"  ".repeat(c.depth - 1)}${c.name} (${c.type})`, formatCost(c.min), formatCost(c.max)));
+    }
+    const outside = cost.outsideComponents;
+    if (outside.min.knownItems + outside.min.unknownItems > 0) {
+        lines.push(row("resources outside components", formatCost(outside.min), formatCost(outside.max)));
+    }
+    lines.push(style.bold(row("Total", formatCost(cost.total.min), formatCost(cost.total.max))));
+    const unknown = cost.report.items.filter((i) => i.monthly.min === null || i.monthly.max === null);
+    if (unknown.length > 0) {
+        lines.push(style.dim("  Not in the total (price unknown):"));
+        for (const item of unknown) lines.push(style.dim(truncate(`    ${resourceLabel(item.urn, resources)}: ${item.basis}`, WIDTH)));
+    }
+    return lines;
+}
+
+function resourceLabel(urn: string | undefined, resources: ReadonlyArray<ResourceRecord>): string {
+    if (!urn) return "the stack";
+    const r = resources.find((x) => x.urn === urn);
+    return r ? `${r.name} (${r.type})` : urn;
+}
+
+/** The policy findings, mandatory first. */
+export function renderFindings(view: Pick<PlanView, "findings" | "policiesRan" | "run">, style: Style): string[] {
+    if (!view.policiesRan) return [`${style.bold("Policies")}: not checked (the policy pack is not installed)`];
+    if (view.findings.length === 0) return [`${style.bold("Policies")}: no violations`];
+    const order = ["mandatory", "remediate", "advisory", "disabled"];
+    const sorted = [...view.findings].sort((a, b) => order.indexOf(a.enforcement) - order.indexOf(b.enforcement));
+    const lines = [style.bold(`Policies: ${view.findings.length} finding(s)`)];
+    for (const f of sorted) {
+        const level = f.enforcement === "mandatory" ? style.red(f.enforcement) : style.yellow(f.enforcement);
+        lines.push(`  ${level}  ${f.policy}  ${resourceLabel(f.urn, view.run.resources)}`);
+        lines.push(...f.message.split("\n").map((l) => `      ${l}`));
+    }
+    return lines;
+}
+
+/** The stack outputs, one line each, secrets shown as [secret]. */
+export function renderOutputs(run: PlanRun, style: Style): string[] {
+    const outputs = redactPaths(run.outputs, run.secretOutputPaths);
+    const keys = Object.keys(outputs);
+    if (keys.length === 0) return [];
+    return [style.bold("Outputs"), ...keys.map((k) => truncate(`  ${k}: ${JSON.stringify(outputs[k])}`, WIDTH))];
+}
+
+/** The whole human output. */
+export function renderPlan(view: PlanView, style: Style): string {
+    const { run } = view;
+    const components = run.resources.filter((r) => !r.custom && r.type !== "pulumi:pulumi:Stack").length;
+    const sections = [
+        [style.bold(`Plan of ${run.project}, stack ${run.stack}`) + style.dim(` (${run.program})`)],
+        [style.bold(`Resources: ${run.resources.length}`) + style.dim(` (${components} component(s), the stack included)`), ...renderTree(run.resources, style)],
+        renderCost(view.cost, run.resources, style),
+        renderFindings(view, style),
+        renderOutputs(run, style),
+    ];
+    return sections.filter((s) => s.length > 0).map((s) => s.join("\n")).join("\n\n") + "\n";
+}

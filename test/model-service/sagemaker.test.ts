@@ -1,0 +1,320 @@
+import * as pulumi from "@pulumi/pulumi";
+import { describe, expect, it } from "vitest";
+import { Accelerator, AuthMode, ModelService, ModelServiceArgs, ServingRuntime, Target } from "../../index";
+import { ResourceRecord } from "../../sdk/plan/runtime";
+import { outputValue, useMockRuntime } from "../harness";
+
+const rt = useMockRuntime({ config: { "aws:region": "us-east-1", "modelship:team": "ml-platform" } });
+
+const TGI = "763104351884.dkr.ecr.us-east-1.amazonaws.com/huggingface-pytorch-tgi-inference:2.4.0-tgi3.0.1-gpu-py311-cu124-ubuntu22.04";
+const ecr = (tag: string) => `111122223333.dkr.ecr.us-east-1.amazonaws.com/fraud/scorer@sha256:${tag.repeat(64)}`;
+const COMPONENT = "urn:pulumi:dev::test::modelship:index:ModelService::";
+const TAGS = { environment: "dev", team: "ml-platform", service: "llm", "managed-by": "modelship" };
+
+const typeAndName = (resources: ResourceRecord[]) => resources.map((r) => `${r.type}::${r.name}`);
+const json = (r: ResourceRecord, key: string) => JSON.parse(r.inputs[key] as string) as unknown;
+
+describe("ModelService on aws-sagemaker", () => {
+    it("serves an S3 artifact on a GPU endpoint with a least-privilege role, secrets in Secrets Manager and autoscaling", async () => {
+        const { value: svc, resources } = await rt.construct(
+            () =>
+                new ModelService("llm", {
+                    model: { uri: "s3://models-prod/llama/v1", runtime: ServingRuntime.Tgi, serverImage: TGI, startupTimeoutSeconds: 1200 },
+                    resources: { gpu: { accelerator: Accelerator.A10G } },
+                    sagemaker: { instanceType: "ml.g5.2xlarge" },
+                    scaling: { minReplicas: 1, maxReplicas: 3 },
+                    env: { MAX_INPUT_TOKENS: "4096" },
+                    secrets: { HF_TOKEN: pulumi.secret("hf_s3cr3t") },
+                    target: Target.AwsSageMaker,
+                }),
+        );
+        expect(typeAndName(resources)).toEqual([
+            "modelship:index:ModelService::llm",
+            "aws:cloudwatch/logGroup:LogGroup::llm-logs",
+            "aws:secretsmanager/secret:Secret::llm-secret-hf-token",
+            "aws:iam/role:Role::llm-role",
+            "aws:secretsmanager/secretVersion:SecretVersion::llm-secret-hf-token",
+            "aws:iam/rolePolicy:RolePolicy::llm-role-policy",
+            "aws:sagemaker/model:Model::llm-model",
+            "aws:sagemaker/endpointConfiguration:EndpointConfiguration::llm-config",
+            "aws:sagemaker/endpoint:Endpoint::llm-endpoint",
+            "aws:appautoscaling/target:Target::llm-scaling",
+            "aws:appautoscaling/policy:Policy::llm-scaling",
+        ]);
+        for (const r of resources.filter((x) => x.custom)) expect(r.parent).toBe(`${COMPONENT}llm`);
+
+        const role = rt.one("aws:iam/role:Role");
+        expect(json(role, "assumeRolePolicy")).toEqual({
+            Version: "2012-10-17",
+            Statement: [
+                {
+                    Effect: "Allow",
+                    Principal: { Service: "sagemaker.amazonaws.com" },
+                    Action: "sts:AssumeRole",
+                    Condition: { StringEquals: { "aws:SourceAccount": "123456789012" } },
+                },
+            ],
+        });
+        expect(role.inputs.managedPolicyArns).toBeUndefined();
+        expect(role.inputs.namePrefix).toBe("llm-");
+
+        const secretArn = "arn:aws:secretsmanager:us-east-1:123456789012:secret/llm-secret-hf-token";
+        expect(json(rt.one("aws:iam/rolePolicy:RolePolicy"), "policy")).toEqual({
+            Version: "2012-10-17",
+            Statement: [
+                { Sid: "ReadModelData", Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::models-prod/llama/v1/*" },
+                { Sid: "ListModelData", Effect: "Allow", Action: "s3:ListBucket", Resource: "arn:aws:s3:::models-prod", Condition: { StringLike: { "s3:prefix": "llama/v1/*" } } },
+                { Sid: "EcrToken", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
+                {
+                    Sid: "PullModelImage",
+                    Effect: "Allow",
+                    Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+                    Resource: "arn:aws:ecr:us-east-1:763104351884:repository/huggingface-pytorch-tgi-inference",
+                },
+                {
+                    Sid: "WriteOwnLogs",
+                    Effect: "Allow",
+                    Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"],
+                    Resource: ["arn:aws:logs:us-east-1:123456789012:log-group:/aws/sagemaker/Endpoints/llm", "arn:aws:logs:us-east-1:123456789012:log-group:/aws/sagemaker/Endpoints/llm:*"],
+                },
+                { Sid: "PublishEndpointMetrics", Effect: "Allow", Action: "cloudwatch:PutMetricData", Resource: "*", Condition: { StringEquals: { "cloudwatch:namespace": "/aws/sagemaker/Endpoints" } } },
+                { Sid: "ReadOwnSecrets", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: [secretArn] },
+            ],
+        });
+
+        const model = rt.one("aws:sagemaker/model:Model");
+        expect(model.inputs.name).toBeUndefined();
+        expect(model.inputs.executionRoleArn).toBe("arn:aws:iam::123456789012:role/llm-role");
+        expect(model.inputs.primaryContainer).toEqual({
+            image: TGI,
+            mode: "SingleModel",
+            modelDataSource: { s3DataSources: [{ s3Uri: "s3://models-prod/llama/v1/", s3DataType: "S3Prefix", compressionType: "None" }] },
+            environment: { HF_MODEL_ID: "/opt/ml/model", SM_NUM_GPUS: "1", MAX_INPUT_TOKENS: "4096", HF_TOKEN_SECRET_ARN: secretArn },
+        });
+        expect(model.options.dependencies).toContain(rt.one("aws:iam/rolePolicy:RolePolicy").urn);
+
+        // The secret value is only in the SecretVersion, as a Pulumi secret.
+        const version = rt.one("aws:secretsmanager/secretVersion:SecretVersion");
+        expect(version.inputs.secretString).toBe("hf_s3cr3t");
+        expect(version.secretInputs).toEqual(["secretString"]);
+        expect(rt.one("aws:secretsmanager/secret:Secret").inputs.namePrefix).toBe("llm/HF_TOKEN-");
+        const elsewhere = resources.filter((r) => r.custom && r.type !== "aws:secretsmanager/secretVersion:SecretVersion");
+        expect(JSON.stringify(elsewhere.map((r) => r.inputs))).not.toContain("hf_s3cr3t");
+
+        const config = rt.one("aws:sagemaker/endpointConfiguration:EndpointConfiguration");
+        expect(config.inputs.name).toBeUndefined();
+        expect(config.inputs.namePrefix).toBeUndefined();
+        expect(config.options.deleteBeforeReplace).toBe(false);
+        expect(config.inputs.productionVariants).toEqual([
+            {
+                variantName: "default",
+                modelName: "llm-model",
+                instanceType: "ml.g5.2xlarge",
+                initialInstanceCount: 1,
+                containerStartupHealthCheckTimeoutInSeconds: 1200,
+                modelDataDownloadTimeoutInSeconds: 1200,
+            },
+        ]);
+
+        const endpoint = rt.one("aws:sagemaker/endpoint:Endpoint");
+        expect(endpoint.inputs).toEqual({ name: "llm", endpointConfigName: "llm-config", tags: TAGS });
+        expect(endpoint.options.dependencies).toContain(rt.one("aws:cloudwatch/logGroup:LogGroup").urn);
+        expect(rt.one("aws:cloudwatch/logGroup:LogGroup").inputs).toEqual({ name: "/aws/sagemaker/Endpoints/llm", retentionInDays: 30, tags: TAGS });
+
+        expect(rt.one("aws:appautoscaling/target:Target").inputs).toEqual({
+            serviceNamespace: "sagemaker",
+            resourceId: "endpoint/llm/variant/default",
+            scalableDimension: "sagemaker:variant:DesiredInstanceCount",
+            minCapacity: 1,
+            maxCapacity: 3,
+            tags: TAGS,
+        });
+        expect(rt.one("aws:appautoscaling/policy:Policy").inputs.targetTrackingScalingPolicyConfiguration).toEqual({
+            targetValue: 70,
+            predefinedMetricSpecification: { predefinedMetricType: "SageMakerVariantInvocationsPerInstance" },
+            scaleOutCooldown: 60,
+            scaleInCooldown: 1200,
+        });
+
+        for (const type of ["aws:iam/role:Role", "aws:secretsmanager/secret:Secret", "aws:sagemaker/model:Model", "aws:sagemaker/endpointConfiguration:EndpointConfiguration"]) {
+            expect(rt.one(type).inputs.tags).toEqual(TAGS);
+        }
+
+        expect(await outputValue(svc.url)).toBe("https://runtime.sagemaker.us-east-1.amazonaws.com/endpoints/llm/invocations");
+        expect(await outputValue(svc.internalUrl)).toBe("");
+        // ml.g5.2xlarge at $1.515/h (catalog, us-east-1) x 730 h: one instance at min, the autoscaling cap of 3 at max.
+        expect(await outputValue(svc.estimatedMonthlyCost)).toMatchObject({ min: 1105.95, max: 3317.85, known: true });
+        expect(Object.keys(svc.resources).sort()).toEqual(["endpoint", "endpointConfig", "logGroup", "model", "role", "rolePolicy", "scalingPolicy", "scalingTarget", "secret-HF_TOKEN"]);
+    });
+
+    it("splits traffic between versions with one model and one weighted production variant each", async () => {
+        const { value: svc } = await rt.construct(
+            () =>
+                new ModelService("fraud", {
+                    model: { image: ecr("a") },
+                    versions: [
+                        { name: "stable", weight: 90 },
+                        { name: "canary", image: ecr("b"), weight: 10 },
+                    ],
+                    scaling: { replicas: 2 },
+                    target: Target.AwsSageMaker,
+                }),
+        );
+        const models = rt.ofType("aws:sagemaker/model:Model");
+        expect(models.map((m) => [m.name, (m.inputs.primaryContainer as { image: string }).image])).toEqual([
+            ["fraud-model-stable", ecr("a")],
+            ["fraud-model-canary", ecr("b")],
+        ]);
+        expect(rt.one("aws:sagemaker/endpointConfiguration:EndpointConfiguration").inputs.productionVariants).toEqual([
+            { variantName: "stable", modelName: "fraud-model-stable", instanceType: "ml.c5.xlarge", initialInstanceCount: 2, initialVariantWeight: 90, containerStartupHealthCheckTimeoutInSeconds: 600 },
+            { variantName: "canary", modelName: "fraud-model-canary", instanceType: "ml.c5.xlarge", initialInstanceCount: 2, initialVariantWeight: 10, containerStartupHealthCheckTimeoutInSeconds: 600 },
+        ]);
+        expect(rt.ofType("aws:appautoscaling/target:Target")).toEqual([]);
+        // Both images come from one repository: one pull grant, and no S3 access for image-only models.
+        const statements = (json(rt.one("aws:iam/rolePolicy:RolePolicy"), "policy") as { Statement: Array<{ Sid: string; Resource: unknown }> }).Statement;
+        expect(statements.map((s) => s.Sid)).toEqual(["EcrToken", "PullModelImage", "WriteOwnLogs", "PublishEndpointMetrics"]);
+        expect(statements[1].Resource).toBe("arn:aws:ecr:us-east-1:111122223333:repository/fraud/scorer");
+        // 2 variants x 2 x ml.c5.xlarge at $0.204/h x 730 h.
+        expect(await outputValue(svc.estimatedMonthlyCost)).toMatchObject({ min: 595.68, max: 595.68, known: true });
+    });
+
+    it("runs serverless with memory and max concurrency, CPU only", async () => {
+        const { value: svc } = await rt.construct(
+            () =>
+                new ModelService("sentiment", {
+                    model: { uri: "s3://models-prod/sentiment/model.tar.gz", runtime: ServingRuntime.TorchServe, serverImage: ecr("c") },
+                    resources: { memoryGiB: 3 },
+                    sagemaker: { serverless: true, serverlessMaxConcurrency: 5 },
+                    target: Target.AwsSageMaker,
+                }),
+        );
+        expect(rt.one("aws:sagemaker/endpointConfiguration:EndpointConfiguration").inputs.productionVariants).toEqual([
+            { variantName: "default", modelName: "sentiment-model", serverlessConfig: { memorySizeInMb: 3072, maxConcurrency: 5 } },
+        ]);
+        expect((rt.one("aws:sagemaker/model:Model").inputs.primaryContainer as Record<string, unknown>).modelDataSource).toEqual({
+            s3DataSources: [{ s3Uri: "s3://models-prod/sentiment/model.tar.gz", s3DataType: "S3Object", compressionType: "Gzip" }],
+        });
+        const statements = (json(rt.one("aws:iam/rolePolicy:RolePolicy"), "policy") as { Statement: unknown[] }).Statement;
+        expect(statements.slice(0, 2)).toEqual([
+            { Sid: "ReadModelData", Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::models-prod/sentiment/model.tar.gz" },
+            { Sid: "ListModelData", Effect: "Allow", Action: "s3:ListBucket", Resource: "arn:aws:s3:::models-prod", Condition: { StringLike: { "s3:prefix": "sentiment/model.tar.gz" } } },
+        ]);
+        expect(rt.ofType("aws:appautoscaling/target:Target")).toEqual([]);
+        // Serverless Inference prices are not in the catalog: unknown, not zero.
+        expect(await outputValue(svc.estimatedMonthlyCost)).toMatchObject({ known: false });
+        expect(await outputValue(svc.estimatedMonthlyCost)).not.toHaveProperty("min");
+    });
+
+    it("points a TGI image at a Hugging Face Hub model without S3 access", async () => {
+        await rt.construct(
+            () =>
+                new ModelService("qwen", {
+                    model: { uri: "hf://Qwen/Qwen2.5-0.5B-Instruct", runtime: ServingRuntime.Tgi, serverImage: TGI },
+                    resources: { gpu: { count: 4, accelerator: Accelerator.L4 } },
+                    sagemaker: { instanceType: "ml.g6.12xlarge" },
+                    target: Target.AwsSageMaker,
+                }),
+        );
+        const container = rt.one("aws:sagemaker/model:Model").inputs.primaryContainer as Record<string, unknown>;
+        expect(container.modelDataSource).toBeUndefined();
+        expect(container.environment).toEqual({ HF_MODEL_ID: "Qwen/Qwen2.5-0.5B-Instruct", SM_NUM_GPUS: "4" });
+        const variant = (rt.one("aws:sagemaker/endpointConfiguration:EndpointConfiguration").inputs.productionVariants as Array<Record<string, unknown>>)[0];
+        expect(variant.modelDataDownloadTimeoutInSeconds).toBeUndefined();
+        const sids = (json(rt.one("aws:iam/rolePolicy:RolePolicy"), "policy") as { Statement: Array<{ Sid: string }> }).Statement.map((s) => s.Sid);
+        expect(sids).toEqual(["EcrToken", "PullModelImage", "WriteOwnLogs", "PublishEndpointMetrics"]);
+    });
+
+    it("changing the model version replaces only the model and its configuration; the endpoint keeps its name", async () => {
+        const args = (image: string): ModelServiceArgs => ({ model: { image }, scaling: { minReplicas: 1, maxReplicas: 2 }, target: Target.AwsSageMaker });
+        const before = (await rt.construct(() => new ModelService("fraud", args(ecr("a"))))).resources;
+        const after = (await rt.construct(() => new ModelService("fraud", args(ecr("b"))))).resources;
+        expect(typeAndName(after)).toEqual(typeAndName(before));
+
+        const inputsBefore = new Map(before.map((r) => [r.urn, JSON.stringify(r.inputs)]));
+        const changed = after.filter((r) => inputsBefore.get(r.urn) !== JSON.stringify(r.inputs)).map((r) => `${r.type}::${r.name}`);
+        // The component's own args change with the image; of its children only the Model does. The Model
+        // has no explicit name, so the provider replaces it under a new one; the configuration, which names
+        // the model, is then replaced too (auto-named, created before the old one is deleted) and the
+        // endpoint is updated in place to the new configuration.
+        expect(changed).toEqual(["modelship:index:ModelService::fraud", "aws:sagemaker/model:Model::fraud-model"]);
+        const model = after.find((r) => r.type === "aws:sagemaker/model:Model")!;
+        expect(model.inputs.name).toBeUndefined();
+        const config = after.find((r) => r.type === "aws:sagemaker/endpointConfiguration:EndpointConfiguration")!;
+        expect([config.inputs.name, config.options.deleteBeforeReplace]).toEqual([undefined, false]);
+        expect(config.options.dependencies).toContain(model.urn);
+        expect(after.find((r) => r.type === "aws:sagemaker/endpoint:Endpoint")!.inputs.name).toBe("fraud");
+    });
+
+    const digest = ecr("a");
+    const invalid: Array<[string, ModelServiceArgs, string | RegExp]> = [
+        [
+            "serverless with a GPU",
+            { model: { image: digest }, resources: { gpu: { accelerator: Accelerator.T4 } }, sagemaker: { serverless: true }, target: Target.AwsSageMaker },
+            '  - resources.gpu: received an object with accelerator; expected no GPU with sagemaker.serverless (serverless inference is CPU only; use a real-time instance type such as ml.g5.xlarge)',
+        ],
+        [
+            "a real-time endpoint with min replicas 0",
+            { model: { image: digest }, scaling: { minReplicas: 0, maxReplicas: 2 }, target: Target.AwsSageMaker },
+            "  - scaling.minReplicas: received 0; expected at least 1 on a real-time SageMaker endpoint (it cannot scale to zero; use sagemaker.serverless to pay per request)",
+        ],
+        ["public without auth", { model: { image: digest }, exposure: { public: true }, target: Target.AwsSageMaker }, /exposure\.auth: received nothing \(the field is missing\); expected an auth mode for a public endpoint/],
+        [
+            "an auth mode other than IAM",
+            { model: { image: digest }, exposure: { public: true, auth: AuthMode.None }, target: Target.AwsSageMaker },
+            '  - exposure.auth: received "none"; expected "iam" on target aws-sagemaker: SageMaker endpoints accept only SigV4-signed requests (sagemaker:InvokeEndpoint). For API keys, JWT or anonymous access use target aws-lambda, gcp-cloudrun or kubernetes, or put your own API in front',
+        ],
+        [
+            "a GPU without an instance type",
+            { model: { image: digest }, resources: { gpu: { accelerator: Accelerator.L4 } }, target: Target.AwsSageMaker },
+            "  - sagemaker.instanceType: received nothing (the field is missing); expected an ml.* instance type with a GPU, for example ml.g5.xlarge (A10G) or ml.g6.xlarge (L4): the catalog cannot pick one by accelerator yet",
+        ],
+        [
+            "an instance type of another accelerator",
+            { model: { image: digest }, resources: { gpu: { accelerator: Accelerator.L4 } }, sagemaker: { instanceType: "ml.g5.xlarge" }, target: Target.AwsSageMaker },
+            '  - sagemaker.instanceType: received "ml.g5.xlarge"; expected an instance type of the ml.g6 or ml.gr6 family for NVIDIA L4 (ml.g5.xlarge carries NVIDIA A10G)',
+        ],
+        [
+            "an instance type with too few GPUs",
+            { model: { image: digest }, resources: { gpu: { count: 4, accelerator: Accelerator.A10G } }, sagemaker: { instanceType: "ml.g5.2xlarge" }, target: Target.AwsSageMaker },
+            '  - sagemaker.instanceType: received "ml.g5.2xlarge"; expected an instance type with at least 4 x NVIDIA A10G (ml.g5.2xlarge has 1)',
+        ],
+        [
+            "an image outside ECR",
+            { model: { image: "docker.io/acme/fraud:1.0" }, target: Target.AwsSageMaker },
+            '  - model.image: received "docker.io/acme/fraud:1.0"; expected an Amazon ECR image <account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag> or @sha256:<digest> (SageMaker pulls only from ECR; the image must answer GET /ping and POST /invocations on port 8080)',
+        ],
+        [
+            "a preset server image that is not in ECR",
+            { model: { uri: "s3://models/llm/", runtime: ServingRuntime.Vllm }, target: Target.AwsSageMaker },
+            '  - model.serverImage: received nothing (the preset\'s "vllm/vllm-openai:v0.8.5"); expected an Amazon ECR image',
+        ],
+        [
+            "an https artifact",
+            { model: { uri: "https://example.com/m.mar", runtime: ServingRuntime.TorchServe, serverImage: digest }, target: Target.AwsSageMaker },
+            '  - model.uri: received "https://example.com/m.mar"; expected an s3:// or hf:// URI on target aws-sagemaker (SageMaker loads model data from S3 only: copy the artifact to S3)',
+        ],
+        [
+            "a command",
+            { model: { image: digest }, command: ["python", "serve.py"], target: Target.AwsSageMaker },
+            "  - command: received an array of 2; expected no command on target aws-sagemaker (SageMaker starts the image with the argument `serve`; configure the server through env)",
+        ],
+        [
+            "serverless settings without serverless",
+            { model: { image: digest }, sagemaker: { serverlessMaxConcurrency: 10 }, target: Target.AwsSageMaker },
+            "  - sagemaker.serverlessMaxConcurrency: received 10; expected nothing without sagemaker.serverless: true",
+        ],
+        [
+            "serverless canaries",
+            { model: { image: digest }, versions: [{ name: "a", weight: 50 }, { name: "b", weight: 50 }], sagemaker: { serverless: true }, target: Target.AwsSageMaker },
+            "  - versions: received an array of 2; expected no versions with sagemaker.serverless (a serverless endpoint has one production variant; use real-time instances for canaries)",
+        ],
+    ];
+    for (const [what, args, message] of invalid) {
+        it(`rejects ${what} before registering anything`, async () => {
+            const { resources } = await rt.construct(() => {
+                expect(() => new ModelService("bad", args)).toThrow(message);
+            });
+            expect(resources).toEqual([]);
+        });
+    }
+});
