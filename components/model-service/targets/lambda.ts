@@ -7,6 +7,7 @@
  * with IAM); public through a function URL (`auth: iam` or an explicit `auth: none`) or through an API
  * Gateway HTTP API with a JWT authorizer (`auth: jwt`). API keys are not offered: HTTP APIs have none.
  */
+import { createExecutionRole } from "./aws/execution-role";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { CostedResource } from "../../../sdk/cost/types";
@@ -14,10 +15,8 @@ import { cloudTags, physicalName } from "../../../sdk/naming";
 import { describeValue, ValidationProblem } from "../../../sdk/validate";
 import { AuthMode, Target } from "../args";
 import { ServingSpec } from "../spec";
-import { awsContext } from "./aws/context";
 import { createJwtHttpApi } from "./aws/http-api";
-import { policy, readSecretsStatement, serviceTrustPolicy, writeLogsStatement } from "./aws/iam";
-import { createSecrets } from "./aws/secrets";
+import { policy, readSecretsStatement, writeLogsStatement } from "./aws/iam";
 import { nonEcrImageProblems } from "./aws/validate";
 import { ServingTarget, TargetDeployment } from "./target";
 
@@ -131,35 +130,20 @@ function functionShape(plan: LambdaPlan) {
 function deploy(spec: ServingSpec, parent: pulumi.ComponentResource): TargetDeployment {
     const plan = planOf(spec);
     const tags = cloudTags(spec.owner);
-    const ctx = awsContext(parent);
     const version = spec.versions[0];
     const logGroupName = `/aws/lambda/${plan.functionName}`;
-
-    const logGroup = new aws.cloudwatch.LogGroup(`${spec.name}-logs`, { name: logGroupName, retentionInDays: plan.logRetentionDays, tags }, { parent });
-    const secrets = createSecrets(spec.name, spec.secrets, tags, parent);
-    const role = new aws.iam.Role(
-        `${spec.name}-role`,
-        {
-            namePrefix: `${physicalName(spec.name, "", 30)}-`,
-            description: `Lambda execution role of the modelship ModelService ${spec.name}`,
-            assumeRolePolicy: ctx.apply((c) => JSON.stringify(serviceTrustPolicy("lambda.amazonaws.com", c.accountId))),
-            tags,
-        },
-        { parent },
-    );
     // The log group exists before the function, so the role needs no logs:CreateLogGroup; Lambda pulls
     // the image with the deployer's rights, so the role needs no ECR access either.
-    const rolePolicy = new aws.iam.RolePolicy(
-        `${spec.name}-role-policy`,
-        {
-            role: role.id,
-            policy: pulumi.all([ctx, pulumi.all(secrets.arns)]).apply(([c, arns]) => {
-                const secretsStatement = readSecretsStatement(arns);
-                return JSON.stringify(policy([writeLogsStatement(c, logGroupName, ["logs:CreateLogStream", "logs:PutLogEvents"]), ...(secretsStatement ? [secretsStatement] : [])]));
-            }),
+    const { ctx, logGroup, secrets, role, rolePolicy } = createExecutionRole(spec, tags, parent, {
+        service: "lambda.amazonaws.com",
+        workload: "Lambda",
+        logGroupName,
+        logRetentionDays: plan.logRetentionDays,
+        policy: (c, arns) => {
+            const secretsStatement = readSecretsStatement(arns);
+            return policy([writeLogsStatement(c, logGroupName, ["logs:CreateLogStream", "logs:PutLogEvents"]), ...(secretsStatement ? [secretsStatement] : [])]);
         },
-        { parent },
-    );
+    });
 
     const command = spec.command;
     const fn = new aws.lambda.Function(

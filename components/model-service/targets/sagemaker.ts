@@ -9,6 +9,7 @@
  * not share instances).
  * SageMaker endpoints accept only SigV4-signed requests, so `auth` is `iam` (the default) or the target refuses.
  */
+import { createExecutionRole } from "./aws/execution-role";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { CostedResource } from "../../../sdk/cost/types";
@@ -17,11 +18,8 @@ import { describeValue, ValidationProblem } from "../../../sdk/validate";
 import { AuthMode, ServingRuntime, Target } from "../args";
 import { uriScheme } from "../artifact";
 import { ServingSpec } from "../spec";
-import { awsContext } from "./aws/context";
-import { serviceTrustPolicy } from "./aws/iam";
 import { executionPolicy, modelDataSource, presetEnvironment, s3Artifact } from "./aws/sagemaker-model";
 import { cheapestCpuInstanceType, gpuMismatch, LARGEST_CPU_TYPE } from "./aws/sagemaker-instances";
-import { createSecrets } from "./aws/secrets";
 import { minReplicasPath, nonEcrImageProblems } from "./aws/validate";
 import { ServingTarget, TargetDeployment } from "./target";
 
@@ -169,32 +167,15 @@ function deploy(spec: ServingSpec, parent: pulumi.ComponentResource): TargetDepl
     const plan = planOf(spec);
     const settings = spec.args.sagemaker ?? {};
     const tags = cloudTags(spec.owner);
-    const ctx = awsContext(parent);
     const name = endpointName(spec);
     const logGroupName = `/aws/sagemaker/Endpoints/${name}`;
-
-    const logGroup = new aws.cloudwatch.LogGroup(`${spec.name}-logs`, { name: logGroupName, retentionInDays: settings.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS, tags }, { parent });
-    const secrets = createSecrets(spec.name, spec.secrets, tags, parent);
-    const role = new aws.iam.Role(
-        `${spec.name}-role`,
-        {
-            namePrefix: `${physicalName(spec.name, "", 30)}-`,
-            description: `SageMaker execution role of the modelship ModelService ${spec.name}`,
-            assumeRolePolicy: ctx.apply((c) => JSON.stringify(serviceTrustPolicy("sagemaker.amazonaws.com", c.accountId))),
-            tags,
-        },
-        { parent },
-    );
-    const rolePolicy = new aws.iam.RolePolicy(
-        `${spec.name}-role-policy`,
-        {
-            role: role.id,
-            policy: pulumi
-                .all([ctx, pulumi.all(spec.versions.map((v) => v.image)), pulumi.all(secrets.arns)])
-                .apply(([c, images, arns]) => JSON.stringify(executionPolicy(c, spec, images, logGroupName, arns))),
-        },
-        { parent },
-    );
+    const { ctx, logGroup, secrets, role, rolePolicy } = createExecutionRole(spec, tags, parent, {
+        service: "sagemaker.amazonaws.com",
+        workload: "SageMaker",
+        logGroupName,
+        logRetentionDays: settings.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS,
+        policy: (c, arns) => pulumi.all(spec.versions.map((v) => v.image)).apply((images) => executionPolicy(c, spec, images, logGroupName, arns)),
+    });
 
     const shapes = variantShapes(spec, plan);
     const startupTimeout = clampTimeout(spec.startupTimeoutSeconds);

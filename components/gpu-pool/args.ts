@@ -1,0 +1,258 @@
+/**
+ * The public arguments and output shapes of GpuPool. Multi-language rules apply (see README, "Using modelship
+ * from other languages"): no unions, enums instead; one optional settings block per cloud, checked at run
+ * time; plain booleans for anything that decides whether a resource exists.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { Accelerator } from "../../sdk/catalog/accelerators";
+
+/** Where a GpuPool's GPUs are. */
+export enum GpuPoolCloud {
+    /** An EKS managed node group (or a Karpenter NodePool) on an existing or new EKS cluster. */
+    Aws = "aws",
+    /** A GKE node pool with guest accelerators on an existing or new GKE cluster. */
+    Gcp = "gcp",
+    /** Your own Kubernetes cluster's GPU nodes: device plugin, priority classes and GPU quotas. */
+    Kubernetes = "kubernetes",
+    /** The local Docker engine's GPUs, for a ModelService on a workstation. */
+    Docker = "docker",
+}
+
+/** How GPU nodes are bought. */
+export enum CapacityType {
+    /** On-demand instances: never reclaimed by the cloud. */
+    OnDemand = "on-demand",
+    /** Spot instances (AWS) or Spot VMs (GCP): cheaper, reclaimed at short notice. */
+    Spot = "spot",
+}
+
+/** Which NVIDIA driver GKE installs on the nodes. */
+export enum GpuDriverVersion {
+    /** The default driver version of the node's GKE version. */
+    Default = "DEFAULT",
+    /** The latest driver version available for the node's GKE version. */
+    Latest = "LATEST",
+    /** No driver: install one yourself (for example with the NVIDIA GPU operator). */
+    InstallationDisabled = "INSTALLATION_DISABLED",
+}
+
+/** Settings for `cloud: aws` (EKS). */
+export interface GpuPoolAwsArgs {
+    /** Region of the cluster, used for the instance catalog and set on regional resources. Defaults to the `aws:region` config, else `us-east-1`. */
+    region?: string;
+    /**
+     * Name of the EKS cluster to attach the nodes to; with `createCluster`, the name of the new cluster.
+     * Required unless `createCluster` is true, in which case it defaults to a name derived from the pool's.
+     */
+    clusterName?: pulumi.Input<string>;
+    /**
+     * Create the EKS cluster (control plane, its IAM role, and a small CPU node group for system pods) instead of
+     * attaching to an existing one. Defaults to false.
+     */
+    createCluster?: boolean;
+    /** Kubernetes version of a new cluster (`createCluster`), for example `1.33`. Defaults to EKS's default version. */
+    kubernetesVersion?: string;
+    /**
+     * Subnets the GPU nodes are launched in (private subnets, in the zones that offer the instance types); with
+     * `createCluster`, also the cluster's subnets (at least two zones). No default.
+     */
+    subnetIds: pulumi.Input<pulumi.Input<string>[]>;
+    /**
+     * Instance types of the nodes, each carrying `gpusPerNode` devices of `accelerator`. Defaults to the cheapest
+     * catalog type with enough vCPUs and memory (`minNodeVcpus`, `minNodeMemoryGiB`); with spot, to up to three
+     * such types (within twice the cheapest price), for more places to find capacity.
+     */
+    instanceTypes?: string[];
+    /** Nodes the managed node group starts with; the cluster autoscaler owns the count afterwards. Defaults to `minNodes`. */
+    desiredNodes?: number;
+    /** Root volume of each node in GiB: model server images are often 10 GB or more. Defaults to 100. */
+    diskSizeGiB?: number;
+    /**
+     * A Karpenter NodePool and EC2NodeClass instead of a managed node group: nodes sized to the pending pods,
+     * started in about a minute and removed when empty (scale to zero). Karpenter must already run in the
+     * cluster. Defaults to false.
+     */
+    karpenter?: boolean;
+    /**
+     * Security groups of Karpenter's nodes (`karpenter: true`). Defaults to the security groups tagged
+     * `karpenter.sh/discovery: <cluster name>`, Karpenter's convention.
+     */
+    securityGroupIds?: pulumi.Input<pulumi.Input<string>[]>;
+    /**
+     * Deploy the NVIDIA device plugin DaemonSet on the pool's nodes (the AL2023 NVIDIA AMI has the driver and
+     * container toolkit, not the device plugin). Set false when the cluster already runs one (the GPU
+     * operator, an earlier pool). Needs a Kubernetes provider for the cluster (`opts.providers`, or the one made
+     * with `createCluster`). Defaults to true.
+     */
+    devicePlugin?: boolean;
+    /**
+     * Attach `AmazonEKS_CNI_Policy` to the node role, which the VPC CNI (`aws-node`) uses to give pods IP
+     * addresses. Set false when `aws-node` has its own role (IRSA or EKS Pod Identity). Defaults to true.
+     */
+    cniPolicy?: boolean;
+}
+
+/** Settings for `cloud: gcp` (GKE). */
+export interface GpuPoolGcpArgs {
+    /** Name of the GKE cluster to add the node pool to; with `createCluster`, the name of the new cluster. Required unless `createCluster` is true, in which case it defaults to a name derived from the pool's. */
+    clusterName?: pulumi.Input<string>;
+    /** Create a GKE Standard cluster (with a small CPU node pool for system pods) instead of using an existing one. Defaults to false. */
+    createCluster?: boolean;
+    /** Location of the cluster: a region (regional cluster) or a zone (zonal cluster). Defaults to the `gcp:region` config, else `gcp:zone`, else `us-central1`. */
+    location?: string;
+    /** Zones of the node pool in a regional cluster. Defaults to the region's zones that offer the accelerator, per the catalog. */
+    nodeLocations?: string[];
+    /** Machine type of the nodes, carrying `gpusPerNode` devices of `accelerator`. Defaults to the cheapest catalog machine (g2 for L4, a2 for A100, a3 for H100, n1 for T4) with enough vCPUs and memory. */
+    machineType?: string;
+    /** NVIDIA driver GKE installs. Defaults to `DEFAULT`, the driver of the node's GKE version. */
+    gpuDriverVersion?: GpuDriverVersion;
+    /** Google service account of the nodes (an email). Defaults to the Compute Engine default service account; give a dedicated one with only the logging, monitoring and Artifact Registry reader roles. */
+    serviceAccount?: pulumi.Input<string>;
+    /** Boot disk of each node in GB: model server images are often 10 GB or more. Defaults to 100. */
+    diskSizeGb?: number;
+    /** VPC network of a new cluster (`createCluster`). Defaults to the project's `default` network. */
+    network?: pulumi.Input<string>;
+    /** Subnetwork of a new cluster (`createCluster`). Defaults to the network's subnetwork in the region. */
+    subnetwork?: pulumi.Input<string>;
+}
+
+/** Settings for `cloud: kubernetes` (your own cluster). */
+export interface GpuPoolKubernetesArgs {
+    /**
+     * Node labels your GPU nodes already carry, for example `{ "nvidia.com/gpu.present": "true" }`: they become the
+     * pool's `placement.nodeSelector` and the device plugin's node selector. Defaults to none (the GPU request alone
+     * keeps pods on GPU nodes).
+     */
+    nodeSelector?: { [key: string]: string };
+    /**
+     * Deploy the NVIDIA device plugin DaemonSet (the nodes need the NVIDIA driver and container toolkit). Set false
+     * when the cluster already runs one or the NVIDIA GPU operator. Defaults to true.
+     */
+    devicePlugin?: boolean;
+    /** Image of the device plugin. Defaults to NVIDIA's v0.20.0 release, pinned by digest. */
+    devicePluginImage?: string;
+    /** Create the `<pool>-serving` and `<pool>-batch` PriorityClasses, so that serving pods preempt batch work on GPUs. Defaults to true. */
+    priorityClasses?: boolean;
+    /**
+     * GPUs each namespace may request in total, namespace to count: a ResourceQuota on `requests.nvidia.com/gpu`
+     * in each (the namespaces must exist). Defaults to none.
+     */
+    gpuQuotas?: { [namespace: string]: number };
+}
+
+/** Settings for `cloud: docker` (the local engine). */
+export interface GpuPoolDockerArgs {
+    /** GPU indexes or UUIDs (as `nvidia-smi -L` lists them) the services may use. Defaults to all GPUs of the engine. */
+    deviceIds?: string[];
+}
+
+/** Arguments of GpuPool. */
+export interface GpuPoolArgs {
+    /** Where the GPUs are. Give the matching settings block (`aws`, `gcp`, `kubernetes`, `docker`). */
+    cloud: GpuPoolCloud;
+    /** Accelerator from the catalog, for example `l4`. Required for `aws` and `gcp`; defaults to none (any NVIDIA GPU) for `kubernetes` and `docker`. */
+    accelerator?: Accelerator;
+    /** Accelerator devices per node (an instance type or machine type must offer exactly this many). Defaults to 1. */
+    gpusPerNode?: number;
+    /** Fewest nodes; 0 lets the pool scale down to nothing when idle. Defaults to 0. */
+    minNodes?: number;
+    /** Most nodes. Defaults to 1. */
+    maxNodes?: number;
+    /** On-demand or spot nodes (`aws` and `gcp`). Defaults to on-demand. */
+    capacityType?: CapacityType;
+    /**
+     * Fewest vCPUs per node when the instance or machine type is chosen from the catalog. Defaults to 4 per GPU
+     * plus 1: room for a ModelService's default GPU pod (4 vCPUs and 16 GiB per GPU) beside the node's own reservations.
+     */
+    minNodeVcpus?: number;
+    /** Least memory per node in GiB when the type is chosen from the catalog. Defaults to 16 per GPU plus 1 (see `minNodeVcpus`). */
+    minNodeMemoryGiB?: number;
+    /** Settings for `cloud: aws`. No default: required with cloud aws (for `subnetIds`, and `clusterName` or `createCluster`). */
+    aws?: GpuPoolAwsArgs;
+    /** Settings for `cloud: gcp`. No default: required with cloud gcp (for `clusterName` or `createCluster`). */
+    gcp?: GpuPoolGcpArgs;
+    /** Settings for `cloud: kubernetes`. Defaults to the defaults of each field. */
+    kubernetes?: GpuPoolKubernetesArgs;
+    /** Settings for `cloud: docker`. Defaults to the defaults of each field. */
+    docker?: GpuPoolDockerArgs;
+    /** Extra cloud tags and Kubernetes labels (`team`, `cost-center`, `environment` override stack config). Defaults to none. */
+    tags?: { [key: string]: string };
+}
+
+/** A taint the pods tolerate (the shape of a Kubernetes toleration). */
+export interface GpuPoolToleration {
+    /** Taint key, `nvidia.com/gpu`. */
+    key: string;
+    /** `Exists`: any value of the key. */
+    operator: string;
+    /** Taint effect, `NoSchedule`. */
+    effect: string;
+}
+
+/** One node label requirement of a node affinity term. */
+export interface GpuPoolNodeSelectorRequirement {
+    /** Node label key. */
+    key: string;
+    /** `In`. */
+    operator: string;
+    /** Accepted label values. */
+    values: string[];
+}
+
+/** A node affinity term: every requirement must hold. */
+export interface GpuPoolNodeSelectorTerm {
+    /** The label requirements. */
+    matchExpressions: GpuPoolNodeSelectorRequirement[];
+}
+
+/** Required node affinity: a node must match one of the terms. */
+export interface GpuPoolRequiredNodeAffinity {
+    /** The terms, ORed. */
+    nodeSelectorTerms: GpuPoolNodeSelectorTerm[];
+}
+
+/** The node affinity of a pod. */
+export interface GpuPoolNodeAffinity {
+    /** Rules a node must satisfy for the pod to be scheduled there. */
+    requiredDuringSchedulingIgnoredDuringExecution: GpuPoolRequiredNodeAffinity;
+}
+
+/** A pod affinity, in the shape of a Kubernetes pod spec's `affinity`. */
+export interface GpuPoolAffinity {
+    /** Node affinity equal to the node selector; absent when the pool has no node selector. */
+    nodeAffinity?: GpuPoolNodeAffinity;
+}
+
+/** Where a workload's pods must go to land on the pool: pass these fields to a ModelService (`kubernetes.nodeSelector`, `kubernetes.tolerations`). */
+export interface GpuPoolPlacement {
+    /** Node labels of the pool's nodes (`modelship.dev/pool` and `modelship.dev/accelerator` on aws and gcp); empty when the pool has none. */
+    nodeSelector: { [key: string]: string };
+    /** The toleration of the pool's `nvidia.com/gpu=present:NoSchedule` taint; empty on docker. */
+    tolerations: GpuPoolToleration[];
+    /** The node selector as a required node affinity, for charts and workloads that take `affinity` rather than `nodeSelector`. */
+    affinity: GpuPoolAffinity;
+    /** PriorityClass for serving pods (`cloud: kubernetes` with `priorityClasses`); empty otherwise. */
+    priorityClassName: string;
+}
+
+/** GPUs the pool holds. */
+export interface GpuPoolCapacity {
+    /** GPUs per node. */
+    gpusPerNode: number;
+    /** GPUs at the fewest nodes. */
+    minGpus: number;
+    /** GPUs at the most nodes. */
+    maxGpus: number;
+}
+
+/** The GPU device request of a container on the local Docker engine (`docker run --gpus`). */
+export interface GpuPoolDeviceRequest {
+    /** `nvidia`. */
+    driver: string;
+    /** Number of GPUs; -1 for all of them; 0 when `deviceIds` names them. */
+    count: number;
+    /** GPU indexes or UUIDs; empty when `count` is used. */
+    deviceIds: string[];
+    /** `["gpu"]`. */
+    capabilities: string[];
+}

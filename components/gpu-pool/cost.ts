@@ -1,0 +1,39 @@
+/**
+ * The pool's monthly cost: the GPU node group, node pool or Karpenter NodePool priced by the sdk cost model
+ * from the exact inputs the pool creates it with, so the figure matches what the plan and the policy pack show.
+ *
+ * Not included: the EKS or GKE control plane and the system nodes of a cluster the pool creates (their
+ * prices are not in the catalog; the plan lists them as unknown items).
+ */
+import { DEFAULT_AWS_REGION, DEFAULT_GCP_REGION, estimateCost } from "../../sdk/cost";
+import { MonthlyCostEstimate } from "../../sdk/cost/estimate";
+import { GpuPoolCloud } from "./args";
+import { PoolSpec } from "./spec";
+
+/** The billed resource that holds the GPUs, as the cost model reads it. */
+export interface PricedNodes {
+    type: string;
+    inputs: Record<string, unknown>;
+}
+
+/**
+ * Prices the pool's GPU nodes in the pool's region. AWS spot capacity is priced on-demand as an upper bound
+ * (the catalog has no AWS spot prices); GCP spot uses GCP's spot prices. On `kubernetes` the nodes are not in
+ * the stack: unknown. On `docker` the local engine costs no cloud charge: 0.
+ */
+export function poolCost(spec: PoolSpec, nodes: PricedNodes | undefined): MonthlyCostEstimate {
+    if (spec.cloud === GpuPoolCloud.Docker) return { min: 0, max: 0, known: true, basis: ["local Docker engine: no cloud charge"] };
+    if (!nodes) return { known: false, basis: ["unknown: the pool does not create the cluster's GPU nodes, so their price is not known here"] };
+    const report = estimateCost([{ urn: spec.name, type: nodes.type, name: spec.name, inputs: nodes.inputs }], {
+        awsRegion: spec.aws?.region ?? DEFAULT_AWS_REGION,
+        gcpRegion: spec.gcp?.region ?? DEFAULT_GCP_REGION,
+    });
+    const basis = report.items.map((i) => i.basis);
+    if (report.items.length === 0) return { known: false, basis: [`unknown: the cost model has no pricer for ${nodes.type}`] };
+    const item = report.items[0];
+    const estimate: MonthlyCostEstimate = { known: item.monthly.min !== null && item.monthly.max !== null, basis };
+    // A known bound is kept even when the other is not (a Karpenter pool's maximum, for example).
+    if (item.monthly.min !== null) estimate.min = item.monthly.min;
+    if (item.monthly.max !== null) estimate.max = item.monthly.max;
+    return estimate;
+}

@@ -1,0 +1,194 @@
+/**
+ * `cloud: aws`: an EKS managed node group of GPU nodes on an existing cluster (the main path), or on a cluster
+ * the pool creates. `aws.karpenter` swaps the node group for a Karpenter NodePool (`karpenter.ts`).
+ *
+ * Raw `aws.eks` resources rather than `@pulumi/eks`: @pulumi/eks 4.x is a remote component, so its children
+ * are created inside its provider, invisible to the plan, to `transforms` and to these tests (under the mock
+ * runtime it registers as one resource); it also brings a VPC CNI, a kubeconfig and node security groups the
+ * GPU pool does not need. The node group, its role and the optional cluster are a handful of resources whose
+ * every argument is visible and reviewed here.
+ */
+import * as aws from "@pulumi/aws";
+import * as kubernetes from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { cloudTags } from "../../sdk/naming";
+import { GpuPoolCloud } from "./args";
+import { createDevicePlugin, DEVICE_PLUGIN_IMAGE } from "./kubernetes";
+import { GPU_TAINT, nodeLabels, placementOf } from "./placement";
+import { PoolDeployment, PoolSpec } from "./spec";
+
+/** The AMI of the GPU nodes: Amazon Linux 2023 with the NVIDIA driver and container toolkit. */
+export const GPU_AMI_TYPE = "AL2023_x86_64_NVIDIA";
+
+/** The system node group of a cluster the pool creates: CoreDNS and other add-ons do not tolerate the GPU taint. */
+export const SYSTEM_NODES = { instanceType: "m6i.large", count: 2, amiType: "AL2023_x86_64_STANDARD" } as const;
+
+/** The AWS partition of a region (ARNs of managed policies differ in GovCloud and China). */
+export function partitionOf(region: string): string {
+    if (region.startsWith("us-gov-")) return "aws-us-gov";
+    if (region.startsWith("cn-")) return "aws-cn";
+    return "aws";
+}
+
+/**
+ * The managed policies a worker node needs, and why:
+ * - AmazonEKSWorkerNodePolicy: the kubelet describes its instance and registers with the cluster;
+ * - AmazonEC2ContainerRegistryPullOnly: pull images from ECR (pull only, no listing or describing);
+ * - AmazonEKS_CNI_Policy: the VPC CNI on the node assigns pod IP addresses (unless it has its own role).
+ */
+export function nodePolicyArns(region: string, cniPolicy: boolean): Record<string, string> {
+    const prefix = `arn:${partitionOf(region)}:iam::aws:policy`;
+    const arns: Record<string, string> = {
+        worker: `${prefix}/AmazonEKSWorkerNodePolicy`,
+        registry: `${prefix}/AmazonEC2ContainerRegistryPullOnly`,
+    };
+    if (cniPolicy) arns.cni = `${prefix}/AmazonEKS_CNI_Policy`;
+    return arns;
+}
+
+function assumeRole(service: string): string {
+    return JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }] });
+}
+
+/** The nodes' IAM role with only the managed policies a worker needs; the attachments come back for `dependsOn`. */
+export function createNodeRole(spec: PoolSpec, parent: pulumi.Resource): { role: aws.iam.Role; attachments: aws.iam.RolePolicyAttachment[] } {
+    const region = spec.aws?.region as string;
+    const role = new aws.iam.Role(
+        `${spec.name}-node-role`,
+        { assumeRolePolicy: assumeRole("ec2.amazonaws.com"), description: `GPU nodes of the modelship GpuPool ${spec.name}`, tags: cloudTags(spec.owner) },
+        { parent },
+    );
+    const attachments = Object.entries(nodePolicyArns(region, spec.args.aws?.cniPolicy !== false)).map(
+        ([key, policyArn]) => new aws.iam.RolePolicyAttachment(`${spec.name}-node-${key}-policy`, { role: role.name, policyArn }, { parent }),
+    );
+    return { role, attachments };
+}
+
+/** Region input for regional resources: only when the user named one (else the provider's region applies). */
+export function regionInput(spec: PoolSpec): { region?: string } {
+    return spec.aws?.regionGiven ? { region: spec.aws.region } : {};
+}
+
+/** A kubeconfig that authenticates with `aws eks get-token` (the AWS CLI), as JSON (valid YAML). */
+export function eksKubeconfig(clusterName: string, endpoint: string, caData: string, region: string): string {
+    const context = `aws-${clusterName}`;
+    return JSON.stringify({
+        apiVersion: "v1",
+        kind: "Config",
+        clusters: [{ name: context, cluster: { server: endpoint, "certificate-authority-data": caData } }],
+        contexts: [{ name: context, context: { cluster: context, user: context } }],
+        "current-context": context,
+        users: [
+            {
+                name: context,
+                user: { exec: { apiVersion: "client.authentication.k8s.io/v1beta1", command: "aws", args: ["eks", "get-token", "--cluster-name", clusterName, "--region", region], interactiveMode: "Never" } },
+            },
+        ],
+    });
+}
+
+/** A new EKS cluster: its role, the control plane (API authentication), the system nodes, and a provider. */
+function createCluster(spec: PoolSpec, parent: pulumi.Resource, nodeRoleArn: pulumi.Output<string>, nodeDependencies: pulumi.Resource[]) {
+    const settings = spec.args.aws!;
+    const region = spec.aws!.region;
+    const tags = cloudTags(spec.owner);
+    const role = new aws.iam.Role(`${spec.name}-cluster-role`, { assumeRolePolicy: assumeRole("eks.amazonaws.com"), description: `EKS control plane of the modelship GpuPool ${spec.name}`, tags }, { parent });
+    const policy = new aws.iam.RolePolicyAttachment(`${spec.name}-cluster-policy`, { role: role.name, policyArn: `arn:${partitionOf(region)}:iam::aws:policy/AmazonEKSClusterPolicy` }, { parent });
+    const cluster = new aws.eks.Cluster(
+        `${spec.name}-cluster`,
+        {
+            name: settings.clusterName,
+            roleArn: role.arn,
+            version: settings.kubernetesVersion,
+            // Nodes reach the API privately; the public endpoint is how this program (and kubectl) reach it.
+            vpcConfig: { subnetIds: settings.subnetIds, endpointPrivateAccess: true, endpointPublicAccess: true },
+            // Access entries (the API mode) let managed node groups and Karpenter nodes join without aws-auth edits;
+            // the creator is admin so that this program can deploy the device plugin.
+            accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: true },
+            tags,
+            ...regionInput(spec),
+        },
+        { parent, dependsOn: [policy] },
+    );
+    const systemNodes = new aws.eks.NodeGroup(
+        `${spec.name}-system-nodes`,
+        {
+            clusterName: cluster.name,
+            nodeRoleArn,
+            subnetIds: settings.subnetIds,
+            amiType: SYSTEM_NODES.amiType,
+            instanceTypes: [SYSTEM_NODES.instanceType],
+            scalingConfig: { minSize: SYSTEM_NODES.count, maxSize: SYSTEM_NODES.count, desiredSize: SYSTEM_NODES.count },
+            updateConfig: { maxUnavailable: 1 },
+            tags,
+            ...regionInput(spec),
+        },
+        { parent, dependsOn: nodeDependencies },
+    );
+    const kubeconfig = pulumi.secret(pulumi.all([cluster.name, cluster.endpoint, cluster.certificateAuthority.data]).apply(([name, endpoint, ca]) => eksKubeconfig(name, endpoint, ca ?? "", region)));
+    const provider = new kubernetes.Provider(`${spec.name}-kubernetes`, { kubeconfig }, { parent });
+    return { role, policy, cluster, systemNodes, kubeconfig, provider };
+}
+
+/** The managed node group's arguments, exactly as created and priced. */
+export function gpuNodeGroupArgs(spec: PoolSpec, clusterName: pulumi.Input<string>, nodeRoleArn: pulumi.Input<string>): aws.eks.NodeGroupArgs {
+    const settings = spec.args.aws!;
+    return {
+        clusterName,
+        nodeRoleArn,
+        subnetIds: settings.subnetIds,
+        amiType: GPU_AMI_TYPE,
+        capacityType: spec.spot ? "SPOT" : "ON_DEMAND",
+        instanceTypes: spec.aws!.shape.offers.map((o) => o.instanceType),
+        diskSize: settings.diskSizeGiB ?? 100,
+        scalingConfig: { minSize: spec.minNodes, maxSize: spec.maxNodes, desiredSize: settings.desiredNodes ?? spec.minNodes },
+        labels: nodeLabels(spec.name, spec.accelerator!),
+        taints: [{ key: GPU_TAINT.key, value: GPU_TAINT.value, effect: "NO_SCHEDULE" }],
+        // One node at a time: GPU capacity is scarce, and a surge node may not be available.
+        updateConfig: { maxUnavailable: 1 },
+        tags: cloudTags(spec.owner),
+        ...regionInput(spec),
+    };
+}
+
+/** The spot warning: one instance type means one capacity pool, interrupted all at once. */
+export function spotWarnings(spec: PoolSpec): string[] {
+    const types = spec.aws?.shape.offers ?? [];
+    if (!spec.spot || types.length !== 1) return [];
+    return [
+        `spot capacity with one instance type (${types[0].instanceType}): when AWS reclaims that type, every node goes at once and none comes back ` +
+            "until it is available again. List several instance types with the same GPUs (aws.instanceTypes) or use on-demand.",
+    ];
+}
+
+/** `cloud: aws` with a managed node group. */
+export function deployEks(spec: PoolSpec, parent: pulumi.ComponentResource): PoolDeployment {
+    const settings = spec.args.aws!;
+    const { role, attachments } = createNodeRole(spec, parent);
+    const resources: Record<string, pulumi.Resource> = { nodeRole: role };
+    let clusterName: pulumi.Input<string> = settings.clusterName ?? "";
+    let created: ReturnType<typeof createCluster> | undefined;
+    if (settings.createCluster) {
+        created = createCluster(spec, parent, role.arn, attachments);
+        clusterName = created.cluster.name;
+        Object.assign(resources, { clusterRole: created.role, cluster: created.cluster, systemNodes: created.systemNodes, provider: created.provider });
+    }
+    const args = gpuNodeGroupArgs(spec, clusterName, role.arn);
+    // The cluster autoscaler moves desiredSize between min and max; Pulumi must not reset it on the next update.
+    resources.nodeGroup = new aws.eks.NodeGroup(`${spec.name}-gpu-nodes`, args, { parent, dependsOn: attachments, ignoreChanges: ["scalingConfig.desiredSize"] });
+    const placement = placementOf(nodeLabels(spec.name, spec.accelerator!), true);
+    if (settings.devicePlugin !== false) {
+        const opts: pulumi.CustomResourceOptions = created ? { parent, provider: created.provider } : { parent };
+        resources.devicePlugin = createDevicePlugin({ owner: spec.owner, nodeSelector: placement.nodeSelector, image: DEVICE_PLUGIN_IMAGE }, opts);
+    }
+    return {
+        cloud: GpuPoolCloud.Aws,
+        placement,
+        clusterName,
+        nodeRoleArn: role.arn,
+        kubeconfig: created?.kubeconfig,
+        pricedNodes: { type: "aws:eks/nodeGroup:NodeGroup", inputs: args as unknown as Record<string, unknown> },
+        resources,
+        warnings: spotWarnings(spec),
+    };
+}

@@ -1,0 +1,157 @@
+/**
+ * GPUs on Kubernetes: the NVIDIA device plugin DaemonSet (also used by the EKS and Karpenter pools), and for a
+ * bring-your-own cluster the serving PriorityClasses and the GPU ResourceQuotas per namespace.
+ *
+ * Why a DaemonSet of the device plugin, not the NVIDIA GPU operator's Helm release: EKS's AL2023 NVIDIA AMI
+ * and most GPU node images already carry the driver and the container toolkit, and then the device plugin is
+ * the one missing piece. Written out here, every field is in the plan, checked against the Kubernetes schema
+ * and pinned by digest; a Helm release is rendered inside the provider, invisible to the plan and the tests.
+ * The operator is for nodes without a driver (it installs driver, toolkit, DCGM and MIG manager, privileged):
+ * there, install it and set `devicePlugin: false`.
+ *
+ * The device plugin cannot meet the `restricted` Pod Security Standard: it registers with the kubelet through
+ * a socket in the hostPath `/var/lib/kubelet/device-plugins`, as root. It runs in `kube-system` (privileged
+ * namespace) with what can be dropped dropped: no privilege escalation, no capabilities, the runtime's seccomp
+ * profile, no API token.
+ */
+import * as kubernetes from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { kubernetesLabels, labelValue, Ownership, physicalName } from "../../sdk/naming";
+import { GpuPoolCloud } from "./args";
+import { GPU_TOLERATION, placementOf } from "./placement";
+import { PoolDeployment, PoolSpec } from "./spec";
+
+/** NVIDIA's device plugin v0.20.0, pinned by the digest of its multi-architecture image index. */
+export const DEVICE_PLUGIN_IMAGE = "nvcr.io/nvidia/k8s-device-plugin:v0.20.0@sha256:a61ba9fd8efb82f3a79f877f7580e02c1e8e7593f62473644bc9c79e315c3312";
+
+/** Where the kubelet looks for device plugin sockets. */
+const DEVICE_PLUGIN_DIR = "/var/lib/kubelet/device-plugins";
+
+/** Priority of serving pods: above every pod without a class (0), so they preempt batch work on full GPU nodes. */
+export const SERVING_PRIORITY = 100000;
+/** Priority of batch pods: below the default, never preempting anything, first to go when serving needs the GPU. */
+export const BATCH_PRIORITY = -100;
+
+/** What the device plugin DaemonSet needs. */
+export interface DevicePluginSpec {
+    owner: Ownership;
+    /** Node labels of the GPU nodes; empty to run on every node that admits it. */
+    nodeSelector: Record<string, string>;
+    image: string;
+}
+
+/** The device plugin DaemonSet in `kube-system`, on the GPU nodes only when they carry known labels. */
+export function createDevicePlugin(spec: DevicePluginSpec, opts: pulumi.CustomResourceOptions): kubernetes.apps.v1.DaemonSet {
+    const name = physicalName(spec.owner.service, "nvidia-device-plugin");
+    const selector = { "app.kubernetes.io/name": "nvidia-device-plugin", "app.kubernetes.io/instance": labelValue(spec.owner.service) };
+    const labels = { ...kubernetesLabels(spec.owner), ...selector };
+    const targeted = Object.keys(spec.nodeSelector).length > 0;
+    return new kubernetes.apps.v1.DaemonSet(
+        name,
+        {
+            metadata: { name, namespace: "kube-system", labels },
+            spec: {
+                selector: { matchLabels: selector },
+                updateStrategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 1 } },
+                template: {
+                    metadata: { labels },
+                    spec: {
+                        // Without it the node's GPUs are not allocatable: it must survive node pressure.
+                        priorityClassName: "system-node-critical",
+                        nodeSelector: targeted ? spec.nodeSelector : undefined,
+                        tolerations: [{ ...GPU_TOLERATION }],
+                        automountServiceAccountToken: false,
+                        enableServiceLinks: false,
+                        securityContext: { seccompProfile: { type: "RuntimeDefault" } },
+                        containers: [
+                            {
+                                name: "nvidia-device-plugin",
+                                image: spec.image,
+                                // On GPU nodes only (a node selector), a start without GPUs is an error worth a crash
+                                // loop; on every node, CPU nodes must idle quietly.
+                                env: [{ name: "FAIL_ON_INIT_ERROR", value: targeted ? "true" : "false" }],
+                                securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
+                                volumeMounts: [{ name: "device-plugins", mountPath: DEVICE_PLUGIN_DIR }],
+                            },
+                        ],
+                        volumes: [{ name: "device-plugins", hostPath: { path: DEVICE_PLUGIN_DIR, type: "Directory" } }],
+                    },
+                },
+            },
+        },
+        opts,
+    );
+}
+
+/** The serving and batch PriorityClasses of a pool (cluster-scoped, named after the pool). */
+export function createPriorityClasses(owner: Ownership, opts: pulumi.CustomResourceOptions): { serving: kubernetes.scheduling.v1.PriorityClass; batch: kubernetes.scheduling.v1.PriorityClass } {
+    const labels = kubernetesLabels(owner);
+    const serving = physicalName(owner.service, "serving");
+    const batch = physicalName(owner.service, "batch");
+    return {
+        serving: new kubernetes.scheduling.v1.PriorityClass(
+            serving,
+            {
+                metadata: { name: serving, labels },
+                value: SERVING_PRIORITY,
+                globalDefault: false,
+                preemptionPolicy: "PreemptLowerPriority",
+                description: `Model serving on the ${owner.service} GPUs: preempts batch and unclassified pods when the GPUs are full.`,
+            },
+            opts,
+        ),
+        batch: new kubernetes.scheduling.v1.PriorityClass(
+            batch,
+            {
+                metadata: { name: batch, labels },
+                value: BATCH_PRIORITY,
+                globalDefault: false,
+                preemptionPolicy: "Never",
+                description: `Batch and experiments on the ${owner.service} GPUs: never preempts, and yields the GPUs to serving.`,
+            },
+            opts,
+        ),
+    };
+}
+
+/** One ResourceQuota per namespace on the GPUs its pods may request (extended resources take `requests.` only). */
+export function createGpuQuotas(owner: Ownership, quotas: Record<string, number>, opts: pulumi.CustomResourceOptions): Record<string, kubernetes.core.v1.ResourceQuota> {
+    const name = physicalName(owner.service, "gpus");
+    const labels = kubernetesLabels(owner);
+    const out: Record<string, kubernetes.core.v1.ResourceQuota> = {};
+    for (const [namespace, gpus] of Object.entries(quotas).sort(([a], [b]) => a.localeCompare(b))) {
+        out[namespace] = new kubernetes.core.v1.ResourceQuota(
+            `${name}-${namespace}`,
+            { metadata: { name, namespace, labels }, spec: { hard: { "requests.nvidia.com/gpu": String(gpus) } } },
+            opts,
+        );
+    }
+    return out;
+}
+
+/** `cloud: kubernetes`: device plugin, priority classes and quotas on the cluster of the component's provider. */
+export function deployKubernetes(spec: PoolSpec, parent: pulumi.ComponentResource): PoolDeployment {
+    const settings = spec.args.kubernetes ?? {};
+    const opts: pulumi.CustomResourceOptions = { parent };
+    const nodeSelector = settings.nodeSelector ?? {};
+    const resources: Record<string, pulumi.Resource> = {};
+    if (settings.devicePlugin !== false) {
+        resources.devicePlugin = createDevicePlugin({ owner: spec.owner, nodeSelector, image: settings.devicePluginImage ?? DEVICE_PLUGIN_IMAGE }, opts);
+    }
+    let priorityClassName = "";
+    if (settings.priorityClasses !== false) {
+        const classes = createPriorityClasses(spec.owner, opts);
+        Object.assign(resources, { servingPriorityClass: classes.serving, batchPriorityClass: classes.batch });
+        priorityClassName = physicalName(spec.owner.service, "serving");
+    }
+    for (const [namespace, quota] of Object.entries(createGpuQuotas(spec.owner, settings.gpuQuotas ?? {}, opts))) {
+        resources[`gpuQuota-${namespace}`] = quota;
+    }
+    return {
+        cloud: GpuPoolCloud.Kubernetes,
+        // Tolerating a taint the nodes may not have is harmless; most GPU node images and pools set it.
+        placement: placementOf(nodeSelector, true, priorityClassName),
+        resources,
+        warnings: [],
+    };
+}

@@ -1,0 +1,174 @@
+/**
+ * The zod schema of GpuPoolArgs and the checks that span fields. Catalog checks (which accelerator, GPU count
+ * and instance type exist where) are in `shapes.ts`.
+ */
+import { z } from "zod";
+import { Accelerator } from "../../sdk/catalog/accelerators";
+import { describeValue, input, ValidationProblem } from "../../sdk/validate";
+import { CapacityType, GpuDriverVersion, GpuPoolCloud } from "./args";
+
+const stringInput = input(z.string().min(1));
+const stringList = input(z.array(stringInput));
+const count = (min: number) => z.number().int().min(min);
+/** Kubernetes label keys and values as the API server accepts them (prefix optional). */
+const labelKey = z.string().regex(/^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/, "a Kubernetes label key");
+const labelValue = z.string().regex(/^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/, "a Kubernetes label value (at most 63 letters, digits, '-', '_' and '.')");
+const namespaceName = z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, "a namespace name (lowercase letters, digits and '-')");
+const gcpZone = z.string().regex(/^[a-z]+-[a-z]+[0-9]+-[a-z]$/, "a GCP zone such as us-central1-a");
+
+export const gpuPoolSchema = z
+    .object({
+        cloud: z.enum(GpuPoolCloud),
+        accelerator: z.enum(Accelerator).optional(),
+        gpusPerNode: count(1).max(16).optional(),
+        minNodes: count(0).optional(),
+        maxNodes: count(1).optional(),
+        capacityType: z.enum(CapacityType).optional(),
+        minNodeVcpus: z.number().positive().optional(),
+        minNodeMemoryGiB: z.number().positive().optional(),
+        aws: z
+            .object({
+                region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-[0-9]$/, "an AWS region such as us-east-1").optional(),
+                clusterName: stringInput.optional(),
+                createCluster: z.boolean().optional(),
+                kubernetesVersion: z.string().regex(/^1\.[0-9]+$/, "a Kubernetes minor version such as 1.33").optional(),
+                subnetIds: input(z.array(stringInput).min(1)),
+                instanceTypes: z.array(z.string().min(1)).min(1).optional(),
+                desiredNodes: count(0).optional(),
+                diskSizeGiB: count(20).max(16384).optional(),
+                karpenter: z.boolean().optional(),
+                securityGroupIds: stringList.optional(),
+                devicePlugin: z.boolean().optional(),
+                cniPolicy: z.boolean().optional(),
+            })
+            .strict()
+            .optional(),
+        gcp: z
+            .object({
+                clusterName: stringInput.optional(),
+                createCluster: z.boolean().optional(),
+                location: z.string().regex(/^[a-z]+-[a-z]+[0-9]+(-[a-z])?$/, "a GCP region or zone such as us-central1 or us-central1-a").optional(),
+                nodeLocations: z.array(gcpZone).min(1).optional(),
+                machineType: z.string().min(1).optional(),
+                gpuDriverVersion: z.enum(GpuDriverVersion).optional(),
+                serviceAccount: stringInput.optional(),
+                diskSizeGb: count(10).max(65536).optional(),
+                network: stringInput.optional(),
+                subnetwork: stringInput.optional(),
+            })
+            .strict()
+            .optional(),
+        kubernetes: z
+            .object({
+                nodeSelector: z.record(labelKey, labelValue).optional(),
+                devicePlugin: z.boolean().optional(),
+                devicePluginImage: z.string().min(1).optional(),
+                priorityClasses: z.boolean().optional(),
+                gpuQuotas: z.record(namespaceName, count(0)).optional(),
+            })
+            .strict()
+            .optional(),
+        docker: z.object({ deviceIds: z.array(z.string().regex(/^[A-Za-z0-9-]+$/, "a GPU index or UUID")).min(1).optional() }).strict().optional(),
+        tags: z.record(z.string(), z.string()).optional(),
+    })
+    .strict();
+
+/** The parsed arguments (Inputs passed through). */
+export type ParsedGpuPoolArgs = z.output<typeof gpuPoolSchema>;
+
+const BLOCKS = ["aws", "gcp", "kubernetes", "docker"] as const;
+
+function problem(path: string, value: unknown, expected: string): ValidationProblem {
+    return { path, received: describeValue(value), expected };
+}
+
+/** Settings blocks: the one of the cloud (required where it holds required fields), none of another cloud. */
+function blockProblems(args: ParsedGpuPoolArgs): ValidationProblem[] {
+    const problems: ValidationProblem[] = [];
+    for (const block of BLOCKS) {
+        if (block !== args.cloud && args[block] !== undefined) {
+            problems.push(problem(block, args[block], `no ${block} settings with cloud ${args.cloud} (give the ${args.cloud} block, or change cloud)`));
+        }
+    }
+    if (args.cloud === GpuPoolCloud.Aws && args.aws === undefined) {
+        problems.push(problem("aws", undefined, "the aws settings with cloud aws: at least subnetIds, and clusterName or createCluster"));
+    }
+    if (args.cloud === GpuPoolCloud.Gcp && args.gcp === undefined) {
+        problems.push(problem("gcp", undefined, "the gcp settings with cloud gcp: clusterName, or createCluster"));
+    }
+    return problems;
+}
+
+/** Node counts and capacity type: clouds that do not create nodes take neither. */
+function nodeProblems(args: ParsedGpuPoolArgs): ValidationProblem[] {
+    const problems: ValidationProblem[] = [];
+    const createsNodes = args.cloud === GpuPoolCloud.Aws || args.cloud === GpuPoolCloud.Gcp;
+    if ((args.cloud === GpuPoolCloud.Aws || args.cloud === GpuPoolCloud.Gcp) && args.accelerator === undefined) {
+        problems.push(problem("accelerator", undefined, `an accelerator with cloud ${args.cloud}, for example "l4": it chooses the instance or machine type`));
+    }
+    if (args.cloud === GpuPoolCloud.Docker) {
+        for (const field of ["minNodes", "maxNodes"] as const) {
+            if (args[field] !== undefined) problems.push(problem(field, args[field], "nothing with cloud docker (one machine: set gpusPerNode or docker.deviceIds)"));
+        }
+    }
+    if (!createsNodes && args.capacityType === CapacityType.Spot) {
+        problems.push(problem("capacityType", args.capacityType, `"on-demand" (the default) with cloud ${args.cloud}: the pool does not create the nodes`));
+    }
+    const min = args.minNodes ?? 0;
+    const max = args.maxNodes ?? 1;
+    if (min > max && args.cloud !== GpuPoolCloud.Docker) {
+        problems.push(problem("minNodes", args.minNodes, `at most maxNodes (${max}${args.maxNodes === undefined ? ", its default" : ""})`));
+    }
+    return problems;
+}
+
+function awsProblems(args: ParsedGpuPoolArgs): ValidationProblem[] {
+    const aws = args.aws;
+    if (args.cloud !== GpuPoolCloud.Aws || aws === undefined) return [];
+    const problems: ValidationProblem[] = [];
+    const min = args.minNodes ?? 0;
+    const max = args.maxNodes ?? 1;
+    if (aws.clusterName === undefined && !aws.createCluster) {
+        problems.push(problem("aws.clusterName", undefined, "the name of the EKS cluster to attach to, or createCluster: true"));
+    }
+    if (aws.kubernetesVersion !== undefined && !aws.createCluster) {
+        problems.push(problem("aws.kubernetesVersion", aws.kubernetesVersion, "nothing unless createCluster is true (an existing cluster keeps its version)"));
+    }
+    if (aws.desiredNodes !== undefined && (aws.desiredNodes < min || aws.desiredNodes > max)) {
+        problems.push(problem("aws.desiredNodes", aws.desiredNodes, `a count from minNodes (${min}) to maxNodes (${max})`));
+    }
+    if (aws.karpenter) {
+        if (aws.createCluster) {
+            problems.push(problem("aws.karpenter", true, "false with createCluster: Karpenter (its CRDs and controller) must already run in the cluster; attach to one that runs it"));
+        }
+        if (min > 0) {
+            problems.push(problem("minNodes", args.minNodes, "0 with aws.karpenter: Karpenter starts nodes only for pending pods (use a managed node group to keep nodes warm)"));
+        }
+        if (aws.desiredNodes !== undefined) {
+            problems.push(problem("aws.desiredNodes", aws.desiredNodes, "nothing with aws.karpenter (Karpenter sizes the pool to the pending pods)"));
+        }
+    } else if (aws.securityGroupIds !== undefined) {
+        problems.push(problem("aws.securityGroupIds", aws.securityGroupIds, "nothing without aws.karpenter (a managed node group uses the cluster security group)"));
+    }
+    return problems;
+}
+
+function gcpProblems(args: ParsedGpuPoolArgs): ValidationProblem[] {
+    const gcp = args.gcp;
+    if (args.cloud !== GpuPoolCloud.Gcp || gcp === undefined) return [];
+    const problems: ValidationProblem[] = [];
+    if (gcp.clusterName === undefined && !gcp.createCluster) {
+        problems.push(problem("gcp.clusterName", undefined, "the name of the GKE cluster to add the node pool to, or createCluster: true"));
+    }
+    for (const field of ["network", "subnetwork"] as const) {
+        if (gcp[field] !== undefined && !gcp.createCluster) {
+            problems.push(problem(`gcp.${field}`, gcp[field], "nothing unless createCluster is true (an existing cluster keeps its network)"));
+        }
+    }
+    return problems;
+}
+
+/** Checks that span fields, run after the schema parsed the arguments. */
+export function crossFieldProblems(args: ParsedGpuPoolArgs): ValidationProblem[] {
+    return [...blockProblems(args), ...nodeProblems(args), ...awsProblems(args), ...gcpProblems(args)];
+}

@@ -1,0 +1,47 @@
+// A spot NVIDIA L4 node group on an existing EKS cluster, scaling from zero to four nodes, and an
+// instruction-tuned LLM (Qwen2.5-7B-Instruct) served by vLLM on it. The service lands on the pool through
+// the pool's placement outputs (node selector and toleration), passed as data.
+// The Kubernetes objects (the device plugin, the service) go to the cluster of the ambient kubeconfig:
+// `aws eks update-kubeconfig --name <clusterName>` first, or pass a provider in `opts.providers`.
+import * as pulumi from "@pulumi/pulumi";
+import { Accelerator, CapacityType, GpuPool, GpuPoolCloud, ModelService, ServingRuntime, Target } from "modelship";
+
+const config = new pulumi.Config();
+
+const pool = new GpuPool("l4", {
+    cloud: GpuPoolCloud.Aws,
+    accelerator: Accelerator.L4,
+    // Zero nodes while idle; the cluster autoscaler adds up to four when pods are pending.
+    minNodes: 0,
+    maxNodes: 4,
+    // Several g6/gr6 types with one L4 each, so that a reclaimed type does not empty the pool.
+    capacityType: CapacityType.Spot,
+    aws: {
+        clusterName: config.require("clusterName"),
+        subnetIds: config.requireObject<string[]>("privateSubnetIds"),
+    },
+});
+
+const llm = new ModelService("qwen", {
+    model: {
+        uri: "hf://Qwen/Qwen2.5-7B-Instruct",
+        runtime: ServingRuntime.Vllm,
+        // A GPU node from zero (2 to 10 min), the image pull and a 15 GB download: allow 15 minutes.
+        startupTimeoutSeconds: 900,
+    },
+    resources: { gpu: { accelerator: Accelerator.L4 } },
+    args: ["--max-model-len", "8192", "--gpu-memory-utilization", "0.90"],
+    scaling: { replicas: 1 },
+    kubernetes: {
+        namespace: config.require("namespace"),
+        nodeSelector: pool.placement.nodeSelector,
+        tolerations: pool.placement.tolerations,
+    },
+    target: Target.Kubernetes,
+});
+
+export const placement = pool.placement;
+export const capacity = pool.capacity;
+export const poolMonthlyCost = pool.estimatedMonthlyCost;
+export const nodeRoleArn = pool.nodeRoleArn;
+export const url = llm.url;
