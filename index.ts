@@ -7,6 +7,8 @@
 export { ModelService } from "./components/model-service";
 export * from "./components/model-service/args";
 export * from "./components/gpu-pool";
+export * from "./components/spike-autoscaler";
+export * from "./components/polyglot-pipeline";
 export { Accelerator } from "./sdk/catalog/accelerators";
 export type { MonthlyCostEstimate } from "./sdk/cost/estimate";
 export { ModelshipValidationError } from "./sdk/validate";

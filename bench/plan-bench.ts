@@ -7,9 +7,9 @@
  *
  * Each plan runs in its own child process, so that its peak resident memory (maxRSS) is its own.
  * The time is the plan only (run the program, price it, check policies, render), not Node's start-up nor
- * loading @pulumi/kubernetes and the TypeScript compiler, which every plan pays alike.
- * The resources are Kubernetes Deployment + Service pairs; through components, each pair sits under
- * one small ComponentResource (the component resources themselves are the overhead being measured).
+ * loading modelship, the providers and the TypeScript compiler, which every plan pays alike.
+ * The resources are image + container pairs: through components each pair is one ModelService (docker
+ * target), directly the same two resources by hand; the difference is what the components cost.
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -17,7 +17,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { planCost } from "../sdk/plan/cost";
-import { transpileTypeScript } from "../sdk/plan/loader";
+import { modelshipEntry, transpileTypeScript } from "../sdk/plan/loader";
 import { runPolicies } from "../sdk/plan/policies";
 import { renderPlan, styleFor } from "../sdk/plan/render";
 import { runProgram } from "../sdk/plan/run";
@@ -31,37 +31,47 @@ interface Measurement {
     resources: number;
 }
 
-const PAIR = `
-    const labels = { app: name };
-    new k8s.apps.v1.Deployment(name, {
-        spec: {
-            replicas: 1,
-            selector: { matchLabels: labels },
-            template: { metadata: { labels }, spec: { containers: [{ name: "server", image: "nginx:1.27" }] } },
-        },
-    }, opts);
-    new k8s.core.v1.Service(name, { spec: { selector: labels, ports: [{ port: 80 }] } }, opts);`;
+const IMAGE = "registry.example.com/classifier@sha256:" + "ab".repeat(32);
 
-/** The program: `resources` custom resources, as Deployment + Service pairs, inside components or not. */
+/**
+ * The program: `resources` custom resources as image + container pairs. Through components, each pair is a
+ * ModelService on the docker target (validation, spec resolution, cost estimate, naming and all); directly,
+ * the same two resources with the same arguments written by hand.
+ */
 function programSource(shape: Shape, resources: number): string {
     const pairs = Math.max(1, Math.round(resources / 2));
-    const header = `import * as pulumi from "@pulumi/pulumi";\nimport * as k8s from "@pulumi/kubernetes";\n`;
-    if (shape === "direct") {
-        return `${header}
-function pair(name: string, opts: pulumi.CustomResourceOptions = {}) {${PAIR}
+    if (shape === "components") {
+        return `import { ModelService, Target } from "modelship";
+for (let i = 0; i < ${pairs}; i++) {
+    new ModelService(\`server-\${i}\`, { model: { image: "${IMAGE}" }, docker: { hostPort: 10000 + i }, target: Target.Docker });
 }
-for (let i = 0; i < ${pairs}; i++) pair(\`server-\${i}\`);
 `;
     }
-    return `${header}
-class Server extends pulumi.ComponentResource {
-    constructor(name: string, args: { image: string }, componentOpts?: pulumi.ComponentResourceOptions) {
-        super("bench:index:Server", name, args, componentOpts);
-        const opts = { parent: this };${PAIR.replace(/\n/g, "\n    ")}
-        this.registerOutputs({});
-    }
+    return `import * as docker from "@pulumi/docker";
+for (let i = 0; i < ${pairs}; i++) {
+    const name = \`server-\${i}\`;
+    const image = new docker.RemoteImage(\`\${name}-image\`, { name: "${IMAGE}", keepLocally: true });
+    new docker.Container(\`\${name}-server\`, {
+        name,
+        image: image.imageId,
+        command: [],
+        envs: [],
+        ports: [{ internal: 8080, external: 10000 + i, ip: "127.0.0.1", protocol: "tcp" }],
+        healthcheck: { tests: ["CMD-SHELL", "curl -fsS -o /dev/null http://127.0.0.1:8080/"], interval: "15s", timeout: "5s", retries: 3, startPeriod: "600s", startInterval: "5s" },
+        wait: true,
+        waitTimeout: 600,
+        restart: "unless-stopped",
+        start: true,
+        memory: 2048,
+        cpus: "1",
+        mounts: [],
+        securityOpts: ["no-new-privileges:true"],
+        capabilities: { drops: ["NET_RAW"] },
+        logDriver: "json-file",
+        logOpts: { "max-size": "50m", "max-file": "3" },
+        labels: [{ label: "app.kubernetes.io/name", value: name }],
+    });
 }
-for (let i = 0; i < ${pairs}; i++) new Server(\`server-\${i}\`, { image: "nginx:1.27" });
 `;
 }
 
@@ -76,8 +86,12 @@ function writeProgram(root: string, shape: Shape, resources: number): string {
 /** Child mode: plan one program and print what it cost. */
 async function child(dir: string): Promise<void> {
     // Load what every plan loads, whatever its size, before the clock starts: the time is the planning.
+    // Both shapes load modelship (the plan itself prices with it); the programs then differ only in
+    // whether they construct ModelServices or the same resources by hand.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    require("@pulumi/kubernetes");
+    require("@pulumi/docker");
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    require(modelshipEntry());
     transpileTypeScript("export {};", "warm-up.ts");
     const start = performance.now();
     const run = await runProgram({ dir });

@@ -171,6 +171,12 @@ describe("Kubernetes workloads", () => {
         expect(item?.monthly).toEqual({ min: 1031.98, max: 1031.98 });
     });
 
+    it("prices per-use orchestrators at $0 idle and unknown at full scale, never free", () => {
+        const item = priceResource(resource("aws:sfn/stateMachine:StateMachine", { type: "EXPRESS" }));
+        expect(item?.monthly).toEqual({ min: 0, max: null });
+        expect(item?.basis).toBe("Step Functions executions: $0 without requests; at full scale unknown (billed per use at a price not in the catalog)");
+    });
+
     it("reads the accelerator from the pod's own modelship.dev/accelerator label when the node selector names none", () => {
         // g6.xlarge 0.8048 / 1 GPU in us-east-1; 3 replicas x 0.8048 x 730 = 1762.512
         const labelled = resource("kubernetes:apps/v1:Deployment", {

@@ -4,6 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { Accelerator } from "../../sdk/catalog/accelerators";
+import type { AutoscalingArgs, KubernetesScalingArgs } from "../spike-autoscaler/args";
 
 /** Where a ModelService runs. */
 export enum Target {
@@ -105,14 +106,20 @@ export interface ResourcesArgs {
     sharedMemoryGiB?: number;
 }
 
-/** Replica bounds. The SpikeAutoscaler takes over the full autoscaling spec. */
+/** Replica bounds, and the autoscaling spec between them. */
 export interface ScalingArgs {
     /** Fixed replica count. Defaults to 1 when neither `replicas` nor `minReplicas`/`maxReplicas` is set. */
     replicas?: number;
     /** Fewest replicas. Defaults to `replicas`, else 1. */
     minReplicas?: number;
-    /** Most replicas. Defaults to `replicas`, else `minReplicas`. */
+    /** Most replicas. Defaults to `replicas`, else `minReplicas`; required with `autoscaling`. */
     maxReplicas?: number;
+    /**
+     * Autoscale between `minReplicas` and `maxReplicas` (the SpikeAutoscaler's spec, inline): the metric, burst and
+     * scale-down speed, pre-warming windows and a budget cap. Defaults to none (on Kubernetes the Deployment then stays
+     * at `minReplicas`; SageMaker scales on invocations per instance when `maxReplicas` exceeds `minReplicas`).
+     */
+    autoscaling?: AutoscalingArgs;
 }
 
 /** One version of the model in a canary rollout. */
@@ -190,6 +197,8 @@ export interface KubernetesTargetArgs {
      * (an unknown image may write anywhere and would fail at run time).
      */
     readOnlyRootFilesystem?: boolean;
+    /** The autoscaler with `scaling.autoscaling`: KEDA or HPA, KEDA's Prometheus server, a GpuPool's maximum. Defaults to KEDA, not installed. */
+    autoscaler?: KubernetesScalingArgs;
 }
 
 /** A Kubernetes toleration. */
@@ -223,8 +232,9 @@ export interface SageMakerTargetArgs {
     /** Serverless maximum concurrency, 1 to 200. Defaults to 20. */
     serverlessMaxConcurrency?: number;
     /**
-     * Target of the autoscaling policy when `scaling.maxReplicas` exceeds `scaling.minReplicas`: invocations per
-     * instance per minute (`SageMakerVariantInvocationsPerInstance`). Defaults to 70; size it with a load test.
+     * Target of the autoscaling policy when `scaling.maxReplicas` exceeds `scaling.minReplicas` without
+     * `scaling.autoscaling`: invocations per instance per minute (`SageMakerVariantInvocationsPerInstance`). Not allowed
+     * with `scaling.autoscaling` (use its `metric` and `metricTarget`). Defaults to 70; size it with a load test.
      */
     invocationsPerInstanceTarget?: number;
     /** Days to keep the endpoint's CloudWatch logs (`/aws/sagemaker/Endpoints/<name>`). Defaults to 30. */

@@ -5,7 +5,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { costEstimateOutput, MonthlyCostEstimate } from "../../sdk/cost/estimate";
 import { describeValue, validateArgs, ValidationProblem } from "../../sdk/validate";
+import { withPrewarmCost } from "../spike-autoscaler/budget";
+import { deferredPoolCheck } from "../spike-autoscaler/kubernetes";
 import { ModelServiceArgs, Target } from "./args";
+import { resolveServiceAutoscaling } from "./autoscaling";
 import { crossFieldProblems, modelServiceSchema, ParsedModelServiceArgs } from "./schema";
 import { resolveSpec, ServingSpec } from "./spec";
 import { TARGETS } from "./targets";
@@ -25,18 +28,23 @@ function targetFor(args: ParsedModelServiceArgs): { target?: ServingTarget; prob
     return { problems: [{ path: "target", received: describeValue(args.target), expected: `a target available in this release: ${available}` }] };
 }
 
-function validate(name: string, args: ModelServiceArgs): { spec: ServingSpec; target: ServingTarget; deferredCheck: pulumi.Output<boolean> } {
+function validate(name: string, args: ModelServiceArgs): { spec: ServingSpec; target: ServingTarget; deferredCheck: pulumi.Output<boolean>; warnings: string[] } {
     let spec: ServingSpec | undefined;
     let target: ServingTarget | undefined;
+    let warnings: string[] = [];
     const checked = validateArgs(TYPE, name, modelServiceSchema, args, (parsed) => {
         const common = crossFieldProblems(parsed);
         const found = targetFor(parsed);
         if (common.length > 0 || !found.target) return [...common, ...found.problems];
         target = found.target;
         spec = resolveSpec(name, parsed);
-        return target.validate(spec);
+        const scaling = resolveServiceAutoscaling(spec, target);
+        warnings = scaling.warnings;
+        // One problem per field: the target's own wording wins where both speak about the same argument.
+        const own = target.validate(spec);
+        return [...own, ...scaling.problems.filter((p) => !own.some((o) => o.path === p.path))];
     });
-    return { spec: spec as unknown as ServingSpec, target: target as unknown as ServingTarget, deferredCheck: checked.deferredCheck };
+    return { spec: spec as unknown as ServingSpec, target: target as unknown as ServingTarget, deferredCheck: checked.deferredCheck, warnings };
 }
 
 /** Warns when an image is given by a mutable tag instead of a digest. */
@@ -87,21 +95,23 @@ export class ModelService extends pulumi.ComponentResource {
 
     constructor(name: string, args: ModelServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         // Validate before super(): invalid arguments register nothing.
-        const { spec, target, deferredCheck } = validate(name, args);
+        const { spec, target, deferredCheck, warnings } = validate(name, args);
         super(TYPE, name, args, opts);
+        for (const warning of warnings) void pulumi.log.warn(warning, this);
 
         const deployed = target.deploy(spec, this);
         warnOnMutableTags(spec, this);
 
         this.url = deployed.url;
         this.internalUrl = deployed.internalUrl ?? pulumi.output("");
-        this.estimatedMonthlyCost = costEstimateOutput(target.costedResources(spec));
+        this.estimatedMonthlyCost = withPrewarmCost(costEstimateOutput(target.costedResources(spec)), spec.autoscaling);
         UNDERLYING.set(this, deployed.resources);
+        const poolCheck = spec.autoscaling ? deferredPoolCheck(spec.autoscaling, TYPE, name, "kubernetes.autoscaler.gpuPoolMaxGpus") : pulumi.output(true);
         this.registerOutputs({
             url: this.url,
             internalUrl: this.internalUrl,
             estimatedMonthlyCost: this.estimatedMonthlyCost,
-            argumentsValid: deferredCheck,
+            argumentsValid: pulumi.all([deferredCheck, poolCheck]).apply(([a, b]) => a && b),
         });
     }
 }

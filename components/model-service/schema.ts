@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { Accelerator } from "../../sdk/catalog/accelerators";
 import { input, ValidationProblem, describeValue } from "../../sdk/validate";
+import { autoscalingSchema, kubernetesScalingSchema } from "../spike-autoscaler/schema";
 import { AuthMode, ServingRuntime, Target } from "./args";
 import { ARTIFACT_SCHEMES, isArtifactScheme, uriScheme } from "./artifact";
 
@@ -40,7 +41,7 @@ const resourcesSchema = z
     .strict();
 
 const scalingSchema = z
-    .object({ replicas: count(0).optional(), minReplicas: count(0).optional(), maxReplicas: count(1).optional() })
+    .object({ replicas: count(0).optional(), minReplicas: count(0).optional(), maxReplicas: count(1).optional(), autoscaling: autoscalingSchema.optional() })
     .strict();
 
 const versionSchema = z
@@ -81,6 +82,7 @@ export const modelServiceSchema = z
                 serviceAccountAnnotations: input(stringMap).optional(),
                 readOnlyRootFilesystem: z.boolean().optional(),
                 priorityClassName: input(z.string()).optional(),
+                autoscaler: kubernetesScalingSchema.optional(),
             })
             .strict()
             .optional(),

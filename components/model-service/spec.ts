@@ -5,6 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Accelerator } from "../../sdk/catalog/accelerators";
 import { Ownership } from "../../sdk/naming";
+import type { AutoscalerSpec } from "../spike-autoscaler/spec";
 import { AuthMode, JwtArgs, ServingRuntime, Target } from "./args";
 import { fetcherFor, ArtifactFetcher } from "./artifact";
 import { MODEL_MOUNT_PATH, presetFor } from "./presets";
@@ -49,7 +50,10 @@ export interface ServingSpec {
     sharedMemoryGiB?: number;
     env: Record<string, pulumi.Input<string>>;
     secrets: Record<string, pulumi.Input<string>>;
+    /** Replica bounds; with autoscaling, the effective ones (the budget may lower the maximum). */
     replicas: { min: number; max: number };
+    /** The resolved autoscaling spec (`scaling.autoscaling`, or SageMaker's default policy), set by `autoscaling.ts`. */
+    autoscaling?: AutoscalerSpec;
     exposure: { public: boolean; auth?: AuthMode; jwt?: JwtArgs; hostname?: string };
     /** The parsed arguments, for target settings blocks. */
     args: ParsedModelServiceArgs;

@@ -235,7 +235,8 @@ describe("ModelService on aws-lambda", () => {
         [
             "scaling",
             { model: { image: ok }, scaling: { replicas: 3 }, target: Target.AwsLambda },
-            "  - scaling: received an object with replicas; expected no scaling on target aws-lambda (it scales per request: cap it with lambda.reservedConcurrency, keep instances warm with lambda.provisionedConcurrency)",
+            "  - scaling: received an object with replicas; expected no scaling on target aws-lambda without scaling.autoscaling (it scales per request: cap it with " +
+                "lambda.reservedConcurrency, keep instances warm with lambda.provisionedConcurrency, or autoscale the provisioned concurrency with scaling.autoscaling)",
         ],
         [
             "more provisioned than reserved concurrency",

@@ -58,7 +58,8 @@ export function cloudRunSettings(spec: ServingSpec): CloudRunSettings {
     const s = spec.args.cloudRun ?? {};
     return {
         region: s.region ?? new pulumi.Config("gcp").get("region") ?? "us-central1",
-        concurrency: s.concurrency ?? (spec.gpu ? 4 : 80),
+        // With scaling.autoscaling, its metricTarget is the cap (defaulting to cloudRun.concurrency, else the same 4 / 80).
+        concurrency: s.concurrency ?? spec.autoscaling?.metricTarget ?? (spec.gpu ? 4 : 80),
         requestTimeoutSeconds: s.requestTimeoutSeconds ?? 300,
         versionName: s.versionName,
         invokers: s.invokers ?? [],

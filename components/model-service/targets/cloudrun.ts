@@ -30,6 +30,7 @@ import {
     templateRevision,
 } from "./cloudrun-spec";
 import { ServingTarget, TargetDeployment } from "./target";
+import { cloudRunReplicaShape, createCloudRunPrewarm } from "../../spike-autoscaler/cloudrun";
 
 type Env = gcp.types.input.cloudrunv2.ServiceTemplateContainerEnv;
 type Volume = gcp.types.input.cloudrunv2.ServiceTemplateVolume;
@@ -107,6 +108,9 @@ function service(ctx: Context, settings: CloudRunSettings, account: gcp.servicea
     const model = modelVolume(ctx, version);
     const plainEnv: Env[] = Object.entries(spec.env).map(([name, value]) => ({ name, value }));
     const probe = { path: spec.startupPath, port: spec.port };
+    // Pre-warming moves the service-level minimum (components/spike-autoscaler/cloudrun.ts): the base minimum lives
+    // there too, not on the revision, and Pulumi leaves it to the scheduler's jobs after creation.
+    const prewarmed = (spec.autoscaling?.prewarm.length ?? 0) > 0;
     return new gcp.cloudrunv2.Service(
         `${spec.name}-service`,
         {
@@ -118,6 +122,7 @@ function service(ctx: Context, settings: CloudRunSettings, account: gcp.servicea
             // The service holds no model data (weights live in the image or the bucket, which modelship never
             // deletes); the provider's default (true) would make `pulumi destroy` and every replacement fail.
             deletionProtection: false,
+            scaling: prewarmed ? { minInstanceCount: spec.replicas.min } : undefined,
             template: {
                 revision: templateRevision(spec, settings),
                 serviceAccount: email,
@@ -125,7 +130,7 @@ function service(ctx: Context, settings: CloudRunSettings, account: gcp.servicea
                 executionEnvironment: "EXECUTION_ENVIRONMENT_GEN2",
                 maxInstanceRequestConcurrency: settings.concurrency,
                 timeout: `${settings.requestTimeoutSeconds}s`,
-                scaling: { minInstanceCount: spec.replicas.min, maxInstanceCount: spec.replicas.max },
+                scaling: prewarmed ? { maxInstanceCount: spec.replicas.max } : { minInstanceCount: spec.replicas.min, maxInstanceCount: spec.replicas.max },
                 nodeSelector: nodeSelector(spec),
                 gpuZonalRedundancyDisabled: spec.gpu ? !settings.gpuZonalRedundancy : undefined,
                 volumes: model.volumes.length > 0 ? model.volumes : undefined,
@@ -147,7 +152,7 @@ function service(ctx: Context, settings: CloudRunSettings, account: gcp.servicea
             traffics: traffic(spec),
         },
         // The first revision must be able to read its secrets and model when it starts.
-        { parent, dependsOn: [account, ...secrets.grants, ...model.grants] },
+        { parent, dependsOn: [account, ...secrets.grants, ...model.grants], ignoreChanges: prewarmed ? ["scaling"] : undefined },
     );
 }
 
@@ -183,6 +188,10 @@ function deploy(spec: ServingSpec, parent: pulumi.ComponentResource): TargetDepl
     const svc = service(ctx, settings, account, email);
     ctx.resources.service = svc;
     invokers(ctx, settings, svc);
+    if (spec.autoscaling) {
+        const ref = { project: svc.project, region: settings.region, serviceName: svc.name, serviceAccountEmail: email };
+        Object.assign(ctx.resources, createCloudRunPrewarm(spec.name, spec.autoscaling, ref, { parent }));
+    }
     // Cloud Run has one URL per service; with internal ingress it answers from the VPC only, so both are the same.
     return { url: svc.uri, internalUrl: svc.uri, resources: ctx.resources };
 }
@@ -191,6 +200,11 @@ export const cloudRunTarget: ServingTarget = {
     target: Target.GcpCloudRun,
     validate: cloudRunProblems,
     deploy,
+    replicaPricing: (spec) => {
+        const settings = cloudRunSettings(spec);
+        const shape = { region: settings.region, cpu: spec.cpu, memoryGiB: spec.memoryGiB, gpu: spec.gpu !== undefined, cpuIdle: !settings.cpuAlwaysAllocated, gpuZonalRedundancy: settings.gpuZonalRedundancy };
+        return { shape: cloudRunReplicaShape(`${spec.name}-one-replica`, shape) };
+    },
     costedResources: (spec) => [
         { urn: `${spec.name}-service`, type: "gcp:cloudrunv2/service:Service", name: `${spec.name}-service`, inputs: costShape(spec, cloudRunSettings(spec)) },
     ],

@@ -3,7 +3,8 @@
  * workload builder in `components/kubernetes`.
  *
  * Per version (one for a single model; one per `versions[]` entry for a canary, named after the version):
- * a Deployment and a PodDisruptionBudget. Per service: a ServiceAccount, a ClusterIP Service over every
+ * a Deployment, a PodDisruptionBudget and, with `scaling.autoscaling`, its KEDA ScaledObject or HPA
+ * (components/spike-autoscaler; the Deployment then leaves `replicas` to it). Per service: a ServiceAccount, a ClusterIP Service over every
  * version, a Secret for `secrets`, and, when public or with versions, an HTTPRoute on `kubernetes.gateway`
  * (weighted per-version Services behind it) with Envoy Gateway's SecurityPolicy for `api-key` or `jwt`.
  *
@@ -30,6 +31,9 @@ import {
     PRE_STOP_SLEEP_SECONDS,
     WorkloadSpec,
 } from "../../kubernetes";
+import type { ReplicaPricing } from "../../spike-autoscaler/budget";
+import { createKedaRelease } from "../../spike-autoscaler/keda";
+import { createKubernetesAutoscaler, KubernetesScaleRef, kubernetesAutoscalerShape, kubernetesReplicaShape } from "../../spike-autoscaler/kubernetes";
 import { AuthMode, ServingRuntime, Target } from "../args";
 import { MODEL_MOUNT_PATH } from "../presets";
 import { ServingSpec, ServingVersion } from "../spec";
@@ -147,8 +151,8 @@ function workloadSpec(spec: ServingSpec, layout: VersionLayout, refs: { serviceA
         podLabels: layout.podLabels,
         podAnnotations: metricsAnnotations,
         serviceAccountName: refs.serviceAccountName,
-        // Fixed at the minimum until an autoscaler owns the count (SpikeAutoscaler: `replicas: undefined`).
-        replicas: layout.replicas.min,
+        // Left out when an autoscaler owns the count (and its drift ignored), else fixed at the minimum.
+        replicas: spec.autoscaling ? undefined : layout.replicas.min,
         server: {
             image: layout.version.image,
             command: spec.command,
@@ -193,13 +197,21 @@ function deploy(spec: ServingSpec, parent: pulumi.ComponentResource): TargetDepl
     }
 
     const versions = layouts(spec);
-    if (spec.replicas.max > spec.replicas.min) {
-        void pulumi.log.warn(`replicas stay at ${spec.replicas.min} until an autoscaler (SpikeAutoscaler) scales the Deployment toward ${spec.replicas.max}`, parent);
+    if (spec.replicas.max > spec.replicas.min && !spec.autoscaling) {
+        void pulumi.log.warn(`replicas stay at ${spec.replicas.min}: give scaling.autoscaling to scale the Deployment toward ${spec.replicas.max}`, parent);
     }
+    const kedaRelease = spec.autoscaling?.kubernetes?.installKeda ? createKedaRelease(`${spec.name}-keda`, opts) : undefined;
+    if (kedaRelease) resources.kedaRelease = kedaRelease;
     for (const layout of versions) {
         const workload = workloadSpec(spec, layout, { serviceAccountName: serviceAccount.metadata.name, secretName });
-        resources[layout.role("deployment")] = createDeployment(layout.name, workload, opts);
+        const deployment = createDeployment(layout.name, workload, opts);
+        resources[layout.role("deployment")] = deployment;
         resources[layout.role("disruptionBudget")] = createDisruptionBudget(layout.name, { name: layout.name, namespace, labels: layout.labels, selector: layout.selector }, opts);
+        if (spec.autoscaling) {
+            const ref = scaleRef(spec, layout, deployment.metadata.name);
+            const made = createKubernetesAutoscaler(layout.name, spec.autoscaling, ref, { ...opts, dependsOn: kedaRelease ? [kedaRelease] : [] });
+            resources[layout.role(made.role)] = made.resource;
+        }
     }
 
     // The service-wide Service selects every version: in-cluster callers are spread by ready replicas.
@@ -250,18 +262,41 @@ function deploy(spec: ServingSpec, parent: pulumi.ComponentResource): TargetDepl
     return { url, internalUrl, resources };
 }
 
+/** The Deployment an autoscaler object scales: a canary version gets its share of every replica count. */
+function scaleRef(spec: ServingSpec, layout: VersionLayout, deploymentName: pulumi.Input<string>): KubernetesScaleRef {
+    return {
+        name: layout.name,
+        namespace: spec.args.kubernetes?.namespace ?? "default",
+        labels: layout.labels,
+        deploymentName,
+        replicasOf: spec.canary ? (n: number) => versionReplicas(n, layout.version.weight) : undefined,
+    };
+}
+
 /**
- * The Deployments exactly as `deploy` creates them (names as strings instead of Outputs), for the cost
- * model: GPU pods are priced as GPU-equivalents when their node selector names the accelerator.
+ * The Deployments exactly as `deploy` creates them (names as strings instead of Outputs), and their autoscalers,
+ * for the cost model: GPU pods are priced as GPU-equivalents, at the bounds of the autoscaler that targets them.
  */
 function costedResources(spec: ServingSpec): CostedResource[] {
     const secretName = Object.keys(spec.secrets).length > 0 ? physicalName(spec.name, "secrets") : undefined;
-    return layouts(spec).map((layout) => ({
-        urn: layout.name,
-        type: "kubernetes:apps/v1:Deployment",
-        name: layout.name,
-        inputs: deploymentArgs(workloadSpec(spec, layout, { serviceAccountName: physicalName(spec.name), secretName })) as unknown as Record<string, unknown>,
-    }));
+    return layouts(spec).flatMap((layout) => {
+        const deployment: CostedResource = {
+            urn: layout.name,
+            type: "kubernetes:apps/v1:Deployment",
+            name: layout.name,
+            inputs: deploymentArgs(workloadSpec(spec, layout, { serviceAccountName: physicalName(spec.name), secretName })) as unknown as Record<string, unknown>,
+        };
+        return spec.autoscaling ? [deployment, kubernetesAutoscalerShape(spec.autoscaling, scaleRef(spec, layout, layout.name))] : [deployment];
+    });
+}
+
+/** One pod of the service for the autoscaling budget; a canary bills each version's share, rounded up. */
+function replicaPricing(spec: ServingSpec): ReplicaPricing {
+    const weights = spec.versions.map((v) => v.weight);
+    return {
+        shape: kubernetesReplicaShape(`${spec.name}-one-replica`, spec.gpu),
+        billedReplicas: spec.canary ? (n) => weights.reduce((sum, w) => sum + versionReplicas(n, w), 0) : undefined,
+    };
 }
 
 export const kubernetesTarget: ServingTarget = {
@@ -269,4 +304,5 @@ export const kubernetesTarget: ServingTarget = {
     validate,
     deploy,
     costedResources,
+    replicaPricing,
 };

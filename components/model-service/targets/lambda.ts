@@ -19,6 +19,7 @@ import { createJwtHttpApi } from "./aws/http-api";
 import { policy, readSecretsStatement, writeLogsStatement } from "./aws/iam";
 import { nonEcrImageProblems } from "./aws/validate";
 import { ServingTarget, TargetDeployment } from "./target";
+import { createLambdaScaling, LAMBDA_PRICE_UNKNOWN } from "../../spike-autoscaler/lambda";
 
 const DEFAULTS = { reservedConcurrency: 10, provisionedConcurrency: 0, timeoutSeconds: 60, architecture: "x86_64", ephemeralStorageMiB: 512, logRetentionDays: 30 };
 /** Lambda's memory bounds in MB, and the memory that buys one full vCPU (CPU is allocated in proportion, up to 6 vCPUs). */
@@ -32,7 +33,10 @@ interface LambdaPlan {
     functionName: string;
     memoryMb: number;
     reservedConcurrency: number;
+    /** Provisioned concurrency at creation: `lambda.provisionedConcurrency`, or the autoscaler's minimum. */
     provisionedConcurrency: number;
+    /** True when `scaling.autoscaling` scales the alias's provisioned concurrency. */
+    autoscaled: boolean;
     timeoutSeconds: number;
     architecture: string;
     ephemeralStorageMiB: number;
@@ -51,7 +55,8 @@ function planOf(spec: ServingSpec): LambdaPlan {
         functionName: physicalName(spec.name, "", 64),
         memoryMb: cpu !== undefined ? Math.max(memory, Math.ceil(cpu * MEMORY_MB.perVcpu)) : memory,
         reservedConcurrency: s.reservedConcurrency,
-        provisionedConcurrency: s.provisionedConcurrency,
+        provisionedConcurrency: spec.autoscaling ? spec.autoscaling.min : s.provisionedConcurrency,
+        autoscaled: spec.autoscaling !== undefined,
         timeoutSeconds: s.timeoutSeconds,
         architecture: s.architecture,
         ephemeralStorageMiB: s.ephemeralStorageMiB,
@@ -80,8 +85,23 @@ function modelProblems(spec: ServingSpec): ValidationProblem[] {
 
 function capacityProblems(spec: ServingSpec, plan: LambdaPlan): ValidationProblem[] {
     const problems: ValidationProblem[] = [];
-    if (spec.args.scaling !== undefined) {
-        problems.push({ path: "scaling", received: describeValue(spec.args.scaling), expected: "no scaling on target aws-lambda (it scales per request: cap it with lambda.reservedConcurrency, keep instances warm with lambda.provisionedConcurrency)" });
+    const scaling = spec.args.scaling;
+    if (scaling !== undefined && scaling.autoscaling === undefined) {
+        problems.push({
+            path: "scaling",
+            received: describeValue(scaling),
+            expected:
+                "no scaling on target aws-lambda without scaling.autoscaling (it scales per request: cap it with lambda.reservedConcurrency, keep instances warm with " +
+                "lambda.provisionedConcurrency, or autoscale the provisioned concurrency with scaling.autoscaling)",
+        });
+    } else if (scaling?.autoscaling !== undefined) {
+        const { provisionedConcurrency } = spec.args.lambda ?? {};
+        if (provisionedConcurrency !== undefined) {
+            problems.push({ path: "lambda.provisionedConcurrency", received: String(provisionedConcurrency), expected: "nothing with scaling.autoscaling (scaling.minReplicas and maxReplicas bound the provisioned concurrency)" });
+        }
+        if ((scaling.maxReplicas ?? 0) > plan.reservedConcurrency) {
+            problems.push({ path: "scaling.maxReplicas", received: String(scaling.maxReplicas), expected: `at most lambda.reservedConcurrency (${plan.reservedConcurrency}): provisioned concurrency counts against it` });
+        }
     }
     const cpu = spec.args.resources?.cpu;
     if (cpu !== undefined && cpu > MAX_VCPUS) {
@@ -123,7 +143,7 @@ function functionShape(plan: LambdaPlan) {
         ephemeralStorage: { size: plan.ephemeralStorageMiB },
         timeout: plan.timeoutSeconds,
         reservedConcurrentExecutions: plan.reservedConcurrency,
-        publish: plan.provisionedConcurrency > 0,
+        publish: plan.provisionedConcurrency > 0 || plan.autoscaled,
     };
 }
 
@@ -170,14 +190,24 @@ function deploy(spec: ServingSpec, parent: pulumi.ComponentResource): TargetDepl
     const resources: Record<string, pulumi.Resource> = { role, rolePolicy, logGroup, function: fn, ...secrets.resources };
 
     let alias: aws.lambda.Alias | undefined;
-    if (plan.provisionedConcurrency > 0) {
+    if (plan.provisionedConcurrency > 0 || plan.autoscaled) {
         alias = new aws.lambda.Alias(`${spec.name}-alias`, { name: ALIAS, functionName: fn.name, functionVersion: fn.version }, { parent });
         resources.alias = alias;
+    }
+    if (alias && plan.provisionedConcurrency > 0) {
         resources.provisionedConcurrency = new aws.lambda.ProvisionedConcurrencyConfig(
             `${spec.name}-provisioned`,
             { functionName: fn.name, qualifier: alias.name, provisionedConcurrentExecutions: plan.provisionedConcurrency },
-            { parent },
+            // Autoscaled: the count starts at the minimum and Application Auto Scaling moves it; an update must not reset it.
+            { parent, ignoreChanges: plan.autoscaled ? ["provisionedConcurrentExecutions"] : undefined },
         );
+    }
+    if (alias && spec.autoscaling) {
+        const made = createLambdaScaling(`${spec.name}-scaling`, spec.autoscaling, { functionName: fn.name, alias: alias.name }, tags, {
+            parent,
+            dependsOn: [resources.provisionedConcurrency ?? alias],
+        });
+        Object.assign(resources, made);
     }
     const qualifier = alias?.name;
     const auth = spec.exposure.auth ?? AuthMode.Iam;
@@ -238,4 +268,4 @@ function costedResources(spec: ServingSpec): CostedResource[] {
     return out;
 }
 
-export const lambdaTarget: ServingTarget = { target: Target.AwsLambda, validate, deploy, costedResources };
+export const lambdaTarget: ServingTarget = { target: Target.AwsLambda, validate, deploy, costedResources, replicaPricing: () => ({ unknownReason: LAMBDA_PRICE_UNKNOWN }) };

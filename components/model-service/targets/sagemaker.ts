@@ -22,15 +22,14 @@ import { executionPolicy, modelDataSource, presetEnvironment, s3Artifact } from 
 import { cheapestCpuInstanceType, gpuMismatch, LARGEST_CPU_TYPE } from "./aws/sagemaker-instances";
 import { minReplicasPath, nonEcrImageProblems } from "./aws/validate";
 import { ServingTarget, TargetDeployment } from "./target";
+import type { ReplicaPricing } from "../../spike-autoscaler/budget";
+import { createSageMakerScaling, sagemakerReplicaShape, sagemakerScalingShape } from "../../spike-autoscaler/sagemaker";
 
 const DEFAULT_SERVERLESS_MEMORY_MIB = 2048;
 const DEFAULT_SERVERLESS_MAX_CONCURRENCY = 20;
-/** AWS's documented example target for SageMakerVariantInvocationsPerInstance; a starting point, not a fit. */
-const DEFAULT_INVOCATIONS_PER_INSTANCE = 70;
 const DEFAULT_LOG_RETENTION_DAYS = 30;
 /** SageMaker's bounds for the startup health check and model download timeouts. */
 const TIMEOUT_BOUNDS = { min: 60, max: 3600 };
-const SCALABLE_DIMENSION = "sagemaker:variant:DesiredInstanceCount";
 
 /** The target's settings with defaults applied. */
 interface SageMakerPlan {
@@ -77,16 +76,11 @@ function variantShapes(spec: ServingSpec, plan: SageMakerPlan): VariantShape[] {
     }));
 }
 
-/** One autoscaling target per variant of a real-time endpoint whose max replicas exceed its min. */
-function scalingShapes(spec: ServingSpec, plan: SageMakerPlan) {
-    if (plan.serverless || spec.replicas.max <= spec.replicas.min) return [];
-    return spec.versions.map((v) => ({
-        serviceNamespace: "sagemaker",
-        resourceId: `endpoint/${endpointName(spec)}/variant/${v.name}`,
-        scalableDimension: SCALABLE_DIMENSION,
-        minCapacity: spec.replicas.min,
-        maxCapacity: spec.replicas.max,
-    }));
+/** One autoscaling target per variant when the service autoscales (components/model-service/autoscaling.ts decides). */
+function scalingShapes(spec: ServingSpec, plan: SageMakerPlan): Record<string, unknown>[] {
+    const autoscaling = spec.autoscaling;
+    if (plan.serverless || !autoscaling) return [];
+    return spec.versions.map((v) => sagemakerScalingShape(autoscaling, endpointName(spec), v.name));
 }
 
 function exposureProblems(spec: ServingSpec): ValidationProblem[] {
@@ -217,32 +211,15 @@ function deploy(spec: ServingSpec, parent: pulumi.ComponentResource): TargetDepl
     const endpoint = new aws.sagemaker.Endpoint(`${spec.name}-endpoint`, { name, endpointConfigName: endpointConfig.name, tags }, { parent, dependsOn: [logGroup] });
 
     const resources: Record<string, pulumi.Resource> = { role, rolePolicy, logGroup, ...models, endpointConfig, endpoint, ...secrets.resources };
-    scalingShapes(spec, plan).forEach((shape, i) => {
-        const variant = spec.versions[i].name;
-        const suffix = spec.canary ? `-${variant}` : "";
-        // The resource id names the endpoint through its output, so scaling registers after it exists.
-        const resourceId = pulumi.interpolate`endpoint/${endpoint.name}/variant/${variant}`;
-        const target = new aws.appautoscaling.Target(`${spec.name}-scaling${suffix}`, { ...shape, resourceId, tags }, { parent });
-        const scalingPolicy = new aws.appautoscaling.Policy(
-            `${spec.name}-scaling${suffix}`,
-            {
-                policyType: "TargetTrackingScaling",
-                serviceNamespace: target.serviceNamespace,
-                resourceId: target.resourceId,
-                scalableDimension: target.scalableDimension,
-                targetTrackingScalingPolicyConfiguration: {
-                    targetValue: settings.invocationsPerInstanceTarget ?? DEFAULT_INVOCATIONS_PER_INSTANCE,
-                    predefinedMetricSpecification: { predefinedMetricType: "SageMakerVariantInvocationsPerInstance" },
-                    // Scale out fast; scale in only after the model load time has passed, so capacity is not dropped mid-spike.
-                    scaleOutCooldown: 60,
-                    scaleInCooldown: Math.max(300, startupTimeout),
-                },
-            },
-            { parent },
-        );
-        resources[`scalingTarget${suffix}`] = target;
-        resources[`scalingPolicy${suffix}`] = scalingPolicy;
-    });
+    const autoscaling = spec.autoscaling;
+    if (autoscaling && !plan.serverless) {
+        for (const version of spec.versions) {
+            const suffix = spec.canary ? `-${version.name}` : "";
+            // The endpoint's name as an Output: scaling registers after the endpoint exists.
+            const made = createSageMakerScaling(`${spec.name}-scaling${suffix}`, autoscaling, { endpointName: endpoint.name, variantName: version.name }, tags, parent);
+            for (const [role, resource] of Object.entries(made)) resources[`${role}${suffix}`] = resource;
+        }
+    }
 
     const url = pulumi.interpolate`https://runtime.sagemaker.${ctx.region}.${ctx.dnsSuffix}/endpoints/${endpoint.name}/invocations`;
     return { url, resources };
@@ -265,4 +242,15 @@ function costedResources(spec: ServingSpec): CostedResource[] {
     return out;
 }
 
-export const sagemakerTarget: ServingTarget = { target: Target.AwsSageMaker, validate, deploy, costedResources };
+/** One instance of the service's instance type; a canary's variants each run the bounds on their own instances. */
+function replicaPricing(spec: ServingSpec): ReplicaPricing {
+    const plan = planOf(spec);
+    const variants = spec.versions.length;
+    return {
+        shape: sagemakerReplicaShape(`${spec.name}-one-replica`, plan.instanceType),
+        unknownReason: "the instance type is not known (sagemaker.instanceType)",
+        billedReplicas: (n) => n * variants,
+    };
+}
+
+export const sagemakerTarget: ServingTarget = { target: Target.AwsSageMaker, validate, deploy, costedResources, replicaPricing };

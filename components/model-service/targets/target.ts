@@ -4,6 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { CostedResource } from "../../../sdk/cost/types";
+import type { ReplicaPricing } from "../../spike-autoscaler/budget";
 import { ValidationProblem } from "../../../sdk/validate";
 import { Target } from "../args";
 import { ServingSpec } from "../spec";
@@ -29,4 +30,9 @@ export interface ServingTarget {
      * The same pricing code then serves the component's output, the plan and the policy pack.
      */
     costedResources(spec: ServingSpec): CostedResource[];
+    /**
+     * How one replica is billed (its shape for the cost model, and the replicas a canary bills per bound), for the
+     * autoscaling budget. Defaults to unknown: a budget is then refused.
+     */
+    replicaPricing?(spec: ServingSpec): ReplicaPricing;
 }

@@ -20,6 +20,11 @@ function unpriced(what: string): Pricer {
     return () => unknown(`${what} is billed, but its price is not in the catalog`);
 }
 
+/** Billed per request or execution only: nothing without traffic, an unknown amount at full scale. */
+function perUse(what: string): Pricer {
+    return () => ({ min: 0, max: null, basis: `${what}: $0 without requests; at full scale unknown (billed per use at a price not in the catalog)` });
+}
+
 /** A Kubernetes Service of type LoadBalancer makes the cloud create a load balancer, which is billed. */
 const priceKubernetesService: Pricer = (inputs) =>
     str(inputs, "spec.type") === "LoadBalancer" ? unknown("a Service of type LoadBalancer creates a cloud load balancer, whose price is not in the catalog") : undefined;
@@ -54,4 +59,7 @@ export const PRICERS: Readonly<Record<string, Pricer>> = {
     "aws:lb/loadBalancer:LoadBalancer": unpriced("an Elastic Load Balancer"),
     "aws:alb/loadBalancer:LoadBalancer": unpriced("an Elastic Load Balancer"),
     "aws:ec2/natGateway:NatGateway": unpriced("a NAT gateway"),
+    "aws:sfn/stateMachine:StateMachine": perUse("Step Functions executions"),
+    "aws:apigatewayv2/api:Api": perUse("API Gateway HTTP API requests"),
+    "gcp:workflows/workflow:Workflow": perUse("Workflows steps and external HTTP calls"),
 };

@@ -1,0 +1,119 @@
+/**
+ * PolyglotPipeline: stages written in different languages, each its own ModelService, behind one endpoint. The class
+ * is thin: validate, resolve the spec, deploy each stage through ModelService, hand the flow to the orchestrator.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { MonthlyCostEstimate } from "../../sdk/cost/estimate";
+import { validateArgs } from "../../sdk/validate";
+import { ModelService } from "../model-service";
+import { PolyglotPipelineArgs } from "./args";
+import { orchestratorEstimate, sumEstimates } from "./cost";
+import { dockerOrchestrator } from "./docker";
+import { kubernetesOrchestrator } from "./kubernetes";
+import { DeployedStage, PipelineOrchestrator } from "./orchestrator";
+import { crossFieldProblems, Orchestrator, pipelineSchema } from "./schema";
+import { PipelineSpec, resolvePipelineSpec } from "./spec";
+import { stepFunctionsOrchestrator } from "./stepfunctions";
+import { workflowsOrchestrator } from "./workflows";
+
+export * from "./args";
+
+const TYPE = "modelship:index:PolyglotPipeline";
+
+const ORCHESTRATORS: Record<Orchestrator, PipelineOrchestrator> = {
+    [Orchestrator.StepFunctions]: stepFunctionsOrchestrator,
+    [Orchestrator.Workflows]: workflowsOrchestrator,
+    [Orchestrator.InferenceGraph]: kubernetesOrchestrator,
+    [Orchestrator.Router]: dockerOrchestrator,
+};
+
+/** The stages' ModelServices and the orchestrator's resources, kept outside the class so they are not schema outputs. */
+const UNDERLYING = new WeakMap<pulumi.ComponentResource, { stages: { [stage: string]: ModelService }; resources: { [role: string]: pulumi.Resource } }>();
+
+function validate(name: string, args: PolyglotPipelineArgs): { spec: PipelineSpec; deferredCheck: pulumi.Output<boolean> } {
+    let spec: PipelineSpec | undefined;
+    const checked = validateArgs(TYPE, name, pipelineSchema, args, (parsed) => {
+        const common = crossFieldProblems(parsed);
+        if (common.length > 0) return common;
+        const resolved = resolvePipelineSpec(name, parsed);
+        if (!resolved.spec) return resolved.problems;
+        spec = resolved.spec;
+        return ORCHESTRATORS[spec.orchestrator].validate(spec);
+    });
+    return { spec: spec as PipelineSpec, deferredCheck: checked.deferredCheck };
+}
+
+/**
+ * One endpoint over stages written in different languages (R with plumber, Python with FastAPI, Scala or Java,
+ * Julia, anything that speaks JSON over HTTP), each deployed as a ModelService, chained by the target's own
+ * orchestrator: Step Functions Express on AWS, Workflows on GCP, KServe's InferenceGraph on Kubernetes, and
+ * modelship's small router on local Docker. By default a sequence: each stage's response is the next one's request.
+ *
+ * ```ts
+ * const fraud = new PolyglotPipeline("fraud", {
+ *     stages: [
+ *         { name: "features", language: StageLanguage.R, image: "registry/features@sha256:..." },
+ *         { name: "score", language: StageLanguage.Python, image: "registry/score@sha256:..." },
+ *         { name: "decide", language: StageLanguage.Jvm, image: "registry/decide@sha256:..." },
+ *     ],
+ *     target: Target.Docker,
+ * });
+ * export const url = fraud.url;
+ * ```
+ */
+export class PolyglotPipeline extends pulumi.ComponentResource {
+    /** Lets policy helpers (`validateResourceOfType`) recognise this component. */
+    static readonly __pulumiType = TYPE;
+
+    /**
+     * The pipeline's endpoint (docs/pipelines.md): the router on docker, the graph's Service on kubernetes, the HTTP API
+     * (or, without it, the Step Functions sync endpoint) on AWS, the Workflows executions API on GCP.
+     */
+    readonly url: pulumi.Output<string>;
+    /** The orchestrator: state machine ARN (AWS), workflow ID (GCP), `namespace/name` of the InferenceGraph, router container name (docker). */
+    readonly orchestratorId: pulumi.Output<string>;
+    /** Each stage's endpoint (its ModelService's `url`), by stage name. */
+    readonly stageUrls: pulumi.Output<{ [stage: string]: string }>;
+    /** Monthly cost in USD of every stage and the orchestrator, at minimum and maximum scale, with its basis. */
+    readonly estimatedMonthlyCost: pulumi.Output<MonthlyCostEstimate>;
+
+    /** Each stage's ModelService, by stage name: escape hatches for TypeScript programs (a getter, so not a schema output). */
+    get stages(): { [stage: string]: ModelService } {
+        return UNDERLYING.get(this)?.stages ?? {};
+    }
+
+    /** The orchestrator's resources by role (for example `stateMachine`, `workflow`, `inferenceGraph`, `router`). */
+    get resources(): { [role: string]: pulumi.Resource } {
+        return UNDERLYING.get(this)?.resources ?? {};
+    }
+
+    constructor(name: string, args: PolyglotPipelineArgs, opts?: pulumi.ComponentResourceOptions) {
+        // Validate before super(): invalid arguments register nothing.
+        const { spec, deferredCheck } = validate(name, args);
+        super(TYPE, name, args, opts);
+
+        const orchestrator = ORCHESTRATORS[spec.orchestrator];
+        const shared = orchestrator.prepare?.(spec, this) ?? { options: {}, resources: {} };
+        const deployed: DeployedStage[] = spec.stages.map((stage) => ({ stage, service: new ModelService(stage.serviceName, stage.serviceArgs, { parent: this, ...shared.options }) }));
+        const result = orchestrator.deploy(spec, deployed, this, shared.options);
+
+        this.url = result.url;
+        this.orchestratorId = result.id;
+        this.stageUrls = pulumi.all(Object.fromEntries(deployed.map(({ stage, service }) => [stage.name, service.url])));
+        this.estimatedMonthlyCost = sumEstimates([
+            ...deployed.map(({ stage, service }) => ({ label: `stage ${stage.name}`, estimate: service.estimatedMonthlyCost })),
+            { label: "orchestrator", estimate: orchestratorEstimate(orchestrator.costedResources(spec)) },
+        ]);
+        UNDERLYING.set(this, {
+            stages: Object.fromEntries(deployed.map(({ stage, service }) => [stage.name, service])),
+            resources: { ...shared.resources, ...result.resources },
+        });
+        this.registerOutputs({
+            url: this.url,
+            orchestratorId: this.orchestratorId,
+            stageUrls: this.stageUrls,
+            estimatedMonthlyCost: this.estimatedMonthlyCost,
+            argumentsValid: deferredCheck,
+        });
+    }
+}

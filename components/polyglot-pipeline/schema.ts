@@ -1,0 +1,125 @@
+/**
+ * The zod schema of PolyglotPipelineArgs. It checks what the pipeline owns; a stage's compute, secrets, scaling and
+ * target settings are ModelService's arguments and are checked by ModelService's own schema (`stages.ts`).
+ */
+import { z } from "zod";
+import { describeValue, input, ValidationProblem } from "../../sdk/validate";
+import { Target } from "../model-service/args";
+import { StageLanguage } from "./args";
+
+const stringInput = input(z.string().min(1));
+const port = z.number().int().min(1).max(65535);
+/** The retention periods CloudWatch Logs accepts (PutRetentionPolicy). */
+const logRetentionDays = z.literal([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653]);
+/** Stage names are DNS labels (they name Kubernetes objects and Cloud Run services) that start with a letter (Workflows step names). */
+export const STAGE_NAME = /^[a-z]([a-z0-9-]{0,28}[a-z0-9])?$/;
+
+const stageSchema = z
+    .object({
+        name: z.string().regex(STAGE_NAME, "a name of 1 to 30 lowercase letters, digits and '-', starting with a letter"),
+        language: z.enum(StageLanguage),
+        image: stringInput,
+        port: port.optional(),
+        path: z.string().regex(/^\/[^\s?#]*$/, "a path starting with '/', without query or fragment").optional(),
+        readinessPath: z.string().startsWith("/").optional(),
+        startupTimeoutSeconds: z.number().int().min(10).max(3600).optional(),
+        timeoutSeconds: z.number().int().min(1).max(3600).optional(),
+        after: z.array(z.string()).optional(),
+        target: z.enum(Target).optional(),
+        // ModelService's arguments: checked by ModelService's schema, at the stage's path.
+        resources: z.unknown().optional(),
+        env: z.unknown().optional(),
+        secrets: z.unknown().optional(),
+        command: z.unknown().optional(),
+        args: z.unknown().optional(),
+        scaling: z.unknown().optional(),
+        kubernetes: z.unknown().optional(),
+        sagemaker: z.unknown().optional(),
+        lambda: z.unknown().optional(),
+        cloudRun: z.unknown().optional(),
+        docker: z.unknown().optional(),
+    })
+    .strict();
+
+export const pipelineSchema = z
+    .object({
+        stages: z.array(stageSchema),
+        target: z.enum(Target),
+        stepFunctions: z.object({ httpApi: z.boolean().optional(), logRetentionDays: logRetentionDays.optional() }).strict().optional(),
+        workflows: z
+            .object({
+                region: z.string().regex(/^[a-z]+-[a-z]+[0-9]+$/, "a GCP region such as us-central1").optional(),
+                callLogLevel: z.enum(["LOG_ERRORS_ONLY", "LOG_ALL_CALLS", "LOG_NONE"]).optional(),
+            })
+            .strict()
+            .optional(),
+        kubernetes: z
+            .object({
+                namespace: z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, "a Kubernetes namespace name").optional(),
+                kubeconfig: stringInput.optional(),
+                routerCpu: z.number().positive().max(64).optional(),
+                routerMemoryMiB: z.number().int().min(64).optional(),
+                routerMinReplicas: z.number().int().min(0).optional(),
+                routerMaxReplicas: z.number().int().min(1).optional(),
+            })
+            .strict()
+            .optional(),
+        docker: z
+            .object({ port: port.optional(), routerImage: z.string().min(1).optional(), maxBodyMiB: z.number().positive().max(1024).optional() })
+            .strict()
+            .optional(),
+        tags: z.record(z.string(), z.string()).optional(),
+    })
+    .strict();
+
+/** The parsed arguments (Inputs passed through). */
+export type ParsedPipelineArgs = z.output<typeof pipelineSchema>;
+
+/** The engine that calls the stages, per target. */
+export enum Orchestrator {
+    StepFunctions = "stepFunctions",
+    Workflows = "workflows",
+    InferenceGraph = "kubernetes",
+    Router = "docker",
+}
+
+/** The orchestrator of each target; its value is also the name of its settings block. */
+export const ORCHESTRATOR_OF: Record<Target, Orchestrator> = {
+    [Target.AwsLambda]: Orchestrator.StepFunctions,
+    [Target.AwsSageMaker]: Orchestrator.StepFunctions,
+    [Target.GcpCloudRun]: Orchestrator.Workflows,
+    [Target.Kubernetes]: Orchestrator.InferenceGraph,
+    [Target.Docker]: Orchestrator.Router,
+};
+
+/** The targets an orchestrator calls. */
+function targetsOf(orchestrator: Orchestrator): Target[] {
+    return (Object.keys(ORCHESTRATOR_OF) as Target[]).filter((t) => ORCHESTRATOR_OF[t] === orchestrator);
+}
+
+/** Checks that span fields: settings blocks of another orchestrator, stage targets another orchestrator cannot call. */
+export function crossFieldProblems(args: ParsedPipelineArgs): ValidationProblem[] {
+    const problems: ValidationProblem[] = [];
+    const orchestrator = ORCHESTRATOR_OF[args.target];
+    for (const block of Object.values(Orchestrator)) {
+        if (block !== orchestrator && args[block] !== undefined) {
+            const owners = targetsOf(block).map((t) => JSON.stringify(t)).join(" or ");
+            problems.push({ path: block, received: describeValue(args[block]), expected: `no ${block} settings with target ${JSON.stringify(args.target)} (they apply to target ${owners})` });
+        }
+    }
+    args.stages.forEach((stage, i) => {
+        if (stage.target !== undefined && ORCHESTRATOR_OF[stage.target] !== orchestrator) {
+            const allowed = targetsOf(orchestrator).map((t) => JSON.stringify(t)).join(" or ");
+            problems.push({
+                path: `stages[${i}].target`,
+                received: describeValue(stage.target),
+                expected: `${allowed} in a pipeline on ${JSON.stringify(args.target)} (one orchestrator calls every stage)`,
+            });
+        }
+    });
+    const k = args.kubernetes;
+    if (k?.routerMinReplicas !== undefined && k.routerMaxReplicas !== undefined && k.routerMinReplicas > k.routerMaxReplicas) {
+        problems.push({ path: "kubernetes.routerMinReplicas", received: String(k.routerMinReplicas), expected: `a number <= kubernetes.routerMaxReplicas (${k.routerMaxReplicas})` });
+    }
+    return problems;
+}

@@ -1,0 +1,153 @@
+/**
+ * GCP Cloud Run. What the spec maps to, and what Cloud Run cannot do:
+ * - min/max instances and the per-instance concurrency cap come from the spec (`in-flight-requests` is the only
+ *   metric: Cloud Run scales on concurrency and CPU by itself; the target is the cap `maxInstanceRequestConcurrency`,
+ *   and Cloud Run adds instances before it is reached);
+ * - the scale-down delay, the idle time before zero and the burst speed cannot be set: Cloud Run decides them.
+ *   Setting one is refused rather than silently ignored;
+ * - scheduled pre-warming has no Cloud Run setting. Chosen instead: two Cloud Scheduler jobs per window that PATCH
+ *   the service's service-level minimum instances (`scaling.minInstanceCount`) through the Cloud Run Admin API v2,
+ *   which takes effect without a new revision. The jobs run as their own service account with `roles/run.developer`
+ *   on this service and `roles/iam.serviceAccountUser` on its runtime identity (what updating a service requires).
+ *   The service keeps its base minimum at the service level too (Google advises against mixing service-level and
+ *   revision-level minimums), and Pulumi ignores that field afterwards, so an update does not undo a window; the
+ *   end job restores the base minimum (a changed minimum therefore applies at the next window's end).
+ *   Alternatives considered: a revision-level minimum changed on a schedule makes a new revision each time; a
+ *   Cloud Function or Workflow adds a runtime to operate for the same PATCH.
+ */
+import * as gcp from "@pulumi/gcp";
+import * as pulumi from "@pulumi/pulumi";
+import type { CostedResource } from "../../sdk/cost/types";
+import { physicalName } from "../../sdk/naming";
+import { describeValue, ValidationProblem } from "../../sdk/validate";
+import { ScalingMetric } from "./args";
+import { unixCron } from "./cron";
+import { at } from "./paths";
+import type { ParsedAutoscalingArgs } from "./schema";
+import type { AutoscalerContext, AutoscalerSpec, TargetRules } from "./spec";
+
+/** Cloud Run's bounds on `maxInstanceRequestConcurrency`. */
+const CONCURRENCY = { min: 1, max: 1000 };
+/** Retries of a failed pre-warming call (the service stays at its previous minimum until one succeeds). */
+const JOB_RETRIES = 3;
+
+/** The service the pre-warming jobs update. */
+export interface CloudRunServiceRef {
+    project: pulumi.Input<string>;
+    region: string;
+    serviceName: pulumi.Input<string>;
+    /** The service's runtime service account (the jobs must be allowed to act as it). */
+    serviceAccountEmail: pulumi.Input<string>;
+}
+
+function problems(spec: AutoscalerSpec, args: ParsedAutoscalingArgs, ctx: AutoscalerContext): ValidationProblem[] {
+    const out: ValidationProblem[] = [];
+    if (spec.metric !== ScalingMetric.InFlightRequests) {
+        out.push({ path: at(ctx.paths.block, "metric"), received: describeValue(spec.metric), expected: "in-flight-requests on gcp-cloudrun (Cloud Run scales on concurrent requests and CPU; its metric cannot be chosen)" });
+    } else if (!Number.isInteger(spec.metricTarget) || spec.metricTarget < CONCURRENCY.min || spec.metricTarget > CONCURRENCY.max) {
+        out.push({ path: at(ctx.paths.block, "metricTarget"), received: String(spec.metricTarget), expected: `a whole number from ${CONCURRENCY.min} to ${CONCURRENCY.max} on gcp-cloudrun (the concurrency cap per instance)` });
+    }
+    const cannot: Array<[keyof ParsedAutoscalingArgs, string]> = [
+        ["query", "no Prometheus query on gcp-cloudrun"],
+        ["burstMultiplier", "nothing on gcp-cloudrun (Cloud Run decides how fast instances are added)"],
+        ["scaleDownDelaySeconds", "nothing on gcp-cloudrun (Cloud Run decides when idle instances go; keep minReplicas or pre-warm instead)"],
+        ["scaleToZeroAfterSeconds", "nothing on gcp-cloudrun (Cloud Run decides when idle instances go; keep minReplicas or pre-warm instead)"],
+    ];
+    for (const [field, expected] of cannot) {
+        if (args[field] !== undefined) out.push({ path: at(ctx.paths.block, field), received: describeValue(args[field]), expected });
+    }
+    return out;
+}
+
+export const cloudRunRules: TargetRules = {
+    // Cloud Run's own default cap is 80; one L4 serves a few requests at a time well (ModelService's default).
+    defaultMetricTarget: (metric, gpu) => (metric === ScalingMetric.InFlightRequests ? (gpu ? 4 : 80) : undefined),
+    problems,
+};
+
+/** Instances, as the cost model prices a Cloud Run service (instance-based with a GPU or `cpuIdle: false`); the busy price for request-based billing. */
+export function cloudRunReplicaShape(
+    name: string,
+    shape: { region: string; cpu: number; memoryGiB: number; gpu: boolean; cpuIdle: boolean; gpuZonalRedundancy?: boolean },
+): (instances: number) => CostedResource {
+    const memory = Number.isInteger(shape.memoryGiB) ? `${shape.memoryGiB}Gi` : `${Math.round(shape.memoryGiB * 1024)}Mi`;
+    const limits: Record<string, string> = { cpu: String(shape.cpu), memory };
+    if (shape.gpu) limits["nvidia.com/gpu"] = "1";
+    return (instances) => ({
+        urn: name,
+        type: "gcp:cloudrunv2/service:Service",
+        name,
+        inputs: {
+            location: shape.region,
+            template: {
+                scaling: { minInstanceCount: instances, maxInstanceCount: instances },
+                containers: [{ resources: { limits, cpuIdle: shape.cpuIdle } }],
+                nodeSelector: shape.gpu ? { accelerator: "nvidia-l4" } : undefined,
+                gpuZonalRedundancyDisabled: shape.gpu ? !shape.gpuZonalRedundancy : undefined,
+            },
+        },
+    });
+}
+
+/** A GCP name that starts with a letter. */
+function gcpName(base: string, maxLength: number): string {
+    const name = physicalName(base, "", maxLength);
+    return /^[a-z]/.test(name) ? name : physicalName(`m-${name}`, "", maxLength);
+}
+
+/**
+ * The pre-warming jobs of a service: a service account, its two grants, and per window a start job (minimum to
+ * the window's replicas) and an end job (back to the minimum). Nothing when there are no windows.
+ */
+export function createCloudRunPrewarm(logicalName: string, spec: AutoscalerSpec, ref: CloudRunServiceRef, opts: pulumi.CustomResourceOptions): Record<string, pulumi.Resource> {
+    if (spec.prewarm.length === 0) return {};
+    const account = new gcp.serviceaccount.Account(
+        `${logicalName}-prewarm`,
+        {
+            accountId: gcpName(`${logicalName}-prewarm`, 30),
+            project: ref.project,
+            displayName: `modelship pre-warming of ${logicalName}`,
+            description: "Cloud Scheduler identity that sets the service-level minimum instances of one Cloud Run service.",
+        },
+        opts,
+    );
+    const member = pulumi.interpolate`serviceAccount:${account.email}`;
+    const updateService = new gcp.cloudrunv2.ServiceIamMember(
+        `${logicalName}-prewarm-run-developer`,
+        { project: ref.project, location: ref.region, name: ref.serviceName, role: "roles/run.developer", member },
+        opts,
+    );
+    const actAs = new gcp.serviceaccount.IAMMember(
+        `${logicalName}-prewarm-act-as`,
+        { serviceAccountId: pulumi.interpolate`projects/${ref.project}/serviceAccounts/${ref.serviceAccountEmail}`, role: "roles/iam.serviceAccountUser", member },
+        opts,
+    );
+    const resources: Record<string, pulumi.Resource> = { prewarmServiceAccount: account, prewarmRunDeveloper: updateService, prewarmActAs: actAs };
+    const uri = pulumi.interpolate`https://run.googleapis.com/v2/projects/${ref.project}/locations/${ref.region}/services/${ref.serviceName}?updateMask=scaling.minInstanceCount`;
+    spec.prewarm.forEach((window, i) => {
+        for (const [edge, minInstanceCount] of [["start", window.replicas], ["end", spec.min]] as const) {
+            const name = `${logicalName}-prewarm-${i}-${edge}`;
+            resources[`prewarm-${i}-${edge}`] = new gcp.cloudscheduler.Job(
+                name,
+                {
+                    name: gcpName(name, 500),
+                    project: ref.project,
+                    region: ref.region,
+                    description: `${edge === "start" ? "Raise" : "Restore"} the minimum instances of a Cloud Run service to ${minInstanceCount} (modelship pre-warming window ${i})`,
+                    schedule: unixCron(window.schedule, edge),
+                    timeZone: window.schedule.timezone,
+                    retryConfig: { retryCount: JOB_RETRIES },
+                    httpTarget: {
+                        uri,
+                        httpMethod: "PATCH",
+                        headers: { "Content-Type": "application/json" },
+                        body: Buffer.from(JSON.stringify({ scaling: { minInstanceCount } })).toString("base64"),
+                        oauthToken: { serviceAccountEmail: account.email, scope: "https://www.googleapis.com/auth/cloud-platform" },
+                    },
+                },
+                { ...opts, dependsOn: [updateService, actAs] },
+            );
+        }
+    });
+    return resources;
+}

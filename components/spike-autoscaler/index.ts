@@ -1,0 +1,93 @@
+/**
+ * SpikeAutoscaler: burst up, scale down to zero where the target can, pre-warm on a schedule, never past the
+ * budget. One declarative spec for a Kubernetes Deployment (KEDA or HPA), a SageMaker endpoint variant, a Lambda
+ * alias's provisioned concurrency or a Cloud Run service. ModelService takes the same spec inline through
+ * `scaling.autoscaling`. The class is thin: validate, resolve the spec, create the target's objects.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { MonthlyCostEstimate } from "../../sdk/cost/estimate";
+import { validateArgs } from "../../sdk/validate";
+import { ScalingBound, SpikeAutoscalerArgs } from "./args";
+import { deferredPoolCheck } from "./kubernetes";
+import { spikeAutoscalerSchema } from "./schema";
+import { AutoscalerSpec, resolveAutoscaling } from "./spec";
+import { deployStandalone, standaloneContext } from "./standalone";
+
+export * from "./args";
+
+const TYPE = "modelship:index:SpikeAutoscaler";
+
+/** The underlying resources of each SpikeAutoscaler, kept outside the class so they are not schema outputs. */
+const UNDERLYING = new WeakMap<pulumi.ComponentResource, { [role: string]: pulumi.Resource }>();
+
+function validate(name: string, args: SpikeAutoscalerArgs) {
+    let spec: AutoscalerSpec | undefined;
+    let warnings: string[] = [];
+    const checked = validateArgs(TYPE, name, spikeAutoscalerSchema, args, (parsed) => {
+        const { ctx, problems } = standaloneContext(name, parsed);
+        if (!ctx) return problems;
+        const resolved = resolveAutoscaling(parsed, ctx);
+        spec = resolved.spec;
+        warnings = resolved.warnings;
+        return resolved.problems;
+    });
+    return { parsed: checked.value, spec: spec as AutoscalerSpec, warnings, deferredCheck: checked.deferredCheck };
+}
+
+/**
+ * Scales a workload on a metric, bursts fast, waits before scaling down, pre-warms on a schedule, and keeps the
+ * maximum within a monthly budget. Attach it to what a ModelService (or anything else) created, by name:
+ *
+ * ```ts
+ * new SpikeAutoscaler("llm", {
+ *     target: AutoscalerTarget.Kubernetes,
+ *     kubernetes: { deploymentName: "llm", namespace: "ml", accelerator: Accelerator.L4, runtime: ServingRuntime.Vllm,
+ *                   prometheusUrl: "http://prometheus-operated.monitoring.svc:9090" },
+ *     minReplicas: 1,
+ *     maxReplicas: 20,
+ *     prewarm: [{ schedule: "45 7 * * 1-5", timezone: "Europe/Paris", durationMinutes: 120, replicas: 8 }],
+ *     budget: { maxMonthlyUsd: 6000 },
+ * });
+ * ```
+ */
+export class SpikeAutoscaler extends pulumi.ComponentResource {
+    /** Lets policy helpers (`validateResourceOfType`) recognise this component. */
+    static readonly __pulumiType = TYPE;
+
+    /** The fewest replicas the autoscaler keeps (outside pre-warming windows). */
+    readonly effectiveMin: pulumi.Output<number>;
+    /** The most replicas the autoscaler allows: the tighter of `maxReplicas` and the budget. */
+    readonly effectiveMax: pulumi.Output<number>;
+    /** Which bound set `effectiveMax`: `spec` (maxReplicas) or `budget`. */
+    readonly bindingBound: pulumi.Output<ScalingBound>;
+    /** Monthly cost in USD at the minimum (with pre-warming) and at the effective maximum, from the sdk cost model, with its basis. */
+    readonly estimatedMonthlyCost: pulumi.Output<MonthlyCostEstimate>;
+    /**
+     * The underlying resources by role (`scaledObject`, `horizontalPodAutoscaler`, `scalingTarget`, `scalingPolicy`,
+     * `prewarm-0-start`, `kedaRelease`, ...): escape hatches for TypeScript programs, kept out of the schema.
+     */
+    get resources(): { [role: string]: pulumi.Resource } {
+        return UNDERLYING.get(this) ?? {};
+    }
+
+    constructor(name: string, args: SpikeAutoscalerArgs, opts?: pulumi.ComponentResourceOptions) {
+        // Validate before super(): invalid arguments register nothing.
+        const { parsed, spec, warnings, deferredCheck } = validate(name, args);
+        super(TYPE, name, args, opts);
+        for (const warning of warnings) void pulumi.log.warn(warning, this);
+
+        UNDERLYING.set(this, deployStandalone(name, parsed, spec, this));
+        this.effectiveMin = pulumi.output(spec.min);
+        this.effectiveMax = pulumi.output(spec.max);
+        this.bindingBound = pulumi.output(spec.bindingBound);
+        this.estimatedMonthlyCost = pulumi.output(spec.estimate);
+        const poolCheck = deferredPoolCheck(spec, TYPE, name, "kubernetes.gpuPoolMaxGpus");
+        this.registerOutputs({
+            effectiveMin: this.effectiveMin,
+            effectiveMax: this.effectiveMax,
+            bindingBound: this.bindingBound,
+            estimatedMonthlyCost: this.estimatedMonthlyCost,
+            argumentsValid: pulumi.all([deferredCheck, poolCheck]).apply(([a, b]) => a && b),
+        });
+    }
+}

@@ -1,0 +1,172 @@
+/**
+ * SageMaker real-time endpoint variants: an Application Auto Scaling target on the variant's instance count, a
+ * target-tracking policy, and two scheduled actions per pre-warming window (raise the minimum at the start,
+ * restore it at the end). The one implementation: ModelService's `aws-sagemaker` target calls it too.
+ *
+ * Metrics (Application Auto Scaling PredefinedMetricSpecification, SageMaker "Define a scaling policy"):
+ * - in-flight-requests: `SageMakerVariantConcurrentRequestsPerModelHighResolution`, the model container's
+ *   concurrent requests (queued ones included), emitted every 10 s: it reacts up to 6x faster than 1-minute metrics;
+ * - requests-per-second: `SageMakerVariantInvocationsPerInstance`, a per-minute count (target x 60);
+ * - gpu-utilization: the variant's CloudWatch `GPUUtilization` (namespace /aws/sagemaker/Endpoints), averaged.
+ * A real-time variant cannot scale to zero (that needs inference components, which modelship does not create).
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { CostedResource } from "../../sdk/cost/types";
+import { describeValue, ValidationProblem } from "../../sdk/validate";
+import { ScalingMetric } from "./args";
+import { awsCron } from "./cron";
+import { at } from "./paths";
+import type { ParsedAutoscalingArgs } from "./schema";
+import type { AutoscalerContext, AutoscalerSpec, TargetRules } from "./spec";
+
+export const SAGEMAKER_SCALABLE_DIMENSION = "sagemaker:variant:DesiredInstanceCount";
+/** SageMaker's own scale-out cooldown default is 300 s; a spike should not wait that long for a second step. */
+export const SAGEMAKER_SCALE_OUT_COOLDOWN_SECONDS = 60;
+
+type TrackingConfig = aws.types.input.appautoscaling.PolicyTargetTrackingScalingPolicyConfiguration;
+
+/** The variant's endpoint and name; `resourceId` as an Output makes the scaling register after the endpoint. */
+export interface SageMakerVariantRef {
+    endpointName: pulumi.Input<string>;
+    variantName: string;
+}
+
+function resourceId(ref: SageMakerVariantRef): pulumi.Output<string> {
+    return pulumi.interpolate`endpoint/${ref.endpointName}/variant/${ref.variantName}`;
+}
+
+function metricConfig(spec: AutoscalerSpec, ref: SageMakerVariantRef): Pick<TrackingConfig, "targetValue" | "predefinedMetricSpecification" | "customizedMetricSpecification"> {
+    switch (spec.metric) {
+        case ScalingMetric.RequestsPerSecond:
+            // Invocations per instance per minute; rounded so that 70/60 x 60 stays 70.
+            return { targetValue: Math.round(spec.metricTarget * 60 * 1e6) / 1e6, predefinedMetricSpecification: { predefinedMetricType: "SageMakerVariantInvocationsPerInstance" } };
+        case ScalingMetric.GpuUtilization:
+            return {
+                targetValue: spec.metricTarget,
+                customizedMetricSpecification: {
+                    metricName: "GPUUtilization",
+                    namespace: "/aws/sagemaker/Endpoints",
+                    statistic: "Average",
+                    unit: "Percent",
+                    dimensions: [
+                        { name: "EndpointName", value: ref.endpointName },
+                        { name: "VariantName", value: ref.variantName },
+                    ],
+                },
+            };
+        default:
+            return { targetValue: spec.metricTarget, predefinedMetricSpecification: { predefinedMetricType: "SageMakerVariantConcurrentRequestsPerModelHighResolution" } };
+    }
+}
+
+/** The scalable target as the cost model reads it (it prices the variant at these bounds). */
+export function sagemakerScalingShape(spec: AutoscalerSpec, endpointName: string, variantName: string): Record<string, unknown> {
+    return { serviceNamespace: "sagemaker", resourceId: `endpoint/${endpointName}/variant/${variantName}`, scalableDimension: SAGEMAKER_SCALABLE_DIMENSION, minCapacity: spec.min, maxCapacity: spec.max };
+}
+
+/** What {@link createSageMakerScaling} made, by role (`scalingTarget`, `scalingPolicy`, `prewarm-0-start`, ...). */
+export type ScalingResources = Record<string, pulumi.Resource>;
+
+/**
+ * The scalable target, the target-tracking policy and the pre-warming actions of one variant. Names:
+ * `<logicalName>` for the target and the policy (ModelService's stacks keep theirs), `<logicalName>-prewarm-<i>-start|end`.
+ */
+export function createSageMakerScaling(
+    logicalName: string,
+    spec: AutoscalerSpec,
+    ref: SageMakerVariantRef,
+    tags: Record<string, string>,
+    parent: pulumi.Resource,
+): ScalingResources {
+    const target = new aws.appautoscaling.Target(
+        logicalName,
+        { serviceNamespace: "sagemaker", resourceId: resourceId(ref), scalableDimension: SAGEMAKER_SCALABLE_DIMENSION, minCapacity: spec.min, maxCapacity: spec.max, tags },
+        { parent },
+    );
+    const policy = new aws.appautoscaling.Policy(
+        logicalName,
+        {
+            policyType: "TargetTrackingScaling",
+            serviceNamespace: target.serviceNamespace,
+            resourceId: target.resourceId,
+            scalableDimension: target.scalableDimension,
+            targetTrackingScalingPolicyConfiguration: {
+                ...metricConfig(spec, ref),
+                // Scale out fast; scale in only after the scale-down delay, so capacity is not dropped mid-spike.
+                scaleOutCooldown: SAGEMAKER_SCALE_OUT_COOLDOWN_SECONDS,
+                scaleInCooldown: spec.scaleDownDelaySeconds,
+            },
+        },
+        { parent },
+    );
+    return { scalingTarget: target, scalingPolicy: policy, ...createScheduledActions(logicalName, spec, target, parent) };
+}
+
+/**
+ * Two scheduled actions per window on an Application Auto Scaling target: the minimum goes to the window's replicas
+ * at the start and back at the end; the maximum stays. Chained, since actions on one target are not created in parallel safely.
+ */
+export function createScheduledActions(logicalName: string, spec: AutoscalerSpec, target: aws.appautoscaling.Target, parent: pulumi.Resource): ScalingResources {
+    const out: ScalingResources = {};
+    let previous: pulumi.Resource = target;
+    spec.prewarm.forEach((window, i) => {
+        for (const [edge, minCapacity] of [["start", window.replicas], ["end", spec.min]] as const) {
+            const name = `${logicalName}-prewarm-${i}-${edge}`;
+            const action = new aws.appautoscaling.ScheduledAction(
+                name,
+                {
+                    name,
+                    serviceNamespace: target.serviceNamespace,
+                    resourceId: target.resourceId,
+                    scalableDimension: target.scalableDimension,
+                    schedule: awsCron(window.schedule, edge),
+                    timezone: window.schedule.timezone,
+                    scalableTargetAction: { minCapacity, maxCapacity: spec.max },
+                },
+                { parent, dependsOn: [previous] },
+            );
+            out[`prewarm-${i}-${edge}`] = action;
+            previous = action;
+        }
+    });
+    return out;
+}
+
+function problems(spec: AutoscalerSpec, args: ParsedAutoscalingArgs, ctx: AutoscalerContext): ValidationProblem[] {
+    const out: ValidationProblem[] = [];
+    if (spec.min < 1) {
+        out.push({
+            path: ctx.paths.min,
+            received: String(spec.min),
+            expected: "at least 1 on a real-time SageMaker endpoint (scaling to zero needs inference components, which modelship does not create; use sagemaker.serverless to pay per request)",
+        });
+    }
+    if (spec.metric === ScalingMetric.QueueDepth || spec.metric === ScalingMetric.Custom) {
+        out.push({ path: at(ctx.paths.block, "metric"), received: describeValue(spec.metric), expected: "in-flight-requests, requests-per-second or gpu-utilization on aws-sagemaker (CloudWatch has no queue or Prometheus metric of an endpoint)" });
+    }
+    if (args.query !== undefined) out.push({ path: at(ctx.paths.block, "query"), received: describeValue(args.query), expected: "no Prometheus query on aws-sagemaker (it scales on CloudWatch metrics)" });
+    if (args.burstMultiplier !== undefined) {
+        out.push({ path: at(ctx.paths.block, "burstMultiplier"), received: String(args.burstMultiplier), expected: "nothing on aws-sagemaker (target tracking adds the instances the metric asks for in one step; there is no step cap to set)" });
+    }
+    if (spec.metric === ScalingMetric.GpuUtilization && !ctx.gpu) {
+        out.push({ path: at(ctx.paths.block, "metric"), received: describeValue(spec.metric), expected: "a metric other than gpu-utilization on a CPU instance type" });
+    }
+    return out;
+}
+
+export const sagemakerRules: TargetRules = {
+    defaultMetricTarget: (metric, gpu) => (metric === ScalingMetric.InFlightRequests ? (gpu ? 4 : 70) : metric === ScalingMetric.GpuUtilization ? 70 : undefined),
+    problems,
+};
+
+/** Instances of a variant, as the cost model prices an endpoint configuration; undefined without an instance type. */
+export function sagemakerReplicaShape(name: string, instanceType: string | undefined): ((instances: number) => CostedResource) | undefined {
+    if (instanceType === undefined) return undefined;
+    return (instances) => ({
+        urn: name,
+        type: "aws:sagemaker/endpointConfiguration:EndpointConfiguration",
+        name,
+        inputs: { productionVariants: [{ variantName: "replicas", instanceType, initialInstanceCount: instances }] },
+    });
+}

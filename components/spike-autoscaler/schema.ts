@@ -1,0 +1,96 @@
+/**
+ * The zod schemas of the autoscaling spec (shared with ModelService's `scaling.autoscaling` and
+ * `kubernetes.autoscaler`) and of SpikeAutoscalerArgs. Rules that span fields or depend on the target are in
+ * `spec.ts` and the target files.
+ */
+import { z } from "zod";
+import { Accelerator } from "../../sdk/catalog/accelerators";
+import { input } from "../../sdk/validate";
+import { ServingRuntime } from "../model-service/args";
+import { AutoscalerTarget, KubernetesScalingEngine, ScalingMetric } from "./args";
+
+const stringInput = input(z.string().min(1));
+/** Kubernetes' limit on HPA stabilisation windows (behavior.*.stabilizationWindowSeconds). */
+const MAX_STABILIZATION_SECONDS = 3600;
+
+const prewarmSchema = z
+    .object({
+        schedule: z.string().min(1),
+        timezone: z.string().min(1).optional(),
+        durationMinutes: z.number().int().min(1).max(10080),
+        replicas: z.number().int().min(1),
+    })
+    .strict();
+
+const autoscalingShape = {
+    metric: z.enum(ScalingMetric).optional(),
+    metricTarget: z.number().positive().optional(),
+    query: z.string().min(1).optional(),
+    scaleToZeroAfterSeconds: z.number().int().min(30).max(86400).optional(),
+    burstMultiplier: z.number().gt(1).max(10).optional(),
+    scaleDownDelaySeconds: z.number().int().min(0).max(MAX_STABILIZATION_SECONDS).optional(),
+    prewarm: z.array(prewarmSchema).max(20).optional(),
+    budget: z.object({ maxMonthlyUsd: z.number().positive() }).strict().optional(),
+};
+
+/** `scaling.autoscaling` of ModelService, and the body of SpikeAutoscalerArgs. */
+export const autoscalingSchema = z.object(autoscalingShape).strict();
+
+const kubernetesScalingShape = {
+    engine: z.enum(KubernetesScalingEngine).optional(),
+    installKeda: z.boolean().optional(),
+    prometheusUrl: z.string().regex(/^https?:\/\/[^\s/]+/, "an http(s) URL of a Prometheus server, such as http://prometheus-operated.monitoring.svc:9090").optional(),
+    pollingIntervalSeconds: z.number().int().min(1).max(600).optional(),
+    hpaMetricName: z.string().regex(/^[A-Za-z_:][A-Za-z0-9_:.-]*$/, "a metric name such as in_flight_requests").optional(),
+    gpuPoolMaxGpus: input(z.number().int().min(0)).optional(),
+};
+
+/** `kubernetes.autoscaler` of ModelService. */
+export const kubernetesScalingSchema = z.object(kubernetesScalingShape).strict();
+
+export const spikeAutoscalerSchema = z
+    .object({
+        ...autoscalingShape,
+        target: z.enum(AutoscalerTarget),
+        minReplicas: z.number().int().min(0).optional(),
+        maxReplicas: z.number().int().min(1),
+        startupTimeoutSeconds: z.number().int().min(10).max(3600).optional(),
+        kubernetes: z
+            .object({
+                ...kubernetesScalingShape,
+                deploymentName: stringInput,
+                namespace: stringInput.optional(),
+                kubeconfig: stringInput.optional(),
+                accelerator: z.enum(Accelerator).optional(),
+                gpusPerReplica: z.number().int().min(1).max(16).optional(),
+                runtime: z.enum(ServingRuntime).optional(),
+            })
+            .strict()
+            .optional(),
+        sagemaker: z
+            .object({
+                endpointName: stringInput,
+                variantName: z.string().regex(/^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/, "a SageMaker variant name (letters, digits and '-', at most 63)").optional(),
+                instanceType: z.string().startsWith("ml.", "a SageMaker instance type such as ml.g5.xlarge").optional(),
+            })
+            .strict()
+            .optional(),
+        lambda: z.object({ functionName: stringInput, alias: stringInput }).strict().optional(),
+        cloudRun: z
+            .object({
+                serviceName: stringInput,
+                region: z.string().regex(/^[a-z]+-[a-z]+[0-9]+$/, "a GCP region such as us-central1").optional(),
+                project: stringInput.optional(),
+                serviceAccountEmail: stringInput.optional(),
+                cpu: z.number().positive().optional(),
+                memoryGiB: z.number().positive().optional(),
+                gpu: z.boolean().optional(),
+            })
+            .strict()
+            .optional(),
+    })
+    .strict();
+
+export type ParsedAutoscalingArgs = z.output<typeof autoscalingSchema>;
+export type ParsedKubernetesScalingArgs = z.output<typeof kubernetesScalingSchema>;
+export type ParsedSpikeAutoscalerArgs = z.output<typeof spikeAutoscalerSchema>;

@@ -1,0 +1,69 @@
+/** The flow (waves, slowest path) and the language presets (environment, image check), as plain functions. */
+import { describe, expect, it } from "vitest";
+import { criticalPathSeconds, resolveFlow } from "../../components/polyglot-pipeline/flow";
+import { imageWords, languagePreset, languagesNamedBy } from "../../components/polyglot-pipeline/presets";
+import { Accelerator, StageLanguage } from "../../index";
+
+const stage = (name: string, after?: string[], timeoutSeconds = 10) => ({ name, after, timeoutSeconds });
+
+describe("the pipeline flow", () => {
+    it("is a sequence in declaration order by default", () => {
+        const { flow } = resolveFlow([stage("a"), stage("b"), stage("c")]);
+        expect(flow?.stages.map((s) => [s.name, s.inputs])).toEqual([
+            ["a", []],
+            ["b", ["a"]],
+            ["c", ["b"]],
+        ]);
+        expect(flow?.waves).toEqual([["a"], ["b"], ["c"]]);
+        expect(flow?.final).toBe("c");
+    });
+
+    it("groups stages into waves by their latest input, whatever the declaration order", () => {
+        const { flow } = resolveFlow([stage("merge", ["left", "right"]), stage("left", ["src"]), stage("src", []), stage("right", ["src"], 40), stage("late", ["left"]), stage("end", ["merge", "late"])]);
+        expect(flow?.waves).toEqual([["src"], ["left", "right"], ["merge", "late"], ["end"]]);
+        // src 10 + right 40 + merge 10 + end 10.
+        expect(criticalPathSeconds(flow!)).toBe(70);
+    });
+});
+
+describe("the language presets", () => {
+    it("set each runtime's environment from the stage's port and resources", () => {
+        expect(languagePreset(StageLanguage.Python).env(9000, undefined)).toEqual({ PYTHONUNBUFFERED: "1", UVICORN_HOST: "0.0.0.0", UVICORN_PORT: "9000" });
+        expect(languagePreset(StageLanguage.Jvm).env(8080, undefined)).toEqual({ JAVA_TOOL_OPTIONS: "-XX:MaxRAMPercentage=75.0 -XX:+ExitOnOutOfMemoryError" });
+        expect(languagePreset(StageLanguage.Julia).env(8080, { cpu: 2.5 })).toEqual({ JULIA_NUM_THREADS: "3" });
+        expect(languagePreset(StageLanguage.Julia).env(8080, { gpu: { count: 2, accelerator: Accelerator.L4 } })).toEqual({ JULIA_NUM_THREADS: "8" });
+        expect(languagePreset(StageLanguage.R).env(8000, undefined)).toEqual({});
+        expect([StageLanguage.R, StageLanguage.Python, StageLanguage.Jvm, StageLanguage.Julia, StageLanguage.Custom].map((l) => languagePreset(l).startupTimeoutSeconds)).toEqual([300, 300, 600, 900, 600]);
+    });
+
+    const images: Array<[string, StageLanguage[]]> = [
+        ["python:3.12-slim", [StageLanguage.Python]],
+        ["docker.io/library/python:3.12", [StageLanguage.Python]],
+        ["ghcr.io/acme/fastapi-scorer:1", [StageLanguage.Python]],
+        ["continuumio/miniconda3:24.1", [StageLanguage.Python]],
+        ["rocker/r-ver:4.4.2", [StageLanguage.R]],
+        ["rstudio/plumber:v1.2.0", [StageLanguage.R]],
+        ["eclipse-temurin:21-jre", [StageLanguage.Jvm]],
+        ["amazoncorretto:21", [StageLanguage.Jvm]],
+        ["acme/scorer:jdk17", [StageLanguage.Jvm]],
+        ["sbtscala/scala-sbt:eclipse-temurin-21", [StageLanguage.Jvm]],
+        ["julia:1.11", [StageLanguage.Julia]],
+        ["acme/rpy2-python-r:2", [StageLanguage.Python]],
+        // Nothing to tell: no words of a runtime, the registry host and the digest are not read.
+        ["registry.example.com/fraud/decide@sha256:" + "a".repeat(64), []],
+        ["python.registry.internal:5000/acme/decide:1", []],
+        ["acme/javascript-app:1", []],
+        ["acme/rocket:1", []],
+    ];
+    for (const [image, languages] of images) {
+        it(`reads ${image} as ${languages.join(", ") || "no runtime"}`, () => {
+            expect(languagesNamedBy(image)).toEqual(languages);
+        });
+    }
+
+    it("reads only the repository path and tag", () => {
+        expect(imageWords("Registry.Example.com:5000/Team/Score:1.2@sha256:abc")).toBe("team/score:1.2");
+        expect(imageWords("localhost/score:dev")).toBe("score:dev");
+        expect(imageWords("python:3.12")).toBe("python:3.12");
+    });
+});
