@@ -1,7 +1,8 @@
 /**
  * Names, labels and tags: one scheme for every resource modelship creates.
  *
- * - Kubernetes objects carry the recommended `app.kubernetes.io/*` labels plus `modelship.dev/*` labels.
+ * - Kubernetes objects carry the recommended `app.kubernetes.io/*` labels plus `modelship.dev/*` labels
+ *   (service, environment, and one per tag: `modelship.dev/team`, `modelship.dev/cost-center`, ...).
  *   Selectors use only labels that never change for the life of a service (name and instance), so a
  *   version bump never touches an immutable selector.
  * - Cloud resources carry the tags `team`, `service`, `environment`, `cost-center` and `managed-by`.
@@ -78,8 +79,12 @@ export function kubernetesLabels(owner: Ownership, extra: Record<string, string>
         [`${LABEL_PREFIX}/service`]: labelValue(owner.service),
         [`${LABEL_PREFIX}/environment`]: labelValue(tags.environment),
     };
-    if (tags.team) labels[`${LABEL_PREFIX}/team`] = labelValue(tags.team);
-    if (tags["cost-center"]) labels[`${LABEL_PREFIX}/cost-center`] = labelValue(tags["cost-center"]);
+    // Every user tag becomes a label too (team and cost-center from stack config included), so cost
+    // allocation and the cost-tags policy see on Kubernetes what they see on cloud resources.
+    for (const [key, value] of Object.entries(tags)) {
+        if (key === "service" || key === "managed-by" || key === "environment") continue;
+        labels[`${LABEL_PREFIX}/${labelValue(key)}`] = labelValue(value);
+    }
     for (const [k, v] of Object.entries(extra)) labels[k] = labelValue(v);
     return labels;
 }

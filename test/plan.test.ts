@@ -277,7 +277,11 @@ describe("modelship plan (CLI)", { timeout: 120_000 }, () => {
         expect(costOf("llm-gpu").basis).toContain("in eu-west-1");
         expect(costOf("front").monthly).toEqual({ min: null, max: null });
         expect(doc.cost.monthly).toEqual(costOf("llm-gpu").monthly);
-        expect(doc.policies).toEqual([]);
+        // The cost-guard pack runs: advisory findings only here (exit 0), each with the documented keys.
+        expect(doc.policies.length).toBeGreaterThan(0);
+        for (const finding of doc.policies) expect(Object.keys(finding)).toEqual(["policy", "enforcement", "urn", "message"]);
+        expect(doc.policies.every((f: { enforcement: string }) => f.enforcement === "advisory")).toBe(true);
+        expect(doc.policies.map((f: { policy: string }) => f.policy)).toContain("cost-tags");
         const component = doc.resources.find((r: { name: string; type: string }) => r.name === "llm" && r.type === "test:index:ModelServer");
         expect(doc.resources.find((r: { type: string }) => r.type === "kubernetes:apps/v1:Deployment").parent).toBe(component.urn);
         expect(doc.resources[0].parent).toBeNull();
@@ -301,7 +305,8 @@ describe("modelship plan (CLI)", { timeout: 120_000 }, () => {
         expect(stdout).toMatch(/^ {2}resources outside components +unknown +unknown$/m);
         expect(stdout).toMatch(/^ {2}Total +\$\d[\d,]*\.\d\d \+ unknown +\$\d[\d,]*\.\d\d \+ unknown$/m);
         expect(stdout).toContain("    front (aws:lb/loadBalancer:LoadBalancer): unknown:");
-        expect(stdout).toContain("Policies: not checked (the policy pack is not installed)");
+        expect(stdout).toMatch(/^Policies: \d+ finding\(s\)$/m);
+        expect(stdout).toMatch(/^ {2}advisory {2}image-digest {2}server-image \(/m);
         expect(stdout).toContain('  token: "[secret]"');
         expect(stdout).not.toContain("\x1b[");
         expect(stdout.split("\n").every((line) => line.length <= 100)).toBe(true);

@@ -96,7 +96,7 @@ async function plan(args: PlanArgs, io: CliIo): Promise<number> {
         return EXIT.failed;
     }
     const cost = planCost(run.resources, run.config);
-    const findings = await runPolicies(run.resources, policyConfig);
+    const findings = await runPolicies(run.resources, policyConfig, { stack: run.stack, stackConfig: run.config });
 
     if (args.out) {
         const { objects, skipped } = kubernetesObjects(run.resources);

@@ -2,13 +2,13 @@
  * The plan's side of the policy pack: the finding type, the policy config file, and the hook that runs
  * the pack's policies over the planned resources when the pack is there.
  *
- * The pack plugs in by exporting from `policies/index` (source) or `dist/policies/index.js` (built):
+ * The pack plugs in by exporting from `policies/evaluate` (source) or `dist/policies/evaluate.js` (built):
  *
- *   export function evaluatePolicies(resources: ResourceRecord[], config: PolicyConfig): PolicyFinding[]
+ *   export function evaluatePolicies(resources: ResourceRecord[], config: PolicyConfig, context: PolicyRunContext): PolicyFinding[]
  *
- * That module must not construct the `PolicyPack` (which starts a gRPC server): the plan requires it.
- * The environment variable MODELSHIP_POLICY_MODULE names another module with the same export instead
- * (tests use it; so can a team with its own policies).
+ * Not `policies/index`: that is the pack's entry for `pulumi preview --policy-pack`, which constructs the
+ * `PolicyPack` (a gRPC server that may exit the process). The environment variable MODELSHIP_POLICY_MODULE
+ * names another module with the same export instead (tests use it; so can a team with its own policies).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -29,6 +29,20 @@ export interface PolicyFinding {
     /** The resource in violation; absent for a stack-wide finding. */
     urn?: string;
     message: string;
+    /**
+     * True when the finding keeps its level whatever the config sets for the policy (only `disabled` drops
+     * it): an advisory note of a mandatory policy, such as a price the catalog does not know. The Pulumi
+     * engine treats a policy's "cannot run during preview" notes the same way.
+     */
+    levelFixed?: boolean;
+}
+
+/** What the plan tells the pack besides the resources and the policy config. */
+export interface PolicyRunContext {
+    /** The stack planned (its name decides, for example, what is non-production). */
+    stack: string;
+    /** The stack config the program ran with, keys `namespace:key` (`aws:region`, `aws:defaultTags`). */
+    stackConfig: Readonly<Record<string, string>>;
 }
 
 /** One policy's entry in the config file: its enforcement level and its own config properties. */
@@ -101,13 +115,13 @@ export function readPolicyConfig(file: string): PolicyConfig {
 
 /** What the pack's module exports for the plan. */
 interface PolicyModule {
-    evaluatePolicies(resources: ResourceRecord[], config: PolicyConfig): PolicyFinding[] | Promise<PolicyFinding[]>;
+    evaluatePolicies(resources: ResourceRecord[], config: PolicyConfig, context: PolicyRunContext): PolicyFinding[] | Promise<PolicyFinding[]>;
 }
 
 /** The module whose `evaluatePolicies` the plan runs: MODELSHIP_POLICY_MODULE, else the package's pack. */
 export function policyModulePath(): string {
     const custom = process.env.MODELSHIP_POLICY_MODULE;
-    return custom ? path.resolve(custom) : packageFile("policies/index");
+    return custom ? path.resolve(custom) : packageFile("policies/evaluate");
 }
 
 /** The module the pack provides for the plan; undefined while the pack does not exist. */
@@ -132,7 +146,10 @@ function loadPolicyModule(): PolicyModule | undefined {
  */
 export function applyEnforcement(findings: ReadonlyArray<PolicyFinding>, config: PolicyConfig): PolicyFinding[] {
     return findings
-        .map((f) => ({ ...f, enforcement: config[f.policy]?.enforcementLevel ?? config.all?.enforcementLevel ?? f.enforcement }))
+        .map((f) => {
+            const level = config[f.policy]?.enforcementLevel ?? config.all?.enforcementLevel ?? f.enforcement;
+            return { ...f, enforcement: f.levelFixed && level !== "disabled" ? f.enforcement : level };
+        })
         .filter((f) => f.enforcement !== "disabled");
 }
 
@@ -145,10 +162,14 @@ export function policyPackInstalled(): boolean {
  * Runs the policy pack over the planned resources, with the enforcement levels of `policyConfig`
  * applied. Returns no findings while the pack does not exist (or does not export `evaluatePolicies`).
  */
-export async function runPolicies(resources: ResourceRecord[], policyConfig: PolicyConfig = {}): Promise<PolicyFinding[]> {
+export async function runPolicies(
+    resources: ResourceRecord[],
+    policyConfig: PolicyConfig = {},
+    context: PolicyRunContext = { stack: "", stackConfig: {} },
+): Promise<PolicyFinding[]> {
     const pack = loadPolicyModule();
     if (!pack) return [];
-    return applyEnforcement(await pack.evaluatePolicies(resources, policyConfig), policyConfig);
+    return applyEnforcement(await pack.evaluatePolicies(resources, policyConfig, context), policyConfig);
 }
 
 /** True when a finding fails the plan (exit code 1). */

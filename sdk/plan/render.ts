@@ -102,6 +102,20 @@ function resourceLabel(urn: string | undefined, resources: ReadonlyArray<Resourc
     return r ? `${r.name} (${r.type})` : urn;
 }
 
+/** Splits a line at spaces so that no piece is longer than `width` (a longer word stays whole). */
+export function wrap(line: string, width: number): string[] {
+    const out: string[] = [];
+    let current = "";
+    for (const word of line.split(" ")) {
+        if (current !== "" && current.length + 1 + word.length > width) {
+            out.push(current);
+            current = word;
+        } else current = current === "" ? word : `${current} ${word}`;
+    }
+    out.push(current);
+    return out;
+}
+
 /** The policy findings, mandatory first. */
 export function renderFindings(view: Pick<PlanView, "findings" | "policiesRan" | "run">, style: Style): string[] {
     if (!view.policiesRan) return [`${style.bold("Policies")}: not checked (the policy pack is not installed)`];
@@ -112,7 +126,7 @@ export function renderFindings(view: Pick<PlanView, "findings" | "policiesRan" |
     for (const f of sorted) {
         const level = f.enforcement === "mandatory" ? style.red(f.enforcement) : style.yellow(f.enforcement);
         lines.push(`  ${level}  ${f.policy}  ${resourceLabel(f.urn, view.run.resources)}`);
-        lines.push(...f.message.split("\n").map((l) => `      ${l}`));
+        lines.push(...f.message.split("\n").flatMap((l) => wrap(l, WIDTH - 6)).map((l) => `      ${l}`));
     }
     return lines;
 }

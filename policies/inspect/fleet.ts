@@ -1,0 +1,96 @@
+/**
+ * GPU fleets: what one resource puts in GPUs. A node group of GPU nodes, a GKE node pool, a Karpenter NodePool
+ * (counted in devices), the GPU pods of a Deployment on nodes outside the stack, a SageMaker variant, a Cloud
+ * Run service with GPUs, a GPU VM. gpu-quota sums them at maximum scale, accelerator-allowlist reads what they
+ * run on, nonprod-scale-to-zero reads their minimum and capacity type.
+ */
+import { Accelerator, ACCELERATORS, acceleratorInfo, acceleratorOfAwsFamily, acceleratorOfGcpType, isAccelerator } from "../../sdk/catalog/accelerators";
+import { awsInstanceSpec } from "../../sdk/catalog/aws";
+
+/** An accelerator a resource names, in the catalog or not. */
+export interface AcceleratorUse {
+    /** The catalog accelerator; undefined when the catalog does not know what the resource names. */
+    accelerator?: Accelerator;
+    /** What the resource names, for messages: `g6.2xlarge`, `nvidia-tesla-v100`, `modelship.dev/accelerator=l4`. */
+    named: string;
+}
+
+/** A bound that is not a number, and why. */
+export interface MissingBound {
+    /** `unbounded`: nothing caps the count; `unknown`: the count cannot be read (not in the catalog, not set). */
+    kind: "unbounded" | "unknown";
+    words: string;
+}
+
+/** The GPUs one resource (or one SageMaker variant) puts in the stack. */
+export interface GpuFleet {
+    urn: string;
+    /** The resource's name, with the variant for SageMaker: `llm-config variant "primary"`. */
+    label: string;
+    /** Nodes or VMs the stack creates (true), or workloads that run on capacity elsewhere (false). */
+    capacity: boolean;
+    /** What is counted: `node`, `replica`, `instance`, `device`. */
+    unit: string;
+    /** Devices per unit; undefined with `perUnitMissing` when not known. */
+    gpusPerUnit?: number;
+    perUnitMissing?: string;
+    /** Fewest units; undefined with `minMissing`. */
+    min?: number;
+    minMissing?: MissingBound;
+    /** Most units; undefined with `maxMissing`. */
+    max?: number;
+    maxMissing?: MissingBound;
+    /** Where the bounds come from: `scalingConfig 0-4`, `KEDA ScaledObject "llm" (0-100, ...)`. */
+    boundsWords: string;
+    /** Spot (or preemptible) capacity; undefined where the resource has no such choice. */
+    spot?: boolean;
+    /** The setting that makes the fleet scale to zero, and the one that makes it spot, for messages. */
+    fix: { min?: string; spot?: string };
+    accelerators: AcceleratorUse[];
+    /** True when the resource may launch any accelerator (a GPU Karpenter NodePool with no GPU requirement). */
+    anyAccelerator?: boolean;
+}
+
+/** AWS instance families of accelerated types, including those the catalog does not price (p3, g4ad, trn1, ...). */
+const AWS_ACCELERATED_FAMILY = /^(p\d|g\d|gr\d|inf\d|trn\d|dl\d)/;
+
+/** What an AWS instance type (EC2 `g6.xlarge`, or SageMaker `ml.g6.xlarge`) carries. */
+export function awsInstanceGpus(instanceType: string): { accelerated: boolean; gpus?: number; use?: AcceleratorUse } {
+    const ec2Type = instanceType.replace(/^ml\./, "");
+    const family = ec2Type.split(".")[0];
+    const spec = awsInstanceSpec(ec2Type);
+    if (spec) return { accelerated: spec.gpus > 0, gpus: spec.gpus, use: { accelerator: acceleratorOfAwsFamily(spec.family), named: instanceType } };
+    if (AWS_ACCELERATED_FAMILY.test(family)) return { accelerated: true, use: { named: `${instanceType} (not in the catalog)` } };
+    return { accelerated: false, gpus: 0 };
+}
+
+/** What an AWS instance family (`g6`, a Karpenter requirement) carries; undefined for a family without accelerators. */
+export function awsFamilyUse(family: string): AcceleratorUse | undefined {
+    const accelerator = acceleratorOfAwsFamily(family);
+    if (accelerator) return { accelerator, named: `instance family ${family}` };
+    return AWS_ACCELERATED_FAMILY.test(family) ? { named: `instance family ${family} (not in the catalog)` } : undefined;
+}
+
+/** A GCP accelerator type (`nvidia-l4`) as a use. */
+export function gcpAcceleratorUse(gcpType: string): AcceleratorUse {
+    const accelerator = acceleratorOfGcpType(gcpType);
+    return { accelerator, named: accelerator ? gcpType : `${gcpType} (not in the catalog)` };
+}
+
+/** The accelerators a Karpenter `karpenter.k8s.aws/instance-gpu-name` value names (`a100` names both A100s). */
+export function karpenterGpuNameUses(gpuName: string): AcceleratorUse[] {
+    const matches = ACCELERATORS.filter((a) => acceleratorInfo(a).karpenterGpuName === gpuName);
+    if (matches.length === 0) return [{ named: `instance-gpu-name ${gpuName} (not in the catalog)` }];
+    return matches.map((accelerator) => ({ accelerator, named: `instance-gpu-name ${gpuName}` }));
+}
+
+/** A `modelship.dev/accelerator` label value as a use. */
+export function modelshipLabelUse(value: unknown): AcceleratorUse {
+    return isAccelerator(value) ? { accelerator: value, named: `modelship.dev/accelerator=${value}` } : { named: `modelship.dev/accelerator=${String(value)} (not in the catalog)` };
+}
+
+/** `2` or `0-4`. */
+export function range(min: number | undefined, max: number | undefined): string {
+    if (min === max && min !== undefined) return String(min);
+    return `${min ?? "?"}-${max ?? "?"}`;
+}

@@ -1,0 +1,153 @@
+/**
+ * GPUs of serving resources: GPU pods of Kubernetes workloads, SageMaker endpoint variants on GPU instances,
+ * Cloud Run services with GPUs. Bounds come from the autoscalers that target them, as in the cost model
+ * (`collectScaling` of sdk/cost gives the same links the cost model prices with).
+ */
+import { get, list, num, quantityEntry, record, str } from "../../sdk/cost/inputs";
+import type { ResourceScaling } from "../../sdk/cost/types";
+import type { PlainResource } from "../framework/types";
+import { AcceleratorUse, awsInstanceGpus, gcpAcceleratorUse, GpuFleet, karpenterGpuNameUses, MissingBound, modelshipLabelUse, range } from "./fleet";
+
+const GPU = "nvidia.com/gpu";
+const NEURON = "aws.amazon.com/neuron";
+
+/** Devices one pod asks for: over its containers, the GPU (or Neuron) limit, else the request. */
+function devicesPerPod(podSpec: unknown): number {
+    let gpus = 0;
+    let neuron = 0;
+    for (const [i, container] of list(podSpec, "containers").entries()) {
+        const path = `spec.template.spec.containers[${i}].resources`;
+        const limits = record(container, "resources.limits");
+        const requests = record(container, "resources.requests");
+        gpus += quantityEntry(limits, GPU, `${path}.limits`) ?? quantityEntry(requests, GPU, `${path}.requests`) ?? 0;
+        neuron += quantityEntry(limits, NEURON, `${path}.limits`) ?? quantityEntry(requests, NEURON, `${path}.requests`) ?? 0;
+    }
+    return neuron > 0 ? neuron : gpus;
+}
+
+/** The accelerators a pod's node selector, required node affinity or own label names. */
+function podAccelerators(podSpec: unknown, podLabels: Record<string, unknown>): AcceleratorUse[] {
+    const named = new Map<string, string[]>();
+    const add = (key: string, value: unknown) => {
+        if (typeof value === "string") named.set(key, [...(named.get(key) ?? []), value]);
+    };
+    for (const [key, value] of Object.entries(record(podSpec, "nodeSelector"))) add(key, value);
+    for (const term of list(podSpec, "affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms")) {
+        for (const expression of list(term, "matchExpressions")) {
+            if (str(expression, "operator") === "In") list(expression, "values").forEach((v) => add(str(expression, "key") ?? "", v));
+        }
+    }
+    if (!named.has("modelship.dev/accelerator")) add("modelship.dev/accelerator", podLabels["modelship.dev/accelerator"]);
+    const uses: AcceleratorUse[] = [];
+    for (const v of new Set(named.get("modelship.dev/accelerator") ?? [])) uses.push(modelshipLabelUse(v));
+    for (const v of new Set(named.get("cloud.google.com/gke-accelerator") ?? [])) uses.push(gcpAcceleratorUse(v));
+    for (const v of new Set(named.get("karpenter.k8s.aws/instance-gpu-name") ?? [])) uses.push(...karpenterGpuNameUses(v));
+    return uses;
+}
+
+/**
+ * `kubernetes:apps/v1:Deployment` and `StatefulSet` whose pods ask for GPUs: replicas from the autoscaler that
+ * targets the workload (HPA, KEDA ScaledObject), else `spec.replicas` (default 1).
+ */
+export function podFleet(r: PlainResource, scaling: ResourceScaling): GpuFleet | undefined {
+    const podSpec = get(r.inputs, "spec.template.spec");
+    const perPod = devicesPerPod(podSpec);
+    if (perPod === 0) return undefined;
+    const replicas = num(r.inputs, "spec.replicas") ?? 1;
+    const bounds = scaling.replicas ?? { min: replicas, max: replicas, by: num(r.inputs, "spec.replicas") === undefined ? "spec.replicas (default 1)" : "spec.replicas" };
+    return {
+        urn: r.urn,
+        label: r.name,
+        capacity: false,
+        unit: "replica",
+        gpusPerUnit: perPod,
+        min: bounds.min,
+        max: bounds.max,
+        boundsWords: `${range(bounds.min, bounds.max)} replica(s) from ${bounds.by}`,
+        fix: { min: scaling.replicas ? `the autoscaler's minimum at 0 (a KEDA ScaledObject: minReplicaCount 0)` : "spec.replicas: 0, or a KEDA ScaledObject with minReplicaCount 0" },
+        accelerators: podAccelerators(podSpec, record(r.inputs, "spec.template.metadata.labels")),
+    };
+}
+
+/** One SageMaker production variant's instance bounds: its autoscaling target, else managed scaling, else the count. */
+function variantBounds(variant: unknown, name: string | undefined, scaling: ResourceScaling): { min?: number; max?: number; maxMissing?: MissingBound; words: string } {
+    const linked = name !== undefined ? scaling.variants?.[name] : undefined;
+    if (linked) return { min: linked.min, max: linked.max, words: `${range(linked.min, linked.max)} instance(s) from ${linked.by}` };
+    if (str(variant, "managedInstanceScaling.status") === "ENABLED") {
+        const min = num(variant, "managedInstanceScaling.minInstanceCount");
+        const max = num(variant, "managedInstanceScaling.maxInstanceCount");
+        const maxMissing: MissingBound | undefined = max === undefined ? { kind: "unbounded", words: "managedInstanceScaling sets no maxInstanceCount" } : undefined;
+        return { min, max, maxMissing, words: `managedInstanceScaling ${range(min, max)} instance(s)` };
+    }
+    const count = num(variant, "initialInstanceCount");
+    if (count === undefined) return { maxMissing: { kind: "unknown", words: "initialInstanceCount is not set and no autoscaling target names this variant" }, words: "instance count not set" };
+    return { min: count, max: count, words: `initialInstanceCount ${count}` };
+}
+
+/** `aws:sagemaker/endpointConfiguration:EndpointConfiguration`: one fleet per variant on accelerated instances. */
+export function sagemakerFleets(r: PlainResource, scaling: ResourceScaling): GpuFleet[] {
+    const fleets: GpuFleet[] = [];
+    for (const [i, variant] of list(r.inputs, "productionVariants").entries()) {
+        if (get(variant, "serverlessConfig") !== undefined) continue;
+        const instanceType = str(variant, "instanceType");
+        const found = instanceType !== undefined ? awsInstanceGpus(instanceType) : undefined;
+        if (!found?.accelerated) continue;
+        const name = str(variant, "variantName");
+        const bounds = variantBounds(variant, name, scaling);
+        fleets.push({
+            urn: r.urn,
+            label: `${r.name} variant ${name !== undefined ? JSON.stringify(name) : `#${i}`}`,
+            capacity: true,
+            unit: "instance",
+            gpusPerUnit: found.gpus,
+            perUnitMissing: found.gpus === undefined ? `the GPU count of ${instanceType} is not in the catalog` : undefined,
+            min: bounds.min,
+            minMissing: bounds.min === undefined ? { kind: "unknown", words: bounds.words } : undefined,
+            max: bounds.max,
+            maxMissing: bounds.maxMissing,
+            boundsWords: bounds.words,
+            fix: { min: "serverless inference (serverlessConfig), or no real-time endpoint outside production: a real-time variant keeps at least one instance" },
+            accelerators: found.use ? [found.use] : [],
+        });
+    }
+    return fleets;
+}
+
+/** Cloud Run's documented default maximum number of instances. */
+export const CLOUD_RUN_DEFAULT_MAX_INSTANCES = 100;
+
+/** A Cloud Run v2 service's instance bounds: manual count, or autoscaling minimum and maximum (default 100). */
+export function cloudRunBounds(inputs: Record<string, unknown>): { min: number; max: number; words: string } {
+    if (str(inputs, "scaling.scalingMode") === "MANUAL") {
+        const count = num(inputs, "scaling.manualInstanceCount") ?? 0;
+        return { min: count, max: count, words: `manual scaling, ${count} instance(s)` };
+    }
+    const min = Math.max(num(inputs, "template.scaling.minInstanceCount") ?? 0, num(inputs, "scaling.minInstanceCount") ?? 0);
+    const setMax = num(inputs, "template.scaling.maxInstanceCount") ?? num(inputs, "scaling.maxInstanceCount");
+    const max = setMax ?? CLOUD_RUN_DEFAULT_MAX_INSTANCES;
+    const words = setMax === undefined ? `${range(min, max)} instance(s): max ${max} is Cloud Run's default (maxInstanceCount not set)` : `${range(min, max)} instance(s)`;
+    return { min, max, words };
+}
+
+/** `gcp:cloudrunv2/service:Service` whose containers ask for GPUs. */
+export function cloudRunFleet(r: PlainResource): GpuFleet | undefined {
+    let gpus = 0;
+    for (const [i, container] of list(r.inputs, "template.containers").entries()) {
+        gpus += quantityEntry(record(container, "resources.limits"), GPU, `template.containers[${i}].resources.limits`) ?? 0;
+    }
+    if (gpus === 0) return undefined;
+    const accelerator = str(r.inputs, "template.nodeSelector.accelerator");
+    const { min, max, words } = cloudRunBounds(r.inputs);
+    return {
+        urn: r.urn,
+        label: r.name,
+        capacity: true,
+        unit: "instance",
+        gpusPerUnit: gpus,
+        min,
+        max,
+        boundsWords: words,
+        fix: { min: "template.scaling.minInstanceCount: 0" },
+        accelerators: accelerator !== undefined ? [gcpAcceleratorUse(accelerator)] : [],
+    };
+}

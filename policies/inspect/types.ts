@@ -1,0 +1,64 @@
+/** Pulumi type tokens of the resources the policies read. */
+
+export const AWS = {
+    eksNodeGroup: "aws:eks/nodeGroup:NodeGroup",
+    ec2Instance: "aws:ec2/instance:Instance",
+    sagemakerModel: "aws:sagemaker/model:Model",
+    sagemakerEndpointConfig: "aws:sagemaker/endpointConfiguration:EndpointConfiguration",
+    lambdaFunction: "aws:lambda/function:Function",
+    lambdaFunctionUrl: "aws:lambda/functionUrl:FunctionUrl",
+    lambdaProvisionedConcurrency: "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig",
+    appAutoscalingTarget: "aws:appautoscaling/target:Target",
+} as const;
+
+export const GCP = {
+    gkeNodePool: "gcp:container/nodePool:NodePool",
+    gceInstance: "gcp:compute/instance:Instance",
+    cloudRunService: "gcp:cloudrunv2/service:Service",
+} as const;
+
+/** IAM resources that grant Cloud Run's invoker role: v2 and v1 services, member, binding and policy. */
+export const CLOUD_RUN_IAM = {
+    members: ["gcp:cloudrunv2/serviceIamMember:ServiceIamMember", "gcp:cloudrun/iamMember:IamMember"],
+    bindings: ["gcp:cloudrunv2/serviceIamBinding:ServiceIamBinding", "gcp:cloudrun/iamBinding:IamBinding"],
+    policies: ["gcp:cloudrunv2/serviceIamPolicy:ServiceIamPolicy", "gcp:cloudrun/iamPolicy:IamPolicy"],
+} as const;
+
+export const K8S = {
+    deployment: "kubernetes:apps/v1:Deployment",
+    statefulSet: "kubernetes:apps/v1:StatefulSet",
+    daemonSet: "kubernetes:apps/v1:DaemonSet",
+    replicaSet: "kubernetes:apps/v1:ReplicaSet",
+    job: "kubernetes:batch/v1:Job",
+    cronJob: "kubernetes:batch/v1:CronJob",
+    pod: "kubernetes:core/v1:Pod",
+    service: "kubernetes:core/v1:Service",
+    scaledObject: "kubernetes:keda.sh/v1alpha1:ScaledObject",
+    securityPolicy: "kubernetes:gateway.envoyproxy.io/v1alpha1:SecurityPolicy",
+} as const;
+
+export const HPA_TYPES: ReadonlySet<string> = new Set([
+    "kubernetes:autoscaling/v2:HorizontalPodAutoscaler",
+    "kubernetes:autoscaling/v2beta2:HorizontalPodAutoscaler",
+    "kubernetes:autoscaling/v1:HorizontalPodAutoscaler",
+]);
+
+export const KARPENTER_NODE_POOLS: ReadonlySet<string> = new Set(["kubernetes:karpenter.sh/v1:NodePool", "kubernetes:karpenter.sh/v1beta1:NodePool"]);
+
+/** Gateway API routes that attach to Gateways. */
+export const GATEWAY_ROUTES: ReadonlySet<string> = new Set([
+    "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute",
+    "kubernetes:gateway.networking.k8s.io/v1beta1:HTTPRoute",
+    "kubernetes:gateway.networking.k8s.io/v1:GRPCRoute",
+]);
+
+export const DOCKER = {
+    container: "docker:index/container:Container",
+    remoteImage: "docker:index/remoteImage:RemoteImage",
+} as const;
+
+/**
+ * The component types whose cost service-budget checks. Kept as strings so that the pack does not load every
+ * component (and cloud provider) to read a constant; a test checks them against each class's `__pulumiType`.
+ */
+export const SERVICE_COMPONENT_TYPES: readonly string[] = ["modelship:index:ModelService", "modelship:index:PolyglotPipeline"];

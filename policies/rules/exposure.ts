@@ -1,0 +1,66 @@
+/**
+ * public-endpoint-auth: no endpoint reachable from the internet without authentication. Checked: Lambda
+ * function URLs, Cloud Run invoker grants to allUsers, Kubernetes Services of type LoadBalancer, Gateway API
+ * routes on a Gateway not listed as internal without an Envoy Gateway SecurityPolicy that authenticates, and
+ * Docker containers publishing ports on every interface.
+ */
+import { list, num, str } from "../../sdk/cost/inputs";
+import type { Finding, PlainResource, StackRule } from "../framework/types";
+import { checking } from "../framework/unknowns";
+import { cloudRunProblem } from "../inspect/exposure-cloud";
+import { gatewayRouteProblems, loadBalancerServiceProblem } from "../inspect/exposure-kubernetes";
+import { AWS, DOCKER, GATEWAY_ROUTES, K8S } from "../inspect/types";
+
+/** Config of public-endpoint-auth. */
+export interface ExposureConfig {
+    internalGateways: string[];
+}
+
+/** The Docker ports a container publishes on every interface. */
+function dockerProblems(r: PlainResource): string[] {
+    return list(r.inputs, "ports").flatMap((port, i) => {
+        const ip = str(port, "ip");
+        if (ip !== undefined && ip !== "" && ip !== "0.0.0.0" && ip !== "::") return [];
+        const published = num(port, "external") ?? num(port, "internal");
+        const where = ip === undefined || ip === "" ? `every interface (ports[${i}].ip not set: Docker's default 0.0.0.0)` : `every interface (${ip})`;
+        return [`the container publishes port ${published} on ${where}, with no authentication in front; bind it to 127.0.0.1 (ports[${i}].ip)`];
+    });
+}
+
+/** What one resource exposes without authentication. */
+function problemsOf(r: PlainResource, resources: ReadonlyArray<PlainResource>, config: ExposureConfig): string[] {
+    if (r.type === AWS.lambdaFunctionUrl) {
+        return str(r.inputs, "authorizationType") === "NONE" ? ['the function URL has authorizationType "NONE": anyone on the internet can invoke the function; use "AWS_IAM"'] : [];
+    }
+    if (r.type === K8S.service) return loadBalancerServiceProblem(r);
+    if (GATEWAY_ROUTES.has(r.type)) return gatewayRouteProblems(r, resources, config.internalGateways);
+    if (r.type === DOCKER.container) return dockerProblems(r);
+    if (r.type.startsWith("gcp:")) return cloudRunProblem(r, resources);
+    return [];
+}
+
+export const publicEndpointAuth: StackRule<ExposureConfig> = {
+    kind: "stack",
+    name: "public-endpoint-auth",
+    description:
+        "No public endpoint without authentication: Lambda function URLs with authorizationType NONE, Cloud Run services invokable by allUsers, Kubernetes LoadBalancer Services, Gateway API routes on a public Gateway without an authenticating SecurityPolicy, Docker ports on 0.0.0.0.",
+    enforcementLevel: "mandatory",
+    settings: {
+        internalGateways: {
+            type: "strings",
+            default: [],
+            description: "Gateway API Gateways (namespace/name) that are reachable only from inside the network: routes on them need no authentication. Defaults to none: every Gateway counts as public.",
+        },
+    },
+    remediationSteps:
+        "Require authentication (ModelService: exposure.auth iam, jwt or api-key), keep the endpoint private (exposure.public false, an internal load balancer, 127.0.0.1), or list an internal Gateway in internalGateways.",
+    check(resources, config) {
+        const findings: Finding[] = [];
+        for (const r of resources) {
+            checking(findings, "whether this endpoint is public", r.urn, () => {
+                for (const message of problemsOf(r, resources, config)) findings.push({ urn: r.urn, message });
+            });
+        }
+        return findings;
+    },
+};
