@@ -4,26 +4,12 @@
  * (`collectScaling` of sdk/cost gives the same links the cost model prices with).
  */
 import { get, list, num, quantityEntry, record, str } from "../../sdk/cost/inputs";
+import { devicesPerPod } from "../../sdk/cost/pricers/kubernetes";
 import type { ResourceScaling } from "../../sdk/cost/types";
 import type { PlainResource } from "../framework/types";
 import { AcceleratorUse, awsInstanceGpus, gcpAcceleratorUse, GpuFleet, karpenterGpuNameUses, MissingBound, modelshipLabelUse, range } from "./fleet";
 
 const GPU = "nvidia.com/gpu";
-const NEURON = "aws.amazon.com/neuron";
-
-/** Devices one pod asks for: over its containers, the GPU (or Neuron) limit, else the request. */
-function devicesPerPod(podSpec: unknown): number {
-    let gpus = 0;
-    let neuron = 0;
-    for (const [i, container] of list(podSpec, "containers").entries()) {
-        const path = `spec.template.spec.containers[${i}].resources`;
-        const limits = record(container, "resources.limits");
-        const requests = record(container, "resources.requests");
-        gpus += quantityEntry(limits, GPU, `${path}.limits`) ?? quantityEntry(requests, GPU, `${path}.requests`) ?? 0;
-        neuron += quantityEntry(limits, NEURON, `${path}.limits`) ?? quantityEntry(requests, NEURON, `${path}.requests`) ?? 0;
-    }
-    return neuron > 0 ? neuron : gpus;
-}
 
 /** The accelerators a pod's node selector, required node affinity or own label names. */
 function podAccelerators(podSpec: unknown, podLabels: Record<string, unknown>): AcceleratorUse[] {
@@ -51,7 +37,7 @@ function podAccelerators(podSpec: unknown, podLabels: Record<string, unknown>): 
  */
 export function podFleet(r: PlainResource, scaling: ResourceScaling): GpuFleet | undefined {
     const podSpec = get(r.inputs, "spec.template.spec");
-    const perPod = devicesPerPod(podSpec);
+    const perPod = devicesPerPod(podSpec).count;
     if (perPod === 0) return undefined;
     const replicas = num(r.inputs, "spec.replicas") ?? 1;
     const bounds = scaling.replicas ?? { min: replicas, max: replicas, by: num(r.inputs, "spec.replicas") === undefined ? "spec.replicas (default 1)" : "spec.replicas" };

@@ -19,7 +19,7 @@ const GPU = "nvidia.com/gpu";
 const NEURON = "aws.amazon.com/neuron";
 
 /** Devices one pod asks for: the sum over its containers of the GPU (or Neuron) limit, else request. */
-function devicesPerPod(podSpec: unknown): { count: number; resource: string } {
+export function devicesPerPod(podSpec: unknown): { count: number; resource: string } {
     let gpus = 0;
     let neuron = 0;
     for (const [i, container] of list(podSpec, "containers").entries()) {
