@@ -1,0 +1,159 @@
+/**
+ * The per-second, discrete-time simulation of one service under one scaling policy. Each second: requests
+ * arrive (FIFO queue), requests waiting past the timeout are dropped, ready replicas start what their free slots
+ * allow, the in-flight count is sampled, and on sync ticks the policy decides. New replicas are ready one cold
+ * start later: a new node (provisioning, image pull, model load) or, on a node freed recently, the model load only.
+ * Deterministic: no randomness.
+ */
+import { ControlPolicy, decide, LoopMemory, LoopState } from "./policy";
+import { fullColdStart, ServiceModel } from "./service";
+
+/** What one policy did over the trace. */
+export interface PolicyRun {
+    name: string;
+    /** GPU-hours billed: replicas and idle nodes x GPUs per replica (replica-hours for CPU services). */
+    gpuHours: number;
+    /** USD at the cost model's price per replica-hour; null when unknown. */
+    costUsd: number | null;
+    served: number;
+    dropped: number;
+    /** Requests served after waiting w seconds: waitHistogram[w]. */
+    waitHistogram: Float64Array;
+    /** Replicas (starting and ready) in each second. */
+    replicas: Int32Array;
+    /** Ready replicas in each second. */
+    ready: Int32Array;
+}
+
+/** Options of {@link simulatePolicy}. */
+export interface SimulationStart {
+    /** Ready replicas at second 0 (the service is up before the trace starts). Defaults to the policy's floor. */
+    initialReplicas?: number;
+}
+
+/** Nodes and replicas: replicas starting (ready at a second) and freed nodes (released at a second). */
+class Fleet {
+    readonly starting: number[] = [];
+    ready = 0;
+    private readonly freeNodes: number[] = [];
+    private freeHead = 0;
+
+    constructor(private readonly service: ServiceModel) {}
+
+    get count(): number {
+        return this.ready + this.starting.length;
+    }
+    get idleNodes(): number {
+        return this.freeNodes.length - this.freeHead;
+    }
+    add(t: number, n: number): void {
+        for (let i = 0; i < n; i++) {
+            // Reuse the most recently freed node: its image is cached.
+            const warm = this.idleNodes > 0;
+            if (warm) this.freeNodes.pop();
+            this.starting.push(t + (warm ? this.service.coldStart.loadSeconds : fullColdStart(this.service.coldStart)));
+        }
+    }
+    remove(t: number, n: number): void {
+        for (let i = 0; i < n; i++) {
+            // Starting replicas go first (the one furthest from ready), then ready ones.
+            if (this.starting.length > 0) {
+                let latest = 0;
+                for (let j = 1; j < this.starting.length; j++) if (this.starting[j] > this.starting[latest]) latest = j;
+                this.starting.splice(latest, 1);
+            } else this.ready--;
+            if (this.service.nodeIdleSeconds > 0) this.freeNodes.push(t + this.service.nodeIdleSeconds);
+        }
+    }
+    tick(t: number): void {
+        for (let j = this.starting.length - 1; j >= 0; j--) {
+            if (this.starting[j] <= t) {
+                this.ready++;
+                this.starting.splice(j, 1);
+            }
+        }
+        while (this.freeHead < this.freeNodes.length && this.freeNodes[this.freeHead] <= t) this.freeHead++;
+        if (this.freeHead > 1024) {
+            this.freeNodes.splice(0, this.freeHead);
+            this.freeHead = 0;
+        }
+    }
+}
+
+/** Simulates one policy over `requests` (requests arriving in each second). */
+export function simulatePolicy(requests: Float64Array, service: ServiceModel, policy: ControlPolicy, start: SimulationStart = {}): PolicyRun {
+    const T = requests.length;
+    const S = Math.max(1, Math.round(service.serviceSeconds));
+    const queue = new Float64Array(T);
+    let qHead = 0;
+    let queued = 0;
+    const completing = new Float64Array(S);
+    let inService = 0;
+    const waitHistogram = new Float64Array(service.timeoutSeconds + 1);
+    const replicas = new Int32Array(T);
+    const ready = new Int32Array(T);
+    const inflightSum = new Float64Array(T + 1);
+    const fleet = new Fleet(service);
+    const memory = new LoopMemory();
+    const initial = start.initialReplicas ?? Math.max(policy.min, Math.min(policy.max, policy.prewarmFloorByMinute[0] ?? 0));
+    fleet.ready = initial;
+    let served = 0;
+    let dropped = 0;
+    let lastBusy = -Infinity;
+    let nodeSeconds = 0;
+
+    for (let t = 0; t < T; t++) {
+        fleet.tick(t);
+        // Requests finishing this second free their slots.
+        inService -= completing[t % S];
+        completing[t % S] = 0;
+        queue[t] = requests[t];
+        queued += requests[t];
+        // Requests that waited past the timeout give up.
+        while (qHead < t - service.timeoutSeconds) {
+            dropped += queue[qHead];
+            queued -= queue[qHead];
+            queue[qHead++] = 0;
+        }
+        let free = fleet.ready * service.concurrency - inService;
+        while (free > 1e-9 && queued > 1e-9) {
+            while (queue[qHead] <= 1e-9) qHead++;
+            const take = Math.min(free, queue[qHead]);
+            queue[qHead] -= take;
+            queued -= take;
+            free -= take;
+            inService += take;
+            completing[t % S] += take;
+            waitHistogram[t - qHead] += take;
+            served += take;
+        }
+        const inflight = inService + queued;
+        if (inflight > 1e-9) lastBusy = t;
+        inflightSum[t + 1] = inflightSum[t] + inflight;
+
+        const current = fleet.count;
+        const tick = t % policy.syncSeconds === 0;
+        const wake = current === 0 && inflight > 1e-9 && (policy.activationPollSeconds === 0 || t % policy.activationPollSeconds === 0);
+        if (tick || wake) {
+            const state: LoopState = { t, current, ready: fleet.ready, inflightSum, lastBusy };
+            let desired = decide(policy, state, memory);
+            if (wake) desired = Math.max(1, desired);
+            if (desired > current) fleet.add(t, desired - current);
+            else if (desired < current) fleet.remove(t, current - desired);
+        }
+        replicas[t] = fleet.count;
+        ready[t] = fleet.ready;
+        nodeSeconds += fleet.count + fleet.idleNodes;
+    }
+    const replicaHours = nodeSeconds / 3600;
+    return {
+        name: policy.name,
+        gpuHours: replicaHours * Math.max(1, service.gpusPerReplica),
+        costUsd: service.hourlyUsd === null ? null : replicaHours * service.hourlyUsd,
+        served,
+        dropped: dropped + queued,
+        waitHistogram,
+        replicas,
+        ready,
+    };
+}

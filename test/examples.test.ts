@@ -1,0 +1,36 @@
+/**
+ * Every example is a Pulumi project a user copies: each must plan cleanly offline, build its modelship
+ * components, and produce only Kubernetes objects that validate against their upstream schemas.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { runProgram } from "../sdk/plan/run";
+import { validateKubernetesObjects } from "./kubernetes-schemas";
+
+const root = path.join(__dirname, "..");
+const examples = fs
+    .readdirSync(path.join(root, "examples"), { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && fs.existsSync(path.join(root, "examples", entry.name, "Pulumi.yaml")))
+    .map((entry) => entry.name);
+
+describe("examples", { timeout: 120_000 }, () => {
+    it("has one example per target and component", () => {
+        expect(examples).toEqual(
+            expect.arrayContaining(["quickstart", "kubernetes", "aws-sagemaker", "aws-lambda", "gcp-cloudrun", "eks-gpu-pool", "gke-l4-pool", "byo-cluster-pool", "spike-autoscaler", "polyglot-pipeline-docker", "polyglot-pipeline-kubernetes"]),
+        );
+    });
+
+    for (const name of examples) {
+        it(`${name} plans offline with its modelship components and valid Kubernetes objects`, async () => {
+            const dir = path.join(root, "examples", name);
+            expect(fs.existsSync(path.join(dir, "README.md"))).toBe(true);
+            const run = await runProgram({ dir });
+            expect(run.error).toBeUndefined();
+            expect(run.resources.some((r) => r.type.startsWith("modelship:index:"))).toBe(true);
+            validateKubernetesObjects(run.resources);
+            // Examples import the package as a user's program does, never through relative paths into the source.
+            expect(fs.readFileSync(path.join(dir, "index.ts"), "utf8")).not.toMatch(/from "\.\.\//);
+        });
+    }
+});
