@@ -11,6 +11,7 @@ export const EXIT = { ok: 0, mandatoryPolicyFailed: 1, failed: 2 } as const;
 
 /** The text of `modelship --help`. */
 export const HELP = `Usage: modelship plan <program dir> [options]
+       modelship simulate <program dir> --trace FILE [options]   (see modelship simulate --help)
 
 Runs a Pulumi program (TypeScript or JavaScript) offline, on Pulumi's mock runtime, and prints its
 resource tree, its monthly cost at minimum and maximum scale, and the policy pack's findings.
@@ -66,7 +67,7 @@ function parse(argv: string[]): PlanArgs | "help" {
     const { values, positionals } = parsed;
     if (values.help || positionals.length === 0) return "help";
     const [command, dir, ...extra] = positionals;
-    if (command !== "plan") throw new UsageError(`unknown command "${command}": the only command is "plan"`);
+    if (command !== "plan") throw new UsageError(`unknown command "${command}": the commands are "plan" and "simulate"`);
     if (dir === undefined) throw new UsageError("missing the program directory: modelship plan <program dir>");
     if (extra.length > 0) throw new UsageError(`unexpected argument(s) after the program directory: ${extra.join(" ")}`);
     return { dir, stack: values.stack, policyConfig: values["policy-config"], json: values.json, out: values.out, verbose: values.verbose };
@@ -119,6 +120,10 @@ async function plan(args: PlanArgs, io: CliIo): Promise<number> {
  * every failure is written to stderr, without a stack trace unless `--verbose`.
  */
 export async function main(argv: string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+    if (argv[0] === "simulate") {
+        const { simulateMain } = await import("../simulate/cli");
+        return simulateMain(argv.slice(1), io);
+    }
     let args: PlanArgs | "help";
     try {
         args = parse(argv);

@@ -5,7 +5,7 @@
  * start later: a new node (provisioning, image pull, model load) or, on a node freed recently, the model load only.
  * Deterministic: no randomness.
  */
-import { ControlPolicy, decide, LoopMemory, LoopState } from "./policy";
+import { ControlPolicy, decide, LoopMemory, LoopState, prewarmFloor } from "./policy";
 import { fullColdStart, ServiceModel } from "./service";
 
 /** What one policy did over the trace. */
@@ -27,7 +27,7 @@ export interface PolicyRun {
 
 /** Options of {@link simulatePolicy}. */
 export interface SimulationStart {
-    /** Ready replicas at second 0 (the service is up before the trace starts). Defaults to the policy's floor. */
+    /** Ready replicas at second 0 (the service is up before the trace starts). Defaults to {@link openingReplicas}. */
     initialReplicas?: number;
 }
 
@@ -80,6 +80,22 @@ class Fleet {
     }
 }
 
+/** Seconds of the trace's opening whose load the service is already sized for at second 0. */
+export const OPENING_SECONDS = 60;
+
+/**
+ * Replicas at second 0: the service was up before the trace started, sized by its policy for the opening minute's
+ * load (its steady-state count), within its floor and maximum. Without this every trace would open with a step.
+ */
+export function openingReplicas(requests: Float64Array, service: ServiceModel, policy: ControlPolicy): number {
+    let sum = 0;
+    const n = Math.min(OPENING_SECONDS, requests.length);
+    for (let t = 0; t < n; t++) sum += requests[t];
+    const inflight = n > 0 ? (sum / n) * Math.max(1, Math.round(service.serviceSeconds)) : 0;
+    const floor = Math.max(policy.min, policy.prewarmFloorByMinute[0] ?? 0);
+    return Math.min(policy.max, Math.max(floor, Math.ceil(inflight / policy.targetPerReplica - 1e-9)));
+}
+
 /** Simulates one policy over `requests` (requests arriving in each second). */
 export function simulatePolicy(requests: Float64Array, service: ServiceModel, policy: ControlPolicy, start: SimulationStart = {}): PolicyRun {
     const T = requests.length;
@@ -95,8 +111,10 @@ export function simulatePolicy(requests: Float64Array, service: ServiceModel, po
     const inflightSum = new Float64Array(T + 1);
     const fleet = new Fleet(service);
     const memory = new LoopMemory();
-    const initial = start.initialReplicas ?? Math.max(policy.min, Math.min(policy.max, policy.prewarmFloorByMinute[0] ?? 0));
+    const initial = start.initialReplicas ?? openingReplicas(requests, service, policy);
     fleet.ready = initial;
+    // The opening count is what the loop has been asking for before the trace: the scale-down delay counts from it.
+    memory.stabilised(0, initial, policy.scaleDownDelaySeconds);
     let served = 0;
     let dropped = 0;
     let lastBusy = -Infinity;
@@ -132,7 +150,8 @@ export function simulatePolicy(requests: Float64Array, service: ServiceModel, po
         inflightSum[t + 1] = inflightSum[t] + inflight;
 
         const current = fleet.count;
-        const tick = t % policy.syncSeconds === 0;
+        // At zero the HPA is off: only activation (work waiting, or a pre-warming window) brings the first replica.
+        const tick = t > 0 && t % policy.syncSeconds === 0 && (current > 0 || prewarmFloor(policy, t) > 0);
         const wake = current === 0 && inflight > 1e-9 && (policy.activationPollSeconds === 0 || t % policy.activationPollSeconds === 0);
         if (tick || wake) {
             const state: LoopState = { t, current, ready: fleet.ready, inflightSum, lastBusy };

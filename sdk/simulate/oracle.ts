@@ -1,7 +1,8 @@
 /**
  * The lower bound: perfect foresight. Every request starts the second it arrives, on exactly the replicas its
  * slots need; each replica is started exactly one (full) cold start before it is needed, and kept through a gap
- * only when the gap is shorter than a cold start (restarting would cost more). No minimum, no maximum: it is what
+ * only when the gap is shorter than a cold start (restarting would cost more); those needed at second 0 are up
+ * already (every policy starts warm). No minimum, no maximum: it is what
  * serving the trace without any wait costs at the least.
  */
 import type { PolicyRun } from "./model";
@@ -33,7 +34,8 @@ export function oracleRun(requests: Float64Array, service: ServiceModel): Policy
         for (let k = 0; k < n; k++) {
             if (k >= lastSeen.length) {
                 lastSeen.push(t);
-                seconds += cold + 1;
+                // Replicas needed at second 0 are up already, as every policy's opening replicas are.
+                seconds += (t === 0 ? 0 : cold) + 1;
                 continue;
             }
             const gap = t - 1 - lastSeen[k];

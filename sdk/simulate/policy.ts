@@ -85,10 +85,12 @@ export function prewarmFloor(p: ControlPolicy, t: number): number {
 
 /** One decision of the loop: the replica count to ask for at second `s.t`. */
 export function decide(p: ControlPolicy, s: LoopState, mem: LoopMemory): number {
-    const floor = Math.max(p.min, Math.min(p.max, prewarmFloor(p, s.t)));
+    const prewarm = Math.min(p.max, prewarmFloor(p, s.t));
     const avg = average(s, p.metricWindowSeconds);
     let rec = Math.ceil(avg / p.targetPerReplica - 1e-9);
     if (s.current > 0 && Math.abs(avg / (p.targetPerReplica * s.current) - 1) <= p.tolerance) rec = s.current;
+    // A window is a trigger like the metric (KEDA takes the largest), so its replicas also wait out the scale-down delay.
+    rec = Math.max(rec, prewarm);
     if (p.panic) {
         const short = Math.ceil(average(s, p.panic.windowSeconds) / p.targetPerReplica - 1e-9);
         if (s.ready > 0 ? short >= p.panic.threshold * s.ready : short > 0) mem.panicUntil = s.t + p.metricWindowSeconds;
@@ -98,7 +100,7 @@ export function decide(p: ControlPolicy, s: LoopState, mem: LoopMemory): number 
     let desired = rec > s.current ? rec : Math.min(s.current, mem.stabilised(s.t, rec, p.scaleDownDelaySeconds));
     if (rec > s.current) mem.stabilised(s.t, rec, p.scaleDownDelaySeconds);
     if (desired > s.current) desired = Math.min(desired, Math.max(Math.ceil(s.current * p.burst.multiplier), s.current + p.burst.minPods));
-    desired = Math.min(p.max, Math.max(floor, desired));
+    desired = Math.min(p.max, Math.max(p.min, desired));
     if (desired === 0 && s.current > 0 && s.t - s.lastBusy < p.scaleToZeroAfterSeconds) desired = 1;
     return desired;
 }

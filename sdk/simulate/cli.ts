@@ -1,0 +1,121 @@
+/**
+ * `modelship simulate <program dir> --trace FILE [--stack NAME] [--service NAME] [--json] [--svg FILE]`: runs the
+ * program like `plan`, finds its autoscaled services, replays the trace against six policies and prints the
+ * comparison. Exit codes: 0 simulated, 2 the program or the input failed.
+ */
+import * as fs from "node:fs";
+import { parseArgs } from "node:util";
+
+/** The text of `modelship simulate --help`. */
+export const SIMULATE_HELP = `Usage: modelship simulate <program dir> --trace FILE [options]
+
+Runs the program offline (as plan does), then replays a request trace (CSV with the columns second,requests)
+second by second against each autoscaled service's scaling, and compares it with the HPA, Knative and KEDA
+defaults, static provisioning for the peak and an oracle with perfect foresight: GPU-hours, cost, requests
+served and dropped, waiting p50/p95/p99. See docs/simulate.md for the model and its defaults.
+
+Options:
+  --trace FILE            the request trace (required)
+  --stack NAME            read config from Pulumi.<NAME>.yaml (default: dev)
+  --service NAME          only this service (its resource name)
+  --json                  print one JSON document
+  --svg FILE              write a chart of requests and replicas over time per policy
+  --service-time SECONDS  seconds one request takes (default 2)
+  --concurrency N         requests one replica serves at once (default: the target at 70% utilisation)
+  --timeout SECONDS       seconds a request waits before it is dropped (default 300)
+  --node-seconds S        GPU node provisioning (default 120)
+  --pull-seconds S        image pull on a new node (default 334)
+  --load-seconds S        model load (default 60)
+  -h, --help              show this help
+`;
+
+interface Io {
+    stdout: { write(s: string): unknown };
+    stderr: { write(s: string): unknown };
+}
+
+function positiveNumber(flag: string, value: string | undefined, allowZero = false): number | undefined {
+    if (value === undefined) return undefined;
+    const n = Number(value);
+    if (!Number.isFinite(n) || n < 0 || (!allowZero && n === 0)) throw new Error(`--${flag} is ${JSON.stringify(value)}; expected a number ${allowZero ? ">= 0" : "> 0"}`);
+    return n;
+}
+
+/** Runs `modelship simulate` with `argv` (after the word simulate); resolves to the exit code, never throws. */
+export async function simulateMain(argv: string[], io: Io): Promise<number> {
+    let values, positionals;
+    try {
+        ({ values, positionals } = parseArgs({
+            args: argv,
+            allowPositionals: true,
+            options: {
+                trace: { type: "string" },
+                stack: { type: "string" },
+                service: { type: "string" },
+                json: { type: "boolean", default: false },
+                svg: { type: "string" },
+                "service-time": { type: "string" },
+                concurrency: { type: "string" },
+                timeout: { type: "string" },
+                "node-seconds": { type: "string" },
+                "pull-seconds": { type: "string" },
+                "load-seconds": { type: "string" },
+                help: { type: "boolean", short: "h", default: false },
+            },
+        }));
+    } catch (e) {
+        io.stderr.write(`error: ${(e as Error).message}\nRun "modelship simulate --help" for usage.\n`);
+        return 2;
+    }
+    if (values.help) {
+        io.stdout.write(SIMULATE_HELP);
+        return 0;
+    }
+    try {
+        const [dir, ...extra] = positionals;
+        if (dir === undefined) throw new Error("missing the program directory: modelship simulate <program dir> --trace FILE");
+        if (extra.length > 0) throw new Error(`unexpected argument(s) after the program directory: ${extra.join(" ")}`);
+        if (values.trace === undefined) throw new Error("missing --trace FILE: a CSV with the columns second,requests");
+        const overrides = {
+            serviceSeconds: positiveNumber("service-time", values["service-time"]),
+            concurrency: positiveNumber("concurrency", values.concurrency),
+            timeoutSeconds: positiveNumber("timeout", values.timeout, true),
+            coldStart: {
+                ...(values["node-seconds"] !== undefined && { nodeSeconds: positiveNumber("node-seconds", values["node-seconds"], true) }),
+                ...(values["pull-seconds"] !== undefined && { pullSeconds: positiveNumber("pull-seconds", values["pull-seconds"], true) }),
+                ...(values["load-seconds"] !== undefined && { loadSeconds: positiveNumber("load-seconds", values["load-seconds"], true) }),
+            },
+        };
+        // Read the trace before the program runs: a bad trace should not wait for the providers to load.
+        const { loadTrace } = await import("./trace");
+        const trace = loadTrace(values.trace);
+        const { runProgram } = await import("../plan/run");
+        const run = await runProgram({ dir, stack: values.stack });
+        if (run.error) {
+            io.stderr.write(run.error.name === "ModelshipValidationError" ? `${run.error.message}\n` : `error: the program ${dir} failed: ${run.error.message.split("\nRequire stack:")[0]}\n`);
+            return 2;
+        }
+        const { selectServices } = await import("./services");
+        const { simulateService, simulationJson } = await import("./simulate");
+        const { renderTable } = await import("./report");
+        const results = selectServices(run.resources, dir, values.service).map((s) => simulateService(trace, s, overrides));
+        if (values.svg) {
+            const { renderSvgs } = await import("./svg");
+            fs.writeFileSync(values.svg, renderSvgs(trace, results));
+            io.stderr.write(`Wrote the chart to ${values.svg}\n`);
+        }
+        if (values.json) {
+            io.stdout.write(`${JSON.stringify(simulationJson(trace, results), null, 2)}\n`);
+        } else {
+            for (const r of results) {
+                const m = r.model;
+                io.stdout.write(`${r.urn}\n  trace ${trace.name}: ${trace.requests.length} s, ${Math.round(trace.requests.reduce((a, b) => a + b, 0))} requests; replica: ${m.concurrency} at once x ${m.serviceSeconds} s, cold start ${m.coldStart.nodeSeconds} + ${m.coldStart.pullSeconds} + ${m.coldStart.loadSeconds} s\n\n`);
+                io.stdout.write(`${renderTable(r.summaries)}\n`);
+            }
+        }
+        return 0;
+    } catch (e) {
+        io.stderr.write(`error: ${(e as Error).message}\n`);
+        return 2;
+    }
+}

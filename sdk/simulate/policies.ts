@@ -1,0 +1,122 @@
+/**
+ * The six policies compared. `modelship` is the service's own SpikeAutoscaler spec, resolved with its defaults by
+ * components/spike-autoscaler/spec.ts (numbers are never copied here). The others are the documented defaults of
+ * the systems people compare us with (../shared/reference/serving-facts.md), with the service's own bounds and
+ * target per replica, so that what differs is the control loop. `static-peak` and `oracle` are the two ends.
+ */
+import type { AutoscalerSpec } from "../../components/spike-autoscaler/spec";
+import { BURST_MIN_PODS, BURST_PERIOD_SECONDS } from "../../components/spike-autoscaler/defaults";
+import { ScalingMetric } from "../../components/spike-autoscaler/args";
+import { ControlPolicy } from "./policy";
+import { prewarmFloorByMinute } from "./prewarm";
+import { ServiceModel, TARGET_UTILISATION } from "./service";
+
+/** The policy names, in report order. */
+export const POLICY_NAMES = ["modelship", "hpa-default", "knative-default", "keda-default", "static-peak", "oracle"] as const;
+export type PolicyName = (typeof POLICY_NAMES)[number];
+
+/** The scaling configuration the simulator reads from a resolved spec. */
+export type ScalingSpec = Pick<AutoscalerSpec, "metric" | "metricTarget" | "min" | "max" | "specMax" | "scaleDownDelaySeconds" | "scaleToZeroAfterSeconds" | "burstMultiplier" | "prewarm"> & {
+    kubernetes?: { pollingIntervalSeconds: number };
+};
+
+/** The spec's target as in-flight requests per replica (the simulator's one metric). */
+export function inFlightTarget(spec: ScalingSpec, service: ServiceModel): number {
+    switch (spec.metric) {
+        case ScalingMetric.RequestsPerSecond:
+            return spec.metricTarget * service.serviceSeconds; // Little's law: in flight = rate x time
+        case ScalingMetric.GpuUtilization:
+            return (service.concurrency * spec.metricTarget) / 100;
+        default:
+            return spec.metricTarget;
+    }
+}
+
+/** A replica's concurrency when not given: the in-flight target at Knative's 70% utilisation. */
+export function defaultConcurrency(targetPerReplica: number): number {
+    return Math.max(1, Math.ceil(targetPerReplica / TARGET_UTILISATION - 1e-9));
+}
+
+const NO_PREWARM = new Int32Array(0);
+
+/** SpikeAutoscaler as resolved for the service: HPA behaviour policies (or KEDA on top) with modelship's defaults. */
+export function modelshipPolicy(spec: ScalingSpec, service: ServiceModel, start: Date, seconds: number): ControlPolicy {
+    const sync = spec.kubernetes?.pollingIntervalSeconds ?? BURST_PERIOD_SECONDS;
+    return {
+        name: "modelship",
+        syncSeconds: sync,
+        targetPerReplica: inFlightTarget(spec, service),
+        tolerance: 0.1,
+        metricWindowSeconds: 1,
+        scaleDownDelaySeconds: spec.scaleDownDelaySeconds,
+        burst: { multiplier: spec.burstMultiplier, minPods: BURST_MIN_PODS },
+        min: spec.min,
+        max: spec.max,
+        scaleToZeroAfterSeconds: spec.scaleToZeroAfterSeconds,
+        activationPollSeconds: sync,
+        prewarmFloorByMinute: spec.prewarm.length > 0 ? prewarmFloorByMinute(spec.prewarm, start, seconds) : NO_PREWARM,
+    };
+}
+
+/** Kubernetes HPA defaults: sync 15 s, tolerance 10%, scale-down stabilisation 300 s, +100% or +4 pods per 15 s; minimum at least 1. */
+export function hpaPolicy(spec: ScalingSpec, service: ServiceModel): ControlPolicy {
+    return {
+        name: "hpa-default",
+        syncSeconds: 15,
+        targetPerReplica: inFlightTarget(spec, service),
+        tolerance: 0.1,
+        metricWindowSeconds: 1,
+        scaleDownDelaySeconds: 300,
+        burst: { multiplier: 2, minPods: 4 },
+        min: Math.max(1, spec.min),
+        max: spec.specMax,
+        scaleToZeroAfterSeconds: 0,
+        activationPollSeconds: 15,
+        prewarmFloorByMinute: NO_PREWARM,
+    };
+}
+
+/**
+ * Knative KPA defaults: tick 2 s, 60 s stable window, 6 s panic window at 200%, scale-up rate up to 1000x, scale to
+ * zero (min-scale 0) after a full stable window idle plus the 30 s grace period; the activator wakes at once.
+ */
+export function knativePolicy(spec: ScalingSpec, service: ServiceModel): ControlPolicy {
+    return {
+        name: "knative-default",
+        syncSeconds: 2,
+        targetPerReplica: inFlightTarget(spec, service),
+        tolerance: 0,
+        metricWindowSeconds: 60,
+        panic: { windowSeconds: 6, threshold: 2 },
+        scaleDownDelaySeconds: 0,
+        burst: { multiplier: 1000, minPods: 1 },
+        min: 0,
+        max: spec.specMax,
+        scaleToZeroAfterSeconds: 60 + 30,
+        activationPollSeconds: 0,
+        prewarmFloorByMinute: NO_PREWARM,
+    };
+}
+
+/** KEDA defaults: polling 30 s for activation, cooldown 300 s before zero (minReplicaCount 0), the HPA's defaults above one. */
+export function kedaPolicy(spec: ScalingSpec, service: ServiceModel): ControlPolicy {
+    return { ...hpaPolicy(spec, service), name: "keda-default", min: 0, scaleToZeroAfterSeconds: 300, activationPollSeconds: 30 };
+}
+
+/** A fixed count all the time. */
+export function staticPolicy(replicas: number): ControlPolicy {
+    return {
+        name: "static-peak",
+        syncSeconds: 3600,
+        targetPerReplica: 1,
+        tolerance: 0,
+        metricWindowSeconds: 1,
+        scaleDownDelaySeconds: 0,
+        burst: { multiplier: 1, minPods: 0 },
+        min: replicas,
+        max: replicas,
+        scaleToZeroAfterSeconds: 0,
+        activationPollSeconds: 0,
+        prewarmFloorByMinute: NO_PREWARM,
+    };
+}

@@ -1,0 +1,107 @@
+/**
+ * Runs the six policies for one service and summarises each: GPU-hours, cost, served, dropped, waiting
+ * percentiles and the ratio of GPU-hours to the oracle's.
+ */
+import type { PolicyRun } from "./model";
+import { simulatePolicy } from "./model";
+import { neededReplicas, oracleRun } from "./oracle";
+import { hpaPolicy, kedaPolicy, knativePolicy, modelshipPolicy, ScalingSpec, staticPolicy } from "./policies";
+import type { ServiceModel } from "./service";
+import type { Trace } from "./trace";
+
+/** One policy's line of the report (the `--json` shape, plus the ratio). */
+export interface PolicySummary {
+    name: string;
+    gpuHours: number;
+    costUsd: number | null;
+    served: number;
+    dropped: number;
+    waitP50Seconds: number;
+    waitP95Seconds: number;
+    waitP99Seconds: number;
+    /** GPU-hours / the oracle's (Infinity when the oracle needs none and the policy does). */
+    oracleRatio: number;
+}
+
+/** The wait (seconds) below which a fraction `q` of the served requests started. */
+export function percentile(histogram: Float64Array, q: number): number {
+    const total = histogram.reduce((a, b) => a + b, 0);
+    if (total <= 0) return 0;
+    let seen = 0;
+    for (let w = 0; w < histogram.length; w++) {
+        seen += histogram[w];
+        if (seen >= q * total - 1e-9) return w;
+    }
+    return histogram.length - 1;
+}
+
+/** Where second 0 of a trace is on the clock when the trace does not say (a Monday, 00:00 UTC). */
+export const DEFAULT_TRACE_START = new Date("2026-01-05T00:00:00Z");
+
+/** The six runs of one service, in report order. */
+export function runPolicies(trace: Trace, spec: ScalingSpec, service: ServiceModel): PolicyRun[] {
+    const requests = trace.requests;
+    const start = trace.startTime ?? DEFAULT_TRACE_START;
+    const need = neededReplicas(requests, service);
+    let peak = Math.max(1, spec.min);
+    for (let t = 0; t < need.length; t++) if (need[t] > peak) peak = need[t];
+    return [
+        simulatePolicy(requests, service, modelshipPolicy(spec, service, start, requests.length)),
+        simulatePolicy(requests, service, hpaPolicy(spec, service)),
+        simulatePolicy(requests, service, knativePolicy(spec, service)),
+        simulatePolicy(requests, service, kedaPolicy(spec, service)),
+        simulatePolicy(requests, service, staticPolicy(peak), { initialReplicas: peak }),
+        oracleRun(requests, service),
+    ];
+}
+
+/** The summary lines of `runs` (the oracle's among them gives the ratio). */
+export function summarise(runs: PolicyRun[]): PolicySummary[] {
+    const oracle = runs.find((r) => r.name === "oracle");
+    return runs.map((r) => ({
+        name: r.name,
+        gpuHours: r.gpuHours,
+        costUsd: r.costUsd,
+        served: r.served,
+        dropped: r.dropped,
+        waitP50Seconds: percentile(r.waitHistogram, 0.5),
+        waitP95Seconds: percentile(r.waitHistogram, 0.95),
+        waitP99Seconds: percentile(r.waitHistogram, 0.99),
+        oracleRatio: !oracle ? NaN : oracle.gpuHours > 0 ? r.gpuHours / oracle.gpuHours : r.gpuHours > 0 ? Infinity : 1,
+    }));
+}
+
+const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+/** The `--json` line of a policy (stable shape). */
+export function policyJson(s: PolicySummary): Record<string, unknown> {
+    return {
+        name: s.name,
+        gpuHours: round(s.gpuHours, 3),
+        costUsd: s.costUsd === null ? null : round(s.costUsd, 2),
+        served: Math.round(s.served),
+        dropped: Math.round(s.dropped),
+        waitP50Seconds: s.waitP50Seconds,
+        waitP95Seconds: s.waitP95Seconds,
+        waitP99Seconds: s.waitP99Seconds,
+    };
+}
+
+/** A text table of one service's summaries. */
+export function renderTable(summaries: PolicySummary[]): string {
+    const header = ["policy", "GPU-hours", "x oracle", "cost USD", "served", "dropped", "wait p50", "p95", "p99"];
+    const rows = summaries.map((s) => [
+        s.name,
+        s.gpuHours.toFixed(2),
+        Number.isFinite(s.oracleRatio) ? s.oracleRatio.toFixed(2) : "-",
+        s.costUsd === null ? "unknown" : s.costUsd.toFixed(2),
+        String(Math.round(s.served)),
+        String(Math.round(s.dropped)),
+        `${s.waitP50Seconds} s`,
+        `${s.waitP95Seconds} s`,
+        `${s.waitP99Seconds} s`,
+    ]);
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+    const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
+    return [line(header), ...rows.map(line)].join("\n") + "\n";
+}

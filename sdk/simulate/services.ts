@@ -1,0 +1,77 @@
+/**
+ * Finds the autoscaled services of a planned program and resolves their scaling spec with the components' own
+ * code: ModelService with `scaling.autoscaling` (its recorded inputs are its arguments), and SpikeAutoscaler.
+ */
+import type { ResourceRecord } from "../plan/runtime";
+import { crossFieldProblems, modelServiceSchema } from "../../components/model-service/schema";
+import { resolveSpec } from "../../components/model-service/spec";
+import { resolveServiceAutoscaling } from "../../components/model-service/autoscaling";
+import { TARGETS } from "../../components/model-service/targets";
+import { spikeAutoscalerSchema } from "../../components/spike-autoscaler/schema";
+import { resolveAutoscaling, type AutoscalerSpec } from "../../components/spike-autoscaler/spec";
+import { standaloneContext } from "../../components/spike-autoscaler/standalone";
+
+const MODEL_SERVICE = "modelship:index:ModelService";
+const SPIKE_AUTOSCALER = "modelship:index:SpikeAutoscaler";
+
+/** An autoscaled service of the plan. */
+export interface AutoscaledService {
+    urn: string;
+    /** The resource's name. */
+    name: string;
+    type: string;
+    spec: AutoscalerSpec;
+    gpusPerReplica: number;
+}
+
+/** A service that cannot be simulated, or one asked for that is not there. */
+export class SimulateInputError extends Error {
+    override name = "SimulateInputError";
+}
+
+function fromModelService(r: ResourceRecord): AutoscaledService | undefined {
+    const scaling = (r.inputs.scaling ?? {}) as { autoscaling?: unknown };
+    if (scaling.autoscaling === undefined) return undefined;
+    const parsed = modelServiceSchema.safeParse(r.inputs);
+    if (!parsed.success || crossFieldProblems(parsed.data).length > 0) return undefined;
+    const target = TARGETS[parsed.data.target];
+    if (!target) return undefined;
+    const spec = resolveSpec(r.name, parsed.data);
+    resolveServiceAutoscaling(spec, target);
+    if (!spec.autoscaling) return undefined;
+    return { urn: r.urn, name: r.name, type: r.type, spec: spec.autoscaling, gpusPerReplica: spec.gpu?.count ?? 0 };
+}
+
+function fromSpikeAutoscaler(r: ResourceRecord): AutoscaledService | undefined {
+    const parsed = spikeAutoscalerSchema.safeParse(r.inputs);
+    if (!parsed.success) return undefined;
+    const { ctx } = standaloneContext(r.name, parsed.data);
+    if (!ctx) return undefined;
+    const { spec } = resolveAutoscaling(parsed.data, ctx);
+    if (!spec) return undefined;
+    return { urn: r.urn, name: r.name, type: r.type, spec, gpusPerReplica: ctx.kubernetes?.gpusPerReplica ?? (ctx.gpu ? 1 : 0) };
+}
+
+/** The autoscaled services among `resources`, in registration order. */
+export function autoscaledServices(resources: readonly ResourceRecord[]): AutoscaledService[] {
+    const found: AutoscaledService[] = [];
+    for (const r of resources) {
+        const service = r.type === MODEL_SERVICE ? fromModelService(r) : r.type === SPIKE_AUTOSCALER ? fromSpikeAutoscaler(r) : undefined;
+        if (service) found.push(service);
+    }
+    return found;
+}
+
+/** The services to simulate: all, or the one named `only` (an error names the ones there are). */
+export function selectServices(resources: readonly ResourceRecord[], program: string, only?: string): AutoscaledService[] {
+    const all = autoscaledServices(resources);
+    if (all.length === 0) {
+        throw new SimulateInputError(`the program ${program} has no autoscaled service: simulate needs a ModelService with scaling.autoscaling or a SpikeAutoscaler`);
+    }
+    if (only === undefined) return all;
+    const chosen = all.filter((s) => s.name === only || s.urn === only);
+    if (chosen.length === 0) {
+        throw new SimulateInputError(`--service ${only}: no autoscaled service of that name; the program has: ${all.map((s) => s.name).join(", ")}`);
+    }
+    return chosen;
+}

@@ -1,0 +1,101 @@
+/**
+ * `modelship simulate` end to end, in process: services found in a program's plan and resolved with the
+ * components' own code, the table, the JSON shape, the SVG, and the input errors.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { main } from "../../sdk/plan/cli";
+import { runProgram } from "../../sdk/plan/run";
+import { modelshipPolicy } from "../../sdk/simulate/policies";
+import { serviceModel } from "../../sdk/simulate/simulate";
+import { autoscaledServices } from "../../sdk/simulate/services";
+
+const root = path.resolve(__dirname, "../..");
+const example = path.join(root, "examples/spike-autoscaler");
+const quickstart = path.join(root, "examples/quickstart");
+const trace = path.join(root, "data/traces/azure_llm_2023_code_per_second.csv");
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "modelship-simulate-"));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+async function cli(args: string[]) {
+    let stdout = "";
+    let stderr = "";
+    const code = await main(args, { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) } });
+    return { code, stdout, stderr };
+}
+
+describe("the services of a plan", () => {
+    it("are resolved by the components' own code: the modelship policy is the deployed spec", async () => {
+        const run = await runProgram({ dir: example });
+        expect(run.error).toBeUndefined();
+        const [qwen, scorer] = autoscaledServices(run.resources);
+        // qwen: startupTimeoutSeconds 900 -> scale-down delay max(300, 900); $5,000 a month caps 12 L4 pods at 8.
+        const model = serviceModel(qwen);
+        expect(model).toMatchObject({ concurrency: 12, serviceSeconds: 2, gpusPerReplica: 1, coldStart: { nodeSeconds: 120, pullSeconds: 334, loadSeconds: 60 } });
+        expect(model.hourlyUsd).toBeCloseTo(0.8048, 4); // $587.50 a month / 730 h
+        const policy = modelshipPolicy(qwen.spec, model, new Date("2026-01-05T00:00:00Z"), 86_400);
+        expect(policy).toMatchObject({ syncSeconds: 15, targetPerReplica: 8, min: 1, max: 8, scaleDownDelaySeconds: 900, burst: { multiplier: 2, minPods: 4 } });
+        // Pre-warming "30 7 * * 1-5" Europe/Paris: 8 replicas (capped by the budget) from 06:30 UTC on Monday.
+        expect([policy.prewarmFloorByMinute[389], policy.prewarmFloorByMinute[390]]).toEqual([0, 8]);
+        expect(scorer).toMatchObject({ name: "scorer", gpusPerReplica: 0, spec: { min: 2, max: 10, metricTarget: 20 } });
+    });
+});
+
+describe("modelship simulate", () => {
+    it("prints the stable JSON shape with the six policies for each autoscaled service, and writes the chart", async () => {
+        const svg = path.join(tmp, "chart.svg");
+        const { code, stdout, stderr } = await cli(["simulate", example, "--trace", trace, "--json", "--svg", svg]);
+        expect(stderr).toBe(`Wrote the chart to ${svg}\n`);
+        expect(code).toBe(0);
+        const doc = JSON.parse(stdout);
+        expect(Object.keys(doc)).toEqual(["trace", "services"]);
+        expect(doc.trace).toBe(trace);
+        expect(doc.services.map((s: { urn: string }) => s.urn)).toEqual([
+            "urn:pulumi:dev::modelship-spike-autoscaler::modelship:index:ModelService::qwen",
+            "urn:pulumi:dev::modelship-spike-autoscaler::modelship:index:SpikeAutoscaler::scorer",
+        ]);
+        for (const service of doc.services) {
+            expect(service.policies.map((p: { name: string }) => p.name)).toEqual(["modelship", "hpa-default", "knative-default", "keda-default", "static-peak", "oracle"]);
+            for (const p of service.policies) {
+                expect(Object.keys(p)).toEqual(["name", "gpuHours", "costUsd", "served", "dropped", "waitP50Seconds", "waitP95Seconds", "waitP99Seconds"]);
+                expect(p.served + p.dropped).toBe(8819);
+            }
+        }
+        // One L4 pod (g6.xlarge, us-east-1): $0.8048 per GPU-hour, from the catalog through the cost model.
+        const qwen = doc.services[0].policies;
+        for (const p of qwen) expect(p.costUsd).toBeCloseTo(p.gpuHours * 0.8048, 1);
+        const oracle = qwen.find((p: { name: string }) => p.name === "oracle");
+        expect(oracle).toMatchObject({ dropped: 0, waitP99Seconds: 0 });
+        const chart = fs.readFileSync(svg, "utf8");
+        expect(chart.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+        for (const name of ["modelship", "hpa-default", "knative-default", "keda-default", "static-peak", "oracle"]) expect(chart).toContain(`>${name}: `);
+    });
+
+    it("prints a table for the service asked for", async () => {
+        const { code, stdout } = await cli(["simulate", example, "--trace", trace, "--service", "scorer", "--service-time", "1"]);
+        expect(code).toBe(0);
+        expect(stdout).toContain("urn:pulumi:dev::modelship-spike-autoscaler::modelship:index:SpikeAutoscaler::scorer\n");
+        expect(stdout).not.toContain("ModelService::qwen");
+        expect(stdout).toMatch(/\npolicy +GPU-hours +x oracle +cost USD +served +dropped +wait p50 +p95 +p99\n/);
+        expect(stdout).toMatch(/\noracle +[\d.]+ +1\.00 /);
+    });
+
+    it.each([
+        [["simulate", example, "--trace", trace, "--service", "nope"], "error: --service nope: no autoscaled service of that name; the program has: qwen, scorer\n"],
+        [["simulate", quickstart, "--trace", trace], `error: the program ${quickstart} has no autoscaled service: simulate needs a ModelService with scaling.autoscaling or a SpikeAutoscaler\n`],
+        [["simulate", example], "error: missing --trace FILE: a CSV with the columns second,requests\n"],
+        [["simulate", example, "--trace", trace, "--timeout=-1"], 'error: --timeout is "-1"; expected a number >= 0\n'],
+    ])("refuses %j", async (args, message) => {
+        const { code, stderr } = await cli(args);
+        expect([code, stderr]).toEqual([2, message]);
+    });
+
+    it("refuses a trace without the columns before running the program", async () => {
+        const bad = path.join(tmp, "bad.csv");
+        fs.writeFileSync(bad, "time,count\n0,1\n");
+        const { code, stderr } = await cli(["simulate", example, "--trace", bad]);
+        expect([code, stderr]).toEqual([2, `error: ${bad}:1: missing column(s) second, requests: a trace needs a header with at least the columns second,requests (found: time,count)\n`]);
+    });
+});

@@ -1,0 +1,143 @@
+/**
+ * The simulator against cases with known answers: steady state, a step, an idle trace, and the oracle as the lower
+ * bound. Specs are built by hand here (services.test.ts resolves them from programs).
+ */
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { ScalingMetric } from "../../components/spike-autoscaler/args";
+import { simulatePolicy } from "../../sdk/simulate/model";
+import { neededReplicas, oracleRun } from "../../sdk/simulate/oracle";
+import { hpaPolicy, kedaPolicy, knativePolicy, modelshipPolicy, ScalingSpec, staticPolicy } from "../../sdk/simulate/policies";
+import { runPolicies, summarise } from "../../sdk/simulate/report";
+import { ServiceModel } from "../../sdk/simulate/service";
+import { spikeTrace } from "../../sdk/simulate/spike";
+import { loadTrace } from "../../sdk/simulate/trace";
+
+const START = new Date("2026-01-05T00:00:00Z");
+const spec = (over: Partial<ScalingSpec> = {}): ScalingSpec => ({
+    metric: ScalingMetric.InFlightRequests,
+    metricTarget: 4,
+    min: 1,
+    max: 50,
+    specMax: 50,
+    scaleDownDelaySeconds: 600,
+    scaleToZeroAfterSeconds: 600,
+    burstMultiplier: 2,
+    prewarm: [],
+    ...over,
+});
+const service = (over: Partial<ServiceModel> = {}): ServiceModel => ({
+    concurrency: 6,
+    serviceSeconds: 2,
+    timeoutSeconds: 300,
+    coldStart: { nodeSeconds: 100, pullSeconds: 30, loadSeconds: 20 },
+    nodeIdleSeconds: 600,
+    gpusPerReplica: 1,
+    hourlyUsd: 0.8048,
+    ...over,
+});
+const constant = (perSecond: number, seconds: number) => new Float64Array(seconds).fill(perSecond);
+
+describe("steady state", () => {
+    it("constant load ends at its steady-state replica count under every control loop", () => {
+        // 10 requests/s x 2 s = 20 in flight; target 4 per replica: 5 replicas.
+        const requests = constant(10, 3600);
+        const s = spec();
+        for (const policy of [modelshipPolicy(s, service(), START, 3600), hpaPolicy(s, service()), knativePolicy(s, service()), kedaPolicy(s, service())]) {
+            // From one replica (not the opening's steady state): the loop finds 5 on its own.
+            const run = simulatePolicy(requests, service(), policy, { initialReplicas: 1 });
+            expect([policy.name, run.replicas[3599], run.ready[3599]]).toEqual([policy.name, 5, 5]);
+            expect(simulatePolicy(requests, service(), policy).replicas[0]).toBe(5);
+            expect(run.served + run.dropped).toBe(36000);
+        }
+    });
+
+    it("the oracle needs exactly the slots the load fills", () => {
+        expect(Array.from(neededReplicas(constant(10, 5), service()))).toEqual([2, 4, 4, 4, 4]);
+    });
+});
+
+describe("a step in load", () => {
+    it("reaches capacity after exactly the wait for the next sync plus a cold start on new nodes", () => {
+        // 1 request/s (2 in flight: 1 replica), then 10/s from second 100: 5 replicas needed.
+        const requests = constant(1, 1200);
+        requests.fill(10, 100);
+        const run = simulatePolicy(requests, service(), hpaPolicy(spec(), service()));
+        // Next sync at 105 (every 15 s); +4 pods (the burst limit allows 1 -> 5); 100 + 30 + 20 s on new nodes.
+        expect(run.replicas[104]).toBe(1);
+        expect(run.replicas[105]).toBe(5);
+        expect(run.ready.findIndex((r) => r >= 5)).toBe(105 + 150);
+    });
+
+    it("a replica on a node freed within the idle time pays the model load only", () => {
+        const requests = new Float64Array(2000);
+        requests.fill(10, 0, 900);
+        requests.fill(10, 1000, 2000);
+        const s = spec({ scaleDownDelaySeconds: 60 });
+        const run = simulatePolicy(requests, service(), modelshipPolicy(s, service(), START, 2000), { initialReplicas: 5 });
+        // Idle from 900: replicas go by 1020 (after 60 s of low recommendations); load again at 1000 -> next sync 1005.
+        const back = run.replicas.findIndex((r, t) => t >= 1000 && r >= 5);
+        expect(run.ready.findIndex((r, t) => t > back && r >= 5)).toBe(back + 20);
+    });
+});
+
+describe("scale to zero and activation", () => {
+    it("wakes from zero at KEDA's next 30 s poll, at once with Knative's activator, and goes back after the idle time", () => {
+        const requests = new Float64Array(3000);
+        requests[1000] = 1;
+        const keda = simulatePolicy(requests, service(), kedaPolicy(spec({ min: 0 }), service()));
+        const knative = simulatePolicy(requests, service(), knativePolicy(spec({ min: 0 }), service()));
+        expect([keda.replicas[0], keda.replicas[1019], keda.replicas[1020], keda.ready.indexOf(1)]).toEqual([0, 0, 1, 1020 + 150]);
+        expect([knative.replicas[999], knative.replicas[1000], knative.ready.indexOf(1)]).toEqual([0, 1, 1000 + 150]);
+        // Served after its wait; then idle: KEDA's cooldown (300 s), Knative's stable window + grace (90 s).
+        expect([keda.served, keda.waitHistogram[170], knative.waitHistogram[150]]).toEqual([1, 1, 1]);
+        expect(knative.replicas.lastIndexOf(1)).toBeLessThan(1150 + 2 + 90 + 2);
+        expect(keda.replicas.lastIndexOf(1)).toBeLessThan(1170 + 2 + 300 + 15);
+    });
+});
+
+describe("an idle trace", () => {
+    it("costs the minimum: min replicas all the time, nothing with scale to zero", () => {
+        const idle = { name: "idle", requests: new Float64Array(7200) };
+        const one = summarise(runPolicies(idle, spec(), service()));
+        expect(one.find((p) => p.name === "modelship")?.gpuHours).toBeCloseTo(2, 9);
+        expect(one.find((p) => p.name === "modelship")?.costUsd).toBeCloseTo(2 * 0.8048, 9);
+        const zero = summarise(runPolicies(idle, spec({ min: 0 }), service()));
+        expect(zero.map((p) => [p.name, p.gpuHours])).toEqual([
+            ["modelship", 0],
+            ["hpa-default", 2],
+            ["knative-default", 0],
+            ["keda-default", 0],
+            ["static-peak", 2],
+            ["oracle", 0],
+        ]);
+    });
+});
+
+describe("the oracle", () => {
+    const traces = [
+        { name: "azure code", requests: loadTrace(path.join(__dirname, "../../data/traces/azure_llm_2023_code_per_second.csv")).requests },
+        { name: "mooncake", requests: loadTrace(path.join(__dirname, "../../data/traces/mooncake_conversation_per_second.csv")).requests },
+        { name: "spike", requests: spikeTrace({ peakRatePerMinute: 3000 }).requests },
+        { name: "bursts", requests: Float64Array.from({ length: 3600 }, (_, t) => (t % 600 < 60 ? 30 : 1)) },
+    ];
+    it.each(traces)("is not beaten in GPU-hours by any policy that drops nothing ($name; docs/simulate.md: a policy letting requests wait can be)", ({ name, requests }) => {
+        for (const gpus of [1, 2]) {
+            const runs = summarise(runPolicies({ name, requests }, spec({ max: 400, specMax: 400 }), service({ gpusPerReplica: gpus })));
+            const oracle = runs.find((r) => r.name === "oracle")!;
+            for (const r of runs.filter((p) => p.dropped === 0)) expect([r.name, r.gpuHours >= oracle.gpuHours - 1e-9]).toEqual([r.name, true]);
+        }
+    });
+
+    it("equals the needed replicas plus one cold start per replica when nothing stops", () => {
+        const run = oracleRun(constant(10, 100), service());
+        // 2 replicas at second 0 (up already, as every policy starts warm); 2 more from second 1, started 150 s ahead.
+        expect(run.gpuHours * 3600).toBeCloseTo(2 * 100 + 2 * (150 + 99), 6);
+        expect(run.dropped).toBe(0);
+    });
+
+    it("static-peak keeps the peak's replicas all the time", () => {
+        const run = simulatePolicy(constant(10, 100), service(), staticPolicy(4), { initialReplicas: 4 });
+        expect([run.gpuHours * 3600, run.dropped, run.replicas[99]]).toEqual([400, 0, 4]);
+    });
+});
