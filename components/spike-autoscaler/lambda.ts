@@ -10,12 +10,11 @@
  * starts, up to the function's reserved concurrency. With a minimum of 0 there is provisioned concurrency only
  * inside the pre-warming windows (the utilisation metric exists only then).
  */
-import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { describeValue, ValidationProblem } from "../../sdk/validate";
 import { ScalingMetric } from "./args";
 import { at } from "./paths";
-import { createScheduledActions, ScalingResources } from "./sagemaker";
+import { createTargetTracking, ScalingResources } from "./app-autoscaling";
 import type { ParsedAutoscalingArgs } from "./schema";
 import type { AutoscalerContext, AutoscalerSpec, TargetRules } from "./spec";
 
@@ -39,36 +38,9 @@ export function createLambdaScaling(
     tags: Record<string, string>,
     opts: pulumi.CustomResourceOptions,
 ): ScalingResources {
-    const parent = opts.parent as pulumi.Resource;
-    const target = new aws.appautoscaling.Target(
-        logicalName,
-        {
-            serviceNamespace: "lambda",
-            resourceId: pulumi.interpolate`function:${ref.functionName}:${ref.alias}`,
-            scalableDimension: LAMBDA_SCALABLE_DIMENSION,
-            minCapacity: spec.min,
-            maxCapacity: spec.max,
-            tags,
-        },
-        opts,
-    );
-    const policy = new aws.appautoscaling.Policy(
-        logicalName,
-        {
-            policyType: "TargetTrackingScaling",
-            serviceNamespace: target.serviceNamespace,
-            resourceId: target.resourceId,
-            scalableDimension: target.scalableDimension,
-            targetTrackingScalingPolicyConfiguration: {
-                targetValue: spec.metricTarget,
-                predefinedMetricSpecification: { predefinedMetricType: "LambdaProvisionedConcurrencyUtilization" },
-                scaleOutCooldown: SCALE_OUT_COOLDOWN_SECONDS,
-                scaleInCooldown: spec.scaleDownDelaySeconds,
-            },
-        },
-        { parent },
-    );
-    return { scalingTarget: target, scalingPolicy: policy, ...createScheduledActions(logicalName, spec, target, parent) };
+    const scalable = { serviceNamespace: "lambda", resourceId: pulumi.interpolate`function:${ref.functionName}:${ref.alias}`, scalableDimension: LAMBDA_SCALABLE_DIMENSION };
+    const metric = { targetValue: spec.metricTarget, predefinedMetricSpecification: { predefinedMetricType: "LambdaProvisionedConcurrencyUtilization" } };
+    return createTargetTracking(logicalName, spec, scalable, metric, SCALE_OUT_COOLDOWN_SECONDS, tags, opts);
 }
 
 function problems(spec: AutoscalerSpec, args: ParsedAutoscalingArgs, ctx: AutoscalerContext): ValidationProblem[] {

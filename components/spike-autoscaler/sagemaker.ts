@@ -10,12 +10,11 @@
  * - gpu-utilization: the variant's CloudWatch `GPUUtilization` (namespace /aws/sagemaker/Endpoints), averaged.
  * A real-time variant cannot scale to zero (that needs inference components, which modelship does not create).
  */
-import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { CostedResource } from "../../sdk/cost/types";
 import { describeValue, ValidationProblem } from "../../sdk/validate";
 import { ScalingMetric } from "./args";
-import { awsCron } from "./cron";
+import { createTargetTracking, ScalingResources, TrackingMetric } from "./app-autoscaling";
 import { at } from "./paths";
 import type { ParsedAutoscalingArgs } from "./schema";
 import type { AutoscalerContext, AutoscalerSpec, TargetRules } from "./spec";
@@ -23,8 +22,6 @@ import type { AutoscalerContext, AutoscalerSpec, TargetRules } from "./spec";
 export const SAGEMAKER_SCALABLE_DIMENSION = "sagemaker:variant:DesiredInstanceCount";
 /** SageMaker's own scale-out cooldown default is 300 s; a spike should not wait that long for a second step. */
 export const SAGEMAKER_SCALE_OUT_COOLDOWN_SECONDS = 60;
-
-type TrackingConfig = aws.types.input.appautoscaling.PolicyTargetTrackingScalingPolicyConfiguration;
 
 /** The variant's endpoint and name; `resourceId` as an Output makes the scaling register after the endpoint. */
 export interface SageMakerVariantRef {
@@ -36,7 +33,7 @@ function resourceId(ref: SageMakerVariantRef): pulumi.Output<string> {
     return pulumi.interpolate`endpoint/${ref.endpointName}/variant/${ref.variantName}`;
 }
 
-function metricConfig(spec: AutoscalerSpec, ref: SageMakerVariantRef): Pick<TrackingConfig, "targetValue" | "predefinedMetricSpecification" | "customizedMetricSpecification"> {
+function metricConfig(spec: AutoscalerSpec, ref: SageMakerVariantRef): TrackingMetric {
     switch (spec.metric) {
         case ScalingMetric.RequestsPerSecond:
             // Invocations per instance per minute; rounded so that 70/60 x 60 stays 70.
@@ -65,9 +62,6 @@ export function sagemakerScalingShape(spec: AutoscalerSpec, endpointName: string
     return { serviceNamespace: "sagemaker", resourceId: `endpoint/${endpointName}/variant/${variantName}`, scalableDimension: SAGEMAKER_SCALABLE_DIMENSION, minCapacity: spec.min, maxCapacity: spec.max };
 }
 
-/** What {@link createSageMakerScaling} made, by role (`scalingTarget`, `scalingPolicy`, `prewarm-0-start`, ...). */
-export type ScalingResources = Record<string, pulumi.Resource>;
-
 /**
  * The scalable target, the target-tracking policy and the pre-warming actions of one variant. Names:
  * `<logicalName>` for the target and the policy (ModelService's stacks keep theirs), `<logicalName>-prewarm-<i>-start|end`.
@@ -79,58 +73,8 @@ export function createSageMakerScaling(
     tags: Record<string, string>,
     parent: pulumi.Resource,
 ): ScalingResources {
-    const target = new aws.appautoscaling.Target(
-        logicalName,
-        { serviceNamespace: "sagemaker", resourceId: resourceId(ref), scalableDimension: SAGEMAKER_SCALABLE_DIMENSION, minCapacity: spec.min, maxCapacity: spec.max, tags },
-        { parent },
-    );
-    const policy = new aws.appautoscaling.Policy(
-        logicalName,
-        {
-            policyType: "TargetTrackingScaling",
-            serviceNamespace: target.serviceNamespace,
-            resourceId: target.resourceId,
-            scalableDimension: target.scalableDimension,
-            targetTrackingScalingPolicyConfiguration: {
-                ...metricConfig(spec, ref),
-                // Scale out fast; scale in only after the scale-down delay, so capacity is not dropped mid-spike.
-                scaleOutCooldown: SAGEMAKER_SCALE_OUT_COOLDOWN_SECONDS,
-                scaleInCooldown: spec.scaleDownDelaySeconds,
-            },
-        },
-        { parent },
-    );
-    return { scalingTarget: target, scalingPolicy: policy, ...createScheduledActions(logicalName, spec, target, parent) };
-}
-
-/**
- * Two scheduled actions per window on an Application Auto Scaling target: the minimum goes to the window's replicas
- * at the start and back at the end; the maximum stays. Chained, since actions on one target are not created in parallel safely.
- */
-export function createScheduledActions(logicalName: string, spec: AutoscalerSpec, target: aws.appautoscaling.Target, parent: pulumi.Resource): ScalingResources {
-    const out: ScalingResources = {};
-    let previous: pulumi.Resource = target;
-    spec.prewarm.forEach((window, i) => {
-        for (const [edge, minCapacity] of [["start", window.replicas], ["end", spec.min]] as const) {
-            const name = `${logicalName}-prewarm-${i}-${edge}`;
-            const action = new aws.appautoscaling.ScheduledAction(
-                name,
-                {
-                    name,
-                    serviceNamespace: target.serviceNamespace,
-                    resourceId: target.resourceId,
-                    scalableDimension: target.scalableDimension,
-                    schedule: awsCron(window.schedule, edge),
-                    timezone: window.schedule.timezone,
-                    scalableTargetAction: { minCapacity, maxCapacity: spec.max },
-                },
-                { parent, dependsOn: [previous] },
-            );
-            out[`prewarm-${i}-${edge}`] = action;
-            previous = action;
-        }
-    });
-    return out;
+    const scalable = { serviceNamespace: "sagemaker", resourceId: resourceId(ref), scalableDimension: SAGEMAKER_SCALABLE_DIMENSION };
+    return createTargetTracking(logicalName, spec, scalable, metricConfig(spec, ref), SAGEMAKER_SCALE_OUT_COOLDOWN_SECONDS, tags, { parent });
 }
 
 function problems(spec: AutoscalerSpec, args: ParsedAutoscalingArgs, ctx: AutoscalerContext): ValidationProblem[] {

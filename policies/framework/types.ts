@@ -5,22 +5,14 @@
  */
 import type { EnforcementLevel } from "@pulumi/policy";
 import type { Settings } from "./settings";
+import type { CostedResource } from "../../sdk/cost/types";
 
 /**
  * A resource as a policy sees it. The plan passes a ResourceRecord (inputs and outputs); the pack passes the
  * engine's view (`props`: inputs for resource policies, the state for stack policies, which holds the inputs).
  * A value not known yet (a preview) reads as not known: the readers of sdk/cost/inputs throw `UnknownInput`.
  */
-export interface PlainResource {
-    urn: string;
-    /** Pulumi type token, for example `aws:eks/nodeGroup:NodeGroup`. */
-    type: string;
-    name: string;
-    /** URN of the parent; undefined directly under the stack. */
-    parent?: string;
-    inputs: Record<string, unknown>;
-    /** Outputs where known (the plan): names the provider generates, such as a Kubernetes object's `metadata.name`. */
-    outputs?: Record<string, unknown>;
+export interface PlainResource extends CostedResource {
     /** The provider the resource is created with: its type (`pulumi:providers:aws`) and settings (`defaultTags`). */
     provider?: { type: string; inputs: Record<string, unknown> };
 }

@@ -1,0 +1,88 @@
+/**
+ * AWS Application Auto Scaling, shared by the SageMaker and Lambda targets: a scalable target, a target-tracking
+ * policy that scales out fast and in only after the scale-down delay, and two scheduled actions per pre-warming
+ * window. Each target supplies only its dimension, its metric and its scale-out cooldown.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { awsCron } from "./cron";
+import type { AutoscalerSpec } from "./spec";
+
+/** What the scaling made, by role (`scalingTarget`, `scalingPolicy`, `prewarm-0-start`, ...). */
+export type ScalingResources = Record<string, pulumi.Resource>;
+
+type TrackingConfig = aws.types.input.appautoscaling.PolicyTargetTrackingScalingPolicyConfiguration;
+
+/** The metric half of a target-tracking configuration. */
+export type TrackingMetric = Pick<TrackingConfig, "targetValue" | "predefinedMetricSpecification" | "customizedMetricSpecification">;
+
+/** Which scalable dimension of which resource. */
+export interface ScalableRef {
+    serviceNamespace: string;
+    resourceId: pulumi.Input<string>;
+    scalableDimension: string;
+}
+
+/**
+ * The scalable target (named `<logicalName>`), the target-tracking policy (`<logicalName>`) and the pre-warming
+ * actions (`<logicalName>-prewarm-<i>-start|end`).
+ */
+export function createTargetTracking(
+    logicalName: string,
+    spec: AutoscalerSpec,
+    ref: ScalableRef,
+    metric: TrackingMetric,
+    scaleOutCooldownSeconds: number,
+    tags: Record<string, string>,
+    opts: pulumi.CustomResourceOptions,
+): ScalingResources {
+    const parent = opts.parent as pulumi.Resource;
+    const target = new aws.appautoscaling.Target(logicalName, { ...ref, minCapacity: spec.min, maxCapacity: spec.max, tags }, opts);
+    const policy = new aws.appautoscaling.Policy(
+        logicalName,
+        {
+            policyType: "TargetTrackingScaling",
+            serviceNamespace: target.serviceNamespace,
+            resourceId: target.resourceId,
+            scalableDimension: target.scalableDimension,
+            targetTrackingScalingPolicyConfiguration: {
+                ...metric,
+                // Scale out fast; scale in only after the scale-down delay, so capacity is not dropped mid-spike.
+                scaleOutCooldown: scaleOutCooldownSeconds,
+                scaleInCooldown: spec.scaleDownDelaySeconds,
+            },
+        },
+        { parent },
+    );
+    return { scalingTarget: target, scalingPolicy: policy, ...createScheduledActions(logicalName, spec, target, parent) };
+}
+
+/**
+ * Two scheduled actions per window on an Application Auto Scaling target: the minimum goes to the window's replicas
+ * at the start and back at the end; the maximum stays. Chained, since actions on one target are not created in parallel safely.
+ */
+function createScheduledActions(logicalName: string, spec: AutoscalerSpec, target: aws.appautoscaling.Target, parent: pulumi.Resource): ScalingResources {
+    const out: ScalingResources = {};
+    let previous: pulumi.Resource = target;
+    spec.prewarm.forEach((window, i) => {
+        for (const [edge, minCapacity] of [["start", window.replicas], ["end", spec.min]] as const) {
+            const name = `${logicalName}-prewarm-${i}-${edge}`;
+            const action = new aws.appautoscaling.ScheduledAction(
+                name,
+                {
+                    name,
+                    serviceNamespace: target.serviceNamespace,
+                    resourceId: target.resourceId,
+                    scalableDimension: target.scalableDimension,
+                    schedule: awsCron(window.schedule, edge),
+                    timezone: window.schedule.timezone,
+                    scalableTargetAction: { minCapacity, maxCapacity: spec.max },
+                },
+                { parent, dependsOn: [previous] },
+            );
+            out[`prewarm-${i}-${edge}`] = action;
+            previous = action;
+        }
+    });
+    return out;
+}
