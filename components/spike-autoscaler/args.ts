@@ -100,8 +100,20 @@ export interface AutoscalingArgs {
     scaleToZeroAfterSeconds?: number;
     /** How many times over the replica count may grow in one 15 s step of a burst (more than 1, at most 10). Defaults to 2 (Kubernetes HPA: +100%). */
     burstMultiplier?: number;
-    /** Seconds the load must stay low before replicas are removed. Defaults to the larger of 300 and the cold-start budget (600). */
+    /**
+     * Seconds the load must stay low before replicas are removed. Defaults on Kubernetes to 240 (a freed GPU node
+     * stays about 10 minutes, so a pod removed early comes back in a model load; tuned with `modelship simulate`),
+     * elsewhere to the larger of 300 and the cold-start budget (600), as the instance goes with the replica.
+     */
     scaleDownDelaySeconds?: number;
+    /**
+     * With metric `in-flight-requests` and the preset query of a server that reports its queue apart (vLLM, TGI;
+     * Kubernetes with KEDA): queued requests count at most this many times the requests being served (0: the queue
+     * does not count). A queue that grows while new replicas start (minutes on a new GPU node) then asks for at most
+     * (1 + this) x the load being served, not again for the replicas already on their way. Defaults to 8 (tuned with
+     * `modelship simulate`; docs/simulate.md).
+     */
+    maxQueuedPerRunning?: number;
     /** Scheduled pre-warming windows. Defaults to none. */
     prewarm?: PrewarmWindowArgs[];
     /** A cap on monthly spend, turned into a maximum replica count. Defaults to none (only `maxReplicas` bounds the count). */

@@ -1,6 +1,6 @@
 /**
  * The defaults of the autoscaling spec that are plain numbers. docs/scaling.md gives the reasoning behind each and
- * the numbers of the systems people compare us with. All provisional: issue 8's simulator will tune them.
+ * the numbers of the systems people compare us with; docs/simulate.md the replays that tuned them.
  */
 
 /** Seconds of one burst step: the Kubernetes HPA's sync period. */
@@ -9,7 +9,22 @@ export const BURST_PERIOD_SECONDS = 15;
 export const BURST_MIN_PODS = 4;
 /** How many times over the replica count may grow per step (the HPA's default +100%). */
 export const DEFAULT_BURST_MULTIPLIER = 2;
-/** The floor of the scale-down delay: the HPA's scale-down stabilisation and KEDA's cooldown (300 s). */
+/**
+ * Seconds the load must stay low before pods go on Kubernetes. Shorter than the HPA's 300 s: a freed GPU node stays
+ * about 10 minutes (Cluster Autoscaler's scale-down-unneeded-time), so a pod removed too early comes back in a model
+ * load, not a full cold start. Tuned with `modelship simulate` on the public traces (docs/simulate.md).
+ */
+export const KUBERNETES_SCALE_DOWN_DELAY_SECONDS = 240;
+/**
+ * Where a removed replica's machine goes with it (SageMaker instances, Lambda environments) the delay is at least
+ * this, and at least the cold-start budget: the HPA's stabilisation and KEDA's cooldown (300 s).
+ */
 export const MIN_SCALE_DOWN_DELAY_SECONDS = 300;
+/**
+ * With the in-flight metric, queued requests count at most this many times the requests being served (vLLM and
+ * TGI presets). A queue that grows while new replicas start then asks for at most 9x the load being served, not
+ * for the replicas already on their way. Tuned with `modelship simulate` (docs/simulate.md).
+ */
+export const DEFAULT_MAX_QUEUED_PER_RUNNING = 8;
 /** KEDA's polling interval: the HPA's sync period (KEDA's own default is 30 s). */
 export const DEFAULT_POLLING_INTERVAL_SECONDS = 15;

@@ -43,7 +43,7 @@ type Trigger = { type: string; name: string; metricType?: string; metadata: Reco
 
 /** The metric trigger: the preset or given query, a threshold per replica, activation above 0 when scaling from zero. */
 function metricTrigger(spec: AutoscalerSpec, k8s: KubernetesScaling, ref: KubernetesScaleRef): Trigger {
-    const template = spec.query ?? presetQuery(spec.metric, k8s.runtime, k8s.gpusPerReplica);
+    const template = spec.query ?? presetQuery(spec.metric, k8s.runtime, k8s.gpusPerReplica, spec.maxQueuedPerRunning);
     // Validation guarantees a query (given, or a preset) and a server address with engine keda.
     const query = spec.query !== undefined ? pulumi.output(spec.query) : podQuery(template as string, ref.namespace, ref.deploymentName);
     const metadata: Record<string, pulumi.Input<string>> = { serverAddress: k8s.prometheusUrl as string, query, threshold: String(spec.metricTarget) };

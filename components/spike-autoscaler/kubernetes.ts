@@ -19,7 +19,7 @@ import { createScaledObject, scaledObjectArgs } from "./keda";
 import { at } from "./paths";
 import { presetQuery, readsPodMetrics } from "./queries";
 import type { ParsedAutoscalingArgs } from "./schema";
-import { DEFAULT_POLLING_INTERVAL_SECONDS } from "./defaults";
+import { DEFAULT_POLLING_INTERVAL_SECONDS, KUBERNETES_SCALE_DOWN_DELAY_SECONDS } from "./defaults";
 import type { AutoscalerContext, AutoscalerSpec, KubernetesScaling, TargetRules } from "./spec";
 
 /** The Deployment an autoscaler object targets, and the object's own name and labels. */
@@ -94,7 +94,7 @@ function problems(spec: AutoscalerSpec, args: ParsedAutoscalingArgs, ctx: Autosc
     if (k8s.prometheusUrl === undefined) {
         out.push({ path: path("prometheusUrl"), received: describeValue(undefined), expected: "the Prometheus server KEDA queries, such as http://prometheus-operated.monitoring.svc:9090 (engine keda)" });
     }
-    if (args.query === undefined && presetQuery(spec.metric, k8s.runtime, Math.max(1, k8s.gpusPerReplica)) === undefined) {
+    if (args.query === undefined && presetQuery(spec.metric, k8s.runtime, Math.max(1, k8s.gpusPerReplica), spec.maxQueuedPerRunning) === undefined) {
         out.push({
             path: at(ctx.paths.block, "query"),
             received: describeValue(undefined),
@@ -146,6 +146,7 @@ export function deferredPoolCheck(spec: AutoscalerSpec, componentType: string, n
 
 export const kubernetesRules: TargetRules = {
     defaultMetricTarget: (metric, gpu) => (metric === ScalingMetric.InFlightRequests ? (gpu ? 4 : 70) : metric === ScalingMetric.GpuUtilization ? 70 : undefined),
+    defaultScaleDownDelaySeconds: KUBERNETES_SCALE_DOWN_DELAY_SECONDS,
     problems,
     resolve,
 };

@@ -10,20 +10,40 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ServingRuntime } from "../model-service/args";
 import { ScalingMetric } from "./args";
+import type { AutoscalerSpec, KubernetesScaling } from "./spec";
+
+/** What decides whether the queue cap shapes the deployed query. */
+type QueryChoice = Pick<AutoscalerSpec, "metric" | "query"> & { kubernetes?: Pick<KubernetesScaling, "engine" | "runtime"> };
 
 /** A query with `SELECTOR` standing for the pod label matchers. */
 type Template = string;
 const SELECTOR = "__SELECTOR__";
 
-/** Metric names of each server (vLLM, TGI, Triton and TorchServe documentation). */
+/** The gauges of requests being served and queued, of the servers that report them apart (their documentation). */
+const IN_FLIGHT_GAUGES: Partial<Record<ServingRuntime, { running: string; waiting: string }>> = {
+    [ServingRuntime.Vllm]: { running: "vllm:num_requests_running", waiting: "vllm:num_requests_waiting" },
+    [ServingRuntime.Tgi]: { running: "tgi_batch_current_size", waiting: "tgi_queue_size" },
+};
+
+/**
+ * In flight = running + queued, the queue counted at most `maxQueuedPerRunning` x running: `R + min(W, k x R)`,
+ * written `R + (W < k * R or k * R)` (PromQL has no binary min; both sides are label-less sums, so they match).
+ */
+function inFlightTemplate(g: { running: string; waiting: string }, maxQueuedPerRunning: number): Template {
+    const running = `sum(${g.running}{${SELECTOR}})`;
+    if (maxQueuedPerRunning === 0) return running;
+    const waiting = `sum(${g.waiting}{${SELECTOR}})`;
+    const cap = `${maxQueuedPerRunning} * ${running}`;
+    return `${running} + (${waiting} < ${cap} or ${cap})`;
+}
+
+/** Metric names of each server (vLLM, TGI, Triton and TorchServe documentation); in-flight comes from {@link IN_FLIGHT_GAUGES}. */
 const SERVER_QUERIES: Partial<Record<ServingRuntime, Partial<Record<ScalingMetric, Template>>>> = {
     [ServingRuntime.Vllm]: {
-        [ScalingMetric.InFlightRequests]: `sum({__name__=~"vllm:num_requests_running|vllm:num_requests_waiting",${SELECTOR}})`,
         [ScalingMetric.RequestsPerSecond]: `sum(rate(vllm:request_success_total{${SELECTOR}}[1m]))`,
         [ScalingMetric.QueueDepth]: `sum(vllm:num_requests_waiting{${SELECTOR}})`,
     },
     [ServingRuntime.Tgi]: {
-        [ScalingMetric.InFlightRequests]: `sum({__name__=~"tgi_batch_current_size|tgi_queue_size",${SELECTOR}})`,
         [ScalingMetric.RequestsPerSecond]: `sum(rate(tgi_request_count{${SELECTOR}}[1m]))`,
         [ScalingMetric.QueueDepth]: `sum(tgi_queue_size{${SELECTOR}})`,
     },
@@ -36,8 +56,13 @@ const SERVER_QUERIES: Partial<Record<ServingRuntime, Partial<Record<ScalingMetri
     },
 };
 
-/** The preset query of a metric for a server, or undefined when there is none (give `query`). */
-export function presetQuery(metric: ScalingMetric, runtime: ServingRuntime, gpusPerReplica: number): Template | undefined {
+/**
+ * The preset query of a metric for a server, or undefined when there is none (give `query`). `maxQueuedPerRunning`
+ * caps the queue in the in-flight presets.
+ */
+export function presetQuery(metric: ScalingMetric, runtime: ServingRuntime, gpusPerReplica: number, maxQueuedPerRunning: number): Template | undefined {
+    const gauges = IN_FLIGHT_GAUGES[runtime];
+    if (metric === ScalingMetric.InFlightRequests && gauges) return inFlightTemplate(gauges, maxQueuedPerRunning);
     if (metric === ScalingMetric.GpuUtilization) {
         // One series per GPU: divided by the GPUs of a replica, so that the target stays "percent per GPU".
         const sum = `sum(DCGM_FI_DEV_GPU_UTIL{${SELECTOR}})`;
@@ -48,7 +73,21 @@ export function presetQuery(metric: ScalingMetric, runtime: ServingRuntime, gpus
 
 /** True when the preset reads the pods' own metrics (absent while no pod runs). */
 export function readsPodMetrics(metric: ScalingMetric, runtime: ServingRuntime): boolean {
-    return presetQuery(metric, runtime, 1) !== undefined;
+    return presetQuery(metric, runtime, 1, 0) !== undefined;
+}
+
+/**
+ * The queue cap the deployed query applies, or undefined when none does: metric in-flight-requests, KEDA, no query
+ * of one's own, and a server reporting running and queued requests apart. The simulator runs exactly this.
+ */
+export function deployedQueueCap(spec: QueryChoice & Pick<AutoscalerSpec, "maxQueuedPerRunning">): number | undefined {
+    return queueCapApplies(spec) ? spec.maxQueuedPerRunning : undefined;
+}
+
+/** True when {@link AutoscalerSpec.maxQueuedPerRunning} shapes the deployed query. */
+export function queueCapApplies(spec: QueryChoice): boolean {
+    const k8s = spec.kubernetes;
+    return spec.metric === ScalingMetric.InFlightRequests && spec.query === undefined && k8s?.engine === "keda" && IN_FLIGHT_GAUGES[k8s.runtime] !== undefined;
 }
 
 /**

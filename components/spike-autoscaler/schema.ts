@@ -29,6 +29,7 @@ const autoscalingShape = {
     scaleToZeroAfterSeconds: z.number().int().min(30).max(86400).optional(),
     burstMultiplier: z.number().gt(1).max(10).optional(),
     scaleDownDelaySeconds: z.number().int().min(0).max(MAX_STABILIZATION_SECONDS).optional(),
+    maxQueuedPerRunning: z.number().min(0).max(1000).optional(),
     prewarm: z.array(prewarmSchema).max(20).optional(),
     budget: z.object({ maxMonthlyUsd: z.number().positive() }).strict().optional(),
 };

@@ -2,9 +2,11 @@
  * The one declarative autoscaling spec, resolved: defaults applied, pre-warming windows parsed, the budget turned
  * into a replica bound. SpikeAutoscaler and every ModelService target read this shape and nothing else.
  *
- * Defaults (docs/scaling.md has the reasoning and the numbers of HPA, Knative and KEDA; all provisional until
- * issue 8's simulator tunes them):
- * - scale-down delay: the larger of 300 s (HPA stabilisation, KEDA cooldown) and the cold-start budget;
+ * Defaults (docs/scaling.md has the reasoning and the numbers of HPA, Knative and KEDA; docs/simulate.md the
+ * replays of real traces that tuned them):
+ * - scale-down delay: on Kubernetes 240 s (a freed GPU node stays ~10 min, so an early removal costs a model load);
+ *   elsewhere the larger of 300 s and the cold-start budget (the instance goes with the replica);
+ * - queued requests count at most 8x the running ones (in-flight presets of vLLM and TGI);
  * - idle time before zero: the cold-start budget (keeping a replica costs no more than waiting for one);
  * - burst: x2 per 15 s step, at least +4 pods (the HPA's default scale-up);
  * - KEDA polling: 15 s (the HPA's sync period).
@@ -18,7 +20,8 @@ import type { ServingRuntime } from "../model-service/args";
 import { AutoscalerTarget, ScalingBound, ScalingMetric } from "./args";
 import { autoscaledEstimate, budgetMaxReplicas, dollars, replicaPrice, ReplicaPrice, ReplicaPricing, type PrewarmCost } from "./budget";
 import { parsePrewarmWindow } from "./cron";
-import { DEFAULT_BURST_MULTIPLIER, MIN_SCALE_DOWN_DELAY_SECONDS } from "./defaults";
+import { DEFAULT_BURST_MULTIPLIER, DEFAULT_MAX_QUEUED_PER_RUNNING, MIN_SCALE_DOWN_DELAY_SECONDS } from "./defaults";
+import { queueCapApplies } from "./queries";
 import { at, AutoscalerPaths } from "./paths";
 import type { ParsedAutoscalingArgs, ParsedKubernetesScalingArgs } from "./schema";
 import { TARGET_RULES } from "./rules";
@@ -72,6 +75,8 @@ export interface AutoscalerSpec {
     bindingBound: ScalingBound;
     scaleToZeroAfterSeconds: number;
     scaleDownDelaySeconds: number;
+    /** Queued requests count at most this many times the running ones, where the deployed query can say so ({@link queueCapApplies}). */
+    maxQueuedPerRunning: number;
     burstMultiplier: number;
     startupTimeoutSeconds: number;
     prewarm: PrewarmPlan[];
@@ -88,6 +93,8 @@ export interface TargetRules {
     defaultMetricTarget(metric: ScalingMetric, gpu: boolean): number | undefined;
     /** Problems of this target, from the resolved spec and the arguments as given. */
     problems(spec: AutoscalerSpec, args: ParsedAutoscalingArgs, ctx: AutoscalerContext): ValidationProblem[];
+    /** The scale-down delay's default when a removed replica's machine stays a while (Kubernetes); else max(300 s, cold-start budget). */
+    defaultScaleDownDelaySeconds?: number;
     /** Target settings resolved from the context (Kubernetes: engine, Prometheus, queries). */
     resolve?(ctx: AutoscalerContext, metric: ScalingMetric): Partial<AutoscalerSpec>;
 }
@@ -174,7 +181,8 @@ export function resolveAutoscaling(args: ParsedAutoscalingArgs, ctx: AutoscalerC
         specMax: ctx.max,
         bindingBound,
         scaleToZeroAfterSeconds: args.scaleToZeroAfterSeconds ?? startup,
-        scaleDownDelaySeconds: args.scaleDownDelaySeconds ?? Math.min(3600, Math.max(MIN_SCALE_DOWN_DELAY_SECONDS, startup)),
+        scaleDownDelaySeconds: args.scaleDownDelaySeconds ?? rules.defaultScaleDownDelaySeconds ?? Math.min(3600, Math.max(MIN_SCALE_DOWN_DELAY_SECONDS, startup)),
+        maxQueuedPerRunning: args.maxQueuedPerRunning ?? DEFAULT_MAX_QUEUED_PER_RUNNING,
         burstMultiplier: args.burstMultiplier ?? DEFAULT_BURST_MULTIPLIER,
         startupTimeoutSeconds: startup,
         prewarm,
@@ -187,6 +195,13 @@ export function resolveAutoscaling(args: ParsedAutoscalingArgs, ctx: AutoscalerC
     const by = bindingBound === ScalingBound.Budget ? `budget ${dollars(args.budget?.maxMonthlyUsd ?? 0)}/month` : `${ctx.paths.max} ${ctx.max}`;
     spec.estimate = autoscaledEstimate(price, { min: spec.min, max: spec.max, by }, prewarm, billed);
     const targetProblems = rules.problems(spec, args, ctx);
+    if (args.maxQueuedPerRunning !== undefined && !queueCapApplies(spec)) {
+        targetProblems.push({
+            path: at(ctx.paths.block, "maxQueuedPerRunning"),
+            received: String(args.maxQueuedPerRunning),
+            expected: "nothing here: it applies to metric in-flight-requests with the preset query of vllm or tgi on kubernetes with engine keda (give the cap inside your own query otherwise)",
+        });
+    }
     const metricPath = at(ctx.paths.block, "metric");
     // A metric the target cannot use has no target to ask for: say so once, about the metric.
     if (metricTarget === undefined && !targetProblems.some((p) => p.path === metricPath)) {

@@ -109,6 +109,7 @@ export function simulatePolicy(requests: Float64Array, service: ServiceModel, po
     const replicas = new Int32Array(T);
     const ready = new Int32Array(T);
     const inflightSum = new Float64Array(T + 1);
+    const runningSum = new Float64Array(T + 1);
     const fleet = new Fleet(service);
     const memory = new LoopMemory();
     const initial = start.initialReplicas ?? openingReplicas(requests, service, policy);
@@ -148,13 +149,14 @@ export function simulatePolicy(requests: Float64Array, service: ServiceModel, po
         const inflight = inService + queued;
         if (inflight > 1e-9) lastBusy = t;
         inflightSum[t + 1] = inflightSum[t] + inflight;
+        runningSum[t + 1] = runningSum[t] + inService;
 
         const current = fleet.count;
         // At zero the HPA is off: only activation (work waiting, or a pre-warming window) brings the first replica.
         const tick = t > 0 && t % policy.syncSeconds === 0 && (current > 0 || prewarmFloor(policy, t) > 0);
         const wake = current === 0 && inflight > 1e-9 && (policy.activationPollSeconds === 0 || t % policy.activationPollSeconds === 0);
         if (tick || wake) {
-            const state: LoopState = { t, current, ready: fleet.ready, inflightSum, lastBusy };
+            const state: LoopState = { t, current, ready: fleet.ready, inflightSum, runningSum, lastBusy };
             let desired = decide(policy, state, memory);
             if (wake) desired = Math.max(1, desired);
             if (desired > current) fleet.add(t, desired - current);

@@ -7,6 +7,7 @@
 import type { AutoscalerSpec } from "../../components/spike-autoscaler/spec";
 import { BURST_MIN_PODS, BURST_PERIOD_SECONDS } from "../../components/spike-autoscaler/defaults";
 import { ScalingMetric } from "../../components/spike-autoscaler/args";
+import { deployedQueueCap } from "../../components/spike-autoscaler/queries";
 import { ControlPolicy } from "./policy";
 import { prewarmFloorByMinute } from "./prewarm";
 import { ServiceModel, TARGET_UTILISATION } from "./service";
@@ -16,8 +17,11 @@ export const POLICY_NAMES = ["modelship", "hpa-default", "knative-default", "ked
 export type PolicyName = (typeof POLICY_NAMES)[number];
 
 /** The scaling configuration the simulator reads from a resolved spec. */
-export type ScalingSpec = Pick<AutoscalerSpec, "metric" | "metricTarget" | "min" | "max" | "specMax" | "scaleDownDelaySeconds" | "scaleToZeroAfterSeconds" | "burstMultiplier" | "prewarm"> & {
-    kubernetes?: { pollingIntervalSeconds: number };
+export type ScalingSpec = Pick<
+    AutoscalerSpec,
+    "metric" | "metricTarget" | "query" | "min" | "max" | "specMax" | "scaleDownDelaySeconds" | "maxQueuedPerRunning" | "scaleToZeroAfterSeconds" | "burstMultiplier" | "prewarm"
+> & {
+    kubernetes?: Pick<NonNullable<AutoscalerSpec["kubernetes"]>, "pollingIntervalSeconds" | "engine" | "runtime">;
 };
 
 /** The spec's target as in-flight requests per replica (the simulator's one metric). */
@@ -39,7 +43,10 @@ export function defaultConcurrency(targetPerReplica: number): number {
 
 const NO_PREWARM = new Int32Array(0);
 
-/** SpikeAutoscaler as resolved for the service: HPA behaviour policies (or KEDA on top) with modelship's defaults. */
+/**
+ * SpikeAutoscaler as resolved for the service: HPA behaviour policies (or KEDA on top) with modelship's defaults, and
+ * the queue counted as its query counts it (capped for vLLM and TGI on KEDA).
+ */
 export function modelshipPolicy(spec: ScalingSpec, service: ServiceModel, start: Date, seconds: number): ControlPolicy {
     const sync = spec.kubernetes?.pollingIntervalSeconds ?? BURST_PERIOD_SECONDS;
     return {
@@ -48,6 +55,7 @@ export function modelshipPolicy(spec: ScalingSpec, service: ServiceModel, start:
         targetPerReplica: inFlightTarget(spec, service),
         tolerance: 0.1,
         metricWindowSeconds: 1,
+        queueCap: deployedQueueCap(spec),
         scaleDownDelaySeconds: spec.scaleDownDelaySeconds,
         burst: { multiplier: spec.burstMultiplier, minPods: BURST_MIN_PODS },
         min: spec.min,

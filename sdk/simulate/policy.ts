@@ -1,6 +1,6 @@
 /**
  * A scaling policy as the simulator runs it: a control loop that reads the in-flight requests (queued and being
- * served) every sync period and asks for a replica count. HPA, Knative's KPA, KEDA and SpikeAutoscaler are all
+ * served; the queue capped where the deployed query caps it) every sync period and asks for a replica count. HPA, Knative's KPA, KEDA and SpikeAutoscaler are all
  * settings of this one loop (policies.ts).
  */
 
@@ -22,6 +22,11 @@ export interface ControlPolicy {
     tolerance: number;
     /** Seconds the metric is averaged over (1: the last second only). */
     metricWindowSeconds: number;
+    /**
+     * Queued requests count at most this many times the running ones (SpikeAutoscaler's in-flight query for vLLM and
+     * TGI: `running + min(queued, k x running)`); undefined: the whole queue counts.
+     */
+    queueCap?: number;
     panic?: PanicMode;
     /** Replicas go only to the highest count asked for over this many seconds (HPA stabilisation). */
     scaleDownDelaySeconds: number;
@@ -45,6 +50,8 @@ export interface LoopState {
     ready: number;
     /** Prefix sums of in-flight per second: inflightSum[i] = sum of seconds < i. */
     inflightSum: Float64Array;
+    /** Prefix sums of the requests being served (in flight less the queue), likewise. */
+    runningSum: Float64Array;
     /** Last second with any request in flight, or -Infinity. */
     lastBusy: number;
 }
@@ -72,9 +79,17 @@ export class LoopMemory {
     }
 }
 
-function average(s: LoopState, window: number): number {
-    const from = Math.max(0, s.t + 1 - window);
-    return (s.inflightSum[s.t + 1] - s.inflightSum[from]) / (s.t + 1 - from);
+function windowAverage(sums: Float64Array, t: number, window: number): number {
+    const from = Math.max(0, t + 1 - window);
+    return (sums[t + 1] - sums[from]) / (t + 1 - from);
+}
+
+/** The metric over the last `window` seconds: in flight, or with the queue capped as the deployed query does. */
+function average(p: ControlPolicy, s: LoopState, window: number): number {
+    const inflight = windowAverage(s.inflightSum, s.t, window);
+    if (p.queueCap === undefined) return inflight;
+    const running = windowAverage(s.runningSum, s.t, window);
+    return running + Math.min(inflight - running, p.queueCap * running);
 }
 
 /** The replica floor of pre-warming at second t. */
@@ -86,13 +101,13 @@ export function prewarmFloor(p: ControlPolicy, t: number): number {
 /** One decision of the loop: the replica count to ask for at second `s.t`. */
 export function decide(p: ControlPolicy, s: LoopState, mem: LoopMemory): number {
     const prewarm = Math.min(p.max, prewarmFloor(p, s.t));
-    const avg = average(s, p.metricWindowSeconds);
+    const avg = average(p, s, p.metricWindowSeconds);
     let rec = Math.ceil(avg / p.targetPerReplica - 1e-9);
     if (s.current > 0 && Math.abs(avg / (p.targetPerReplica * s.current) - 1) <= p.tolerance) rec = s.current;
     // A window is a trigger like the metric (KEDA takes the largest), so its replicas also wait out the scale-down delay.
     rec = Math.max(rec, prewarm);
     if (p.panic) {
-        const short = Math.ceil(average(s, p.panic.windowSeconds) / p.targetPerReplica - 1e-9);
+        const short = Math.ceil(average(p, s, p.panic.windowSeconds) / p.targetPerReplica - 1e-9);
         if (s.ready > 0 ? short >= p.panic.threshold * s.ready : short > 0) mem.panicUntil = s.t + p.metricWindowSeconds;
         // In panic the loop uses the short window and never scales down (Knative).
         if (s.t < mem.panicUntil) rec = Math.max(rec, short, s.current);

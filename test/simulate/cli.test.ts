@@ -31,12 +31,12 @@ describe("the services of a plan", () => {
         const run = await runProgram({ dir: example });
         expect(run.error).toBeUndefined();
         const [qwen, scorer] = autoscaledServices(run.resources);
-        // qwen: startupTimeoutSeconds 900 -> scale-down delay max(300, 900); $5,000 a month caps 12 L4 pods at 8.
+        // qwen: vLLM on KEDA, the default scale-down delay (240 s) and queue cap (8); $5,000 a month caps 12 L4 pods at 8.
         const model = serviceModel(qwen);
         expect(model).toMatchObject({ concurrency: 12, serviceSeconds: 2, gpusPerReplica: 1, coldStart: { nodeSeconds: 120, pullSeconds: 334, loadSeconds: 60 } });
         expect(model.hourlyUsd).toBeCloseTo(0.8048, 4); // $587.50 a month / 730 h
         const policy = modelshipPolicy(qwen.spec, model, new Date("2026-01-05T00:00:00Z"), 86_400);
-        expect(policy).toMatchObject({ syncSeconds: 15, targetPerReplica: 8, min: 1, max: 8, scaleDownDelaySeconds: 900, burst: { multiplier: 2, minPods: 4 } });
+        expect(policy).toMatchObject({ syncSeconds: 15, targetPerReplica: 8, min: 1, max: 8, scaleDownDelaySeconds: 240, queueCap: 8, burst: { multiplier: 2, minPods: 4 } });
         // Pre-warming "30 7 * * 1-5" Europe/Paris: 8 replicas (capped by the budget) from 06:30 UTC on Monday.
         expect([policy.prewarmFloorByMinute[389], policy.prewarmFloorByMinute[390]]).toEqual([0, 8]);
         expect(scorer).toMatchObject({ name: "scorer", gpusPerReplica: 0, spec: { min: 2, max: 10, metricTarget: 20 } });

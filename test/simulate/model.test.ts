@@ -5,6 +5,7 @@
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { ScalingMetric } from "../../components/spike-autoscaler/args";
+import { ServingRuntime } from "../../components/model-service/args";
 import { simulatePolicy } from "../../sdk/simulate/model";
 import { neededReplicas, oracleRun } from "../../sdk/simulate/oracle";
 import { hpaPolicy, kedaPolicy, knativePolicy, modelshipPolicy, ScalingSpec, staticPolicy } from "../../sdk/simulate/policies";
@@ -21,6 +22,7 @@ const spec = (over: Partial<ScalingSpec> = {}): ScalingSpec => ({
     max: 50,
     specMax: 50,
     scaleDownDelaySeconds: 600,
+    maxQueuedPerRunning: 8,
     scaleToZeroAfterSeconds: 600,
     burstMultiplier: 2,
     prewarm: [],
@@ -78,6 +80,34 @@ describe("a step in load", () => {
         // Idle from 900: replicas go by 1020 (after 60 s of low recommendations); load again at 1000 -> next sync 1005.
         const back = run.replicas.findIndex((r, t) => t >= 1000 && r >= 5);
         expect(run.ready.findIndex((r, t) => t > back && r >= 5)).toBe(back + 20);
+    });
+});
+
+describe("the queue cap of modelship's in-flight query", () => {
+    it("asks for at most (1 + cap) x the running requests while new replicas start, where the uncapped loop climbs to the maximum", () => {
+        // One ready replica (6 slots), then 100 requests/s from second 100: the queue grows for a whole cold start (150 s).
+        const requests = constant(1, 600);
+        requests.fill(100, 100);
+        const vllmOnKeda = { pollingIntervalSeconds: 15, engine: "keda" as const, runtime: ServingRuntime.Vllm };
+        const capped = simulatePolicy(requests, service(), modelshipPolicy(spec({ kubernetes: vllmOnKeda }), service(), START, 600), { initialReplicas: 1 });
+        const uncapped = simulatePolicy(requests, service(), modelshipPolicy(spec(), service(), START, 600), { initialReplicas: 1 });
+        // Capped: 6 running + min(queue, 8 x 6) = 54 in flight -> 14 replicas, reached through the burst limit (1 -> 5 -> 10 -> 14).
+        expect([capped.replicas[104], capped.replicas[105], capped.replicas[120], capped.replicas[135], capped.replicas[254]]).toEqual([1, 5, 10, 14, 14]);
+        // Uncapped: the whole queue counts, x2 per step up to max 50 before the first new replica is ready (255).
+        expect([uncapped.replicas[135], uncapped.replicas[150], uncapped.replicas[165], uncapped.replicas[254]]).toEqual([20, 40, 50, 50]);
+        expect(capped.ready.indexOf(5)).toBe(255);
+    });
+
+    it("is the deployed query's: only metric in-flight-requests with the vLLM or TGI preset on KEDA", () => {
+        const k8s = (runtime: ServingRuntime, engine: "keda" | "hpa" = "keda") => ({ pollingIntervalSeconds: 15, engine, runtime });
+        const cap = (over: Partial<ScalingSpec>) => modelshipPolicy(spec(over), service(), START, 60).queueCap;
+        expect(cap({ kubernetes: k8s(ServingRuntime.Vllm) })).toBe(8);
+        expect(cap({ kubernetes: k8s(ServingRuntime.Tgi), maxQueuedPerRunning: 2 })).toBe(2);
+        expect(cap({ kubernetes: k8s(ServingRuntime.Triton) })).toBeUndefined();
+        expect(cap({ kubernetes: k8s(ServingRuntime.Vllm, "hpa") })).toBeUndefined();
+        expect(cap({ kubernetes: k8s(ServingRuntime.Vllm), query: "sum(my_in_flight)" })).toBeUndefined();
+        expect(cap({ kubernetes: k8s(ServingRuntime.Vllm), metric: ScalingMetric.GpuUtilization, metricTarget: 70 })).toBeUndefined();
+        expect(cap({})).toBeUndefined();
     });
 });
 

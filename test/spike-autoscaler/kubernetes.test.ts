@@ -32,7 +32,7 @@ const DEFAULT_BEHAVIOR = {
             { type: "Pods", value: 4, periodSeconds: 15 },
         ],
     },
-    scaleDown: { stabilizationWindowSeconds: 600, selectPolicy: "Max", policies: [{ type: "Percent", value: 100, periodSeconds: 15 }] },
+    scaleDown: { stabilizationWindowSeconds: 240, selectPolicy: "Max", policies: [{ type: "Percent", value: 100, periodSeconds: 15 }] },
 };
 
 const vllm = (extra: Partial<SpikeAutoscalerArgs> = {}, k8s: Partial<NonNullable<SpikeAutoscalerArgs["kubernetes"]>> = {}): SpikeAutoscalerArgs => ({
@@ -66,7 +66,9 @@ describe("SpikeAutoscaler on kubernetes with KEDA", () => {
                         metricType: "AverageValue",
                         metadata: {
                             serverAddress: PROMETHEUS,
-                            query: 'sum({__name__=~"vllm:num_requests_running|vllm:num_requests_waiting",namespace="ml",pod=~"llm-[a-z0-9]+-[a-z0-9]+"})',
+                            // Running + queued, the queue counted at most 8 x the running requests.
+                            query:
+                                'sum(vllm:num_requests_running{namespace="ml",pod=~"llm-[a-z0-9]+-[a-z0-9]+"}) + (sum(vllm:num_requests_waiting{namespace="ml",pod=~"llm-[a-z0-9]+-[a-z0-9]+"}) < 8 * sum(vllm:num_requests_running{namespace="ml",pod=~"llm-[a-z0-9]+-[a-z0-9]+"}) or 8 * sum(vllm:num_requests_running{namespace="ml",pod=~"llm-[a-z0-9]+-[a-z0-9]+"}))',
                             threshold: "4",
                         },
                     },
@@ -103,6 +105,16 @@ describe("SpikeAutoscaler on kubernetes with KEDA", () => {
         ]);
         expect(spec.advanced.horizontalPodAutoscalerConfig.behavior.scaleUp.policies[0]).toEqual({ type: "Percent", value: 200, periodSeconds: 15 });
         expect(spec.advanced.horizontalPodAutoscalerConfig.behavior.scaleDown.stabilizationWindowSeconds).toBe(120);
+    });
+
+    it("caps TGI's queue at the factor given, and counts only the running requests with 0", async () => {
+        const pods = 'namespace="ml",pod=~"llm-[a-z0-9]+-[a-z0-9]+"';
+        await rt.construct(() => new SpikeAutoscaler("llm", vllm({ maxQueuedPerRunning: 2.5 }, { runtime: ServingRuntime.Tgi })));
+        const query = (rt.one(SCALED_OBJECT).inputs.spec as Record<string, any>).triggers[0].metadata.query; // eslint-disable-line @typescript-eslint/no-explicit-any
+        expect(query).toBe(`sum(tgi_batch_current_size{${pods}}) + (sum(tgi_queue_size{${pods}}) < 2.5 * sum(tgi_batch_current_size{${pods}}) or 2.5 * sum(tgi_batch_current_size{${pods}}))`);
+        await rt.construct(() => new SpikeAutoscaler("llm2", vllm({ maxQueuedPerRunning: 0 }, { deploymentName: "llm" })));
+        const running = (rt.one(SCALED_OBJECT, "llm2").inputs.spec as Record<string, any>).triggers[0].metadata.query; // eslint-disable-line @typescript-eslint/no-explicit-any
+        expect(running).toBe(`sum(vllm:num_requests_running{${pods}})`);
     });
 
     it("measures GPU utilisation per GPU from the DCGM exporter, over every GPU of a replica", async () => {
@@ -206,6 +218,13 @@ describe("SpikeAutoscaler on kubernetes refuses", () => {
                 "  - kubernetes.prometheusUrl: received nothing (the field is missing); expected the Prometheus server KEDA queries, such as http://prometheus-operated.monitoring.svc:9090 (engine keda)\n" +
                 "  - query: received nothing (the field is missing); expected a Prometheus query for metric requests-per-second: the custom server has no preset query for it (presets: vllm, tgi, triton, torchserve; docs/scaling.md)",
         );
+    });
+
+    it("a queue cap where no preset query applies it", () => {
+        const expected = "expected nothing here: it applies to metric in-flight-requests with the preset query of vllm or tgi on kubernetes with engine keda (give the cap inside your own query otherwise)";
+        expect(refuse(vllm({ maxQueuedPerRunning: 4, query: "sum(my_in_flight)" }))).toThrow(`1 invalid argument:\n  - maxQueuedPerRunning: received 4; ${expected}`);
+        expect(refuse(vllm({ maxQueuedPerRunning: 4 }, { runtime: ServingRuntime.Triton, engine: KubernetesScalingEngine.Hpa }))).toThrow(`  - maxQueuedPerRunning: received 4; ${expected}`);
+        expect(refuse(vllm({ maxQueuedPerRunning: -1 }))).toThrow("  - maxQueuedPerRunning: received -1; expected a number >= 0");
     });
 
     it("a GPU pool smaller than the pods' maximum, known now", () => {

@@ -45,7 +45,10 @@ describe("ModelService with scaling.autoscaling on kubernetes", () => {
             triggers: [
                 {
                     type: "prometheus",
-                    metadata: { query: 'sum({__name__=~"vllm:num_requests_running|vllm:num_requests_waiting",namespace="ml",pod=~"llm-[a-z0-9]+-[a-z0-9]+"})', threshold: "4" },
+                    metadata: {
+                        query: 'sum(vllm:num_requests_running{namespace="ml",pod=~"llm-[a-z0-9]+-[a-z0-9]+"}) + (sum(vllm:num_requests_waiting{namespace="ml",pod=~"llm-[a-z0-9]+-[a-z0-9]+"}) < 8 * sum(vllm:num_requests_running{namespace="ml",pod=~"llm-[a-z0-9]+-[a-z0-9]+"}) or 8 * sum(vllm:num_requests_running{namespace="ml",pod=~"llm-[a-z0-9]+-[a-z0-9]+"}))',
+                        threshold: "4",
+                    },
                 },
                 { type: "cron", metadata: { timezone: "UTC", start: "45 7 * * 1-5", end: "45 9 * * 1-5", desiredReplicas: "4" } },
             ],
