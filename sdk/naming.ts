@@ -17,6 +17,12 @@ import * as pulumi from "@pulumi/pulumi";
 /** Label key prefix of modelship's own labels. */
 export const LABEL_PREFIX = "modelship.dev";
 
+/**
+ * Label naming the accelerator a pod requests (for example `l4`); GpuPool nodes carry the same key. Components
+ * set it, the cost model and the policies read it to price and check pods on a cluster the stack does not create.
+ */
+export const ACCELERATOR_LABEL = `${LABEL_PREFIX}/accelerator`;
+
 /** Who a set of resources belongs to. */
 export interface Ownership {
     /** The component type, for example `ModelService`. */

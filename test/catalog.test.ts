@@ -188,7 +188,7 @@ describe("GCP machine lookups", () => {
 
     it("says what exists when nothing fits, and where an accelerator is offered", () => {
         expect(catalogError(() => findGcpMachine({ accelerator: Accelerator.T4, minGpus: 8, region: "us-central1" })).message).toMatch(
-            /^No GCP machine type fits >= 8 x NVIDIA T4 \(on-demand\) in us-central1\. NVIDIA T4 machines in us-central1 offer 1, 2 or 4 GPUs \(.*\); none has 8 or more\.$/,
+            /^No GCP machine type fits >= 8 x NVIDIA T4 \(on-demand\) in us-central1\. NVIDIA T4 machines in us-central1 offer 1, 2 or 4 GPUs per machine \(1: n1-standard-1\+1, n1-highcpu-2\+1 \.\. .* \(\d+ shapes\); .*\); none has 8 or more\.$/,
         );
         expect(catalogError(() => findGcpMachine({ accelerator: Accelerator.H200, minGpus: 1, region: "us-central1" })).message).toBe(
             "NVIDIA H200 (nvidia-h200-141gb) is not offered on GCP in us-central1 per the catalog; regions with it: europe-west1, us-east5, us-west1.",

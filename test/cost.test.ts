@@ -126,6 +126,22 @@ describe("SageMaker endpoints", () => {
         expect(report.items[0].basis).toContain('1-4 x ml.g5.xlarge at $1.4084/h in us-east-1 (aws_sagemaker_inference_prices.csv, fmbench, 2025-01-26) x 730 h, scaled by aws:appautoscaling Target "llm-scaling" (1-4)');
     });
 
+    it("keeps a readable target's bounds when another target's inputs are not known yet", () => {
+        const endpoint = resource("aws:sagemaker/endpoint:Endpoint", { name: "llm", endpointConfigName: "llm-config" });
+        const pending = resource("aws:appautoscaling/target:Target", {
+            serviceNamespace: "sagemaker",
+            resourceId: "endpoint/other/variant/AllTraffic",
+            minCapacity: Promise.resolve(1),
+            maxCapacity: 2,
+        });
+        const target = resource(
+            "aws:appautoscaling/target:Target",
+            { serviceNamespace: "sagemaker", resourceId: "endpoint/llm/variant/AllTraffic", minCapacity: 1, maxCapacity: 4 },
+            "llm-scaling",
+        );
+        expect(estimateCost([config, endpoint, pending, target]).items[0].monthly).toEqual({ min: 1028.13, max: 4112.53 });
+    });
+
     it("bills a serverless variant per request: min 0, max unknown with the reason", () => {
         const item = priceResource(
             resource("aws:sagemaker/endpointConfiguration:EndpointConfiguration", { productionVariants: [{ variantName: "sl", serverlessConfig: { memorySizeInMb: 4096, maxConcurrency: 5 } }] }),

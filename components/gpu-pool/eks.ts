@@ -151,12 +151,11 @@ export function gpuNodeGroupArgs(spec: PoolSpec, clusterName: pulumi.Input<strin
     };
 }
 
-/** The spot warning: one instance type means one capacity pool, interrupted all at once. */
-export function spotWarnings(spec: PoolSpec): string[] {
-    const types = spec.aws?.shape.offers ?? [];
-    if (!spec.spot || types.length !== 1) return [];
+/** The spot warning of a node group or NodePool: one instance type means one capacity pool, interrupted all at once. */
+export function spotWarnings(spot: boolean, instanceTypes: readonly string[]): string[] {
+    if (!spot || instanceTypes.length !== 1) return [];
     return [
-        `spot capacity with one instance type (${types[0].instanceType}): when AWS reclaims that type, every node goes at once and none comes back ` +
+        `spot capacity with one instance type (${instanceTypes[0]}): when AWS reclaims that type, every node goes at once and none comes back ` +
             "until it is available again. List several instance types with the same GPUs (aws.instanceTypes) or use on-demand.",
     ];
 }
@@ -189,6 +188,6 @@ export function deployEks(spec: PoolSpec, parent: pulumi.ComponentResource): Poo
         kubeconfig: created?.kubeconfig,
         pricedNodes: { type: "aws:eks/nodeGroup:NodeGroup", inputs: args as unknown as Record<string, unknown> },
         resources,
-        warnings: spotWarnings(spec),
+        warnings: spotWarnings(spec.spot, spec.aws!.shape.offers.map((o) => o.instanceType)),
     };
 }

@@ -14,7 +14,7 @@ import { acceleratorInfo } from "../../sdk/catalog/accelerators";
 import { awsInstancesFor } from "../../sdk/catalog";
 import { cloudTags, kubernetesLabels, physicalName } from "../../sdk/naming";
 import { GpuPoolCloud } from "./args";
-import { createNodeRole, regionInput } from "./eks";
+import { createNodeRole, regionInput, spotWarnings } from "./eks";
 import { createDevicePlugin, DEVICE_PLUGIN_IMAGE } from "./kubernetes";
 import { GPU_TAINT, nodeLabels, placementOf } from "./placement";
 import { PoolDeployment, PoolSpec } from "./spec";
@@ -85,7 +85,7 @@ function selectorTerms(ids: pulumi.Input<pulumi.Input<string>[]>): pulumi.Output
     return pulumi.output(ids).apply((list) => list.map((id) => ({ id })));
 }
 
-/** Number of instance types Karpenter may choose from, for the spot warning. */
+/** The instance types Karpenter may choose from, for the spot warning. */
 function candidateTypes(spec: PoolSpec): string[] {
     const listed = spec.args.aws?.instanceTypes;
     if (listed) return [...listed];
@@ -128,11 +128,6 @@ export function deployKarpenter(spec: PoolSpec, parent: pulumi.ComponentResource
     if (settings.devicePlugin !== false) {
         resources.devicePlugin = createDevicePlugin({ owner: spec.owner, nodeSelector: placement.nodeSelector, image: DEVICE_PLUGIN_IMAGE }, { parent });
     }
-    const types = candidateTypes(spec);
-    const warnings =
-        spec.spot && types.length === 1
-            ? [`spot capacity with one instance type (${types[0]}): when AWS reclaims that type, every node goes at once. List several instance types with the same GPUs (aws.instanceTypes) or use on-demand.`]
-            : [];
     return {
         cloud: GpuPoolCloud.Aws,
         placement,
@@ -140,6 +135,6 @@ export function deployKarpenter(spec: PoolSpec, parent: pulumi.ComponentResource
         nodeRoleArn: role.arn,
         pricedNodes: { type: "kubernetes:karpenter.sh/v1:NodePool", inputs: poolObject },
         resources,
-        warnings,
+        warnings: spotWarnings(spec.spot, candidateTypes(spec)),
     };
 }

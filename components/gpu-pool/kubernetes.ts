@@ -83,34 +83,17 @@ export function createDevicePlugin(spec: DevicePluginSpec, opts: pulumi.CustomRe
     );
 }
 
+/** One cluster-scoped PriorityClass of a pool, named `<pool>-<role>`; never the cluster's default. */
+function priorityClass(owner: Ownership, role: "serving" | "batch", value: number, preemptionPolicy: string, description: string, opts: pulumi.CustomResourceOptions): kubernetes.scheduling.v1.PriorityClass {
+    const name = physicalName(owner.service, role);
+    return new kubernetes.scheduling.v1.PriorityClass(name, { metadata: { name, labels: kubernetesLabels(owner) }, value, globalDefault: false, preemptionPolicy, description }, opts);
+}
+
 /** The serving and batch PriorityClasses of a pool (cluster-scoped, named after the pool). */
 export function createPriorityClasses(owner: Ownership, opts: pulumi.CustomResourceOptions): { serving: kubernetes.scheduling.v1.PriorityClass; batch: kubernetes.scheduling.v1.PriorityClass } {
-    const labels = kubernetesLabels(owner);
-    const serving = physicalName(owner.service, "serving");
-    const batch = physicalName(owner.service, "batch");
     return {
-        serving: new kubernetes.scheduling.v1.PriorityClass(
-            serving,
-            {
-                metadata: { name: serving, labels },
-                value: SERVING_PRIORITY,
-                globalDefault: false,
-                preemptionPolicy: "PreemptLowerPriority",
-                description: `Model serving on the ${owner.service} GPUs: preempts batch and unclassified pods when the GPUs are full.`,
-            },
-            opts,
-        ),
-        batch: new kubernetes.scheduling.v1.PriorityClass(
-            batch,
-            {
-                metadata: { name: batch, labels },
-                value: BATCH_PRIORITY,
-                globalDefault: false,
-                preemptionPolicy: "Never",
-                description: `Batch and experiments on the ${owner.service} GPUs: never preempts, and yields the GPUs to serving.`,
-            },
-            opts,
-        ),
+        serving: priorityClass(owner, "serving", SERVING_PRIORITY, "PreemptLowerPriority", `Model serving on the ${owner.service} GPUs: preempts batch and unclassified pods when the GPUs are full.`, opts),
+        batch: priorityClass(owner, "batch", BATCH_PRIORITY, "Never", `Batch and experiments on the ${owner.service} GPUs: never preempts, and yields the GPUs to serving.`, opts),
     };
 }
 

@@ -103,12 +103,17 @@ function blockProblems(args: ParsedGpuPoolArgs): ValidationProblem[] {
 function nodeProblems(args: ParsedGpuPoolArgs): ValidationProblem[] {
     const problems: ValidationProblem[] = [];
     const createsNodes = args.cloud === GpuPoolCloud.Aws || args.cloud === GpuPoolCloud.Gcp;
-    if ((args.cloud === GpuPoolCloud.Aws || args.cloud === GpuPoolCloud.Gcp) && args.accelerator === undefined) {
+    if (createsNodes && args.accelerator === undefined) {
         problems.push(problem("accelerator", undefined, `an accelerator with cloud ${args.cloud}, for example "l4": it chooses the instance or machine type`));
     }
     if (args.cloud === GpuPoolCloud.Docker) {
         for (const field of ["minNodes", "maxNodes"] as const) {
             if (args[field] !== undefined) problems.push(problem(field, args[field], "nothing with cloud docker (one machine: set gpusPerNode or docker.deviceIds)"));
+        }
+        // The listed devices are the pool's GPUs: a different count would be silently overridden.
+        const listed = args.docker?.deviceIds?.length;
+        if (listed !== undefined && args.gpusPerNode !== undefined && args.gpusPerNode !== listed) {
+            problems.push(problem("gpusPerNode", args.gpusPerNode, `nothing, or ${listed} (the number of docker.deviceIds), with cloud docker`));
         }
     }
     if (!createsNodes && args.capacityType === CapacityType.Spot) {

@@ -16,6 +16,7 @@ import {
     gpusPerInstanceOptions,
     machineFamily,
 } from "../../sdk/catalog";
+import { listOr } from "../../sdk/catalog/format";
 import { describeValue, ValidationProblem } from "../../sdk/validate";
 
 /** Most instance types a spot node group lists when it chooses them itself. */
@@ -55,10 +56,6 @@ function fail<T>(problems: ValidationProblem[]): Found<T> {
     return { problems };
 }
 
-function join(values: readonly (string | number)[]): string {
-    return values.length <= 1 ? values.join("") : `${values.slice(0, -1).join(", ")} or ${values[values.length - 1]}`;
-}
-
 /** The accelerators the catalog offers on a cloud in a region, for the message. */
 function offeredAccelerators(cloud: "aws" | "gcp", region: string): Accelerator[] {
     return ACCELERATORS.filter((a) => {
@@ -84,10 +81,10 @@ function countProblems(cloud: "aws" | "gcp", request: ShapeRequest, region: stri
     } catch (error) {
         if (!(error instanceof CatalogError)) throw error;
         const offered = offeredAccelerators(cloud, region);
-        return [{ path: "accelerator", received: describeValue(request.accelerator), expected: `an accelerator offered on ${cloudName} in ${region} (the catalog has ${join(offered) || "none"} there): ${error.message}` }];
+        return [{ path: "accelerator", received: describeValue(request.accelerator), expected: `an accelerator offered on ${cloudName} in ${region} (the catalog has ${listOr(offered) || "none"} there): ${error.message}` }];
     }
     if (!options.includes(request.gpusPerNode)) {
-        return [{ path: "gpusPerNode", received: describeValue(request.gpusPerNode), expected: `a GPU count per node that ${typeWord} offers: ${join(options)} x ${name} in ${region}` }];
+        return [{ path: "gpusPerNode", received: describeValue(request.gpusPerNode), expected: `a GPU count per node that ${typeWord} offers: ${listOr(options)} x ${name} in ${region}` }];
     }
     return [];
 }

@@ -63,6 +63,16 @@ export function podTolerations(placement: Placement, accelerator?: AcceleratorRe
 }
 
 /**
+ * The pods' PriorityClass, or undefined for none. A GpuPool without one gives `""`, usually as an Output
+ * (its `placement` output), so the empty name is dropped once known too.
+ */
+export function podPriorityClassName(placement: Placement): pulumi.Input<string> | undefined {
+    const name = placement.priorityClassName;
+    if (name === undefined || typeof name === "string") return name || undefined;
+    return pulumi.output(name).apply((value) => value || undefined) as pulumi.Output<string>;
+}
+
+/**
  * Spread replicas over zones first, then nodes. `ScheduleAnyway`: a skew is better than a Pending GPU
  * pod when a zone has no capacity left. `pod-template-hash` keeps old and new ReplicaSets apart during a
  * rolling update, as the Kubernetes documentation recommends for Deployments.

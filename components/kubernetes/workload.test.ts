@@ -1,3 +1,4 @@
+import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { outputValue, useMockRuntime } from "../../test/harness";
 import { cpuQuantity, memoryQuantity, startupProbeTiming } from "./container";
@@ -39,6 +40,14 @@ describe("the shared workload builder", () => {
         const deployment = rt.one("kubernetes:apps/v1:Deployment");
         expect((deployment.inputs.spec as { replicas: number }).replicas).toBe(2);
         expect(deployment.options.ignoreChanges).toEqual([]);
+    });
+
+    it("drops an empty PriorityClass name, also when it arrives as an Output (a GpuPool without one)", async () => {
+        const podSpec = (priorityClassName: pulumi.Input<string>) =>
+            (deploymentArgs({ ...spec, placement: { priorityClassName } }).spec as { template: { spec: { priorityClassName?: pulumi.Input<string> } } }).template.spec;
+        expect(podSpec("").priorityClassName).toBeUndefined();
+        expect(await outputValue(podSpec(pulumi.output("")).priorityClassName ?? "absent")).toBeUndefined();
+        expect(await outputValue(podSpec(pulumi.output("gpu-serving")).priorityClassName ?? "absent")).toBe("gpu-serving");
     });
 
     it("adds no accelerator toleration to a CPU pod", async () => {

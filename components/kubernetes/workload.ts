@@ -9,7 +9,7 @@
 import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { initContainer, InitContainerSpec, serverContainer, ServerContainerSpec } from "./container";
-import { Placement, podTolerations, topologySpread } from "./placement";
+import { Placement, podPriorityClassName, podTolerations, topologySpread } from "./placement";
 import { restrictedPodSecurityContext } from "./security";
 
 type PodTemplateSpec = kubernetes.types.input.core.v1.PodTemplateSpec;
@@ -106,7 +106,7 @@ export function podTemplate(spec: WorkloadSpec): PodTemplateSpec {
             volumes,
             nodeSelector: spec.placement.nodeSelector,
             tolerations: podTolerations(spec.placement, spec.server.resources.accelerator),
-            priorityClassName: spec.placement.priorityClassName === "" ? undefined : spec.placement.priorityClassName,
+            priorityClassName: podPriorityClassName(spec.placement),
             topologySpreadConstraints: topologySpread(spec.selector),
             terminationGracePeriodSeconds: spec.terminationGracePeriodSeconds,
         },

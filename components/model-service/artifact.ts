@@ -46,10 +46,13 @@ export function fetcherFor(uri: string): ArtifactFetcher {
             const repo = uri.slice("hf://".length);
             return {
                 image: "python:3.12-slim",
+                // The repository is the script's "$1", never spliced into the shell text: a URI is user input.
                 command: [
                     "sh",
                     "-c",
-                    `pip install --quiet --no-cache-dir --target /tmp/hf huggingface_hub==0.27.0 && PYTHONPATH=/tmp/hf python -m huggingface_hub.commands.huggingface_cli download ${repo} --local-dir ${MODEL_MOUNT_PATH}`,
+                    `pip install --quiet --no-cache-dir --target /tmp/hf huggingface_hub==0.27.0 && PYTHONPATH=/tmp/hf python -m huggingface_hub.commands.huggingface_cli download "$1" --local-dir ${MODEL_MOUNT_PATH}`,
+                    "fetch-model",
+                    repo,
                 ],
                 env,
             };

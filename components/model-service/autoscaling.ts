@@ -11,8 +11,7 @@ import { describeValue, ValidationProblem } from "../../sdk/validate";
 import { AutoscalerTarget, ScalingMetric } from "../spike-autoscaler/args";
 import { AutoscalerContext, resolveAutoscaling } from "../spike-autoscaler/spec";
 import { Target } from "./args";
-import { ServingSpec } from "./spec";
-import { minReplicasPath } from "./targets/aws/validate";
+import { minReplicasPath, ServingSpec } from "./spec";
 import { ServingTarget } from "./targets/target";
 
 const AUTOSCALER_TARGETS: Partial<Record<Target, AutoscalerTarget>> = {

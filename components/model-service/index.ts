@@ -4,14 +4,13 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { costEstimateOutput, MonthlyCostEstimate } from "../../sdk/cost/estimate";
-import { describeValue, validateArgs, ValidationProblem } from "../../sdk/validate";
+import { validateArgs } from "../../sdk/validate";
 import { withPrewarmCost } from "../spike-autoscaler/budget";
 import { deferredPoolCheck } from "../spike-autoscaler/kubernetes";
-import { ModelServiceArgs, Target } from "./args";
-import { resolveServiceAutoscaling } from "./autoscaling";
-import { crossFieldProblems, modelServiceSchema, ParsedModelServiceArgs } from "./schema";
-import { resolveSpec, ServingSpec } from "./spec";
-import { TARGETS } from "./targets";
+import { ModelServiceArgs } from "./args";
+import { checkModelService, ModelServiceCheck } from "./check";
+import { modelServiceSchema } from "./schema";
+import { ServingSpec } from "./spec";
 import { ServingTarget } from "./targets/target";
 
 export * from "./args";
@@ -21,30 +20,12 @@ const TYPE = "modelship:index:ModelService";
 /** The underlying resources of each ModelService, kept outside the class so they are not schema outputs. */
 const UNDERLYING = new WeakMap<pulumi.ComponentResource, { [role: string]: pulumi.Resource }>();
 
-function targetFor(args: ParsedModelServiceArgs): { target?: ServingTarget; problems: ValidationProblem[] } {
-    const target = TARGETS[args.target];
-    if (target) return { target, problems: [] };
-    const available = Object.keys(TARGETS).map((t) => JSON.stringify(t)).join(", ");
-    return { problems: [{ path: "target", received: describeValue(args.target), expected: `a target available in this release: ${available}` }] };
-}
-
 function validate(name: string, args: ModelServiceArgs): { spec: ServingSpec; target: ServingTarget; deferredCheck: pulumi.Output<boolean>; warnings: string[] } {
-    let spec: ServingSpec | undefined;
-    let target: ServingTarget | undefined;
-    let warnings: string[] = [];
-    const checked = validateArgs(TYPE, name, modelServiceSchema, args, (parsed) => {
-        const common = crossFieldProblems(parsed);
-        const found = targetFor(parsed);
-        if (common.length > 0 || !found.target) return [...common, ...found.problems];
-        target = found.target;
-        spec = resolveSpec(name, parsed);
-        const scaling = resolveServiceAutoscaling(spec, target);
-        warnings = scaling.warnings;
-        // One problem per field: the target's own wording wins where both speak about the same argument.
-        const own = target.validate(spec);
-        return [...own, ...scaling.problems.filter((p) => !own.some((o) => o.path === p.path))];
-    });
-    return { spec: spec as unknown as ServingSpec, target: target as unknown as ServingTarget, deferredCheck: checked.deferredCheck, warnings };
+    let check: ModelServiceCheck | undefined;
+    const { deferredCheck } = validateArgs(TYPE, name, modelServiceSchema, args, (parsed) => (check = checkModelService(name, parsed)).problems);
+    // validateArgs threw unless the schema passed and the checks found nothing: the spec is resolved.
+    const { spec, target, warnings } = check as ModelServiceCheck;
+    return { spec: spec as ServingSpec, target, deferredCheck, warnings };
 }
 
 /** Warns when an image is given by a mutable tag instead of a digest. */
@@ -115,5 +96,3 @@ export class ModelService extends pulumi.ComponentResource {
         });
     }
 }
-
-export { Target };

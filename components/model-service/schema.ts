@@ -13,6 +13,8 @@ const stringInput = input(z.string().min(1));
 const stringMap = z.record(z.string(), input(z.string()));
 const count = (min: number) => z.number().int().min(min);
 /** The retention periods CloudWatch Logs accepts (PutRetentionPolicy). */
+/** A version's name, which also names its resources and (Cloud Run) its revision. */
+const versionName = z.string().regex(/^[a-z0-9]([a-z0-9-]{0,18}[a-z0-9])?$/, "a name of 1 to 20 lowercase letters, digits and '-'");
 const logRetentionDays = z.literal([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653]);
 
 const modelSchema = z
@@ -46,7 +48,7 @@ const scalingSchema = z
 
 const versionSchema = z
     .object({
-        name: z.string().regex(/^[a-z0-9]([a-z0-9-]{0,18}[a-z0-9])?$/, "a name of 1 to 20 lowercase letters, digits and '-'"),
+        name: versionName,
         image: stringInput.optional(),
         uri: z.string().min(1).optional(),
         weight: z.number().int().min(0).max(100),
@@ -58,7 +60,12 @@ const exposureSchema = z
         public: z.boolean().optional(),
         auth: z.enum(AuthMode).optional(),
         jwt: z.object({ issuer: z.string().url(), jwksUri: z.string().url(), audiences: z.array(z.string()).optional() }).strict().optional(),
-        hostname: z.string().optional(),
+        // A DNS name, as an HTTPRoute's `hostnames` take it (no wildcard: the name also makes the service's URL).
+        hostname: z
+            .string()
+            .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, "a lowercase host name such as llm.example.com")
+            .max(253)
+            .optional(),
     })
     .strict();
 
@@ -113,7 +120,7 @@ export const modelServiceSchema = z
                 region: z.string().regex(/^[a-z]+-[a-z]+[0-9]+$/, "a GCP region such as us-central1").optional(),
                 concurrency: count(1).max(1000).optional(),
                 requestTimeoutSeconds: count(1).max(3600).optional(),
-                versionName: z.string().regex(/^[a-z0-9]([a-z0-9-]{0,18}[a-z0-9])?$/, "a name of 1 to 20 lowercase letters, digits and '-'").optional(),
+                versionName: versionName.optional(),
                 invokers: z.array(z.string().regex(/^[a-zA-Z]+:.+$/, "an IAM principal such as serviceAccount:name@project.iam.gserviceaccount.com")).optional(),
                 cpuAlwaysAllocated: z.boolean().optional(),
                 gpuZonalRedundancy: z.boolean().optional(),
@@ -222,6 +229,9 @@ export function crossFieldProblems(args: ParsedModelServiceArgs): ValidationProb
     }
     if (exposure?.auth === AuthMode.Jwt && exposure.jwt === undefined) {
         problems.push({ path: "exposure.jwt", received: describeValue(undefined), expected: "issuer and jwksUri with auth jwt" });
+    }
+    if (exposure?.jwt !== undefined && exposure.auth !== AuthMode.Jwt) {
+        problems.push({ path: "exposure.jwt", received: describeValue(exposure.jwt), expected: 'no JWT settings without exposure.auth "jwt" (nothing would check the tokens)' });
     }
     return problems;
 }

@@ -66,6 +66,11 @@ function replicaBounds(args: ParsedModelServiceArgs): { min: number; max: number
     return { min, max: s.maxReplicas ?? Math.max(min, 1) };
 }
 
+/** The argument that set the fewest replicas, for problems about it: `scaling.replicas` when given, else `scaling.minReplicas`. */
+export function minReplicasPath(spec: ServingSpec): string {
+    return spec.args.scaling?.replicas !== undefined ? "scaling.replicas" : "scaling.minReplicas";
+}
+
 export function resolveSpec(name: string, args: ParsedModelServiceArgs): ServingSpec {
     const model = args.model;
     const runtime = model.runtime ?? ServingRuntime.Custom;
@@ -98,7 +103,7 @@ export function resolveSpec(name: string, args: ParsedModelServiceArgs): Serving
         runtime,
         versions,
         canary: declared.length >= 2,
-        command: args.command ?? (model.uri !== undefined || runtime !== ServingRuntime.Custom ? preset.command : undefined),
+        command: args.command ?? preset.command,
         port: model.port ?? preset.port,
         readinessPath,
         livenessPath: model.livenessPath ?? (runtime === ServingRuntime.Custom ? readinessPath : preset.livenessPath),

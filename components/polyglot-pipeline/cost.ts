@@ -1,15 +1,9 @@
 /**
- * The pipeline's monthly cost: each stage's estimate (from its ModelService) plus the orchestrator's, priced by the
- * one cost model. A per-use charge the cost model has no price for makes the total unknown, never free.
+ * The pipeline's monthly cost: each stage's estimate (from its ModelService) plus the orchestrator's (the one cost
+ * model's `costEstimateOutput`). A per-use charge the cost model has no price for makes the total unknown, never free.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { costEstimateOutput, MonthlyCostEstimate } from "../../sdk/cost/estimate";
-import { OrchestratorCost } from "./orchestrator";
-
-/** The orchestrator's estimate, from the one cost model (per-use services: $0 idle, unknown at full scale). */
-export function orchestratorEstimate(costs: OrchestratorCost[]): pulumi.Output<MonthlyCostEstimate> {
-    return costEstimateOutput(costs.map((c) => c.resource));
-}
+import { MonthlyCostEstimate } from "../../sdk/cost/estimate";
 
 /** Sums labelled estimates: known only when every part is; each basis line names its part. */
 export function sumEstimates(parts: { label: string; estimate: pulumi.Output<MonthlyCostEstimate> }[]): pulumi.Output<MonthlyCostEstimate> {

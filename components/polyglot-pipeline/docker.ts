@@ -12,20 +12,21 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { kubernetesLabels, physicalName } from "../../sdk/naming";
 import { describeValue, ValidationProblem } from "../../sdk/validate";
-import { OrchestratorCost, PipelineOrchestrator, OrchestratorDeployment, DeployedStage } from "./orchestrator";
+import { CostedResource } from "../../sdk/cost/types";
+import { DeployedStage, OrchestratorDeployment, PipelineOrchestrator } from "./orchestrator";
 import { routerConfig, routerScriptPath } from "./router-config";
 import { PipelineSpec } from "./spec";
 import { DEFAULT_ROUTER_PORT } from "./stages";
 
 /** The official Node.js image the router runs in, pinned to a release (Node 22 LTS, as the package's engines). */
-export const ROUTER_IMAGE = "node:22.23.3-alpine";
+const ROUTER_IMAGE = "node:22.23.3-alpine";
 /** Where the script and its config are uploaded in the container. */
-export const ROUTER_SCRIPT_FILE = "/opt/modelship/router.mjs";
-export const ROUTER_CONFIG_FILE = "/opt/modelship/pipeline.json";
+const ROUTER_SCRIPT_FILE = "/opt/modelship/router.mjs";
+const ROUTER_CONFIG_FILE = "/opt/modelship/pipeline.json";
 const DEFAULT_MAX_BODY_MIB = 10;
 
 /** The router's settings with defaults applied. */
-export function routerSettings(spec: PipelineSpec): { port: number; image: string; maxBodyBytes: number } {
+function routerSettings(spec: PipelineSpec): { port: number; image: string; maxBodyBytes: number } {
     const s = spec.args.docker ?? {};
     return { port: s.port ?? DEFAULT_ROUTER_PORT, image: s.routerImage ?? ROUTER_IMAGE, maxBodyBytes: Math.round((s.maxBodyMiB ?? DEFAULT_MAX_BODY_MIB) * 1024 * 1024) };
 }
@@ -84,9 +85,9 @@ function deploy(spec: PipelineSpec, stages: DeployedStage[], parent: pulumi.Comp
     return { url: pulumi.output(`http://127.0.0.1:${settings.port}/`), id: container.name, resources: { routerImage: image, router: container } };
 }
 
-function costedResources(spec: PipelineSpec): OrchestratorCost[] {
+function costedResources(spec: PipelineSpec): CostedResource[] {
     const name = `${spec.name}-router`;
-    return [{ resource: { urn: name, type: "docker:index/container:Container", name, inputs: {} } }];
+    return [{ urn: name, type: "docker:index/container:Container", name, inputs: {} }];
 }
 
 export const dockerOrchestrator: PipelineOrchestrator = { validate, deploy, costedResources };

@@ -3,11 +3,11 @@
  * is thin: validate, resolve the spec, deploy each stage through ModelService, hand the flow to the orchestrator.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { MonthlyCostEstimate } from "../../sdk/cost/estimate";
+import { costEstimateOutput, MonthlyCostEstimate } from "../../sdk/cost/estimate";
 import { validateArgs } from "../../sdk/validate";
 import { ModelService } from "../model-service";
 import { PolyglotPipelineArgs } from "./args";
-import { orchestratorEstimate, sumEstimates } from "./cost";
+import { sumEstimates } from "./cost";
 import { dockerOrchestrator } from "./docker";
 import { kubernetesOrchestrator } from "./kubernetes";
 import { DeployedStage, PipelineOrchestrator } from "./orchestrator";
@@ -102,7 +102,7 @@ export class PolyglotPipeline extends pulumi.ComponentResource {
         this.stageUrls = pulumi.all(Object.fromEntries(deployed.map(({ stage, service }) => [stage.name, service.url])));
         this.estimatedMonthlyCost = sumEstimates([
             ...deployed.map(({ stage, service }) => ({ label: `stage ${stage.name}`, estimate: service.estimatedMonthlyCost })),
-            { label: "orchestrator", estimate: orchestratorEstimate(orchestrator.costedResources(spec)) },
+            { label: "orchestrator", estimate: costEstimateOutput(orchestrator.costedResources(spec)) },
         ]);
         UNDERLYING.set(this, {
             stages: Object.fromEntries(deployed.map(({ stage, service }) => [stage.name, service])),

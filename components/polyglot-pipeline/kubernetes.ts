@@ -16,8 +16,8 @@ import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { kubernetesLabels, physicalName } from "../../sdk/naming";
 import { describeValue, ValidationProblem } from "../../sdk/validate";
-import { criticalPathSeconds } from "./flow";
-import { DeployedStage, OrchestratorCost, OrchestratorDeployment, PipelineOrchestrator } from "./orchestrator";
+import { criticalPathSeconds, flowStage } from "./flow";
+import { DeployedStage, OrchestratorDeployment, PipelineOrchestrator } from "./orchestrator";
 import { PipelineSpec, stageNamed } from "./spec";
 
 /** Group nodes are named `wave-<n>`; a stage of that name would be ambiguous in the graph. */
@@ -37,7 +37,7 @@ function validate(spec: PipelineSpec): ValidationProblem[] {
     spec.flow.waves.forEach((wave, w) => {
         for (const name of wave) {
             const stage = stageNamed(spec, name);
-            const inputs = spec.flow.stages.find((s) => s.name === name)?.inputs ?? [];
+            const inputs = flowStage(spec.flow, name).inputs;
             if (WAVE_NODE.test(name)) {
                 problems.push({ path: `stages[${stage.index}].name`, received: describeValue(name), expected: "a name other than wave-<number> on target kubernetes (the graph's group nodes are named so)" });
             }
@@ -63,7 +63,7 @@ function prepare(spec: PipelineSpec, parent: pulumi.ComponentResource): { option
 }
 
 /** The graph's nodes: the root Sequence, one step per wave, and an Ensemble node per wave of several stages. */
-export function graphNodes(spec: PipelineSpec, stepUrls: Record<string, string>): Record<string, unknown> {
+function graphNodes(spec: PipelineSpec, stepUrls: Record<string, string>): Record<string, unknown> {
     const nodes: Record<string, unknown> = {};
     const rootSteps = spec.flow.waves.map((wave, w) => {
         // The first wave takes the request (the default); later ones the previous step's response.
@@ -77,7 +77,7 @@ export function graphNodes(spec: PipelineSpec, stepUrls: Record<string, string>)
 }
 
 /** The InferenceGraph's spec around its nodes: router size and replicas, and timeouts from the stages'. */
-export function graphSpec(spec: PipelineSpec, nodes: Record<string, unknown>): Record<string, unknown> {
+function graphSpec(spec: PipelineSpec, nodes: Record<string, unknown>): Record<string, unknown> {
     const s = settingsOf(spec);
     const memory = `${s.routerMemoryMiB}Mi`;
     const slowestPath = criticalPathSeconds(spec.flow);
@@ -121,10 +121,10 @@ function deploy(spec: PipelineSpec, stages: DeployedStage[], parent: pulumi.Comp
     };
 }
 
-function costedResources(spec: PipelineSpec): OrchestratorCost[] {
-    // The router's pods are CPU-only; the cost model prices Kubernetes pods only for their GPUs.
-    const name = `${spec.name}-graph`;
-    return [{ resource: { urn: name, type: "kubernetes:serving.kserve.io/v1alpha1:InferenceGraph", name, inputs: { spec: graphSpec(spec, {}) } } }];
-}
-
-export const kubernetesOrchestrator: PipelineOrchestrator = { validate, prepare, deploy, costedResources };
+export const kubernetesOrchestrator: PipelineOrchestrator = {
+    validate,
+    prepare,
+    deploy,
+    // Nothing to price: the graph's router pods are CPU-only, and the cost model prices Kubernetes pods only for their GPUs.
+    costedResources: () => [],
+};

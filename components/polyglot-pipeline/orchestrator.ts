@@ -25,11 +25,6 @@ export interface OrchestratorDeployment {
     resources: Record<string, pulumi.Resource>;
 }
 
-/** A resource the orchestrator creates, for the cost model. */
-export interface OrchestratorCost {
-    resource: CostedResource;
-}
-
 export interface PipelineOrchestrator {
     /** Rules of this orchestrator (run before anything is created). */
     validate(spec: PipelineSpec): ValidationProblem[];
@@ -38,5 +33,5 @@ export interface PipelineOrchestrator {
     /** Creates the resources that call the stages, as children of `parent`. */
     deploy(spec: PipelineSpec, stages: DeployedStage[], parent: pulumi.ComponentResource, shared: pulumi.ComponentResourceOptions): OrchestratorDeployment;
     /** The billable resources `deploy` creates, as type tokens and inputs for the cost model. */
-    costedResources(spec: PipelineSpec): OrchestratorCost[];
+    costedResources(spec: PipelineSpec): CostedResource[];
 }

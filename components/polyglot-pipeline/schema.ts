@@ -12,7 +12,7 @@ const port = z.number().int().min(1).max(65535);
 /** The retention periods CloudWatch Logs accepts (PutRetentionPolicy). */
 const logRetentionDays = z.literal([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653]);
 /** Stage names are DNS labels (they name Kubernetes objects and Cloud Run services) that start with a letter (Workflows step names). */
-export const STAGE_NAME = /^[a-z]([a-z0-9-]{0,28}[a-z0-9])?$/;
+const STAGE_NAME = /^[a-z]([a-z0-9-]{0,28}[a-z0-9])?$/;
 
 const stageSchema = z
     .object({

@@ -15,13 +15,14 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { CostedResource } from "../../sdk/cost/types";
 import { cloudTags, physicalName } from "../../sdk/naming";
 import { ValidationProblem } from "../../sdk/validate";
 import { Target } from "../model-service/args";
 import { arn, AwsContext, awsContext } from "../model-service/targets/aws/context";
 import { policy, PolicyStatement, serviceTrustPolicy } from "../model-service/targets/aws/iam";
 import { criticalPathSeconds } from "./flow";
-import { DeployedStage, OrchestratorCost, OrchestratorDeployment, PipelineOrchestrator } from "./orchestrator";
+import { DeployedStage, OrchestratorDeployment, PipelineOrchestrator } from "./orchestrator";
 import { PipelineSpec } from "./spec";
 import { EXPRESS_MAX_SECONDS, stateMachineDefinition, StageInvocation } from "./stepfunctions-asl";
 
@@ -158,12 +159,12 @@ function deploy(spec: PipelineSpec, stages: DeployedStage[], parent: pulumi.Comp
     return { url: front.url, id: machine.arn, resources: { ...resources, ...front.resources } };
 }
 
-function costedResources(spec: PipelineSpec): OrchestratorCost[] {
+function costedResources(spec: PipelineSpec): CostedResource[] {
     const machine = `${spec.name}-state-machine`;
-    const costs: OrchestratorCost[] = [{ resource: { urn: machine, type: "aws:sfn/stateMachine:StateMachine", name: machine, inputs: { type: "EXPRESS" } } }];
+    const costs: CostedResource[] = [{ urn: machine, type: "aws:sfn/stateMachine:StateMachine", name: machine, inputs: { type: "EXPRESS" } }];
     if (spec.args.stepFunctions?.httpApi !== false) {
         const api = `${spec.name}-api`;
-        costs.push({ resource: { urn: api, type: "aws:apigatewayv2/api:Api", name: api, inputs: { protocolType: "HTTP" } } });
+        costs.push({ urn: api, type: "aws:apigatewayv2/api:Api", name: api, inputs: { protocolType: "HTTP" } });
     }
     return costs;
 }

@@ -73,7 +73,7 @@ function stageSteps(spec: PipelineSpec, name: string, endpoint: WorkflowStageEnd
 }
 
 /** The workflow definition as data. */
-export function workflowDefinition(spec: PipelineSpec, endpoints: Record<string, WorkflowStageEndpoint>): Record<string, unknown> {
+function workflowDefinition(spec: PipelineSpec, endpoints: Record<string, WorkflowStageEndpoint>): Record<string, unknown> {
     const steps: Step[] = [{ start: { assign: [{ requestId: expr('sys.get_env("GOOGLE_CLOUD_WORKFLOW_EXECUTION_ID")') }, { results: {} }] } }];
     spec.flow.waves.forEach((wave, w) => {
         if (wave.length === 1) {

@@ -10,8 +10,9 @@
  */
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
+import { CostedResource } from "../../sdk/cost/types";
 import { cloudTags, gcpLabels, physicalName } from "../../sdk/naming";
-import { DeployedStage, OrchestratorCost, OrchestratorDeployment, PipelineOrchestrator } from "./orchestrator";
+import { DeployedStage, OrchestratorDeployment, PipelineOrchestrator } from "./orchestrator";
 import { PipelineSpec } from "./spec";
 import { workflowSource, WorkflowStageEndpoint } from "./workflows-source";
 
@@ -74,9 +75,9 @@ function deploy(spec: PipelineSpec, stages: DeployedStage[], parent: pulumi.Comp
     return { url, id: workflow.id, resources };
 }
 
-function costedResources(spec: PipelineSpec): OrchestratorCost[] {
+function costedResources(spec: PipelineSpec): CostedResource[] {
     const name = `${spec.name}-workflow`;
-    return [{ resource: { urn: name, type: "gcp:workflows/workflow:Workflow", name, inputs: {} } }];
+    return [{ urn: name, type: "gcp:workflows/workflow:Workflow", name, inputs: {} }];
 }
 
 export const workflowsOrchestrator: PipelineOrchestrator = { validate: () => [], deploy, costedResources };

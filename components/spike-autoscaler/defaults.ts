@@ -1,7 +1,8 @@
 /**
- * The defaults of the autoscaling spec that are plain numbers. docs/scaling.md gives the reasoning behind each and
- * the numbers of the systems people compare us with; docs/simulate.md the replays that tuned them.
+ * The defaults of the autoscaling spec. docs/scaling.md gives the reasoning behind each and the numbers of the
+ * systems people compare us with; docs/simulate.md the replays that tuned them.
  */
+import { ScalingMetric } from "./args";
 
 /** Seconds of one burst step: the Kubernetes HPA's sync period. */
 export const BURST_PERIOD_SECONDS = 15;
@@ -28,3 +29,13 @@ export const MIN_SCALE_DOWN_DELAY_SECONDS = 300;
 export const DEFAULT_MAX_QUEUED_PER_RUNNING = 8;
 /** KEDA's polling interval: the HPA's sync period (KEDA's own default is 30 s). */
 export const DEFAULT_POLLING_INTERVAL_SECONDS = 15;
+
+/**
+ * The target per replica where the metric is the replica's own (Kubernetes, SageMaker): in flight, 4 with a GPU (a
+ * batching LLM server serves several at once; a start, not a fit) and 70 without (Knative's 100 at 70%); GPU
+ * utilisation 70% per GPU (Knative's utilisation target). Undefined for metrics that need a target given.
+ */
+export function defaultReplicaTarget(metric: ScalingMetric, gpu: boolean): number | undefined {
+    if (metric === ScalingMetric.InFlightRequests) return gpu ? 4 : 70;
+    return metric === ScalingMetric.GpuUtilization ? 70 : undefined;
+}

@@ -11,6 +11,7 @@ import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Accelerator } from "../../sdk/catalog/accelerators";
 import type { CostedResource } from "../../sdk/cost/types";
+import { ACCELERATOR_LABEL, acceleratorResourceName } from "../kubernetes/placement";
 import { describeValue, isDeferred, ModelshipValidationError, ValidationProblem } from "../../sdk/validate";
 import { ServingRuntime } from "../model-service/args";
 import { KubernetesScalingEngine, ScalingMetric } from "./args";
@@ -19,7 +20,7 @@ import { createScaledObject, scaledObjectArgs } from "./keda";
 import { at } from "./paths";
 import { presetQuery, readsPodMetrics } from "./queries";
 import type { ParsedAutoscalingArgs } from "./schema";
-import { DEFAULT_POLLING_INTERVAL_SECONDS, KUBERNETES_SCALE_DOWN_DELAY_SECONDS } from "./defaults";
+import { DEFAULT_POLLING_INTERVAL_SECONDS, defaultReplicaTarget, KUBERNETES_SCALE_DOWN_DELAY_SECONDS } from "./defaults";
 import type { AutoscalerContext, AutoscalerSpec, KubernetesScaling, TargetRules } from "./spec";
 
 /** The Deployment an autoscaler object targets, and the object's own name and labels. */
@@ -145,19 +146,19 @@ export function deferredPoolCheck(spec: AutoscalerSpec, componentType: string, n
 }
 
 export const kubernetesRules: TargetRules = {
-    defaultMetricTarget: (metric, gpu) => (metric === ScalingMetric.InFlightRequests ? (gpu ? 4 : 70) : metric === ScalingMetric.GpuUtilization ? 70 : undefined),
+    defaultMetricTarget: defaultReplicaTarget,
     defaultScaleDownDelaySeconds: KUBERNETES_SCALE_DOWN_DELAY_SECONDS,
     problems,
     resolve,
 };
 
 /**
- * Replicas as the cost model prices pods: GPU limits and the `modelship.dev/accelerator` label (priced as a
- * GPU-equivalent). Without a GPU the cost model prices nothing for them (CPU pods are priced through their nodes).
+ * Replicas as the cost model prices pods: the accelerator's device limit and the `modelship.dev/accelerator` label
+ * (priced as a GPU-equivalent). Without a GPU the cost model prices nothing for them (CPU pods are priced through their nodes).
  */
 export function kubernetesReplicaShape(name: string, gpu?: { accelerator: Accelerator; count: number }): (replicas: number) => CostedResource {
-    const labels = gpu ? { "modelship.dev/accelerator": gpu.accelerator } : {};
-    const limits = gpu ? { "nvidia.com/gpu": String(gpu.count) } : {};
+    const labels = gpu ? { [ACCELERATOR_LABEL]: gpu.accelerator } : {};
+    const limits = gpu ? { [acceleratorResourceName(gpu.accelerator)]: String(gpu.count) } : {};
     return (replicas) => ({
         urn: name,
         type: "kubernetes:apps/v1:Deployment",

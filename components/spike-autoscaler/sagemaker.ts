@@ -7,14 +7,17 @@
  * - in-flight-requests: `SageMakerVariantConcurrentRequestsPerModelHighResolution`, the model container's
  *   concurrent requests (queued ones included), emitted every 10 s: it reacts up to 6x faster than 1-minute metrics;
  * - requests-per-second: `SageMakerVariantInvocationsPerInstance`, a per-minute count (target x 60);
- * - gpu-utilization: the variant's CloudWatch `GPUUtilization` (namespace /aws/sagemaker/Endpoints), averaged.
+ * - gpu-utilization: the variant's CloudWatch `GPUUtilization` (namespace /aws/sagemaker/Endpoints), averaged over
+ *   instances. It sums the instance's GPUs (0-400% on four), so the per-GPU target is multiplied by the GPUs of one.
  * A real-time variant cannot scale to zero (that needs inference components, which modelship does not create).
  */
 import * as pulumi from "@pulumi/pulumi";
+import { awsInstanceSpec } from "../../sdk/catalog";
 import type { CostedResource } from "../../sdk/cost/types";
 import { describeValue, ValidationProblem } from "../../sdk/validate";
 import { ScalingMetric } from "./args";
 import { createTargetTracking, ScalingResources, TrackingMetric } from "./app-autoscaling";
+import { defaultReplicaTarget } from "./defaults";
 import { at } from "./paths";
 import type { ParsedAutoscalingArgs } from "./schema";
 import type { AutoscalerContext, AutoscalerSpec, TargetRules } from "./spec";
@@ -27,6 +30,13 @@ export const SAGEMAKER_SCALE_OUT_COOLDOWN_SECONDS = 60;
 export interface SageMakerVariantRef {
     endpointName: pulumi.Input<string>;
     variantName: string;
+    /** GPUs of one instance ({@link sagemakerGpusPerInstance}), for the gpu-utilization target. Defaults to 1. */
+    gpusPerInstance?: number;
+}
+
+/** GPUs of a SageMaker instance type per the catalog (`ml.g5.12xlarge`: 4); 1 when the catalog does not know it. */
+export function sagemakerGpusPerInstance(instanceType: string | undefined): number {
+    return (instanceType && awsInstanceSpec(instanceType.replace(/^ml\./, ""))?.gpus) || 1;
 }
 
 function resourceId(ref: SageMakerVariantRef): pulumi.Output<string> {
@@ -40,7 +50,7 @@ function metricConfig(spec: AutoscalerSpec, ref: SageMakerVariantRef): TrackingM
             return { targetValue: Math.round(spec.metricTarget * 60 * 1e6) / 1e6, predefinedMetricSpecification: { predefinedMetricType: "SageMakerVariantInvocationsPerInstance" } };
         case ScalingMetric.GpuUtilization:
             return {
-                targetValue: spec.metricTarget,
+                targetValue: spec.metricTarget * (ref.gpusPerInstance ?? 1),
                 customizedMetricSpecification: {
                     metricName: "GPUUtilization",
                     namespace: "/aws/sagemaker/Endpoints",
@@ -100,7 +110,7 @@ function problems(spec: AutoscalerSpec, args: ParsedAutoscalingArgs, ctx: Autosc
 }
 
 export const sagemakerRules: TargetRules = {
-    defaultMetricTarget: (metric, gpu) => (metric === ScalingMetric.InFlightRequests ? (gpu ? 4 : 70) : metric === ScalingMetric.GpuUtilization ? 70 : undefined),
+    defaultMetricTarget: defaultReplicaTarget,
     problems,
 };
 

@@ -13,7 +13,7 @@ import { cloudRunReplicaShape, createCloudRunPrewarm } from "./cloudrun";
 import { createKedaRelease } from "./keda";
 import { createKubernetesAutoscaler, kubernetesReplicaShape } from "./kubernetes";
 import { createLambdaScaling, LAMBDA_PRICE_UNKNOWN } from "./lambda";
-import { createSageMakerScaling, sagemakerReplicaShape } from "./sagemaker";
+import { createSageMakerScaling, sagemakerGpusPerInstance, sagemakerReplicaShape } from "./sagemaker";
 import type { ParsedSpikeAutoscalerArgs } from "./schema";
 import type { AutoscalerContext, AutoscalerSpec } from "./spec";
 
@@ -130,7 +130,8 @@ export function deployStandalone(name: string, args: ParsedSpikeAutoscalerArgs, 
         }
         case AutoscalerTarget.AwsSageMaker: {
             const sm = args.sagemaker!;
-            return createSageMakerScaling(name, spec, { endpointName: sm.endpointName, variantName: sm.variantName ?? "default" }, cloudTags(owner), parent);
+            const ref = { endpointName: sm.endpointName, variantName: sm.variantName ?? "default", gpusPerInstance: sagemakerGpusPerInstance(sm.instanceType) };
+            return createSageMakerScaling(name, spec, ref, cloudTags(owner), parent);
         }
         case AutoscalerTarget.AwsLambda:
             return createLambdaScaling(name, spec, { functionName: args.lambda!.functionName, alias: args.lambda!.alias }, cloudTags(owner), { parent });

@@ -78,15 +78,21 @@ export function packEnv(stackTags: ReadonlyMap<string, string>, resources: Reado
     };
 }
 
+/** What every policy of a rule declares: its name, level, config schema and guidance. */
+function policyInfo(rule: Rule) {
+    return { name: rule.name, description: rule.description, enforcementLevel: rule.enforcementLevel, configSchema: configSchema(rule.settings), remediationSteps: rule.remediationSteps };
+}
+
+/** The rule's config from the engine's policy config, checked and with its defaults. */
+function ruleConfig(rule: Rule, args: ResourceValidationArgs | StackValidationArgs): Record<string, unknown> {
+    return parseSettings<Record<string, unknown>>(rule.name, rule.settings, args.getConfig<Record<string, unknown>>());
+}
+
 function resourcePolicy(rule: ResourceRule): ResourceValidationPolicy {
     return {
-        name: rule.name,
-        description: rule.description,
-        enforcementLevel: rule.enforcementLevel,
-        configSchema: configSchema(rule.settings),
-        remediationSteps: rule.remediationSteps,
+        ...policyInfo(rule),
         validateResource: (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
-            const config = parseSettings<Record<string, unknown>>(rule.name, rule.settings, args.getConfig<Record<string, unknown>>());
+            const config = ruleConfig(rule, args);
             if (!rule.appliesTo(args.type)) return;
             const resource: PlainResource = { urn: args.urn, type: args.type, name: args.name, inputs: plainRecord(args.props), provider: provider(args.provider) };
             for (const finding of rule.check(resource, config, packEnv(args.stackTags ?? new Map()))) report(reportViolation, { ...finding, urn: undefined });
@@ -100,13 +106,9 @@ function stackResource(r: PolicyResource): PlainResource {
 
 function stackPolicy(rule: StackRule): StackValidationPolicy {
     return {
-        name: rule.name,
-        description: rule.description,
-        enforcementLevel: rule.enforcementLevel,
-        configSchema: configSchema(rule.settings),
-        remediationSteps: rule.remediationSteps,
+        ...policyInfo(rule),
         validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => {
-            const config = parseSettings<Record<string, unknown>>(rule.name, rule.settings, args.getConfig<Record<string, unknown>>());
+            const config = ruleConfig(rule, args);
             const resources = args.resources.map(stackResource);
             for (const finding of rule.check(resources, config, packEnv(args.stackTags ?? new Map(), resources))) report(reportViolation, finding);
         },

@@ -56,7 +56,8 @@ function gkeBounds(inputs: Record<string, unknown>): { min?: number; max?: numbe
             const totalMin = num(inputs, "autoscaling.totalMinNodeCount") ?? 0;
             return { min: totalMin, max: totalMax, words: `autoscaling ${range(totalMin, totalMax)} node(s) in total` };
         }
-        const perZoneMin = num(inputs, "autoscaling.minNodeCount") ?? num(inputs, "autoscaling.totalMinNodeCount") ?? 0;
+        // GKE refuses total and per-zone limits together, so a total minimum is not read as a per-zone one.
+        const perZoneMin = num(inputs, "autoscaling.minNodeCount") ?? 0;
         const perZoneMax = num(inputs, "autoscaling.maxNodeCount");
         if (perZoneMax === undefined) {
             return { min: perZoneMin * zones, maxMissing: { kind: "unbounded", words: "autoscaling sets neither maxNodeCount nor totalMaxNodeCount" }, words: "autoscaling without a maximum" };

@@ -1,5 +1,4 @@
 /** The GPU fleets of a resource, whatever its type (see fleet.ts). */
-import { NODE_TYPES } from "../../sdk/cost/pricers";
 import type { ResourceScaling } from "../../sdk/cost/types";
 import type { PlainResource } from "../framework/types";
 import type { GpuFleet } from "./fleet";
@@ -41,12 +40,4 @@ export function gpuFleets(r: PlainResource, scaling: ResourceScaling = {}): GpuF
         default:
             return [];
     }
-}
-
-/**
- * True when the stack creates cluster nodes (EKS node groups, GKE node pools, Karpenter NodePools): pods then run
- * on those nodes, which are counted instead, as in the cost model.
- */
-export function nodesInStack(resources: ReadonlyArray<PlainResource>): boolean {
-    return resources.some((r) => NODE_TYPES.has(r.type));
 }

@@ -8,7 +8,7 @@ import { collectScaling } from "../../sdk/cost";
 import type { Finding, ResourceRule, StackRule } from "../framework/types";
 import { checking } from "../framework/unknowns";
 import type { GpuFleet } from "../inspect/fleet";
-import { gpuFleets, mayHoldGpus, nodesInStack } from "../inspect/fleets";
+import { gpuFleets, mayHoldGpus } from "../inspect/fleets";
 
 /** Config of gpu-quota. */
 export interface GpuQuotaConfig {
@@ -40,13 +40,13 @@ export const gpuQuota: StackRule<GpuQuotaConfig> = {
         const quota = config.maxGpus;
         const findings: Finding[] = [];
         const scalingOf = collectScaling(resources);
-        const podsOnOwnNodes = nodesInStack(resources);
         const counted: GpuFleet[] = [];
         for (const r of resources.filter((x) => mayHoldGpus(x.type))) {
             checking(findings, "the GPUs of this resource", r.urn, () => {
-                for (const fleet of gpuFleets(r, scalingOf(r))) {
-                    // Pods on nodes the stack creates are already counted as those nodes.
-                    if (!fleet.capacity && podsOnOwnNodes) continue;
+                const scaling = scalingOf(r);
+                for (const fleet of gpuFleets(r, scaling)) {
+                    // Pods on nodes the stack creates are already counted as those nodes (as in the cost model).
+                    if (!fleet.capacity && scaling.nodesInStack) continue;
                     if (fleet.maxMissing?.kind === "unbounded") {
                         findings.push({ urn: fleet.urn, message: `${fleet.label} has no maximum (${fleet.maxMissing.words}), so the stack's GPUs at maximum scale are unbounded; the quota is ${quota} (maxGpus)` });
                     } else if (fleet.max === undefined || fleet.gpusPerUnit === undefined) {

@@ -4,11 +4,12 @@
  * Spot: the price list has no AWS spot prices, and the catalog does not invent a discount. A spot offer
  * therefore carries `spotHourly: null` and uses the on-demand price as an upper bound (`hourlyIsUpperBound`).
  */
-import { Accelerator, acceleratorInfo, acceleratorOfAwsFamily, isNvidia } from "./accelerators";
+import { Accelerator, acceleratorInfo, acceleratorOfAwsFamily } from "./accelerators";
 import { AWS_EC2_INSTANCES, AWS_EC2_SOURCE } from "./data/aws-ec2.data";
 import type { AwsInstanceRow } from "./data/rows";
 import { CatalogError } from "./errors";
-import { byName, listOr, sourceLabel } from "./format";
+import { byName, sourceLabel } from "./format";
+import { cheapestFitting, cheapestPerGpu, gpuCounts, withExactly, type OfferWords } from "./offers";
 
 /** How an instance is bought. */
 export type Capacity = "on-demand" | "spot";
@@ -127,45 +128,15 @@ export function awsInstance(instanceType: string, region: string, capacity: Capa
     return found;
 }
 
-/** "GPUs", or "Neuron devices" for Inferentia2. */
-function deviceWord(accelerator: Accelerator): string {
-    return isNvidia(accelerator) ? "GPUs" : "Neuron devices";
-}
-
-function describe(request: AwsInstanceRequest): string {
-    const parts = [`>= ${request.minGpus} x ${acceleratorInfo(request.accelerator).displayName}`];
-    if (request.minMemoryGiB) parts.push(`>= ${request.minMemoryGiB} GiB RAM`);
-    if (request.minVcpus) parts.push(`>= ${request.minVcpus} vCPUs`);
-    return `${parts.join(", ")} (${request.capacity ?? "on-demand"}) in ${request.region}`;
-}
-
-/** What exists, for the message when nothing fits: GPU counts with their types, and the largest shape. */
-function whatExists(offers: AwsInstanceOffer[], request: AwsInstanceRequest): string {
-    const name = acceleratorInfo(request.accelerator).displayName;
-    const unit = deviceWord(request.accelerator);
-    const counts = [...new Set(offers.map((o) => o.gpus))].sort((a, b) => a - b);
-    const bySize = (a: AwsInstanceOffer, b: AwsInstanceOffer) => a.vcpus - b.vcpus || a.memoryGiB - b.memoryGiB || byName(a.instanceType, b.instanceType);
-    const perCount = counts.map((c) => `${c}: ${offers.filter((o) => o.gpus === c).sort(bySize).map((o) => o.instanceType).join(", ")}`);
-    let text = `${name} instances in ${request.region} offer ${listOr(counts)} ${unit} per instance (${perCount.join("; ")})`;
-    const enough = offers.filter((o) => o.gpus >= request.minGpus);
-    if (enough.length === 0) return `${text}; none has ${request.minGpus} or more.`;
-    const mostMemory = enough.reduce((a, b) => (b.memoryGiB > a.memoryGiB ? b : a));
-    const mostVcpus = enough.reduce((a, b) => (b.vcpus > a.vcpus ? b : a));
-    text += `; with >= ${request.minGpus} ${unit} the most RAM is ${mostMemory.memoryGiB} GiB (${mostMemory.instanceType})`;
-    return `${text} and the most vCPUs ${mostVcpus.vcpus} (${mostVcpus.instanceType}).`;
-}
+const WORDS: OfferWords<AwsInstanceOffer> = { type: "AWS instance type", unit: "instance", label: (o) => o.instanceType };
 
 /**
  * The cheapest instance type with at least `minGpus` devices of the accelerator, `minMemoryGiB` RAM and
  * `minVcpus` vCPUs in the region. Throws {@link CatalogError} naming what exists when nothing fits.
  */
 export function findAwsInstance(request: AwsInstanceRequest): AwsInstanceOffer {
-    const offers = offersIn(request.accelerator, request.region, request.capacity ?? "on-demand");
-    const fitting = offers.filter(
-        (o) => o.gpus >= request.minGpus && o.memoryGiB >= (request.minMemoryGiB ?? 0) && o.vcpus >= (request.minVcpus ?? 0),
-    );
-    if (fitting.length === 0) throw new CatalogError(`No AWS instance type fits ${describe(request)}. ${whatExists(offers, request)}`);
-    return fitting[0];
+    const capacity = request.capacity ?? "on-demand";
+    return cheapestFitting(offersIn(request.accelerator, request.region, capacity), request, capacity, WORDS);
 }
 
 /**
@@ -174,21 +145,15 @@ export function findAwsInstance(request: AwsInstanceRequest): AwsInstanceOffer {
  * Throws {@link CatalogError} when there is none.
  */
 export function awsInstancesFor(accelerator: Accelerator, gpusPerNode: number, region: string, capacity: Capacity = "on-demand"): AwsInstanceOffer[] {
-    const offers = offersIn(accelerator, region, capacity);
-    const exact = offers.filter((o) => o.gpus === gpusPerNode);
-    if (exact.length === 0) {
-        const request = { accelerator, minGpus: gpusPerNode, region, capacity };
-        throw new CatalogError(`No AWS instance type has exactly ${gpusPerNode} x ${acceleratorInfo(accelerator).displayName} in ${region}. ${whatExists(offers, request)}`);
-    }
-    return exact;
+    return withExactly(offersIn(accelerator, region, capacity), gpusPerNode, accelerator, region, WORDS);
 }
 
 /** Device counts per instance the catalog offers for the accelerator in the region, ascending. */
 export function awsGpusPerInstanceOptions(accelerator: Accelerator, region: string): number[] {
-    return [...new Set(offersIn(accelerator, region, "on-demand").map((o) => o.gpus))].sort((a, b) => a - b);
+    return gpuCounts(offersIn(accelerator, region, "on-demand"));
 }
 
 /** The instance type with the lowest on-demand price per device: the "GPU-equivalent" price of one device. */
 export function awsCheapestPerGpu(accelerator: Accelerator, region: string): AwsInstanceOffer {
-    return offersIn(accelerator, region, "on-demand").reduce((a, b) => (b.hourly / b.gpus < a.hourly / a.gpus ? b : a));
+    return cheapestPerGpu(offersIn(accelerator, region, "on-demand"));
 }

@@ -12,7 +12,8 @@ import { GCP_MACHINES, GCP_MACHINE_SOURCE } from "./data/gcp-machines.data";
 import type { GcpAcceleratorRow, GcpMachineRow } from "./data/rows";
 import { CatalogError } from "./errors";
 import { builtInGpus, machineFamily, N1_T4_LIMITS } from "./gcp-shapes";
-import { byName, listOr, sourceLabel } from "./format";
+import { byName, sourceLabel } from "./format";
+import { cheapestFitting, cheapestPerGpu, gpuCounts, withExactly, type OfferWords } from "./offers";
 
 /** One GCP machine type with its GPUs in one region, with its price. */
 export interface GcpMachineOffer {
@@ -193,25 +194,12 @@ export function gcpRegionsFor(accelerator: Accelerator): string[] {
         .sort();
 }
 
-function label(o: GcpMachineOffer): string {
-    return o.family === "n1" ? `${o.machineType}+${o.gpus}` : o.machineType;
-}
-
-function whatExists(offers: GcpMachineOffer[], request: GcpMachineRequest): string {
-    const counts = [...new Set(offers.map((o) => o.gpus))].sort((a, b) => a - b);
-    const shapes = counts.map((c) => {
-        const bySize = (a: GcpMachineOffer, b: GcpMachineOffer) => a.vcpus - b.vcpus || a.memoryGiB - b.memoryGiB || byName(a.machineType, b.machineType);
-        const names = offers.filter((o) => o.gpus === c).sort(bySize).map(label);
-        return `${c}: ${names.length > 4 ? `${names.slice(0, 2).join(", ")} .. ${names[names.length - 1]} (${names.length} shapes)` : names.join(", ")}`;
-    });
-    let text = `${acceleratorInfo(request.accelerator).displayName} machines in ${request.region} offer ${listOr(counts)} GPUs (${shapes.join("; ")})`;
-    const enough = offers.filter((o) => o.gpus >= request.minGpus);
-    if (enough.length === 0) return `${text}; none has ${request.minGpus} or more.`;
-    const mostMemory = enough.reduce((a, b) => (b.memoryGiB > a.memoryGiB ? b : a));
-    const mostVcpus = enough.reduce((a, b) => (b.vcpus > a.vcpus ? b : a));
-    text += `; with >= ${request.minGpus} GPUs the most RAM is ${mostMemory.memoryGiB} GiB (${label(mostMemory)})`;
-    return `${text} and the most vCPUs ${mostVcpus.vcpus} (${label(mostVcpus)}).`;
-}
+/** An N1 machine is named with its attached T4s (`n1-standard-4+2`): the same type carries 1, 2 or 4. */
+const WORDS: OfferWords<GcpMachineOffer> = {
+    type: "GCP machine type",
+    unit: "machine",
+    label: (o) => (o.family === "n1" ? `${o.machineType}+${o.gpus}` : o.machineType),
+};
 
 /**
  * The cheapest machine (with its GPUs) holding at least `minGpus` of the accelerator, `minMemoryGiB` RAM and
@@ -219,34 +207,21 @@ function whatExists(offers: GcpMachineOffer[], request: GcpMachineRequest): stri
  * exists when nothing fits.
  */
 export function findGcpMachine(request: GcpMachineRequest): GcpMachineOffer {
-    const offers = offersIn(request.accelerator, request.region, request.spot ?? false);
-    const fitting = offers.filter((o) => o.gpus >= request.minGpus && o.memoryGiB >= (request.minMemoryGiB ?? 0) && o.vcpus >= (request.minVcpus ?? 0));
-    if (fitting.length === 0) {
-        const wanted = [`>= ${request.minGpus} x ${acceleratorInfo(request.accelerator).displayName}`];
-        if (request.minMemoryGiB) wanted.push(`>= ${request.minMemoryGiB} GiB RAM`);
-        if (request.minVcpus) wanted.push(`>= ${request.minVcpus} vCPUs`);
-        throw new CatalogError(`No GCP machine type fits ${wanted.join(", ")} (${request.spot ? "spot" : "on-demand"}) in ${request.region}. ${whatExists(offers, request)}`);
-    }
-    return fitting[0];
+    const spot = request.spot ?? false;
+    return cheapestFitting(offersIn(request.accelerator, request.region, spot), request, spot ? "spot" : "on-demand", WORDS);
 }
 
 /** Every machine shape with exactly `gpusPerNode` GPUs of the accelerator in the region, cheapest first. */
 export function gcpMachinesFor(accelerator: Accelerator, gpusPerNode: number, region: string, spot = false): GcpMachineOffer[] {
-    const offers = offersIn(accelerator, region, spot);
-    const exact = offers.filter((o) => o.gpus === gpusPerNode);
-    if (exact.length === 0) {
-        const request = { accelerator, minGpus: gpusPerNode, region, spot };
-        throw new CatalogError(`No GCP machine type has exactly ${gpusPerNode} x ${acceleratorInfo(accelerator).displayName} in ${region}. ${whatExists(offers, request)}`);
-    }
-    return exact;
+    return withExactly(offersIn(accelerator, region, spot), gpusPerNode, accelerator, region, WORDS);
 }
 
 /** GPU counts per machine the catalog offers for the accelerator in the region, ascending. */
 export function gcpGpusPerInstanceOptions(accelerator: Accelerator, region: string): number[] {
-    return [...new Set(offersIn(accelerator, region, false).map((o) => o.gpus))].sort((a, b) => a - b);
+    return gpuCounts(offersIn(accelerator, region, false));
 }
 
 /** The machine shape with the lowest on-demand price per GPU: the "GPU-equivalent" price of one GPU. */
 export function gcpCheapestPerGpu(accelerator: Accelerator, region: string): GcpMachineOffer {
-    return offersIn(accelerator, region, false).reduce((a, b) => (b.hourly / b.gpus < a.hourly / a.gpus ? b : a));
+    return cheapestPerGpu(offersIn(accelerator, region, false));
 }

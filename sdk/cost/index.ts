@@ -21,9 +21,6 @@ export const DEFAULT_AWS_REGION = "us-east-1";
 /** Default region of GCP resources without a location. */
 export const DEFAULT_GCP_REGION = "us-central1";
 
-/** Resource types the cost model prices (or knows to be billed at an unknown price). */
-export const PRICED_TYPES: readonly string[] = Object.keys(PRICERS);
-
 /**
  * Prices one resource: its type token and the inputs it is (about to be) created with, exactly as the
  * Pulumi provider takes them. `scaling` carries what other resources say about it (autoscaler bounds,

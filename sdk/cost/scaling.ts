@@ -61,21 +61,17 @@ function autoscalerBounds(r: CostedResource): { key: string; bounds: ReplicaBoun
     return undefined;
 }
 
-/** Variant bounds keyed `<endpoint name>/<variant name>` from Application Auto Scaling targets. */
-function sagemakerTargets(resources: ReadonlyArray<CostedResource>): Map<string, ReplicaBounds> {
-    const out = new Map<string, ReplicaBounds>();
-    for (const r of resources) {
-        if (r.type !== APP_AUTOSCALING_TARGET || str(r.inputs, "serviceNamespace") !== "sagemaker") continue;
-        const match = /^endpoint\/([^/]+)\/variant\/([^/]+)$/.exec(str(r.inputs, "resourceId") ?? "");
-        const min = num(r.inputs, "minCapacity");
-        const max = num(r.inputs, "maxCapacity");
-        if (!match || min === undefined || max === undefined) continue;
-        out.set(`${match[1]}/${match[2]}`, { min, max, by: `aws:appautoscaling Target "${r.name}" (${min}-${max})` });
-    }
-    return out;
+/** Reads one Application Auto Scaling target of a SageMaker variant: bounds keyed `<endpoint name>/<variant name>`. */
+function sagemakerTarget(r: CostedResource): { key: string; bounds: ReplicaBounds } | undefined {
+    if (r.type !== APP_AUTOSCALING_TARGET || str(r.inputs, "serviceNamespace") !== "sagemaker") return undefined;
+    const match = /^endpoint\/([^/]+)\/variant\/([^/]+)$/.exec(str(r.inputs, "resourceId") ?? "");
+    const min = num(r.inputs, "minCapacity");
+    const max = num(r.inputs, "maxCapacity");
+    if (!match || min === undefined || max === undefined) return undefined;
+    return { key: `${match[1]}/${match[2]}`, bounds: { min, max, by: `aws:appautoscaling Target "${r.name}" (${min}-${max})` } };
 }
 
-/** Safe read: an autoscaler whose fields are not known yet (Outputs) links nothing. */
+/** Safe read: an autoscaler whose fields are not known yet (Outputs) links nothing; the others still link. */
 function tryRead<T>(read: () => T): T | undefined {
     try {
         return read();
@@ -91,11 +87,13 @@ function tryRead<T>(read: () => T): T | undefined {
 export function collectScaling(resources: ReadonlyArray<CostedResource>): (resource: CostedResource) => ResourceScaling {
     const nodesInStack = resources.some((r) => NODE_TYPES.has(r.type));
     const workloads = new Map<string, ReplicaBounds>();
+    const variantTargets = new Map<string, ReplicaBounds>();
     for (const r of resources) {
         const found = tryRead(() => autoscalerBounds(r));
         if (found && !workloads.has(found.key)) workloads.set(found.key, found.bounds);
+        const target = tryRead(() => sagemakerTarget(r));
+        if (target) variantTargets.set(target.key, target.bounds);
     }
-    const variantTargets = tryRead(() => sagemakerTargets(resources)) ?? new Map<string, ReplicaBounds>();
     // Endpoint configuration name -> the names of the endpoints that use it.
     const endpointsOfConfig = new Map<string, string[]>();
     for (const r of resources.filter((x) => x.type === SAGEMAKER_ENDPOINT)) {

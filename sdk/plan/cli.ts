@@ -73,10 +73,19 @@ function parse(argv: string[]): PlanArgs | "help" {
     return { dir, stack: values.stack, policyConfig: values["policy-config"], json: values.json, out: values.out, verbose: values.verbose };
 }
 
-/** The message shown for an error: as-is for argument validation, without Node's require stack. */
+/** The message shown for an error: the stack with --verbose, else the message without Node's require stack. */
 function describe(error: Error, verbose: boolean): string {
     if (verbose && error.stack) return error.stack;
     return error.message.split("\nRequire stack:")[0];
+}
+
+/**
+ * What `plan` and `simulate` print when the program failed: an argument validation error as it is (it names
+ * the component, the resource and each field), anything else as one line naming the program.
+ */
+export function programFailure(dir: string, error: Error, verbose = false): string {
+    if (error.name === "ModelshipValidationError" && !verbose) return `${error.message}\n`;
+    return `error: the program ${dir} failed: ${describe(error, verbose)}\n`;
 }
 
 async function plan(args: PlanArgs, io: CliIo): Promise<number> {
@@ -91,9 +100,7 @@ async function plan(args: PlanArgs, io: CliIo): Promise<number> {
     const run = await runProgram({ dir: args.dir, stack: args.stack });
     for (const note of run.notes) io.stderr.write(`note: ${note}\n`);
     if (run.error) {
-        // Argument validation errors name the component, the resource and each field: shown as they are.
-        const validation = run.error.name === "ModelshipValidationError";
-        io.stderr.write(validation && !args.verbose ? `${run.error.message}\n` : `error: the program ${args.dir} failed: ${describe(run.error, args.verbose)}\n`);
+        io.stderr.write(programFailure(args.dir, run.error, args.verbose));
         return EXIT.failed;
     }
     const cost = planCost(run.resources, run.config);

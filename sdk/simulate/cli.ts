@@ -5,6 +5,7 @@
  */
 import * as fs from "node:fs";
 import { parseArgs } from "node:util";
+import { programFailure, type CliIo } from "../plan/cli";
 
 /** The text of `modelship simulate --help`. */
 export const SIMULATE_HELP = `Usage: modelship simulate <program dir> --trace FILE [options]
@@ -29,11 +30,6 @@ Options:
   -h, --help              show this help
 `;
 
-interface Io {
-    stdout: { write(s: string): unknown };
-    stderr: { write(s: string): unknown };
-}
-
 function positiveNumber(flag: string, value: string | undefined, allowZero = false): number | undefined {
     if (value === undefined) return undefined;
     const n = Number(value);
@@ -42,7 +38,7 @@ function positiveNumber(flag: string, value: string | undefined, allowZero = fal
 }
 
 /** Runs `modelship simulate` with `argv` (after the word simulate); resolves to the exit code, never throws. */
-export async function simulateMain(argv: string[], io: Io): Promise<number> {
+export async function simulateMain(argv: string[], io: CliIo): Promise<number> {
     let values, positionals;
     try {
         ({ values, positionals } = parseArgs({
@@ -92,7 +88,7 @@ export async function simulateMain(argv: string[], io: Io): Promise<number> {
         const { runProgram } = await import("../plan/run");
         const run = await runProgram({ dir, stack: values.stack });
         if (run.error) {
-            io.stderr.write(run.error.name === "ModelshipValidationError" ? `${run.error.message}\n` : `error: the program ${dir} failed: ${run.error.message.split("\nRequire stack:")[0]}\n`);
+            io.stderr.write(programFailure(dir, run.error));
             return 2;
         }
         const { selectServices } = await import("./services");

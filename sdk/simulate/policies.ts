@@ -12,10 +12,6 @@ import { ControlPolicy } from "./policy";
 import { prewarmFloorByMinute } from "./prewarm";
 import { ServiceModel, TARGET_UTILISATION } from "./service";
 
-/** The policy names, in report order. */
-export const POLICY_NAMES = ["modelship", "hpa-default", "knative-default", "keda-default", "static-peak", "oracle"] as const;
-export type PolicyName = (typeof POLICY_NAMES)[number];
-
 /** The scaling configuration the simulator reads from a resolved spec. */
 export type ScalingSpec = Pick<
     AutoscalerSpec,

@@ -112,8 +112,9 @@ export function decide(p: ControlPolicy, s: LoopState, mem: LoopMemory): number 
         // In panic the loop uses the short window and never scales down (Knative).
         if (s.t < mem.panicUntil) rec = Math.max(rec, short, s.current);
     }
-    let desired = rec > s.current ? rec : Math.min(s.current, mem.stabilised(s.t, rec, p.scaleDownDelaySeconds));
-    if (rec > s.current) mem.stabilised(s.t, rec, p.scaleDownDelaySeconds);
+    // Every recommendation enters the stabilisation window; only a scale-down waits for it.
+    const held = mem.stabilised(s.t, rec, p.scaleDownDelaySeconds);
+    let desired = rec > s.current ? rec : Math.min(s.current, held);
     if (desired > s.current) desired = Math.min(desired, Math.max(Math.ceil(s.current * p.burst.multiplier), s.current + p.burst.minPods));
     desired = Math.min(p.max, Math.max(p.min, desired));
     if (desired === 0 && s.current > 0 && s.t - s.lastBusy < p.scaleToZeroAfterSeconds) desired = 1;

@@ -2,6 +2,7 @@
  * One service's simulation from what the plan resolved: the replica model (defaults or overrides), the six
  * policies, their summaries, and the `--json` document.
  */
+import { ScalingMetric } from "../../components/spike-autoscaler/args";
 import { HOURS_PER_MONTH } from "../cost/types";
 import type { PolicyRun } from "./model";
 import { defaultConcurrency, inFlightTarget } from "./policies";
@@ -31,7 +32,7 @@ export function serviceModel(service: Pick<AutoscaledService, "spec" | "gpusPerR
         hourlyUsd: service.spec.price.monthly === null || !service.spec.price.priced ? null : service.spec.price.monthly / HOURS_PER_MONTH,
     };
     // The concurrency default depends on the target, which (for GPU utilisation) depends on the concurrency: use 8.
-    model.concurrency = o.concurrency ?? (service.spec.metric === "gpu-utilization" ? 8 : defaultConcurrency(inFlightTarget(service.spec, model)));
+    model.concurrency = o.concurrency ?? (service.spec.metric === ScalingMetric.GpuUtilization ? 8 : defaultConcurrency(inFlightTarget(service.spec, model)));
     return model;
 }
 

@@ -123,7 +123,9 @@ describe("GpuPool on EKS with Karpenter", () => {
         const warn = vi.spyOn(pulumi.log, "warn");
         const { value: pool } = await rt.construct(() => karpenterPool({ spot: true, instanceTypes: ["g6.2xlarge"] }));
         expect(warn).toHaveBeenCalledWith(
-            "spot capacity with one instance type (g6.2xlarge): when AWS reclaims that type, every node goes at once. List several instance types with the same GPUs (aws.instanceTypes) or use on-demand.",
+            // The managed node group's warning, word for word.
+            "spot capacity with one instance type (g6.2xlarge): when AWS reclaims that type, every node goes at once and none comes back until it is available again. " +
+                "List several instance types with the same GPUs (aws.instanceTypes) or use on-demand.",
             pool,
         );
         warn.mockRestore();

@@ -77,7 +77,8 @@ const invalid: Array<[string, GpuPoolArgs, string]> = [
             "  - minNodes: received 1; expected 0 with aws.karpenter: Karpenter starts nodes only for pending pods (use a managed node group to keep nodes warm)",
     ],
     [
-        "missing accelerator, cluster and subnets",
+        // Schema problems are reported first; the cross-field checks (accelerator, cluster) run once they are fixed.
+        "an empty subnet list, before the missing accelerator and cluster",
         { cloud: GpuPoolCloud.Aws, aws: { subnetIds: [] } },
         header(1) + "  - aws.subnetIds: received an array of 0; expected at least 1 item(s)",
     ],
@@ -95,6 +96,11 @@ const invalid: Array<[string, GpuPoolArgs, string]> = [
             "  - aws: received an object with clusterName, subnetIds; expected no aws settings with cloud docker (give the docker block, or change cloud)\n" +
             "  - minNodes: received 2; expected nothing with cloud docker (one machine: set gpusPerNode or docker.deviceIds)\n" +
             '  - capacityType: received "spot"; expected "on-demand" (the default) with cloud docker: the pool does not create the nodes',
+    ],
+    [
+        "a GPU count that contradicts the listed Docker devices",
+        { cloud: GpuPoolCloud.Docker, gpusPerNode: 4, docker: { deviceIds: ["0", "1"] } },
+        header(1) + "  - gpusPerNode: received 4; expected nothing, or 2 (the number of docker.deviceIds), with cloud docker",
     ],
     [
         "a desired size outside min and max",

@@ -49,11 +49,15 @@ describe("ModelService on docker", () => {
             () =>
                 new ModelService("densenet", {
                     model: { uri: "https://example.com/models/densenet161.mar", runtime: ServingRuntime.TorchServe },
+                    secrets: { HF_TOKEN: pulumi.secret("hf_s3cr3t") },
                     target: Target.Docker,
                 }),
         );
         const fetch = rt.one("docker:index/container:Container", "densenet-fetch");
         expect(fetch.inputs.image).toBe("curlimages/curl:8.11.1");
+        // The fetcher reads the secrets too (gated models, private buckets), kept secret in the state.
+        expect(fetch.inputs.envs).toEqual(["HOME=/tmp", "HF_TOKEN=hf_s3cr3t"]);
+        expect(fetch.secretInputs).toContain("envs");
         expect(fetch.inputs.attach).toBe(true);
         expect(fetch.inputs.mustRun).toBe(false);
         expect(fetch.inputs.command).toContain("/models/densenet161.mar");

@@ -92,7 +92,9 @@ describe("ModelService on kubernetes", () => {
         expect(pod.spec.volumes).toContainEqual({ name: "dshm", emptyDir: { medium: "Memory", sizeLimit: "2048Mi" } });
         const [fetch] = pod.spec.initContainers;
         expect(fetch).toMatchObject({ name: "fetch-model", image: "python:3.12-slim", securityContext: { readOnlyRootFilesystem: true, runAsNonRoot: true } });
-        expect(fetch.command[2]).toContain("download Qwen/Qwen2.5-7B-Instruct --local-dir /models");
+        // The repository reaches the shell as "$1", never as script text.
+        expect(fetch.command[2]).toContain('download "$1" --local-dir /models');
+        expect(fetch.command.slice(3)).toEqual(["fetch-model", "Qwen/Qwen2.5-7B-Instruct"]);
         expect(fetch.volumeMounts).toEqual([{ name: "tmp", mountPath: "/tmp" }, { name: "model", mountPath: "/models" }]);
 
         expect(rt.one(PDB).inputs.spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: SELECTOR }, unhealthyPodEvictionPolicy: "AlwaysAllow" });
@@ -242,6 +244,9 @@ describe("ModelService on kubernetes", () => {
         ["auth on a private service", { model: { image: imageA }, exposure: { auth: AuthMode.ApiKey }, target: Target.Kubernetes }, /exposure\.auth: received "api-key"; expected "none" for a private service without versions: callers reach its ClusterIP Service directly/],
         ["api-key auth without keys", { model: { image: imageA }, exposure: { public: true, auth: AuthMode.ApiKey }, kubernetes: { gateway: "infra/public" }, target: Target.Kubernetes }, /kubernetes\.apiKeys: received nothing .*; expected API keys \(client id to key, as Pulumi secrets\), or kubernetes\.apiKeySecret/],
         ["API keys with jwt auth", { model: { image: imageA }, exposure: { public: true, auth: AuthMode.Jwt, jwt: { issuer: "https://id.example.com/", jwksUri: "https://id.example.com/k" } }, kubernetes: { gateway: "infra/public", apiKeySecret: "keys" }, target: Target.Kubernetes }, /kubernetes\.apiKeySecret: received "keys"; expected no API keys unless exposure\.auth is "api-key"/],
+        ["a hostname without a route", { model: { image: imageA }, exposure: { hostname: "llm.example.com" }, target: Target.Kubernetes }, /exposure\.hostname: received "llm\.example\.com"; expected no hostname for a private service without versions: it names the HTTPRoute's host, and no HTTPRoute is made/],
+        ["a hostname that is a URL", { model: { image: imageA }, exposure: { public: true, auth: AuthMode.None, hostname: "https://llm.example.com" }, kubernetes: { gateway: "infra/public" }, target: Target.Kubernetes }, /exposure\.hostname: received "https:\/\/llm\.example\.com"; expected a lowercase host name such as llm\.example\.com/],
+        ["JWT settings without auth jwt", { model: { image: imageA }, exposure: { public: true, auth: AuthMode.None, jwt: { issuer: "https://id.example.com/", jwksUri: "https://id.example.com/k" } }, kubernetes: { gateway: "infra/public" }, target: Target.Kubernetes }, /exposure\.jwt: received an object with issuer, jwksUri; expected no JWT settings without exposure\.auth "jwt"/],
         ["a gateway that is not namespace/name", { model: { image: imageA }, kubernetes: { gateway: "public" }, target: Target.Kubernetes }, /kubernetes\.gateway: received "public"; expected a Gateway as 'namespace\/name'/],
     ];
     for (const [what, args, message] of invalid) {

@@ -98,6 +98,21 @@ describe("ModelService on aws-lambda", () => {
         expect(await outputValue(svc.estimatedMonthlyCost)).not.toHaveProperty("min");
     });
 
+    it("gives six vCPUs Lambda's largest size, and defaults to fields given as undefined", async () => {
+        await rt.construct(
+            () =>
+                new ModelService("embedder", {
+                    model: { image: image("a") },
+                    resources: { cpu: 6 },
+                    lambda: { timeoutSeconds: undefined, reservedConcurrency: undefined, architecture: undefined },
+                    target: Target.AwsLambda,
+                }),
+        );
+        const fn = rt.one("aws:lambda/function:Function");
+        // 6 x 1769 MB would exceed Lambda's 10,240 MB, which is where it gives 6 vCPUs.
+        expect([fn.inputs.memorySize, fn.inputs.timeout, fn.inputs.reservedConcurrentExecutions, fn.inputs.architectures]).toEqual([10240, 60, 10, ["x86_64"]]);
+    });
+
     it("exposes a function URL with IAM auth when public with auth iam", async () => {
         const { value: svc } = await rt.construct(
             () => new ModelService("embedder", { model: { image: image("a") }, exposure: { public: true, auth: AuthMode.Iam }, target: Target.AwsLambda }),

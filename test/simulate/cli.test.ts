@@ -15,6 +15,8 @@ import { autoscaledServices } from "../../sdk/simulate/services";
 const root = path.resolve(__dirname, "../..");
 const example = path.join(root, "examples/spike-autoscaler");
 const quickstart = path.join(root, "examples/quickstart");
+const throwing = path.join(root, "test/fixtures/throws");
+const invalidArgs = path.join(root, "test/fixtures/invalid-args");
 const trace = path.join(root, "data/traces/azure_llm_2023_code_per_second.csv");
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "modelship-simulate-"));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -87,6 +89,8 @@ describe("modelship simulate", () => {
         [["simulate", quickstart, "--trace", trace], `error: the program ${quickstart} has no autoscaled service: simulate needs a ModelService with scaling.autoscaling or a SpikeAutoscaler\n`],
         [["simulate", example], "error: missing --trace FILE: a CSV with the columns second,requests\n"],
         [["simulate", example, "--trace", trace, "--timeout=-1"], 'error: --timeout is "-1"; expected a number >= 0\n'],
+        [["simulate", throwing, "--trace", trace], `error: the program ${throwing} failed: replicas must be at least 1, got 0\n`],
+        [["simulate", invalidArgs, "--trace", trace], 'test:index:Thing "thing": 2 invalid arguments:\n  - replicas: received 0; expected a number >= 1\n  - gpus: received 2; expected no such field (check the spelling against the argument reference)\n'],
     ])("refuses %j", async (args, message) => {
         const { code, stderr } = await cli(args);
         expect([code, stderr]).toEqual([2, message]);

@@ -1,6 +1,6 @@
 /**
  * The simulator against cases with known answers: steady state, a step, an idle trace, and the oracle as the lower
- * bound. Specs are built by hand here (services.test.ts resolves them from programs).
+ * bound. Specs are built by hand here (cli.test.ts resolves them from programs).
  */
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";

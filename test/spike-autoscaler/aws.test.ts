@@ -91,6 +91,12 @@ describe("SpikeAutoscaler on aws-sagemaker", () => {
         });
     });
 
+    it("targets GPU utilisation per GPU: CloudWatch sums an instance's GPUs, so 70% on four GPUs is 280", async () => {
+        // aws_ec2_gpu_prices.csv: g5.12xlarge has 4 x NVIDIA A10G.
+        await rt.construct(() => new SpikeAutoscaler("llm", variant({ metric: ScalingMetric.GpuUtilization, sagemaker: { endpointName: "llm", instanceType: "ml.g5.12xlarge" } })));
+        expect(rt.one(POLICY).inputs.targetTrackingScalingPolicyConfiguration).toMatchObject({ targetValue: 280, customizedMetricSpecification: { metricName: "GPUUtilization" } });
+    });
+
     it("refuses zero, a queue metric, a burst multiplier and a cost it cannot know", () => {
         expect(
             () =>

@@ -26,6 +26,13 @@ export function httpCheckCommand(port: number, path: string): string {
     );
 }
 
+/** `NAME=value` entries, secret in the state as a whole when secret variables are among them. */
+function containerEnvs(plain: Record<string, pulumi.Input<string>>, secrets: Record<string, pulumi.Input<string>>): pulumi.Output<string[]> {
+    const entries = (vars: Record<string, pulumi.Input<string>>) => Object.entries(vars).map(([k, v]) => pulumi.interpolate`${k}=${v}`);
+    const all = pulumi.all([...entries(plain), ...entries(secrets)]);
+    return Object.keys(secrets).length > 0 ? pulumi.secret(all) : all;
+}
+
 function validate(spec: ServingSpec): ValidationProblem[] {
     const problems: ValidationProblem[] = [];
     if (spec.canary) {
@@ -63,7 +70,8 @@ function deploy(spec: ServingSpec, parent: pulumi.ComponentResource): TargetDepl
                 image: fetcher.image,
                 entrypoints: [fetcher.command[0]],
                 command: fetcher.command.slice(1),
-                envs: Object.entries(fetcher.env).map(([k, v]) => `${k}=${v}`),
+                // The secrets too, as on Kubernetes: gated Hugging Face models need HF_TOKEN, buckets may need keys.
+                envs: containerEnvs(fetcher.env, spec.secrets),
                 mounts: [{ type: "volume", source: volume.name, target: MODEL_MOUNT_PATH }],
                 // A new named volume belongs to root; the fetcher writes as root, the server only reads.
                 user: "0:0",
@@ -79,10 +87,6 @@ function deploy(spec: ServingSpec, parent: pulumi.ComponentResource): TargetDepl
         Object.assign(resources, { volume, fetch });
     }
 
-    const plainEnv = Object.entries(spec.env).map(([k, v]) => pulumi.interpolate`${k}=${v}`);
-    const secretEnv = Object.entries(spec.secrets).map(([k, v]) => pulumi.secret(pulumi.interpolate`${k}=${v}`));
-    const envs = secretEnv.length > 0 ? pulumi.secret(pulumi.all([...plainEnv, ...secretEnv])) : pulumi.all(plainEnv);
-
     const container = new docker.Container(
         `${spec.name}-server`,
         {
@@ -90,7 +94,7 @@ function deploy(spec: ServingSpec, parent: pulumi.ComponentResource): TargetDepl
             image: image.imageId,
             entrypoints: spec.command,
             command: version.args,
-            envs,
+            envs: containerEnvs(spec.env, spec.secrets),
             ports: [{ internal: spec.port, external: hostPort, ip: spec.exposure.public ? "0.0.0.0" : "127.0.0.1", protocol: "tcp" }],
             healthcheck: {
                 tests: ["CMD-SHELL", httpCheckCommand(spec.port, spec.readinessPath)],

@@ -59,6 +59,11 @@ function routed(spec: ServingSpec): boolean {
     return spec.exposure.public || spec.canary;
 }
 
+/** The namespace every object goes into. */
+function namespaceOf(spec: ServingSpec): pulumi.Input<string> {
+    return spec.args.kubernetes?.namespace ?? "default";
+}
+
 function validate(spec: ServingSpec): ValidationProblem[] {
     const problems: ValidationProblem[] = [];
     const settings = spec.args.kubernetes ?? {};
@@ -79,6 +84,13 @@ function validate(spec: ServingSpec): ValidationProblem[] {
             path: "exposure.auth",
             received: describeValue(auth),
             expected: `"none" for a private service without versions: callers reach its ClusterIP Service directly and nothing checks ${auth} (make it public with kubernetes.gateway to enforce it)`,
+        });
+    }
+    if (spec.exposure.hostname !== undefined && !routed(spec)) {
+        problems.push({
+            path: "exposure.hostname",
+            received: describeValue(spec.exposure.hostname),
+            expected: "no hostname for a private service without versions: it names the HTTPRoute's host, and no HTTPRoute is made (make it public with kubernetes.gateway)",
         });
     }
     const keysGiven = settings.apiKeys !== undefined || settings.apiKeySecret !== undefined;
@@ -145,7 +157,7 @@ function workloadSpec(spec: ServingSpec, layout: VersionLayout, refs: { serviceA
         : {};
     return {
         name: layout.name,
-        namespace: settings.namespace ?? "default",
+        namespace: namespaceOf(spec),
         labels: layout.labels,
         selector: layout.selector,
         podLabels: layout.podLabels,
@@ -177,7 +189,7 @@ function workloadSpec(spec: ServingSpec, layout: VersionLayout, refs: { serviceA
 
 function deploy(spec: ServingSpec, parent: pulumi.ComponentResource): TargetDeployment {
     const settings = spec.args.kubernetes ?? {};
-    const namespace = settings.namespace ?? "default";
+    const namespace = namespaceOf(spec);
     const labels = kubernetesLabels(spec.owner);
     const resources: Record<string, pulumi.Resource> = {};
     // A kubeconfig holds cluster credentials: secret in the state whatever the caller passed.
@@ -266,7 +278,7 @@ function deploy(spec: ServingSpec, parent: pulumi.ComponentResource): TargetDepl
 function scaleRef(spec: ServingSpec, layout: VersionLayout, deploymentName: pulumi.Input<string>): KubernetesScaleRef {
     return {
         name: layout.name,
-        namespace: spec.args.kubernetes?.namespace ?? "default",
+        namespace: namespaceOf(spec),
         labels: layout.labels,
         deploymentName,
         replicasOf: spec.canary ? (n: number) => versionReplicas(n, layout.version.weight) : undefined,

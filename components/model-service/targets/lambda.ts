@@ -48,19 +48,22 @@ interface LambdaPlan {
  * setting and allocates CPU in proportion to memory.
  */
 function planOf(spec: ServingSpec): LambdaPlan {
-    const s = { ...DEFAULTS, ...spec.args.lambda };
+    // Field by field: a key given as `undefined` (which the schema keeps) must still get its default.
+    const s = spec.args.lambda ?? {};
     const memory = Math.round(spec.memoryGiB * 1024);
     const cpu = spec.args.resources?.cpu;
+    // Lambda's largest size carries the most vCPUs (6 at 10,240 MB, not 6 x 1,769 MB): cap what a CPU count asks for.
+    const memoryForCpu = cpu !== undefined ? Math.min(MEMORY_MB.max, Math.ceil(cpu * MEMORY_MB.perVcpu)) : 0;
     return {
         functionName: physicalName(spec.name, "", 64),
-        memoryMb: cpu !== undefined ? Math.max(memory, Math.ceil(cpu * MEMORY_MB.perVcpu)) : memory,
-        reservedConcurrency: s.reservedConcurrency,
-        provisionedConcurrency: spec.autoscaling ? spec.autoscaling.min : s.provisionedConcurrency,
+        memoryMb: Math.max(memory, memoryForCpu),
+        reservedConcurrency: s.reservedConcurrency ?? DEFAULTS.reservedConcurrency,
+        provisionedConcurrency: spec.autoscaling ? spec.autoscaling.min : (s.provisionedConcurrency ?? DEFAULTS.provisionedConcurrency),
         autoscaled: spec.autoscaling !== undefined,
-        timeoutSeconds: s.timeoutSeconds,
-        architecture: s.architecture,
-        ephemeralStorageMiB: s.ephemeralStorageMiB,
-        logRetentionDays: s.logRetentionDays,
+        timeoutSeconds: s.timeoutSeconds ?? DEFAULTS.timeoutSeconds,
+        architecture: s.architecture ?? DEFAULTS.architecture,
+        ephemeralStorageMiB: s.ephemeralStorageMiB ?? DEFAULTS.ephemeralStorageMiB,
+        logRetentionDays: s.logRetentionDays ?? DEFAULTS.logRetentionDays,
     };
 }
 

@@ -6,11 +6,12 @@
  * (EKS node groups, GKE node pools, Karpenter node pools) the nodes are priced and the pods are not, so
  * nothing is counted twice. CPU-only pods are never priced: they run on nodes priced elsewhere.
  */
-import { Accelerator, ACCELERATORS, acceleratorInfo, acceleratorOfGcpType, isAccelerator } from "../../catalog/accelerators";
+import { Accelerator, ACCELERATORS, acceleratorInfo, acceleratorOfAwsFamily, acceleratorOfGcpType, isAccelerator } from "../../catalog/accelerators";
 import { awsInstance, type AwsInstanceOffer } from "../../catalog/aws";
 import { AWS_EC2_INSTANCES } from "../../catalog/data/aws-ec2.data";
 import { usd } from "../../catalog/format";
 import { gpuHourlyEquivalent, type Cloud } from "../../catalog/index";
+import { ACCELERATOR_LABEL } from "../../naming";
 import { monthly, PER_MONTH, range, unknown, type PricedFigure } from "../figures";
 import { list, num, quantityEntry, record, str, UnknownInput } from "../inputs";
 import type { PricingContext } from "./context";
@@ -36,10 +37,10 @@ export function devicesPerPod(podSpec: unknown): { count: number; resource: stri
 function podAccelerator(podSpec: unknown, podLabels: Record<string, unknown>, resource: string, ctx: PricingContext): { accelerator: Accelerator; cloud: Cloud; label: string } | string {
     const selector = record(podSpec, "nodeSelector");
     // The node selector wins; else the pod's own label, which ModelService sets without constraining placement.
-    const own = selector["modelship.dev/accelerator"] ?? podLabels["modelship.dev/accelerator"];
+    const own = selector[ACCELERATOR_LABEL] ?? podLabels[ACCELERATOR_LABEL];
     if (own !== undefined) {
-        if (!isAccelerator(own)) return `modelship.dev/accelerator ${JSON.stringify(own)} is not one of ${ACCELERATORS.join(", ")}`;
-        return { accelerator: own, cloud: own === Accelerator.Inferentia2 ? "aws" : ctx.kubernetesCloud, label: `modelship.dev/accelerator=${own}` };
+        if (!isAccelerator(own)) return `${ACCELERATOR_LABEL} ${JSON.stringify(own)} is not one of ${ACCELERATORS.join(", ")}`;
+        return { accelerator: own, cloud: own === Accelerator.Inferentia2 ? "aws" : ctx.kubernetesCloud, label: `${ACCELERATOR_LABEL}=${own}` };
     }
     const gke = selector["cloud.google.com/gke-accelerator"];
     if (typeof gke === "string") {
@@ -49,11 +50,11 @@ function podAccelerator(podSpec: unknown, podLabels: Record<string, unknown>, re
     const karpenter = selector["karpenter.k8s.aws/instance-gpu-name"];
     if (typeof karpenter === "string") {
         const matches = ACCELERATORS.filter((a) => acceleratorInfo(a).karpenterGpuName === karpenter);
-        if (matches.length !== 1) return `karpenter.k8s.aws/instance-gpu-name ${karpenter} names ${matches.length === 0 ? "no accelerator in the catalog" : `${matches.join(" and ")}; add modelship.dev/accelerator`}`;
+        if (matches.length !== 1) return `karpenter.k8s.aws/instance-gpu-name ${karpenter} names ${matches.length === 0 ? "no accelerator in the catalog" : `${matches.join(" and ")}; add ${ACCELERATOR_LABEL}`}`;
         return { accelerator: matches[0], cloud: "aws", label: `karpenter.k8s.aws/instance-gpu-name=${karpenter}` };
     }
     if (resource === NEURON) return { accelerator: Accelerator.Inferentia2, cloud: "aws", label: NEURON };
-    return "the pod's nodeSelector names no accelerator (modelship.dev/accelerator, cloud.google.com/gke-accelerator or karpenter.k8s.aws/instance-gpu-name)";
+    return `the pod's nodeSelector names no accelerator (${ACCELERATOR_LABEL}, cloud.google.com/gke-accelerator or karpenter.k8s.aws/instance-gpu-name)`;
 }
 
 /**
@@ -99,7 +100,7 @@ function karpenterCandidates(inputs: Record<string, unknown>, region: string): A
     const gpuNames = narrowing.get("karpenter.k8s.aws/instance-gpu-name");
     if (!families && !types && !gpuNames) return "its requirements name no instance family, instance type or GPU name, so any instance type may be launched";
     const candidates = AWS_EC2_INSTANCES.filter((row) => {
-        const accelerator = ACCELERATORS.find((a) => acceleratorInfo(a).awsFamilies.includes(row.family));
+        const accelerator = acceleratorOfAwsFamily(row.family);
         return (!families || families.includes(row.family)) && (!types || types.includes(row.type)) &&
             (!gpuNames || (accelerator !== undefined && gpuNames.includes(acceleratorInfo(accelerator).karpenterGpuName ?? "")));
     }).filter((row) => row.onDemand[region] !== undefined);

@@ -1,4 +1,4 @@
-/** Checks the SageMaker and Lambda targets share: images from ECR, and where each problem points. */
+/** The check the SageMaker and Lambda targets share: images from ECR, and which argument each problem names. */
 import { describeValue, isDeferred, ValidationProblem } from "../../../../sdk/validate";
 import { ServingSpec } from "../../spec";
 import { ECR_IMAGE_FORM, parseEcrImage } from "./ecr";
@@ -24,9 +24,4 @@ export function nonEcrImageProblems(spec: ServingSpec, why: string): ValidationP
         if (!problems.has(path)) problems.set(path, { path, received, expected: `${ECR_IMAGE_FORM} (${why})` });
     });
     return [...problems.values()];
-}
-
-/** The path that set the fewest replicas: `scaling.replicas` when given, else `scaling.minReplicas`. */
-export function minReplicasPath(spec: ServingSpec): string {
-    return spec.args.scaling?.replicas !== undefined ? "scaling.replicas" : "scaling.minReplicas";
 }
