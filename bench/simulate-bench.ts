@@ -13,12 +13,12 @@ import { ScalingMetric } from "../components/spike-autoscaler/args";
 import { DEFAULT_BURST_MULTIPLIER, DEFAULT_MAX_QUEUED_PER_RUNNING, KUBERNETES_SCALE_DOWN_DELAY_SECONDS } from "../components/spike-autoscaler/defaults";
 import { ServingRuntime } from "../components/model-service/args";
 import { DEFAULT_STARTUP_TIMEOUT_SECONDS } from "../components/model-service/spec";
-import { ScalingSpec } from "../sdk/simulate/policies";
-import { runPolicies, summarise, renderTable } from "../sdk/simulate/report";
-import { oracleRun } from "../sdk/simulate/oracle";
-import { DEFAULT_COLD_START, DEFAULT_NODE_IDLE_SECONDS } from "../sdk/simulate/service";
-import { spikeTrace } from "../sdk/simulate/spike";
-import { loadTrace, Trace } from "../sdk/simulate/trace";
+import { ScalingSpec } from "../simulate/policies";
+import { runPolicies, summarise, renderTable } from "../simulate/report";
+import { oracleRun } from "../simulate/oracle";
+import { DEFAULT_COLD_START, DEFAULT_NODE_IDLE_SECONDS } from "../simulate/service";
+import { spikeTrace } from "../simulate/spike";
+import { loadTrace, Trace } from "../simulate/trace";
 
 const DAY = 86_400;
 

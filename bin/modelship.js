@@ -6,7 +6,7 @@
 "use strict";
 const path = require("node:path");
 
-const cli = path.join(__dirname, "..", "dist", "sdk", "plan", "cli.js");
+const cli = path.join(__dirname, "..", "dist", "cli.js");
 let main;
 try {
     ({ main } = require(cli));

@@ -4,10 +4,10 @@
  * the format of `pulumi preview --policy-pack-config`. The plan loads this module (sdk/plan/policies.ts); it
  * never constructs the PolicyPack.
  */
-import { EnforcementLevel, PolicyConfig, PolicyConfigError, PolicyFinding, PolicyRunContext } from "../sdk/plan/policies";
+import { effectiveLevel, PolicyConfig, PolicyConfigError, PolicyFinding, PolicyRunContext } from "../sdk/plan/policies";
 import type { ResourceRecord } from "../sdk/plan/runtime";
 import { parseSettings } from "./framework/settings";
-import type { PlainResource, Rule, StackEnv } from "./framework/types";
+import type { PlainResource, StackEnv } from "./framework/types";
 import { rules } from "./policies";
 
 /** Rejects config for policies the pack does not have (a misspelt name would otherwise be ignored). */
@@ -54,11 +54,6 @@ function plainResources(records: ReadonlyArray<ResourceRecord>, stackConfig: Rea
     });
 }
 
-function levelOf(rule: Rule, config: PolicyConfig): EnforcementLevel {
-    const level = config[rule.name]?.enforcementLevel ?? config.all?.enforcementLevel ?? rule.enforcementLevel;
-    // As the engine does: a violation that remains at level remediate counts as mandatory.
-    return level === "remediate" ? "mandatory" : level;
-}
 
 /**
  * Runs every policy of the pack over the planned resources. Findings carry the level the config sets for their
@@ -72,7 +67,7 @@ export function evaluatePolicies(resources: ResourceRecord[], config: PolicyConf
     const env: StackEnv = { stack: context.stack, stackTags: new Map(), awsRegion: context.stackConfig["aws:region"], gcpRegion: context.stackConfig["gcp:region"] };
     const findings: PolicyFinding[] = [];
     for (const rule of rules) {
-        const level = levelOf(rule, config);
+        const level = effectiveLevel(config, rule.name, rule.enforcementLevel);
         if (level === "disabled") continue;
         const settings = parseSettings<Record<string, unknown>>(rule.name, rule.settings, config[rule.name] ?? {});
         const found = rule.kind === "resource" ? plain.filter((r) => rule.appliesTo(r.type)).flatMap((r) => rule.check(r, settings, env)) : rule.check(plain, settings, env);

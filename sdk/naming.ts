@@ -61,10 +61,17 @@ export function labelValue(value: string): string {
     return v.replace(/^[^A-Za-z0-9]+/, "").replace(/[^A-Za-z0-9]+$/, "");
 }
 
-/** GCP label keys and values: lowercase [a-z0-9_-], at most 63 characters. */
+/**
+ * A tag key as a GCP label key: lowercase [a-z0-9_-], at most 63 characters. What {@link gcpLabels} writes, so
+ * the cost-tags policy looks a required tag up under the key modelship gives it.
+ */
+export function gcpLabelKey(key: string): string {
+    return key.toLowerCase().replace(/[^a-z0-9_-]/g, "-").slice(0, 63);
+}
+
+/** GCP labels from tags: keys by {@link gcpLabelKey}; values by the same rule, which GCP sets for them too. */
 export function gcpLabels(tags: Record<string, string>): Record<string, string> {
-    const clean = (s: string) => s.toLowerCase().replace(/[^a-z0-9_-]/g, "-").slice(0, 63);
-    return Object.fromEntries(Object.entries(tags).map(([k, v]) => [clean(k), clean(v)]));
+    return Object.fromEntries(Object.entries(tags).map(([k, v]) => [gcpLabelKey(k), gcpLabelKey(v)]));
 }
 
 /** Labels that select a service's pods. Never includes a version: selectors are immutable. */
@@ -111,4 +118,13 @@ export function physicalName(base: string, suffix = "", maxLength = 63): string 
     if (trimmed.length <= maxLength) return trimmed;
     const hash = shortHash(full, 7);
     return `${trimmed.slice(0, maxLength - hash.length - 1).replace(/-+$/, "")}-${hash}`;
+}
+
+/**
+ * A {@link physicalName} that starts with a letter, as GCP requires of Cloud Run services, service account ids and
+ * Cloud Scheduler jobs: a name that would start with a digit gets the prefix `m-`.
+ */
+export function gcpName(base: string, maxLength: number): string {
+    const name = physicalName(base, "", maxLength);
+    return /^[a-z]/.test(name) ? name : physicalName(`m-${name}`, "", maxLength);
 }

@@ -214,3 +214,39 @@ export function validateArgs<S extends z.ZodType>(
     });
     return { value: result.data, deferredCheck };
 }
+
+/** The argument that picks which settings block applies, for {@link foreignBlockProblems}. */
+export interface BlockSelector {
+    /** Name of the argument, for example `target` or `cloud`. */
+    field: string;
+    /** Its value in these arguments. */
+    value: string;
+    /** Render values of the argument in JSON quotes (`target "docker"`). Defaults to true. */
+    quoted?: boolean;
+    /** What to do instead, in place of naming the values the block applies to (`give the docker block, or change cloud`). */
+    hint?: string;
+}
+
+/**
+ * One problem for each settings block given that belongs to another target than the one chosen: for example a
+ * `lambda` block on a service with `target: "docker"`. Blocks that are absent or `undefined` are fine.
+ *
+ * @param args the parsed arguments, holding the blocks at their top level
+ * @param selector the argument that chose the target
+ * @param blockOf the settings block of each value of the selector (several values may share one block)
+ * @returns problems at each foreign block's path, in the order of `blockOf`:
+ *   `no <block> settings with <field> <value> (they apply to <field> <owner> or <owner>)`, or with `selector.hint` in the brackets
+ */
+export function foreignBlockProblems(args: object, selector: BlockSelector, blockOf: Readonly<Record<string, string>>): ValidationProblem[] {
+    const render = (value: string) => ((selector.quoted ?? true) ? JSON.stringify(value) : value);
+    const own = blockOf[selector.value];
+    const problems: ValidationProblem[] = [];
+    for (const block of new Set(Object.values(blockOf))) {
+        const given = (args as Record<string, unknown>)[block];
+        if (block === own || given === undefined) continue;
+        const owners = Object.keys(blockOf).filter((value) => blockOf[value] === block);
+        const why = selector.hint ?? `they apply to ${selector.field} ${owners.map(render).join(" or ")}`;
+        problems.push({ path: block, received: describeValue(given), expected: `no ${block} settings with ${selector.field} ${render(selector.value)} (${why})` });
+    }
+    return problems;
+}

@@ -7,9 +7,11 @@ import {
     Accelerator,
     acceleratorInfo,
     awsInstance,
+    awsInstanceAccelerators,
     awsInstancesFor,
     CatalogError,
     cloudRunComputePrices,
+    dollars,
     cloudRunGpuHourly,
     findAwsInstance,
     findGcpMachine,
@@ -18,6 +20,7 @@ import {
     gpuHourlyEquivalent,
     gpusPerInstanceOptions,
     lambdaPrices,
+    sagemakerGpusPerInstance,
     sagemakerInstance,
 } from "../sdk/catalog";
 
@@ -210,6 +213,30 @@ describe("helpers for components", () => {
         expect(gpusPerInstanceOptions("gcp", Accelerator.L4, "us-central1")).toEqual([1, 2, 4, 8]);
         expect(gpusPerInstanceOptions("gcp", Accelerator.T4, "us-central1")).toEqual([1, 2, 4]);
         expect(catalogError(() => gpusPerInstanceOptions("gcp", Accelerator.L40S, "us-central1")).message).toMatch(/not offered on GCP/);
+    });
+
+    it("reads the accelerators of EC2 and SageMaker types the same way, and of families it does not price", () => {
+        // g5.12xlarge,g5,...,4 GPUs in aws_ec2_gpu_prices.csv; ml.g5.12xlarge is the same machine
+        const g5 = { ec2Type: "g5.12xlarge", family: "g5", inCatalog: true, accelerated: true, gpus: 4, accelerator: Accelerator.A10G };
+        expect(awsInstanceAccelerators("g5.12xlarge")).toEqual(g5);
+        expect(awsInstanceAccelerators("ml.g5.12xlarge")).toEqual(g5);
+        // p3 is accelerated but not in the price list: its device count is unknown, never guessed
+        expect(awsInstanceAccelerators("ml.p3.2xlarge")).toEqual({ ec2Type: "p3.2xlarge", family: "p3", inCatalog: false, accelerated: true, gpus: undefined, accelerator: undefined });
+        expect(awsInstanceAccelerators("ml.c5.xlarge")).toEqual({ ec2Type: "c5.xlarge", family: "c5", inCatalog: false, accelerated: false, gpus: 0, accelerator: undefined });
+    });
+
+    it("counts the GPUs of a SageMaker instance for per-GPU targets, 1 when there is none or it is not known", () => {
+        expect(sagemakerGpusPerInstance("ml.g5.12xlarge")).toBe(4);
+        expect(sagemakerGpusPerInstance("ml.g6.xlarge")).toBe(1);
+        expect(sagemakerGpusPerInstance("ml.p3.2xlarge")).toBe(1);
+        expect(sagemakerGpusPerInstance("ml.c5.xlarge")).toBe(1);
+        expect(sagemakerGpusPerInstance(undefined)).toBe(1);
+    });
+
+    it("writes monthly figures in dollars and cents with thousands separators", () => {
+        expect(dollars(1234.5)).toBe("$1,234.50");
+        expect(dollars(0)).toBe("$0.00");
+        expect(dollars(2063.954)).toBe("$2,063.95");
     });
 
     it("gives the GPU-equivalent price as the cheapest per-GPU share of an instance", () => {

@@ -61,7 +61,7 @@ describe("GKE node pools", () => {
         );
         expect(item?.monthly).toEqual({ min: 515.99, max: 2063.95 });
         expect(item?.basis).toBe(
-            `1-4 x g2-standard-4 (1 x nvidia-l4): $0.1468/h machine + 1 x $0.5600/h GPU = $0.7068/h on-demand in us-central1 ${GCP}; 1-4 nodes per zone x zonal pool in us-central1-a`,
+            `1-4 x g2-standard-4 (1 x nvidia-l4): $0.1468/h machine + 1 x $0.5600/h GPU = $0.7068/h on-demand in us-central1 ${GCP}; autoscaling 1-4 node(s) per zone x zonal pool in us-central1-a`,
         );
     });
 
@@ -96,6 +96,28 @@ describe("GKE node pools", () => {
             }),
         );
         expect(n1?.monthly).toEqual({ min: 788.4, max: 788.4 });
+    });
+});
+
+describe("GKE node pools that autoscale without a maximum", () => {
+    const L4_NODE = `g2-standard-4 (1 x nvidia-l4): $0.1468/h machine + 1 x $0.5600/h GPU = $0.7068/h on-demand in us-central1 ${GCP}`;
+
+    it("prices the minimum and leaves the maximum unknown: nodeCount is only the initial size, and never 0", () => {
+        // min 1 node per zone x 1 zone: 1 x 0.706832255 x 730 = 515.987546; GKE adds nodes for pending pods without a cap
+        const pool = resource("gcp:container/nodePool:NodePool", { cluster: "c", location: "us-central1-a", nodeCount: 2, nodeConfig: { machineType: "g2-standard-4" }, autoscaling: { minNodeCount: 1 } });
+        const item = priceResource(pool);
+        expect(item?.monthly).toEqual({ min: 515.99, max: null });
+        expect(item?.basis).toBe(`min 1 x ${L4_NODE}; max unknown: autoscaling sets neither maxNodeCount nor totalMaxNodeCount`);
+        const report = estimateCost([pool]);
+        expect(report.monthly).toEqual({ min: 515.99, max: 0 });
+        expect(report.unknownItems).toBe(1);
+    });
+
+    it("takes a total minimum as the pool's minimum, not per zone", () => {
+        // regional pool (3 zones by GKE's default), totalMinNodeCount 2: 2 x 0.706832255 x 730 = 1031.975092
+        const item = priceResource(resource("gcp:container/nodePool:NodePool", { cluster: "c", location: "us-central1", nodeConfig: { machineType: "g2-standard-4" }, autoscaling: { totalMinNodeCount: 2 } }));
+        expect(item?.monthly).toEqual({ min: 1031.98, max: null });
+        expect(item?.basis).toBe(`min 2 x ${L4_NODE}; max unknown: autoscaling sets neither maxNodeCount nor totalMaxNodeCount`);
     });
 });
 

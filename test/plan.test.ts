@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { installLoader, loaderInstalled, modelshipEntry, ProgramSyntaxError, transpileTypeScript, uninstallLoader } from "../sdk/plan/loader";
 import { kubernetesObjects, writeKubernetesYaml } from "../sdk/plan/kubernetes-yaml";
-import { applyEnforcement, parsePolicyConfig, readPolicyConfig } from "../sdk/plan/policies";
+import { applyEnforcement, isBlocking, parsePolicyConfig, readPolicyConfig } from "../sdk/plan/policies";
 import { readProject, SECRET_PLACEHOLDER } from "../sdk/plan/project";
 import { PlanRun, runProgram } from "../sdk/plan/run";
 
@@ -254,6 +254,12 @@ describe("policy config", () => {
         ];
         const config = parsePolicyConfig({ all: "mandatory", b: "disabled" }, "f.json");
         expect(applyEnforcement(findings, config).map((f) => `${f.policy}:${f.enforcement}`)).toEqual(["a:mandatory", "c:mandatory"]);
+    });
+
+    it("counts a violation left at level remediate as mandatory, so that the plan fails on it", () => {
+        const findings = [{ policy: "a", enforcement: "mandatory" as const, message: "m" }];
+        const blocking = applyEnforcement(findings, parsePolicyConfig({ a: "remediate" }, "f.json"));
+        expect(blocking.map((f) => [f.enforcement, isBlocking(f)])).toEqual([["mandatory", true]]);
     });
 });
 

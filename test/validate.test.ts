@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { Accelerator } from "../sdk/catalog/accelerators";
-import { input, ModelshipValidationError, validateArgs } from "../sdk/validate";
+import { foreignBlockProblems, input, ModelshipValidationError, validateArgs } from "../sdk/validate";
 import { useMockRuntime } from "./harness";
 
 useMockRuntime();
@@ -62,5 +62,26 @@ describe("validateArgs", () => {
         );
         expect(failure).toBeInstanceOf(ModelshipValidationError);
         expect((failure as Error).message).toBe(`${TYPE} "svc": 1 invalid argument:\n  - image: received ""; expected at least 1 character(s)`);
+    });
+});
+
+describe("foreignBlockProblems", () => {
+    const blockOf = { "aws-lambda": "stepFunctions", "aws-sagemaker": "stepFunctions", kubernetes: "kubernetes", docker: "docker" };
+
+    it("reports each block of another target, naming the targets it applies to, in the order of the blocks", () => {
+        expect(foreignBlockProblems({ docker: { port: 1 }, kubernetes: undefined, stepFunctions: {} }, { field: "target", value: "kubernetes" }, blockOf)).toEqual([
+            { path: "stepFunctions", received: "an empty object", expected: 'no stepFunctions settings with target "kubernetes" (they apply to target "aws-lambda" or "aws-sagemaker")' },
+            { path: "docker", received: "an object with port", expected: 'no docker settings with target "kubernetes" (they apply to target "docker")' },
+        ]);
+    });
+
+    it("accepts the chosen target's block, shared by several targets, and blocks given as undefined", () => {
+        expect(foreignBlockProblems({ stepFunctions: {}, docker: undefined }, { field: "target", value: "aws-sagemaker" }, blockOf)).toEqual([]);
+    });
+
+    it("words the value unquoted and with a hint when asked", () => {
+        expect(foreignBlockProblems({ aws: { region: "x" } }, { field: "cloud", value: "gcp", quoted: false, hint: "give the gcp block, or change cloud" }, { aws: "aws", gcp: "gcp" })).toEqual([
+            { path: "aws", received: "an object with region", expected: "no aws settings with cloud gcp (give the gcp block, or change cloud)" },
+        ]);
     });
 });

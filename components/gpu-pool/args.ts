@@ -65,7 +65,10 @@ export interface GpuPoolAwsArgs {
     instanceTypes?: string[];
     /** Nodes the managed node group starts with; the cluster autoscaler owns the count afterwards. Defaults to `minNodes`. */
     desiredNodes?: number;
-    /** Root volume of each node in GiB: model server images are often 10 GB or more. Defaults to 100. */
+    /**
+     * Root volume of each GPU node in GiB (gp3, encrypted), set in the nodes' launch template: model server images are
+     * often 10 GB or more. Defaults to 100.
+     */
     diskSizeGiB?: number;
     /**
      * A Karpenter NodePool and EC2NodeClass instead of a managed node group: nodes sized to the pending pods,
@@ -96,8 +99,18 @@ export interface GpuPoolAwsArgs {
 export interface GpuPoolGcpArgs {
     /** Name of the GKE cluster to add the node pool to; with `createCluster`, the name of the new cluster. Required unless `createCluster` is true, in which case it defaults to a name derived from the pool's. */
     clusterName?: pulumi.Input<string>;
-    /** Create a GKE Standard cluster (with a small CPU node pool for system pods) instead of using an existing one. Defaults to false. */
+    /**
+     * Create a GKE Standard cluster (with a small CPU node pool for system pods) instead of using an existing one. The new
+     * cluster is protected from deletion by default (`deletionProtection`): to remove it, set `deletionProtection: false`,
+     * run `pulumi up`, then `pulumi destroy`. Defaults to false.
+     */
     createCluster?: boolean;
+    /**
+     * Protect a new cluster (`createCluster`) from deletion: while true, Pulumi refuses to delete the cluster or to
+     * replace it, so `pulumi destroy` fails on it. Set false and run `pulumi up` before destroying the pool. Only with
+     * `createCluster`. Defaults to true (the provider's default, set explicitly on the cluster).
+     */
+    deletionProtection?: boolean;
     /** Location of the cluster: a region (regional cluster) or a zone (zonal cluster). Defaults to the `gcp:region` config, else `gcp:zone`, else `us-central1`. */
     location?: string;
     /** Zones of the node pool in a regional cluster. Defaults to the region's zones that offer the accelerator, per the catalog. */

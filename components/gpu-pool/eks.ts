@@ -87,6 +87,31 @@ export function eksKubeconfig(clusterName: string, endpoint: string, caData: str
     });
 }
 
+/** Root volume of the system nodes, in GiB: what a managed node group gives without a launch template. */
+export const SYSTEM_DISK_GIB = 20;
+
+/**
+ * The launch template of a managed node group. Without one, EKS generates a template whose metadata service answers
+ * pods two hops away, so any pod on the node could take the node role's credentials. IMDSv2 only, one hop (as on the
+ * Karpenter path): the node's own processes reach it, pods do not. The root volume is set here because a node group
+ * with a launch template rejects `diskSize`; `/dev/xvda` is the root device of the Amazon Linux 2023 EKS AMIs.
+ * No image, instance type, user data or IAM profile: EKS still picks the AMI of `amiType` and bootstraps the node.
+ */
+export function nodeLaunchTemplateArgs(spec: PoolSpec, description: string, diskSizeGiB: number): aws.ec2.LaunchTemplateArgs {
+    return {
+        description,
+        metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
+        blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeSize: diskSizeGiB, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" } }],
+        tags: cloudTags(spec.owner),
+        ...regionInput(spec),
+    };
+}
+
+/** The node group's reference to its launch template: the latest version, so a changed template rolls the nodes. */
+function launchTemplateRef(template: aws.ec2.LaunchTemplate): aws.types.input.eks.NodeGroupLaunchTemplate {
+    return { id: template.id, version: template.latestVersion.apply((v) => String(v)) };
+}
+
 /** A new EKS cluster: its role, the control plane (API authentication), the system nodes, and a provider. */
 function createCluster(spec: PoolSpec, parent: pulumi.Resource, nodeRoleArn: pulumi.Output<string>, nodeDependencies: pulumi.Resource[]) {
     const settings = spec.args.aws!;
@@ -110,6 +135,12 @@ function createCluster(spec: PoolSpec, parent: pulumi.Resource, nodeRoleArn: pul
         },
         { parent, dependsOn: [policy] },
     );
+    // Pods without a GPU run here: their nodes get the same metadata protection as the GPU nodes.
+    const systemLaunchTemplate = new aws.ec2.LaunchTemplate(
+        `${spec.name}-system-nodes`,
+        nodeLaunchTemplateArgs(spec, `System nodes of the modelship GpuPool ${spec.name}`, SYSTEM_DISK_GIB),
+        { parent },
+    );
     const systemNodes = new aws.eks.NodeGroup(
         `${spec.name}-system-nodes`,
         {
@@ -118,6 +149,7 @@ function createCluster(spec: PoolSpec, parent: pulumi.Resource, nodeRoleArn: pul
             subnetIds: settings.subnetIds,
             amiType: SYSTEM_NODES.amiType,
             instanceTypes: [SYSTEM_NODES.instanceType],
+            launchTemplate: launchTemplateRef(systemLaunchTemplate),
             scalingConfig: { minSize: SYSTEM_NODES.count, maxSize: SYSTEM_NODES.count, desiredSize: SYSTEM_NODES.count },
             updateConfig: { maxUnavailable: 1 },
             tags,
@@ -127,11 +159,11 @@ function createCluster(spec: PoolSpec, parent: pulumi.Resource, nodeRoleArn: pul
     );
     const kubeconfig = pulumi.secret(pulumi.all([cluster.name, cluster.endpoint, cluster.certificateAuthority.data]).apply(([name, endpoint, ca]) => eksKubeconfig(name, endpoint, ca ?? "", region)));
     const provider = new kubernetes.Provider(`${spec.name}-kubernetes`, { kubeconfig }, { parent });
-    return { role, policy, cluster, systemNodes, kubeconfig, provider };
+    return { role, policy, cluster, systemLaunchTemplate, systemNodes, kubeconfig, provider };
 }
 
-/** The managed node group's arguments, exactly as created and priced. */
-export function gpuNodeGroupArgs(spec: PoolSpec, clusterName: pulumi.Input<string>, nodeRoleArn: pulumi.Input<string>): aws.eks.NodeGroupArgs {
+/** The managed node group's arguments, exactly as created and priced; its disk size is in its launch template. */
+export function gpuNodeGroupArgs(spec: PoolSpec, clusterName: pulumi.Input<string>, nodeRoleArn: pulumi.Input<string>, launchTemplate: pulumi.Input<aws.types.input.eks.NodeGroupLaunchTemplate>): aws.eks.NodeGroupArgs {
     const settings = spec.args.aws!;
     return {
         clusterName,
@@ -140,7 +172,7 @@ export function gpuNodeGroupArgs(spec: PoolSpec, clusterName: pulumi.Input<strin
         amiType: GPU_AMI_TYPE,
         capacityType: spec.spot ? "SPOT" : "ON_DEMAND",
         instanceTypes: spec.aws!.shape.offers.map((o) => o.instanceType),
-        diskSize: settings.diskSizeGiB ?? 100,
+        launchTemplate,
         scalingConfig: { minSize: spec.minNodes, maxSize: spec.maxNodes, desiredSize: settings.desiredNodes ?? spec.minNodes },
         labels: nodeLabels(spec.name, spec.accelerator!),
         taints: [{ key: GPU_TAINT.key, value: GPU_TAINT.value, effect: "NO_SCHEDULE" }],
@@ -170,9 +202,11 @@ export function deployEks(spec: PoolSpec, parent: pulumi.ComponentResource): Poo
     if (settings.createCluster) {
         created = createCluster(spec, parent, role.arn, attachments);
         clusterName = created.cluster.name;
-        Object.assign(resources, { clusterRole: created.role, cluster: created.cluster, systemNodes: created.systemNodes, provider: created.provider });
+        Object.assign(resources, { clusterRole: created.role, cluster: created.cluster, systemLaunchTemplate: created.systemLaunchTemplate, systemNodes: created.systemNodes, provider: created.provider });
     }
-    const args = gpuNodeGroupArgs(spec, clusterName, role.arn);
+    const launchTemplate = new aws.ec2.LaunchTemplate(`${spec.name}-gpu-nodes`, nodeLaunchTemplateArgs(spec, `GPU nodes of the modelship GpuPool ${spec.name}`, settings.diskSizeGiB ?? 100), { parent });
+    resources.launchTemplate = launchTemplate;
+    const args = gpuNodeGroupArgs(spec, clusterName, role.arn, launchTemplateRef(launchTemplate));
     // The cluster autoscaler moves desiredSize between min and max; Pulumi must not reset it on the next update.
     resources.nodeGroup = new aws.eks.NodeGroup(`${spec.name}-gpu-nodes`, args, { parent, dependsOn: attachments, ignoreChanges: ["scalingConfig.desiredSize"] });
     const placement = placementOf(nodeLabels(spec.name, spec.accelerator!), true);

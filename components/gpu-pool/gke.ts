@@ -70,6 +70,9 @@ function createCluster(spec: PoolSpec, parent: pulumi.Resource) {
             removeDefaultNodePool: true,
             initialNodeCount: 1,
             releaseChannel: { channel: "REGULAR" },
+            // Explicit, not left to the provider's default: a cluster holds every workload on it, so deleting or
+            // replacing it takes a deliberate `deletionProtection: false` and a `pulumi up` first.
+            deletionProtection: settings.deletionProtection ?? true,
             resourceLabels,
         },
         { parent },

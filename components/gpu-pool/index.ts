@@ -91,8 +91,8 @@ export class GpuPool extends pulumi.ComponentResource {
     /** The GPU device request of a container on the local engine (cloud docker); undefined elsewhere. */
     readonly dockerDeviceRequest?: pulumi.Output<GpuPoolDeviceRequest>;
     /**
-     * The underlying resources by role (for example `nodeGroup`, `nodePool`, `devicePlugin`, and `provider` with
-     * `createCluster`): escape hatches for TypeScript programs. A getter, so it stays out of the multi-language
+     * The underlying resources by role (for example `nodeGroup` and its `launchTemplate`, `nodePool`, `devicePlugin`, and
+     * `provider` with `createCluster`): escape hatches for TypeScript programs. A getter, so it stays out of the multi-language
      * schema (every class field becomes a schema output, and a generic Resource has no schema type).
      */
     get resources(): { [role: string]: pulumi.Resource } {

@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { Accelerator } from "../../sdk/catalog/accelerators";
-import { describeValue, input, ValidationProblem } from "../../sdk/validate";
+import { describeValue, foreignBlockProblems, input, ValidationProblem } from "../../sdk/validate";
 import { CapacityType, GpuDriverVersion, GpuPoolCloud } from "./args";
 
 const stringInput = input(z.string().min(1));
@@ -47,6 +47,7 @@ export const gpuPoolSchema = z
             .object({
                 clusterName: stringInput.optional(),
                 createCluster: z.boolean().optional(),
+                deletionProtection: z.boolean().optional(),
                 location: z.string().regex(/^[a-z]+-[a-z]+[0-9]+(-[a-z])?$/, "a GCP region or zone such as us-central1 or us-central1-a").optional(),
                 nodeLocations: z.array(gcpZone).min(1).optional(),
                 machineType: z.string().min(1).optional(),
@@ -76,7 +77,8 @@ export const gpuPoolSchema = z
 /** The parsed arguments (Inputs passed through). */
 export type ParsedGpuPoolArgs = z.output<typeof gpuPoolSchema>;
 
-const BLOCKS = ["aws", "gcp", "kubernetes", "docker"] as const;
+/** The settings block of each cloud: its own name. */
+const BLOCK_OF: Record<GpuPoolCloud, string> = { [GpuPoolCloud.Aws]: "aws", [GpuPoolCloud.Gcp]: "gcp", [GpuPoolCloud.Kubernetes]: "kubernetes", [GpuPoolCloud.Docker]: "docker" };
 
 function problem(path: string, value: unknown, expected: string): ValidationProblem {
     return { path, received: describeValue(value), expected };
@@ -84,12 +86,7 @@ function problem(path: string, value: unknown, expected: string): ValidationProb
 
 /** Settings blocks: the one of the cloud (required where it holds required fields), none of another cloud. */
 function blockProblems(args: ParsedGpuPoolArgs): ValidationProblem[] {
-    const problems: ValidationProblem[] = [];
-    for (const block of BLOCKS) {
-        if (block !== args.cloud && args[block] !== undefined) {
-            problems.push(problem(block, args[block], `no ${block} settings with cloud ${args.cloud} (give the ${args.cloud} block, or change cloud)`));
-        }
-    }
+    const problems = foreignBlockProblems(args, { field: "cloud", value: args.cloud, quoted: false, hint: `give the ${args.cloud} block, or change cloud` }, BLOCK_OF);
     if (args.cloud === GpuPoolCloud.Aws && args.aws === undefined) {
         problems.push(problem("aws", undefined, "the aws settings with cloud aws: at least subnetIds, and clusterName or createCluster"));
     }
@@ -169,6 +166,9 @@ function gcpProblems(args: ParsedGpuPoolArgs): ValidationProblem[] {
         if (gcp[field] !== undefined && !gcp.createCluster) {
             problems.push(problem(`gcp.${field}`, gcp[field], "nothing unless createCluster is true (an existing cluster keeps its network)"));
         }
+    }
+    if (gcp.deletionProtection !== undefined && !gcp.createCluster) {
+        problems.push(problem("gcp.deletionProtection", gcp.deletionProtection, "nothing unless createCluster is true (the pool does not delete a cluster it did not create)"));
     }
     return problems;
 }

@@ -4,6 +4,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { Accelerator } from "../../sdk/catalog/accelerators";
+import { gcpRegionOf } from "../../sdk/cost/inputs";
+import { DEFAULT_GCP_REGION, stackAwsRegion } from "../../sdk/cost/regions";
 import { Ownership } from "../../sdk/naming";
 import { describeValue, ValidationProblem } from "../../sdk/validate";
 import { CapacityType, GpuPoolCloud, GpuPoolDeviceRequest, GpuPoolPlacement } from "./args";
@@ -49,13 +51,6 @@ export interface PoolDeployment {
     warnings: string[];
 }
 
-const REGION = /^[a-z]+-[a-z]+[0-9]+$/;
-
-/** The region of a GCP location: `us-central1-a` -> `us-central1`. */
-export function gcpRegionOf(location: string): string {
-    return REGION.test(location) ? location : location.replace(/-[a-z]$/, "");
-}
-
 function shapeRequest(args: ParsedGpuPoolArgs): ShapeRequest {
     const gpus = args.gpusPerNode ?? 1;
     return {
@@ -72,7 +67,7 @@ function shapeRequest(args: ParsedGpuPoolArgs): ShapeRequest {
 
 function gcpLocation(args: ParsedGpuPoolArgs): string {
     const config = new pulumi.Config("gcp");
-    return args.gcp?.location ?? config.get("region") ?? config.get("zone") ?? "us-central1";
+    return args.gcp?.location ?? config.get("region") ?? config.get("zone") ?? DEFAULT_GCP_REGION;
 }
 
 /** Zones: a zonal location must offer the accelerator, and so must every listed node location. */
@@ -108,7 +103,7 @@ export function resolveSpec(name: string, args: ParsedGpuPoolArgs): { spec?: Poo
     };
     if (args.cloud === GpuPoolCloud.Aws) {
         const regionGiven = args.aws?.region !== undefined;
-        const region = args.aws?.region ?? new pulumi.Config("aws").get("region") ?? "us-east-1";
+        const region = args.aws?.region ?? stackAwsRegion();
         const found = awsShape(shapeRequest(args), region, args.aws?.instanceTypes);
         if (!found.shape) return { problems: found.problems };
         return { spec: { ...base, aws: { region, regionGiven, shape: found.shape } }, problems: [] };

@@ -10,13 +10,13 @@
 import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Accelerator, acceleratorInfo } from "../../sdk/catalog/accelerators";
-import { LABEL_PREFIX } from "../../sdk/naming";
+import { ACCELERATOR_LABEL } from "../../sdk/naming";
 
 type Toleration = kubernetes.types.input.core.v1.Toleration;
 type TopologySpreadConstraint = kubernetes.types.input.core.v1.TopologySpreadConstraint;
 
-/** Pod label naming the accelerator a pod requests (for example `l4`). GpuPool nodes carry the same key. */
-export const ACCELERATOR_LABEL = `${LABEL_PREFIX}/accelerator`;
+/** Re-exported for the components that build pods; the one definition is sdk/naming's. */
+export { ACCELERATOR_LABEL };
 
 /** Accelerators per pod. */
 export interface AcceleratorRequest {

@@ -112,7 +112,7 @@ export interface ScalingArgs {
     replicas?: number;
     /** Fewest replicas. Defaults to `replicas`, else 1. */
     minReplicas?: number;
-    /** Most replicas. Defaults to `replicas`, else `minReplicas`; required with `autoscaling`. */
+    /** Most replicas. Defaults to `replicas`, else the larger of `minReplicas` and 1 (`minReplicas: 0` alone allows 1); required with `autoscaling`. */
     maxReplicas?: number;
     /**
      * Autoscale between `minReplicas` and `maxReplicas` (the SpikeAutoscaler's spec, inline): the metric, burst and

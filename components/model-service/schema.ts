@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { Accelerator } from "../../sdk/catalog/accelerators";
-import { input, ValidationProblem, describeValue } from "../../sdk/validate";
+import { describeValue, foreignBlockProblems, input, ValidationProblem } from "../../sdk/validate";
 import { autoscalingSchema, kubernetesScalingSchema } from "../spike-autoscaler/schema";
 import { AuthMode, ServingRuntime, Target } from "./args";
 import { ARTIFACT_SCHEMES, isArtifactScheme, uriScheme } from "./artifact";
@@ -186,11 +186,7 @@ export function crossFieldProblems(args: ParsedModelServiceArgs): ValidationProb
         });
     }
 
-    for (const [target, block] of Object.entries(TARGET_BLOCKS)) {
-        if (target !== args.target && args[block] !== undefined) {
-            problems.push({ path: block, received: describeValue(args[block]), expected: `no ${block} settings with target ${JSON.stringify(args.target)} (they apply to target ${JSON.stringify(target)})` });
-        }
-    }
+    problems.push(...foreignBlockProblems(args, { field: "target", value: args.target }, TARGET_BLOCKS));
 
     const s = args.scaling;
     if (s?.replicas !== undefined && (s.minReplicas !== undefined || s.maxReplicas !== undefined)) {

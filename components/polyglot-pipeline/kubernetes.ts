@@ -18,14 +18,16 @@ import { kubernetesLabels, physicalName } from "../../sdk/naming";
 import { describeValue, ValidationProblem } from "../../sdk/validate";
 import { criticalPathSeconds, flowStage } from "./flow";
 import { DeployedStage, OrchestratorDeployment, PipelineOrchestrator } from "./orchestrator";
+import { withDefaults } from "./settings";
 import { PipelineSpec, stageNamed } from "./spec";
 
 /** Group nodes are named `wave-<n>`; a stage of that name would be ambiguous in the graph. */
 const WAVE_NODE = /^wave-\d+$/;
 const DEFAULTS = { namespace: "default", routerCpu: 0.5, routerMemoryMiB: 256, routerMinReplicas: 1, routerMaxReplicas: 3 };
 
+/** The orchestrator's settings, each field given or else its default. */
 function settingsOf(spec: PipelineSpec) {
-    return { ...DEFAULTS, ...spec.args.kubernetes };
+    return withDefaults(DEFAULTS, spec.args.kubernetes);
 }
 
 function sameSet(a: string[], b: string[]): boolean {

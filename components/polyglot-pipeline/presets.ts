@@ -13,15 +13,17 @@
  *   first start can take minutes without a sysimage, hence the longest startup allowance.
  */
 import { describeValue, ValidationProblem } from "../../sdk/validate";
-import { ResourcesArgs } from "../model-service/args";
 import { StageLanguage } from "./args";
 
 /** What a language preset sets. */
 export interface LanguagePreset {
     port: number;
     startupTimeoutSeconds: number;
-    /** Environment set before the user's `env` (which overrides it), from the stage's port and resources. */
-    env: (port: number, resources: ResourcesArgs | undefined) => Record<string, string>;
+    /**
+     * Environment set before the user's `env` (which overrides it), from the stage's port and its CPUs as its
+     * ModelService resolved them (`resources.cpu`, else ModelService's default for the stage's GPUs).
+     */
+    env: (port: number, cpus: number) => Record<string, string>;
     /** Cloud Run requests per instance, where the runtime serves one at a time. */
     cloudRunConcurrency?: number;
     /**
@@ -31,25 +33,20 @@ export interface LanguagePreset {
     imageWords: RegExp;
 }
 
-/** CPUs of a stage as ModelService sizes them: `resources.cpu`, else 4 per GPU, else 1 (see ModelService's spec). */
-function stageCpus(resources: ResourcesArgs | undefined): number {
-    const gpus = resources?.gpu ? (resources.gpu.count ?? 1) : 0;
-    return Math.max(1, Math.ceil(resources?.cpu ?? (gpus > 0 ? 4 * gpus : 1)));
-}
-
 const PRESETS: Record<StageLanguage, LanguagePreset> = {
     [StageLanguage.R]: {
         port: 8000,
         startupTimeoutSeconds: 300,
         env: () => ({}),
         cloudRunConcurrency: 1,
-        imageWords: /(^|[/:._-])(r-base|r-ver|rocker|rstudio|plumber|rserve)($|[/:._-])/,
+        // rpy2 (Python's bridge to R) needs both runtimes: it names R and Python.
+        imageWords: /(^|[/:._-])(r-base|r-ver|rocker|rstudio|plumber|rserve|rpy2)($|[/:._-])/,
     },
     [StageLanguage.Python]: {
         port: 8000,
         startupTimeoutSeconds: 300,
         env: (port) => ({ PYTHONUNBUFFERED: "1", UVICORN_HOST: "0.0.0.0", UVICORN_PORT: String(port) }),
-        imageWords: /(^|[/:._-])(python\d*|pypy\d*|fastapi|uvicorn|gunicorn|conda|miniconda\d*|anaconda\d*|mambaforge|micromamba)($|[/:._-])/,
+        imageWords: /(^|[/:._-])(python\d*|pypy\d*|fastapi|uvicorn|gunicorn|conda|miniconda\d*|anaconda\d*|mambaforge|micromamba|rpy2)($|[/:._-])/,
     },
     [StageLanguage.Jvm]: {
         port: 8080,
@@ -60,7 +57,8 @@ const PRESETS: Record<StageLanguage, LanguagePreset> = {
     [StageLanguage.Julia]: {
         port: 8080,
         startupTimeoutSeconds: 900,
-        env: (_port, resources) => ({ JULIA_NUM_THREADS: String(stageCpus(resources)) }),
+        // A thread per whole CPU, at least one: Julia takes no fraction.
+        env: (_port, cpus) => ({ JULIA_NUM_THREADS: String(Math.max(1, Math.ceil(cpus))) }),
         imageWords: /(^|[/:._-])(julia)($|[/:._-])/,
     },
     [StageLanguage.Custom]: {
@@ -96,8 +94,9 @@ export function languagesNamedBy(image: string): StageLanguage[] {
 /**
  * The problem with a stage whose image's name names another language's runtime and not its own, for example
  * `python:3.12-slim` for a `jvm` stage, or `rocker/r-ver:4.4` for a `python` stage. Images whose name tells nothing
- * (`acme/scorer@sha256:...`), names both (`acme/rpy2-python-r`), or that are Outputs are accepted: only a clear
- * contradiction is an error. `custom` is never checked.
+ * (`acme/scorer@sha256:...`) and Outputs are accepted; an image that names several runtimes is accepted for each of
+ * them (`acme/rpy2-python-r` for an `r` or a `python` stage: rpy2 runs both). Only a clear contradiction is an error.
+ * `custom` is never checked.
  */
 export function imageLanguageProblem(path: string, language: StageLanguage, image: unknown): ValidationProblem | undefined {
     if (language === StageLanguage.Custom || typeof image !== "string") return undefined;

@@ -3,7 +3,7 @@
  * target settings are ModelService's arguments and are checked by ModelService's own schema (`stages.ts`).
  */
 import { z } from "zod";
-import { describeValue, input, ValidationProblem } from "../../sdk/validate";
+import { describeValue, foreignBlockProblems, input, ValidationProblem } from "../../sdk/validate";
 import { Target } from "../model-service/args";
 import { StageLanguage } from "./args";
 
@@ -99,14 +99,9 @@ function targetsOf(orchestrator: Orchestrator): Target[] {
 
 /** Checks that span fields: settings blocks of another orchestrator, stage targets another orchestrator cannot call. */
 export function crossFieldProblems(args: ParsedPipelineArgs): ValidationProblem[] {
-    const problems: ValidationProblem[] = [];
     const orchestrator = ORCHESTRATOR_OF[args.target];
-    for (const block of Object.values(Orchestrator)) {
-        if (block !== orchestrator && args[block] !== undefined) {
-            const owners = targetsOf(block).map((t) => JSON.stringify(t)).join(" or ");
-            problems.push({ path: block, received: describeValue(args[block]), expected: `no ${block} settings with target ${JSON.stringify(args.target)} (they apply to target ${owners})` });
-        }
-    }
+    // An orchestrator's name is also the name of its settings block.
+    const problems = foreignBlockProblems(args, { field: "target", value: args.target }, ORCHESTRATOR_OF);
     args.stages.forEach((stage, i) => {
         if (stage.target !== undefined && ORCHESTRATOR_OF[stage.target] !== orchestrator) {
             const allowed = targetsOf(orchestrator).map((t) => JSON.stringify(t)).join(" or ");

@@ -8,7 +8,7 @@ import { PolyglotPipelineArgs } from "./args";
 import { PipelineFlow, resolveFlow } from "./flow";
 import { imageLanguageProblem } from "./presets";
 import { Orchestrator, ORCHESTRATOR_OF, ParsedPipelineArgs } from "./schema";
-import { DEFAULT_ROUTER_PORT, DEFAULT_STAGE_TIMEOUT_SECONDS, LAMBDA_MAX_TIMEOUT_SECONDS, modelServiceProblems, resolveStage, ResolvedStage, SAGEMAKER_CONTRACT } from "./stages";
+import { DEFAULT_ROUTER_PORT, DEFAULT_STAGE_TIMEOUT_SECONDS, LAMBDA_MAX_TIMEOUT_SECONDS, resolveStage, ResolvedStage, SAGEMAKER_CONTRACT } from "./stages";
 
 /** A pipeline with every default applied. */
 export interface PipelineSpec {
@@ -75,12 +75,13 @@ export function resolvePipelineSpec(name: string, args: ParsedPipelineArgs): { s
     const resolvedFlow = resolveFlow(args.stages.map((s) => ({ name: s.name, after: s.after, timeoutSeconds: s.timeoutSeconds ?? DEFAULT_STAGE_TIMEOUT_SECONDS })));
     if (!resolvedFlow.flow) return { problems: resolvedFlow.problems };
 
-    const stages = args.stages.map((stage, i) => resolveStage(name, stage as PolyglotPipelineArgs["stages"][number], i, args as PolyglotPipelineArgs));
+    const resolutions = args.stages.map((stage, i) => resolveStage(name, stage as PolyglotPipelineArgs["stages"][number], i, args as PolyglotPipelineArgs));
+    const stages = resolutions.map((r) => r.stage);
     const problems: ValidationProblem[] = [];
-    for (const stage of stages) {
+    for (const { stage, problems: serviceProblems } of resolutions) {
         const image = imageLanguageProblem(`stages[${stage.index}].image`, args.stages[stage.index].language, args.stages[stage.index].image);
         if (image) problems.push(image);
-        problems.push(...stageTargetProblems(stage, args), ...modelServiceProblems(stage));
+        problems.push(...stageTargetProblems(stage, args), ...serviceProblems);
     }
     problems.push(...hostPortProblems(stages, args));
     if (problems.length > 0) return { problems };

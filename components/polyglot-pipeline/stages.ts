@@ -1,16 +1,18 @@
 /**
  * Each stage as the ModelService that deploys it: the stage's arguments with the language preset and the
  * pipeline's defaults applied, turned into ModelServiceArgs. Stage arguments are checked with ModelService's own
- * schema and target rules (the same code ModelService runs), before anything is registered, and the problems are
- * reported at the stage's path (`stages[1].resources.gpu`).
+ * schema and every check it runs after it (`checkModelService`: cross-field, autoscaling and target rules, the same
+ * code ModelService runs), before anything is registered, and the problems are reported at the stage's path
+ * (`stages[1].resources.gpu`).
  */
 import { toProblems, ValidationProblem } from "../../sdk/validate";
 import { ModelServiceArgs, ServingRuntime, Target } from "../model-service/args";
-import { crossFieldProblems, modelServiceSchema } from "../model-service/schema";
-import { resolveSpec } from "../model-service/spec";
-import { TARGETS } from "../model-service/targets";
+import { checkModelService } from "../model-service/check";
+import { modelServiceSchema } from "../model-service/schema";
+import { ServingSpec } from "../model-service/spec";
 import { PipelineStageArgs, PolyglotPipelineArgs } from "./args";
 import { languagePreset } from "./presets";
+import { withDefaults } from "./settings";
 
 /** Default request timeout of a stage, in seconds (SageMaker's and Lambda's default limit). */
 export const DEFAULT_STAGE_TIMEOUT_SECONDS = 60;
@@ -46,22 +48,25 @@ function startupSeconds(stage: PipelineStageArgs, target: Target): number {
     return target === Target.GcpCloudRun ? Math.min(preset, CLOUD_RUN_MAX_STARTUP_SECONDS) : preset;
 }
 
-/** The stage's target settings block, with the pipeline's defaults under the user's settings. */
+/**
+ * The stage's target settings block, with the pipeline's defaults under the user's settings. Field by field: a field
+ * the stage gives as `undefined` keeps the pipeline's default.
+ */
 function targetSettings(stage: PipelineStageArgs, index: number, target: Target, args: PolyglotPipelineArgs, timeoutSeconds: number): Partial<ModelServiceArgs> {
     switch (target) {
         case Target.Kubernetes:
-            return { kubernetes: { namespace: args.kubernetes?.namespace ?? "default", ...stage.kubernetes } };
+            return { kubernetes: withDefaults({ namespace: args.kubernetes?.namespace ?? "default" }, stage.kubernetes) };
         case Target.AwsLambda:
             // Capped at Lambda's limit: a longer stage timeout is reported once, at the stage's timeoutSeconds.
-            return { lambda: { timeoutSeconds: Math.min(timeoutSeconds, LAMBDA_MAX_TIMEOUT_SECONDS), ...stage.lambda } };
+            return { lambda: withDefaults({ timeoutSeconds: Math.min(timeoutSeconds, LAMBDA_MAX_TIMEOUT_SECONDS) }, stage.lambda) };
         case Target.AwsSageMaker:
             return stage.sagemaker !== undefined ? { sagemaker: stage.sagemaker } : {};
         case Target.GcpCloudRun: {
             const concurrency = languagePreset(stage.language).cloudRunConcurrency;
-            return { cloudRun: { requestTimeoutSeconds: timeoutSeconds, ...(concurrency !== undefined ? { concurrency } : {}), ...stage.cloudRun } };
+            return { cloudRun: withDefaults({ requestTimeoutSeconds: timeoutSeconds, ...(concurrency !== undefined ? { concurrency } : {}) }, stage.cloudRun) };
         }
         default:
-            return { docker: { hostPort: (args.docker?.port ?? DEFAULT_ROUTER_PORT) + 1 + index, ...stage.docker } };
+            return { docker: withDefaults({ hostPort: (args.docker?.port ?? DEFAULT_ROUTER_PORT) + 1 + index }, stage.docker) };
     }
 }
 
@@ -74,13 +79,39 @@ const STAGE_BLOCKS: ReadonlyArray<readonly [keyof PipelineStageArgs, Target]> = 
     ["docker", Target.Docker],
 ];
 
-/** The stage's defaults resolved and its ModelServiceArgs built. */
-export function resolveStage(pipelineName: string, stage: PipelineStageArgs, index: number, args: PolyglotPipelineArgs): ResolvedStage {
+/** A ModelService problem path at the stage: `model.image` is the stage's `image`, other paths keep their names. */
+function stagePath(index: number, path: string): string {
+    const field = path.startsWith("model.") ? path.slice("model.".length) : path === "model" ? "image" : path;
+    return `stages[${index}].${field}`;
+}
+
+/**
+ * What ModelService would find in the stage's service arguments, with its own schema and `checkModelService`, at the
+ * stage's paths; and the resolved spec when there is nothing to report. Values that are still Outputs are checked by
+ * the ModelService itself.
+ */
+function checkStageService(serviceName: string, index: number, serviceArgs: ModelServiceArgs): { problems: ValidationProblem[]; spec?: ServingSpec } {
+    const at = (problems: ValidationProblem[]) => problems.map((p) => ({ ...p, path: stagePath(index, p.path) }));
+    const parsed = modelServiceSchema.safeParse(serviceArgs);
+    if (!parsed.success) return { problems: at(toProblems(parsed.error.issues, serviceArgs)) };
+    const checked = checkModelService(serviceName, parsed.data);
+    return checked.problems.length > 0 ? { problems: at(checked.problems) } : { problems: [], spec: checked.spec };
+}
+
+/** A stage resolved, and the problems ModelService would report for its service (at the stage's paths). */
+export interface StageResolution {
+    stage: ResolvedStage;
+    problems: ValidationProblem[];
+}
+
+/** The stage's defaults resolved, its ModelServiceArgs built and checked with ModelService's own checks. */
+export function resolveStage(pipelineName: string, stage: PipelineStageArgs, index: number, args: PolyglotPipelineArgs): StageResolution {
     const target = stage.target ?? args.target;
     const preset = languagePreset(stage.language);
     const sagemaker = target === Target.AwsSageMaker;
     const port = stage.port ?? (sagemaker ? SAGEMAKER_CONTRACT.port : preset.port);
     const timeoutSeconds = stage.timeoutSeconds ?? DEFAULT_STAGE_TIMEOUT_SECONDS;
+    const serviceName = `${pipelineName}-${stage.name}`;
     const settings = targetSettings(stage, index, target, args, timeoutSeconds);
     // Blocks of other targets are passed on as given, so that ModelService reports them as it would for a service.
     const otherBlocks = Object.fromEntries(STAGE_BLOCKS.filter(([block, t]) => t !== target && stage[block] !== undefined).map(([block]) => [block, stage[block]]));
@@ -96,20 +127,24 @@ export function resolveStage(pipelineName: string, stage: PipelineStageArgs, ind
         ...settings,
         ...otherBlocks,
         resources: stage.resources,
-        env: { ...preset.env(port, stage.resources), ...stage.env },
+        env: stage.env,
         secrets: stage.secrets,
         command: stage.command,
         args: stage.args,
         scaling: stage.scaling,
         tags: { ...args.tags, pipeline: pipelineName },
     };
+    const checked = checkStageService(serviceName, index, serviceArgs);
+    // The preset's environment goes under the stage's own, sized from the service as ModelService resolved it (its
+    // CPUs). Checking without it finds the same problems: its names are none that a target reserves.
+    if (checked.spec) serviceArgs.env = { ...preset.env(port, checked.spec.cpu), ...stage.env };
     // Leave out what the stage does not set, so the service's recorded inputs show only what was given.
     for (const key of Object.keys(serviceArgs) as (keyof ModelServiceArgs)[]) if (serviceArgs[key] === undefined) delete serviceArgs[key];
     const docker = serviceArgs.docker;
-    return {
+    const resolved: ResolvedStage = {
         index,
         name: stage.name,
-        serviceName: `${pipelineName}-${stage.name}`,
+        serviceName,
         target,
         port,
         path: stage.path ?? (sagemaker ? SAGEMAKER_CONTRACT.path : "/predict"),
@@ -117,27 +152,5 @@ export function resolveStage(pipelineName: string, stage: PipelineStageArgs, ind
         hostPort: target === Target.Docker ? (docker?.hostPort ?? port) : undefined,
         serviceArgs,
     };
-}
-
-/** A ModelService problem path at the stage: `model.image` is the stage's `image`, other paths keep their names. */
-function stagePath(index: number, path: string): string {
-    const field = path.startsWith("model.") ? path.slice("model.".length) : path === "model" ? "image" : path;
-    return `stages[${index}].${field}`;
-}
-
-/**
- * The problems ModelService would report for the stage's service, found with ModelService's own schema, cross-field
- * rules and target rules, at the stage's paths. Values that are still Outputs are checked by the ModelService itself.
- */
-export function modelServiceProblems(stage: ResolvedStage): ValidationProblem[] {
-    const parsed = modelServiceSchema.safeParse(stage.serviceArgs);
-    let problems: ValidationProblem[];
-    if (!parsed.success) {
-        problems = toProblems(parsed.error.issues, stage.serviceArgs);
-    } else {
-        problems = crossFieldProblems(parsed.data);
-        const target = TARGETS[parsed.data.target];
-        if (problems.length === 0 && target) problems = target.validate(resolveSpec(stage.serviceName, parsed.data));
-    }
-    return problems.map((p) => ({ ...p, path: stagePath(stage.index, p.path) }));
+    return { stage: resolved, problems: checked.problems };
 }

@@ -1,8 +1,9 @@
 /**
  * The Amazon States Language definition of a pipeline's Express state machine (JSONata query language).
  *
- * - A `Start` state names the request (`$requestId`: the execution's name, which the HTTP API sets to its own request
- *   id) and keeps the input (`$request`); each stage's parsed response is kept in `$results` under its name.
+ * - A `Start` state names the request (`$requestId`: the execution's name, a UUID Step Functions gives it when the
+ *   HTTP API starts it, else the caller's `name`) and keeps the input (`$request`); each stage's parsed response is
+ *   kept in `$results` under its name.
  * - A wave of one stage is a Task in the main flow; a wave of several is a Parallel state, one branch per stage, whose
  *   outputs are merged into `$results`. The final stage's response is the execution's output.
  * - Lambda stages run behind the AWS Lambda Web Adapter, so the Task sends an API Gateway HTTP API (v2) event, the

@@ -9,8 +9,8 @@
  *
  * - The state machine's role may invoke exactly the stages' functions and endpoints, and deliver logs.
  * - Logs (errors only, without execution data, which may hold personal data) go to `/aws/vendedlogs/states/<name>`.
- * - In front, an API Gateway HTTP API (`POST /`, IAM-authorized) starts a synchronous execution named after its
- *   request id and answers with StartSyncExecution's result (`status`, `output`, or `error` and `cause`). API Gateway
+ * - In front, an API Gateway HTTP API (`POST /`, IAM-authorized) starts a synchronous execution and answers with
+ *   StartSyncExecution's result (`name`, the request id; `status`, `output`, or `error` and `cause`). API Gateway
  *   ends requests after 30 s; longer pipelines call StartSyncExecution directly (`stepFunctions.httpApi: false`).
  */
 import * as aws from "@pulumi/aws";
@@ -23,6 +23,7 @@ import { arn, AwsContext, awsContext } from "../model-service/targets/aws/contex
 import { policy, PolicyStatement, serviceTrustPolicy } from "../model-service/targets/aws/iam";
 import { criticalPathSeconds } from "./flow";
 import { DeployedStage, OrchestratorDeployment, PipelineOrchestrator } from "./orchestrator";
+import { withDefaults } from "./settings";
 import { PipelineSpec } from "./spec";
 import { EXPRESS_MAX_SECONDS, stateMachineDefinition, StageInvocation } from "./stepfunctions-asl";
 
@@ -101,8 +102,10 @@ function httpApi(spec: PipelineSpec, machine: aws.sfn.StateMachine, ctx: pulumi.
             integrationType: "AWS_PROXY",
             integrationSubtype: "StepFunctions-StartSyncExecution",
             credentialsArn: role.arn,
-            // The execution is named after API Gateway's request id: the id every stage sees as X-Request-Id.
-            requestParameters: { StateMachineArn: machine.arn, Input: "$request.body", Name: "$context.requestId" },
+            // No Name: Step Functions names the execution with a UUID, the id every stage sees as X-Request-Id. API
+            // Gateway's own request id cannot be used: an HTTP API's ends in `=` (`JKJaXmPLvHcESHA=`), and with logging
+            // on an execution name may hold only letters, digits, `-` and `_`; parameter mapping cannot rewrite it.
+            requestParameters: { StateMachineArn: machine.arn, Input: "$request.body" },
             payloadFormatVersion: "1.0",
             timeoutMilliseconds: HTTP_API_MAX_SECONDS * 1000,
         },
@@ -115,7 +118,7 @@ function httpApi(spec: PipelineSpec, machine: aws.sfn.StateMachine, ctx: pulumi.
 }
 
 function deploy(spec: PipelineSpec, stages: DeployedStage[], parent: pulumi.ComponentResource): OrchestratorDeployment {
-    const settings = { httpApi: true, logRetentionDays: 30, ...spec.args.stepFunctions };
+    const settings = withDefaults({ httpApi: true, logRetentionDays: 30 }, spec.args.stepFunctions);
     const tags = cloudTags({ component: "PolyglotPipeline", service: spec.name, tags: spec.args.tags });
     const ctx = awsContext(parent);
     const machineName = physicalName(spec.name, "", 80);

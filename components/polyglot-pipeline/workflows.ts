@@ -11,20 +11,15 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { CostedResource } from "../../sdk/cost/types";
-import { cloudTags, gcpLabels, physicalName } from "../../sdk/naming";
+import { stackGcpRegion } from "../../sdk/cost/regions";
+import { cloudTags, gcpLabels, gcpName } from "../../sdk/naming";
 import { DeployedStage, OrchestratorDeployment, PipelineOrchestrator } from "./orchestrator";
 import { PipelineSpec } from "./spec";
 import { workflowSource, WorkflowStageEndpoint } from "./workflows-source";
 
-/** A GCP resource name that starts with a letter, as service account ids and workflow names must. */
-function gcpName(base: string, maxLength: number): string {
-    const name = physicalName(base, "", maxLength);
-    return /^[a-z]/.test(name) ? name : physicalName(`p-${name}`, "", maxLength);
-}
-
 function deploy(spec: PipelineSpec, stages: DeployedStage[], parent: pulumi.ComponentResource): OrchestratorDeployment {
     const settings = spec.args.workflows ?? {};
-    const region = settings.region ?? new pulumi.Config("gcp").get("region") ?? "us-central1";
+    const region = settings.region ?? stackGcpRegion();
     const labels = gcpLabels(cloudTags({ component: "PolyglotPipeline", service: spec.name, tags: spec.args.tags }));
     const account = new gcp.serviceaccount.Account(
         `${spec.name}-workflow-sa`,

@@ -4,11 +4,14 @@
  * wins. Replicas are priced running all month (730 h), so the cap holds whatever the traffic does.
  */
 import type { Output } from "@pulumi/pulumi";
+import { dollars } from "../../sdk/catalog/format";
 import { priceResource } from "../../sdk/cost";
 import { cents } from "../../sdk/cost/figures";
 import type { MonthlyCostEstimate } from "../../sdk/cost/estimate";
 import { HOURS_PER_MONTH, type CostedResource, type CostOptions } from "../../sdk/cost/types";
 import { prewarmHoursPerMonth, type PrewarmSchedule } from "./cron";
+
+/** Re-exported for the autoscaler's messages (spec.ts); the one definition is the catalog's. */
 
 /** How replicas are billed, from the target that runs them. */
 export interface ReplicaPricing {
@@ -68,11 +71,6 @@ export interface PrewarmCost {
 export function prewarmMonthly(windows: readonly PrewarmCost[], min: number, perReplica: number, billed: (n: number) => number): number {
     const hourly = perReplica / HOURS_PER_MONTH;
     return windows.reduce((sum, w) => sum + Math.max(0, billed(w.replicas) - billed(min)) * hourly * prewarmHoursPerMonth(w.schedule), 0);
-}
-
-/** `$1,234.56`. */
-export function dollars(value: number): string {
-    return `$${value.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 }
 
 /**

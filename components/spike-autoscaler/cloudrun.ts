@@ -18,7 +18,7 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import type { CostedResource } from "../../sdk/cost/types";
-import { physicalName } from "../../sdk/naming";
+import { gcpName } from "../../sdk/naming";
 import { describeValue, ValidationProblem } from "../../sdk/validate";
 import { ScalingMetric } from "./args";
 import { unixCron } from "./cron";
@@ -59,9 +59,17 @@ function problems(spec: AutoscalerSpec, args: ParsedAutoscalingArgs, ctx: Autosc
     return out;
 }
 
+/**
+ * The default concurrency cap (`maxInstanceRequestConcurrency`) of one instance: Cloud Run's own 80 without a GPU;
+ * 4 with one, since an L4 serves a few requests at a time well and more would queue on the GPU instead of starting
+ * another instance. ModelService's `cloudRun.concurrency` and the autoscaler's in-flight target share it.
+ */
+export function cloudRunDefaultConcurrency(gpu: boolean): number {
+    return gpu ? 4 : 80;
+}
+
 export const cloudRunRules: TargetRules = {
-    // Cloud Run's own default cap is 80; one L4 serves a few requests at a time well (ModelService's default).
-    defaultMetricTarget: (metric, gpu) => (metric === ScalingMetric.InFlightRequests ? (gpu ? 4 : 80) : undefined),
+    defaultMetricTarget: (metric, gpu) => (metric === ScalingMetric.InFlightRequests ? cloudRunDefaultConcurrency(gpu) : undefined),
     problems,
 };
 
@@ -87,12 +95,6 @@ export function cloudRunReplicaShape(
             },
         },
     });
-}
-
-/** A GCP name that starts with a letter. */
-function gcpName(base: string, maxLength: number): string {
-    const name = physicalName(base, "", maxLength);
-    return /^[a-z]/.test(name) ? name : physicalName(`m-${name}`, "", maxLength);
 }
 
 /**

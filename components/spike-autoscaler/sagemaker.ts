@@ -12,7 +12,6 @@
  * A real-time variant cannot scale to zero (that needs inference components, which modelship does not create).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { awsInstanceSpec } from "../../sdk/catalog";
 import type { CostedResource } from "../../sdk/cost/types";
 import { describeValue, ValidationProblem } from "../../sdk/validate";
 import { ScalingMetric } from "./args";
@@ -34,10 +33,8 @@ export interface SageMakerVariantRef {
     gpusPerInstance?: number;
 }
 
-/** GPUs of a SageMaker instance type per the catalog (`ml.g5.12xlarge`: 4); 1 when the catalog does not know it. */
-export function sagemakerGpusPerInstance(instanceType: string | undefined): number {
-    return (instanceType && awsInstanceSpec(instanceType.replace(/^ml\./, ""))?.gpus) || 1;
-}
+/** Re-exported for the targets that build a {@link SageMakerVariantRef}; the one definition is the catalog's. */
+export { sagemakerGpusPerInstance } from "../../sdk/catalog";
 
 function resourceId(ref: SageMakerVariantRef): pulumi.Output<string> {
     return pulumi.interpolate`endpoint/${ref.endpointName}/variant/${ref.variantName}`;

@@ -4,9 +4,11 @@
  */
 import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { awsInstanceAccelerators } from "../../sdk/catalog";
 import { stackCostOptions } from "../../sdk/cost/estimate";
+import { stackGcpRegion } from "../../sdk/cost/regions";
 import { cloudTags, kubernetesLabels, Ownership, physicalName } from "../../sdk/naming";
-import { describeValue, ValidationProblem } from "../../sdk/validate";
+import { describeValue, foreignBlockProblems, ValidationProblem } from "../../sdk/validate";
 import { ServingRuntime } from "../model-service/args";
 import { AutoscalerTarget } from "./args";
 import { cloudRunReplicaShape, createCloudRunPrewarm } from "./cloudrun";
@@ -30,11 +32,9 @@ const DESCRIBED: Record<AutoscalerTarget, string> = {
     [AutoscalerTarget.AwsLambda]: "the alias: lambda.functionName and lambda.alias",
     [AutoscalerTarget.GcpCloudRun]: "the service: cloudRun.serviceName",
 };
-/** SageMaker instance families with accelerators (g, p: NVIDIA; inf, trn: AWS Neuron). */
-const ACCELERATED_SAGEMAKER = /^ml\.(g|p|inf|trn)\d/;
 
 function cloudRunRegion(args: ParsedSpikeAutoscalerArgs): string {
-    return args.cloudRun?.region ?? new pulumi.Config("gcp").get("region") ?? "us-central1";
+    return args.cloudRun?.region ?? stackGcpRegion();
 }
 
 function cloudRunProject(args: ParsedSpikeAutoscalerArgs): pulumi.Input<string> | undefined {
@@ -45,11 +45,7 @@ function blockProblems(args: ParsedSpikeAutoscalerArgs): ValidationProblem[] {
     const problems: ValidationProblem[] = [];
     const block = BLOCKS[args.target];
     if (args[block] === undefined) problems.push({ path: block, received: describeValue(undefined), expected: `${DESCRIBED[args.target]} with target ${JSON.stringify(args.target)}` });
-    for (const [target, other] of Object.entries(BLOCKS)) {
-        if (other !== block && args[other] !== undefined) {
-            problems.push({ path: other, received: describeValue(args[other]), expected: `no ${other} settings with target ${JSON.stringify(args.target)} (they apply to target ${JSON.stringify(target)})` });
-        }
-    }
+    problems.push(...foreignBlockProblems(args, { field: "target", value: args.target }, BLOCKS));
     const k8s = args.kubernetes;
     if (k8s?.gpusPerReplica !== undefined && k8s.accelerator === undefined) {
         problems.push({ path: "kubernetes.gpusPerReplica", received: String(k8s.gpusPerReplica), expected: "kubernetes.accelerator with it (the GPU a replica gets)" });
@@ -95,7 +91,7 @@ export function standaloneContext(name: string, args: ParsedSpikeAutoscalerArgs)
         case AutoscalerTarget.AwsSageMaker: {
             const instanceType = args.sagemaker!.instanceType;
             const shape = sagemakerReplicaShape(shapeName, instanceType);
-            return { problems, ctx: { ...base, gpu: ACCELERATED_SAGEMAKER.test(instanceType ?? ""), pricing: { shape, unknownReason: "sagemaker.instanceType is not given" } } };
+            return { problems, ctx: { ...base, gpu: instanceType !== undefined && awsInstanceAccelerators(instanceType).accelerated, pricing: { shape, unknownReason: "sagemaker.instanceType is not given" } } };
         }
         case AutoscalerTarget.AwsLambda:
             return { problems, ctx: { ...base, gpu: false, pricing: { unknownReason: LAMBDA_PRICE_UNKNOWN } } };

@@ -4,8 +4,8 @@
  * SecurityPolicy authenticates (the policy ModelService emits for exposure.auth jwt and api-key).
  */
 import { get, list, num, record, str } from "../../sdk/cost/inputs";
+import { kubernetesName, kubernetesNamespace } from "../../sdk/cost/scaling";
 import type { PlainResource } from "../framework/types";
-import { kubernetesName, kubernetesNamespace } from "./kubernetes";
 import { K8S } from "./types";
 
 /** Annotations that make a LoadBalancer Service internal, by cloud, with the values that do. */

@@ -5,7 +5,8 @@
  * run on, nonprod-scale-to-zero reads their minimum and capacity type.
  */
 import { Accelerator, ACCELERATORS, acceleratorInfo, acceleratorOfAwsFamily, acceleratorOfGcpType, isAccelerator } from "../../sdk/catalog/accelerators";
-import { awsInstanceSpec } from "../../sdk/catalog/aws";
+import { awsInstanceAccelerators, isAcceleratedAwsFamily } from "../../sdk/catalog/aws";
+import { ACCELERATOR_LABEL } from "../../sdk/naming";
 
 /** An accelerator a resource names, in the catalog or not. */
 export interface AcceleratorUse {
@@ -51,16 +52,11 @@ export interface GpuFleet {
     anyAccelerator?: boolean;
 }
 
-/** AWS instance families of accelerated types, including those the catalog does not price (p3, g4ad, trn1, ...). */
-const AWS_ACCELERATED_FAMILY = /^(p\d|g\d|gr\d|inf\d|trn\d|dl\d)/;
-
-/** What an AWS instance type (EC2 `g6.xlarge`, or SageMaker `ml.g6.xlarge`) carries. */
+/** What an AWS instance type (EC2 `g6.xlarge`, or SageMaker `ml.g6.xlarge`) carries, per the catalog's {@link awsInstanceAccelerators}. */
 export function awsInstanceGpus(instanceType: string): { accelerated: boolean; gpus?: number; use?: AcceleratorUse } {
-    const ec2Type = instanceType.replace(/^ml\./, "");
-    const family = ec2Type.split(".")[0];
-    const spec = awsInstanceSpec(ec2Type);
-    if (spec) return { accelerated: spec.gpus > 0, gpus: spec.gpus, use: { accelerator: acceleratorOfAwsFamily(spec.family), named: instanceType } };
-    if (AWS_ACCELERATED_FAMILY.test(family)) return { accelerated: true, use: { named: `${instanceType} (not in the catalog)` } };
+    const found = awsInstanceAccelerators(instanceType);
+    if (found.inCatalog) return { accelerated: found.accelerated, gpus: found.gpus, use: { accelerator: found.accelerator, named: instanceType } };
+    if (found.accelerated) return { accelerated: true, use: { named: `${instanceType} (not in the catalog)` } };
     return { accelerated: false, gpus: 0 };
 }
 
@@ -68,7 +64,7 @@ export function awsInstanceGpus(instanceType: string): { accelerated: boolean; g
 export function awsFamilyUse(family: string): AcceleratorUse | undefined {
     const accelerator = acceleratorOfAwsFamily(family);
     if (accelerator) return { accelerator, named: `instance family ${family}` };
-    return AWS_ACCELERATED_FAMILY.test(family) ? { named: `instance family ${family} (not in the catalog)` } : undefined;
+    return isAcceleratedAwsFamily(family) ? { named: `instance family ${family} (not in the catalog)` } : undefined;
 }
 
 /** A GCP accelerator type (`nvidia-l4`) as a use. */
@@ -84,9 +80,9 @@ export function karpenterGpuNameUses(gpuName: string): AcceleratorUse[] {
     return matches.map((accelerator) => ({ accelerator, named: `instance-gpu-name ${gpuName}` }));
 }
 
-/** A `modelship.dev/accelerator` label value as a use. */
+/** An {@link ACCELERATOR_LABEL} (`modelship.dev/accelerator`) value as a use. */
 export function modelshipLabelUse(value: unknown): AcceleratorUse {
-    return isAccelerator(value) ? { accelerator: value, named: `modelship.dev/accelerator=${value}` } : { named: `modelship.dev/accelerator=${String(value)} (not in the catalog)` };
+    return isAccelerator(value) ? { accelerator: value, named: `${ACCELERATOR_LABEL}=${value}` } : { named: `${ACCELERATOR_LABEL}=${String(value)} (not in the catalog)` };
 }
 
 /** `2` or `0-4`. */

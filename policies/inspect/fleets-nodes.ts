@@ -3,7 +3,9 @@
  * GPU VMs (EC2, Compute Engine). Counts follow the cost model's reading of the same inputs (sdk/cost/pricers).
  */
 import { builtInGpus } from "../../sdk/catalog/gcp-shapes";
-import { bool, get, gcpRegionOf, isGcpZone, list, num, quantityEntry, record, str } from "../../sdk/cost/inputs";
+import { bool, get, list, num, quantityEntry, record, str } from "../../sdk/cost/inputs";
+import { gkeNodeBounds } from "../../sdk/cost/pricers/gcp";
+import { ACCELERATOR_LABEL } from "../../sdk/naming";
 import type { PlainResource } from "../framework/types";
 import { AcceleratorUse, awsFamilyUse, awsInstanceGpus, gcpAcceleratorUse, GpuFleet, karpenterGpuNameUses, MissingBound, modelshipLabelUse, range } from "./fleet";
 
@@ -44,29 +46,12 @@ export function eksNodeGroupFleet(r: PlainResource): GpuFleet | undefined {
     };
 }
 
-/** Node bounds of a GKE pool: totals, or per-zone counts times the zones (GKE's default of 3 for a regional pool). */
-function gkeBounds(inputs: Record<string, unknown>): { min?: number; max?: number; maxMissing?: MissingBound; words: string } {
-    const nodeLocations = list(inputs, "nodeLocations");
-    const location = str(inputs, "location");
-    const zones = nodeLocations.length > 0 ? nodeLocations.length : location !== undefined && !isGcpZone(location) ? 3 : 1;
-    const zoneWords = nodeLocations.length > 0 ? `${zones} zone(s)` : location !== undefined && !isGcpZone(location) ? `3 zones (regional pool in ${gcpRegionOf(location)}: GKE's default)` : "1 zone";
-    if (get(inputs, "autoscaling") !== undefined) {
-        const totalMax = num(inputs, "autoscaling.totalMaxNodeCount");
-        if (totalMax !== undefined) {
-            const totalMin = num(inputs, "autoscaling.totalMinNodeCount") ?? 0;
-            return { min: totalMin, max: totalMax, words: `autoscaling ${range(totalMin, totalMax)} node(s) in total` };
-        }
-        // GKE refuses total and per-zone limits together, so a total minimum is not read as a per-zone one.
-        const perZoneMin = num(inputs, "autoscaling.minNodeCount") ?? 0;
-        const perZoneMax = num(inputs, "autoscaling.maxNodeCount");
-        if (perZoneMax === undefined) {
-            return { min: perZoneMin * zones, maxMissing: { kind: "unbounded", words: "autoscaling sets neither maxNodeCount nor totalMaxNodeCount" }, words: "autoscaling without a maximum" };
-        }
-        return { min: perZoneMin * zones, max: perZoneMax * zones, words: `autoscaling ${range(perZoneMin, perZoneMax)} node(s) per zone x ${zoneWords}` };
-    }
-    const count = num(inputs, "nodeCount") ?? num(inputs, "initialNodeCount");
-    if (count === undefined) return { maxMissing: { kind: "unknown", words: "neither autoscaling nor nodeCount/initialNodeCount is set" }, words: "node count not set" };
-    return { min: count * zones, max: count * zones, words: `${count} node(s) per zone x ${zoneWords}, no autoscaling` };
+/** A GKE pool's node bounds as a fleet reads them: the cost model's reading ({@link gkeNodeBounds}), its gaps as missing bounds. */
+function gkeFleetBounds(inputs: Record<string, unknown>): { min?: number; max?: number; minMissing?: MissingBound; maxMissing?: MissingBound; words: string } {
+    const bounds = gkeNodeBounds(inputs);
+    if (bounds.kind === "bounded") return { min: bounds.min, max: bounds.max, words: bounds.words };
+    if (bounds.kind === "unbounded") return { min: bounds.min, maxMissing: { kind: "unbounded", words: bounds.reason }, words: bounds.words };
+    return { minMissing: { kind: "unknown", words: "node count not set" }, maxMissing: { kind: "unknown", words: bounds.reason }, words: "node count not set" };
 }
 
 /** `gcp:container/nodePool:NodePool` with guest accelerators or an accelerator-optimized machine type. */
@@ -77,7 +62,7 @@ export function gkeNodePoolFleet(r: PlainResource): GpuFleet | undefined {
     const perNode = guests.length > 0 ? guests.reduce((sum, g) => sum + g.count, 0) : (builtIn?.count ?? 0);
     if (perNode === 0) return undefined;
     const accelerators: AcceleratorUse[] = guests.length > 0 ? guests.map((g) => gcpAcceleratorUse(g.type)) : builtIn ? [{ accelerator: builtIn.accelerator, named: machineType as string }] : [];
-    const bounds = gkeBounds(r.inputs);
+    const bounds = gkeFleetBounds(r.inputs);
     return {
         urn: r.urn,
         label: r.name,
@@ -85,7 +70,7 @@ export function gkeNodePoolFleet(r: PlainResource): GpuFleet | undefined {
         unit: "node",
         gpusPerUnit: perNode,
         min: bounds.min,
-        minMissing: bounds.min === undefined ? { kind: "unknown", words: bounds.words } : undefined,
+        minMissing: bounds.minMissing,
         max: bounds.max,
         maxMissing: bounds.maxMissing,
         boundsWords: bounds.words,
@@ -100,7 +85,7 @@ const KARPENTER_GPU_KEYS = ["karpenter.k8s.aws/instance-gpu-name", "karpenter.k8
 
 /**
  * `kubernetes:karpenter.sh/v1:NodePool` that launches GPU (or Neuron) nodes: one with a device limit, a GPU
- * requirement, an accelerated instance family or type, the `modelship.dev/accelerator` label or a GPU taint.
+ * requirement, an accelerated instance family or type, the {@link ACCELERATOR_LABEL} label or a GPU taint.
  * Counted in devices: its maximum is the device limit in `spec.limits`; Karpenter starts nodes only for pending
  * pods, so its minimum is zero.
  */
@@ -116,7 +101,7 @@ export function karpenterFleet(r: PlainResource): GpuFleet | undefined {
     const families = valuesIn("karpenter.k8s.aws/instance-family");
     const types = valuesIn("node.kubernetes.io/instance-type");
     const gpuNames = valuesIn("karpenter.k8s.aws/instance-gpu-name");
-    const label = record(r.inputs, "spec.template.metadata.labels")["modelship.dev/accelerator"];
+    const label = record(r.inputs, "spec.template.metadata.labels")[ACCELERATOR_LABEL];
     const taints = list(r.inputs, "spec.template.spec.taints").map((t) => str(t, "key"));
     const gpuRequirement = requirements.some((q) => KARPENTER_GPU_KEYS.includes(q.key) && !(q.operator === "In" && q.values.every((v) => v === "0")));
     const familyUses = families.flatMap((f) => awsFamilyUse(f) ?? []);

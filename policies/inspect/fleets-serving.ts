@@ -4,8 +4,10 @@
  * (`collectScaling` of sdk/cost gives the same links the cost model prices with).
  */
 import { get, list, num, quantityEntry, record, str } from "../../sdk/cost/inputs";
+import { cloudRunInstanceCounts } from "../../sdk/cost/pricers/cloudrun";
 import { devicesPerPod } from "../../sdk/cost/pricers/kubernetes";
 import type { ResourceScaling } from "../../sdk/cost/types";
+import { ACCELERATOR_LABEL } from "../../sdk/naming";
 import type { PlainResource } from "../framework/types";
 import { AcceleratorUse, awsInstanceGpus, gcpAcceleratorUse, GpuFleet, karpenterGpuNameUses, MissingBound, modelshipLabelUse, range } from "./fleet";
 
@@ -23,9 +25,9 @@ function podAccelerators(podSpec: unknown, podLabels: Record<string, unknown>): 
             if (str(expression, "operator") === "In") list(expression, "values").forEach((v) => add(str(expression, "key") ?? "", v));
         }
     }
-    if (!named.has("modelship.dev/accelerator")) add("modelship.dev/accelerator", podLabels["modelship.dev/accelerator"]);
+    if (!named.has(ACCELERATOR_LABEL)) add(ACCELERATOR_LABEL, podLabels[ACCELERATOR_LABEL]);
     const uses: AcceleratorUse[] = [];
-    for (const v of new Set(named.get("modelship.dev/accelerator") ?? [])) uses.push(modelshipLabelUse(v));
+    for (const v of new Set(named.get(ACCELERATOR_LABEL) ?? [])) uses.push(modelshipLabelUse(v));
     for (const v of new Set(named.get("cloud.google.com/gke-accelerator") ?? [])) uses.push(gcpAcceleratorUse(v));
     for (const v of new Set(named.get("karpenter.k8s.aws/instance-gpu-name") ?? [])) uses.push(...karpenterGpuNameUses(v));
     return uses;
@@ -99,22 +101,6 @@ export function sagemakerFleets(r: PlainResource, scaling: ResourceScaling): Gpu
     return fleets;
 }
 
-/** Cloud Run's documented default maximum number of instances. */
-export const CLOUD_RUN_DEFAULT_MAX_INSTANCES = 100;
-
-/** A Cloud Run v2 service's instance bounds: manual count, or autoscaling minimum and maximum (default 100). */
-export function cloudRunBounds(inputs: Record<string, unknown>): { min: number; max: number; words: string } {
-    if (str(inputs, "scaling.scalingMode") === "MANUAL") {
-        const count = num(inputs, "scaling.manualInstanceCount") ?? 0;
-        return { min: count, max: count, words: `manual scaling, ${count} instance(s)` };
-    }
-    const min = Math.max(num(inputs, "template.scaling.minInstanceCount") ?? 0, num(inputs, "scaling.minInstanceCount") ?? 0);
-    const setMax = num(inputs, "template.scaling.maxInstanceCount") ?? num(inputs, "scaling.maxInstanceCount");
-    const max = setMax ?? CLOUD_RUN_DEFAULT_MAX_INSTANCES;
-    const words = setMax === undefined ? `${range(min, max)} instance(s): max ${max} is Cloud Run's default (maxInstanceCount not set)` : `${range(min, max)} instance(s)`;
-    return { min, max, words };
-}
-
 /** `gcp:cloudrunv2/service:Service` whose containers ask for GPUs. */
 export function cloudRunFleet(r: PlainResource): GpuFleet | undefined {
     let gpus = 0;
@@ -123,7 +109,7 @@ export function cloudRunFleet(r: PlainResource): GpuFleet | undefined {
     }
     if (gpus === 0) return undefined;
     const accelerator = str(r.inputs, "template.nodeSelector.accelerator");
-    const { min, max, words } = cloudRunBounds(r.inputs);
+    const { min, max, words } = cloudRunInstanceCounts(r.inputs);
     return {
         urn: r.urn,
         label: r.name,

@@ -1,5 +1,5 @@
-/** Reading Kubernetes objects: pod templates of workloads, names and namespaces. */
-import { get, record, str } from "../../sdk/cost/inputs";
+/** Reading Kubernetes objects: pod templates of workloads (names and namespaces: sdk/cost/scaling, as the cost model reads them). */
+import { get, record } from "../../sdk/cost/inputs";
 import type { PlainResource } from "../framework/types";
 import { K8S } from "./types";
 
@@ -24,14 +24,4 @@ export function podTemplate(r: PlainResource): { path: string; spec: unknown; la
     const path = POD_TEMPLATE_PATHS[r.type];
     if (path === undefined) return undefined;
     return { path: `${path}.`, spec: get(r.inputs, `${path}.spec`), labels: record(r.inputs, `${path}.metadata.labels`) };
-}
-
-/** An object's name: the provider's (auto-named) output when known, else the input, else the resource name. */
-export function kubernetesName(r: PlainResource): string {
-    return str(r.outputs, "metadata.name") ?? str(r.inputs, "metadata.name") ?? r.name;
-}
-
-/** An object's namespace; `default` when not set. */
-export function kubernetesNamespace(r: PlainResource): string {
-    return str(r.inputs, "metadata.namespace") ?? str(r.outputs, "metadata.namespace") ?? "default";
 }

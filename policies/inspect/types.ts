@@ -37,12 +37,6 @@ export const K8S = {
     securityPolicy: "kubernetes:gateway.envoyproxy.io/v1alpha1:SecurityPolicy",
 } as const;
 
-export const HPA_TYPES: ReadonlySet<string> = new Set([
-    "kubernetes:autoscaling/v2:HorizontalPodAutoscaler",
-    "kubernetes:autoscaling/v2beta2:HorizontalPodAutoscaler",
-    "kubernetes:autoscaling/v1:HorizontalPodAutoscaler",
-]);
-
 export const KARPENTER_NODE_POOLS: ReadonlySet<string> = new Set(["kubernetes:karpenter.sh/v1:NodePool", "kubernetes:karpenter.sh/v1beta1:NodePool"]);
 
 /** Gateway API routes that attach to Gateways. */

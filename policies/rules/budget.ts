@@ -2,6 +2,7 @@
  * stack-budget and service-budget: the monthly cost at maximum scale, priced by the one cost model (sdk/cost),
  * against a budget. A resource whose price is not known is never counted as $0: it gets an advisory finding.
  */
+import { dollars } from "../../sdk/catalog/format";
 import { estimateCost } from "../../sdk/cost";
 import { NODE_TYPES } from "../../sdk/cost/pricers";
 import type { CostItem, CostReport } from "../../sdk/cost/types";
@@ -12,11 +13,6 @@ import { GCP, SERVICE_COMPONENT_TYPES } from "../inspect/types";
 export interface BudgetConfig {
     /** USD per month at maximum scale; no check when not set. */
     maxMonthlyUsd?: number;
-}
-
-/** `$1,234.56`. */
-export function monthlyUsd(amount: number): string {
-    return `$${amount.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 }
 
 /** `llm-gpu-nodes (aws:eks/nodeGroup:NodeGroup)`. */
@@ -31,7 +27,7 @@ function largest(items: ReadonlyArray<CostItem>, byUrn: ReadonlyMap<string, Plai
         .sort((a, b) => (b.monthly.max as number) - (a.monthly.max as number) || itemLabel(a, byUrn).localeCompare(itemLabel(b, byUrn)));
     return known
         .slice(0, count)
-        .map((i) => `\n  - ${itemLabel(i, byUrn)}: ${monthlyUsd(i.monthly.max as number)}: ${i.basis}`)
+        .map((i) => `\n  - ${itemLabel(i, byUrn)}: ${dollars(i.monthly.max as number)}: ${i.basis}`)
         .join("");
 }
 
@@ -73,11 +69,11 @@ export const stackBudget: StackRule<BudgetConfig> = {
         const budget = config.maxMonthlyUsd;
         const report: CostReport = estimateCost(resources, costOptions(env));
         const byUrn = new Map(resources.map((r) => [r.urn, r]));
-        const findings = unknownPrices(report.items, `the stack budget of ${monthlyUsd(budget)} (maxMonthlyUsd)`);
+        const findings = unknownPrices(report.items, `the stack budget of ${dollars(budget)} (maxMonthlyUsd)`);
         if (report.monthly.max > budget) {
             const unknown = findings.length > 0 ? `, not counting ${findings.length} resource(s) whose price is not known` : "";
             findings.unshift({
-                message: `the stack costs up to ${monthlyUsd(report.monthly.max)} a month at maximum scale${unknown}, over the budget of ${monthlyUsd(budget)} (maxMonthlyUsd). Largest:${largest(report.items, byUrn)}`,
+                message: `the stack costs up to ${dollars(report.monthly.max)} a month at maximum scale${unknown}, over the budget of ${dollars(budget)} (maxMonthlyUsd). Largest:${largest(report.items, byUrn)}`,
             });
         }
         return findings;
@@ -127,13 +123,13 @@ export const serviceBudget: StackRule<BudgetConfig> = {
         for (const service of services) {
             const items = report.items.filter((i) => ancestorsOf(i.urn, parentOf).has(service.urn));
             const label = `${shortType(service.type)} "${service.name}"`;
-            const unknown = unknownPrices(items, `the budget of ${label} (${monthlyUsd(budget)}, maxMonthlyUsd)`);
+            const unknown = unknownPrices(items, `the budget of ${label} (${dollars(budget)}, maxMonthlyUsd)`);
             const max = Math.round(items.reduce((sum, i) => sum + (i.monthly.max ?? 0), 0) * 100) / 100;
             if (max > budget) {
                 const more = unknown.length > 0 ? `, not counting ${unknown.length} resource(s) whose price is not known` : "";
                 findings.push({
                     urn: service.urn,
-                    message: `${label} costs up to ${monthlyUsd(max)} a month at maximum scale${more}, over the budget of ${monthlyUsd(budget)} per service (maxMonthlyUsd). Largest:${largest(items, byUrn)}`,
+                    message: `${label} costs up to ${dollars(max)} a month at maximum scale${more}, over the budget of ${dollars(budget)} per service (maxMonthlyUsd). Largest:${largest(items, byUrn)}`,
                 });
             }
             findings.push(...unknown);

@@ -6,9 +6,9 @@
  */
 import { num } from "../../sdk/cost/inputs";
 import { collectScaling } from "../../sdk/cost";
+import { cloudRunInstanceCounts } from "../../sdk/cost/pricers/cloudrun";
 import type { Finding, PlainResource, StackEnv, StackRule } from "../framework/types";
 import { checking } from "../framework/unknowns";
-import { cloudRunBounds } from "../inspect/fleets-serving";
 import { gpuFleets, mayHoldGpus } from "../inspect/fleets";
 import { allTags, tagValue } from "../inspect/tags";
 import { AWS, GCP } from "../inspect/types";
@@ -48,7 +48,7 @@ function problemsOf(r: PlainResource, config: NonProdConfig, scalingOf: ReturnTy
         if (warm > 0) problems.push(`keeps ${warm} Lambda execution environment(s) warm (provisionedConcurrentExecutions), billed while idle; leave provisioned concurrency out`);
     }
     if (config.requireScaleToZero && r.type === GCP.cloudRunService) {
-        const min = cloudRunBounds(r.inputs).min;
+        const min = cloudRunInstanceCounts(r.inputs).min;
         if (min > 0) problems.push(`keeps ${min} Cloud Run instance(s) running (minInstanceCount), billed while idle; set template.scaling.minInstanceCount: 0`);
     }
     if (!mayHoldGpus(r.type)) return problems;

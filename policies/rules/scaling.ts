@@ -4,11 +4,12 @@
  * quota stops it.
  */
 import { list, num, str } from "../../sdk/cost/inputs";
+import { cloudRunInstanceCounts } from "../../sdk/cost/pricers/cloudrun";
+import { HPA_TYPES } from "../../sdk/cost/scaling";
 import type { Finding, ResourceRule } from "../framework/types";
 import { checking } from "../framework/unknowns";
-import { CLOUD_RUN_DEFAULT_MAX_INSTANCES } from "../inspect/fleets-serving";
 import { gpuFleets } from "../inspect/fleets";
-import { AWS, GCP, HPA_TYPES, K8S, KARPENTER_NODE_POOLS } from "../inspect/types";
+import { AWS, GCP, K8S, KARPENTER_NODE_POOLS } from "../inspect/types";
 
 const CHECKED: ReadonlySet<string> = new Set([...HPA_TYPES, ...KARPENTER_NODE_POOLS, K8S.scaledObject, AWS.appAutoscalingTarget, AWS.eksNodeGroup, AWS.sagemakerEndpointConfig, GCP.gkeNodePool, GCP.cloudRunService]);
 
@@ -19,9 +20,9 @@ function autoscalerProblem(type: string, inputs: Record<string, unknown>): strin
         return "the KEDA ScaledObject sets no spec.maxReplicaCount, so KEDA scales its target up to its default of 100 replicas";
     }
     if (type === AWS.appAutoscalingTarget && num(inputs, "maxCapacity") === undefined) return "the Application Auto Scaling target sets no maxCapacity";
-    if (type === GCP.cloudRunService && str(inputs, "scaling.scalingMode") !== "MANUAL") {
-        const max = num(inputs, "template.scaling.maxInstanceCount") ?? num(inputs, "scaling.maxInstanceCount");
-        if (max === undefined) return `the Cloud Run service sets no template.scaling.maxInstanceCount, so Cloud Run scales it up to its default of ${CLOUD_RUN_DEFAULT_MAX_INSTANCES} instances`;
+    if (type === GCP.cloudRunService) {
+        const counts = cloudRunInstanceCounts(inputs);
+        if (counts.defaultMax) return `the Cloud Run service sets no template.scaling.maxInstanceCount, so Cloud Run scales it up to its default of ${counts.max} instances`;
     }
     return undefined;
 }

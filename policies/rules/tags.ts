@@ -7,6 +7,7 @@
  * EC2NodeClasses: `spec.tags`, the AWS tags of the GPU instances Karpenter launches.
  */
 import { record } from "../../sdk/cost/inputs";
+import { gcpLabelKey } from "../../sdk/naming";
 import type { Finding, PlainResource, ResourceRule } from "../framework/types";
 import { checking } from "../framework/unknowns";
 import { AWS_TAGGABLE_TYPES, GCP_LABELED_TYPES } from "../data/taggable.data";
@@ -22,18 +23,13 @@ export interface CostTagsConfig {
 /** Karpenter's EC2NodeClass: its `spec.tags` go on every EC2 instance Karpenter launches with it. */
 const EC2_NODE_CLASSES: ReadonlySet<string> = new Set(["kubernetes:karpenter.k8s.aws/v1:EC2NodeClass", "kubernetes:karpenter.k8s.aws/v1beta1:EC2NodeClass"]);
 
-/** A tag key as GCP accepts label keys: lower case, [a-z0-9_-] (what modelship's gcpLabels writes). */
-function gcpKey(key: string): string {
-    return key.toLowerCase().replace(/[^a-z0-9_-]/g, "-").slice(0, 63);
-}
-
 /** The tags of a resource and where they are set, for the message. */
 function tagsOf(r: PlainResource): { tags: Record<string, unknown>; where: string; key: (k: string) => string } {
     if (EC2_NODE_CLASSES.has(r.type)) return { tags: record(r.inputs, "spec.tags"), where: "spec.tags, which Karpenter puts on the EC2 instances it launches", key: (k) => k };
     if (r.type.startsWith("aws:")) return { tags: awsTags(r), where: "tags, or the AWS provider's defaultTags", key: (k) => k };
     if (r.type.startsWith("gcp:")) {
         const where = r.type === GCP.gkeNodePool ? "nodeConfig.resourceLabels" : "labels";
-        return { tags: gcpLabels(r), where: `${where}, or the GCP provider's defaultLabels`, key: gcpKey };
+        return { tags: gcpLabels(r), where: `${where}, or the GCP provider's defaultLabels`, key: gcpLabelKey };
     }
     return { tags: kubernetesLabels(r), where: "labels of the object or its pod template, as <tag> or modelship.dev/<tag>", key: (k) => k };
 }

@@ -114,6 +114,44 @@ export function awsInstanceSpec(instanceType: string): AwsInstanceRow | undefine
     return AWS_EC2_INSTANCES.find((r) => r.type === instanceType);
 }
 
+/** AWS instance families of accelerated types, including those the catalog does not price (p3, g4ad, trn1, dl1, ...). */
+const AWS_ACCELERATED_FAMILY = /^(p\d|g\d|gr\d|inf\d|trn\d|dl\d)/;
+
+/** True for an AWS instance family with accelerators (`g6`, `p3`, `inf2`), whether the catalog prices it or not. */
+export function isAcceleratedAwsFamily(family: string): boolean {
+    return AWS_ACCELERATED_FAMILY.test(family);
+}
+
+/** What one AWS instance type carries, per the catalog; see {@link awsInstanceAccelerators}. */
+export interface AwsInstanceAccelerators {
+    /** The EC2 type (`g6.xlarge`): a SageMaker hosting type without its `ml.` prefix. */
+    ec2Type: string;
+    /** `g6`. */
+    family: string;
+    /** True when the catalog holds the type itself (and so knows its device count). */
+    inCatalog: boolean;
+    /** True when the type has accelerators: per the catalog, else by its family's name. */
+    accelerated: boolean;
+    /** Devices per instance: the catalog's count; 0 for a family without accelerators; undefined for an accelerated type the catalog does not hold. */
+    gpus?: number;
+    /** The catalog accelerator of the family; undefined for families without accelerators and those the catalog does not know. */
+    accelerator?: Accelerator;
+}
+
+/**
+ * The accelerators of an EC2 instance type (`g5.12xlarge`) or of a SageMaker hosting type (`ml.g5.12xlarge`, the
+ * same machine): the one reading that prices, autoscaling targets and policies share.
+ */
+export function awsInstanceAccelerators(instanceType: string): AwsInstanceAccelerators {
+    const ec2Type = instanceType.replace(/^ml\./, "");
+    const family = ec2Type.split(".")[0];
+    const spec = awsInstanceSpec(ec2Type);
+    const accelerator = acceleratorOfAwsFamily(family);
+    if (spec) return { ec2Type, family, inCatalog: true, accelerated: spec.gpus > 0, gpus: spec.gpus, accelerator };
+    const accelerated = isAcceleratedAwsFamily(family);
+    return { ec2Type, family, inCatalog: false, accelerated, gpus: accelerated ? undefined : 0, accelerator };
+}
+
 /** One instance type's offer in a region. Throws {@link CatalogError} for a type or region not in the catalog. */
 export function awsInstance(instanceType: string, region: string, capacity: Capacity = "on-demand"): AwsInstanceOffer {
     const row = awsInstanceSpec(instanceType);

@@ -10,14 +10,17 @@ import { gcpCheapestPerGpu, gcpGpusPerInstanceOptions } from "./gcp";
 
 export * from "./accelerators";
 export { CatalogError } from "./errors";
-export { usd, sourceLabel } from "./format";
+export { dollars, usd, sourceLabel } from "./format";
 export type { PriceSource } from "./data/rows";
 export {
     awsInstance,
+    awsInstanceAccelerators,
     awsInstanceSpec,
     awsInstancesFor,
     awsRegionsFor,
     findAwsInstance,
+    isAcceleratedAwsFamily,
+    type AwsInstanceAccelerators,
     type AwsInstanceOffer,
     type AwsInstanceRequest,
     type Capacity,
@@ -37,6 +40,7 @@ export {
     cloudRunComputePrices,
     cloudRunGpuHourly,
     lambdaPrices,
+    sagemakerGpusPerInstance,
     sagemakerInstance,
     type CloudRunBilling,
     type CloudRunComputePrices,

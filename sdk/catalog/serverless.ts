@@ -2,8 +2,8 @@
  * Prices of the managed serving platforms: SageMaker real-time hosting instances, AWS Lambda, Cloud Run.
  * Each lookup throws {@link CatalogError} for a type or region the catalog has no price for.
  */
-import { Accelerator, acceleratorOfAwsFamily } from "./accelerators";
-import { awsInstanceSpec } from "./aws";
+import { Accelerator } from "./accelerators";
+import { awsInstanceAccelerators } from "./aws";
 import { CLOUD_RUN_INSTANCE_BASED, CLOUD_RUN_PRICED_REGIONS, CLOUD_RUN_REQUEST_BASED, type CloudRunUnitPrice } from "./data/cloud-run.data";
 import type { PriceSource, ServerlessRow } from "./data/rows";
 import { SAGEMAKER_INSTANCES, SAGEMAKER_SOURCE } from "./data/sagemaker.data";
@@ -37,17 +37,24 @@ export function sagemakerInstance(instanceType: string, region = "us-east-1"): S
     if (row.region !== region) {
         throw new CatalogError(`SageMaker prices are recorded for ${row.region} only (${SAGEMAKER_SOURCE.file}); no price for ${instanceType} in ${region}.`);
     }
-    const ec2Type = instanceType.replace(/^ml\./, "");
-    const accelerator = acceleratorOfAwsFamily(ec2Type.split(".")[0]);
+    const { accelerator, gpus } = awsInstanceAccelerators(instanceType);
     return {
         instanceType,
         region,
         hourly: row.hourly,
         accelerator,
-        gpus: accelerator ? awsInstanceSpec(ec2Type)?.gpus : undefined,
+        gpus: accelerator ? gpus : undefined,
         source: sourceLabel(SAGEMAKER_SOURCE),
         date: SAGEMAKER_SOURCE.date,
     };
+}
+
+/**
+ * GPUs of one SageMaker hosting instance (`ml.g5.12xlarge`: 4), for targets that scale per GPU (a variant's
+ * `GPUUtilization` sums its instance's GPUs); 1 when the type has no GPU or the catalog does not know it.
+ */
+export function sagemakerGpusPerInstance(instanceType: string | undefined): number {
+    return (instanceType !== undefined && awsInstanceAccelerators(instanceType).gpus) || 1;
 }
 
 function serverlessRow(service: string, item: string): ServerlessRow & { usd: number } {

@@ -5,6 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { estimateCost } from "./index";
+import { stackAwsRegion, stackGcpRegion } from "./regions";
 import type { CostedResource } from "./types";
 
 /**
@@ -22,9 +23,9 @@ export interface MonthlyCostEstimate {
     basis: string[];
 }
 
-/** The cost options of the stack: regions from the `aws:region` and `gcp:region` config. */
-export function stackCostOptions(): { awsRegion?: string; gcpRegion?: string } {
-    return { awsRegion: new pulumi.Config("aws").get("region"), gcpRegion: new pulumi.Config("gcp").get("region") };
+/** The cost options of the stack: regions from the `aws:region` and `gcp:region` config (else the defaults). */
+export function stackCostOptions(): { awsRegion: string; gcpRegion: string } {
+    return { awsRegion: stackAwsRegion(), gcpRegion: stackGcpRegion() };
 }
 
 /** Prices `resources` (inputs may hold Outputs) and returns the estimate as an Output. */

@@ -10,16 +10,14 @@
 import { cents, pricedOrUnknown } from "./figures";
 import { PRICERS } from "./pricers";
 import type { PricingContext } from "./pricers/context";
+import { DEFAULT_AWS_REGION, DEFAULT_GCP_REGION } from "./regions";
 import { collectScaling } from "./scaling";
 import type { CostedResource, CostItem, CostOptions, CostReport, ResourceScaling } from "./types";
 
 export * from "./types";
 export { collectScaling } from "./scaling";
 
-/** Default region of AWS resources without their own `region`. */
-export const DEFAULT_AWS_REGION = "us-east-1";
-/** Default region of GCP resources without a location. */
-export const DEFAULT_GCP_REGION = "us-central1";
+export { DEFAULT_AWS_REGION, DEFAULT_GCP_REGION } from "./regions";
 
 /**
  * Prices one resource: its type token and the inputs it is (about to be) created with, exactly as the

@@ -7,7 +7,8 @@ import { num, str } from "./inputs";
 import { NODE_TYPES } from "./pricers";
 import type { CostedResource, ReplicaBounds, ResourceScaling } from "./types";
 
-const HPA_TYPES = new Set([
+/** Type tokens of the HorizontalPodAutoscaler versions the cost model (and the policy pack) reads. */
+export const HPA_TYPES: ReadonlySet<string> = new Set([
     "kubernetes:autoscaling/v2:HorizontalPodAutoscaler",
     "kubernetes:autoscaling/v2beta2:HorizontalPodAutoscaler",
     "kubernetes:autoscaling/v1:HorizontalPodAutoscaler",
@@ -19,11 +20,12 @@ const SAGEMAKER_ENDPOINT_CONFIG = "aws:sagemaker/endpointConfiguration:EndpointC
 const WORKLOAD_KINDS: Record<string, string> = { "kubernetes:apps/v1:Deployment": "Deployment", "kubernetes:apps/v1:StatefulSet": "StatefulSet" };
 
 /** A Kubernetes object's name: the provider's (auto-named) output when known, else the input, else the resource name. */
-function kubernetesName(r: CostedResource): string {
+export function kubernetesName(r: CostedResource): string {
     return str(r.outputs, "metadata.name") ?? str(r.inputs, "metadata.name") ?? r.name;
 }
 
-function kubernetesNamespace(r: CostedResource): string {
+/** A Kubernetes object's namespace: the input, else the provider's output; `default` when neither is set. */
+export function kubernetesNamespace(r: CostedResource): string {
     return str(r.inputs, "metadata.namespace") ?? str(r.outputs, "metadata.namespace") ?? "default";
 }
 

@@ -127,10 +127,6 @@ async function plan(args: PlanArgs, io: CliIo): Promise<number> {
  * every failure is written to stderr, without a stack trace unless `--verbose`.
  */
 export async function main(argv: string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
-    if (argv[0] === "simulate") {
-        const { simulateMain } = await import("../simulate/cli");
-        return simulateMain(argv.slice(1), io);
-    }
     let args: PlanArgs | "help";
     try {
         args = parse(argv);

@@ -147,10 +147,19 @@ function loadPolicyModule(): PolicyModule | undefined {
 export function applyEnforcement(findings: ReadonlyArray<PolicyFinding>, config: PolicyConfig): PolicyFinding[] {
     return findings
         .map((f) => {
-            const level = config[f.policy]?.enforcementLevel ?? config.all?.enforcementLevel ?? f.enforcement;
+            const level = effectiveLevel(config, f.policy, f.enforcement);
             return { ...f, enforcement: f.levelFixed && level !== "disabled" ? f.enforcement : level };
         })
         .filter((f) => f.enforcement !== "disabled");
+}
+
+/**
+ * The level a policy's violations get: the config's for the policy, else its `all`, else `fallback`. As the engine
+ * does, a violation that remains at level remediate (nothing fixed it) counts as mandatory.
+ */
+export function effectiveLevel(config: PolicyConfig, policy: string, fallback: EnforcementLevel): EnforcementLevel {
+    const level = config[policy]?.enforcementLevel ?? config.all?.enforcementLevel ?? fallback;
+    return level === "remediate" ? "mandatory" : level;
 }
 
 /** True when the policy pack provides `evaluatePolicies` (the plan then reports "no violations", not "not checked"). */

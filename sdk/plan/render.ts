@@ -2,6 +2,7 @@
  * The human output of `modelship plan`: the resource tree, the monthly cost per component, the policy
  * findings and the stack outputs. Fits a 100-column terminal; colours only on a terminal.
  */
+import { dollars } from "../catalog/format";
 import type { CostSum, PlanCost } from "./cost";
 import type { PolicyFinding } from "./policies";
 import { redactPaths } from "./redact";
@@ -65,8 +66,8 @@ export function renderTree(resources: ReadonlyArray<ResourceRecord>, style: Styl
 /** A monthly figure: dollars, "unknown" when nothing is known, "+ unknown" when part is. Never $0 for unknown. */
 export function formatCost(s: CostSum): string {
     if (s.knownItems === 0) return s.unknownItems > 0 ? "unknown" : "$0.00";
-    const dollars = `$${s.known.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
-    return s.unknownItems > 0 ? `${dollars} + unknown` : dollars;
+    const known = dollars(s.known);
+    return s.unknownItems > 0 ? `${known} + unknown` : known;
 }
 
 function truncate(s: string, width: number): string {

@@ -3,6 +3,7 @@
  * that programs reading those values (ARNs, URLs, generated names, the current region) run under mocks.
  * Every value here is deterministic: the same program gives the same plan.
  */
+import { DEFAULT_AWS_REGION, DEFAULT_GCP_REGION } from "../cost/regions";
 import { shortHash } from "../naming";
 
 /** The account id reported for the simulated AWS account (AWS's documentation example id). */
@@ -15,11 +16,11 @@ interface SimulationContext {
 }
 
 function awsRegion(ctx: SimulationContext): string {
-    return ctx.config?.["aws:region"] ?? "us-east-1";
+    return ctx.config?.["aws:region"] ?? DEFAULT_AWS_REGION;
 }
 
 function gcpRegion(ctx: SimulationContext): string {
-    return ctx.config?.["gcp:region"] ?? "us-central1";
+    return ctx.config?.["gcp:region"] ?? DEFAULT_GCP_REGION;
 }
 
 function gcpProject(ctx: SimulationContext): string {
@@ -61,6 +62,8 @@ export function simulatedOutputs(type: string, name: string, inputs: Inputs, ctx
             out.apiEndpoint = `https://${apiId}.execute-api.${region}.amazonaws.com`;
             out.executionArn = `arn:aws:execute-api:${region}:${SIMULATED_AWS_ACCOUNT}:${apiId}`;
         }
+        // A new launch template is at version 1.
+        if (type === "aws:ec2/launchTemplate:LaunchTemplate") Object.assign(out, { latestVersion: 1, defaultVersion: 1 });
         if (type === "aws:iam/role:Role") out.arn = `arn:aws:iam::${SIMULATED_AWS_ACCOUNT}:role/${resourceName}`;
         if (type === "aws:eks/cluster:Cluster") {
             out.endpoint = `https://${shortHash(name, 32).toUpperCase()}.gr7.${region}.eks.amazonaws.com`;

@@ -13,6 +13,16 @@ describe("GpuPool on EKS (managed node group)", () => {
         const { value: pool } = await rt.construct(
             () => new GpuPool("l4", { cloud: GpuPoolCloud.Aws, accelerator: Accelerator.L4, minNodes: 1, maxNodes: 4, aws: { clusterName: "ml-prod", subnetIds: subnets } }),
         );
+        // The nodes' launch template: IMDSv2 only and one hop, so pods cannot take the node role; the disk is set here.
+        const launchTemplate = rt.one("aws:ec2/launchTemplate:LaunchTemplate");
+        expect(launchTemplate.name).toBe("l4-gpu-nodes");
+        expect(launchTemplate.parent).toBe(POOL_URN("l4"));
+        expect(launchTemplate.inputs).toEqual({
+            description: "GPU nodes of the modelship GpuPool l4",
+            metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
+            blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeSize: 100, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" } }],
+            tags: { environment: "dev", team: "ml-platform", service: "l4", "managed-by": "modelship" },
+        });
         const nodeGroup = rt.one("aws:eks/nodeGroup:NodeGroup");
         expect(nodeGroup.name).toBe("l4-gpu-nodes");
         expect(nodeGroup.parent).toBe(POOL_URN("l4"));
@@ -24,7 +34,9 @@ describe("GpuPool on EKS (managed node group)", () => {
             capacityType: "ON_DEMAND",
             // The cheapest L4 type with more than 4 vCPUs and 16 GiB (g6.xlarge has exactly 4 and 16).
             instanceTypes: ["g6.2xlarge"],
-            diskSize: 100,
+            // No diskSize: a node group with a launch template rejects it. The template's latest version, which the
+            // provider computes, so that a changed template rolls the nodes.
+            launchTemplate: { id: "l4-gpu-nodes-id", version: String(launchTemplate.outputs.latestVersion) },
             scalingConfig: { minSize: 1, maxSize: 4, desiredSize: 1 },
             labels: { "modelship.dev/pool": "l4", "modelship.dev/accelerator": "l4" },
             taints: [{ key: "nvidia.com/gpu", value: "present", effect: "NO_SCHEDULE" }],
@@ -105,6 +117,7 @@ describe("GpuPool on EKS (managed node group)", () => {
         ]);
         expect(pod.volumes).toEqual([{ name: "device-plugins", hostPath: { path: "/var/lib/kubelet/device-plugins", type: "Directory" } }]);
         expect(resources.map((r) => r.type).sort()).toEqual([
+            "aws:ec2/launchTemplate:LaunchTemplate",
             "aws:eks/nodeGroup:NodeGroup",
             "aws:iam/role:Role",
             "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
@@ -146,7 +159,7 @@ describe("GpuPool on EKS (managed node group)", () => {
 
     it("creates a cluster with API authentication, a system node group and a provider when asked", async () => {
         const { value: pool } = await rt.construct(
-            () => new GpuPool("fresh", { cloud: GpuPoolCloud.Aws, accelerator: Accelerator.L4, maxNodes: 2, aws: { createCluster: true, clusterName: "fresh-ml", kubernetesVersion: "1.33", subnetIds: subnets } }),
+            () => new GpuPool("fresh", { cloud: GpuPoolCloud.Aws, accelerator: Accelerator.L4, maxNodes: 2, aws: { createCluster: true, clusterName: "fresh-ml", kubernetesVersion: "1.33", subnetIds: subnets, diskSizeGiB: 250 } }),
         );
         const cluster = rt.one("aws:eks/cluster:Cluster");
         expect(cluster.inputs).toEqual({
@@ -158,9 +171,30 @@ describe("GpuPool on EKS (managed node group)", () => {
             tags: { environment: "dev", team: "ml-platform", service: "fresh", "managed-by": "modelship" },
         });
         expect(rt.one("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "fresh-cluster-policy").inputs.policyArn).toBe("arn:aws:iam::aws:policy/AmazonEKSClusterPolicy");
+        // The system nodes, where pods without a GPU run, get the same metadata protection, with EKS's default 20 GiB disk.
+        const systemTemplate = rt.one("aws:ec2/launchTemplate:LaunchTemplate", "fresh-system-nodes");
+        expect(systemTemplate.inputs).toEqual({
+            description: "System nodes of the modelship GpuPool fresh",
+            metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
+            blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeSize: 20, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" } }],
+            tags: { environment: "dev", team: "ml-platform", service: "fresh", "managed-by": "modelship" },
+        });
         const system = rt.one("aws:eks/nodeGroup:NodeGroup", "fresh-system-nodes");
-        expect(system.inputs).toMatchObject({ clusterName: "fresh-ml", amiType: "AL2023_x86_64_STANDARD", instanceTypes: ["m6i.large"], scalingConfig: { minSize: 2, maxSize: 2, desiredSize: 2 } });
-        expect(system.inputs.taints).toBeUndefined();
+        expect(system.inputs).toEqual({
+            clusterName: "fresh-ml",
+            nodeRoleArn: "arn:aws:iam::123456789012:role/fresh-node-role",
+            subnetIds: subnets,
+            amiType: "AL2023_x86_64_STANDARD",
+            instanceTypes: ["m6i.large"],
+            launchTemplate: { id: "fresh-system-nodes-id", version: String(systemTemplate.outputs.latestVersion) },
+            scalingConfig: { minSize: 2, maxSize: 2, desiredSize: 2 },
+            updateConfig: { maxUnavailable: 1 },
+            tags: { environment: "dev", team: "ml-platform", service: "fresh", "managed-by": "modelship" },
+        });
+        // A disk size given in the arguments goes into the GPU nodes' template.
+        expect(rt.one("aws:ec2/launchTemplate:LaunchTemplate", "fresh-gpu-nodes").inputs.blockDeviceMappings).toEqual([
+            { deviceName: "/dev/xvda", ebs: { volumeSize: 250, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" } },
+        ]);
         expect(rt.one("aws:eks/nodeGroup:NodeGroup", "fresh-gpu-nodes").inputs.clusterName).toBe("fresh-ml");
 
         const provider = rt.one("pulumi:providers:kubernetes");
@@ -174,7 +208,7 @@ describe("GpuPool on EKS (managed node group)", () => {
             args: ["eks", "get-token", "--cluster-name", "fresh-ml", "--region", "us-east-1"],
             interactiveMode: "Never",
         });
-        expect(Object.keys(pool.resources).sort()).toEqual(["cluster", "clusterRole", "devicePlugin", "nodeGroup", "nodeRole", "provider", "systemNodes"]);
+        expect(Object.keys(pool.resources).sort()).toEqual(["cluster", "clusterRole", "devicePlugin", "launchTemplate", "nodeGroup", "nodeRole", "provider", "systemLaunchTemplate", "systemNodes"]);
     });
 
     it("prices the node group from the catalog: on-demand from min to max nodes", async () => {

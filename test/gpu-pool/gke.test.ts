@@ -99,6 +99,8 @@ describe("GpuPool on GKE", () => {
             removeDefaultNodePool: true,
             initialNodeCount: 1,
             releaseChannel: { channel: "REGULAR" },
+            // Protected unless the arguments say otherwise: pulumi destroy fails on it until it is turned off.
+            deletionProtection: true,
             resourceLabels: { environment: "dev", service: "fresh", "managed-by": "modelship" },
         });
         const system = rt.one("gcp:container/nodePool:NodePool", "fresh-system-nodes");
@@ -108,6 +110,11 @@ describe("GpuPool on GKE", () => {
         expect(kubeconfig.clusters[0].cluster.server).toMatch(/^https:\/\/34\.[0-9]+\.0\.1$/);
         expect(kubeconfig.users[0].user.exec.command).toBe("gke-gcloud-auth-plugin");
         expect(rt.one("pulumi:providers:kubernetes").secretInputs).toContain("kubeconfig");
+    });
+
+    it("turns the new cluster's deletion protection off when asked, so that the pool can be destroyed", async () => {
+        await rt.construct(() => new GpuPool("fresh", { cloud: GpuPoolCloud.Gcp, accelerator: Accelerator.L4, gcp: { createCluster: true, clusterName: "fresh-ml", deletionProtection: false } }));
+        expect(rt.one("gcp:container/cluster:Cluster").inputs.deletionProtection).toBe(false);
     });
 
     it("prices on-demand nodes as machine plus GPU from the catalog", async () => {

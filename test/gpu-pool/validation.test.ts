@@ -112,6 +112,11 @@ const invalid: Array<[string, GpuPoolArgs, string]> = [
         { cloud: GpuPoolCloud.Gcp, accelerator: Accelerator.L4, gcp: { clusterName: "ml", nodeLocations: ["us-central1-a", "us-central1-f"] } },
         header(1) + '  - gcp.nodeLocations[1]: received "us-central1-f"; expected a zone of us-central1 that offers the accelerator per the catalog: us-central1-a, us-central1-b, us-central1-c',
     ],
+    [
+        "deletion protection for a cluster the pool does not create",
+        { cloud: GpuPoolCloud.Gcp, accelerator: Accelerator.L4, gcp: { clusterName: "ml", deletionProtection: false } },
+        header(1) + "  - gcp.deletionProtection: received false; expected nothing unless createCluster is true (the pool does not delete a cluster it did not create)",
+    ],
     ["a misspelt field", { cloud: GpuPoolCloud.Kubernetes, kubernetes: { gpuQuota: { a: 1 } } } as unknown as GpuPoolArgs, header(1) + "  - kubernetes.gpuQuota: received an object with a; expected no such field (check the spelling against the argument reference)"],
 ];
 

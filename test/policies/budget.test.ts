@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { Accelerator, GpuPool, GpuPoolCloud, ModelService, PolyglotPipeline, ServingRuntime, StageLanguage, Target } from "../../index";
-import { monthlyUsd } from "../../policies/rules/budget";
+import { dollars } from "../../sdk/catalog/format";
 import { awsInstance, gpuHourlyEquivalent, sagemakerInstance } from "../../sdk/catalog";
 import { applyEnforcement } from "../../sdk/plan/policies";
 import { useMockRuntime } from "../harness";
@@ -43,8 +43,8 @@ describe("stack-budget", () => {
     it("fails the same stack over budget, with the total, the budget and the dearest resource's basis", async () => {
         const resources = await poolAndService();
         const message =
-            `the stack costs up to ${monthlyUsd(poolMax)} a month at maximum scale, over the budget of $2,000.00 (maxMonthlyUsd). Largest:\n` +
-            `  - l4-gpu-nodes (aws:eks/nodeGroup:NodeGroup): ${monthlyUsd(poolMax)}: 0-4 x g6.2xlarge (1 x NVIDIA L4) on-demand at $0.9776/h in us-east-1 (aws_ec2_gpu_prices.csv, vantage, 2026-01-21) x 730 h`;
+            `the stack costs up to ${dollars(poolMax)} a month at maximum scale, over the budget of $2,000.00 (maxMonthlyUsd). Largest:\n` +
+            `  - l4-gpu-nodes (aws:eks/nodeGroup:NodeGroup): ${dollars(poolMax)}: 0-4 x g6.2xlarge (1 x NVIDIA L4) on-demand at $0.9776/h in us-east-1 (aws_ec2_gpu_prices.csv, vantage, 2026-01-21) x 730 h`;
         expect(findingsOf("stack-budget", resources, { "stack-budget": { maxMonthlyUsd: 2000 } }, "dev", STACK_CONFIG)).toEqual([{ policy: "stack-budget", enforcement: "mandatory", message }]);
         expect(await validateStack("stack-budget", resources, { maxMonthlyUsd: 2000 })).toEqual([{ message, urn: undefined }]);
     });
@@ -73,9 +73,9 @@ describe("stack-budget", () => {
         const resources = [nodes, config, endpoint, target];
         expect(findingsOf("stack-budget", resources, { "stack-budget": { maxMonthlyUsd: Math.ceil(nodesMax + endpointMax) } })).toEqual([]);
         const [finding] = findingsOf("stack-budget", resources, { "stack-budget": { maxMonthlyUsd: 1000 } });
-        expect(finding.message.split("\n")[0]).toBe(`the stack costs up to ${monthlyUsd(nodesMax + endpointMax)} a month at maximum scale, over the budget of $1,000.00 (maxMonthlyUsd). Largest:`);
-        expect(finding.message).toContain(`\n  - llm-config (aws:sagemaker/endpointConfiguration:EndpointConfiguration): ${monthlyUsd(endpointMax)}: variant "primary": 1-4 x ml.g5.2xlarge`);
-        expect(finding.message).toContain(`\n  - gpu (aws:eks/nodeGroup:NodeGroup): ${monthlyUsd(nodesMax)}: 0-2 x g5.xlarge`);
+        expect(finding.message.split("\n")[0]).toBe(`the stack costs up to ${dollars(nodesMax + endpointMax)} a month at maximum scale, over the budget of $1,000.00 (maxMonthlyUsd). Largest:`);
+        expect(finding.message).toContain(`\n  - llm-config (aws:sagemaker/endpointConfiguration:EndpointConfiguration): ${dollars(endpointMax)}: variant "primary": 1-4 x ml.g5.2xlarge`);
+        expect(finding.message).toContain(`\n  - gpu (aws:eks/nodeGroup:NodeGroup): ${dollars(nodesMax)}: 0-2 x g5.xlarge`);
     });
 
     it("gives an advisory finding, never $0, for a resource whose price is not known, and it stays advisory when the policy is mandatory", async () => {
@@ -123,8 +123,8 @@ describe("service-budget", () => {
         expect(findings).toHaveLength(1);
         expect(findings[0]).toMatchObject({ policy: "service-budget", enforcement: "mandatory", urn: scorer?.urn });
         expect(findings[0].message).toBe(
-            `ModelService "scorer" costs up to ${monthlyUsd(scorerMax)} a month at maximum scale, over the budget of $1,000.00 per service (maxMonthlyUsd). Largest:\n` +
-                `  - scorer-config (aws:sagemaker/endpointConfiguration:EndpointConfiguration): ${monthlyUsd(scorerMax)}: variant "default": 1-3 x ml.g5.2xlarge at $1.5150/h in us-east-1 (aws_sagemaker_inference_prices.csv, fmbench, 2025-01-26) x 730 h, scaled by aws:appautoscaling Target "scorer-scaling" (1-3)`,
+            `ModelService "scorer" costs up to ${dollars(scorerMax)} a month at maximum scale, over the budget of $1,000.00 per service (maxMonthlyUsd). Largest:\n` +
+                `  - scorer-config (aws:sagemaker/endpointConfiguration:EndpointConfiguration): ${dollars(scorerMax)}: variant "default": 1-3 x ml.g5.2xlarge at $1.5150/h in us-east-1 (aws_sagemaker_inference_prices.csv, fmbench, 2025-01-26) x 730 h, scaled by aws:appautoscaling Target "scorer-scaling" (1-3)`,
         );
         expect(await validateStack("service-budget", resources, { maxMonthlyUsd: 1000 })).toEqual([{ urn: scorer?.urn, message: findings[0].message }]);
         expect(findingsOf("service-budget", resources, { "service-budget": { maxMonthlyUsd: Math.ceil(scorerMax) } }, "dev", STACK_CONFIG)).toEqual([]);
@@ -134,7 +134,7 @@ describe("service-budget", () => {
         const resources = await poolAndService();
         const share = 2 * gpuHourlyEquivalent("aws", Accelerator.L4, "us-east-1").perGpuHourly * 730;
         const [finding] = findingsOf("service-budget", resources, { "service-budget": { maxMonthlyUsd: 100 } }, "dev", STACK_CONFIG);
-        expect(finding.message.split("\n")[0]).toBe(`ModelService "llm" costs up to ${monthlyUsd(share)} a month at maximum scale, over the budget of $100.00 per service (maxMonthlyUsd). Largest:`);
+        expect(finding.message.split("\n")[0]).toBe(`ModelService "llm" costs up to ${dollars(share)} a month at maximum scale, over the budget of $100.00 per service (maxMonthlyUsd). Largest:`);
         expect(findingsOf("service-budget", resources, { "service-budget": { maxMonthlyUsd: Math.ceil(share) } }, "dev", STACK_CONFIG)).toEqual([]);
     });
 
@@ -159,7 +159,7 @@ describe("service-budget", () => {
         );
         const share = 2 * gpuHourlyEquivalent("aws", Accelerator.L4, "us-east-1").perGpuHourly * 730;
         const findings = findingsOf("service-budget", resources, { "service-budget": { maxMonthlyUsd: 100 } }, "dev", STACK_CONFIG);
-        expect(findings.map((f) => f.message.split(" a month")[0]).sort()).toEqual([`ModelService "fraud-score" costs up to ${monthlyUsd(share)}`, `PolyglotPipeline "fraud" costs up to ${monthlyUsd(share)}`]);
+        expect(findings.map((f) => f.message.split(" a month")[0]).sort()).toEqual([`ModelService "fraud-score" costs up to ${dollars(share)}`, `PolyglotPipeline "fraud" costs up to ${dollars(share)}`]);
         expect(findingsOf("service-budget", resources, { "service-budget": { maxMonthlyUsd: Math.ceil(share) } }, "dev", STACK_CONFIG)).toEqual([]);
     });
 

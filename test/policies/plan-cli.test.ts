@@ -8,8 +8,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { monthlyUsd } from "../../policies/rules/budget";
-import { awsInstance, lambdaPrices } from "../../sdk/catalog";
+import { awsInstance, dollars, lambdaPrices } from "../../sdk/catalog";
 
 const root = path.resolve(__dirname, "..", "..");
 const program = path.join("test", "policies", "fixtures", "gpu-stack");
@@ -52,7 +51,7 @@ describe("modelship plan with the policy pack", { timeout: 120_000 }, () => {
         // Messages are wrapped to the 100-column width: compare them with the line breaks folded back.
         const unwrapped = policies.replace(/\n {6}(?! )/g, " ");
         expect(policies).toContain("Policies: 4 finding(s)\n  mandatory  stack-budget  the stack\n");
-        expect(unwrapped).toContain(`the stack costs up to ${monthlyUsd(nodesMax + lambdaMax)} a month at maximum scale, over the budget of $1,000.00 (maxMonthlyUsd). Largest:`);
+        expect(unwrapped).toContain(`the stack costs up to ${dollars(nodesMax + lambdaMax)} a month at maximum scale, over the budget of $1,000.00 (maxMonthlyUsd). Largest:`);
         expect(unwrapped).toContain('the function URL has authorizationType "NONE": anyone on the internet can invoke the function; use "AWS_IAM"');
         expect(stdout.split("\n").every((line) => line.length <= 100)).toBe(true);
     });

@@ -181,6 +181,14 @@ describe("nonprod-scale-to-zero", () => {
         ]);
     });
 
+    it("reads a GKE pool that autoscales without a maximum as the cost model does: its total minimum keeps nodes running", () => {
+        const pool = record("gcp:container/nodePool:NodePool", "l4", { cluster: "ml", location: "us-central1", nodeConfig: { machineType: "g2-standard-8", spot: true }, autoscaling: { totalMinNodeCount: 1 } });
+        expect(messages([pool], "nonprod-scale-to-zero", {}, "ml-dev")).toEqual([
+            'l4: non-production (stack "ml-dev" matches stackPattern): l4 keeps 1 node(s) with GPUs running (autoscaling without a maximum); scale to zero: autoscaling.totalMinNodeCount: 0',
+        ]);
+        expect(messages([pool], "autoscaling-max-required")).toEqual(["l4: l4 has GPUs and no maximum: autoscaling sets neither maxNodeCount nor totalMaxNodeCount"]);
+    });
+
     it("reads the stack's environment tag, and its settings can turn off the spot check", async () => {
         const nodes = gpuNodeGroup({ minSize: 0, maxSize: 2 });
         expect(await validateStack("nonprod-scale-to-zero", [nodes], { stackPattern: "^sandbox$" })).toEqual([]);

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { criticalPathSeconds, resolveFlow } from "../../components/polyglot-pipeline/flow";
 import { imageWords, languagePreset, languagesNamedBy } from "../../components/polyglot-pipeline/presets";
-import { Accelerator, StageLanguage } from "../../index";
+import { StageLanguage } from "../../index";
 
 const stage = (name: string, after?: string[], timeoutSeconds = 10) => ({ name, after, timeoutSeconds });
 
@@ -27,12 +27,12 @@ describe("the pipeline flow", () => {
 });
 
 describe("the language presets", () => {
-    it("set each runtime's environment from the stage's port and resources", () => {
-        expect(languagePreset(StageLanguage.Python).env(9000, undefined)).toEqual({ PYTHONUNBUFFERED: "1", UVICORN_HOST: "0.0.0.0", UVICORN_PORT: "9000" });
-        expect(languagePreset(StageLanguage.Jvm).env(8080, undefined)).toEqual({ JAVA_TOOL_OPTIONS: "-XX:MaxRAMPercentage=75.0 -XX:+ExitOnOutOfMemoryError" });
-        expect(languagePreset(StageLanguage.Julia).env(8080, { cpu: 2.5 })).toEqual({ JULIA_NUM_THREADS: "3" });
-        expect(languagePreset(StageLanguage.Julia).env(8080, { gpu: { count: 2, accelerator: Accelerator.L4 } })).toEqual({ JULIA_NUM_THREADS: "8" });
-        expect(languagePreset(StageLanguage.R).env(8000, undefined)).toEqual({});
+    it("set each runtime's environment from the stage's port and CPUs", () => {
+        expect(languagePreset(StageLanguage.Python).env(9000, 1)).toEqual({ PYTHONUNBUFFERED: "1", UVICORN_HOST: "0.0.0.0", UVICORN_PORT: "9000" });
+        expect(languagePreset(StageLanguage.Jvm).env(8080, 1)).toEqual({ JAVA_TOOL_OPTIONS: "-XX:MaxRAMPercentage=75.0 -XX:+ExitOnOutOfMemoryError" });
+        expect(languagePreset(StageLanguage.Julia).env(8080, 2.5)).toEqual({ JULIA_NUM_THREADS: "3" });
+        expect(languagePreset(StageLanguage.Julia).env(8080, 0.25)).toEqual({ JULIA_NUM_THREADS: "1" });
+        expect(languagePreset(StageLanguage.R).env(8000, 1)).toEqual({});
         expect([StageLanguage.R, StageLanguage.Python, StageLanguage.Jvm, StageLanguage.Julia, StageLanguage.Custom].map((l) => languagePreset(l).startupTimeoutSeconds)).toEqual([300, 300, 600, 900, 600]);
     });
 
@@ -48,7 +48,9 @@ describe("the language presets", () => {
         ["acme/scorer:jdk17", [StageLanguage.Jvm]],
         ["sbtscala/scala-sbt:eclipse-temurin-21", [StageLanguage.Jvm]],
         ["julia:1.11", [StageLanguage.Julia]],
-        ["acme/rpy2-python-r:2", [StageLanguage.Python]],
+        // rpy2 is Python's bridge to R: an image with it runs both.
+        ["acme/rpy2-python-r:2", [StageLanguage.R, StageLanguage.Python]],
+        ["acme/rpy2:3.5", [StageLanguage.R, StageLanguage.Python]],
         // Nothing to tell: no words of a runtime, the registry host and the digest are not read.
         ["registry.example.com/fraud/decide@sha256:" + "a".repeat(64), []],
         ["python.registry.internal:5000/acme/decide:1", []],

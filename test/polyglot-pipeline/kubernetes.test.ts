@@ -9,7 +9,7 @@ const rt = useMockRuntime();
 const PIPELINE = "urn:pulumi:dev::test::modelship:index:PolyglotPipeline::fraud";
 const GRAPH = "kubernetes:serving.kserve.io/v1alpha1:InferenceGraph";
 
-type Container = { name: string; env?: { name: string; value?: string }[]; resources?: { limits?: Record<string, unknown> } };
+type Container = { name: string; env?: { name: string; value?: string }[]; resources?: { requests?: Record<string, unknown>; limits?: Record<string, unknown> } };
 const serverOf = (deployment: string) => (rt.one("kubernetes:apps/v1:Deployment", deployment).inputs as { spec: { template: { spec: { containers: Container[] } } } }).spec.template.spec.containers[0];
 
 describe("PolyglotPipeline on kubernetes", () => {
@@ -100,6 +100,33 @@ describe("PolyglotPipeline on kubernetes", () => {
         });
         expect(spec).toMatchObject({ resources: { requests: { cpu: "1", memory: "512Mi" } }, minReplicas: 2, maxReplicas: 4, timeout: 180, routerTimeouts: { serviceClient: 60, serverWrite: 190 } });
         expect(serverOf("ens-net").resources?.limits).toMatchObject({ "nvidia.com/gpu": "1" });
+    });
+
+    it("keeps each default for a setting given as undefined, on the pipeline and on a stage", async () => {
+        await rt.construct(
+            () =>
+                new PolyglotPipeline("fraud", {
+                    stages: [{ name: "net", language: StageLanguage.Python, image: digest("acme/net"), kubernetes: { namespace: undefined } }],
+                    kubernetes: { namespace: "risk", routerCpu: undefined, routerMemoryMiB: undefined, routerMinReplicas: undefined, routerMaxReplicas: undefined },
+                    target: Target.Kubernetes,
+                }),
+        );
+        const spec = rt.one(GRAPH).inputs.spec as Record<string, unknown>;
+        expect(spec).toMatchObject({ resources: { requests: { cpu: "0.5", memory: "256Mi" }, limits: { memory: "256Mi" } }, minReplicas: 1, maxReplicas: 3 });
+        // The stage's namespace given as undefined is the pipeline's, not ModelService's own default.
+        expect((rt.one("kubernetes:apps/v1:Deployment", "fraud-net").inputs.metadata as { namespace: string }).namespace).toBe("risk");
+    });
+
+    it("sets a Julia stage's threads from its CPUs as ModelService sizes them: 4 per GPU without resources.cpu", async () => {
+        await rt.construct(
+            () =>
+                new PolyglotPipeline("fraud", {
+                    stages: [{ name: "net", language: StageLanguage.Julia, image: digest("acme/net"), resources: { gpu: { accelerator: Accelerator.L4, count: 2 } } }],
+                    target: Target.Kubernetes,
+                }),
+        );
+        expect(serverOf("fraud-net").env).toContainEqual({ name: "JULIA_NUM_THREADS", value: "8" });
+        expect(serverOf("fraud-net").resources).toMatchObject({ requests: { cpu: "8" }, limits: { "nvidia.com/gpu": "2" } });
     });
 
     it("makes one provider from the kubeconfig and gives it to every stage and the graph", async () => {

@@ -154,13 +154,14 @@ describe("PolyglotPipeline on AWS (Step Functions Express)", () => {
         expect(statements[1]).toMatchObject({ Sid: "DeliverLogs", Resource: "*" });
         expect(statements).toHaveLength(2);
 
-        // The HTTP API starts a synchronous execution named after its own request id, with the caller's IAM identity checked.
+        // The HTTP API starts a synchronous execution, with the caller's IAM identity checked. No Name: Step Functions names
+        // it with a UUID; API Gateway's request id (JKJaXmPLvHcESHA=) is no valid execution name for a logged state machine.
         expect(rt.one("aws:apigatewayv2/integration:Integration").inputs).toEqual({
             apiId: "fraud-api-id",
             integrationType: "AWS_PROXY",
             integrationSubtype: "StepFunctions-StartSyncExecution",
             credentialsArn: `arn:aws:iam::${ACCOUNT}:role/fraud-api-role`,
-            requestParameters: { StateMachineArn: `arn:aws:sfn:eu-west-1:${ACCOUNT}:statemachine/fraud`, Input: "$request.body", Name: "$context.requestId" },
+            requestParameters: { StateMachineArn: `arn:aws:sfn:eu-west-1:${ACCOUNT}:statemachine/fraud`, Input: "$request.body" },
             payloadFormatVersion: "1.0",
             timeoutMilliseconds: 30000,
         });
@@ -256,6 +257,12 @@ describe("PolyglotPipeline on AWS (Step Functions Express)", () => {
         });
         expect(rt.one("aws:cloudwatch/logGroup:LogGroup", "fraud-logs").inputs.retentionInDays).toBe(7);
         expect(await outputValue(pipeline.url)).toBe("https://sync-states.eu-west-1.amazonaws.com/");
+    });
+
+    it("keeps each default for a setting given as undefined", async () => {
+        await rt.construct(() => new PolyglotPipeline("fraud", { stages: fraudStages(ecr), stepFunctions: { httpApi: undefined, logRetentionDays: undefined }, target: Target.AwsLambda }));
+        expect(rt.one("aws:cloudwatch/logGroup:LogGroup", "fraud-logs").inputs).toEqual({ name: "/aws/vendedlogs/states/fraud", retentionInDays: 30, tags: TAGS });
+        expect(rt.ofType("aws:apigatewayv2/api:Api").map((r) => r.name)).toEqual(["fraud-api"]);
     });
 
     it("rejects a definition the validator finds broken (the check is real)", () => {

@@ -75,6 +75,24 @@ const invalid: Array<[string, PolyglotPipelineArgs, string[]]> = [
         ["stages[0].resources.cpu: received 0; expected a number > 0", "stages[0].scaling.replicas: received -1; expected a number >= 0"],
     ],
     [
+        "a stage's autoscaling block ModelService refuses: a fixed count and no maximum",
+        { stages: [stage("a", { scaling: { replicas: 2, autoscaling: {} } })], target: Target.Kubernetes },
+        [
+            "stages[0].scaling.replicas: received 2; expected minReplicas and maxReplicas with scaling.autoscaling (a fixed count leaves nothing to scale)",
+            "stages[0].scaling.maxReplicas: received nothing (the field is missing); expected the autoscaler's upper bound with scaling.autoscaling",
+        ],
+    ],
+    [
+        "a stage's autoscaling block on docker",
+        { stages: [stage("a", { scaling: { minReplicas: 0, maxReplicas: 1, autoscaling: { metricTarget: 4 } } })], target: Target.Docker },
+        ["stages[0].scaling.autoscaling: received an object with metricTarget; expected no autoscaling on target docker (one container and no autoscaler: use scaling.replicas 0 or 1)"],
+    ],
+    [
+        "a stage's autoscaling block with a bad value",
+        { stages: [stage("a", { image: ecr("a"), scaling: { minReplicas: 0, maxReplicas: 4, autoscaling: { metricTarget: 0 } } })], target: Target.AwsLambda },
+        ["stages[0].scaling.autoscaling.metricTarget: received 0; expected a number > 0"],
+    ],
+    [
         "target settings of another target on a stage",
         { stages: [stage("a", { lambda: { timeoutSeconds: 30 } })], target: Target.Docker },
         ['stages[0].lambda: received an object with timeoutSeconds; expected no lambda settings with target "docker" (they apply to target "aws-lambda")'],
@@ -143,13 +161,15 @@ describe("PolyglotPipeline argument validation", () => {
                     stages: [
                         { name: "a", language: StageLanguage.Jvm, image: "registry.example.com/acme/decide:1.4" },
                         { name: "b", language: StageLanguage.Python, image: "ghcr.io/acme/rpy2-python-r:2" },
+                        // The same image for an R stage: it names both runtimes, and is accepted for each.
+                        { name: "e", language: StageLanguage.R, image: "ghcr.io/acme/rpy2-python-r:2" },
                         { name: "c", language: StageLanguage.Custom, image: "python:3.12" },
                         { name: "d", language: StageLanguage.R, image: pulumi.output("python:3.12") },
                     ],
                     target: Target.Docker,
                 }),
         );
-        expect(resources.filter((r) => r.type === "modelship:index:ModelService")).toHaveLength(4);
+        expect(resources.filter((r) => r.type === "modelship:index:ModelService").map((r) => r.name).sort()).toEqual(["ok-a", "ok-b", "ok-c", "ok-d", "ok-e"]);
     });
 
     it("accepts a flow KServe can express: fan-out from the request, then a merge", async () => {

@@ -6,11 +6,11 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { main } from "../../sdk/plan/cli";
+import { main } from "../../cli";
 import { runProgram } from "../../sdk/plan/run";
-import { modelshipPolicy } from "../../sdk/simulate/policies";
-import { serviceModel } from "../../sdk/simulate/simulate";
-import { autoscaledServices } from "../../sdk/simulate/services";
+import { modelshipPolicy } from "../../simulate/policies";
+import { serviceModel } from "../../simulate/simulate";
+import { autoscaledServices } from "../../simulate/services";
 
 const root = path.resolve(__dirname, "../..");
 const example = path.join(root, "examples/spike-autoscaler");

@@ -6,13 +6,13 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { ScalingMetric } from "../../components/spike-autoscaler/args";
 import { ServingRuntime } from "../../components/model-service/args";
-import { simulatePolicy } from "../../sdk/simulate/model";
-import { neededReplicas, oracleRun } from "../../sdk/simulate/oracle";
-import { hpaPolicy, kedaPolicy, knativePolicy, modelshipPolicy, ScalingSpec, staticPolicy } from "../../sdk/simulate/policies";
-import { runPolicies, summarise } from "../../sdk/simulate/report";
-import { ServiceModel } from "../../sdk/simulate/service";
-import { spikeTrace } from "../../sdk/simulate/spike";
-import { loadTrace } from "../../sdk/simulate/trace";
+import { simulatePolicy } from "../../simulate/model";
+import { neededReplicas, oracleRun } from "../../simulate/oracle";
+import { hpaPolicy, kedaPolicy, knativePolicy, modelshipPolicy, ScalingSpec, staticPolicy } from "../../simulate/policies";
+import { runPolicies, summarise } from "../../simulate/report";
+import { ServiceModel } from "../../simulate/service";
+import { spikeTrace } from "../../simulate/spike";
+import { loadTrace } from "../../simulate/trace";
 
 const START = new Date("2026-01-05T00:00:00Z");
 const spec = (over: Partial<ScalingSpec> = {}): ScalingSpec => ({

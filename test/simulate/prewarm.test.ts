@@ -2,9 +2,9 @@
 import { describe, expect, it } from "vitest";
 import { ScalingMetric } from "../../components/spike-autoscaler/args";
 import { parsePrewarmWindow } from "../../components/spike-autoscaler/cron";
-import { simulatePolicy } from "../../sdk/simulate/model";
-import { modelshipPolicy } from "../../sdk/simulate/policies";
-import { prewarmFloorByMinute } from "../../sdk/simulate/prewarm";
+import { simulatePolicy } from "../../simulate/model";
+import { modelshipPolicy } from "../../simulate/policies";
+import { prewarmFloorByMinute } from "../../simulate/prewarm";
 
 const schedule = (expression: string, timezone: string, durationMinutes: number) => {
     const parsed = parsePrewarmWindow({ schedule: expression, timezone, durationMinutes }, "prewarm[0]");

@@ -1,8 +1,8 @@
 /** Trace files: what is read, and the errors that name the file, the line and the value. */
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadTrace, parseTrace } from "../../sdk/simulate/trace";
-import { spikeTrace } from "../../sdk/simulate/spike";
+import { loadTrace, parseTrace } from "../../simulate/trace";
+import { spikeTrace } from "../../simulate/spike";
 
 describe("parseTrace", () => {
     it("reads second and requests, ignores other columns and fills missing seconds with 0", () => {

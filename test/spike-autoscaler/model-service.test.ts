@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
-import { Accelerator, KubernetesScalingEngine, ModelService, ModelServiceArgs, ServingRuntime, Target } from "../../index";
+import { Accelerator, KubernetesScalingEngine, ModelService, ModelServiceArgs, ScalingMetric, ServingRuntime, Target } from "../../index";
 import { ResourceRecord } from "../../sdk/plan/runtime";
 import { outputValue, useMockRuntime } from "../harness";
 
@@ -117,6 +117,20 @@ describe("ModelService with scaling.autoscaling on the managed targets", () => {
             ["llm-scaling-prewarm-0-end", "cron(45 9 ? * MON-FRI *)"],
         ]);
         expect(Object.keys(value.resources)).toEqual(expect.arrayContaining(["scalingTarget", "scalingPolicy", "prewarm-0-start", "prewarm-0-end"]));
+    });
+
+    it("aws-sagemaker: GPU utilisation on a four-GPU instance targets 70% of each GPU (CloudWatch sums them: 280)", async () => {
+        await rt.construct(
+            () =>
+                new ModelService("llm", {
+                    model: { image: ecr },
+                    resources: { gpu: { accelerator: Accelerator.A10G, count: 4 } },
+                    sagemaker: { instanceType: "ml.g5.12xlarge" },
+                    scaling: { minReplicas: 1, maxReplicas: 4, autoscaling: { metric: ScalingMetric.GpuUtilization } },
+                    target: Target.AwsSageMaker,
+                }),
+        );
+        expect(rt.one("aws:appautoscaling/policy:Policy", "llm-scaling").inputs.targetTrackingScalingPolicyConfiguration).toMatchObject({ targetValue: 280 });
     });
 
     it("aws-lambda: an alias whose provisioned concurrency starts at the minimum and is left to Application Auto Scaling", async () => {

@@ -15,10 +15,11 @@
  * - Request timeout: at most 3600 s, default 300 s. Reserved environment variables: PORT, K_SERVICE, K_REVISION,
  *   K_CONFIGURATION (cloud.google.com/run/docs/container-contract).
  */
-import * as pulumi from "@pulumi/pulumi";
 import { Accelerator, acceleratorInfo } from "../../../sdk/catalog/accelerators";
-import { physicalName } from "../../../sdk/naming";
+import { stackGcpRegion } from "../../../sdk/cost/regions";
+import { gcpName } from "../../../sdk/naming";
 import { describeValue, ValidationProblem } from "../../../sdk/validate";
+import { cloudRunDefaultConcurrency } from "../../spike-autoscaler/cloudrun";
 import { AuthMode } from "../args";
 import { uriScheme } from "../artifact";
 import { ServingSpec } from "../spec";
@@ -57,21 +58,15 @@ export interface CloudRunSettings {
 export function cloudRunSettings(spec: ServingSpec): CloudRunSettings {
     const s = spec.args.cloudRun ?? {};
     return {
-        region: s.region ?? new pulumi.Config("gcp").get("region") ?? "us-central1",
-        // With scaling.autoscaling, its metricTarget is the cap (defaulting to cloudRun.concurrency, else the same 4 / 80).
-        concurrency: s.concurrency ?? spec.autoscaling?.metricTarget ?? (spec.gpu ? 4 : 80),
+        region: s.region ?? stackGcpRegion(),
+        // With scaling.autoscaling, its metricTarget is the cap (defaulting to cloudRun.concurrency, else the same default).
+        concurrency: s.concurrency ?? spec.autoscaling?.metricTarget ?? cloudRunDefaultConcurrency(spec.gpu !== undefined),
         requestTimeoutSeconds: s.requestTimeoutSeconds ?? 300,
         versionName: s.versionName,
         invokers: s.invokers ?? [],
         cpuAlwaysAllocated: s.cpuAlwaysAllocated ?? spec.gpu !== undefined,
         gpuZonalRedundancy: s.gpuZonalRedundancy ?? false,
     };
-}
-
-/** A GCP name that starts with a letter, as Cloud Run services and service accounts require. */
-function gcpName(base: string, maxLength: number): string {
-    const name = physicalName(base, "", maxLength);
-    return /^[a-z]/.test(name) ? name : physicalName(`m-${name}`, "", maxLength);
 }
 
 /** Physical names: derived from the component name only, so that a model change never renames anything. */

@@ -23,7 +23,7 @@ import { cheapestCpuInstanceType, gpuMismatch, LARGEST_CPU_TYPE } from "./aws/sa
 import { nonEcrImageProblems } from "./aws/validate";
 import { ServingTarget, TargetDeployment } from "./target";
 import type { ReplicaPricing } from "../../spike-autoscaler/budget";
-import { createSageMakerScaling, sagemakerReplicaShape, sagemakerScalingShape } from "../../spike-autoscaler/sagemaker";
+import { createSageMakerScaling, sagemakerGpusPerInstance, sagemakerReplicaShape, sagemakerScalingShape } from "../../spike-autoscaler/sagemaker";
 
 const DEFAULT_SERVERLESS_MEMORY_MIB = 2048;
 const DEFAULT_SERVERLESS_MAX_CONCURRENCY = 20;
@@ -216,7 +216,8 @@ function deploy(spec: ServingSpec, parent: pulumi.ComponentResource): TargetDepl
         for (const version of spec.versions) {
             const suffix = spec.canary ? `-${version.name}` : "";
             // The endpoint's name as an Output: scaling registers after the endpoint exists.
-            const made = createSageMakerScaling(`${spec.name}-scaling${suffix}`, autoscaling, { endpointName: endpoint.name, variantName: version.name }, tags, parent);
+            const ref = { endpointName: endpoint.name, variantName: version.name, gpusPerInstance: sagemakerGpusPerInstance(plan.instanceType) };
+            const made = createSageMakerScaling(`${spec.name}-scaling${suffix}`, autoscaling, ref, tags, parent);
             for (const [role, resource] of Object.entries(made)) resources[`${role}${suffix}`] = resource;
         }
     }

@@ -13,17 +13,35 @@ import { bool, get, list, num, quantity, quantityEntry, record, str } from "../i
 import type { PricingContext } from "./context";
 
 /** Cloud Run's documented default maximum number of instances. */
-const DEFAULT_MAX_INSTANCES = 100;
+export const CLOUD_RUN_DEFAULT_MAX_INSTANCES = 100;
 
-function instanceCounts(inputs: Record<string, unknown>): { min: number; max: number; words: string } {
+/** A Cloud Run v2 service's instance counts, as the cost model prices them and the policy pack checks them. */
+export interface CloudRunInstanceCounts {
+    min: number;
+    max: number;
+    /** True when autoscaling sets no `maxInstanceCount`, so `max` is {@link CLOUD_RUN_DEFAULT_MAX_INSTANCES}. */
+    defaultMax: boolean;
+    /** What the range alone does not say: `manual scaling, 2 instance(s)`, or that the maximum is Cloud Run's default; empty otherwise. */
+    note: string;
+    /** The counts in words: `1-3 instance(s)`, `0-100 instance(s): max 100 is Cloud Run's default (...)`, `manual scaling, 2 instance(s)`. */
+    words: string;
+}
+
+/**
+ * Instance counts of a `gcp:cloudrunv2/service:Service`: the manual count, else the autoscaling minimum (the larger
+ * of the revision's and the service's) and maximum (the revision's, else the service's, else Cloud Run's default).
+ */
+export function cloudRunInstanceCounts(inputs: Record<string, unknown>): CloudRunInstanceCounts {
     if (str(inputs, "scaling.scalingMode") === "MANUAL") {
         const count = num(inputs, "scaling.manualInstanceCount") ?? 0;
-        return { min: count, max: count, words: `manual scaling, ${count} instance(s)` };
+        const note = `manual scaling, ${count} instance(s)`;
+        return { min: count, max: count, defaultMax: false, note, words: note };
     }
     const min = Math.max(num(inputs, "template.scaling.minInstanceCount") ?? 0, num(inputs, "scaling.minInstanceCount") ?? 0);
     const setMax = num(inputs, "template.scaling.maxInstanceCount") ?? num(inputs, "scaling.maxInstanceCount");
-    const max = setMax ?? DEFAULT_MAX_INSTANCES;
-    return { min, max, words: setMax === undefined ? `max ${max} is Cloud Run's default (maxInstanceCount not set)` : "" };
+    const max = setMax ?? CLOUD_RUN_DEFAULT_MAX_INSTANCES;
+    const note = setMax === undefined ? `max ${max} is Cloud Run's default (maxInstanceCount not set)` : "";
+    return { min, max, defaultMax: setMax === undefined, note, words: `${range(min, max)} instance(s)${note ? `: ${note}` : ""}` };
 }
 
 interface InstanceShape {
@@ -98,9 +116,9 @@ export function priceCloudRunService(inputs: Record<string, unknown>, ctx: Prici
     const region = str(inputs, "location") ?? ctx.gcpRegion;
     const shape = instanceShape(inputs);
     if (typeof shape === "string") return unknown(shape);
-    const counts = instanceCounts(inputs);
+    const counts = cloudRunInstanceCounts(inputs);
     const price = instanceHourly(inputs, shape, region);
-    const countWords = counts.words ? `; ${counts.words}` : "";
+    const countWords = counts.note ? `; ${counts.note}` : "";
     if (shape.billing === "instance") {
         return {
             min: monthly(counts.min, price.hourly),

@@ -7,7 +7,7 @@
  * gets the cheapest catalog-priced CPU type below that fits. The shapes are AWS's published instance sizes
  * (https://aws.amazon.com/sagemaker/pricing/, "Instance details"); prices come from the catalog only.
  */
-import { Accelerator, acceleratorInfo, acceleratorOfAwsFamily, awsInstanceSpec, sagemakerInstance } from "../../../../sdk/catalog";
+import { Accelerator, acceleratorInfo, awsInstanceAccelerators, sagemakerInstance } from "../../../../sdk/catalog";
 
 /** vCPU and memory of the CPU hosting types the catalog has a price for. */
 const CPU_TYPES: ReadonlyArray<{ type: string; vcpus: number; memoryGiB: number }> = [
@@ -36,9 +36,7 @@ export const LARGEST_CPU_TYPE = CPU_TYPES[CPU_TYPES.length - 1];
  * catalog does not know the type's family, so nothing can be checked).
  */
 export function gpuMismatch(instanceType: string, accelerator: Accelerator, gpus: number): string | undefined {
-    const ec2Type = instanceType.replace(/^ml\./, "");
-    const family = ec2Type.split(".")[0];
-    const carried = acceleratorOfAwsFamily(family);
+    const { family, accelerator: carried, gpus: devices } = awsInstanceAccelerators(instanceType);
     const wanted = acceleratorInfo(accelerator);
     if (carried === undefined) {
         return /^(c|m|r|t)\d/.test(family) ? `a GPU instance type (${instanceType} has no accelerator)` : undefined;
@@ -46,7 +44,6 @@ export function gpuMismatch(instanceType: string, accelerator: Accelerator, gpus
     if (carried !== accelerator) {
         return `an instance type of the ${wanted.awsFamilies.map((f) => `ml.${f}`).join(" or ")} family for ${wanted.displayName} (${instanceType} carries ${acceleratorInfo(carried).displayName})`;
     }
-    const devices = awsInstanceSpec(ec2Type)?.gpus;
     if (devices !== undefined && devices < gpus) {
         return `an instance type with at least ${gpus} x ${wanted.displayName} (${instanceType} has ${devices})`;
     }

@@ -5,7 +5,7 @@
  */
 import * as fs from "node:fs";
 import { parseArgs } from "node:util";
-import { programFailure, type CliIo } from "../plan/cli";
+import { programFailure, type CliIo } from "../sdk/plan/cli";
 
 /** The text of `modelship simulate --help`. */
 export const SIMULATE_HELP = `Usage: modelship simulate <program dir> --trace FILE [options]
@@ -85,7 +85,7 @@ export async function simulateMain(argv: string[], io: CliIo): Promise<number> {
         // Read the trace before the program runs: a bad trace should not wait for the providers to load.
         const { loadTrace } = await import("./trace");
         const trace = loadTrace(values.trace);
-        const { runProgram } = await import("../plan/run");
+        const { runProgram } = await import("../sdk/plan/run");
         const run = await runProgram({ dir, stack: values.stack });
         if (run.error) {
             io.stderr.write(programFailure(dir, run.error));

@@ -2,14 +2,12 @@
  * Finds the autoscaled services of a planned program and resolves their scaling spec with the components' own
  * code: ModelService with `scaling.autoscaling` (its recorded inputs are its arguments), and SpikeAutoscaler.
  */
-import type { ResourceRecord } from "../plan/runtime";
-import { crossFieldProblems, modelServiceSchema } from "../../components/model-service/schema";
-import { resolveSpec } from "../../components/model-service/spec";
-import { resolveServiceAutoscaling } from "../../components/model-service/autoscaling";
-import { TARGETS } from "../../components/model-service/targets";
-import { spikeAutoscalerSchema } from "../../components/spike-autoscaler/schema";
-import { resolveAutoscaling, type AutoscalerSpec } from "../../components/spike-autoscaler/spec";
-import { standaloneContext } from "../../components/spike-autoscaler/standalone";
+import type { ResourceRecord } from "../sdk/plan/runtime";
+import { checkModelService } from "../components/model-service/check";
+import { modelServiceSchema } from "../components/model-service/schema";
+import { spikeAutoscalerSchema } from "../components/spike-autoscaler/schema";
+import { resolveAutoscaling, type AutoscalerSpec } from "../components/spike-autoscaler/spec";
+import { standaloneContext } from "../components/spike-autoscaler/standalone";
 
 const MODEL_SERVICE = "modelship:index:ModelService";
 const SPIKE_AUTOSCALER = "modelship:index:SpikeAutoscaler";
@@ -33,12 +31,10 @@ function fromModelService(r: ResourceRecord): AutoscaledService | undefined {
     const scaling = (r.inputs.scaling ?? {}) as { autoscaling?: unknown };
     if (scaling.autoscaling === undefined) return undefined;
     const parsed = modelServiceSchema.safeParse(r.inputs);
-    if (!parsed.success || crossFieldProblems(parsed.data).length > 0) return undefined;
-    const target = TARGETS[parsed.data.target];
-    if (!target) return undefined;
-    const spec = resolveSpec(r.name, parsed.data);
-    resolveServiceAutoscaling(spec, target);
-    if (!spec.autoscaling) return undefined;
+    if (!parsed.success) return undefined;
+    // The component's own checks: a service it would refuse is not simulated.
+    const { problems, spec } = checkModelService(r.name, parsed.data);
+    if (problems.length > 0 || !spec?.autoscaling) return undefined;
     return { urn: r.urn, name: r.name, type: r.type, spec: spec.autoscaling, gpusPerReplica: spec.gpu?.count ?? 0 };
 }
 

@@ -2,8 +2,8 @@
  * One service's simulation from what the plan resolved: the replica model (defaults or overrides), the six
  * policies, their summaries, and the `--json` document.
  */
-import { ScalingMetric } from "../../components/spike-autoscaler/args";
-import { HOURS_PER_MONTH } from "../cost/types";
+import { ScalingMetric } from "../components/spike-autoscaler/args";
+import { HOURS_PER_MONTH } from "../sdk/cost/types";
 import type { PolicyRun } from "./model";
 import { defaultConcurrency, inFlightTarget } from "./policies";
 import { PolicySummary, policyJson, runPolicies, summarise } from "./report";

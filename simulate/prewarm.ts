@@ -2,7 +2,7 @@
  * Pre-warming windows on the trace's clock: the replica floor in each minute of the trace. Windows are wall-clock
  * times in their zone (cron-parser's fields, parsed by components/spike-autoscaler/cron.ts).
  */
-import type { PrewarmSchedule } from "../../components/spike-autoscaler/cron";
+import type { PrewarmSchedule } from "../components/spike-autoscaler/cron";
 
 /** A window and the replicas it keeps. */
 export interface PrewarmWindow {

@@ -4,10 +4,10 @@
  * the systems people compare us with (../shared/reference/serving-facts.md), with the service's own bounds and
  * target per replica, so that what differs is the control loop. `static-peak` and `oracle` are the two ends.
  */
-import type { AutoscalerSpec } from "../../components/spike-autoscaler/spec";
-import { BURST_MIN_PODS, BURST_PERIOD_SECONDS } from "../../components/spike-autoscaler/defaults";
-import { ScalingMetric } from "../../components/spike-autoscaler/args";
-import { deployedQueueCap } from "../../components/spike-autoscaler/queries";
+import type { AutoscalerSpec } from "../components/spike-autoscaler/spec";
+import { BURST_MIN_PODS, BURST_PERIOD_SECONDS } from "../components/spike-autoscaler/defaults";
+import { ScalingMetric } from "../components/spike-autoscaler/args";
+import { deployedQueueCap } from "../components/spike-autoscaler/queries";
 import { ControlPolicy } from "./policy";
 import { prewarmFloorByMinute } from "./prewarm";
 import { ServiceModel, TARGET_UTILISATION } from "./service";
