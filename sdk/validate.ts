@@ -8,6 +8,9 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { referenceLink } from "./reference";
+import { enumMembersAt, fieldsAt } from "./schema-path";
+import { closestMatches, didYouMean } from "./suggest";
 
 /** One problem with one argument. */
 export interface ValidationProblem {
@@ -17,6 +20,11 @@ export interface ValidationProblem {
     received: string;
     /** What the field accepts. */
     expected: string;
+    /**
+     * The path names a field that its object does not have: the message then links to the fields of that object in the
+     * argument reference (docs/reference.md). Unset for every other problem.
+     */
+    unknownField?: boolean;
 }
 
 /** Thrown when a component's arguments are invalid. Lists every problem at once. */
@@ -33,8 +41,15 @@ export class ModelshipValidationError extends Error {
 
 function formatProblems(componentType: string, resourceName: string, problems: ValidationProblem[]): string {
     const count = problems.length === 1 ? "1 invalid argument" : `${problems.length} invalid arguments`;
-    const lines = problems.map((p) => `  - ${p.path || "(arguments)"}: received ${p.received}; expected ${p.expected}`);
+    const lines = problems.map((p) => `  - ${p.path || "(arguments)"}: received ${p.received}; expected ${p.expected}${p.unknownField ? fieldsLink(componentType, p.path) : ""}`);
     return `${componentType} "${resourceName}": ${count}:\n${lines.join("\n")}`;
+}
+
+/** ` (fields of resources.gpu: docs/reference.md#modelservice-resources-gpu)`, for an unknown field at `path`. */
+function fieldsLink(componentType: string, path: string): string {
+    const parent = path.includes(".") ? path.slice(0, path.lastIndexOf(".")) : "";
+    const owner = parent === "" ? (componentType.split(":").pop() ?? componentType) : parent;
+    return ` (fields of ${owner}: ${referenceLink(componentType, parent)})`;
 }
 
 /** True for a value that is not known yet at construction time: an Output or a Promise. */
@@ -120,8 +135,33 @@ function expectedText(issue: z.core.$ZodIssue): string {
     }
 }
 
-/** Turns zod issues into problems, reading received values from `root`. */
-export function toProblems(issues: ReadonlyArray<z.core.$ZodIssue>, root: unknown): ValidationProblem[] {
+/** `text`, with `: did you mean "x"?` when there is something to suggest. */
+function withSuggestion(text: string, suggestions: string[]): string {
+    const question = didYouMean(suggestions);
+    return question ? `${text}: ${question}` : text;
+}
+
+/** The fields of the object at `path` that `key` may be a misspelling of: those not given already. */
+function fieldSuggestions(schema: z.core.$ZodType | undefined, root: unknown, path: ReadonlyArray<PropertyKey>, key: string): string[] {
+    if (!schema) return [];
+    const given = valueAt(root, path);
+    const unused = fieldsAt(schema, path).filter((field) => (given as Record<string, unknown> | undefined)?.[field] === undefined);
+    return closestMatches(key, unused);
+}
+
+/** The enum values a received string may be a misspelling of, by value or by the member's TypeScript name. */
+function valueSuggestions(schema: z.core.$ZodType | undefined, issue: z.core.$ZodIssueInvalidValue, received: unknown): string[] {
+    if (typeof received !== "string") return [];
+    const values = issue.values.filter((v): v is string => typeof v === "string");
+    const names = schema ? enumMembersAt(schema, issue.path).map((m) => ({ word: m.name, suggest: m.value })) : [];
+    return closestMatches(received, [...values, ...names]);
+}
+
+/**
+ * Turns zod issues into problems, reading received values from `root`. With the `schema` that found the issues, a
+ * misspelt field or enum value gets a suggestion of what was probably meant.
+ */
+export function toProblems(issues: ReadonlyArray<z.core.$ZodIssue>, root: unknown, schema?: z.core.$ZodType): ValidationProblem[] {
     const problems: ValidationProblem[] = [];
     for (const issue of issues) {
         if (issue.code === "unrecognized_keys") {
@@ -130,15 +170,17 @@ export function toProblems(issues: ReadonlyArray<z.core.$ZodIssue>, root: unknow
                 problems.push({
                     path: formatPath(path),
                     received: describeValue(valueAt(root, path)),
-                    expected: "no such field (check the spelling against the argument reference)",
+                    expected: withSuggestion("no such field", fieldSuggestions(schema, root, issue.path, key)),
+                    unknownField: true,
                 });
             }
             continue;
         }
+        const received = valueAt(root, issue.path);
         problems.push({
             path: formatPath(issue.path),
-            received: describeValue(valueAt(root, issue.path)),
-            expected: expectedText(issue),
+            received: describeValue(received),
+            expected: issue.code === "invalid_value" ? withSuggestion(expectedText(issue), valueSuggestions(schema, issue, received)) : expectedText(issue),
         });
     }
     return problems;
@@ -191,7 +233,7 @@ export function validateArgs<S extends z.ZodType>(
 ): ValidatedArgs<z.output<S>> {
     const result = schema.safeParse(args ?? {});
     if (!result.success) {
-        throw new ModelshipValidationError(componentType, name, toProblems(result.error.issues, args));
+        throw new ModelshipValidationError(componentType, name, toProblems(result.error.issues, args, schema));
     }
     const extra = extraChecks(result.data);
     if (extra.length > 0) throw new ModelshipValidationError(componentType, name, extra);
@@ -208,6 +250,7 @@ export function validateArgs<S extends z.ZodType>(
             : toProblems(
                   later.error.issues.filter((i) => deferredPaths.some((p) => startsWith(i.path, p))),
                   resolved,
+                  schema,
               );
         if (problems.length > 0) throw new ModelshipValidationError(componentType, name, problems);
         return true;

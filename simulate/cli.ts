@@ -12,8 +12,9 @@ export const SIMULATE_HELP = `Usage: modelship simulate <program dir> --trace FI
 
 Runs the program offline (as plan does), then replays a request trace (CSV with the columns second,requests)
 second by second against each autoscaled service's scaling, and compares it with the HPA, Knative and KEDA
-defaults, static provisioning for the peak and an oracle with perfect foresight: GPU-hours, cost, requests
-served and dropped, waiting p50/p95/p99. See docs/simulate.md for the model and its defaults.
+defaults, static provisioning for the peak and an oracle with perfect foresight: GPU-hours (replica-hours for
+a CPU service), cost, requests served and dropped, waiting p50/p95/p99. See docs/simulate.md for the model and
+its defaults.
 
 Options:
   --trace FILE            the request trace (required)
@@ -24,8 +25,8 @@ Options:
   --service-time SECONDS  seconds one request takes (default 2)
   --concurrency N         requests one replica serves at once (default: the target at 70% utilisation)
   --timeout SECONDS       seconds a request waits before it is dropped (default 300)
-  --node-seconds S        GPU node provisioning (default 120)
-  --pull-seconds S        image pull on a new node (default 334)
+  --node-seconds S        node provisioning (default 120 with a GPU, 0 for a CPU service)
+  --pull-seconds S        image pull on a new node (default 334 with a GPU, 35 for a CPU service)
   --load-seconds S        model load (default 60)
   -h, --help              show this help
 `;
@@ -93,7 +94,9 @@ export async function simulateMain(argv: string[], io: CliIo): Promise<number> {
         }
         const { selectServices } = await import("./services");
         const { simulateService, simulationJson } = await import("./simulate");
+        const { hourUnit } = await import("./service");
         const { renderTable } = await import("./report");
+        const { describeReplica } = await import("./describe");
         const results = selectServices(run.resources, dir, values.service).map((s) => simulateService(trace, s, overrides));
         if (values.svg) {
             const { renderSvgs } = await import("./svg");
@@ -104,9 +107,8 @@ export async function simulateMain(argv: string[], io: CliIo): Promise<number> {
             io.stdout.write(`${JSON.stringify(simulationJson(trace, results), null, 2)}\n`);
         } else {
             for (const r of results) {
-                const m = r.model;
-                io.stdout.write(`${r.urn}\n  trace ${trace.name}: ${trace.requests.length} s, ${Math.round(trace.requests.reduce((a, b) => a + b, 0))} requests; replica: ${m.concurrency} at once x ${m.serviceSeconds} s, cold start ${m.coldStart.nodeSeconds} + ${m.coldStart.pullSeconds} + ${m.coldStart.loadSeconds} s\n\n`);
-                io.stdout.write(`${renderTable(r.summaries)}\n`);
+                io.stdout.write(`${r.urn}\n  trace ${trace.name}: ${trace.requests.length} s, ${Math.round(trace.requests.reduce((a, b) => a + b, 0))} requests; ${describeReplica(r.model)}\n\n`);
+                io.stdout.write(`${renderTable(r.summaries, hourUnit(r.model))}\n`);
             }
         }
         return 0;

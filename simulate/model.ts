@@ -6,13 +6,17 @@
  * Deterministic: no randomness.
  */
 import { ControlPolicy, decide, LoopMemory, LoopState, prewarmFloor } from "./policy";
-import { fullColdStart, ServiceModel } from "./service";
+import { billedHours, fullColdStart, ServiceModel } from "./service";
 
 /** What one policy did over the trace. */
 export interface PolicyRun {
     name: string;
-    /** GPU-hours billed: replicas and idle nodes x GPUs per replica (replica-hours for CPU services). */
+    /** Replicas (starting or ready) and freed nodes still kept, in hours. */
+    replicaHours: number;
+    /** Replica-hours x GPUs per replica: 0 for a CPU service. */
     gpuHours: number;
+    /** The billed hours in the service's unit (service.ts, `hourUnit`): GPU-hours, or replica-hours for a CPU service. */
+    hours: number;
     /** USD at the cost model's price per replica-hour; null when unknown. */
     costUsd: number | null;
     served: number;
@@ -169,7 +173,9 @@ export function simulatePolicy(requests: Float64Array, service: ServiceModel, po
     const replicaHours = nodeSeconds / 3600;
     return {
         name: policy.name,
-        gpuHours: replicaHours * Math.max(1, service.gpusPerReplica),
+        replicaHours,
+        gpuHours: replicaHours * service.gpusPerReplica,
+        hours: billedHours(service, replicaHours),
         costUsd: service.hourlyUsd === null ? null : replicaHours * service.hourlyUsd,
         served,
         dropped: dropped + queued,

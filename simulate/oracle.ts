@@ -6,7 +6,7 @@
  * serving the trace without any wait costs at the least.
  */
 import type { PolicyRun } from "./model";
-import { fullColdStart, ServiceModel } from "./service";
+import { billedHours, fullColdStart, ServiceModel } from "./service";
 
 /** Replicas whose slots the trace fills in each second when nothing waits. */
 export function neededReplicas(requests: Float64Array, service: ServiceModel): Int32Array {
@@ -50,7 +50,9 @@ export function oracleRun(requests: Float64Array, service: ServiceModel): Policy
     const replicaHours = seconds / 3600;
     return {
         name: "oracle",
-        gpuHours: replicaHours * Math.max(1, service.gpusPerReplica),
+        replicaHours,
+        gpuHours: replicaHours * service.gpusPerReplica,
+        hours: billedHours(service, replicaHours),
         costUsd: service.hourlyUsd === null ? null : replicaHours * service.hourlyUsd,
         served,
         dropped: 0,

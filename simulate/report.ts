@@ -1,17 +1,20 @@
 /**
- * Runs the six policies for one service and summarises each: GPU-hours, cost, served, dropped, waiting
- * percentiles and the ratio of GPU-hours to the oracle's.
+ * Runs the six policies for one service and summarises each: hours (GPU-hours, or replica-hours for a CPU
+ * service), cost, served, dropped, waiting percentiles and the ratio of hours to the oracle's.
  */
 import type { PolicyRun } from "./model";
 import { simulatePolicy } from "./model";
 import { neededReplicas, oracleRun } from "./oracle";
 import { hpaPolicy, kedaPolicy, knativePolicy, modelshipPolicy, ScalingSpec, staticPolicy } from "./policies";
-import type { ServiceModel } from "./service";
+import type { HourUnit, ServiceModel } from "./service";
 import type { Trace } from "./trace";
 
 /** One policy's line of the report (the `--json` shape, plus the ratio). */
 export interface PolicySummary {
     name: string;
+    /** Billed hours in the service's unit: GPU-hours, or replica-hours for a CPU service. */
+    hours: number;
+    /** GPU-hours: 0 for a CPU service. */
     gpuHours: number;
     costUsd: number | null;
     served: number;
@@ -19,7 +22,7 @@ export interface PolicySummary {
     waitP50Seconds: number;
     waitP95Seconds: number;
     waitP99Seconds: number;
-    /** GPU-hours / the oracle's (Infinity when the oracle needs none and the policy does). */
+    /** Hours / the oracle's (Infinity when the oracle needs none and the policy does). */
     oracleRatio: number;
 }
 
@@ -60,6 +63,7 @@ export function summarise(runs: PolicyRun[]): PolicySummary[] {
     const oracle = runs.find((r) => r.name === "oracle");
     return runs.map((r) => ({
         name: r.name,
+        hours: r.hours,
         gpuHours: r.gpuHours,
         costUsd: r.costUsd,
         served: r.served,
@@ -67,16 +71,17 @@ export function summarise(runs: PolicyRun[]): PolicySummary[] {
         waitP50Seconds: percentile(r.waitHistogram, 0.5),
         waitP95Seconds: percentile(r.waitHistogram, 0.95),
         waitP99Seconds: percentile(r.waitHistogram, 0.99),
-        oracleRatio: !oracle ? NaN : oracle.gpuHours > 0 ? r.gpuHours / oracle.gpuHours : r.gpuHours > 0 ? Infinity : 1,
+        oracleRatio: !oracle ? NaN : oracle.hours > 0 ? r.hours / oracle.hours : r.hours > 0 ? Infinity : 1,
     }));
 }
 
 const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
 
-/** The `--json` line of a policy (stable shape). */
+/** The `--json` line of a policy (stable shape: `hours` was added beside `gpuHours`, docs/simulate.md). */
 export function policyJson(s: PolicySummary): Record<string, unknown> {
     return {
         name: s.name,
+        hours: round(s.hours, 3),
         gpuHours: round(s.gpuHours, 3),
         costUsd: s.costUsd === null ? null : round(s.costUsd, 2),
         served: Math.round(s.served),
@@ -87,12 +92,17 @@ export function policyJson(s: PolicySummary): Record<string, unknown> {
     };
 }
 
-/** A text table of one service's summaries. */
-export function renderTable(summaries: PolicySummary[]): string {
-    const header = ["policy", "GPU-hours", "x oracle", "cost USD", "served", "dropped", "wait p50", "p95", "p99"];
+/** The column header of hours in `unit`. */
+export function unitLabel(unit: HourUnit): string {
+    return unit === "gpu-hours" ? "GPU-hours" : "replica-hours";
+}
+
+/** A text table of one service's summaries, hours in the service's `unit`. */
+export function renderTable(summaries: PolicySummary[], unit: HourUnit = "gpu-hours"): string {
+    const header = ["policy", unitLabel(unit), "x oracle", "cost USD", "served", "dropped", "wait p50", "p95", "p99"];
     const rows = summaries.map((s) => [
         s.name,
-        s.gpuHours.toFixed(2),
+        s.hours.toFixed(2),
         Number.isFinite(s.oracleRatio) ? s.oracleRatio.toFixed(2) : "-",
         s.costUsd === null ? "unknown" : s.costUsd.toFixed(2),
         String(Math.round(s.served)),

@@ -6,7 +6,7 @@
 
 /** The parts of a cold start, in seconds. */
 export interface ColdStart {
-    /** A new GPU node: ~45 s at best, often 2-10 min (kserve#1247). Default 120 s, the common case's low end. */
+    /** A new GPU node: ~45 s at best, often 2-10 min (kserve#1247). Default 120 s, the common case's low end; 0 for CPU. */
     nodeSeconds: number;
     /** The image, uncached: 334 s for a 9.5 GB PyTorch image (terraform-aws-eks-blueprints ml-container-cache). Paid on new nodes only. */
     pullSeconds: number;
@@ -14,11 +14,31 @@ export interface ColdStart {
     loadSeconds: number;
 }
 
-/** Documented cold-start defaults (docs/cold-starts.md). */
+/** Documented cold-start defaults of a GPU replica (docs/cold-starts.md). */
 export const DEFAULT_COLD_START: ColdStart = { nodeSeconds: 120, pullSeconds: 334, loadSeconds: 60 };
+
+/**
+ * Cold-start defaults of a CPU replica (docs/simulate.md): no node of its own to wait for (CPU replicas are packed
+ * onto the cluster's general-purpose nodes; a new one joins for many replicas, not for each); the pull of a 1 GB
+ * image without the CUDA libraries at the measured rate (334 s for 9.5 GB: 35 s per GB); the same model load.
+ */
+export const DEFAULT_CPU_COLD_START: ColdStart = { nodeSeconds: 0, pullSeconds: 35, loadSeconds: 60 };
 
 /** Seconds a freed GPU node stays before it goes: the Kubernetes Cluster Autoscaler's scale-down-unneeded-time (10 min). */
 export const DEFAULT_NODE_IDLE_SECONDS = 600;
+
+/** What a service's hours count: GPUs for a GPU service, replicas for a CPU one. */
+export type HourUnit = "gpu-hours" | "replica-hours";
+
+/** The cold start of a replica with `gpus` GPUs (0: CPU), before overrides. */
+export function defaultColdStart(gpus: number): ColdStart {
+    return gpus > 0 ? DEFAULT_COLD_START : DEFAULT_CPU_COLD_START;
+}
+
+/** Seconds a freed node is kept and billed for a replica with `gpus` GPUs: a CPU replica has no node of its own. */
+export function defaultNodeIdleSeconds(gpus: number): number {
+    return gpus > 0 ? DEFAULT_NODE_IDLE_SECONDS : 0;
+}
 /** Seconds one request holds a slot (assumption: an LLM answer of a few hundred tokens; measure yours). */
 export const DEFAULT_SERVICE_SECONDS = 2;
 /** Seconds a request waits in the queue before it is dropped: the gateway's request timeout (docs/cold-starts.md). */
@@ -37,10 +57,20 @@ export interface ServiceModel {
     coldStart: ColdStart;
     /** Seconds a freed node is kept (a replica started on it skips the node and the image pull); 0: none kept. */
     nodeIdleSeconds: number;
-    /** GPUs per replica (0 for CPU: GPU-hours then count replica-hours). */
+    /** GPUs per replica; 0 for a CPU service, whose hours are replica-hours. */
     gpusPerReplica: number;
     /** USD per replica-hour from the cost model; null when unknown. */
     hourlyUsd: number | null;
+}
+
+/** The unit a service's hours are reported in. */
+export function hourUnit(service: Pick<ServiceModel, "gpusPerReplica">): HourUnit {
+    return service.gpusPerReplica > 0 ? "gpu-hours" : "replica-hours";
+}
+
+/** Hours billed for `replicaHours` of replicas (and kept nodes), in the service's unit. */
+export function billedHours(service: Pick<ServiceModel, "gpusPerReplica">, replicaHours: number): number {
+    return service.gpusPerReplica > 0 ? replicaHours * service.gpusPerReplica : replicaHours;
 }
 
 /** Total seconds of a cold start onto a new node. */

@@ -7,7 +7,7 @@ import { HOURS_PER_MONTH } from "../sdk/cost/types";
 import type { PolicyRun } from "./model";
 import { defaultConcurrency, inFlightTarget } from "./policies";
 import { PolicySummary, policyJson, runPolicies, summarise } from "./report";
-import { ColdStart, DEFAULT_COLD_START, DEFAULT_NODE_IDLE_SECONDS, DEFAULT_SERVICE_SECONDS, DEFAULT_TIMEOUT_SECONDS, ServiceModel } from "./service";
+import { ColdStart, defaultColdStart, defaultNodeIdleSeconds, DEFAULT_SERVICE_SECONDS, DEFAULT_TIMEOUT_SECONDS, hourUnit, ServiceModel } from "./service";
 import type { AutoscaledService } from "./services";
 import type { Trace } from "./trace";
 
@@ -20,14 +20,17 @@ export interface SimulationOverrides {
     nodeIdleSeconds?: number;
 }
 
-/** The replica model of a service: its GPUs and price from the plan, the rest from defaults or overrides. */
+/**
+ * The replica model of a service: its GPUs and price from the plan, the rest from defaults or overrides. A CPU
+ * service (no GPU) gets the CPU cold start and keeps no node of its own after a replica goes (service.ts).
+ */
 export function serviceModel(service: Pick<AutoscaledService, "spec" | "gpusPerReplica">, o: SimulationOverrides = {}): ServiceModel {
     const serviceSeconds = Math.max(1, Math.round(o.serviceSeconds ?? DEFAULT_SERVICE_SECONDS));
     const base = { concurrency: 1, serviceSeconds, timeoutSeconds: o.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS };
     const model: ServiceModel = {
         ...base,
-        coldStart: { ...DEFAULT_COLD_START, ...o.coldStart },
-        nodeIdleSeconds: o.nodeIdleSeconds ?? DEFAULT_NODE_IDLE_SECONDS,
+        coldStart: { ...defaultColdStart(service.gpusPerReplica), ...o.coldStart },
+        nodeIdleSeconds: o.nodeIdleSeconds ?? defaultNodeIdleSeconds(service.gpusPerReplica),
         gpusPerReplica: service.gpusPerReplica,
         hourlyUsd: service.spec.price.monthly === null || !service.spec.price.priced ? null : service.spec.price.monthly / HOURS_PER_MONTH,
     };
@@ -52,7 +55,16 @@ export function simulateService(trace: Trace, service: AutoscaledService, overri
     return { urn: service.urn, name: service.name, model, runs, summaries: summarise(runs) };
 }
 
-/** The `--json` document (stable shape). */
+/** The `--json` document (stable shape; `unit`, `gpusPerReplica` and `coldStart` were added, docs/simulate.md). */
 export function simulationJson(trace: Trace, results: ServiceSimulation[]): Record<string, unknown> {
-    return { trace: trace.name, services: results.map((r) => ({ urn: r.urn, policies: r.summaries.map(policyJson) })) };
+    return {
+        trace: trace.name,
+        services: results.map((r) => ({
+            urn: r.urn,
+            unit: hourUnit(r.model),
+            gpusPerReplica: r.model.gpusPerReplica,
+            coldStart: { ...r.model.coldStart },
+            policies: r.summaries.map(policyJson),
+        })),
+    };
 }

@@ -17,7 +17,11 @@ import {
     findGcpMachine,
     gcpMachine,
     gcpMachinesFor,
-    gpuHourlyEquivalent,
+    cheapestNodeShape,
+    cheapestSageMakerShape,
+    nodeShapeName,
+    nodeShapes,
+    nodeShapeWords,
     gpusPerInstanceOptions,
     lambdaPrices,
     sagemakerGpusPerInstance,
@@ -239,11 +243,20 @@ describe("helpers for components", () => {
         expect(dollars(2063.954)).toBe("$2,063.95");
     });
 
-    it("gives the GPU-equivalent price as the cheapest per-GPU share of an instance", () => {
-        // g6.xlarge 0.8048 / 1 beats g6.12xlarge 4.6016 / 4 = 1.1504 and g6.48xlarge 13.3504 / 8 = 1.6688
-        expect(gpuHourlyEquivalent("aws", Accelerator.L4, "us-east-1")).toMatchObject({ perGpuHourly: 0.8048, instanceType: "g6.xlarge", gpus: 1 });
-        // g2-standard-4: 0.706832255 per GPU; g2-standard-24: 2.000832574 / 2
-        expect(gpuHourlyEquivalent("gcp", Accelerator.L4, "us-central1")).toMatchObject({ perGpuHourly: 0.706832255, instanceType: "g2-standard-4" });
+    it("chooses one node shape for a pod and a pool: the cheapest with the devices, vCPUs and memory", () => {
+        // One L4 with 8 vCPU and 32 GiB: g6.xlarge (4 vCPU, 16 GiB, 0.8048) is too small; g6.2xlarge,g6,GPU instance,NVIDIA L4,1,...,8,32 GB,us-east-1,0.9776
+        const pod = cheapestNodeShape({ cloud: "aws", accelerator: Accelerator.L4, gpus: 1, minVcpus: 8, minMemoryGiB: 32, region: "us-east-1" });
+        expect([nodeShapeName(pod), pod.onDemandHourly]).toEqual(["g6.2xlarge", 0.9776]);
+        // A pool of exactly one L4 per node with the same minimums picks the same shape.
+        expect(nodeShapes({ cloud: "aws", accelerator: Accelerator.L4, gpus: 1, exactGpus: true, minVcpus: 8, minMemoryGiB: 32, region: "us-east-1" }).map(nodeShapeName)[0]).toBe("g6.2xlarge");
+        // Without CPU or memory: g6.xlarge 0.8048, the cheapest L4 shape.
+        expect(nodeShapeName(cheapestNodeShape({ cloud: "aws", accelerator: Accelerator.L4, gpus: 1, region: "us-east-1" }))).toBe("g6.xlarge");
+        // GCP: g2-standard-8,us-central1,8,32,0.293584032 + nvidia-l4 0.560040239 = 0.853624271
+        const gcp = cheapestNodeShape({ cloud: "gcp", accelerator: Accelerator.L4, gpus: 1, minVcpus: 8, minMemoryGiB: 32, region: "us-central1" });
+        expect(nodeShapeName(gcp)).toBe("g2-standard-8");
+        expect(gcp.onDemandHourly).toBeCloseTo(0.853624271, 9);
+        expect(nodeShapeWords(pod)).toBe("g6.2xlarge (1 x NVIDIA L4, 8 vCPU, 32 GiB)");
+        expect(catalogError(() => cheapestNodeShape({ cloud: "aws", accelerator: Accelerator.L4, gpus: 1, minVcpus: 999, region: "us-east-1" })).message).toMatch(/^No AWS instance type fits >= 1 x NVIDIA L4, >= 999 vCPUs \(on-demand\) in us-east-1\./);
     });
 });
 
@@ -263,6 +276,30 @@ describe("serverless prices", () => {
             "SageMaker prices are recorded for us-east-1 only (aws_sagemaker_inference_prices.csv); no price for ml.g5.xlarge in eu-west-1.",
         );
         expect(catalogError(() => sagemakerInstance("ml.g7.xlarge")).message).toMatch(/^SageMaker instance type ml.g7.xlarge is not in the catalog; priced types: ml.c5.2xlarge, ml.c5.4xlarge, ml.c5.xlarge, /);
+    });
+
+    it("prices the SageMaker ml.g6 and ml.g6e families from the project's price-list rows, with their source", () => {
+        // sdk/catalog/data/aws_sagemaker_price_list_prices.csv: ml.g6.xlarge,1.1267,us-east-1 ; ml.g6e.xlarge,2.6054,us-east-1
+        const PRICE_LIST = "aws_sagemaker_price_list_prices.csv, AWS Price List API, 2026-09-20";
+        expect(sagemakerInstance("ml.g6.xlarge")).toMatchObject({ hourly: 1.1267, accelerator: Accelerator.L4, gpus: 1, source: PRICE_LIST });
+        expect(sagemakerInstance("ml.g6e.xlarge")).toMatchObject({ hourly: 2.6054, accelerator: Accelerator.L40S, gpus: 1, source: PRICE_LIST });
+        expect(sagemakerInstance("ml.g6e.12xlarge")).toMatchObject({ hourly: 13.1158, gpus: 4 });
+        // The shared list's rows keep theirs: ml.g6.2xlarge,1.222,us-east-1 (fmbench)
+        expect(sagemakerInstance("ml.g6.2xlarge")).toMatchObject({ hourly: 1.222, source: "aws_sagemaker_inference_prices.csv, fmbench, 2025-01-26" });
+    });
+
+    it("picks the cheapest SageMaker hosting type for an accelerator: ml.g6.xlarge for L4, ml.g6e.xlarge for L40S", () => {
+        // L4, 4 vCPU, 16 GiB: ml.g6.xlarge 1.1267 (g6.xlarge: 4 vCPU, 16 GiB) beats ml.g6.2xlarge 1.222
+        expect(cheapestSageMakerShape({ accelerator: Accelerator.L4, gpus: 1, minVcpus: 4, minMemoryGiB: 16, region: "us-east-1" })).toMatchObject({ instanceType: "ml.g6.xlarge", hourly: 1.1267 });
+        // L4 with 8 vCPU and 32 GiB: ml.g6.2xlarge 1.222
+        expect(cheapestSageMakerShape({ accelerator: Accelerator.L4, gpus: 1, minVcpus: 8, minMemoryGiB: 32, region: "us-east-1" }).instanceType).toBe("ml.g6.2xlarge");
+        // L40S: ml.g6e.xlarge 2.6054 (g6e.xlarge: 4 vCPU, 32 GiB)
+        expect(cheapestSageMakerShape({ accelerator: Accelerator.L40S, gpus: 1, minVcpus: 4, minMemoryGiB: 16, region: "us-east-1" })).toMatchObject({ instanceType: "ml.g6e.xlarge", hourly: 2.6054 });
+        // Four L4: ml.g6.12xlarge 5.752 is the only 4-GPU L4 type with a SageMaker price below ml.g6.24xlarge 8.344
+        expect(cheapestSageMakerShape({ accelerator: Accelerator.L4, gpus: 4, region: "us-east-1" }).instanceType).toBe("ml.g6.12xlarge");
+        expect(catalogError(() => cheapestSageMakerShape({ accelerator: Accelerator.H200, gpus: 1, region: "us-east-1" })).message).toBe(
+            "No SageMaker hosting type priced in us-east-1 has >= 1 x NVIDIA H200, >= 0 vCPUs and >= 0 GiB; the catalog prices no NVIDIA H200 type.",
+        );
     });
 
     it("keeps the Cloud Run GPU price's low confidence", () => {

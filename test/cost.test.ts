@@ -3,7 +3,7 @@
  * computed by hand from the CSV rows quoted in the comments (730 hours a month, rounded to cents).
  */
 import { describe, expect, it } from "vitest";
-import { estimateCost, priceResource, type CostedResource } from "../sdk/cost";
+import { costOf, estimateCost, priceResource, type CostedResource } from "../sdk/cost";
 
 let counter = 0;
 function resource(type: string, inputs: Record<string, unknown>, name = `r${++counter}`, outputs?: Record<string, unknown>): CostedResource {
@@ -109,7 +109,9 @@ describe("GKE node pools that autoscale without a maximum", () => {
         expect(item?.monthly).toEqual({ min: 515.99, max: null });
         expect(item?.basis).toBe(`min 1 x ${L4_NODE}; max unknown: autoscaling sets neither maxNodeCount nor totalMaxNodeCount`);
         const report = estimateCost([pool]);
-        expect(report.monthly).toEqual({ min: 515.99, max: 0 });
+        // The total is unknown, never the sum of the rest; the known part is kept apart.
+        expect(report.monthly).toEqual({ min: 515.99, max: null });
+        expect(report.knownMonthly).toEqual({ min: 515.99, max: 0 });
         expect(report.unknownItems).toBe(1);
     });
 
@@ -175,7 +177,8 @@ describe("SageMaker endpoints", () => {
 
 describe("Kubernetes workloads", () => {
     it("caps a GPU Deployment's replicas with its HorizontalPodAutoscaler", () => {
-        // GPU-equivalent of L4 in us-east-1: g6.xlarge 0.8048 / 1 GPU; 2 x 0.8048 x 730 = 1175.008; 10 x = 5875.04
+        // A pod with one L4 and no CPU or memory request fits the cheapest L4 shape in us-east-1:
+        // g6.xlarge,g6,GPU instance,NVIDIA L4,1,24 GB GDDR6,4,16 GB,us-east-1,0.8048: 2 x 0.8048 x 730 = 1175.008; 10 x = 5875.04
         const hpa = resource(
             "kubernetes:autoscaling/v2:HorizontalPodAutoscaler",
             { metadata: { namespace: "ml" }, spec: { scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "llm" }, minReplicas: 2, maxReplicas: 10 } },
@@ -184,8 +187,9 @@ describe("Kubernetes workloads", () => {
         const report = estimateCost([gpuDeployment("llm", { "modelship.dev/accelerator": "l4" }, { replicas: 1 }), hpa]);
         expect(report.items[0].monthly).toEqual({ min: 1175.01, max: 5875.04 });
         expect(report.items[0].basis).toBe(
-            "2-10 replica(s) x 1 x NVIDIA L4 (modelship.dev/accelerator=l4): GPU-equivalent at $0.8048/GPU-h (g6.xlarge $0.8048/h / 1, aws us-east-1; " +
-                `aws_ec2_gpu_prices.csv, vantage, 2026-01-21) x 730 h; replicas from HorizontalPodAutoscaler "llm-hpa" (2-10); the cluster's nodes are not in this stack`,
+            "2-10 replica(s) x 1 x NVIDIA L4, 0 vCPU, 0 GiB per pod (modelship.dev/accelerator=l4), each priced as the cheapest node that fits it: " +
+                "g6.xlarge (1 x NVIDIA L4, 4 vCPU, 16 GiB) at $0.8048/h on-demand, NVIDIA L4 on aws us-east-1 " +
+                `${EC2}; replicas from HorizontalPodAutoscaler "llm-hpa" (2-10); the cluster's nodes are not in this stack`,
         );
     });
 
@@ -203,8 +207,8 @@ describe("Kubernetes workloads", () => {
         expect(item.basis).toContain('replicas from KEDA ScaledObject "worker-scaler" (0-100, minReplicaCount default 0, maxReplicaCount default 100)');
     });
 
-    it("prices GKE-labelled pods at the GCP GPU-equivalent, without an autoscaler at spec.replicas", () => {
-        // g2-standard-4 0.706832255 per GPU in us-central1; 2 x 0.706832255 x 730 = 1031.975092
+    it("prices GKE-labelled pods at the cheapest GCP machine that fits, without an autoscaler at spec.replicas", () => {
+        // g2-standard-4,us-central1,4,16,0.146792016 + nvidia-l4 0.560040239 = 0.706832255/h; 2 x 0.706832255 x 730 = 1031.975092
         const item = priceResource(gpuDeployment("g", { "cloud.google.com/gke-accelerator": "nvidia-l4" }, { replicas: 2 }));
         expect(item?.monthly).toEqual({ min: 1031.98, max: 1031.98 });
     });
@@ -229,7 +233,7 @@ describe("Kubernetes workloads", () => {
         expect(priceResource(labelled)?.monthly).toEqual({ min: 1762.51, max: 1762.51 });
     });
 
-    it("reports a GPU pod without an accelerator label as unknown, and leaves CPU-only pods out", () => {
+    it("reports a GPU pod without an accelerator label as unknown, and CPU-only pods as free with the reason", () => {
         const unlabelled = priceResource(gpuDeployment("x", {}));
         expect(unlabelled?.monthly).toEqual({ min: null, max: null });
         expect(unlabelled?.basis).toBe(
@@ -237,24 +241,32 @@ describe("Kubernetes workloads", () => {
         );
         const cpuOnly = resource("kubernetes:apps/v1:Deployment", { spec: { template: { spec: { containers: [{ name: "s", resources: { limits: { cpu: "2" } } }] } } } });
         expect(priceResource(cpuOnly)).toBeUndefined();
+        expect(costOf(cpuOnly)).toEqual({ free: { urn: cpuOnly.urn, type: cpuOnly.type, reason: "CPU-only pods (2 vCPU, 0 GiB per pod) run on the cluster's nodes, priced where those are created" } });
         expect(priceResource(resource("kubernetes:core/v1:Service", { spec: { type: "ClusterIP" } }))).toBeUndefined();
     });
 
-    it("prices the nodes, not the pods, when the stack creates the node group", () => {
-        const nodes = resource("aws:eks/nodeGroup:NodeGroup", { instanceTypes: ["g6.xlarge"], scalingConfig: { minSize: 2, maxSize: 3, desiredSize: 2 } });
-        const report = estimateCost([nodes, gpuDeployment("llm", { "modelship.dev/accelerator": "l4" })]);
-        expect(report.items.map((i) => i.type)).toEqual(["aws:eks/nodeGroup:NodeGroup"]);
+    it("prices the nodes once and shows the pods on them as on pool X when the stack creates the node group", () => {
+        // 2-3 x g6.xlarge at 0.8048: 1175.01 / 1762.51 (above); one pod needs one node, within the pool's minimum of 2
+        const nodes = resource("aws:eks/nodeGroup:NodeGroup", { instanceTypes: ["g6.xlarge"], labels: { "modelship.dev/accelerator": "l4" }, scalingConfig: { minSize: 2, maxSize: 3, desiredSize: 2 } }, "gpu-nodes");
+        const pods = gpuDeployment("llm", { "modelship.dev/accelerator": "l4" });
+        const report = estimateCost([nodes, pods]);
+        expect(report.items.map((i) => [i.type, i.monthly, i.onPool])).toEqual([
+            ["aws:eks/nodeGroup:NodeGroup", { min: 1175.01, max: 1762.51 }, undefined],
+            ["kubernetes:apps/v1:Deployment", { min: 0, max: 0 }, nodes.urn],
+        ]);
+        expect(report.items[1].basis).toBe("on pool gpu-nodes (aws:eks/nodeGroup:NodeGroup): 1 replica(s) x 1 x NVIDIA L4, 0 vCPU, 0 GiB per pod; its nodes are priced on the pool");
+        expect(report.items[0].basis).toContain(`pods of this stack on it: ${pods.name}: 1 replica(s) of 1 GPU(s), 0 vCPU, 0 GiB per pod need 1 x g6.xlarge (1 pod(s) per node) at $0.8048/h; within the pool's minimum of 2 node(s)`);
     });
 
-    it("bounds a Karpenter NodePool by its GPU limit; its minimum is unknown", () => {
+    it("bounds a Karpenter NodePool by its GPU limit; without pods of the stack on it its minimum is 0", () => {
         // g6 in us-east-1: dearest per GPU g6.16xlarge 3.3968 / 1; 8 x 3.3968 x 730 = 19837.312
         const item = priceResource(
             resource("kubernetes:karpenter.sh/v1:NodePool", {
                 spec: { limits: { "nvidia.com/gpu": "8" }, template: { spec: { requirements: [{ key: "karpenter.k8s.aws/instance-family", operator: "In", values: ["g6"] }] } } },
             }),
         );
-        expect(item?.monthly).toEqual({ min: null, max: 19837.31 });
-        expect(item?.basis).toMatch(/^min unknown: Karpenter launches nodes only for pending pods.*; max 8 devices \(spec.limits\) x \$3\.3968\/device-h, the dearest per device of 8 candidate type\(s\)/);
+        expect(item?.monthly).toEqual({ min: 0, max: 19837.31 });
+        expect(item?.basis).toMatch(/^min 0: no pod of this stack lands on it, and Karpenter launches nodes only for pending pods.*; max 8 devices \(spec.limits\) x \$3\.3968\/device-h, the dearest per device of 8 candidate type\(s\)/);
     });
 });
 
@@ -307,9 +319,11 @@ describe("reports", () => {
             resource("aws:iam/role:Role", { assumeRolePolicy: "{}" }),
         ]);
         expect(report.currency).toBe("USD");
-        expect(report.monthly).toEqual({ min: 1691, max: 3826.46 });
+        expect(report.monthly).toEqual({ min: null, max: null });
+        expect(report.knownMonthly).toEqual({ min: 1691, max: 3826.46 });
         expect(report.items).toHaveLength(4);
         expect(report.unknownItems).toBe(1);
+        expect(report.free.map((f) => [f.type, f.reason])).toEqual([["aws:iam/role:Role", "AWS IAM has no charge of its own"]]);
         expect(report.items[0]).toMatchObject({ type: "aws:eks/cluster:Cluster", monthly: { min: null, max: null }, basis: "unknown: the EKS control plane is billed, but its price is not in the catalog" });
     });
 

@@ -1,10 +1,14 @@
 /**
  * Every example is a Pulumi project a user copies: each must plan cleanly offline, build its modelship
- * components, and produce only Kubernetes objects that validate against their upstream schemas.
+ * components, produce only Kubernetes objects that validate against their upstream schemas, and pass the policy pack
+ * without a finding (advisory or mandatory), with the pack's default caps and the example's own `policy-config.json`
+ * where it has one: an example must not trip its own product's advice.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
+import { evaluatePolicies } from "../policies/evaluate";
+import { readPolicyConfig } from "../sdk/plan/policies";
 import { runProgram } from "../sdk/plan/run";
 import { validateKubernetesObjects } from "./kubernetes-schemas";
 
@@ -31,6 +35,12 @@ describe("examples", { timeout: 120_000 }, () => {
             validateKubernetesObjects(run.resources);
             // Examples import the package as a user's program does, never through relative paths into the source.
             expect(fs.readFileSync(path.join(dir, "index.ts"), "utf8")).not.toMatch(/from "\.\.\//);
+            // Clean under the pack, as `modelship plan <dir> --policy-config <dir>/policy-config.json` runs it.
+            const configFile = path.join(dir, "policy-config.json");
+            const config = fs.existsSync(configFile) ? readPolicyConfig(configFile) : {};
+            expect(evaluatePolicies(run.resources, config, { stack: run.stack, stackConfig: run.config })).toEqual([]);
+            // An example with a policy config says in its README why each setting is there.
+            if (fs.existsSync(configFile)) expect(fs.readFileSync(path.join(dir, "README.md"), "utf8")).toContain("policy-config.json");
         });
     }
 });

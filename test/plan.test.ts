@@ -9,15 +9,17 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
-import { installLoader, loaderInstalled, modelshipEntry, ProgramSyntaxError, transpileTypeScript, uninstallLoader } from "../sdk/plan/loader";
+import { installLoader, loaderInstalled, MissingModuleError, modelshipEntry, ProgramSyntaxError, transpileTypeScript, uninstallLoader } from "../sdk/plan/loader";
 import { kubernetesObjects, writeKubernetesYaml } from "../sdk/plan/kubernetes-yaml";
 import { applyEnforcement, isBlocking, parsePolicyConfig, readPolicyConfig } from "../sdk/plan/policies";
 import { readProject, SECRET_PLACEHOLDER } from "../sdk/plan/project";
+import { programPulumiSdk } from "../sdk/plan/pulumi-sdk";
 import { PlanRun, runProgram } from "../sdk/plan/run";
 
 const root = path.resolve(__dirname, "..");
 const fixture = (name: string) => path.join("test", "fixtures", name);
 const internals = Module as unknown as { _resolveFilename: (...args: unknown[]) => string; _extensions: Record<string, unknown> };
+const { _nodeModulePaths } = Module as unknown as { _nodeModulePaths(dir: string): string[] };
 
 const tmpDirs: string[] = [];
 function tmpDir(files: Record<string, string> = {}): string {
@@ -64,19 +66,38 @@ describe("loader", () => {
         expect(internals._extensions[".ts"]).toBe(tsBefore);
     });
 
-    it("resolves @pulumi/* to the runner's copy, not the program's", () => {
+    it("resolves @pulumi/* from the program's folder, as Node and pulumi up do", () => {
         const dir = tmpDir({
             "node_modules/@pulumi/pulumi/package.json": JSON.stringify({ name: "@pulumi/pulumi", main: "index.js" }),
-            "node_modules/@pulumi/pulumi/index.js": "module.exports = 'second copy';",
+            "node_modules/@pulumi/pulumi/index.js": "module.exports = 'the program's copy';",
             "program.js": "",
         });
         const parent = { id: path.join(dir, "program.js"), filename: path.join(dir, "program.js"), paths: [path.join(dir, "node_modules")] };
-        const own = path.join(dir, "node_modules/@pulumi/pulumi/index.js");
-        expect(internals._resolveFilename("@pulumi/pulumi", parent, false)).toBe(own);
         installLoader();
         try {
-            expect(internals._resolveFilename("@pulumi/pulumi", parent, false)).toBe(require.resolve("@pulumi/pulumi"));
-            expect(internals._resolveFilename("@pulumi/kubernetes", parent, false)).toBe(require.resolve("@pulumi/kubernetes"));
+            expect(internals._resolveFilename("@pulumi/pulumi", parent, false)).toBe(path.join(dir, "node_modules/@pulumi/pulumi/index.js"));
+        } finally {
+            uninstallLoader();
+        }
+    });
+
+    it("names a package the program has not installed, where Node looked and the command that installs it", () => {
+        const dir = tmpDir({ "index.js": "" });
+        const parent = { id: path.join(dir, "index.js"), filename: path.join(dir, "index.js"), paths: _nodeModulePaths(dir) };
+        installLoader();
+        try {
+            expect(() => internals._resolveFilename("@pulumi/kubernetes/core/v1", parent, false)).toThrow(
+                new MissingModuleError("@pulumi/kubernetes", path.join(dir, "index.js")),
+            );
+            expect(() => internals._resolveFilename("@pulumi/kubernetes", parent, false)).toThrow(
+                `"@pulumi/kubernetes" is not installed: index.js imports it, and Node finds no node_modules/@pulumi/kubernetes in ${dir} ` +
+                    `or a folder above it (nor would pulumi up). Install it in the program's folder: cd ${dir} && npm install @pulumi/kubernetes`,
+            );
+            expect(() => internals._resolveFilename("modelship", parent, false)).toThrow(
+                `Install it in the program's folder: cd ${dir} && npm install <git URL, folder or npm pack tarball of modelship>`,
+            );
+            // A missing file of an installed package, or a missing relative file, keeps Node's own error.
+            expect(() => internals._resolveFilename("./absent", parent, false)).toThrow(/^Cannot find module '\.\/absent'/);
         } finally {
             uninstallLoader();
         }
@@ -84,6 +105,16 @@ describe("loader", () => {
 
     it("resolves modelship to the package's TypeScript entry when running from source", () => {
         expect(modelshipEntry()).toBe(path.join(root, "index.ts"));
+        // An example imports "modelship" by name: a package self-reference, which from source is the source.
+        const example = path.join(root, "examples/quickstart/index.ts");
+        installLoader();
+        try {
+            expect(internals._resolveFilename("modelship", { id: example, filename: example, paths: _nodeModulePaths(path.dirname(example)) }, false)).toBe(
+                path.join(root, "index.ts"),
+            );
+        } finally {
+            uninstallLoader();
+        }
     });
 
     it("reports TypeScript syntax errors with file, line and column", () => {
@@ -189,6 +220,45 @@ describe("runProgram", () => {
         const run = await runProgram({ dir: fixture("deferred-failure") });
         expect(run.error?.message).toBe('test:index:Checked "checked": replicas must be at least 1, received 0');
     });
+
+    it("reports a package the program imports but has not installed, with the command that installs it", async () => {
+        const run = await runProgram({ dir: fixture("missing-module") });
+        const dir = path.join(root, fixture("missing-module"));
+        expect(run.error?.message).toBe(
+            `"@pulumi/random" is not installed: index.ts imports it, and Node finds no node_modules/@pulumi/random in ${dir} ` +
+                `or a folder above it (nor would pulumi up). Install it in the program's folder: cd ${dir} && npm install @pulumi/random`,
+        );
+    });
+
+    it("refuses a program that has no @pulumi/pulumi of its own, rather than lending it the plan's", async () => {
+        const dir = tmpDir({ "Pulumi.yaml": "name: bare\nruntime: nodejs\n", "index.ts": 'import * as pulumi from "@pulumi/pulumi";\nexport const stack = pulumi.getStack();\n' });
+        await expect(runProgram({ dir })).rejects.toThrow(
+            `"@pulumi/pulumi" is not installed: every Pulumi program needs it, and Node finds no node_modules/@pulumi/pulumi in ${dir} ` +
+                `or a folder above it (nor would pulumi up). Install it in the program's folder: cd ${dir} && npm install @pulumi/pulumi`,
+        );
+    });
+
+    it("runs a program on its own copy of @pulumi/pulumi, with the mocks installed on that copy", async () => {
+        // A program folder whose node_modules has its own copy of @pulumi/pulumi (the others link to this repository's).
+        const dir = tmpDir({
+            "Pulumi.yaml": "name: own-copy\nruntime: nodejs\n",
+            "index.js": 'const pulumi = require("@pulumi/pulumi");\nnew pulumi.ComponentResource("test:index:Thing", "thing");\nexports.stack = pulumi.getStack();\n',
+        });
+        const repoModules = path.join(root, "node_modules");
+        fs.mkdirSync(path.join(dir, "node_modules", "@pulumi"), { recursive: true });
+        for (const entry of fs.readdirSync(repoModules).filter((e) => !e.startsWith(".") && e !== "@pulumi")) {
+            fs.symlinkSync(path.join(repoModules, entry), path.join(dir, "node_modules", entry));
+        }
+        fs.cpSync(path.join(repoModules, "@pulumi", "pulumi"), path.join(dir, "node_modules", "@pulumi", "pulumi"), { recursive: true });
+        const copy = fs.realpathSync(path.join(dir, "node_modules", "@pulumi", "pulumi"));
+        expect(programPulumiSdk(dir).dir).toBe(copy);
+
+        const run = await runProgram({ dir });
+        expect(run.error).toBeUndefined();
+        expect(run.resources.map((r) => `${r.type} ${r.name}`)).toEqual(["pulumi:pulumi:Stack own-copy-dev", "test:index:Thing thing"]);
+        expect(run.outputs).toEqual({ stack: "dev" });
+        expect(Object.keys(require.cache)).toContain(path.join(copy, "index.js"));
+    });
 });
 
 describe("Kubernetes YAML", () => {
@@ -273,16 +343,19 @@ describe("modelship plan (CLI)", { timeout: 120_000 }, () => {
         expect(doc.program).toBe(fixture("basic"));
         expect(doc.stack).toBe("dev");
         for (const r of doc.resources) expect(Object.keys(r)).toEqual(["urn", "type", "name", "parent", "inputs"]);
-        expect(Object.keys(doc.cost)).toEqual(["currency", "monthly", "items"]);
+        expect(Object.keys(doc.cost)).toEqual(["currency", "monthly", "knownMonthly", "items", "free"]);
         expect(doc.cost.currency).toBe("USD");
         expect(Object.keys(doc.cost.monthly)).toEqual(["min", "max"]);
-        for (const item of doc.cost.items) expect(Object.keys(item)).toEqual(["urn", "monthly", "basis"]);
+        for (const item of doc.cost.items) expect(Object.keys(item)).toEqual(["urn", "monthly", "basis", "onPool"]);
+        for (const free of doc.cost.free) expect(Object.keys(free)).toEqual(["urn", "type", "reason"]);
         const costOf = (name: string) => doc.cost.items.find((i: { urn: string }) => i.urn.endsWith(`::${name}`));
         // The region comes from aws:region in Pulumi.dev.yaml; the unknown price stays null, out of the total.
         expect(costOf("llm-gpu").basis).toContain("g5.xlarge");
         expect(costOf("llm-gpu").basis).toContain("in eu-west-1");
         expect(costOf("front").monthly).toEqual({ min: null, max: null });
-        expect(doc.cost.monthly).toEqual(costOf("llm-gpu").monthly);
+        // An unknown item makes the total unknown (null), never the sum of the rest; the known part is kept apart.
+        expect(doc.cost.monthly).toEqual({ min: null, max: null });
+        expect(doc.cost.knownMonthly).toEqual(costOf("llm-gpu").monthly);
         // The cost-guard pack runs: advisory findings only here (exit 0), each with the documented keys.
         expect(doc.policies.length).toBeGreaterThan(0);
         for (const finding of doc.policies) expect(Object.keys(finding)).toEqual(["policy", "enforcement", "urn", "message"]);
@@ -353,11 +426,11 @@ describe("modelship plan (CLI)", { timeout: 120_000 }, () => {
         expect(cli(["plan", fixture("invalid-args")])).toEqual({
             code: 2,
             stdout: "",
-            stderr: 'test:index:Thing "thing": 2 invalid arguments:\n  - replicas: received 0; expected a number >= 1\n  - gpus: received 2; expected no such field (check the spelling against the argument reference)\n',
+            stderr: 'test:index:Thing "thing": 2 invalid arguments:\n  - replicas: received 0; expected a number >= 1\n  - gpus: received 2; expected no such field (fields of Thing: docs/reference.md#thing)\n',
         });
     });
 
-    it("exits 2 for a bad policy config file, a missing program directory and an unknown option", () => {
+    it("exits 2 for a bad policy config file, a missing program directory, a file given as the program and an unknown option", () => {
         const bad = path.join(tmpDir({ "p.json": "[1, 2]" }), "p.json");
         expect(cli(["plan", fixture("basic"), "--policy-config", bad])).toEqual({
             code: 2,
@@ -365,6 +438,11 @@ describe("modelship plan (CLI)", { timeout: 120_000 }, () => {
             stderr: `error: ${bad}: expected a JSON object of policy name to settings, for example {"policy-name": {"enforcementLevel": "mandatory"}}\n`,
         });
         expect(cli(["plan", "test/fixtures/none"])).toEqual({ code: 2, stdout: "", stderr: "error: program directory test/fixtures/none does not exist\n" });
+        expect(cli(["plan", "examples/quickstart/index.ts"])).toEqual({
+            code: 2,
+            stdout: "",
+            stderr: "error: examples/quickstart/index.ts is a file: give the program's directory, the folder with its Pulumi.yaml (here examples/quickstart)\n",
+        });
         const unknownOption = cli(["plan", fixture("basic"), "--stak", "prod"]);
         expect(unknownOption.code).toBe(2);
         expect(unknownOption.stderr).toMatch(/^error: Unknown option '--stak'\..*\nRun "modelship --help" for usage\.\n$/);

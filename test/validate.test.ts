@@ -1,7 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
+import { Target } from "../components/model-service/args";
 import { Accelerator } from "../sdk/catalog/accelerators";
+import { closestMatches, didYouMean, editDistance } from "../sdk/suggest";
 import { foreignBlockProblems, input, ModelshipValidationError, validateArgs } from "../sdk/validate";
 import { useMockRuntime } from "./harness";
 
@@ -14,6 +16,7 @@ const schema = z
         replicas: z.number().int().min(0).optional(),
         gpu: z.object({ count: z.number().int().min(1), accelerator: z.enum(Accelerator) }).strict().optional(),
         ports: z.array(z.object({ port: z.number().int().min(1).max(65535) }).strict()).optional(),
+        target: z.enum(Target).optional(),
     })
     .strict();
 
@@ -32,9 +35,9 @@ describe("validateArgs", () => {
         expect(problemsOf({ image: 7 })).toBe(`${TYPE} "svc": 1 invalid argument:\n  - image: received 7; expected a value of type string`);
     });
 
-    it("rejects an unknown accelerator with the accepted names", () => {
+    it("rejects an unknown accelerator with the accepted names, and the closest one", () => {
         expect(problemsOf({ image: "a", gpu: { count: 1, accelerator: "a200" } })).toBe(
-            `${TYPE} "svc": 1 invalid argument:\n  - gpu.accelerator: received "a200"; expected one of "t4", "a10g", "l4", "l40s", "a100-40gb", "a100-80gb", "h100", "h200", "inferentia2"`,
+            `${TYPE} "svc": 1 invalid argument:\n  - gpu.accelerator: received "a200"; expected one of "t4", "a10g", "l4", "l40s", "a100-40gb", "a100-80gb", "h100", "h200", "inferentia2": did you mean "h200"?`,
         );
     });
 
@@ -46,7 +49,8 @@ describe("validateArgs", () => {
                 "  - replicas: received -1; expected a number >= 0",
                 "  - gpu.count: received 0; expected a number >= 1",
                 "  - ports[1].port: received 70000; expected a number <= 65535",
-                "  - replica: received 2; expected no such field (check the spelling against the argument reference)",
+                // `replicas` is given already: no suggestion.
+                `  - replica: received 2; expected no such field (fields of Example: docs/reference.md#example)`,
             ].join("\n"),
         );
     });
@@ -62,6 +66,114 @@ describe("validateArgs", () => {
         );
         expect(failure).toBeInstanceOf(ModelshipValidationError);
         expect((failure as Error).message).toBe(`${TYPE} "svc": 1 invalid argument:\n  - image: received ""; expected at least 1 character(s)`);
+    });
+});
+
+describe("validateArgs suggestions", () => {
+    const header = (count: number) => `${TYPE} "svc": ${count === 1 ? "1 invalid argument" : `${count} invalid arguments`}:`;
+    const ACCELERATORS = '"t4", "a10g", "l4", "l40s", "a100-40gb", "a100-80gb", "h100", "h200", "inferentia2"';
+    const TARGETS = '"kubernetes", "aws-sagemaker", "aws-lambda", "gcp-cloudrun", "docker"';
+
+    it("suggests the field a close misspelling means, and links the object's fields in the argument reference", () => {
+        expect(problemsOf({ image: "a", gpu: { count: 1, acclerator: "l4" } })).toBe(
+            [
+                header(2),
+                `  - gpu.accelerator: received nothing (the field is missing); expected one of ${ACCELERATORS}`,
+                '  - gpu.acclerator: received "l4"; expected no such field: did you mean "accelerator"? (fields of gpu: docs/reference.md#example-gpu)',
+            ].join("\n"),
+        );
+    });
+
+    it("suggests an enum value that differs only in case", () => {
+        expect(problemsOf({ image: "a", gpu: { count: 1, accelerator: "L4" } })).toBe(
+            `${header(1)}\n  - gpu.accelerator: received "L4"; expected one of ${ACCELERATORS}: did you mean "l4"?`,
+        );
+    });
+
+    it("suggests every value a word is the first part of", () => {
+        expect(problemsOf({ image: "a", gpu: { count: 1, accelerator: "a100" } })).toBe(
+            `${header(1)}\n  - gpu.accelerator: received "a100"; expected one of ${ACCELERATORS}: did you mean "a100-40gb" or "a100-80gb"?`,
+        );
+    });
+
+    it("suggests the value of the enum member whose TypeScript name was given", () => {
+        expect(problemsOf({ image: "a", target: "AwsSageMaker" })).toBe(
+            `${header(1)}\n  - target: received "AwsSageMaker"; expected one of ${TARGETS}: did you mean "aws-sagemaker"?`,
+        );
+        expect(problemsOf({ image: "a", target: "Kubernetes" })).toBe(
+            `${header(1)}\n  - target: received "Kubernetes"; expected one of ${TARGETS}: did you mean "kubernetes"?`,
+        );
+    });
+
+    it("suggests nothing when nothing is close", () => {
+        expect(problemsOf({ image: "a", gpu: { count: 1, accelerator: "tpu-v5" } })).toBe(
+            `${header(1)}\n  - gpu.accelerator: received "tpu-v5"; expected one of ${ACCELERATORS}`,
+        );
+        expect(problemsOf({ image: "a", zone: "us-east-1a" })).toBe(
+            `${header(1)}\n  - zone: received "us-east-1a"; expected no such field (fields of Example: docs/reference.md#example)`,
+        );
+    });
+
+    it("suggests for several misspelt fields at once, each its own field", () => {
+        expect(problemsOf({ imgae: "a", replicaz: 2, prots: [], gpu: { count: 1, accelerator: "l4" } })).toBe(
+            [
+                header(4),
+                "  - image: received nothing (the field is missing); expected a value of type string",
+                '  - imgae: received "a"; expected no such field: did you mean "image"? (fields of Example: docs/reference.md#example)',
+                '  - replicaz: received 2; expected no such field: did you mean "replicas"? (fields of Example: docs/reference.md#example)',
+                '  - prots: received an array of 0; expected no such field: did you mean "ports"? (fields of Example: docs/reference.md#example)',
+            ].join("\n"),
+        );
+    });
+
+    it("suggests inside lists, and links the list's section without the index", () => {
+        expect(problemsOf({ image: "a", ports: [{ port: 80 }, { prot: 81 }] })).toBe(
+            [
+                header(2),
+                "  - ports[1].port: received nothing (the field is missing); expected a value of type number",
+                '  - ports[1].prot: received 81; expected no such field: did you mean "port"? (fields of ports[1]: docs/reference.md#example-ports)',
+            ].join("\n"),
+        );
+    });
+});
+
+describe("editDistance", () => {
+    it.each([
+        ["", "abc", 3],
+        ["kitten", "sitting", 3],
+        ["acclerator", "accelerator", 1],
+        ["ab", "ba", 1],
+        ["ca", "abc", 3],
+        ["l4", "l4", 0],
+    ])("%j to %j is %i", (a, b, distance) => {
+        expect(editDistance(a, b)).toBe(distance);
+        expect(editDistance(b, a)).toBe(distance);
+    });
+});
+
+describe("closestMatches", () => {
+    it("allows edits up to a third of the longer word, so short words need the same letters", () => {
+        expect(closestMatches("a10", ["t4", "a10g", "l4"])).toEqual(["a10g"]);
+        expect(closestMatches("memory", ["cpu", "memoryGiB"])).toEqual(["memoryGiB"]);
+        expect(closestMatches("t5", ["t4", "l4"])).toEqual([]);
+        expect(closestMatches("mem", ["cpu", "memoryGiB"])).toEqual([]);
+    });
+
+    it("prefers a match but for case, then the first part of a word, then the fewest edits; ties in the given order", () => {
+        expect(closestMatches("L4", ["l40s", "l4"])).toEqual(["l4"]);
+        expect(closestMatches("aws", ["kubernetes", "aws-sagemaker", "aws-lambda", "awx"])).toEqual(["aws-sagemaker", "aws-lambda"]);
+        expect(closestMatches("l40", ["l40s", "l4"])).toEqual(["l40s", "l4"]);
+    });
+
+    it("compares other words, such as enum member names, and suggests what they stand for, once", () => {
+        const members = [{ word: "AwsLambda", suggest: "aws-lambda" }, { word: "aws-lambda" }];
+        expect(closestMatches("awslambda", members)).toEqual(["aws-lambda"]);
+    });
+
+    it("words the question", () => {
+        expect(didYouMean([])).toBeUndefined();
+        expect(didYouMean(["l4"])).toBe('did you mean "l4"?');
+        expect(didYouMean(["a", "b", "c"])).toBe('did you mean "a", "b" or "c"?');
     });
 });
 

@@ -63,7 +63,7 @@ export interface GpuPoolAwsArgs {
      * such types (within twice the cheapest price), for more places to find capacity.
      */
     instanceTypes?: string[];
-    /** Nodes the managed node group starts with; the cluster autoscaler owns the count afterwards. Defaults to `minNodes`. */
+    /** Nodes the managed node group starts with (at most 5,000); the cluster autoscaler owns the count afterwards. Defaults to `minNodes`. */
     desiredNodes?: number;
     /**
      * Root volume of each GPU node in GiB (gp3, encrypted), set in the nodes' launch template: model server images are
@@ -148,7 +148,7 @@ export interface GpuPoolKubernetesArgs {
     priorityClasses?: boolean;
     /**
      * GPUs each namespace may request in total, namespace to count: a ResourceQuota on `requests.nvidia.com/gpu`
-     * in each (the namespaces must exist). Defaults to none.
+     * in each (the namespaces must exist; each key a Kubernetes namespace name (at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit)). Defaults to none.
      */
     gpuQuotas?: { [namespace: string]: number };
 }
@@ -167,9 +167,9 @@ export interface GpuPoolArgs {
     accelerator?: Accelerator;
     /** Accelerator devices per node (an instance type or machine type must offer exactly this many). Defaults to 1. */
     gpusPerNode?: number;
-    /** Fewest nodes; 0 lets the pool scale down to nothing when idle. Defaults to 0. */
+    /** Fewest nodes; 0 lets the pool scale down to nothing when idle. At most 5,000. Defaults to 0. */
     minNodes?: number;
-    /** Most nodes. Defaults to 1. */
+    /** Most nodes, at most 5,000 (Kubernetes' largest supported cluster). Defaults to 1. */
     maxNodes?: number;
     /** On-demand or spot nodes (`aws` and `gcp`). Defaults to on-demand. */
     capacityType?: CapacityType;

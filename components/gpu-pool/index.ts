@@ -38,7 +38,7 @@ function deploy(spec: PoolSpec, parent: pulumi.ComponentResource): PoolDeploymen
 function validate(name: string, args: GpuPoolArgs): { spec: PoolSpec; deferredCheck: pulumi.Output<boolean> } {
     let spec: PoolSpec | undefined;
     const checked = validateArgs(TYPE, name, gpuPoolSchema, args, (parsed) => {
-        const problems = crossFieldProblems(parsed);
+        const problems = crossFieldProblems(parsed, name);
         if (problems.length > 0) return problems;
         const resolved = resolveSpec(name, parsed);
         spec = resolved.spec;

@@ -4,16 +4,26 @@
  */
 import { z } from "zod";
 import { Accelerator } from "../../sdk/catalog/accelerators";
+import { MAX_POOL_NODES } from "../../sdk/limits";
+import { DerivedKubernetesName, isKubernetesName, KubernetesNameKind, kubernetesNameRuleWords, kubernetesResourceNameProblem } from "../../sdk/naming";
 import { describeValue, foreignBlockProblems, input, ValidationProblem } from "../../sdk/validate";
 import { CapacityType, GpuDriverVersion, GpuPoolCloud } from "./args";
 
 const stringInput = input(z.string().min(1));
 const stringList = input(z.array(stringInput));
 const count = (min: number) => z.number().int().min(min);
+const nodeCount = (min: number) => count(min).max(MAX_POOL_NODES);
 /** Kubernetes label keys and values as the API server accepts them (prefix optional). */
 const labelKey = z.string().regex(/^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/, "a Kubernetes label key");
 const labelValue = z.string().regex(/^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/, "a Kubernetes label value (at most 63 letters, digits, '-', '_' and '.')");
-const namespaceName = z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, "a namespace name (lowercase letters, digits and '-')");
+/** GPUs per namespace: each key a namespace name, checked here so the error names the key (a record's key issue names only the value). */
+const gpuQuotas = z.record(z.string(), count(0)).superRefine((quotas, ctx) => {
+    for (const namespace of Object.keys(quotas)) {
+        if (!isKubernetesName(KubernetesNameKind.Label, namespace)) {
+            ctx.addIssue({ code: "custom", path: [namespace], message: `a namespace name as the key (${JSON.stringify(namespace)} is not): ${kubernetesNameRuleWords(KubernetesNameKind.Label)}` });
+        }
+    }
+});
 const gcpZone = z.string().regex(/^[a-z]+-[a-z]+[0-9]+-[a-z]$/, "a GCP zone such as us-central1-a");
 
 export const gpuPoolSchema = z
@@ -21,8 +31,8 @@ export const gpuPoolSchema = z
         cloud: z.enum(GpuPoolCloud),
         accelerator: z.enum(Accelerator).optional(),
         gpusPerNode: count(1).max(16).optional(),
-        minNodes: count(0).optional(),
-        maxNodes: count(1).optional(),
+        minNodes: nodeCount(0).optional(),
+        maxNodes: nodeCount(1).optional(),
         capacityType: z.enum(CapacityType).optional(),
         minNodeVcpus: z.number().positive().optional(),
         minNodeMemoryGiB: z.number().positive().optional(),
@@ -34,7 +44,7 @@ export const gpuPoolSchema = z
                 kubernetesVersion: z.string().regex(/^1\.[0-9]+$/, "a Kubernetes minor version such as 1.33").optional(),
                 subnetIds: input(z.array(stringInput).min(1)),
                 instanceTypes: z.array(z.string().min(1)).min(1).optional(),
-                desiredNodes: count(0).optional(),
+                desiredNodes: nodeCount(0).optional(),
                 diskSizeGiB: count(20).max(16384).optional(),
                 karpenter: z.boolean().optional(),
                 securityGroupIds: stringList.optional(),
@@ -65,7 +75,7 @@ export const gpuPoolSchema = z
                 devicePlugin: z.boolean().optional(),
                 devicePluginImage: z.string().min(1).optional(),
                 priorityClasses: z.boolean().optional(),
-                gpuQuotas: z.record(namespaceName, count(0)).optional(),
+                gpuQuotas: gpuQuotas.optional(),
             })
             .strict()
             .optional(),
@@ -173,7 +183,35 @@ function gcpProblems(args: ParsedGpuPoolArgs): ValidationProblem[] {
     return problems;
 }
 
-/** Checks that span fields, run after the schema parsed the arguments. */
-export function crossFieldProblems(args: ParsedGpuPoolArgs): ValidationProblem[] {
-    return [...blockProblems(args), ...nodeProblems(args), ...awsProblems(args), ...gcpProblems(args)];
+/**
+ * The Kubernetes objects a pool names after itself (`kubernetes.ts`, `karpenter.ts`): the NVIDIA device plugin, the
+ * PriorityClasses and GPU ResourceQuotas of a cluster of your own, the Karpenter NodePool and EC2NodeClass.
+ */
+function derivedKubernetesNames(args: ParsedGpuPoolArgs): DerivedKubernetesName[] {
+    const names: DerivedKubernetesName[] = [];
+    const kubernetes = args.cloud === GpuPoolCloud.Kubernetes ? (args.kubernetes ?? {}) : undefined;
+    const aws = args.cloud === GpuPoolCloud.Aws ? args.aws : undefined;
+    const devicePlugin = kubernetes !== undefined ? kubernetes.devicePlugin !== false : aws !== undefined && aws.devicePlugin !== false;
+    if (devicePlugin) {
+        names.push({ suffix: "nvidia-device-plugin", objects: "the NVIDIA device plugin's DaemonSet" });
+    }
+    if (kubernetes !== undefined && kubernetes.priorityClasses !== false) {
+        names.push({ suffix: "serving", objects: "the serving PriorityClass" }, { suffix: "batch", objects: "the batch PriorityClass" });
+    }
+    if (kubernetes !== undefined && Object.keys(kubernetes.gpuQuotas ?? {}).length > 0) names.push({ suffix: "gpus", objects: "the GPU ResourceQuotas" });
+    if (aws?.karpenter) names.push({ suffix: "", objects: "the Karpenter NodePool and EC2NodeClass" });
+    return names;
+}
+
+/** Where the pool creates Kubernetes objects, they carry its name as given: never lower-cased or hashed. */
+function nameProblems(name: string, args: ParsedGpuPoolArgs): ValidationProblem[] {
+    const derived = derivedKubernetesNames(args);
+    if (derived.length === 0) return [];
+    const problem = kubernetesResourceNameProblem(name, KubernetesNameKind.Label, derived);
+    return problem ? [{ path: "name", ...problem }] : [];
+}
+
+/** Checks that span fields (and the pool's name where it names Kubernetes objects), run after the schema parsed the arguments. */
+export function crossFieldProblems(args: ParsedGpuPoolArgs, name: string): ValidationProblem[] {
+    return [...nameProblems(name, args), ...blockProblems(args), ...nodeProblems(args), ...awsProblems(args), ...gcpProblems(args)];
 }

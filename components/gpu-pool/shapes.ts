@@ -6,15 +6,15 @@
 import { Accelerator, ACCELERATORS, acceleratorInfo, acceleratorOfAwsFamily, isNvidia } from "../../sdk/catalog/accelerators";
 import {
     awsInstance,
-    awsInstancesFor,
     awsInstanceSpec,
     AwsInstanceOffer,
     builtInGpus,
     CatalogError,
-    gcpMachinesFor,
+    fitsNode,
     GcpMachineOffer,
     gpusPerInstanceOptions,
     machineFamily,
+    nodeShapeCandidates,
 } from "../../sdk/catalog";
 import { listOr } from "../../sdk/catalog/format";
 import { describeValue, ValidationProblem } from "../../sdk/validate";
@@ -89,21 +89,28 @@ function countProblems(cloud: "aws" | "gcp", request: ShapeRequest, region: stri
     return [];
 }
 
-/** The cheapest shapes with enough vCPUs and memory, or the problem naming the limiting field. */
+/**
+ * The shapes with enough vCPUs and memory, cheapest first (the catalog's one fit, the same the cost model prices a
+ * pod with), or the problem naming the limiting field.
+ */
 function fitting<T extends { vcpus: number; memoryGiB: number }>(candidates: T[], request: ShapeRequest, label: (o: T) => string, where: string): { fit: T[]; problems: ValidationProblem[] } {
+    const minimums = { minVcpus: request.minVcpus, minMemoryGiB: request.minMemoryGiB };
+    const fit = candidates.filter((o) => fitsNode(o, minimums));
+    if (fit.length > 0) return { fit, problems: [] };
     const withVcpus = candidates.filter((o) => o.vcpus >= request.minVcpus);
     if (withVcpus.length === 0) {
         const most = candidates.reduce((a, b) => (b.vcpus > a.vcpus ? b : a));
         const note = request.explicitMinimums.vcpus ? "" : ` (its default is 4 per GPU plus 1, ${request.minVcpus})`;
         return { fit: [], problems: [{ path: "minNodeVcpus", received: describeValue(request.explicitMinimums.vcpus ? request.minVcpus : undefined), expected: `at most ${most.vcpus}${note}: the most vCPUs of a type with ${where} is ${most.vcpus} (${label(most)})` }] };
     }
-    const fit = withVcpus.filter((o) => o.memoryGiB >= request.minMemoryGiB);
-    if (fit.length === 0) {
-        const most = withVcpus.reduce((a, b) => (b.memoryGiB > a.memoryGiB ? b : a));
-        const note = request.explicitMinimums.memory ? "" : ` (its default is 16 GiB per GPU plus 1, ${request.minMemoryGiB})`;
-        return { fit: [], problems: [{ path: "minNodeMemoryGiB", received: describeValue(request.explicitMinimums.memory ? request.minMemoryGiB : undefined), expected: `at most ${most.memoryGiB}${note}: the most memory of a type with ${where} is ${most.memoryGiB} GiB (${label(most)})` }] };
-    }
-    return { fit, problems: [] };
+    const most = withVcpus.reduce((a, b) => (b.memoryGiB > a.memoryGiB ? b : a));
+    const note = request.explicitMinimums.memory ? "" : ` (its default is 16 GiB per GPU plus 1, ${request.minMemoryGiB})`;
+    return { fit: [], problems: [{ path: "minNodeMemoryGiB", received: describeValue(request.explicitMinimums.memory ? request.minMemoryGiB : undefined), expected: `at most ${most.memoryGiB}${note}: the most memory of a type with ${where} is ${most.memoryGiB} GiB (${label(most)})` }] };
+}
+
+/** The catalog request of a pool's node: exactly `gpusPerNode` devices, spot prices when spot. */
+function exactly(request: ShapeRequest): { accelerator: Accelerator; gpus: number; exactGpus: true; spot: boolean } {
+    return { accelerator: request.accelerator, gpus: request.gpusPerNode, exactGpus: true, spot: request.spot };
 }
 
 /** Why a listed AWS instance type does not fit the request; undefined when it does. */
@@ -141,7 +148,7 @@ export function awsShape(request: ShapeRequest, region: string, instanceTypes: r
         return { shape: { offers: instanceTypes.map((t) => awsInstance(t, region, capacity)).sort((a, b) => a.hourly - b.hourly) }, problems: [] };
     }
     const where = `${request.gpusPerNode} x ${acceleratorInfo(request.accelerator).displayName} on AWS in ${region}`;
-    const { fit, problems: sizeProblems } = fitting(awsInstancesFor(request.accelerator, request.gpusPerNode, region, capacity), request, (o) => o.instanceType, where);
+    const { fit, problems: sizeProblems } = fitting(nodeShapeCandidates({ cloud: "aws", ...exactly(request), region }) as AwsInstanceOffer[], request, (o) => o.instanceType, where);
     if (sizeProblems.length > 0) return fail(sizeProblems);
     const offers = request.spot ? fit.filter((o) => o.hourly <= fit[0].hourly * SPOT_PRICE_SPREAD).slice(0, SPOT_INSTANCE_TYPES) : [fit[0]];
     return { shape: { offers }, problems: [] };
@@ -167,7 +174,7 @@ function gcpTypeProblem(machineType: string, request: ShapeRequest, region: stri
 export function gcpShape(request: ShapeRequest, region: string, machineType: string | undefined): Found<GcpShape> {
     const problems = countProblems("gcp", request, region);
     if (problems.length > 0) return fail(problems);
-    const candidates = gcpMachinesFor(request.accelerator, request.gpusPerNode, region, request.spot);
+    const candidates = nodeShapeCandidates({ cloud: "gcp", ...exactly(request), region }) as GcpMachineOffer[];
     if (machineType !== undefined) {
         const offer = candidates.find((o) => o.machineType === machineType);
         return offer ? { shape: { offer, zones: offer.zones }, problems: [] } : fail([gcpTypeProblem(machineType, request, region)]);

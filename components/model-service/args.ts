@@ -61,8 +61,19 @@ export interface ModelArgs {
     uri?: string;
     /** Server preset. Defaults to `custom` with `image`, and is required with `uri`. */
     runtime?: ServingRuntime;
-    /** Overrides the preset's server image (with `uri`). Defaults to the preset's pinned release image. */
+    /**
+     * Overrides the preset's server image (with `uri`). Defaults to the preset's pinned release image; on target
+     * `aws-sagemaker`, to AWS's SageMaker container for the runtime in the endpoint's region (vllm: the Large Model
+     * Inference container, tgi: the Hugging Face TGI container), and required for the other runtimes.
+     */
     serverImage?: pulumi.Input<string>;
+    /**
+     * The model name OpenAI-compatible clients send in the `model` field (vLLM's `--served-model-name`; on SageMaker the
+     * LMI container's `OPTION_SERVED_MODEL_NAME`). Every version of a canary serves this one name. Only with
+     * `runtime: vllm` and `uri`. Defaults to the Hugging Face id of an `hf://org/name` `uri` (`org/name`), else the
+     * ModelService's resource name.
+     */
+    servedModelName?: string;
     /** Port the server listens on. Defaults to the preset's port (8080 for `custom`). */
     port?: number;
     /** Path of the readiness check. Defaults to the preset's (`/` for `custom`). */
@@ -108,11 +119,11 @@ export interface ResourcesArgs {
 
 /** Replica bounds, and the autoscaling spec between them. */
 export interface ScalingArgs {
-    /** Fixed replica count. Defaults to 1 when neither `replicas` nor `minReplicas`/`maxReplicas` is set. */
+    /** Fixed replica count, at most 10,000. Defaults to 1 when neither `replicas` nor `minReplicas`/`maxReplicas` is set. */
     replicas?: number;
-    /** Fewest replicas. Defaults to `replicas`, else 1. */
+    /** Fewest replicas, at most 10,000. Defaults to `replicas`, else 1. */
     minReplicas?: number;
-    /** Most replicas. Defaults to `replicas`, else the larger of `minReplicas` and 1 (`minReplicas: 0` alone allows 1); required with `autoscaling`. */
+    /** Most replicas, at most 10,000. Defaults to `replicas`, else the larger of `minReplicas` and 1 (`minReplicas: 0` alone allows 1); required with `autoscaling`. */
     maxReplicas?: number;
     /**
      * Autoscale between `minReplicas` and `maxReplicas` (the SpikeAutoscaler's spec, inline): the metric, burst and
@@ -158,15 +169,19 @@ export interface ExposureArgs {
 
 /** Settings for `target: kubernetes`. */
 export interface KubernetesTargetArgs {
-    /** Namespace to deploy into. Defaults to `default`. */
+    /** Namespace to deploy into: a Kubernetes namespace name (at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit). Defaults to `default`. */
     namespace?: pulumi.Input<string>;
     /** Kubeconfig contents for a provider made by this component. Defaults to the ambient provider (or `opts.provider`). */
     kubeconfig?: pulumi.Input<string>;
-    /** Node selector from a GpuPool's `placement.nodeSelector` output. Defaults to none. */
+    /**
+     * Node selector from a GpuPool's `placement.nodeSelector` output. A label that names an accelerator
+     * (`modelship.dev/accelerator`, `cloud.google.com/gke-accelerator`, `karpenter.k8s.aws/instance-gpu-name`) must
+     * name `resources.gpu.accelerator`. Defaults to none.
+     */
     nodeSelector?: pulumi.Input<{ [key: string]: pulumi.Input<string> }>;
     /** Tolerations from a GpuPool's `placement.tolerations` output, as JSON-compatible objects. Defaults to none, plus the NVIDIA GPU taint toleration when a GPU is requested. */
     tolerations?: pulumi.Input<pulumi.Input<TolerationArgs>[]>;
-    /** PriorityClass of the pods, from a GpuPool's `placement.priorityClassName` (empty means none). Defaults to none. */
+    /** PriorityClass of the pods, from a GpuPool's `placement.priorityClassName`: a Kubernetes object name, or empty for none. Defaults to none. */
     priorityClassName?: pulumi.Input<string>;
     /**
      * Gateway API Gateway the HTTPRoute attaches to, `namespace/name`. Required when `exposure.public` is
@@ -217,12 +232,14 @@ export interface TolerationArgs {
  * Settings for `target: aws-sagemaker`. The image (or `model.serverImage` with `uri`) must be an Amazon ECR image of a
  * SageMaker-compatible server: SageMaker starts it with the argument `serve` and calls `GET /ping` and
  * `POST /invocations` on port 8080 (https://docs.aws.amazon.com/sagemaker/latest/dg/your-algorithms-inference-code.html).
+ * With `uri` and runtime `vllm` or `tgi` it defaults to AWS's container for that runtime (GPU instances only).
  */
 export interface SageMakerTargetArgs {
     /**
-     * Real-time instance type, for example `ml.g5.xlarge`. Required with a GPU (the catalog has no SageMaker lookup by
-     * accelerator yet). Defaults, without a GPU, to the cheapest catalog-priced CPU type with at least `resources.cpu`
-     * vCPUs and `resources.memoryGiB` memory (ml.c5.xlarge for the defaults). Not used with `serverless`.
+     * Real-time instance type, for example `ml.g5.xlarge`. Defaults to the cheapest catalog-priced type with at least
+     * `resources.gpu` (its accelerator and count), `resources.cpu` vCPUs and `resources.memoryGiB` memory: ml.g6.xlarge
+     * for one L4, ml.g6e.xlarge for one L40S, ml.c5.xlarge without a GPU (with the default resources). Not used with
+     * `serverless`.
      */
     instanceType?: string;
     /** Serverless inference instead of real-time instances (CPU only, one version, no `scaling`). Defaults to false. */
@@ -247,7 +264,7 @@ export interface SageMakerTargetArgs {
  * `model.port` and `model.readinessPath`).
  */
 export interface LambdaTargetArgs {
-    /** Reserved concurrency: the hard cap of concurrent executions. Defaults to 10. */
+    /** Reserved concurrency: the hard cap of concurrent executions, at most 10,000. Defaults to 10. */
     reservedConcurrency?: number;
     /** Provisioned concurrency kept warm, at most `reservedConcurrency`. Defaults to 0 (cold starts allowed, nothing billed while idle). */
     provisionedConcurrency?: number;

@@ -5,7 +5,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { costEstimateOutput, MonthlyCostEstimate } from "../../sdk/cost/estimate";
 import { validateArgs } from "../../sdk/validate";
-import { withPrewarmCost } from "../spike-autoscaler/budget";
 import { deferredPoolCheck } from "../spike-autoscaler/kubernetes";
 import { ModelServiceArgs } from "./args";
 import { checkModelService, ModelServiceCheck } from "./check";
@@ -85,7 +84,8 @@ export class ModelService extends pulumi.ComponentResource {
 
         this.url = deployed.url;
         this.internalUrl = deployed.internalUrl ?? pulumi.output("");
-        this.estimatedMonthlyCost = withPrewarmCost(costEstimateOutput(target.costedResources(spec)), spec.autoscaling);
+        // The target's costed resources carry its pre-warming schedules (KEDA cron triggers, scheduled actions, scheduler jobs).
+        this.estimatedMonthlyCost = costEstimateOutput(target.costedResources(spec));
         UNDERLYING.set(this, deployed.resources);
         const poolCheck = spec.autoscaling ? deferredPoolCheck(spec.autoscaling, TYPE, name, "kubernetes.autoscaler.gpuPoolMaxGpus") : pulumi.output(true);
         this.registerOutputs({

@@ -4,7 +4,9 @@
  *
  * Sources: Triton's HTTP/metrics ports and health API (docs.nvidia.com, "Triton Inference Server: HTTP/REST
  * and GRPC protocol"); vLLM's OpenAI server (`vllm serve`, `/health`, `/metrics`); TorchServe's default
- * ports 8080/8081/8082 and `/ping`; text-generation-inference's launcher flags `--model-id`, `--port`.
+ * ports 8080/8081/8082 and `/ping`; text-generation-inference's launcher flags `--model-id`, `--port`. vLLM's
+ * `--served-model-name` is the name the OpenAI API answers to (without it, the `--model` path: `/models` here), so the
+ * preset always passes one (components/model-service/served-name.ts); TGI's OpenAI route answers whatever name is sent.
  */
 import { ServingRuntime } from "./args";
 
@@ -23,6 +25,8 @@ export interface RuntimePreset {
     modelArgs: (modelDir: string) => string[];
     /** Entrypoint override, when the image's own entrypoint does not serve. */
     command?: string[];
+    /** Arguments that name the model in the server's API, for servers that answer only to the names they serve. */
+    servedNameArgs?: (name: string) => string[];
 }
 
 const PRESETS: Record<Exclude<ServingRuntime, ServingRuntime.Custom>, RuntimePreset> = {
@@ -43,6 +47,7 @@ const PRESETS: Record<Exclude<ServingRuntime, ServingRuntime.Custom>, RuntimePre
         livenessPath: "/health",
         metricsPath: "/metrics",
         modelArgs: (dir) => ["--model", dir, "--port", "8000"],
+        servedNameArgs: (name) => ["--served-model-name", name],
     },
     [ServingRuntime.TorchServe]: {
         image: "pytorch/torchserve:0.12.0-gpu",

@@ -4,14 +4,19 @@
  */
 import { z } from "zod";
 import { Accelerator } from "../../sdk/catalog/accelerators";
+import { MAX_REPLICAS } from "../../sdk/limits";
+import { KubernetesNameKind, kubernetesNameSchema } from "../../sdk/naming";
 import { describeValue, foreignBlockProblems, input, ValidationProblem } from "../../sdk/validate";
 import { autoscalingSchema, kubernetesScalingSchema } from "../spike-autoscaler/schema";
 import { AuthMode, ServingRuntime, Target } from "./args";
 import { ARTIFACT_SCHEMES, isArtifactScheme, uriScheme } from "./artifact";
+import { servedModelNameProblems } from "./served-name";
+import { placementIssues } from "./placement-check";
 
 const stringInput = input(z.string().min(1));
 const stringMap = z.record(z.string(), input(z.string()));
 const count = (min: number) => z.number().int().min(min);
+const replicaCount = (min: number) => count(min).max(MAX_REPLICAS);
 /** The retention periods CloudWatch Logs accepts (PutRetentionPolicy). */
 /** A version's name, which also names its resources and (Cloud Run) its revision. */
 const versionName = z.string().regex(/^[a-z0-9]([a-z0-9-]{0,18}[a-z0-9])?$/, "a name of 1 to 20 lowercase letters, digits and '-'");
@@ -23,6 +28,7 @@ const modelSchema = z
         uri: z.string().min(1).optional(),
         runtime: z.enum(ServingRuntime).optional(),
         serverImage: stringInput.optional(),
+        servedModelName: z.string().min(1).optional(),
         port: z.number().int().min(1).max(65535).optional(),
         readinessPath: z.string().startsWith("/").optional(),
         livenessPath: z.string().startsWith("/").optional(),
@@ -43,7 +49,7 @@ const resourcesSchema = z
     .strict();
 
 const scalingSchema = z
-    .object({ replicas: count(0).optional(), minReplicas: count(0).optional(), maxReplicas: count(1).optional(), autoscaling: autoscalingSchema.optional() })
+    .object({ replicas: replicaCount(0).optional(), minReplicas: replicaCount(0).optional(), maxReplicas: replicaCount(1).optional(), autoscaling: autoscalingSchema.optional() })
     .strict();
 
 const versionSchema = z
@@ -69,6 +75,10 @@ const exposureSchema = z
     })
     .strict();
 
+/** A Gateway API Gateway as `namespace/name`: a namespace name and a Gateway name (a DNS subdomain). */
+const GATEWAY_REF = /^(?=[^/]{1,63}\/)[a-z0-9]([-a-z0-9]*[a-z0-9])?\/(?=[^/]{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const gatewayRef = z.string().regex(GATEWAY_REF, "a Gateway as 'namespace/name' (a namespace name, RFC 1123 label, then the Gateway's name, a DNS subdomain)");
+
 const toleration = input(
     z.object({ key: stringInput.optional(), operator: stringInput.optional(), value: input(z.string()).optional(), effect: stringInput.optional() }).strict(),
 );
@@ -79,16 +89,17 @@ export const modelServiceSchema = z
         target: z.enum(Target),
         kubernetes: z
             .object({
-                namespace: stringInput.optional(),
+                namespace: input(kubernetesNameSchema(KubernetesNameKind.Label, "a namespace name")).optional(),
                 kubeconfig: stringInput.optional(),
                 nodeSelector: input(stringMap).optional(),
                 tolerations: input(z.array(toleration)).optional(),
-                gateway: z.string().regex(/^[a-z0-9-]+\/[a-z0-9-]+$/, "a Gateway as 'namespace/name'").optional(),
+                gateway: gatewayRef.optional(),
                 apiKeys: input(stringMap).optional(),
-                apiKeySecret: z.string().regex(/^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/, "a Secret name (lowercase letters, digits, '-' and '.')").optional(),
+                apiKeySecret: kubernetesNameSchema(KubernetesNameKind.Subdomain, "a Secret name").optional(),
                 serviceAccountAnnotations: input(stringMap).optional(),
                 readOnlyRootFilesystem: z.boolean().optional(),
-                priorityClassName: input(z.string()).optional(),
+                // Empty means none: a GpuPool without PriorityClasses gives "".
+                priorityClassName: input(z.literal("").or(kubernetesNameSchema(KubernetesNameKind.Subdomain, "a PriorityClass name, or empty for none"))).optional(),
                 autoscaler: kubernetesScalingSchema.optional(),
             })
             .strict()
@@ -106,8 +117,8 @@ export const modelServiceSchema = z
             .optional(),
         lambda: z
             .object({
-                reservedConcurrency: count(1).optional(),
-                provisionedConcurrency: count(0).optional(),
+                reservedConcurrency: replicaCount(1).optional(),
+                provisionedConcurrency: replicaCount(0).optional(),
                 timeoutSeconds: count(1).max(900).optional(),
                 architecture: z.enum(["x86_64", "arm64"]).optional(),
                 ephemeralStorageMiB: count(512).max(10240).optional(),
@@ -144,7 +155,12 @@ export const modelServiceSchema = z
         exposure: exposureSchema.optional(),
         tags: z.record(z.string(), z.string()).optional(),
     })
-    .strict();
+    .strict()
+    // Here rather than in crossFieldProblems: the node selector is often a GpuPool's placement Output, and the schema is
+    // what validateArgs checks again once Outputs are known.
+    .superRefine((args, ctx) => {
+        for (const issue of placementIssues(args)) ctx.addIssue({ code: "custom", ...issue });
+    });
 
 /** The parsed arguments (Inputs passed through). */
 export type ParsedModelServiceArgs = z.output<typeof modelServiceSchema>;
@@ -186,6 +202,7 @@ export function crossFieldProblems(args: ParsedModelServiceArgs): ValidationProb
         });
     }
 
+    problems.push(...servedModelNameProblems(args));
     problems.push(...foreignBlockProblems(args, { field: "target", value: args.target }, TARGET_BLOCKS));
 
     const s = args.scaling;

@@ -10,6 +10,7 @@ import { AuthMode, JwtArgs, ServingRuntime, Target } from "./args";
 import { fetcherFor, ArtifactFetcher } from "./artifact";
 import { MODEL_MOUNT_PATH, presetFor } from "./presets";
 import { ParsedModelServiceArgs } from "./schema";
+import { servedModelName } from "./served-name";
 
 /** Default time a model may take to become ready, in seconds: GPU node, image pull and model load (README, "Cold starts"). */
 export const DEFAULT_STARTUP_TIMEOUT_SECONDS = 600;
@@ -33,6 +34,8 @@ export interface ServingSpec {
     target: Target;
     owner: Ownership;
     runtime: ServingRuntime;
+    /** The name OpenAI-compatible clients send in `model` (served-name.ts); undefined when the runtime takes none. */
+    servedModelName?: string;
     versions: ServingVersion[];
     /** True when the user declared versions: resource names then carry the version name. */
     canary: boolean;
@@ -78,9 +81,11 @@ export function resolveSpec(name: string, args: ParsedModelServiceArgs): Serving
     const gpuArgs = args.resources?.gpu;
     const gpu = gpuArgs ? { count: gpuArgs.count ?? 1, accelerator: gpuArgs.accelerator } : undefined;
     const gpus = gpu?.count ?? 0;
+    const served = servedModelName(name, args);
 
     const versionOf = (vName: string, image: pulumi.Input<string> | undefined, uri: string | undefined, weight: number): ServingVersion => {
-        const presetArgs = uri !== undefined ? preset.modelArgs(MODEL_MOUNT_PATH) : [];
+        const nameArgs = served !== undefined && preset.servedNameArgs ? preset.servedNameArgs(served) : [];
+        const presetArgs = uri !== undefined ? [...preset.modelArgs(MODEL_MOUNT_PATH), ...nameArgs] : [];
         return {
             name: vName,
             image: uri !== undefined ? (model.serverImage ?? preset.image) : (image as pulumi.Input<string>),
@@ -101,6 +106,7 @@ export function resolveSpec(name: string, args: ParsedModelServiceArgs): Serving
         target: args.target,
         owner: { component: "ModelService", service: name, tags: args.tags },
         runtime,
+        servedModelName: served,
         versions,
         canary: declared.length >= 2,
         command: args.command ?? preset.command,

@@ -116,7 +116,7 @@ export interface PipelineWorkflowsArgs {
 
 /** Settings of the Kubernetes orchestrator: a KServe InferenceGraph (KServe 0.12 or later installed in the cluster). */
 export interface PipelineKubernetesArgs {
-    /** Namespace of the InferenceGraph, and of the stages that set none. Defaults to `default`. */
+    /** Namespace of the InferenceGraph, and of the stages that set none: a Kubernetes namespace name (at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit). Defaults to `default`. */
     namespace?: string;
     /** Kubeconfig contents for one provider that every stage and the graph use. Defaults to the ambient provider. */
     kubeconfig?: pulumi.Input<string>;
@@ -124,9 +124,9 @@ export interface PipelineKubernetesArgs {
     routerCpu?: number;
     /** Memory of each graph router replica in MiB. Defaults to 256. */
     routerMemoryMiB?: number;
-    /** Fewest graph router replicas. Defaults to 1. */
+    /** Fewest graph router replicas, at most 10,000. Defaults to 1. */
     routerMinReplicas?: number;
-    /** Most graph router replicas. Defaults to 3. */
+    /** Most graph router replicas, at most 10,000. Defaults to 3. */
     routerMaxReplicas?: number;
 }
 

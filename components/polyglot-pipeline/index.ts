@@ -33,7 +33,7 @@ const UNDERLYING = new WeakMap<pulumi.ComponentResource, { stages: { [stage: str
 function validate(name: string, args: PolyglotPipelineArgs): { spec: PipelineSpec; deferredCheck: pulumi.Output<boolean> } {
     let spec: PipelineSpec | undefined;
     const checked = validateArgs(TYPE, name, pipelineSchema, args, (parsed) => {
-        const common = crossFieldProblems(parsed);
+        const common = crossFieldProblems(parsed, name);
         if (common.length > 0) return common;
         const resolved = resolvePipelineSpec(name, parsed);
         if (!resolved.spec) return resolved.problems;

@@ -3,6 +3,8 @@
  * target settings are ModelService's arguments and are checked by ModelService's own schema (`stages.ts`).
  */
 import { z } from "zod";
+import { MAX_REPLICAS } from "../../sdk/limits";
+import { KubernetesNameKind, kubernetesNameSchema, kubernetesResourceNameProblem } from "../../sdk/naming";
 import { describeValue, foreignBlockProblems, input, ValidationProblem } from "../../sdk/validate";
 import { Target } from "../model-service/args";
 import { StageLanguage } from "./args";
@@ -55,12 +57,12 @@ export const pipelineSchema = z
             .optional(),
         kubernetes: z
             .object({
-                namespace: z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, "a Kubernetes namespace name").optional(),
+                namespace: kubernetesNameSchema(KubernetesNameKind.Label, "a namespace name").optional(),
                 kubeconfig: stringInput.optional(),
                 routerCpu: z.number().positive().max(64).optional(),
                 routerMemoryMiB: z.number().int().min(64).optional(),
-                routerMinReplicas: z.number().int().min(0).optional(),
-                routerMaxReplicas: z.number().int().min(1).optional(),
+                routerMinReplicas: z.number().int().min(0).max(MAX_REPLICAS).optional(),
+                routerMaxReplicas: z.number().int().min(1).max(MAX_REPLICAS).optional(),
             })
             .strict()
             .optional(),
@@ -97,11 +99,24 @@ function targetsOf(orchestrator: Orchestrator): Target[] {
     return (Object.keys(ORCHESTRATOR_OF) as Target[]).filter((t) => ORCHESTRATOR_OF[t] === orchestrator);
 }
 
-/** Checks that span fields: settings blocks of another orchestrator, stage targets another orchestrator cannot call. */
-export function crossFieldProblems(args: ParsedPipelineArgs): ValidationProblem[] {
+/**
+ * On Kubernetes the InferenceGraph (and the Deployment and Service KServe makes for it) carries the pipeline's name as
+ * given, an RFC 1035 label as KServe requires; each stage's ModelService, `<pipeline>-<stage>`, is checked by ModelService.
+ */
+function nameProblems(name: string, args: ParsedPipelineArgs): ValidationProblem[] {
+    if (args.target !== Target.Kubernetes) return [];
+    const problem = kubernetesResourceNameProblem(name, KubernetesNameKind.Service, [{ suffix: "", objects: "the KServe InferenceGraph, its Deployment and Service, and (with a '-' and the stage's name) each stage's objects" }]);
+    return problem ? [{ path: "name", ...problem }] : [];
+}
+
+/**
+ * Checks that span fields: the pipeline's name where it names Kubernetes objects, settings blocks of another
+ * orchestrator, stage targets another orchestrator cannot call.
+ */
+export function crossFieldProblems(args: ParsedPipelineArgs, name: string): ValidationProblem[] {
     const orchestrator = ORCHESTRATOR_OF[args.target];
     // An orchestrator's name is also the name of its settings block.
-    const problems = foreignBlockProblems(args, { field: "target", value: args.target }, ORCHESTRATOR_OF);
+    const problems = [...nameProblems(name, args), ...foreignBlockProblems(args, { field: "target", value: args.target }, ORCHESTRATOR_OF)];
     args.stages.forEach((stage, i) => {
         if (stage.target !== undefined && ORCHESTRATOR_OF[stage.target] !== orchestrator) {
             const allowed = targetsOf(orchestrator).map((t) => JSON.stringify(t)).join(" or ");

@@ -5,7 +5,7 @@
  * code ModelService runs), before anything is registered, and the problems are reported at the stage's path
  * (`stages[1].resources.gpu`).
  */
-import { toProblems, ValidationProblem } from "../../sdk/validate";
+import { describeValue, toProblems, ValidationProblem } from "../../sdk/validate";
 import { ModelServiceArgs, ServingRuntime, Target } from "../model-service/args";
 import { checkModelService } from "../model-service/check";
 import { modelServiceSchema } from "../model-service/schema";
@@ -90,10 +90,16 @@ function stagePath(index: number, path: string): string {
  * stage's paths; and the resolved spec when there is nothing to report. Values that are still Outputs are checked by
  * the ModelService itself.
  */
-function checkStageService(serviceName: string, index: number, serviceArgs: ModelServiceArgs): { problems: ValidationProblem[]; spec?: ServingSpec } {
-    const at = (problems: ValidationProblem[]) => problems.map((p) => ({ ...p, path: stagePath(index, p.path) }));
+function checkStageService(stageName: string, serviceName: string, index: number, serviceArgs: ModelServiceArgs): { problems: ValidationProblem[]; spec?: ServingSpec } {
+    // ModelService's own name is the pipeline's and the stage's: a problem with it is the stage name's (the pipeline's
+    // own name is checked before the stages).
+    const renamed = (p: ValidationProblem): ValidationProblem =>
+        p.path === "name"
+            ? { path: `stages[${index}].name`, received: describeValue(stageName), expected: `a stage name that keeps its ModelService's name, ${JSON.stringify(serviceName)} (the pipeline's name, '-', the stage's), within Kubernetes' rules: ${p.expected}` }
+            : { ...p, path: stagePath(index, p.path) };
+    const at = (problems: ValidationProblem[]) => problems.map(renamed);
     const parsed = modelServiceSchema.safeParse(serviceArgs);
-    if (!parsed.success) return { problems: at(toProblems(parsed.error.issues, serviceArgs)) };
+    if (!parsed.success) return { problems: at(toProblems(parsed.error.issues, serviceArgs, modelServiceSchema)) };
     const checked = checkModelService(serviceName, parsed.data);
     return checked.problems.length > 0 ? { problems: at(checked.problems) } : { problems: [], spec: checked.spec };
 }
@@ -134,7 +140,7 @@ export function resolveStage(pipelineName: string, stage: PipelineStageArgs, ind
         scaling: stage.scaling,
         tags: { ...args.tags, pipeline: pipelineName },
     };
-    const checked = checkStageService(serviceName, index, serviceArgs);
+    const checked = checkStageService(stage.name, serviceName, index, serviceArgs);
     // The preset's environment goes under the stage's own, sized from the service as ModelService resolved it (its
     // CPUs). Checking without it finds the same problems: its names are none that a target reserves.
     if (checked.spec) serviceArgs.env = { ...preset.env(port, checked.spec.cpu), ...stage.env };

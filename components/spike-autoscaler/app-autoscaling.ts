@@ -6,6 +6,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { awsCron } from "./cron";
+import type { CostedResource } from "../../sdk/cost/types";
 import type { AutoscalerSpec } from "./spec";
 
 /** What the scaling made, by role (`scalingTarget`, `scalingPolicy`, `prewarm-0-start`, ...). */
@@ -57,6 +58,32 @@ export function createTargetTracking(
     return { scalingTarget: target, scalingPolicy: policy, ...createScheduledActions(logicalName, spec, target, parent) };
 }
 
+/** The two edges of each pre-warming window: the minimum goes to the window's replicas at the start and back at the end. */
+function prewarmEdges(spec: AutoscalerSpec): Array<{ name: (logicalName: string) => string; role: string; schedule: string; timezone: string; minCapacity: number }> {
+    return spec.prewarm.flatMap((window, i) =>
+        ([["start", window.replicas], ["end", spec.min]] as const).map(([edge, minCapacity]) => ({
+            name: (logicalName: string) => `${logicalName}-prewarm-${i}-${edge}`,
+            role: `prewarm-${i}-${edge}`,
+            schedule: awsCron(window.schedule, edge),
+            timezone: window.schedule.timezone,
+            minCapacity,
+        })),
+    );
+}
+
+/**
+ * The scheduled actions as the cost model reads them (their minimums are pre-warming on the target), from the same
+ * edges as {@link createScheduledActions}.
+ */
+export function scheduledActionShapes(logicalName: string, spec: AutoscalerSpec, ref: { serviceNamespace: string; resourceId: string; scalableDimension: string }): CostedResource[] {
+    return prewarmEdges(spec).map((edge) => ({
+        urn: edge.name(logicalName),
+        type: "aws:appautoscaling/scheduledAction:ScheduledAction",
+        name: edge.name(logicalName),
+        inputs: { ...ref, schedule: edge.schedule, timezone: edge.timezone, scalableTargetAction: { minCapacity: edge.minCapacity, maxCapacity: spec.max } },
+    }));
+}
+
 /**
  * Two scheduled actions per window on an Application Auto Scaling target: the minimum goes to the window's replicas
  * at the start and back at the end; the maximum stays. Chained, since actions on one target are not created in parallel safely.
@@ -64,25 +91,23 @@ export function createTargetTracking(
 function createScheduledActions(logicalName: string, spec: AutoscalerSpec, target: aws.appautoscaling.Target, parent: pulumi.Resource): ScalingResources {
     const out: ScalingResources = {};
     let previous: pulumi.Resource = target;
-    spec.prewarm.forEach((window, i) => {
-        for (const [edge, minCapacity] of [["start", window.replicas], ["end", spec.min]] as const) {
-            const name = `${logicalName}-prewarm-${i}-${edge}`;
-            const action = new aws.appautoscaling.ScheduledAction(
+    for (const edge of prewarmEdges(spec)) {
+        const name = edge.name(logicalName);
+        const action = new aws.appautoscaling.ScheduledAction(
+            name,
+            {
                 name,
-                {
-                    name,
-                    serviceNamespace: target.serviceNamespace,
-                    resourceId: target.resourceId,
-                    scalableDimension: target.scalableDimension,
-                    schedule: awsCron(window.schedule, edge),
-                    timezone: window.schedule.timezone,
-                    scalableTargetAction: { minCapacity, maxCapacity: spec.max },
-                },
-                { parent, dependsOn: [previous] },
-            );
-            out[`prewarm-${i}-${edge}`] = action;
-            previous = action;
-        }
-    });
+                serviceNamespace: target.serviceNamespace,
+                resourceId: target.resourceId,
+                scalableDimension: target.scalableDimension,
+                schedule: edge.schedule,
+                timezone: edge.timezone,
+                scalableTargetAction: { minCapacity: edge.minCapacity, maxCapacity: spec.max },
+            },
+            { parent, dependsOn: [previous] },
+        );
+        out[edge.role] = action;
+        previous = action;
+    }
     return out;
 }

@@ -65,7 +65,7 @@ export interface PrewarmWindowArgs {
     timezone?: string;
     /** How long the window lasts, in minutes (1 to 10080); it must end before the next one starts. No default. */
     durationMinutes: number;
-    /** Replicas kept at least during the window (at most `maxReplicas`). No default. */
+    /** Replicas kept at least during the window (at most `maxReplicas`, and 10,000). No default. */
     replicas: number;
 }
 
@@ -73,7 +73,7 @@ export interface PrewarmWindowArgs {
 export interface BudgetArgs {
     /**
      * Most USD per month the replicas may cost, priced by the sdk cost model (730 h a month at the catalog's
-     * on-demand prices). It becomes a maximum replica count; the tighter of it and `maxReplicas` wins. No default.
+     * on-demand prices), at most 10,000,000. It becomes a maximum replica count; the tighter of it and `maxReplicas` wins. No default.
      */
     maxMonthlyUsd: number;
 }
@@ -147,9 +147,9 @@ export interface KubernetesScalingArgs {
 
 /** The Deployment a standalone SpikeAutoscaler scales, for `target: kubernetes`. */
 export interface SpikeAutoscalerKubernetesArgs extends KubernetesScalingArgs {
-    /** Name of the Deployment, for example a ModelService's Deployment name. No default. */
+    /** Name of the Deployment (a Kubernetes object name), for example a ModelService's Deployment name. No default. */
     deploymentName: pulumi.Input<string>;
-    /** Namespace of the Deployment. Defaults to `default`. */
+    /** Namespace of the Deployment: a Kubernetes namespace name (at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit). Defaults to `default`. */
     namespace?: pulumi.Input<string>;
     /** Kubeconfig of the cluster, for a provider made by this component. Defaults to the ambient provider (or `opts.provider`). */
     kubeconfig?: pulumi.Input<string>;
@@ -204,9 +204,9 @@ export interface SpikeAutoscalerCloudRunArgs {
 export interface SpikeAutoscalerArgs extends AutoscalingArgs {
     /** What to scale. Give the matching block (`kubernetes`, `sagemaker`, `lambda`, `cloudRun`). */
     target: AutoscalerTarget;
-    /** Fewest replicas (instances, provisioned executions). Defaults to 1. */
+    /** Fewest replicas (instances, provisioned executions), at most 10,000. Defaults to 1. */
     minReplicas?: number;
-    /** Most replicas. No default. */
+    /** Most replicas, at most 10,000. No default. */
     maxReplicas: number;
     /** Longest time the model takes to become ready, in seconds: the cold-start budget several defaults derive from. Defaults to 600. */
     startupTimeoutSeconds?: number;

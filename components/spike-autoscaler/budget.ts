@@ -3,7 +3,6 @@
  * turned into the largest replica count whose month fits the budget. The tighter of that count and `maxReplicas`
  * wins. Replicas are priced running all month (730 h), so the cap holds whatever the traffic does.
  */
-import type { Output } from "@pulumi/pulumi";
 import { dollars } from "../../sdk/catalog/format";
 import { priceResource } from "../../sdk/cost";
 import { cents } from "../../sdk/cost/figures";
@@ -88,17 +87,4 @@ export function autoscaledEstimate(price: ReplicaPrice, bounds: { min: number; m
     if (windows.length > 0) basis.push(`pre-warming: ${dollars(extra)}/month for the replicas above the minimum during the windows (hours of an average month of 2026)`);
     basis.push(`max ${billed(bounds.max)} x ${dollars(price.monthly)} = ${dollars(max)}/month (bound: ${bounds.by})`);
     return { known: true, min: cents(min) as number, max: cents(max) as number, basis };
-}
-
-/**
- * Adds pre-warming to a cost-model estimate whose minimum prices the replicas all month at the minimum (a
- * ModelService's): the replicas above the minimum during the windows are spent for sure, so they belong in `min`.
- */
-export function withPrewarmCost(estimate: Output<MonthlyCostEstimate>, scaling: { prewarm: readonly PrewarmCost[]; min: number; price: ReplicaPrice; billedReplicas: (n: number) => number } | undefined): Output<MonthlyCostEstimate> {
-    if (!scaling || scaling.prewarm.length === 0) return estimate;
-    return estimate.apply((e) => {
-        if (scaling.price.monthly === null || e.min === undefined) return { ...e, basis: [...e.basis, "pre-warming: not included (the price of one replica is unknown)"] };
-        const extra = prewarmMonthly(scaling.prewarm, scaling.min, scaling.price.monthly, scaling.billedReplicas);
-        return { ...e, min: cents(e.min + extra) as number, basis: [...e.basis, `pre-warming: +${dollars(extra)}/month at the minimum for the replicas above it during the windows (hours of an average month of 2026)`] };
-    });
 }

@@ -126,30 +126,55 @@ export function createCloudRunPrewarm(logicalName: string, spec: AutoscalerSpec,
     );
     const resources: Record<string, pulumi.Resource> = { prewarmServiceAccount: account, prewarmRunDeveloper: updateService, prewarmActAs: actAs };
     const uri = pulumi.interpolate`https://run.googleapis.com/v2/projects/${ref.project}/locations/${ref.region}/services/${ref.serviceName}?updateMask=scaling.minInstanceCount`;
-    spec.prewarm.forEach((window, i) => {
-        for (const [edge, minInstanceCount] of [["start", window.replicas], ["end", spec.min]] as const) {
-            const name = `${logicalName}-prewarm-${i}-${edge}`;
-            resources[`prewarm-${i}-${edge}`] = new gcp.cloudscheduler.Job(
-                name,
-                {
-                    name: gcpName(name, 500),
-                    project: ref.project,
-                    region: ref.region,
-                    description: `${edge === "start" ? "Raise" : "Restore"} the minimum instances of a Cloud Run service to ${minInstanceCount} (modelship pre-warming window ${i})`,
-                    schedule: unixCron(window.schedule, edge),
-                    timeZone: window.schedule.timezone,
-                    retryConfig: { retryCount: JOB_RETRIES },
-                    httpTarget: {
-                        uri,
-                        httpMethod: "PATCH",
-                        headers: { "Content-Type": "application/json" },
-                        body: Buffer.from(JSON.stringify({ scaling: { minInstanceCount } })).toString("base64"),
-                        oauthToken: { serviceAccountEmail: account.email, scope: "https://www.googleapis.com/auth/cloud-platform" },
-                    },
+    for (const edge of prewarmJobEdges(logicalName, spec)) {
+        resources[edge.role] = new gcp.cloudscheduler.Job(
+            edge.name,
+            {
+                name: gcpName(edge.name, 500),
+                project: ref.project,
+                region: ref.region,
+                description: edge.description,
+                schedule: edge.schedule,
+                timeZone: edge.timeZone,
+                retryConfig: { retryCount: JOB_RETRIES },
+                httpTarget: {
+                    uri,
+                    httpMethod: "PATCH",
+                    headers: { "Content-Type": "application/json" },
+                    body: edge.body,
+                    oauthToken: { serviceAccountEmail: account.email, scope: "https://www.googleapis.com/auth/cloud-platform" },
                 },
-                { ...opts, dependsOn: [updateService, actAs] },
-            );
-        }
-    });
+            },
+            { ...opts, dependsOn: [updateService, actAs] },
+        );
+    }
     return resources;
+}
+
+/** The two jobs of each window: the start raises the service's minimum to the window's replicas, the end restores it. */
+function prewarmJobEdges(logicalName: string, spec: AutoscalerSpec) {
+    return spec.prewarm.flatMap((window, i) =>
+        ([["start", window.replicas], ["end", spec.min]] as const).map(([edge, minInstanceCount]) => ({
+            role: `prewarm-${i}-${edge}`,
+            name: `${logicalName}-prewarm-${i}-${edge}`,
+            description: `${edge === "start" ? "Raise" : "Restore"} the minimum instances of a Cloud Run service to ${minInstanceCount} (modelship pre-warming window ${i})`,
+            schedule: unixCron(window.schedule, edge),
+            timeZone: window.schedule.timezone,
+            body: Buffer.from(JSON.stringify({ scaling: { minInstanceCount } })).toString("base64"),
+        })),
+    );
+}
+
+/**
+ * The pre-warming jobs as the cost model reads them (it counts the hours they raise the service's minimum), from the
+ * same edges as {@link createCloudRunPrewarm}; the project does not enter the price, so the URI names none.
+ */
+export function cloudRunPrewarmShapes(logicalName: string, spec: AutoscalerSpec, serviceName: string, region: string): CostedResource[] {
+    const uri = `https://run.googleapis.com/v2/projects/-/locations/${region}/services/${serviceName}?updateMask=scaling.minInstanceCount`;
+    return prewarmJobEdges(logicalName, spec).map((edge) => ({
+        urn: edge.name,
+        type: "gcp:cloudscheduler/job:Job",
+        name: edge.name,
+        inputs: { region, schedule: edge.schedule, timeZone: edge.timeZone, httpTarget: { uri, httpMethod: "PATCH", body: edge.body } },
+    }));
 }

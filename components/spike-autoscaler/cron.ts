@@ -11,6 +11,7 @@
  * A window names one time of day (a single minute and hour): its end is then one time of day too.
  */
 import { CronExpressionParser } from "cron-parser";
+import { windowHoursPerMonth } from "../../sdk/cost/schedules";
 import { describeValue, ValidationProblem } from "../../sdk/validate";
 
 const MINUTES_PER_DAY = 1440;
@@ -194,7 +195,10 @@ export function awsCron(schedule: PrewarmSchedule, which: "start" | "end"): stri
     return `cron(${time.minute} ${time.hour} ${dom} ${month} ${dow} *)`;
 }
 
-/** Hours of pre-warming in an average month: windows a year / 12 x the window's length. */
+/**
+ * Hours of pre-warming in an average month: the window replayed over 2026 from its start to its end expression by
+ * the cost model's schedule replay, the same that reads the window back from a stack (sdk/cost/schedules.ts).
+ */
 export function prewarmHoursPerMonth(schedule: PrewarmSchedule): number {
-    return (schedule.windowsPerYear / 12) * (schedule.durationMinutes / 60);
+    return windowHoursPerMonth(unixCron(schedule, "start"), unixCron(schedule, "end"), schedule.timezone);
 }

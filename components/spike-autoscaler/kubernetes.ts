@@ -153,17 +153,19 @@ export const kubernetesRules: TargetRules = {
 };
 
 /**
- * Replicas as the cost model prices pods: the accelerator's device limit and the `modelship.dev/accelerator` label
- * (priced as a GPU-equivalent). Without a GPU the cost model prices nothing for them (CPU pods are priced through their nodes).
+ * Replicas as the cost model prices pods: the accelerator's device limit, the pod's vCPU and memory requests when
+ * known, and the `modelship.dev/accelerator` label; each priced as the cheapest node shape that fits it. Without a
+ * GPU the cost model prices nothing for them (CPU pods run on the cluster's nodes, priced where those are created).
  */
-export function kubernetesReplicaShape(name: string, gpu?: { accelerator: Accelerator; count: number }): (replicas: number) => CostedResource {
+export function kubernetesReplicaShape(name: string, gpu?: { accelerator: Accelerator; count: number }, resources?: { cpu: number; memoryGiB: number }): (replicas: number) => CostedResource {
     const labels = gpu ? { [ACCELERATOR_LABEL]: gpu.accelerator } : {};
     const limits = gpu ? { [acceleratorResourceName(gpu.accelerator)]: String(gpu.count) } : {};
+    const requests = resources ? { cpu: resources.cpu, memory: `${Math.ceil(resources.memoryGiB * 1024)}Mi` } : {};
     return (replicas) => ({
         urn: name,
         type: "kubernetes:apps/v1:Deployment",
         name,
-        inputs: { spec: { replicas, template: { metadata: { labels }, spec: { containers: [{ name: "server", resources: { limits } }] } } } },
+        inputs: { spec: { replicas, template: { metadata: { labels }, spec: { containers: [{ name: "server", resources: { limits, requests } }] } } } },
     });
 }
 

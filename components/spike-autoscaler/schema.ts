@@ -5,6 +5,8 @@
  */
 import { z } from "zod";
 import { Accelerator } from "../../sdk/catalog/accelerators";
+import { MAX_BUDGET_MONTHLY_USD, MAX_REPLICAS } from "../../sdk/limits";
+import { KubernetesNameKind, kubernetesNameSchema } from "../../sdk/naming";
 import { input } from "../../sdk/validate";
 import { ServingRuntime } from "../model-service/args";
 import { AutoscalerTarget, KubernetesScalingEngine, ScalingMetric } from "./args";
@@ -18,7 +20,7 @@ const prewarmSchema = z
         schedule: z.string().min(1),
         timezone: z.string().min(1).optional(),
         durationMinutes: z.number().int().min(1).max(10080),
-        replicas: z.number().int().min(1),
+        replicas: z.number().int().min(1).max(MAX_REPLICAS),
     })
     .strict();
 
@@ -31,7 +33,7 @@ const autoscalingShape = {
     scaleDownDelaySeconds: z.number().int().min(0).max(MAX_STABILIZATION_SECONDS).optional(),
     maxQueuedPerRunning: z.number().min(0).max(1000).optional(),
     prewarm: z.array(prewarmSchema).max(20).optional(),
-    budget: z.object({ maxMonthlyUsd: z.number().positive() }).strict().optional(),
+    budget: z.object({ maxMonthlyUsd: z.number().positive().max(MAX_BUDGET_MONTHLY_USD) }).strict().optional(),
 };
 
 /** `scaling.autoscaling` of ModelService, and the body of SpikeAutoscalerArgs. */
@@ -53,14 +55,14 @@ export const spikeAutoscalerSchema = z
     .object({
         ...autoscalingShape,
         target: z.enum(AutoscalerTarget),
-        minReplicas: z.number().int().min(0).optional(),
-        maxReplicas: z.number().int().min(1),
+        minReplicas: z.number().int().min(0).max(MAX_REPLICAS).optional(),
+        maxReplicas: z.number().int().min(1).max(MAX_REPLICAS),
         startupTimeoutSeconds: z.number().int().min(10).max(3600).optional(),
         kubernetes: z
             .object({
                 ...kubernetesScalingShape,
-                deploymentName: stringInput,
-                namespace: stringInput.optional(),
+                deploymentName: input(kubernetesNameSchema(KubernetesNameKind.Subdomain, "a Deployment name")),
+                namespace: input(kubernetesNameSchema(KubernetesNameKind.Label, "a namespace name")).optional(),
                 kubeconfig: stringInput.optional(),
                 accelerator: z.enum(Accelerator).optional(),
                 gpusPerReplica: z.number().int().min(1).max(16).optional(),

@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { awsInstanceAccelerators } from "../../sdk/catalog";
 import { stackCostOptions } from "../../sdk/cost/estimate";
 import { stackGcpRegion } from "../../sdk/cost/regions";
-import { cloudTags, kubernetesLabels, Ownership, physicalName } from "../../sdk/naming";
+import { cloudTags, KubernetesNameKind, kubernetesLabels, kubernetesResourceNameProblem, Ownership, physicalName } from "../../sdk/naming";
 import { describeValue, foreignBlockProblems, ValidationProblem } from "../../sdk/validate";
 import { ServingRuntime } from "../model-service/args";
 import { AutoscalerTarget } from "./args";
@@ -61,9 +61,19 @@ function blockProblems(args: ParsedSpikeAutoscalerArgs): ValidationProblem[] {
     return problems;
 }
 
-/** The context of a standalone autoscaler, or the problems of its target block. */
+/**
+ * On Kubernetes the ScaledObject (or HorizontalPodAutoscaler) carries the autoscaler's name as given; KEDA also writes
+ * it into a label, so it is an RFC 1123 label.
+ */
+function nameProblems(name: string, args: ParsedSpikeAutoscalerArgs): ValidationProblem[] {
+    if (args.target !== AutoscalerTarget.Kubernetes) return [];
+    const problem = kubernetesResourceNameProblem(name, KubernetesNameKind.Label, [{ suffix: "", objects: "the ScaledObject (or HorizontalPodAutoscaler)" }]);
+    return problem ? [{ path: "name", ...problem }] : [];
+}
+
+/** The context of a standalone autoscaler, or the problems of its name and target block. */
 export function standaloneContext(name: string, args: ParsedSpikeAutoscalerArgs): { ctx?: AutoscalerContext; problems: ValidationProblem[] } {
-    const problems = blockProblems(args);
+    const problems = [...nameProblems(name, args), ...blockProblems(args)];
     if (problems.length > 0) return { problems };
     const base = {
         target: args.target,

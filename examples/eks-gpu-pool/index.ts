@@ -26,6 +26,8 @@ const llm = new ModelService("qwen", {
     model: {
         uri: "hf://Qwen/Qwen2.5-7B-Instruct",
         runtime: ServingRuntime.Vllm,
+        // The preset's server, pinned by digest: a tag can later point at another build.
+        serverImage: "vllm/vllm-openai:v0.8.5@sha256:6cf9808ca8810fc6c3fd0451c2e7784fb224590d81f7db338e7eaf3c02a33d33",
         // A GPU node from zero (2 to 10 min), the image pull and a 15 GB download: allow 15 minutes.
         startupTimeoutSeconds: 900,
     },

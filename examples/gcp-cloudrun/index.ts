@@ -11,6 +11,8 @@ const llm = new ModelService("qwen", {
     model: {
         uri: config.require("modelUri"),
         runtime: ServingRuntime.Vllm,
+        // The preset's server, pinned by digest: a tag can later point at another build.
+        serverImage: "vllm/vllm-openai:v0.8.5@sha256:6cf9808ca8810fc6c3fd0451c2e7784fb224590d81f7db338e7eaf3c02a33d33",
         // No startupTimeoutSeconds: on Cloud Run the startup probe then allows 240 s, its longest window
         // without an initial delay (a larger value, up to 480, delays every instance's first probe).
     },

@@ -11,6 +11,8 @@ const fraud = new PolyglotPipeline("fraud", {
         // The JVM's heap follows this memory (the jvm preset's JAVA_TOOL_OPTIONS): 75 % of 2 GiB.
         { name: "decide", language: StageLanguage.Jvm, image: "fraud-decide:dev", resources: { cpu: 1, memoryGiB: 2 }, timeoutSeconds: 10 },
     ],
+    // The router's image, pinned by digest (a tag can later point at another build).
+    docker: { routerImage: "node:22.23.3-alpine@sha256:0a7108bf6c7bf5de370ffb1a3ed6be93d405b43ff159f681a8d18c0e2bc2e402" },
     target: Target.Docker,
 });
 

@@ -13,7 +13,13 @@ const config = new pulumi.Config();
 const timezone = config.require("timezone");
 
 const llm = new ModelService("qwen", {
-    model: { uri: "hf://Qwen/Qwen2.5-7B-Instruct", runtime: ServingRuntime.Vllm, startupTimeoutSeconds: 900 },
+    model: {
+        uri: "hf://Qwen/Qwen2.5-7B-Instruct",
+        runtime: ServingRuntime.Vllm,
+        // The preset's server, pinned by digest: a tag can later point at another build.
+        serverImage: "vllm/vllm-openai:v0.8.5@sha256:6cf9808ca8810fc6c3fd0451c2e7784fb224590d81f7db338e7eaf3c02a33d33",
+        startupTimeoutSeconds: 900,
+    },
     resources: { cpu: 8, memoryGiB: 32, gpu: { accelerator: Accelerator.L4 } },
     scaling: {
         minReplicas: 1,

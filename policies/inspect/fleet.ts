@@ -4,9 +4,9 @@
  * Run service with GPUs, a GPU VM. gpu-quota sums them at maximum scale, accelerator-allowlist reads what they
  * run on, nonprod-scale-to-zero reads their minimum and capacity type.
  */
-import { Accelerator, ACCELERATORS, acceleratorInfo, acceleratorOfAwsFamily, acceleratorOfGcpType, isAccelerator } from "../../sdk/catalog/accelerators";
+import { Accelerator, acceleratorOfAwsFamily, acceleratorOfGcpType } from "../../sdk/catalog/accelerators";
 import { awsInstanceAccelerators, isAcceleratedAwsFamily } from "../../sdk/catalog/aws";
-import { ACCELERATOR_LABEL } from "../../sdk/naming";
+import { ACCELERATOR_LABEL, acceleratorsNamedBy, KARPENTER_GPU_NAME_LABEL } from "../../sdk/naming";
 
 /** An accelerator a resource names, in the catalog or not. */
 export interface AcceleratorUse {
@@ -75,14 +75,15 @@ export function gcpAcceleratorUse(gcpType: string): AcceleratorUse {
 
 /** The accelerators a Karpenter `karpenter.k8s.aws/instance-gpu-name` value names (`a100` names both A100s). */
 export function karpenterGpuNameUses(gpuName: string): AcceleratorUse[] {
-    const matches = ACCELERATORS.filter((a) => acceleratorInfo(a).karpenterGpuName === gpuName);
+    const matches = acceleratorsNamedBy(KARPENTER_GPU_NAME_LABEL, gpuName) ?? [];
     if (matches.length === 0) return [{ named: `instance-gpu-name ${gpuName} (not in the catalog)` }];
     return matches.map((accelerator) => ({ accelerator, named: `instance-gpu-name ${gpuName}` }));
 }
 
 /** An {@link ACCELERATOR_LABEL} (`modelship.dev/accelerator`) value as a use. */
 export function modelshipLabelUse(value: unknown): AcceleratorUse {
-    return isAccelerator(value) ? { accelerator: value, named: `${ACCELERATOR_LABEL}=${value}` } : { named: `${ACCELERATOR_LABEL}=${String(value)} (not in the catalog)` };
+    const [accelerator] = typeof value === "string" ? (acceleratorsNamedBy(ACCELERATOR_LABEL, value) ?? []) : [];
+    return accelerator ? { accelerator, named: `${ACCELERATOR_LABEL}=${accelerator}` } : { named: `${ACCELERATOR_LABEL}=${String(value)} (not in the catalog)` };
 }
 
 /** `2` or `0-4`. */

@@ -7,7 +7,7 @@ import { get, list, num, quantityEntry, record, str } from "../../sdk/cost/input
 import { cloudRunInstanceCounts } from "../../sdk/cost/pricers/cloudrun";
 import { devicesPerPod } from "../../sdk/cost/pricers/kubernetes";
 import type { ResourceScaling } from "../../sdk/cost/types";
-import { ACCELERATOR_LABEL } from "../../sdk/naming";
+import { ACCELERATOR_LABEL, GKE_ACCELERATOR_LABEL, KARPENTER_GPU_NAME_LABEL } from "../../sdk/naming";
 import type { PlainResource } from "../framework/types";
 import { AcceleratorUse, awsInstanceGpus, gcpAcceleratorUse, GpuFleet, karpenterGpuNameUses, MissingBound, modelshipLabelUse, range } from "./fleet";
 
@@ -28,8 +28,8 @@ function podAccelerators(podSpec: unknown, podLabels: Record<string, unknown>): 
     if (!named.has(ACCELERATOR_LABEL)) add(ACCELERATOR_LABEL, podLabels[ACCELERATOR_LABEL]);
     const uses: AcceleratorUse[] = [];
     for (const v of new Set(named.get(ACCELERATOR_LABEL) ?? [])) uses.push(modelshipLabelUse(v));
-    for (const v of new Set(named.get("cloud.google.com/gke-accelerator") ?? [])) uses.push(gcpAcceleratorUse(v));
-    for (const v of new Set(named.get("karpenter.k8s.aws/instance-gpu-name") ?? [])) uses.push(...karpenterGpuNameUses(v));
+    for (const v of new Set(named.get(GKE_ACCELERATOR_LABEL) ?? [])) uses.push(gcpAcceleratorUse(v));
+    for (const v of new Set(named.get(KARPENTER_GPU_NAME_LABEL) ?? [])) uses.push(...karpenterGpuNameUses(v));
     return uses;
 }
 

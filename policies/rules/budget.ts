@@ -52,6 +52,13 @@ const MAX_MONTHLY_USD = {
     minimum: 0,
 } as const;
 
+/**
+ * The stack's cap when `maxMonthlyUsd` is not set: an advisory finding past it, naming the setting that allows more.
+ * $50,000 a month is about 64 L4 GPUs on demand, the default cap of gpu-quota: more than a first stack asks for, less
+ * than a typo in a maximum (an extra zero) costs.
+ */
+export const DEFAULT_STACK_MONTHLY_USD = 50_000;
+
 export const stackBudget: StackRule<BudgetConfig> = {
     kind: "stack",
     name: "stack-budget",
@@ -60,20 +67,38 @@ export const stackBudget: StackRule<BudgetConfig> = {
     settings: {
         maxMonthlyUsd: {
             ...MAX_MONTHLY_USD,
-            description: "Most the whole stack may cost per month (USD, 730 hours) at maximum scale, priced by the modelship cost model. No default: without it the policy checks nothing.",
+            description: `Most the whole stack may cost per month (USD, 730 hours) at maximum scale, priced by the modelship cost model. Without it, a stack over the pack's default cap of ${dollars(DEFAULT_STACK_MONTHLY_USD)} gets an advisory finding.`,
         },
     },
     remediationSteps: "Lower the maximum scale of the dearest resources (autoscaler maxima, node group and node pool maximum sizes, Karpenter limits), pick cheaper instance types, or raise maxMonthlyUsd.",
     check(resources, config, env) {
-        if (config.maxMonthlyUsd === undefined) return [];
-        const budget = config.maxMonthlyUsd;
         const report: CostReport = estimateCost(resources, costOptions(env));
         const byUrn = new Map(resources.map((r) => [r.urn, r]));
+        if (config.maxMonthlyUsd === undefined) {
+            // The default cap: advisory, and only past it (prices not known are the budget's business once one is set).
+            if (report.knownMonthly.max <= DEFAULT_STACK_MONTHLY_USD) return [];
+            const allow = `set "stack-budget": { "maxMonthlyUsd": ${Math.ceil(report.knownMonthly.max)} } in the policy config to allow it`;
+            const unknownCount = report.items.filter((i) => i.monthly.max === null).length;
+            const unknown = unknownCount > 0 ? `, not counting ${unknownCount} resource(s) whose price is not known` : "";
+            return [
+                {
+                    advisory: true,
+                    message: `the stack costs up to ${dollars(report.knownMonthly.max)} a month at maximum scale${unknown}, over the pack's default cap of ${dollars(DEFAULT_STACK_MONTHLY_USD)} (stack-budget maxMonthlyUsd is not set): ${allow}, or lower the maximum scale. Largest:${largest(report.items, byUrn)}`,
+                },
+            ];
+        }
+        const budget = config.maxMonthlyUsd;
         const findings = unknownPrices(report.items, `the stack budget of ${dollars(budget)} (maxMonthlyUsd)`);
-        if (report.monthly.max > budget) {
+        if (report.knownMonthly.max > budget) {
             const unknown = findings.length > 0 ? `, not counting ${findings.length} resource(s) whose price is not known` : "";
             findings.unshift({
-                message: `the stack costs up to ${dollars(report.monthly.max)} a month at maximum scale${unknown}, over the budget of ${dollars(budget)} (maxMonthlyUsd). Largest:${largest(report.items, byUrn)}`,
+                message: `the stack costs up to ${dollars(report.knownMonthly.max)} a month at maximum scale${unknown}, over the budget of ${dollars(budget)} (maxMonthlyUsd). Largest:${largest(report.items, byUrn)}`,
+            });
+        } else if (report.monthly.max === null) {
+            // Within the budget only as far as prices are known: said once for the stack, not only per resource.
+            findings.unshift({
+                advisory: true,
+                message: `the stack's cost at maximum scale is unknown: ${dollars(report.knownMonthly.max)} a month is known, not counting ${findings.length} resource(s) whose price is not known, so the budget of ${dollars(budget)} (maxMonthlyUsd) cannot be confirmed`,
             });
         }
         return findings;
@@ -101,7 +126,7 @@ export const serviceBudget: StackRule<BudgetConfig> = {
         maxMonthlyUsd: {
             ...MAX_MONTHLY_USD,
             description:
-                "Most each ModelService or PolyglotPipeline may cost per month (USD, 730 hours) at maximum scale: the resources it creates, with its GPU pods priced as their share of GPUs when the stack also creates the nodes. No default: without it the policy checks nothing.",
+                "Most each ModelService or PolyglotPipeline may cost per month (USD, 730 hours) at maximum scale: the resources it creates, with its GPU pods priced as the cheapest node shape that fits each pod, also when the stack creates the nodes. No default: without it the policy checks nothing.",
         },
     },
     remediationSteps: "Lower the service's maximum replicas or instances, pick a cheaper accelerator or instance type, or raise maxMonthlyUsd.",
@@ -110,8 +135,8 @@ export const serviceBudget: StackRule<BudgetConfig> = {
         const budget = config.maxMonthlyUsd;
         const services = resources.filter((r) => SERVICE_COMPONENT_TYPES.includes(r.type));
         if (services.length === 0) return [];
-        // Nodes the stack creates are the stack's cost; what a service uses of them is its GPU pods, priced as
-        // GPU-equivalents on the cloud of those nodes (the cost model prices pods that way when nodes are elsewhere).
+        // Nodes the stack creates are the stack's cost; what a service uses of them is its GPU pods, each priced as the
+        // cheapest node shape that fits it on the cloud of those nodes (as the cost model prices pods without a pool).
         const kubernetesCloud = resources.some((r) => r.type === GCP.gkeNodePool) ? "gcp" : "aws";
         const report = estimateCost(
             resources.filter((r) => !NODE_TYPES.has(r.type)),

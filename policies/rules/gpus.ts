@@ -16,6 +16,13 @@ export interface GpuQuotaConfig {
     maxGpus?: number;
 }
 
+/**
+ * The stack's GPU cap when `maxGpus` is not set: an advisory finding past it, naming the setting that allows more. 64
+ * GPUs is eight 8-GPU nodes, or 64 single-GPU replicas: more than a first stack asks for, less than a typo in a
+ * maximum (an extra zero) asks.
+ */
+export const DEFAULT_MAX_GPUS = 64;
+
 /** `4 x 2 GPU(s) per node (scalingConfig 0-4 node(s))`. */
 function fleetWords(fleet: GpuFleet): string {
     return `${fleet.label}: ${fleet.max} ${fleet.unit}(s) x ${fleet.gpusPerUnit} GPU(s) = ${(fleet.max as number) * (fleet.gpusPerUnit as number)} (${fleet.boundsWords})`;
@@ -31,23 +38,28 @@ export const gpuQuota: StackRule<GpuQuotaConfig> = {
         maxGpus: {
             type: "integer",
             minimum: 0,
-            description: "Most GPUs (and AWS Neuron devices) the stack may run at maximum scale. No default: without it the policy checks nothing.",
+            description: `Most GPUs (and AWS Neuron devices) the stack may run at maximum scale. Without it, a stack over the pack's default cap of ${DEFAULT_MAX_GPUS} GPUs gets an advisory finding.`,
         },
     },
     remediationSteps: "Lower the maximum size of GPU node groups and pools, Karpenter GPU limits, or the autoscaler maxima of GPU workloads; or raise maxGpus.",
     check(resources, config) {
-        if (config.maxGpus === undefined) return [];
-        const quota = config.maxGpus;
+        // Without a quota, the default cap: advisory, and only past it (unbounded fleets are autoscaling-max-required's).
+        const configured = config.maxGpus !== undefined;
+        const quota = config.maxGpus ?? DEFAULT_MAX_GPUS;
         const findings: Finding[] = [];
         const scalingOf = collectScaling(resources);
         const counted: GpuFleet[] = [];
+        // A value not known during preview is a note for a quota the team set, not for the default cap.
+        const notes = configured ? findings : [];
         for (const r of resources.filter((x) => mayHoldGpus(x.type))) {
-            checking(findings, "the GPUs of this resource", r.urn, () => {
+            checking(notes, "the GPUs of this resource", r.urn, () => {
                 const scaling = scalingOf(r);
                 for (const fleet of gpuFleets(r, scaling)) {
                     // Pods on nodes the stack creates are already counted as those nodes (as in the cost model).
                     if (!fleet.capacity && scaling.nodesInStack) continue;
-                    if (fleet.maxMissing?.kind === "unbounded") {
+                    if (!configured && (fleet.max === undefined || fleet.gpusPerUnit === undefined)) {
+                        continue;
+                    } else if (fleet.maxMissing?.kind === "unbounded") {
                         findings.push({ urn: fleet.urn, message: `${fleet.label} has no maximum (${fleet.maxMissing.words}), so the stack's GPUs at maximum scale are unbounded; the quota is ${quota} (maxGpus)` });
                     } else if (fleet.max === undefined || fleet.gpusPerUnit === undefined) {
                         const why = fleet.maxMissing?.words ?? fleet.perUnitMissing ?? "its GPU count is not known";
@@ -63,7 +75,11 @@ export const gpuQuota: StackRule<GpuQuotaConfig> = {
             const gpus = (f: GpuFleet) => (f.max as number) * (f.gpusPerUnit as number);
             // Most GPUs first; ties by name, so the message does not depend on the order resources registered in.
             const parts = [...counted].sort((a, b) => gpus(b) - gpus(a) || a.label.localeCompare(b.label));
-            findings.unshift({ message: `the stack runs up to ${total} GPUs at maximum scale, over the quota of ${quota} (maxGpus):${parts.map((f) => `\n  - ${fleetWords(f)}`).join("")}` });
+            const over = configured
+                ? `over the quota of ${quota} (maxGpus)`
+                : `over the pack's default cap of ${quota} (gpu-quota maxGpus is not set): set "gpu-quota": { "maxGpus": ${total} } in the policy config to allow it, or lower the maxima below`;
+            const message = `the stack runs up to ${total} GPUs at maximum scale, ${over}:${parts.map((f) => `\n  - ${fleetWords(f)}`).join("")}`;
+            findings.unshift(configured ? { message } : { advisory: true, message });
         }
         return findings;
     },

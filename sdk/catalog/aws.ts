@@ -9,7 +9,7 @@ import { AWS_EC2_INSTANCES, AWS_EC2_SOURCE } from "./data/aws-ec2.data";
 import type { AwsInstanceRow } from "./data/rows";
 import { CatalogError } from "./errors";
 import { byName, sourceLabel } from "./format";
-import { cheapestFitting, cheapestPerGpu, gpuCounts, withExactly, type OfferWords } from "./offers";
+import { cheapestFitting, gpuCounts, withExactly, type OfferWords } from "./offers";
 
 /** How an instance is bought. */
 export type Capacity = "on-demand" | "spot";
@@ -84,8 +84,8 @@ function byPrice(a: AwsInstanceOffer, b: AwsInstanceOffer): number {
     return a.hourly - b.hourly || byName(a.instanceType, b.instanceType);
 }
 
-/** Every catalog offer of an accelerator in a region, cheapest first; throws when the region has none. */
-function offersIn(accelerator: Accelerator, region: string, capacity: Capacity): AwsInstanceOffer[] {
+/** Every catalog offer of an accelerator in a region, cheapest first; throws {@link CatalogError} when the region has none. */
+export function awsOffersIn(accelerator: Accelerator, region: string, capacity: Capacity): AwsInstanceOffer[] {
     const info = acceleratorInfo(accelerator);
     const offers = AWS_EC2_INSTANCES.filter((r) => info.awsFamilies.includes(r.family))
         .map((r) => offer(r, region, capacity))
@@ -174,7 +174,7 @@ const WORDS: OfferWords<AwsInstanceOffer> = { type: "AWS instance type", unit: "
  */
 export function findAwsInstance(request: AwsInstanceRequest): AwsInstanceOffer {
     const capacity = request.capacity ?? "on-demand";
-    return cheapestFitting(offersIn(request.accelerator, request.region, capacity), request, capacity, WORDS);
+    return cheapestFitting(awsOffersIn(request.accelerator, request.region, capacity), request, capacity, WORDS);
 }
 
 /**
@@ -183,15 +183,10 @@ export function findAwsInstance(request: AwsInstanceRequest): AwsInstanceOffer {
  * Throws {@link CatalogError} when there is none.
  */
 export function awsInstancesFor(accelerator: Accelerator, gpusPerNode: number, region: string, capacity: Capacity = "on-demand"): AwsInstanceOffer[] {
-    return withExactly(offersIn(accelerator, region, capacity), gpusPerNode, accelerator, region, WORDS);
+    return withExactly(awsOffersIn(accelerator, region, capacity), gpusPerNode, accelerator, region, WORDS);
 }
 
 /** Device counts per instance the catalog offers for the accelerator in the region, ascending. */
 export function awsGpusPerInstanceOptions(accelerator: Accelerator, region: string): number[] {
-    return gpuCounts(offersIn(accelerator, region, "on-demand"));
-}
-
-/** The instance type with the lowest on-demand price per device: the "GPU-equivalent" price of one device. */
-export function awsCheapestPerGpu(accelerator: Accelerator, region: string): AwsInstanceOffer {
-    return cheapestPerGpu(offersIn(accelerator, region, "on-demand"));
+    return gpuCounts(awsOffersIn(accelerator, region, "on-demand"));
 }

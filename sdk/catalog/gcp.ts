@@ -13,7 +13,7 @@ import type { GcpAcceleratorRow, GcpMachineRow } from "./data/rows";
 import { CatalogError } from "./errors";
 import { builtInGpus, machineFamily, N1_T4_LIMITS } from "./gcp-shapes";
 import { byName, sourceLabel } from "./format";
-import { cheapestFitting, cheapestPerGpu, gpuCounts, withExactly, type OfferWords } from "./offers";
+import { cheapestFitting, gpuCounts, withExactly, type OfferWords } from "./offers";
 
 /** One GCP machine type with its GPUs in one region, with its price. */
 export interface GcpMachineOffer {
@@ -155,8 +155,8 @@ export function gcpMachine(machineType: string, region: string, options: { accel
     return found;
 }
 
-/** Every machine shape that carries the accelerator in the region (any GPU count), cheapest first. */
-function offersIn(accelerator: Accelerator, region: string, spot: boolean): GcpMachineOffer[] {
+/** Every machine shape that carries the accelerator in the region (any GPU count), cheapest first; throws {@link CatalogError} when none. */
+export function gcpOffersIn(accelerator: Accelerator, region: string, spot: boolean): GcpMachineOffer[] {
     const gcpType = acceleratorInfo(accelerator).gcpAcceleratorType;
     if (!gcpType) throw notOnGcp(accelerator);
     const accRow = acceleratorRow(gcpType, region);
@@ -208,20 +208,15 @@ const WORDS: OfferWords<GcpMachineOffer> = {
  */
 export function findGcpMachine(request: GcpMachineRequest): GcpMachineOffer {
     const spot = request.spot ?? false;
-    return cheapestFitting(offersIn(request.accelerator, request.region, spot), request, spot ? "spot" : "on-demand", WORDS);
+    return cheapestFitting(gcpOffersIn(request.accelerator, request.region, spot), request, spot ? "spot" : "on-demand", WORDS);
 }
 
 /** Every machine shape with exactly `gpusPerNode` GPUs of the accelerator in the region, cheapest first. */
 export function gcpMachinesFor(accelerator: Accelerator, gpusPerNode: number, region: string, spot = false): GcpMachineOffer[] {
-    return withExactly(offersIn(accelerator, region, spot), gpusPerNode, accelerator, region, WORDS);
+    return withExactly(gcpOffersIn(accelerator, region, spot), gpusPerNode, accelerator, region, WORDS);
 }
 
 /** GPU counts per machine the catalog offers for the accelerator in the region, ascending. */
 export function gcpGpusPerInstanceOptions(accelerator: Accelerator, region: string): number[] {
-    return gpuCounts(offersIn(accelerator, region, false));
-}
-
-/** The machine shape with the lowest on-demand price per GPU: the "GPU-equivalent" price of one GPU. */
-export function gcpCheapestPerGpu(accelerator: Accelerator, region: string): GcpMachineOffer {
-    return cheapestPerGpu(offersIn(accelerator, region, false));
+    return gpuCounts(gcpOffersIn(accelerator, region, false));
 }

@@ -1,6 +1,6 @@
 /**
  * Choosing among one accelerator's offers in a region, the same way on every cloud: the cheapest that fits a
- * request, every shape with exactly N devices, the device counts, the cheapest per device, and the message
+ * request, every shape with exactly N devices, the device counts, and the message
  * that says what exists when nothing fits. aws.ts and gcp.ts build the offers; this file only picks.
  */
 import { Accelerator, acceleratorInfo, isNvidia } from "./accelerators";
@@ -49,11 +49,6 @@ function deviceWord(accelerator: Accelerator): string {
 /** Device counts among the offers, ascending. */
 export function gpuCounts(offers: readonly SizedOffer[]): number[] {
     return [...new Set(offers.map((o) => o.gpus))].sort((a, b) => a - b);
-}
-
-/** The offer with the lowest price per device. */
-export function cheapestPerGpu<O extends SizedOffer>(offers: readonly O[]): O {
-    return offers.reduce((a, b) => (b.hourly / b.gpus < a.hourly / a.gpus ? b : a));
 }
 
 /** What exists, for the message when nothing fits: shapes per device count, and the largest shapes. */

@@ -6,7 +6,7 @@ import { Accelerator } from "./accelerators";
 import { awsInstanceAccelerators } from "./aws";
 import { CLOUD_RUN_INSTANCE_BASED, CLOUD_RUN_PRICED_REGIONS, CLOUD_RUN_REQUEST_BASED, type CloudRunUnitPrice } from "./data/cloud-run.data";
 import type { PriceSource, ServerlessRow } from "./data/rows";
-import { SAGEMAKER_INSTANCES, SAGEMAKER_SOURCE } from "./data/sagemaker.data";
+import { SAGEMAKER_INSTANCES, SAGEMAKER_SOURCES } from "./data/sagemaker.data";
 import { SERVERLESS_PRICES, SERVERLESS_SOURCE } from "./data/serverless.data";
 import { CatalogError } from "./errors";
 import { sourceLabel } from "./format";
@@ -34,8 +34,9 @@ export function sagemakerInstance(instanceType: string, region = "us-east-1"): S
     if (!row) {
         throw new CatalogError(`SageMaker instance type ${instanceType} is not in the catalog; priced types: ${SAGEMAKER_INSTANCES.map((r) => r.type).join(", ")}.`);
     }
+    const source = SAGEMAKER_SOURCES[row.source];
     if (row.region !== region) {
-        throw new CatalogError(`SageMaker prices are recorded for ${row.region} only (${SAGEMAKER_SOURCE.file}); no price for ${instanceType} in ${region}.`);
+        throw new CatalogError(`SageMaker prices are recorded for ${row.region} only (${source.file}); no price for ${instanceType} in ${region}.`);
     }
     const { accelerator, gpus } = awsInstanceAccelerators(instanceType);
     return {
@@ -44,8 +45,8 @@ export function sagemakerInstance(instanceType: string, region = "us-east-1"): S
         hourly: row.hourly,
         accelerator,
         gpus: accelerator ? gpus : undefined,
-        source: sourceLabel(SAGEMAKER_SOURCE),
-        date: SAGEMAKER_SOURCE.date,
+        source: sourceLabel(source),
+        date: source.date,
     };
 }
 

@@ -36,8 +36,8 @@ export function costEstimateOutput(resources: CostedResource[]): pulumi.Output<M
         const known = report.unknownItems === 0;
         const estimate: MonthlyCostEstimate = { known, basis: report.items.map((i) => i.basis) };
         if (known) {
-            estimate.min = report.monthly.min;
-            estimate.max = report.monthly.max;
+            estimate.min = report.knownMonthly.min;
+            estimate.max = report.knownMonthly.max;
         }
         return estimate;
     });

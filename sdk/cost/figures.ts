@@ -11,6 +11,23 @@ export interface PricedFigure {
     min: number | null;
     max: number | null;
     basis: string;
+    /** The URN of the node pool whose item prices this workload's nodes (the figures are then 0). */
+    onPool?: string;
+}
+
+/** What a pricer returns for a resource that costs nothing by itself: the reason. */
+export interface FreeFigure {
+    free: string;
+}
+
+/** A resource that is billed nothing by itself, and why. */
+export function free(reason: string): FreeFigure {
+    return { free: reason };
+}
+
+/** True for a {@link FreeFigure}. */
+export function isFree(figure: PricedFigure | FreeFigure): figure is FreeFigure {
+    return "free" in figure;
 }
 
 /** USD per month of `count` units at `hourly` USD per hour; zero units cost 0 whatever the unit price. */
@@ -45,7 +62,7 @@ export function sumFigures(parts: readonly PricedFigure[]): PricedFigure {
  * Runs a pricer and turns the two expected failures into an unknown figure with the reason: a catalog miss
  * (instance type, region or accelerator without a price) and an input that is not known yet.
  */
-export function pricedOrUnknown(price: () => PricedFigure | undefined): PricedFigure | undefined {
+export function pricedOrUnknown(price: () => PricedFigure | FreeFigure): PricedFigure | FreeFigure {
     try {
         return price();
     } catch (error) {

@@ -7,55 +7,93 @@
  * rounded to cents, with a basis that names the counts, unit prices and price lists. A price that is not
  * known is `null` with the reason in the basis, never 0.
  */
-import { cents, pricedOrUnknown } from "./figures";
+import { cents, isFree, pricedOrUnknown, unknown } from "./figures";
+import { freeReason, kubernetesBilledReason } from "./free";
 import { PRICERS } from "./pricers";
 import type { PricingContext } from "./pricers/context";
 import { DEFAULT_AWS_REGION, DEFAULT_GCP_REGION } from "./regions";
 import { collectScaling } from "./scaling";
-import type { CostedResource, CostItem, CostOptions, CostReport, ResourceScaling } from "./types";
+import type { CostedResource, CostItem, CostOptions, CostReport, FreeItem, ResourceScaling } from "./types";
 
 export * from "./types";
 export { collectScaling } from "./scaling";
+export { freeReason } from "./free";
 
 export { DEFAULT_AWS_REGION, DEFAULT_GCP_REGION } from "./regions";
 
+/** How the cost model treats a resource type, before reading its inputs. */
+export type CostClass = { kind: "priced" } | { kind: "free"; reason: string } | { kind: "unknown"; reason: string };
+
 /**
- * Prices one resource: its type token and the inputs it is (about to be) created with, exactly as the
- * Pulumi provider takes them. `scaling` carries what other resources say about it (autoscaler bounds,
- * whether the stack creates the cluster's nodes); {@link estimateCost} fills it from the stack.
- * Returns undefined for a type that costs nothing by itself (a Kubernetes Service, an IAM role, a CPU-only pod).
+ * The rule of the cost model: a component (`custom: false`) costs nothing itself; a type with a pricer is priced
+ * (its pricer may still find it free, such as a CPU-only pod, or unknown); a type known to be free is $0 with its
+ * reason; any other type is unknown, named in the reason.
  */
-export function priceResource(resource: CostedResource, scaling: ResourceScaling = {}, options: CostOptions = {}): CostItem | undefined {
-    const pricer = PRICERS[resource.type];
-    if (!pricer) return undefined;
+export function costClass(resource: Pick<CostedResource, "type" | "custom">): CostClass {
+    if (resource.custom === false && resource.type !== "pulumi:pulumi:Stack") {
+        return { kind: "free", reason: "a component resource: billed nothing itself, the resources it creates are priced one by one" };
+    }
+    if (PRICERS[resource.type]) return { kind: "priced" };
+    const billed = kubernetesBilledReason(resource.type);
+    if (billed) return { kind: "unknown", reason: `${resource.type}: ${billed}` };
+    const reason = freeReason(resource.type);
+    if (reason) return { kind: "free", reason };
+    return { kind: "unknown", reason: `${resource.type}: no price in the catalog, and not a type known to be free` };
+}
+
+/**
+ * Prices one resource: a billed item (known, unknown, or $0 "on pool X"), or a free item with the reason.
+ * `scaling` carries what other resources say about it (autoscaler bounds, the node pool its pods land on);
+ * {@link estimateCost} fills it from the stack.
+ */
+export function costOf(resource: CostedResource, scaling: ResourceScaling = {}, options: CostOptions = {}): { item: CostItem } | { free: FreeItem } {
+    const cls = costClass(resource);
+    if (cls.kind === "free") return { free: { urn: resource.urn, type: resource.type, reason: cls.reason } };
     const ctx: PricingContext = {
         awsRegion: options.awsRegion ?? DEFAULT_AWS_REGION,
         gcpRegion: options.gcpRegion ?? DEFAULT_GCP_REGION,
         kubernetesCloud: options.kubernetesCloud ?? "aws",
         scaling,
     };
-    const figure = pricedOrUnknown(() => pricer(resource.inputs, ctx));
-    if (!figure) return undefined;
-    return { urn: resource.urn, type: resource.type, monthly: { min: cents(figure.min), max: cents(figure.max) }, basis: figure.basis };
+    const figure = cls.kind === "unknown" ? unknown(cls.reason) : pricedOrUnknown(() => PRICERS[resource.type](resource.inputs, ctx));
+    if (isFree(figure)) return { free: { urn: resource.urn, type: resource.type, reason: figure.free } };
+    const item: CostItem = { urn: resource.urn, type: resource.type, monthly: { min: cents(figure.min), max: cents(figure.max) }, basis: figure.basis };
+    if (figure.onPool) item.onPool = figure.onPool;
+    return { item };
+}
+
+/**
+ * Prices one resource: its type token and the inputs it is (about to be) created with, exactly as the Pulumi
+ * provider takes them. Returns undefined for a resource that costs nothing by itself (see {@link costOf} for why).
+ */
+export function priceResource(resource: CostedResource, scaling: ResourceScaling = {}, options: CostOptions = {}): CostItem | undefined {
+    const entry = costOf(resource, scaling, options);
+    return "item" in entry ? entry.item : undefined;
 }
 
 /**
  * The monthly cost of a set of resources, itemised. Autoscalers (HPA, KEDA ScaledObject, Application Auto
- * Scaling targets) set the bounds of the resources they target; when node groups or pools are in the set,
- * pods are not priced on their own. Totals sum the known figures; `unknownItems` counts the items left out.
+ * Scaling targets) set the bounds of the resources they target, their schedules the pre-warming; pods that land on
+ * a node pool of the set are shown on that pool, whose nodes are priced once. The totals are null when any item is
+ * unknown; `knownMonthly` sums the known figures and `unknownItems` counts the items left out.
  */
 export function estimateCost(resources: ReadonlyArray<CostedResource>, options: CostOptions = {}): CostReport {
     const scalingOf = collectScaling(resources);
     const items: CostItem[] = [];
+    const free: FreeItem[] = [];
     for (const resource of resources) {
-        const item = priceResource(resource, scalingOf(resource), options);
-        if (item) items.push(item);
+        const entry = costOf(resource, scalingOf(resource), options);
+        if ("item" in entry) items.push(entry.item);
+        else free.push(entry.free);
     }
-    const total = (field: "min" | "max") => cents(items.reduce((sum, i) => sum + (i.monthly[field] ?? 0), 0)) as number;
+    const known = (field: "min" | "max") => cents(items.reduce((sum, i) => sum + (i.monthly[field] ?? 0), 0)) as number;
+    const total = (field: "min" | "max") => (items.some((i) => i.monthly[field] === null) ? null : known(field));
     return {
         currency: "USD",
         monthly: { min: total("min"), max: total("max") },
+        knownMonthly: { min: known("min"), max: known("max") },
         items,
+        free,
         unknownItems: items.filter((i) => i.monthly.min === null || i.monthly.max === null).length,
     };
 }

@@ -20,6 +20,11 @@ export interface CostedResource {
     type: string;
     name: string;
     parent?: string;
+    /**
+     * False for a component resource (Pulumi creates nothing for it; its children are priced one by one). Absent:
+     * a custom resource, unless its type is a known component (`modelship:index:*`, the stack).
+     */
+    custom?: boolean;
     inputs: Record<string, unknown>;
     /**
      * Outputs, where known (a ResourceRecord of the mock runtime has them). Used only to match names that the
@@ -35,15 +40,31 @@ export interface CostItem {
     monthly: MonthlyCost;
     /** How the figure was reached: instance type, count, unit price, price list and its date; or why unknown. */
     basis: string;
+    /**
+     * The URN of the node pool of the stack (EKS node group, GKE node pool, Karpenter NodePool) this workload's pods
+     * run on: the pool's item prices those nodes, so this item is $0 and says "on pool X".
+     */
+    onPool?: string;
+}
+
+/** A resource that costs nothing by itself, and why (IAM, a Kubernetes object whose nodes are priced elsewhere). */
+export interface FreeItem {
+    urn: string;
+    type: string;
+    reason: string;
 }
 
 /** The cost of a set of resources. */
 export interface CostReport {
     currency: "USD";
-    /** Sums of the known item figures. `unknownItems` counts the items left out because unknown. */
-    monthly: { min: number; max: number };
-    /** Items with a cost (known or unknown); resources that cost nothing by themselves are left out. */
+    /** The totals: null when any item's figure is unknown (never the sum of the rest). */
+    monthly: MonthlyCost;
+    /** Sums of the known item figures only; `unknownItems` counts the items left out. */
+    knownMonthly: { min: number; max: number };
+    /** Billed resources: priced, unknown, or on a pool priced elsewhere in the report. */
     items: CostItem[];
+    /** Resources that cost nothing by themselves, each with the reason. */
+    free: FreeItem[];
     /** How many items have an unknown min or max. */
     unknownItems: number;
 }
@@ -61,12 +82,40 @@ export interface CostOptions {
     kubernetesCloud?: "aws" | "gcp";
 }
 
+/** Replica-hours a month that a schedule (pre-warming) adds above the minimum. */
+export interface Prewarm {
+    /** Replica-hours per month above the minimum; null when a schedule cannot be read. */
+    replicaHoursPerMonth: number | null;
+    /** For the basis: the schedules and the hours, or why they cannot be read. */
+    words: string;
+}
+
 /** Replica or instance bounds an autoscaler puts on a resource. */
 export interface ReplicaBounds {
     min: number;
     max: number;
     /** The autoscaler, for the basis: for example `HorizontalPodAutoscaler "web" (2-10)`. */
     by: string;
+    /** Scheduled raises of the minimum (KEDA cron triggers, scheduled actions). */
+    prewarm?: Prewarm;
+}
+
+/** The pods of one workload that land on a node pool, as the pool's pricer reads them. */
+export interface PodsOnPool {
+    /** The workload's resource name. */
+    name: string;
+    devices: number;
+    vcpus: number;
+    memoryGiB: number;
+    /** Replica bounds (autoscaler, else spec.replicas) and pre-warming. */
+    replicas: ReplicaBounds;
+}
+
+/** A node pool of the stack, as the items on it name it. */
+export interface PoolRef {
+    urn: string;
+    name: string;
+    type: string;
 }
 
 /** What other resources of the stack tell the pricer of one resource. */
@@ -75,9 +124,12 @@ export interface ResourceScaling {
     replicas?: ReplicaBounds;
     /** Bounds per SageMaker production variant, keyed by `variantName` (an Application Auto Scaling target). */
     variants?: Readonly<Record<string, ReplicaBounds>>;
-    /**
-     * True when the stack also creates the cluster's nodes (EKS node groups, GKE node pools, Karpenter node
-     * pools): pods are then not priced, the nodes are, so nothing is counted twice.
-     */
+    /** True when the stack also creates cluster nodes (EKS node groups, GKE node pools, Karpenter node pools). */
     nodesInStack?: boolean;
+    /** The node pool of the stack the workload's pods land on: the pool prices the nodes, the pods are $0 "on pool X". */
+    pool?: PoolRef;
+    /** For a node pool: the workloads whose pods land on it (they set the pool's minimum when they need more nodes). */
+    podsOnPool?: readonly PodsOnPool[];
+    /** For a Cloud Run service: Cloud Scheduler jobs that raise its minimum instances (pre-warming). */
+    prewarm?: Prewarm;
 }

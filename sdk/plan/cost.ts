@@ -1,5 +1,6 @@
 /**
- * The plan's view of cost: the one cost model's report (sdk/cost), summed per component.
+ * The plan's view of cost: the one cost model's report (sdk/cost), summed per component. A component whose
+ * workloads run on a node pool of the stack names that pool: the pool's item prices the nodes once.
  */
 import { estimateCost } from "../cost";
 import type { CostItem, CostReport } from "../cost/types";
@@ -24,6 +25,17 @@ export interface ComponentCost {
     depth: number;
     min: CostSum;
     max: CostSum;
+    /** The node pools its workloads run on, whose items price their nodes (the workloads' own items are $0). */
+    pools: PoolOfItems[];
+    /** True when every priced resource below it is a workload on a pool: its cost is the pool's. */
+    onlyOnPools: boolean;
+}
+
+/** A node pool that prices the nodes of some workloads: its resource name and type. */
+export interface PoolOfItems {
+    urn: string;
+    name: string;
+    type: string;
 }
 
 /** The cost of a plan. */
@@ -32,7 +44,7 @@ export interface PlanCost {
     /** Components with at least one priced resource below them, in tree order (a parent before its children). */
     components: ComponentCost[];
     /** Priced resources not inside any component. */
-    outsideComponents: { min: CostSum; max: CostSum };
+    outsideComponents: { min: CostSum; max: CostSum; pools: PoolOfItems[]; onlyOnPools: boolean };
     total: { min: CostSum; max: CostSum };
 }
 
@@ -42,6 +54,16 @@ function sum(items: ReadonlyArray<CostItem>, field: "min" | "max"): CostSum {
 }
 
 const STACK_TYPE = "pulumi:pulumi:Stack";
+
+/** The pools the items are on, once each, and whether every item is on one. */
+function poolsOf(items: ReadonlyArray<CostItem>, resources: ReadonlyArray<ResourceRecord>): { pools: PoolOfItems[]; onlyOnPools: boolean } {
+    const urns = [...new Set(items.map((i) => i.onPool).filter((u): u is string => u !== undefined))];
+    const pools = urns.map((urn) => {
+        const r = resources.find((x) => x.urn === urn);
+        return { urn, name: r?.name ?? urn, type: r?.type ?? "" };
+    });
+    return { pools, onlyOnPools: items.length > 0 && items.every((i) => i.onPool !== undefined) };
+}
 
 /** The components of the plan in tree order (depth first, registration order among siblings), with depth. */
 function componentsInTreeOrder(resources: ReadonlyArray<ResourceRecord>): Array<{ resource: ResourceRecord; depth: number }> {
@@ -79,13 +101,16 @@ export function planCost(resources: ReadonlyArray<ResourceRecord>, config: Reado
         const items = itemAncestors.filter((x) => x.ancestors.has(resource.urn)).map((x) => x.item);
         if (items.length === 0) continue;
         items.forEach((i) => inComponent.add(i));
-        components.push({ urn: resource.urn, type: resource.type, name: resource.name, depth, min: sum(items, "min"), max: sum(items, "max") });
+        // A pool inside the component (a GpuPool's own node group) is its cost, not a place it runs on.
+        const on = poolsOf(items, resources);
+        const pools = on.pools.filter((p) => !ancestors(p.urn).has(resource.urn));
+        components.push({ urn: resource.urn, type: resource.type, name: resource.name, depth, min: sum(items, "min"), max: sum(items, "max"), pools, onlyOnPools: on.onlyOnPools });
     }
     const outside = report.items.filter((i) => !inComponent.has(i));
     return {
         report,
         components,
-        outsideComponents: { min: sum(outside, "min"), max: sum(outside, "max") },
+        outsideComponents: { min: sum(outside, "min"), max: sum(outside, "max"), ...poolsOf(outside, resources) },
         total: { min: sum(report.items, "min"), max: sum(report.items, "max") },
     };
 }

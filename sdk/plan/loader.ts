@@ -1,12 +1,12 @@
 /**
  * Makes a Pulumi program loadable in the plan's own process.
  *
- * Two hooks on Node's CommonJS loader:
- * - `.ts` files are transpiled on require with TypeScript's `transpileModule` (no type-checking: that is
- *   the program's own `tsc` job, as with `pulumi up` and `transpileOnly`);
- * - `@pulumi/pulumi`, every `@pulumi/*` package the plan itself has, and `modelship` resolve to the copies
- *   the plan runner uses, whatever node_modules the program has. Two copies of @pulumi/pulumi would put
- *   the mocks on one copy and the program's resources on the other.
+ * A hook on Node's CommonJS loader transpiles `.ts` files on require with TypeScript's `transpileModule` (no
+ * type-checking: that is the program's own `tsc` job, as with `pulumi up` and `transpileOnly`). Modules resolve as
+ * Node and the Pulumi language host resolve them, from the program's folder: a program that lacks a package fails
+ * here as it would under `pulumi up`, with a {@link MissingModuleError} that says how to install it. One exception,
+ * for this repository's own tests: run from TypeScript source, a program's `modelship` that would load this very
+ * package loads its source rather than the compiled dist/.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -15,6 +15,8 @@ import type * as TypeScript from "typescript";
 
 type ResolveFilename = (request: string, parent: unknown, isMain: boolean, options?: unknown) => string;
 type Loader = (module: { _compile(code: string, filename: string): void }, filename: string) => void;
+/** The part of a requiring module the resolution looks at. */
+type ParentModule = { filename?: string; paths?: string[] };
 
 /** The internals of `node:module` the hooks replace (stable for a decade; used by ts-node and others). */
 interface ModuleInternals {
@@ -70,15 +72,6 @@ export function modelshipEntry(): string {
     return packageFile("index");
 }
 
-function existingModelshipEntry(): string {
-    const entry = modelshipEntry();
-    if (fs.existsSync(entry)) return entry;
-    const hint = runsFromSource() ? "" : ': run "npm run build" in the modelship package';
-    const error = new Error(`the program imports "modelship", which resolves to ${entry}; that file does not exist${hint}`);
-    (error as NodeJS.ErrnoException).code = "MODULE_NOT_FOUND";
-    throw error;
-}
-
 /** Transpiles one TypeScript file to CommonJS, failing with every syntax error it has. */
 export function transpileTypeScript(source: string, fileName: string): string {
     // Loaded on first use: the compiler is large, and most commands never transpile anything.
@@ -108,8 +101,82 @@ export function transpileTypeScript(source: string, fileName: string): string {
     return result.outputText;
 }
 
-function redirected(request: string): boolean {
-    return request === "modelship" || request === "@pulumi/pulumi" || /^@pulumi\/[^/]+(\/.*)?$/.test(request);
+/** The npm command that installs `pkg`; modelship is installed from a git URL, a folder or a tarball, not by name. */
+const INSTALL_COMMANDS: Readonly<Record<string, string>> = {
+    modelship: "npm install <git URL, folder or npm pack tarball of modelship>",
+};
+
+/** The package a bare module request names: `@scope/name` or `name`, without a subpath. */
+function packageName(request: string): string {
+    const parts = request.split("/");
+    return request.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0];
+}
+
+/**
+ * Thrown when a program (or a package it loads) imports a package that is not installed where Node looks for it.
+ * Its message names the package, what imports it, where Node looked, and the command that installs it.
+ */
+export class MissingModuleError extends Error {
+    readonly code = "MODULE_NOT_FOUND";
+
+    /**
+     * @param module the package, for example `@pulumi/aws`
+     * @param from the file that imports it, or the program's folder when the program as a whole needs it
+     * @param programDir the program's folder, where the package should be installed (defaults to `from`'s folder)
+     */
+    constructor(
+        readonly module: string,
+        readonly from: string,
+        programDir?: string,
+    ) {
+        super("");
+        this.name = "MissingModuleError";
+        this.message = this.describe(programDir);
+    }
+
+    /** The message, with `programDir` as the folder to install in. */
+    describe(programDir?: string): string {
+        const isFolder = fs.existsSync(this.from) && fs.statSync(this.from).isDirectory();
+        const searched = isFolder ? this.from : path.dirname(this.from);
+        const program = programDir ?? searched;
+        const importer = isFolder ? "every Pulumi program needs it" : `${path.relative(program, this.from) || this.from} imports it`;
+        const install = INSTALL_COMMANDS[this.module] ?? `npm install ${this.module}`;
+        return (
+            `"${this.module}" is not installed: ${importer}, and Node finds no node_modules/${this.module} in ${searched} ` +
+            `or a folder above it (nor would pulumi up). Install it in the program's folder: cd ${program} && ${install}`
+        );
+    }
+}
+
+/** Where Node looks for a bare request from `parent` (or from `options.paths` when given). */
+function lookupDirs(parent: ParentModule | undefined, options: unknown): string[] {
+    const paths = (options as { paths?: unknown } | undefined)?.paths;
+    if (Array.isArray(paths)) return paths.flatMap((p) => moduleInternals._nodeModulePaths(path.resolve(String(p))));
+    if (parent?.paths) return parent.paths;
+    return parent?.filename ? moduleInternals._nodeModulePaths(path.dirname(parent.filename)) : [];
+}
+
+/** True when `request` names a package (not a path, not a Node.js built-in) that none of `dirs` holds. */
+function packageMissing(request: string, dirs: string[]): boolean {
+    if (request.startsWith(".") || path.isAbsolute(request) || Module.isBuiltin(request)) return false;
+    const name = packageName(request);
+    return !dirs.some((dir) => fs.existsSync(path.join(dir, name)));
+}
+
+/** The folder of the nearest package.json at or above `dir`. */
+function packageScope(dir: string): string | undefined {
+    for (;;) {
+        if (fs.existsSync(path.join(dir, "package.json"))) return dir;
+        const up = path.dirname(dir);
+        if (up === dir) return undefined;
+        dir = up;
+    }
+}
+
+/** True when `file` (with links resolved) is inside this package, outside its node_modules. */
+function insideThisPackage(file: string): boolean {
+    const relative = path.relative(packageRoot(), fs.realpathSync(file));
+    return !relative.startsWith("..") && !path.isAbsolute(relative) && !relative.split(path.sep).includes("node_modules");
 }
 
 interface InstalledHooks {
@@ -123,28 +190,28 @@ interface InstalledHooks {
 let installed: InstalledHooks | undefined;
 
 /**
- * Installs the `.ts` loader and the module redirection. Idempotent: a second call does nothing.
+ * Installs the `.ts` loader and the resolution hook. Idempotent: a second call does nothing.
  * Undo with {@link uninstallLoader}.
  */
 export function installLoader(): void {
     if (installed) return;
     const previousResolveFilename = moduleInternals._resolveFilename;
-    // Resolve redirected packages as if this file had required them: from the runner's node_modules.
-    const runner = new Module(__filename) as unknown as { filename: string; paths: string[] };
-    runner.filename = __filename;
-    runner.paths = moduleInternals._nodeModulePaths(__dirname);
-
     const resolveFilename: ResolveFilename = function (request, parent, isMain, options) {
-        if (request === "modelship") return existingModelshipEntry();
-        if (redirected(request)) {
-            try {
-                return previousResolveFilename.call(Module, request, runner, false, options);
-            } catch {
-                // A provider the runner does not have (say @pulumi/random): the program's own copy is used;
-                // its require of @pulumi/pulumi still comes back here and gets the runner's copy.
-            }
+        const from = parent as ParentModule | undefined;
+        // From source, `modelship` in this repository (a package self-reference, as in examples/) is the source.
+        if (request === "modelship" && runsFromSource() && from?.filename && packageScope(path.dirname(from.filename)) === packageRoot()) {
+            return modelshipEntry();
         }
-        return previousResolveFilename.call(Module, request, parent, isMain, options);
+        let resolved: string;
+        try {
+            resolved = previousResolveFilename.call(Module, request, parent, isMain, options);
+        } catch (error) {
+            if ((error as NodeJS.ErrnoException).code !== "MODULE_NOT_FOUND" || !packageMissing(request, lookupDirs(from, options))) throw error;
+            throw new MissingModuleError(packageName(request), from?.filename ?? process.cwd());
+        }
+        // From source, a program's own link to this checkout (npm install <this folder>) loads the source too.
+        if (request === "modelship" && runsFromSource() && insideThisPackage(resolved)) return modelshipEntry();
+        return resolved;
     };
     const tsLoader: Loader = (module, filename) => {
         module._compile(transpileTypeScript(fs.readFileSync(filename, "utf8"), filename), filename);

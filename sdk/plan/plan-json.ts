@@ -19,9 +19,14 @@ export interface PlanJson {
     outputs: Record<string, unknown>;
     cost: {
         currency: "USD";
-        /** Sums of the known item figures (unknown items are null in `items`, never counted as 0). */
-        monthly: { min: number; max: number };
-        items: Array<{ urn: string; monthly: MonthlyCost; basis: string }>;
+        /** The totals: null when any item's figure is unknown (never the sum of the rest). */
+        monthly: MonthlyCost;
+        /** Sums of the known item figures only (unknown items are null in `items`, never counted as 0). */
+        knownMonthly: { min: number; max: number };
+        /** Billed resources; `onPool` is the URN of the node pool whose item prices the workload's nodes (its figures are then 0). */
+        items: Array<{ urn: string; monthly: MonthlyCost; basis: string; onPool: string | null }>;
+        /** Resources that cost nothing by themselves, with the reason. */
+        free: Array<{ urn: string; type: string; reason: string }>;
     };
     policies: Array<{ policy: string; enforcement: PolicyFinding["enforcement"]; urn: string | null; message: string }>;
 }
@@ -36,7 +41,9 @@ export function planJson(run: PlanRun, cost: PlanCost, findings: ReadonlyArray<P
         cost: {
             currency: cost.report.currency,
             monthly: { min: cost.report.monthly.min, max: cost.report.monthly.max },
-            items: cost.report.items.map((i) => ({ urn: i.urn, monthly: { min: i.monthly.min, max: i.monthly.max }, basis: i.basis })),
+            knownMonthly: { min: cost.report.knownMonthly.min, max: cost.report.knownMonthly.max },
+            items: cost.report.items.map((i) => ({ urn: i.urn, monthly: { min: i.monthly.min, max: i.monthly.max }, basis: i.basis, onPool: i.onPool ?? null })),
+            free: cost.report.free.map((f) => ({ urn: f.urn, type: f.type, reason: f.reason })),
         },
         policies: findings.map((f) => ({ policy: f.policy, enforcement: f.enforcement, urn: f.urn ?? null, message: f.message })),
     };

@@ -139,6 +139,9 @@ export function stackFiles(dir: string): string[] {
 export function readProject(dir: string, requestedStack?: string): PulumiProject {
     const stack = requestedStack ?? DEFAULT_STACK;
     const absDir = path.resolve(dir);
+    if (fs.existsSync(absDir) && fs.statSync(absDir).isFile()) {
+        throw new ProjectError(`${dir} is a file: give the program's directory, the folder with its Pulumi.yaml (here ${path.dirname(dir)})`);
+    }
     if (!fs.existsSync(absDir) || !fs.statSync(absDir).isDirectory()) {
         throw new ProjectError(`program directory ${dir} does not exist`);
     }

@@ -3,7 +3,7 @@
  * findings and the stack outputs. Fits a 100-column terminal; colours only on a terminal.
  */
 import { dollars } from "../catalog/format";
-import type { CostSum, PlanCost } from "./cost";
+import type { CostSum, PlanCost, PoolOfItems } from "./cost";
 import type { PolicyFinding } from "./policies";
 import { redactPaths } from "./redact";
 import type { PlanRun } from "./run";
@@ -74,25 +74,43 @@ function truncate(s: string, width: number): string {
     return s.length <= width ? s : `${s.slice(0, width - 3)}...`;
 }
 
-/** The cost table: one row per component with priced resources (nested ones indented), then the total. */
+/** The dim line under a row whose workloads run on node pools of the stack: which pools price their nodes. */
+function poolNote(pools: ReadonlyArray<PoolOfItems>, indent: string, style: Style): string[] {
+    if (pools.length === 0) return [];
+    const names = pools.map((p) => `${p.name} (${p.type})`).join(", ");
+    return wrap(`on pool ${names}: its nodes are priced there`, WIDTH - indent.length).map((l) => style.dim(`${indent}${l}`));
+}
+
+/**
+ * The cost table: one row per component with priced resources (nested ones indented), then the total. A component
+ * whose resources all run on a node pool of the stack shows "on pool" instead of $0.00, and every component on a
+ * pool names it; the reason of every unknown price is printed whole, wrapped.
+ */
 export function renderCost(cost: PlanCost, resources: ReadonlyArray<ResourceRecord>, style: Style): string[] {
     const figure = 20;
     const label = WIDTH - 2 * figure - 4;
     const row = (name: string, min: string, max: string) => `  ${truncate(name, label).padEnd(label)}${min.padStart(figure)}${max.padStart(figure)}`;
+    const cell = (sum: CostSum, onlyOnPools: boolean) => (onlyOnPools ? "on pool" : formatCost(sum));
     const lines = [style.bold(`Monthly cost (${cost.report.currency}, 730 hours a month)`), style.dim(row("", "minimum scale", "maximum scale"))];
     if (cost.report.items.length === 0) return [...lines, "  nothing in this plan has a cost the model prices"];
     for (const c of cost.components) {
-        lines.push(row(`${"  ".repeat(c.depth - 1)}${c.name} (${c.type})`, formatCost(c.min), formatCost(c.max)));
+        const indent = "  ".repeat(c.depth - 1);
+        lines.push(row(`${indent}${c.name} (${c.type})`, cell(c.min, c.onlyOnPools), cell(c.max, c.onlyOnPools)));
+        lines.push(...poolNote(c.pools, `    ${indent}`, style));
     }
     const outside = cost.outsideComponents;
     if (outside.min.knownItems + outside.min.unknownItems > 0) {
-        lines.push(row("resources outside components", formatCost(outside.min), formatCost(outside.max)));
+        lines.push(row("resources outside components", cell(outside.min, outside.onlyOnPools), cell(outside.max, outside.onlyOnPools)));
+        lines.push(...poolNote(outside.pools, "    ", style));
     }
     lines.push(style.bold(row("Total", formatCost(cost.total.min), formatCost(cost.total.max))));
     const unknown = cost.report.items.filter((i) => i.monthly.min === null || i.monthly.max === null);
     if (unknown.length > 0) {
         lines.push(style.dim("  Not in the total (price unknown):"));
-        for (const item of unknown) lines.push(style.dim(truncate(`    ${resourceLabel(item.urn, resources)}: ${item.basis}`, WIDTH)));
+        for (const item of unknown) {
+            const [first, ...rest] = wrap(`${resourceLabel(item.urn, resources)}: ${item.basis}`, WIDTH - 6);
+            lines.push(style.dim(`    ${first}`), ...rest.map((l) => style.dim(`      ${l}`)));
+        }
     }
     return lines;
 }

@@ -6,13 +6,10 @@
  * modules are loaded again).
  */
 import * as path from "node:path";
-import * as pulumi from "@pulumi/pulumi";
-import { installLoader } from "./loader";
+import { installLoader, MissingModuleError } from "./loader";
 import { PulumiProject, readProject } from "./project";
+import { programPulumiSdk, PulumiSdk, secondCopyNotes } from "./pulumi-sdk";
 import { installMockRuntime, ResourceRecord, ResourceRecorder, ValuePath } from "./runtime";
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
 
 /** Options of {@link runProgram}. */
 export interface RunOptions {
@@ -54,18 +51,19 @@ export function stripSerializationPrefix(message: string): string {
     return message.replace(/^(error serializing property "[^"]*": )+/, "");
 }
 
-function asError(reason: unknown): Error {
+/** The error as the user should see it; a missing package is named with the program's folder to install it in. */
+function asError(reason: unknown, programDir: string): Error {
     const error = reason instanceof Error ? reason : new Error(String(reason));
-    error.message = stripSerializationPrefix(error.message);
+    error.message = error instanceof MissingModuleError ? error.describe(programDir) : stripSerializationPrefix(error.message);
     return error;
 }
 
 /** Waits until no registration or output is pending and the recorder has stopped growing. */
-async function settle(recorder: ResourceRecorder): Promise<void> {
+async function settle(sdk: PulumiSdk, recorder: ResourceRecorder): Promise<void> {
     let quietRounds = 0;
     let seen = -1;
     while (quietRounds < 2) {
-        await settings.waitForRPCs();
+        await sdk.settings.waitForRPCs();
         await new Promise((resolve) => setTimeout(resolve, 5));
         const count = recorder.all().length;
         quietRounds = count === seen ? quietRounds + 1 : 0;
@@ -122,9 +120,11 @@ function captureRejections(): { errors: unknown[]; release(): void } {
 
 /**
  * Runs the Pulumi program in `dir` on the mock runtime with the config of its stack and returns every
- * resource it registered and its stack outputs. A failing program does not throw: the result carries
- * the `error` (with what was registered before it). Throws {@link ProjectError} when the folder is not a
- * runnable project (no Pulumi.yaml, another runtime, no entry file, a named stack without its file).
+ * resource it registered and its stack outputs. The program runs on its own @pulumi/pulumi (the one Node
+ * resolves from its folder, as under `pulumi up`), which gets the mocks. A failing program does not throw:
+ * the result carries the `error` (with what was registered before it). Throws {@link ProjectError} when the
+ * folder is not a runnable project (no Pulumi.yaml, another runtime, no entry file, a named stack without its
+ * file) and {@link MissingModuleError} when the program has no @pulumi/pulumi.
  */
 export async function runProgram(options: RunOptions): Promise<PlanRun> {
     const project: PulumiProject = readProject(options.dir, options.stack);
@@ -132,27 +132,28 @@ export async function runProgram(options: RunOptions): Promise<PlanRun> {
     for (const [key, value] of Object.entries(options.config ?? {})) config[key.includes(":") ? key : `${project.name}:${key}`] = value;
 
     installLoader();
+    const sdk = programPulumiSdk(project.dir);
     const recordProgramModules = forgetProgramModules();
-    const recorder = installMockRuntime({ project: project.name, stack: project.stack, config, preview: options.preview });
+    const recorder = installMockRuntime({ project: project.name, stack: project.stack, config, preview: options.preview, sdk });
     // Again, with the secret keys, so that the program's config.getSecret/requireSecret see them as secrets.
-    pulumi.runtime.setAllConfig(config, project.secretKeys);
+    sdk.runtime.setAllConfig(config, project.secretKeys);
 
     const rejections = captureRejections();
     let error: Error | undefined;
     try {
-        await pulumi.runtime.runInPulumiStack(() => runEntry(project.entry));
+        await sdk.runtime.runInPulumiStack(() => runEntry(project.entry));
     } catch (e) {
-        error = asError(e);
+        error = asError(e, project.dir);
     }
     try {
-        await settle(recorder);
+        await settle(sdk, recorder);
     } catch (e) {
-        error ??= asError(e);
+        error ??= asError(e, project.dir);
     } finally {
         rejections.release();
         recordProgramModules();
     }
-    if (!error && rejections.errors.length > 0) error = asError(rejections.errors[0]);
+    if (!error && rejections.errors.length > 0) error = asError(rejections.errors[0], project.dir);
 
     const resources = recorder.all();
     if (!error && recorder.duplicateUrns.length > 0) {
@@ -168,7 +169,7 @@ export async function runProgram(options: RunOptions): Promise<PlanRun> {
         resources,
         outputs: stackRecord?.outputs ?? {},
         secretOutputPaths: stackRecord?.secretOutputPaths ?? [],
-        notes: project.notes,
+        notes: [...project.notes, ...secondCopyNotes(project.dir, sdk)],
         error,
     };
 }

@@ -6,19 +6,9 @@
  * ignoreChanges, deleteBeforeReplace, retainOnDelete), which inputs are secret, and the outputs a
  * component registers.
  */
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
+import { ownPulumiSdk, PulumiSdk } from "./pulumi-sdk";
 import { simulatedOutputs, simulatedInvoke } from "./simulated-cloud";
-
-// Internal modules of @pulumi/pulumi: the mock monitor and the RPC secret marker. Both are public files of
-// the package (runtime/mocks.js, runtime/rpc.js) but not re-exported from the index.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const settings = require("@pulumi/pulumi/runtime/settings") as { getMonitor(): unknown };
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const rpc = require("@pulumi/pulumi/runtime/rpc") as {
-    deserializeProperties(struct: unknown): Record<string, unknown>;
-    isRpcSecret(value: unknown): boolean;
-    unwrapRpcSecret(value: unknown): unknown;
-};
 
 /** One resource as registered with the (mock) engine. */
 export interface ResourceRecord {
@@ -60,6 +50,11 @@ export interface MockRuntimeOptions {
     preview?: boolean;
     /** Stack config, keys `namespace:key`, values as strings (objects JSON-encoded). */
     config?: Record<string, string>;
+    /**
+     * The copy of @pulumi/pulumi to install the mocks on: the one the program's resources use. Defaults to the
+     * copy this package resolves (the test harness's).
+     */
+    sdk?: PulumiSdk;
 }
 
 /** Records every resource registered while a program or component runs on the mock runtime. */
@@ -102,24 +97,24 @@ export class ResourceRecorder {
 export type ValuePath = ReadonlyArray<string | number>;
 
 /** Unwraps secret markers at any depth, collecting the path of every value that was secret. */
-function unwrapSecrets(value: unknown, path: (string | number)[], secretPaths: ValuePath[]): unknown {
+function unwrapSecrets(rpc: PulumiSdk["rpc"], value: unknown, path: (string | number)[], secretPaths: ValuePath[]): unknown {
     if (rpc.isRpcSecret(value)) {
         secretPaths.push(path);
         // Inner markers are redundant once the whole value is secret.
-        return unwrapSecrets(rpc.unwrapRpcSecret(value), path, []);
+        return unwrapSecrets(rpc, rpc.unwrapRpcSecret(value), path, []);
     }
-    if (Array.isArray(value)) return value.map((v, i) => unwrapSecrets(v, [...path, i], secretPaths));
+    if (Array.isArray(value)) return value.map((v, i) => unwrapSecrets(rpc, v, [...path, i], secretPaths));
     if (value !== null && typeof value === "object") {
         const out: Record<string, unknown> = {};
-        for (const [k, v] of Object.entries(value)) out[k] = unwrapSecrets(v, [...path, k], secretPaths);
+        for (const [k, v] of Object.entries(value)) out[k] = unwrapSecrets(rpc, v, [...path, k], secretPaths);
         return out;
     }
     return value;
 }
 
-function splitSecrets(props: Record<string, unknown>): { plain: Record<string, unknown>; secretKeys: string[]; secretPaths: ValuePath[] } {
+function splitSecrets(rpc: PulumiSdk["rpc"], struct: unknown): { plain: Record<string, unknown>; secretKeys: string[]; secretPaths: ValuePath[] } {
     const secretPaths: ValuePath[] = [];
-    const plain = unwrapSecrets(props, [], secretPaths) as Record<string, unknown>;
+    const plain = unwrapSecrets(rpc, rpc.deserializeProperties(struct), [], secretPaths) as Record<string, unknown>;
     const secretKeys = [...new Set(secretPaths.map((p) => String(p[0])))];
     return { plain, secretKeys, secretPaths };
 }
@@ -152,6 +147,7 @@ interface MockMonitorLike {
  * compute (ids, ARNs, URLs; see `simulated-cloud.ts`), so programs that read them run as they would.
  */
 export function installMockRuntime(options: MockRuntimeOptions): ResourceRecorder {
+    const { runtime, settings, rpc } = options.sdk ?? ownPulumiSdk();
     const recorder = new ResourceRecorder();
     const mocks: pulumi.runtime.Mocks = {
         newResource(args) {
@@ -162,8 +158,8 @@ export function installMockRuntime(options: MockRuntimeOptions): ResourceRecorde
             return simulatedInvoke(args.token, args.inputs, options);
         },
     };
-    pulumi.runtime.setAllConfig(options.config ?? {});
-    void pulumi.runtime.setMocks(mocks, options.project, options.stack, options.preview ?? false);
+    runtime.setAllConfig(options.config ?? {});
+    void runtime.setMocks(mocks, options.project, options.stack, options.preview ?? false);
 
     const monitor = settings.getMonitor() as MockMonitorLike;
     // URNs as the real engine makes them: the child's type is qualified by its parent's whole qualified
@@ -182,9 +178,9 @@ export function installMockRuntime(options: MockRuntimeOptions): ResourceRecorde
         registerResource(req, (err, resp) => {
             if (!err) {
                 const urn = monitor.newUrn(req.getParent(), req.getType(), req.getName());
-                const { plain, secretKeys, secretPaths } = splitSecrets(rpc.deserializeProperties(req.getObject()));
+                const { plain, secretKeys, secretPaths } = splitSecrets(rpc, req.getObject());
                 const respObject = (resp as { getObject?: () => unknown } | undefined)?.getObject?.();
-                const outputs = respObject ? splitSecrets(rpc.deserializeProperties(respObject)) : undefined;
+                const outputs = respObject ? splitSecrets(rpc, respObject) : undefined;
                 recorder.add({
                     urn,
                     type: req.getType(),
@@ -214,7 +210,7 @@ export function installMockRuntime(options: MockRuntimeOptions): ResourceRecorde
     monitor.registerResourceOutputs = (req, callback) => {
         const record = recorder.get(req.getUrn());
         if (record) {
-            const { plain, secretPaths } = splitSecrets(rpc.deserializeProperties(req.getOutputs()));
+            const { plain, secretPaths } = splitSecrets(rpc, req.getOutputs());
             record.outputs = plain;
             record.secretOutputPaths = secretPaths;
         }

@@ -139,15 +139,15 @@ describe("GpuPool on EKS with Karpenter", () => {
         expect(await outputValue(pool.capacity)).toEqual({ gpusPerNode: 1, minGpus: 0, maxGpus: 3 });
     });
 
-    it("prices the maximum from the GPU limit; the minimum depends on the pods, so it is unknown", async () => {
+    it("prices the maximum from the GPU limit; without pods Karpenter launches nothing, so the minimum is 0", async () => {
         const { value: pool } = await rt.construct(() => karpenterPool());
         // The cost model takes the dearest per-GPU price among the L4 types the requirements allow (families g6, gr6):
         // aws_ec2_gpu_prices.csv: g6.16xlarge,g6,GPU instance,NVIDIA L4,1,24 GB GDDR6,64,256 GB,us-east-1,3.3968,2.21132,current
         // max 3 GPUs x 3.3968 x 730 = 7438.992
         const cost = await outputValue(pool.estimatedMonthlyCost);
-        expect(cost.min).toBeUndefined();
+        expect(cost.min).toBe(0);
         expect(cost.max).toBe(7438.99);
-        expect(cost.known).toBe(false);
-        expect(cost.basis[0]).toMatch(/^min unknown: Karpenter launches nodes only for pending pods/);
+        expect(cost.known).toBe(true);
+        expect(cost.basis[0]).toMatch(/^min 0: no pod of this stack lands on it, and Karpenter launches nodes only for pending pods/);
     });
 });

@@ -117,7 +117,15 @@ const invalid: Array<[string, GpuPoolArgs, string]> = [
         { cloud: GpuPoolCloud.Gcp, accelerator: Accelerator.L4, gcp: { clusterName: "ml", deletionProtection: false } },
         header(1) + "  - gcp.deletionProtection: received false; expected nothing unless createCluster is true (the pool does not delete a cluster it did not create)",
     ],
-    ["a misspelt field", { cloud: GpuPoolCloud.Kubernetes, kubernetes: { gpuQuota: { a: 1 } } } as unknown as GpuPoolArgs, header(1) + "  - kubernetes.gpuQuota: received an object with a; expected no such field (check the spelling against the argument reference)"],
+    [
+        "a namespace of a GPU quota the API server would refuse",
+        { cloud: GpuPoolCloud.Kubernetes, kubernetes: { gpuQuotas: { ML_Team: 4 } } },
+        header(1) +
+            '  - kubernetes.gpuQuotas.ML_Team: received 4; expected a namespace name as the key ("ML_Team" is not): ' +
+            "at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit (an RFC 1123 label, as the Kubernetes API server requires)",
+    ],
+    ["more nodes than a Kubernetes cluster supports", { cloud: GpuPoolCloud.Aws, accelerator: Accelerator.L4, maxNodes: 50_000, aws }, header(1) + "  - maxNodes: received 50000; expected a number <= 5000"],
+    ["a misspelt field", { cloud: GpuPoolCloud.Kubernetes, kubernetes: { gpuQuota: { a: 1 } } } as unknown as GpuPoolArgs, header(1) + '  - kubernetes.gpuQuota: received an object with a; expected no such field: did you mean "gpuQuotas"? (fields of kubernetes: docs/reference.md#gpupool-kubernetes)'],
 ];
 
 describe("GpuPool argument validation", () => {
@@ -136,4 +144,41 @@ describe("GpuPool argument validation", () => {
             expect(resources).toEqual([]);
         });
     }
+});
+
+describe("GpuPool names where they name Kubernetes objects", () => {
+    const long = "p".repeat(43);
+    /** [what, resource name, arguments, the exact error message] */
+    const cases: Array<[string, string, GpuPoolArgs, string]> = [
+        [
+            "a name that would have to be rewritten to name the NVIDIA device plugin's DaemonSet",
+            "L4_Pool",
+            { cloud: GpuPoolCloud.Aws, accelerator: Accelerator.L4, aws },
+            'modelship:index:GpuPool "L4_Pool": 1 invalid argument:\n' +
+                "  - name: received \"L4_Pool\"; expected a name Kubernetes accepts as given, since it names the NVIDIA device plugin's DaemonSet: " +
+                "lowercase letters, digits and '-', starting and ending with a letter or digit, such as \"l4-pool\"",
+        ],
+        [
+            "a name whose device plugin DaemonSet would pass 63 characters",
+            long,
+            { cloud: GpuPoolCloud.Kubernetes, kubernetes: { gpuQuotas: { ml: 4 } } },
+            `modelship:index:GpuPool "${long}": 1 invalid argument:\n` +
+                `  - name: received "${long}" (43 characters); expected at most 42 characters: the NVIDIA device plugin's DaemonSet would be named "${long}-nvidia-device-plugin", 64 characters, over Kubernetes' limit of 63`,
+        ],
+    ];
+    for (const [what, name, args, message] of cases) {
+        it(`rejects ${what}, before registering anything`, async () => {
+            const { resources } = await rt.construct(() => expect(() => new GpuPool(name, args)).toThrow(message));
+            expect(resources).toEqual([]);
+        });
+    }
+
+    it("takes any name where it creates no Kubernetes object (a node group without the device plugin, GKE)", async () => {
+        const { resources } = await rt.construct(() => {
+            new GpuPool("L4_Pool", { cloud: GpuPoolCloud.Aws, accelerator: Accelerator.L4, aws: { ...aws, devicePlugin: false } });
+            new GpuPool("L4_GKE", { cloud: GpuPoolCloud.Gcp, accelerator: Accelerator.L4, gcp: { clusterName: "ml" } });
+        });
+        expect(resources.some((r) => r.type.startsWith("kubernetes:") && r.type !== "pulumi:providers:kubernetes")).toBe(false);
+        expect(resources.filter((r) => r.type === "modelship:index:GpuPool").map((r) => r.name).sort()).toEqual(["L4_GKE", "L4_Pool"]);
+    });
 });

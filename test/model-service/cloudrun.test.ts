@@ -139,7 +139,8 @@ describe("ModelService on gcp-cloudrun", () => {
         const container = template.containers[0];
         expect(container.volumeMounts).toEqual([{ name: "model", mountPath: "/models" }]);
         expect(container.image).toBe("vllm/vllm-openai:v0.8.5");
-        expect(container.args).toEqual(["--model", "/models", "--port", "8000"]);
+        // A gs:// model has no Hub id: vLLM serves it under the service's name.
+        expect(container.args).toEqual(["--model", "/models", "--port", "8000", "--served-model-name", "qwen"]);
         expect(rt.one("gcp:storage/bucketIAMMember:BucketIAMMember").inputs).toEqual({
             bucket: "acme-models",
             role: "roles/storage.objectViewer",

@@ -71,6 +71,18 @@ describe("ModelService on docker", () => {
         expect(rt.one("docker:index/remoteImage:RemoteImage").inputs.name).toBe("pytorch/torchserve:0.12.0-gpu");
     });
 
+    it("serves a vLLM model under the name OpenAI clients send: the Hub id by default, else the service's name, or the name given", async () => {
+        const command = (name: string) => rt.one("docker:index/container:Container", `${name}-server`).inputs.command;
+        await rt.construct(() => new ModelService("chat", { model: { uri: "hf://Qwen/Qwen2.5-1.5B-Instruct", runtime: ServingRuntime.Vllm }, target: Target.Docker }));
+        expect(command("chat")).toEqual(["--model", "/models", "--port", "8000", "--served-model-name", "Qwen/Qwen2.5-1.5B-Instruct"]);
+        await rt.construct(() => new ModelService("chat", { model: { uri: "s3://models/qwen/", runtime: ServingRuntime.Vllm }, target: Target.Docker }));
+        expect(command("chat")).toEqual(["--model", "/models", "--port", "8000", "--served-model-name", "chat"]);
+        await rt.construct(
+            () => new ModelService("chat", { model: { uri: "hf://Qwen/Qwen2.5-1.5B-Instruct", runtime: ServingRuntime.Vllm, servedModelName: "assistant" }, args: ["--max-model-len", "8192"], target: Target.Docker }),
+        );
+        expect(command("chat")).toEqual(["--model", "/models", "--port", "8000", "--served-model-name", "assistant", "--max-model-len", "8192"]);
+    });
+
     it("publishes on all interfaces only when public with auth none chosen explicitly", async () => {
         await rt.construct(
             () =>
@@ -92,6 +104,16 @@ describe("ModelService on docker", () => {
         ["unknown accelerator", { model: { image: digest }, resources: { gpu: { accelerator: "a200" as Accelerator } }, target: Target.Docker }, /resources\.gpu\.accelerator: received "a200"; expected one of "t4", "a10g", "l4"/],
         ["settings for another target", { model: { image: digest }, lambda: {}, target: Target.Docker }, /lambda: received an empty object; expected no lambda settings with target "docker"/],
         ["uri without runtime", { model: { uri: "s3://bucket/model" }, target: Target.Docker }, /model\.runtime: received nothing .*; expected a server preset/],
+        [
+            "a served model name for a server that takes none",
+            { model: { uri: "hf://Qwen/Qwen2.5-1.5B-Instruct", runtime: ServingRuntime.Tgi, servedModelName: "chat" }, target: Target.Docker },
+            /\n {2}- model\.servedModelName: received "chat"; expected nothing with runtime tgi: only vllm serves a model under a name of your choosing$/,
+        ],
+        [
+            "a served model name that no preset would pass",
+            { model: { image: digest, runtime: ServingRuntime.Vllm, servedModelName: "chat" }, target: Target.Docker },
+            /\n {2}- model\.servedModelName: received "chat"; expected model\.uri with it: the preset names the model it serves from a URI \(with model\.image, pass --served-model-name in args\)$/,
+        ],
     ];
     for (const [what, args, message] of invalid) {
         it(`rejects ${what} before registering anything`, async () => {

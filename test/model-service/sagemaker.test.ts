@@ -1,12 +1,15 @@
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { Accelerator, AuthMode, ModelService, ModelServiceArgs, ServingRuntime, Target } from "../../index";
+import { sagemakerContainerImage } from "../../components/model-service/targets/aws/sagemaker-images";
 import { ResourceRecord } from "../../sdk/plan/runtime";
 import { outputValue, useMockRuntime } from "../harness";
 
 const rt = useMockRuntime({ config: { "aws:region": "us-east-1", "modelship:team": "ml-platform" } });
 
 const TGI = "763104351884.dkr.ecr.us-east-1.amazonaws.com/huggingface-pytorch-tgi-inference:2.4.0-tgi3.0.1-gpu-py311-cu124-ubuntu22.04";
+/** AWS's Deep Learning Container registry in us-east-1. */
+const LMI_ACCOUNT = "763104351884";
 const ecr = (tag: string) => `111122223333.dkr.ecr.us-east-1.amazonaws.com/fraud/scorer@sha256:${tag.repeat(64)}`;
 const COMPONENT = "urn:pulumi:dev::test::modelship:index:ModelService::";
 const TAGS = { environment: "dev", team: "ml-platform", service: "llm", "managed-by": "modelship" };
@@ -224,6 +227,108 @@ describe("ModelService on aws-sagemaker", () => {
         expect(sids).toEqual(["EcrToken", "PullModelImage", "WriteOwnLogs", "PublishEndpointMetrics"]);
     });
 
+    it("serves vLLM from the Hub on AWS's LMI container, with no image to build, under the Hub id clients send", async () => {
+        const { value: svc } = await rt.construct(
+            () =>
+                new ModelService("qwen", {
+                    model: { uri: "hf://Qwen/Qwen2.5-1.5B-Instruct", runtime: ServingRuntime.Vllm },
+                    resources: { gpu: { accelerator: Accelerator.L4 } },
+                    sagemaker: { instanceType: "ml.g6.2xlarge" },
+                    env: { OPTION_MAX_MODEL_LEN: "8192" },
+                    target: Target.AwsSageMaker,
+                }),
+        );
+        expect(rt.one("aws:sagemaker/model:Model").inputs.primaryContainer).toEqual({
+            // LMI 28 (vLLM 0.26.0) from AWS's Deep Learning Container registry in the endpoint's region.
+            image: `${LMI_ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/djl-inference:0.36.0-lmi28.0.0-cu130`,
+            mode: "SingleModel",
+            environment: { HF_MODEL_ID: "Qwen/Qwen2.5-1.5B-Instruct", TENSOR_PARALLEL_DEGREE: "1", OPTION_SERVED_MODEL_NAME: "Qwen/Qwen2.5-1.5B-Instruct", OPTION_MAX_MODEL_LEN: "8192" },
+        });
+        // The role may pull exactly that AWS-owned repository, and reads no S3: the server downloads from the Hub.
+        expect((json(rt.one("aws:iam/rolePolicy:RolePolicy"), "policy") as { Statement: unknown[] }).Statement.slice(0, 2)).toEqual([
+            { Sid: "EcrToken", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
+            {
+                Sid: "PullModelImage",
+                Effect: "Allow",
+                Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+                Resource: `arn:aws:ecr:us-east-1:${LMI_ACCOUNT}:repository/djl-inference`,
+            },
+        ]);
+        // ml.g6.2xlarge at $1.222/h (catalog, us-east-1) x 730 h.
+        expect(await outputValue(svc.estimatedMonthlyCost)).toMatchObject({ min: 892.06, max: 892.06, known: true });
+    });
+
+    it("serves vLLM from an S3 prefix on the LMI container: SageMaker copies it, the role reads only that prefix", async () => {
+        await rt.construct(
+            () =>
+                new ModelService("llm", {
+                    model: { uri: "s3://models-prod/qwen2.5-7b/", runtime: ServingRuntime.Vllm, servedModelName: "assistant" },
+                    resources: { gpu: { count: 4, accelerator: Accelerator.L4 } },
+                    sagemaker: { instanceType: "ml.g6.12xlarge" },
+                    target: Target.AwsSageMaker,
+                }),
+        );
+        expect(rt.one("aws:sagemaker/model:Model").inputs.primaryContainer).toEqual({
+            image: `${LMI_ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/djl-inference:0.36.0-lmi28.0.0-cu130`,
+            mode: "SingleModel",
+            modelDataSource: { s3DataSources: [{ s3Uri: "s3://models-prod/qwen2.5-7b/", s3DataType: "S3Prefix", compressionType: "None" }] },
+            environment: { HF_MODEL_ID: "/opt/ml/model", TENSOR_PARALLEL_DEGREE: "4", OPTION_SERVED_MODEL_NAME: "assistant" },
+        });
+        const statements = (json(rt.one("aws:iam/rolePolicy:RolePolicy"), "policy") as { Statement: Array<{ Sid: string; Resource: unknown }> }).Statement;
+        expect(statements.map((st) => [st.Sid, st.Resource]).slice(0, 4)).toEqual([
+            ["ReadModelData", "arn:aws:s3:::models-prod/qwen2.5-7b/*"],
+            ["ListModelData", "arn:aws:s3:::models-prod"],
+            ["EcrToken", "*"],
+            ["PullModelImage", `arn:aws:ecr:us-east-1:${LMI_ACCOUNT}:repository/djl-inference`],
+        ]);
+    });
+
+    it("serves every version of a vLLM canary under the one name clients send", async () => {
+        await rt.construct(
+            () =>
+                new ModelService("assistant", {
+                    model: { uri: "hf://Qwen/Qwen2.5-1.5B-Instruct", runtime: ServingRuntime.Vllm },
+                    versions: [
+                        { name: "stable", weight: 90 },
+                        { name: "next", uri: "hf://Qwen/Qwen2.5-3B-Instruct", weight: 10 },
+                    ],
+                    resources: { gpu: { accelerator: Accelerator.L4 } },
+                    sagemaker: { instanceType: "ml.g6.2xlarge" },
+                    target: Target.AwsSageMaker,
+                }),
+        );
+        const env = (m: ResourceRecord) => (m.inputs.primaryContainer as { environment: Record<string, string> }).environment;
+        expect(rt.ofType("aws:sagemaker/model:Model").map((m) => [m.name, env(m).HF_MODEL_ID, env(m).OPTION_SERVED_MODEL_NAME])).toEqual([
+            ["assistant-model-stable", "Qwen/Qwen2.5-1.5B-Instruct", "Qwen/Qwen2.5-1.5B-Instruct"],
+            ["assistant-model-next", "Qwen/Qwen2.5-3B-Instruct", "Qwen/Qwen2.5-1.5B-Instruct"],
+        ]);
+    });
+
+    it("serves TGI on the Hugging Face TGI container when no server image is given", async () => {
+        await rt.construct(
+            () =>
+                new ModelService("qwen", {
+                    model: { uri: "hf://Qwen/Qwen2.5-0.5B-Instruct", runtime: ServingRuntime.Tgi },
+                    resources: { gpu: { accelerator: Accelerator.A10G } },
+                    sagemaker: { instanceType: "ml.g5.xlarge" },
+                    target: Target.AwsSageMaker,
+                }),
+        );
+        expect(rt.one("aws:sagemaker/model:Model").inputs.primaryContainer).toEqual({ image: TGI, mode: "SingleModel", environment: { HF_MODEL_ID: "Qwen/Qwen2.5-0.5B-Instruct", SM_NUM_GPUS: "1" } });
+    });
+
+    it("takes AWS's containers from the registry account of the endpoint's region", () => {
+        // github.com/aws/deep-learning-containers, docs/reference/region_availability.md.
+        expect(sagemakerContainerImage(ServingRuntime.Vllm, "eu-west-1", "amazonaws.com")).toBe("763104351884.dkr.ecr.eu-west-1.amazonaws.com/djl-inference:0.36.0-lmi28.0.0-cu130");
+        expect(sagemakerContainerImage(ServingRuntime.Vllm, "eu-south-1", "amazonaws.com")).toBe("692866216735.dkr.ecr.eu-south-1.amazonaws.com/djl-inference:0.36.0-lmi28.0.0-cu130");
+        expect(sagemakerContainerImage(ServingRuntime.Tgi, "cn-north-1", "amazonaws.com.cn")).toBe(
+            "727897471807.dkr.ecr.cn-north-1.amazonaws.com.cn/huggingface-pytorch-tgi-inference:2.4.0-tgi3.0.1-gpu-py311-cu124-ubuntu22.04",
+        );
+        expect(() => sagemakerContainerImage(ServingRuntime.Vllm, "xx-east-9", "amazonaws.com")).toThrow(
+            "AWS publishes no Deep Learning Containers in region xx-east-9, so the SageMaker Large Model Inference container (vLLM) cannot be pulled there: set model.serverImage to an ECR image in that region",
+        );
+    });
+
     it("changing the model version replaces only the model and its configuration; the endpoint keeps its name", async () => {
         const args = (image: string): ModelServiceArgs => ({ model: { image }, scaling: { minReplicas: 1, maxReplicas: 2 }, target: Target.AwsSageMaker });
         const before = (await rt.construct(() => new ModelService("fraud", args(ecr("a"))))).resources;
@@ -264,9 +369,10 @@ describe("ModelService on aws-sagemaker", () => {
             '  - exposure.auth: received "none"; expected "iam" on target aws-sagemaker: SageMaker endpoints accept only SigV4-signed requests (sagemaker:InvokeEndpoint). For API keys, JWT or anonymous access use target aws-lambda, gcp-cloudrun or kubernetes, or put your own API in front',
         ],
         [
-            "a GPU without an instance type",
-            { model: { image: digest }, resources: { gpu: { accelerator: Accelerator.L4 } }, target: Target.AwsSageMaker },
-            "  - sagemaker.instanceType: received nothing (the field is missing); expected an ml.* instance type with a GPU, for example ml.g5.xlarge (A10G) or ml.g6.xlarge (L4): the catalog cannot pick one by accelerator yet",
+            "a GPU without an instance type that no priced SageMaker type carries",
+            { model: { image: digest }, resources: { gpu: { accelerator: Accelerator.H200 } }, target: Target.AwsSageMaker },
+            "  - sagemaker.instanceType: received nothing (the field is missing); expected an ml.* instance type for resources.gpu and resources.cpu/memoryGiB: " +
+                "No SageMaker hosting type priced in us-east-1 has >= 1 x NVIDIA H200, >= 4 vCPUs and >= 16 GiB; the catalog prices no NVIDIA H200 type.",
         ],
         [
             "an instance type of another accelerator",
@@ -285,8 +391,18 @@ describe("ModelService on aws-sagemaker", () => {
         ],
         [
             "a preset server image that is not in ECR",
+            { model: { uri: "s3://models/resnet/", runtime: ServingRuntime.Triton }, target: Target.AwsSageMaker },
+            '  - model.serverImage: received nothing (the preset\'s "nvcr.io/nvidia/tritonserver:24.12-py3"); expected an Amazon ECR image <account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag> or @sha256:<digest> (SageMaker pulls only from ECR; the image must answer GET /ping and POST /invocations on port 8080); AWS\'s containers are the default only for runtimes vllm and tgi',
+        ],
+        [
+            "vLLM's container on a CPU endpoint",
             { model: { uri: "s3://models/llm/", runtime: ServingRuntime.Vllm }, target: Target.AwsSageMaker },
-            '  - model.serverImage: received nothing (the preset\'s "vllm/vllm-openai:v0.8.5"); expected an Amazon ECR image',
+            "  - resources.gpu: received nothing (the field is missing); expected a GPU with runtime vllm on target aws-sagemaker (the SageMaker Large Model Inference container (vLLM) serves on NVIDIA GPUs, for example accelerator l4 on sagemaker.instanceType ml.g6.2xlarge), or model.serverImage with an ECR image that serves on CPU",
+        ],
+        [
+            "TGI's container on a serverless endpoint",
+            { model: { uri: "hf://Qwen/Qwen2.5-0.5B-Instruct", runtime: ServingRuntime.Tgi }, sagemaker: { serverless: true }, target: Target.AwsSageMaker },
+            "  - sagemaker.serverless: received true; expected false with runtime tgi and no model.serverImage (serverless inference is CPU-only; the Hugging Face TGI container for SageMaker needs a GPU), or model.serverImage with an ECR image that serves on CPU",
         ],
         [
             "an https artifact",
@@ -309,6 +425,21 @@ describe("ModelService on aws-sagemaker", () => {
             "  - versions: received an array of 2; expected no versions with sagemaker.serverless (a serverless endpoint has one production variant; use real-time instances for canaries)",
         ],
     ];
+    // Without sagemaker.instanceType a GPU model gets the cheapest priced type with its accelerator and resources
+    // (defaults 4 vCPU and 16 GiB per GPU): aws_sagemaker_price_list_prices.csv ml.g6.xlarge,1.1267 (g6.xlarge: 4 vCPU,
+    // 16 GiB) -> 1 x 1.1267 x 730 = 822.491; ml.g6e.xlarge,2.6054 (g6e.xlarge: 4 vCPU, 32 GiB) -> 1901.942.
+    for (const [accelerator, instanceType, monthly] of [
+        [Accelerator.L4, "ml.g6.xlarge", 822.49],
+        [Accelerator.L40S, "ml.g6e.xlarge", 1901.94],
+    ] as const) {
+        it(`picks ${instanceType}, the cheapest priced type, for one ${accelerator} without an instance type`, async () => {
+            const { value: svc, resources } = await rt.construct(() => new ModelService("gpu", { model: { image: digest }, resources: { gpu: { accelerator } }, target: Target.AwsSageMaker }));
+            const config = resources.find((r) => r.type === "aws:sagemaker/endpointConfiguration:EndpointConfiguration");
+            expect((config?.inputs.productionVariants as Array<{ instanceType: string }>)[0].instanceType).toBe(instanceType);
+            expect(await outputValue(svc.estimatedMonthlyCost)).toMatchObject({ min: monthly, max: monthly, known: true });
+        });
+    }
+
     for (const [what, args, message] of invalid) {
         it(`rejects ${what} before registering anything`, async () => {
             const { resources } = await rt.construct(() => {

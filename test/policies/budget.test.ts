@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { Accelerator, GpuPool, GpuPoolCloud, ModelService, PolyglotPipeline, ServingRuntime, StageLanguage, Target } from "../../index";
 import { dollars } from "../../sdk/catalog/format";
-import { awsInstance, gpuHourlyEquivalent, sagemakerInstance } from "../../sdk/catalog";
+import { awsInstance, sagemakerInstance } from "../../sdk/catalog";
 import { applyEnforcement } from "../../sdk/plan/policies";
 import { useMockRuntime } from "../harness";
 import { findingsOf, record, validateStack } from "./helpers";
@@ -44,14 +44,28 @@ describe("stack-budget", () => {
         const resources = await poolAndService();
         const message =
             `the stack costs up to ${dollars(poolMax)} a month at maximum scale, over the budget of $2,000.00 (maxMonthlyUsd). Largest:\n` +
-            `  - l4-gpu-nodes (aws:eks/nodeGroup:NodeGroup): ${dollars(poolMax)}: 0-4 x g6.2xlarge (1 x NVIDIA L4) on-demand at $0.9776/h in us-east-1 (aws_ec2_gpu_prices.csv, vantage, 2026-01-21) x 730 h`;
+            `  - l4-gpu-nodes (aws:eks/nodeGroup:NodeGroup): ${dollars(poolMax)}: 0-4 x g6.2xlarge (1 x NVIDIA L4) on-demand at $0.9776/h in us-east-1 (aws_ec2_gpu_prices.csv, vantage, 2026-01-21) x 730 h; ` +
+            "pods of this stack on it: llm: 2 replica(s) of 1 GPU(s), 4 vCPU, 16 GiB per pod need 2 x g6.2xlarge (1 pod(s) per node) at $0.9776/h; so the minimum is their 2 node(s), not the pool's 0";
         expect(findingsOf("stack-budget", resources, { "stack-budget": { maxMonthlyUsd: 2000 } }, "dev", STACK_CONFIG)).toEqual([{ policy: "stack-budget", enforcement: "mandatory", message }]);
         expect(await validateStack("stack-budget", resources, { maxMonthlyUsd: 2000 })).toEqual([{ message, urn: undefined }]);
     });
 
-    it("checks nothing without maxMonthlyUsd", async () => {
+    it("without maxMonthlyUsd, stays quiet under the pack's default cap of $50,000 a month", async () => {
         const resources = await poolAndService();
         expect(findingsOf("stack-budget", resources, {}, "dev", STACK_CONFIG)).toEqual([]);
+    });
+
+    it("without maxMonthlyUsd, gives a stack over the default cap an advisory finding that names the setting allowing it", async () => {
+        const { resources } = await rt.construct(
+            () => new GpuPool("l4", { cloud: GpuPoolCloud.Aws, accelerator: Accelerator.L4, maxNodes: 80, aws: { clusterName: "ml", subnetIds: ["subnet-0a1"] } }),
+        );
+        const max = 80 * awsInstance("g6.2xlarge", "us-east-1").hourly * 730;
+        const message =
+            `the stack costs up to ${dollars(max)} a month at maximum scale, over the pack's default cap of $50,000.00 (stack-budget maxMonthlyUsd is not set): ` +
+            `set "stack-budget": { "maxMonthlyUsd": ${Math.ceil(max)} } in the policy config to allow it, or lower the maximum scale. Largest:\n` +
+            `  - l4-gpu-nodes (aws:eks/nodeGroup:NodeGroup): ${dollars(max)}: 0-80 x g6.2xlarge (1 x NVIDIA L4) on-demand at $0.9776/h in us-east-1 (aws_ec2_gpu_prices.csv, vantage, 2026-01-21) x 730 h`;
+        expect(findingsOf("stack-budget", resources, {}, "dev", STACK_CONFIG)).toEqual([{ policy: "stack-budget", enforcement: "advisory", levelFixed: true, message }]);
+        expect(findingsOf("stack-budget", resources, { "stack-budget": { maxMonthlyUsd: Math.ceil(max) } }, "dev", STACK_CONFIG)).toEqual([]);
     });
 
     it("prices hand-written resources: an EKS node group and a SageMaker endpoint with an autoscaling target", async () => {
@@ -86,11 +100,21 @@ describe("stack-budget", () => {
             message: "the monthly cost of this resource at maximum scale is not known, so the stack budget of $5,000.00 (maxMonthlyUsd) leaves it out (never as $0): an Elastic Load Balancer is billed, but its price is not in the catalog",
         };
         const config = { "stack-budget": { enforcementLevel: "mandatory" as const, maxMonthlyUsd: 5000 } };
+        // g5.xlarge,...,us-east-1,1.006: 1 x 1.006 x 730 = 734.38 known; within the budget only as far as prices are known.
+        const stackNote = {
+            message: "the stack's cost at maximum scale is unknown: $734.38 a month is known, not counting 1 resource(s) whose price is not known, so the budget of $5,000.00 (maxMonthlyUsd) cannot be confirmed",
+        };
         const findings = findingsOf("stack-budget", [lb, nodes], config);
-        expect(findings).toEqual([{ policy: "stack-budget", enforcement: "advisory", levelFixed: true, ...note }]);
-        // The plan applies the config's levels after the pack: the note stays advisory.
+        expect(findings).toEqual([
+            { policy: "stack-budget", enforcement: "advisory", levelFixed: true, ...stackNote },
+            { policy: "stack-budget", enforcement: "advisory", levelFixed: true, ...note },
+        ]);
+        // The plan applies the config's levels after the pack: the notes stay advisory.
         expect(applyEnforcement(findings, config)).toEqual(findings);
-        expect(await validateStack("stack-budget", [lb, nodes], { maxMonthlyUsd: 5000 })).toEqual([{ ...note, enforcementLevel: "advisory" }]);
+        expect(await validateStack("stack-budget", [lb, nodes], { maxMonthlyUsd: 5000 })).toEqual([
+            { ...stackNote, urn: undefined, enforcementLevel: "advisory" },
+            { ...note, enforcementLevel: "advisory" },
+        ]);
     });
 
     it("over budget with an unknown price too: one mandatory finding that says what it left out, and the advisory note", async () => {
@@ -119,20 +143,29 @@ describe("service-budget", () => {
         ]);
         const scorerMax = 3 * sagemakerInstance("ml.g5.2xlarge").hourly * 730;
         const scorer = resources.find((r) => r.type === "modelship:index:ModelService" && r.name === "scorer");
-        const findings = findingsOf("service-budget", resources, { "service-budget": { maxMonthlyUsd: 1000 } }, "dev", STACK_CONFIG);
+        const all = findingsOf("service-budget", resources, { "service-budget": { maxMonthlyUsd: 1000 } }, "dev", STACK_CONFIG);
+        // The log groups (billed per GB) and the target-tracking alarms are billed at prices the catalog lacks: advisory notes.
+        const byUrn = new Map(resources.map((r) => [r.urn, r]));
+        expect(all.filter((f) => f.enforcement === "advisory").map((f) => byUrn.get(f.urn ?? "")?.type)).toEqual([
+            "aws:cloudwatch/logGroup:LogGroup",
+            "aws:cloudwatch/logGroup:LogGroup",
+            "aws:appautoscaling/policy:Policy",
+        ]);
+        const findings = all.filter((f) => f.enforcement === "mandatory");
         expect(findings).toHaveLength(1);
         expect(findings[0]).toMatchObject({ policy: "service-budget", enforcement: "mandatory", urn: scorer?.urn });
         expect(findings[0].message).toBe(
-            `ModelService "scorer" costs up to ${dollars(scorerMax)} a month at maximum scale, over the budget of $1,000.00 per service (maxMonthlyUsd). Largest:\n` +
+            `ModelService "scorer" costs up to ${dollars(scorerMax)} a month at maximum scale, not counting 2 resource(s) whose price is not known, over the budget of $1,000.00 per service (maxMonthlyUsd). Largest:\n` +
                 `  - scorer-config (aws:sagemaker/endpointConfiguration:EndpointConfiguration): ${dollars(scorerMax)}: variant "default": 1-3 x ml.g5.2xlarge at $1.5150/h in us-east-1 (aws_sagemaker_inference_prices.csv, fmbench, 2025-01-26) x 730 h, scaled by aws:appautoscaling Target "scorer-scaling" (1-3)`,
         );
-        expect(await validateStack("service-budget", resources, { maxMonthlyUsd: 1000 })).toEqual([{ urn: scorer?.urn, message: findings[0].message }]);
-        expect(findingsOf("service-budget", resources, { "service-budget": { maxMonthlyUsd: Math.ceil(scorerMax) } }, "dev", STACK_CONFIG)).toEqual([]);
+        expect((await validateStack("service-budget", resources, { maxMonthlyUsd: 1000 })).filter((f) => f.enforcementLevel === undefined)).toEqual([{ urn: scorer?.urn, message: findings[0].message }]);
+        expect(findingsOf("service-budget", resources, { "service-budget": { maxMonthlyUsd: Math.ceil(scorerMax) } }, "dev", STACK_CONFIG).filter((f) => f.enforcement === "mandatory")).toEqual([]);
     });
 
-    it("prices a service's GPU pods as their share of GPUs when the stack also creates the nodes", async () => {
+    it("prices a service's GPU pods as the node shape each needs when the stack also creates the nodes", async () => {
         const resources = await poolAndService();
-        const share = 2 * gpuHourlyEquivalent("aws", Accelerator.L4, "us-east-1").perGpuHourly * 730;
+        // Each pod (1 L4, 4 vCPU, 16 GiB by default) is priced as the cheapest node that fits it: g6.xlarge,...,4,16 GB,us-east-1,0.8048
+        const share = 2 * awsInstance("g6.xlarge", "us-east-1").hourly * 730;
         const [finding] = findingsOf("service-budget", resources, { "service-budget": { maxMonthlyUsd: 100 } }, "dev", STACK_CONFIG);
         expect(finding.message.split("\n")[0]).toBe(`ModelService "llm" costs up to ${dollars(share)} a month at maximum scale, over the budget of $100.00 per service (maxMonthlyUsd). Largest:`);
         expect(findingsOf("service-budget", resources, { "service-budget": { maxMonthlyUsd: Math.ceil(share) } }, "dev", STACK_CONFIG)).toEqual([]);
@@ -157,7 +190,8 @@ describe("service-budget", () => {
                     target: Target.Kubernetes,
                 }),
         );
-        const share = 2 * gpuHourlyEquivalent("aws", Accelerator.L4, "us-east-1").perGpuHourly * 730;
+        // Each pod (1 L4, 4 vCPU, 16 GiB by default) is priced as the cheapest node that fits it: g6.xlarge,...,4,16 GB,us-east-1,0.8048
+        const share = 2 * awsInstance("g6.xlarge", "us-east-1").hourly * 730;
         const findings = findingsOf("service-budget", resources, { "service-budget": { maxMonthlyUsd: 100 } }, "dev", STACK_CONFIG);
         expect(findings.map((f) => f.message.split(" a month")[0]).sort()).toEqual([`ModelService "fraud-score" costs up to ${dollars(share)}`, `PolyglotPipeline "fraud" costs up to ${dollars(share)}`]);
         expect(findingsOf("service-budget", resources, { "service-budget": { maxMonthlyUsd: Math.ceil(share) } }, "dev", STACK_CONFIG)).toEqual([]);

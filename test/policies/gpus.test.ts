@@ -121,8 +121,24 @@ describe("gpu-quota", () => {
         ]);
     });
 
-    it("checks nothing without maxGpus", () => {
+    it("without maxGpus, stays quiet under the pack's default cap of 64 GPUs, and leaves a fleet without a maximum to autoscaling-max-required", () => {
         expect(findingsOf("gpu-quota", [eksNodes, karpenter(undefined)], {})).toEqual([]);
+    });
+
+    it("without maxGpus, gives a stack asking for 700 GPUs an advisory finding that names the setting allowing it; set, the quota is mandatory", async () => {
+        const { resources } = await rt.construct(
+            () => new ModelService("llm", { model: { image }, resources: { gpu: { accelerator: Accelerator.L4 } }, scaling: { replicas: 700 }, target: Target.Kubernetes }),
+        );
+        const fleet = "  - llm: 700 replica(s) x 1 GPU(s) = 700 (700 replica(s) from spec.replicas)";
+        const message =
+            'the stack runs up to 700 GPUs at maximum scale, over the pack\'s default cap of 64 (gpu-quota maxGpus is not set): set "gpu-quota": { "maxGpus": 700 } in the policy config to allow it, or lower the maxima below:\n' +
+            fleet;
+        expect(findingsOf("gpu-quota", resources, {})).toEqual([{ policy: "gpu-quota", enforcement: "advisory", levelFixed: true, message }]);
+        expect(await validateStack("gpu-quota", resources, {})).toEqual([{ message, urn: undefined, enforcementLevel: "advisory" }]);
+        expect(findingsOf("gpu-quota", resources, { "gpu-quota": { maxGpus: 700 } })).toEqual([]);
+        expect(findingsOf("gpu-quota", resources, { "gpu-quota": { maxGpus: 600 } })).toEqual([
+            { policy: "gpu-quota", enforcement: "mandatory", message: `the stack runs up to 700 GPUs at maximum scale, over the quota of 600 (maxGpus):\n${fleet}` },
+        ]);
     });
 });
 

@@ -45,13 +45,15 @@ describe("modelship plan with the policy pack", { timeout: 120_000 }, () => {
         expect(policies.split("\n").filter((line) => /^ {2}\S/.test(line))).toEqual([
             "  mandatory  stack-budget  the stack",
             "  mandatory  public-endpoint-auth  embedder-url (aws:lambda/functionUrl:FunctionUrl)",
+            // The log group is billed per GB stored and ingested, at a price the catalog lacks: never $0.
+            "  advisory  stack-budget  embedder-logs (aws:cloudwatch/logGroup:LogGroup)",
             "  advisory  nonprod-scale-to-zero  l4-gpu-nodes (aws:eks/nodeGroup:NodeGroup)",
             "  advisory  nonprod-scale-to-zero  llm (kubernetes:apps/v1:Deployment)",
         ]);
         // Messages are wrapped to the 100-column width: compare them with the line breaks folded back.
         const unwrapped = policies.replace(/\n {6}(?! )/g, " ");
-        expect(policies).toContain("Policies: 4 finding(s)\n  mandatory  stack-budget  the stack\n");
-        expect(unwrapped).toContain(`the stack costs up to ${dollars(nodesMax + lambdaMax)} a month at maximum scale, over the budget of $1,000.00 (maxMonthlyUsd). Largest:`);
+        expect(policies).toContain("Policies: 5 finding(s)\n  mandatory  stack-budget  the stack\n");
+        expect(unwrapped).toContain(`the stack costs up to ${dollars(nodesMax + lambdaMax)} a month at maximum scale, not counting 1 resource(s) whose price is not known, over the budget of $1,000.00 (maxMonthlyUsd). Largest:`);
         expect(unwrapped).toContain('the function URL has authorizationType "NONE": anyone on the internet can invoke the function; use "AWS_IAM"');
         expect(stdout.split("\n").every((line) => line.length <= 100)).toBe(true);
     });
@@ -60,7 +62,22 @@ describe("modelship plan with the policy pack", { timeout: 120_000 }, () => {
         const config = configFile("advisory.json", { "public-endpoint-auth": "advisory", "stack-budget": { maxMonthlyUsd: 5000 }, "nonprod-scale-to-zero": "disabled" });
         const { code, stdout } = plan("--policy-config", config, "--json");
         expect(code).toBe(0);
+        const logs = "urn:pulumi:dev::gpu-stack::modelship:index:ModelService$aws:cloudwatch/logGroup:LogGroup::embedder-logs";
         expect(JSON.parse(stdout).policies).toEqual([
+            {
+                policy: "stack-budget",
+                enforcement: "advisory",
+                urn: null,
+                message: `the stack's cost at maximum scale is unknown: ${dollars(nodesMax + lambdaMax)} a month is known, not counting 1 resource(s) whose price is not known, so the budget of $5,000.00 (maxMonthlyUsd) cannot be confirmed`,
+            },
+            {
+                policy: "stack-budget",
+                enforcement: "advisory",
+                urn: logs,
+                message:
+                    "the monthly cost of this resource at maximum scale is not known, so the stack budget of $5,000.00 (maxMonthlyUsd) leaves it out (never as $0): " +
+                    "CloudWatch Logs bills ingestion and storage per GB: $0 without log data; at full scale unknown (log volume and prices not in the catalog)",
+            },
             {
                 policy: "public-endpoint-auth",
                 enforcement: "advisory",

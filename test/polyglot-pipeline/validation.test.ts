@@ -47,7 +47,7 @@ const invalid: Array<[string, PolyglotPipelineArgs, string[]]> = [
         { stages: [{ ...stage("x"), name: "Score_1", replicas: 2 } as PipelineStageArgs], target: Target.Docker },
         [
             `stages[0].name: received "Score_1"; expected a name of 1 to 30 lowercase letters, digits and '-', starting with a letter`,
-            "stages[0].replicas: received 2; expected no such field (check the spelling against the argument reference)",
+            "stages[0].replicas: received 2; expected no such field (fields of stages[0]: docs/reference.md#polyglotpipeline-stages)",
         ],
     ],
     [
@@ -141,6 +141,27 @@ const invalid: Array<[string, PolyglotPipelineArgs, string[]]> = [
             'stages[4].after: received an array of 2; expected every stage of the wave before it (blend) on target kubernetes: a KServe InferenceGraph step takes the whole response of the step before it',
         ],
     ],
+    [
+        "a namespace and a router replica count Kubernetes or any real deployment would refuse",
+        { stages: [stage("a")], kubernetes: { namespace: "Fraud_NS", routerMaxReplicas: 20_000 }, target: Target.Kubernetes },
+        [
+            `kubernetes.namespace: received "Fraud_NS"; expected a namespace name: at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit (an RFC 1123 label, as the Kubernetes API server requires)`,
+            "kubernetes.routerMaxReplicas: received 20000; expected a number <= 10000",
+        ],
+    ],
+    [
+        "a stage's own namespace the API server would refuse (ModelService's check, at the stage's path)",
+        { stages: [stage("a", { kubernetes: { namespace: "Fraud NS" } })], target: Target.Kubernetes },
+        [`stages[0].kubernetes.namespace: received "Fraud NS"; expected a namespace name: at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit (an RFC 1123 label, as the Kubernetes API server requires)`],
+    ],
+    [
+        "a GPU stage placed on the nodes of another accelerator",
+        { stages: [stage("score", { resources: { gpu: { accelerator: Accelerator.L4 } }, kubernetes: { nodeSelector: { "modelship.dev/accelerator": "t4" } } })], target: Target.Kubernetes },
+        [
+            'stages[0].kubernetes.nodeSelector.modelship.dev/accelerator: received "t4"; expected "l4", the value that names NVIDIA L4 (resources.gpu.accelerator is "l4"; ' +
+                "this selector places the pods on NVIDIA T4 nodes): use the placement of a pool of l4, or set resources.gpu.accelerator to the pool's accelerator",
+        ],
+    ],
 ];
 
 describe("PolyglotPipeline argument validation", () => {
@@ -177,6 +198,29 @@ describe("PolyglotPipeline argument validation", () => {
             () => new PolyglotPipeline("ok", { stages: [stage("gbm"), stage("net", { after: [] }), stage("blend", { after: ["gbm", "net"] })], target: Target.Kubernetes }),
         );
         expect(resources.some((r) => r.type === "kubernetes:serving.kserve.io/v1alpha1:InferenceGraph")).toBe(true);
+    });
+
+    it("rejects a pipeline name KServe would refuse for its InferenceGraph, on kubernetes", async () => {
+        const { resources } = await rt.construct(() =>
+            expect(() => new PolyglotPipeline("Fraud", { stages: [stage("a")], target: Target.Kubernetes })).toThrow(
+                'modelship:index:PolyglotPipeline "Fraud": 1 invalid argument:\n' +
+                    '  - name: received "Fraud"; expected a name Kubernetes accepts as given, since it names the KServe InferenceGraph, its Deployment and Service, ' +
+                    "and (with a '-' and the stage's name) each stage's objects: lowercase letters, digits and '-', starting with a letter and ending with a letter or digit, such as \"fraud\"",
+            ),
+        );
+        expect(resources).toEqual([]);
+    });
+
+    it("rejects a stage name that takes its ModelService's Kubernetes names past 63 characters", async () => {
+        const pipeline = "f".repeat(40);
+        const { resources } = await rt.construct(() =>
+            expect(() => new PolyglotPipeline(pipeline, { stages: [stage("features-and-more-words")], target: Target.Kubernetes })).toThrow(
+                `modelship:index:PolyglotPipeline "${pipeline}": 1 invalid argument:\n` +
+                    `  - stages[0].name: received "features-and-more-words"; expected a stage name that keeps its ModelService's name, "${pipeline}-features-and-more-words" (the pipeline's name, '-', the stage's), ` +
+                    `within Kubernetes' rules: at most 63 characters: the ServiceAccount, Service, Deployment and PodDisruptionBudget would be named "${pipeline}-features-and-more-words", 64 characters, over Kubernetes' limit of 63`,
+            ),
+        );
+        expect(resources).toEqual([]);
     });
 
     it("lists every problem of every stage in one error", () => {

@@ -33,15 +33,18 @@ describe("the services of a plan", () => {
         const run = await runProgram({ dir: example });
         expect(run.error).toBeUndefined();
         const [qwen, scorer] = autoscaledServices(run.resources);
-        // qwen: vLLM on KEDA, the default scale-down delay (240 s) and queue cap (8); $5,000 a month caps 12 L4 pods at 8.
+        // qwen: vLLM on KEDA, the default scale-down delay (240 s) and queue cap (8); $5,000 a month caps 12 pods at 7
+        // (one pod of 1 L4, 8 vCPU, 32 GiB is a g6.2xlarge at $0.9776/h: $713.65 a month).
         const model = serviceModel(qwen);
         expect(model).toMatchObject({ concurrency: 12, serviceSeconds: 2, gpusPerReplica: 1, coldStart: { nodeSeconds: 120, pullSeconds: 334, loadSeconds: 60 } });
-        expect(model.hourlyUsd).toBeCloseTo(0.8048, 4); // $587.50 a month / 730 h
+        expect(model.hourlyUsd).toBeCloseTo(0.9776, 4); // $713.65 a month / 730 h
         const policy = modelshipPolicy(qwen.spec, model, new Date("2026-01-05T00:00:00Z"), 86_400);
-        expect(policy).toMatchObject({ syncSeconds: 15, targetPerReplica: 8, min: 1, max: 8, scaleDownDelaySeconds: 240, queueCap: 8, burst: { multiplier: 2, minPods: 4 } });
-        // Pre-warming "30 7 * * 1-5" Europe/Paris: 8 replicas (capped by the budget) from 06:30 UTC on Monday.
-        expect([policy.prewarmFloorByMinute[389], policy.prewarmFloorByMinute[390]]).toEqual([0, 8]);
+        expect(policy).toMatchObject({ syncSeconds: 15, targetPerReplica: 8, min: 1, max: 7, scaleDownDelaySeconds: 240, queueCap: 8, burst: { multiplier: 2, minPods: 4 } });
+        // Pre-warming "30 7 * * 1-5" Europe/Paris: 7 replicas (the window's 8, capped by the budget) from 06:30 UTC on Monday.
+        expect([policy.prewarmFloorByMinute[389], policy.prewarmFloorByMinute[390]]).toEqual([0, 7]);
         expect(scorer).toMatchObject({ name: "scorer", gpusPerReplica: 0, spec: { min: 2, max: 10, metricTarget: 20 } });
+        // scorer runs on CPU: no GPU node to wait for, a CPU-sized image, no node kept for it after a replica goes.
+        expect(serviceModel(scorer)).toMatchObject({ gpusPerReplica: 0, coldStart: { nodeSeconds: 0, pullSeconds: 35, loadSeconds: 60 }, nodeIdleSeconds: 0 });
     });
 });
 
@@ -58,21 +61,34 @@ describe("modelship simulate", () => {
             "urn:pulumi:dev::modelship-spike-autoscaler::modelship:index:ModelService::qwen",
             "urn:pulumi:dev::modelship-spike-autoscaler::modelship:index:SpikeAutoscaler::scorer",
         ]);
+        // The shape of before, plus what the hours count and the replica's cold start (docs/simulate.md).
+        const [qwenService, scorerService] = doc.services;
+        expect(Object.keys(qwenService)).toEqual(["urn", "unit", "gpusPerReplica", "coldStart", "policies"]);
+        expect([qwenService.unit, qwenService.gpusPerReplica, qwenService.coldStart]).toEqual(["gpu-hours", 1, { nodeSeconds: 120, pullSeconds: 334, loadSeconds: 60 }]);
+        expect([scorerService.unit, scorerService.gpusPerReplica, scorerService.coldStart]).toEqual(["replica-hours", 0, { nodeSeconds: 0, pullSeconds: 35, loadSeconds: 60 }]);
         for (const service of doc.services) {
             expect(service.policies.map((p: { name: string }) => p.name)).toEqual(["modelship", "hpa-default", "knative-default", "keda-default", "static-peak", "oracle"]);
             for (const p of service.policies) {
-                expect(Object.keys(p)).toEqual(["name", "gpuHours", "costUsd", "served", "dropped", "waitP50Seconds", "waitP95Seconds", "waitP99Seconds"]);
+                expect(Object.keys(p)).toEqual(["name", "hours", "gpuHours", "costUsd", "served", "dropped", "waitP50Seconds", "waitP95Seconds", "waitP99Seconds"]);
                 expect(p.served + p.dropped).toBe(8819);
             }
         }
-        // One L4 pod (g6.xlarge, us-east-1): $0.8048 per GPU-hour, from the catalog through the cost model.
+        for (const p of qwenService.policies) expect(p.hours).toBe(p.gpuHours);
+        for (const p of scorerService.policies) expect([p.name, p.gpuHours, p.hours > 0]).toEqual([p.name, 0, true]);
+        // One pod of 1 L4, 8 vCPU, 32 GiB (g6.2xlarge, us-east-1): $0.9776 an hour, from the catalog through the cost model.
         const qwen = doc.services[0].policies;
-        for (const p of qwen) expect(p.costUsd).toBeCloseTo(p.gpuHours * 0.8048, 1);
+        for (const p of qwen) expect(p.costUsd).toBeCloseTo(p.hours * 0.9776, 1);
         const oracle = qwen.find((p: { name: string }) => p.name === "oracle");
         expect(oracle).toMatchObject({ dropped: 0, waitP99Seconds: 0 });
         const chart = fs.readFileSync(svg, "utf8");
         expect(chart.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
-        for (const name of ["modelship", "hpa-default", "knative-default", "keda-default", "static-peak", "oracle"]) expect(chart).toContain(`>${name}: `);
+        for (const name of ["modelship", "hpa-default", "knative-default", "keda-default", "static-peak", "oracle"]) {
+            expect(chart).toContain(`data-policy="${name}"`);
+            expect(chart).toContain(`>${name}: `);
+        }
+        // Two charts, one per service: GPU-hours for qwen, replica-hours for the CPU scorer.
+        expect(chart.match(/>modelship: [\d.]+ GPU-h, /g)).toHaveLength(1);
+        expect(chart.match(/>modelship: [\d.]+ replica-h, /g)).toHaveLength(1);
     });
 
     it("prints a table for the service asked for", async () => {
@@ -80,7 +96,8 @@ describe("modelship simulate", () => {
         expect(code).toBe(0);
         expect(stdout).toContain("urn:pulumi:dev::modelship-spike-autoscaler::modelship:index:SpikeAutoscaler::scorer\n");
         expect(stdout).not.toContain("ModelService::qwen");
-        expect(stdout).toMatch(/\npolicy +GPU-hours +x oracle +cost USD +served +dropped +wait p50 +p95 +p99\n/);
+        expect(stdout).toContain("; replica: 29 at once x 1 s, CPU only (hours are replica-hours), cold start 0 + 35 + 60 s (node + image pull + model load)\n");
+        expect(stdout).toMatch(/\npolicy +replica-hours +x oracle +cost USD +served +dropped +wait p50 +p95 +p99\n/);
         expect(stdout).toMatch(/\noracle +[\d.]+ +1\.00 /);
     });
 
@@ -90,7 +107,7 @@ describe("modelship simulate", () => {
         [["simulate", example], "error: missing --trace FILE: a CSV with the columns second,requests\n"],
         [["simulate", example, "--trace", trace, "--timeout=-1"], 'error: --timeout is "-1"; expected a number >= 0\n'],
         [["simulate", throwing, "--trace", trace], `error: the program ${throwing} failed: replicas must be at least 1, got 0\n`],
-        [["simulate", invalidArgs, "--trace", trace], 'test:index:Thing "thing": 2 invalid arguments:\n  - replicas: received 0; expected a number >= 1\n  - gpus: received 2; expected no such field (check the spelling against the argument reference)\n'],
+        [["simulate", invalidArgs, "--trace", trace], 'test:index:Thing "thing": 2 invalid arguments:\n  - replicas: received 0; expected a number >= 1\n  - gpus: received 2; expected no such field (fields of Thing: docs/reference.md#thing)\n'],
     ])("refuses %j", async (args, message) => {
         const { code, stderr } = await cli(args);
         expect([code, stderr]).toEqual([2, message]);

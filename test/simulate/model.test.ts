@@ -9,7 +9,8 @@ import { ServingRuntime } from "../../components/model-service/args";
 import { simulatePolicy } from "../../simulate/model";
 import { neededReplicas, oracleRun } from "../../simulate/oracle";
 import { hpaPolicy, kedaPolicy, knativePolicy, modelshipPolicy, ScalingSpec, staticPolicy } from "../../simulate/policies";
-import { runPolicies, summarise } from "../../simulate/report";
+import { renderTable, runPolicies, summarise } from "../../simulate/report";
+import { serviceModel } from "../../simulate/simulate";
 import { ServiceModel } from "../../simulate/service";
 import { spikeTrace } from "../../simulate/spike";
 import { loadTrace } from "../../simulate/trace";
@@ -169,5 +170,44 @@ describe("the oracle", () => {
     it("static-peak keeps the peak's replicas all the time", () => {
         const run = simulatePolicy(constant(10, 100), service(), staticPolicy(4), { initialReplicas: 4 });
         expect([run.gpuHours * 3600, run.dropped, run.replicas[99]]).toEqual([400, 0, 4]);
+    });
+});
+
+describe("a CPU service", () => {
+    const cpuSpec = { spec: { metric: ScalingMetric.InFlightRequests, metricTarget: 20, price: { monthly: 146, priced: true } } as never, gpusPerReplica: 0 };
+
+    it("starts without a GPU node, pulls a CPU-sized image and keeps no node of its own (docs/simulate.md)", () => {
+        const model = serviceModel(cpuSpec);
+        expect(model).toMatchObject({ gpusPerReplica: 0, coldStart: { nodeSeconds: 0, pullSeconds: 35, loadSeconds: 60 }, nodeIdleSeconds: 0, concurrency: 29 });
+        expect(model.hourlyUsd).toBeCloseTo(0.2, 9); // $146 a month / 730 h
+        // Overrides still win, one part at a time.
+        expect(serviceModel(cpuSpec, { coldStart: { pullSeconds: 5 } }).coldStart).toEqual({ nodeSeconds: 0, pullSeconds: 5, loadSeconds: 60 });
+        // A GPU service keeps the GPU defaults.
+        expect(serviceModel({ ...cpuSpec, gpusPerReplica: 1 })).toMatchObject({ coldStart: { nodeSeconds: 120, pullSeconds: 334, loadSeconds: 60 }, nodeIdleSeconds: 600 });
+    });
+
+    it("is reported in replica-hours: no GPU-hours, and a replica is ready after the image pull and the model load", () => {
+        const cpu = service({ gpusPerReplica: 0, coldStart: { nodeSeconds: 0, pullSeconds: 35, loadSeconds: 60 }, nodeIdleSeconds: 0, hourlyUsd: 0.2 });
+        // Two replicas for an hour: 2 replica-hours, no GPU-hours, at the cost model's price of a replica.
+        const run = simulatePolicy(constant(10, 3600), cpu, staticPolicy(2), { initialReplicas: 2 });
+        expect([run.replicaHours, run.hours, run.gpuHours]).toEqual([2, 2, 0]);
+        expect(run.costUsd).toBeCloseTo(0.4, 9);
+        const summaries = summarise(runPolicies({ name: "steady", requests: constant(10, 3600) }, spec(), cpu));
+        for (const s of summaries) expect([s.name, s.gpuHours, s.hours > 0]).toEqual([s.name, 0, true]);
+        expect(renderTable(summaries, "replica-hours").split("\n")[0]).toMatch(/^policy +replica-hours +x oracle +cost USD /);
+        // Two GPUs per replica: twice the replica-hours.
+        const two = simulatePolicy(constant(10, 3600), service({ gpusPerReplica: 2 }), staticPolicy(2), { initialReplicas: 2 });
+        expect([two.replicaHours, two.gpuHours, two.hours]).toEqual([2, 4, 4]);
+    });
+
+    it("waits a CPU cold start, not a GPU one, when load steps up", () => {
+        const cpu = service({ gpusPerReplica: 0, coldStart: { nodeSeconds: 0, pullSeconds: 35, loadSeconds: 60 }, nodeIdleSeconds: 0 });
+        const requests = new Float64Array(1200);
+        requests.fill(2, 0, 300);
+        requests.fill(20, 300);
+        const run = simulatePolicy(requests, cpu, hpaPolicy(spec({ max: 20, specMax: 20 }), cpu));
+        const asked = Array.from(run.replicas).findIndex((n, t) => t >= 300 && n > run.replicas[299]);
+        // Asked for on the first sync after the step (every 15 s), ready 35 + 60 s later.
+        expect([asked, Array.from(run.ready).findIndex((n, t) => t > asked && n > run.ready[299]) - asked]).toEqual([300, 95]);
     });
 });

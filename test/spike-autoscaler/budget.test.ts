@@ -1,7 +1,7 @@
 /**
  * The budget cap, against figures worked out by hand from the catalog rows (us-east-1, on-demand, 730 h a month):
- * - g6.xlarge (1 x NVIDIA L4) $0.8048/h (sdk/catalog/data/aws-ec2.data.ts, from aws_ec2_gpu_prices.csv): one L4 pod
- *   is a GPU-equivalent of $0.8048/h = $587.504/month;
+ * - g6.xlarge (1 x NVIDIA L4, 4 vCPU, 16 GiB) $0.8048/h (sdk/catalog/data/aws-ec2.data.ts, from aws_ec2_gpu_prices.csv):
+ *   one L4 pod of the default 4 vCPU and 16 GiB fits it, so it costs $0.8048/h = $587.504/month;
  * - ml.g5.xlarge $1.4084/h (sdk/catalog/data/sagemaker.data.ts): $1,028.132/month per instance;
  * - Cloud Run us-central1, instance-based: 4 vCPU x $0.000018/vCPU-s + 16 GiB x $0.000002/GiB-s + one L4 at $0.67/h
  *   = $0.2592 + $0.1152 + $0.67 = $1.0444/h = $762.412/month per instance.

@@ -224,7 +224,8 @@ describe("ModelService with scaling.autoscaling refuses", () => {
             'modelship:index:ModelService "llm": 2 invalid arguments:\n' +
                 '  - scaling.autoscaling.prewarm[0].schedule: received "45 25 * * *"; expected a cron expression that parses (Constraint error, got value 25 expected range 0-23)\n' +
                 "  - scaling.autoscaling.budget.maxMonthlyUsd: received 1000; expected at least $1,175.01 (the cost of the minimum: 2 replica(s) x $587.50/month; one replica is " +
-                "1 replica(s) x 1 x NVIDIA L4 (modelship.dev/accelerator=l4): GPU-equivalent at $0.8048/GPU-h (g6.xlarge $0.8048/h / 1, aws us-east-1; aws_ec2_gpu_prices.csv, vantage, 2026-01-21) x 730 h; the cluster's nodes are not in this stack)",
+                "1 replica(s) x 1 x NVIDIA L4, 4 vCPU, 16 GiB per pod (modelship.dev/accelerator=l4, the pod's label), each priced as the cheapest node that fits it: " +
+                "g6.xlarge (1 x NVIDIA L4, 4 vCPU, 16 GiB) at $0.8048/h on-demand, NVIDIA L4 on aws us-east-1 (aws_ec2_gpu_prices.csv, vantage, 2026-01-21) x 730 h; the cluster's nodes are not in this stack)",
         );
     });
 

@@ -30,7 +30,7 @@ import {
     templateRevision,
 } from "./cloudrun-spec";
 import { ServingTarget, TargetDeployment } from "./target";
-import { cloudRunReplicaShape, createCloudRunPrewarm } from "../../spike-autoscaler/cloudrun";
+import { cloudRunPrewarmShapes, cloudRunReplicaShape, createCloudRunPrewarm } from "../../spike-autoscaler/cloudrun";
 
 type Env = gcp.types.input.cloudrunv2.ServiceTemplateContainerEnv;
 type Volume = gcp.types.input.cloudrunv2.ServiceTemplateVolume;
@@ -205,7 +205,11 @@ export const cloudRunTarget: ServingTarget = {
         const shape = { region: settings.region, cpu: spec.cpu, memoryGiB: spec.memoryGiB, gpu: spec.gpu !== undefined, cpuIdle: !settings.cpuAlwaysAllocated, gpuZonalRedundancy: settings.gpuZonalRedundancy };
         return { shape: cloudRunReplicaShape(`${spec.name}-one-replica`, shape) };
     },
-    costedResources: (spec) => [
-        { urn: `${spec.name}-service`, type: "gcp:cloudrunv2/service:Service", name: `${spec.name}-service`, inputs: costShape(spec, cloudRunSettings(spec)) },
-    ],
+    costedResources: (spec) => {
+        const settings = cloudRunSettings(spec);
+        const service = costShape(spec, settings);
+        // The pre-warming jobs raise the service's minimum: the cost model counts their hours in the minimum.
+        const prewarm = spec.autoscaling ? cloudRunPrewarmShapes(spec.name, spec.autoscaling, service.name as string, settings.region) : [];
+        return [{ urn: `${spec.name}-service`, type: "gcp:cloudrunv2/service:Service", name: `${spec.name}-service`, inputs: service }, ...prewarm];
+    },
 };

@@ -14,7 +14,7 @@
 import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { CostedResource } from "../../../sdk/cost/types";
-import { kubernetesLabels, LABEL_PREFIX, physicalName, selectorLabels } from "../../../sdk/naming";
+import { DerivedKubernetesName, KubernetesNameKind, kubernetesLabels, kubernetesResourceNameProblem, LABEL_PREFIX, physicalName, selectorLabels } from "../../../sdk/naming";
 import { describeValue, ValidationProblem } from "../../../sdk/validate";
 import {
     ACCELERATOR_LABEL,
@@ -51,6 +51,10 @@ export const REQUEST_TIMEOUT_SECONDS = 300;
  */
 export const PRE_START_BUDGET_SECONDS = 600;
 
+/** Suffixes of the Secret of `secrets` and of the Secret of `kubernetes.apiKeys`: `<name>-secrets`, `<name>-api-keys`. */
+const SECRETS_SUFFIX = "secrets";
+const API_KEYS_SUFFIX = "api-keys";
+
 /** Presets known to write only to /tmp and $HOME, so their root filesystem can be read-only. */
 const READ_ONLY_ROOT_RUNTIMES: readonly ServingRuntime[] = [ServingRuntime.Triton, ServingRuntime.Vllm];
 
@@ -64,10 +68,24 @@ function namespaceOf(spec: ServingSpec): pulumi.Input<string> {
     return spec.args.kubernetes?.namespace ?? "default";
 }
 
+/** Every Kubernetes object `deploy` names after the service, by the suffix of its name, for the name check. */
+function derivedNames(spec: ServingSpec): DerivedKubernetesName[] {
+    const settings = spec.args.kubernetes ?? {};
+    const perService = ["ServiceAccount", "Service", ...(spec.canary ? [] : ["Deployment", "PodDisruptionBudget"]), ...(routed(spec) ? ["HTTPRoute"] : [])];
+    const names: DerivedKubernetesName[] = [{ suffix: "", objects: `the ${perService.slice(0, -1).join(", ")} and ${perService[perService.length - 1]}` }];
+    if (Object.keys(spec.secrets).length > 0) names.push({ suffix: SECRETS_SUFFIX, objects: "the Secret of secrets" });
+    if (settings.apiKeys !== undefined) names.push({ suffix: API_KEYS_SUFFIX, objects: "the Secret of kubernetes.apiKeys" });
+    if (spec.canary) for (const v of spec.versions) names.push({ suffix: v.name, objects: `the Deployment, PodDisruptionBudget and Service of version ${JSON.stringify(v.name)}` });
+    return names;
+}
+
 function validate(spec: ServingSpec): ValidationProblem[] {
     const problems: ValidationProblem[] = [];
     const settings = spec.args.kubernetes ?? {};
     const auth = spec.exposure.auth;
+    // The objects carry the name as given (a Service's name is an RFC 1035 label): never lower-cased or hashed.
+    const name = kubernetesResourceNameProblem(spec.name, KubernetesNameKind.Service, derivedNames(spec));
+    if (name) problems.push({ path: "name", ...name });
     if (settings.gateway === undefined && spec.exposure.public) {
         problems.push({ path: "kubernetes.gateway", received: describeValue(undefined), expected: "a Gateway as 'namespace/name' for a public endpoint (its HTTPRoute attaches there)" });
     } else if (settings.gateway === undefined && spec.canary) {
@@ -202,7 +220,7 @@ function deploy(spec: ServingSpec, parent: pulumi.ComponentResource): TargetDepl
     resources.serviceAccount = serviceAccount;
     let secretName: pulumi.Output<string> | undefined;
     if (Object.keys(spec.secrets).length > 0) {
-        const name = physicalName(spec.name, "secrets");
+        const name = physicalName(spec.name, SECRETS_SUFFIX);
         const secret = createSecret(name, { name, namespace, labels, values: spec.secrets }, opts);
         resources.secret = secret;
         secretName = secret.metadata.name;
@@ -260,7 +278,7 @@ function deploy(spec: ServingSpec, parent: pulumi.ComponentResource): TargetDepl
     if (auth === AuthMode.ApiKey || auth === AuthMode.Jwt) {
         let apiKey: { secretName: pulumi.Input<string> } | undefined;
         if (auth === AuthMode.ApiKey && settings.apiKeys !== undefined) {
-            const name = physicalName(spec.name, "api-keys");
+            const name = physicalName(spec.name, API_KEYS_SUFFIX);
             const keys = createSecret(name, { name, namespace, labels, values: settings.apiKeys }, opts);
             resources.apiKeySecret = keys;
             apiKey = { secretName: keys.metadata.name };
@@ -287,10 +305,11 @@ function scaleRef(spec: ServingSpec, layout: VersionLayout, deploymentName: pulu
 
 /**
  * The Deployments exactly as `deploy` creates them (names as strings instead of Outputs), and their autoscalers,
- * for the cost model: GPU pods are priced as GPU-equivalents, at the bounds of the autoscaler that targets them.
+ * for the cost model: each GPU pod is priced as the cheapest node shape that fits it, at the bounds of the autoscaler
+ * that targets them (with its pre-warming windows).
  */
 function costedResources(spec: ServingSpec): CostedResource[] {
-    const secretName = Object.keys(spec.secrets).length > 0 ? physicalName(spec.name, "secrets") : undefined;
+    const secretName = Object.keys(spec.secrets).length > 0 ? physicalName(spec.name, SECRETS_SUFFIX) : undefined;
     return layouts(spec).flatMap((layout) => {
         const deployment: CostedResource = {
             urn: layout.name,
@@ -306,7 +325,7 @@ function costedResources(spec: ServingSpec): CostedResource[] {
 function replicaPricing(spec: ServingSpec): ReplicaPricing {
     const weights = spec.versions.map((v) => v.weight);
     return {
-        shape: kubernetesReplicaShape(`${spec.name}-one-replica`, spec.gpu),
+        shape: kubernetesReplicaShape(`${spec.name}-one-replica`, spec.gpu, { cpu: spec.cpu, memoryGiB: spec.memoryGiB }),
         billedReplicas: spec.canary ? (n) => weights.reduce((sum, w) => sum + versionReplicas(n, w), 0) : undefined,
     };
 }

@@ -8,6 +8,8 @@
  * variant of a canary runs the replica bounds on its own instances (SageMaker weights route traffic, they do
  * not share instances).
  * SageMaker endpoints accept only SigV4-signed requests, so `auth` is `iam` (the default) or the target refuses.
+ * A `uri` served by runtime vllm or tgi runs on AWS's own container for that runtime in the endpoint's region
+ * (aws/sagemaker-images.ts) unless `model.serverImage` names another.
  */
 import { createExecutionRole } from "./aws/execution-role";
 import * as aws from "@pulumi/aws";
@@ -17,12 +19,15 @@ import { cloudTags, physicalName } from "../../../sdk/naming";
 import { describeValue, ValidationProblem } from "../../../sdk/validate";
 import { AuthMode, ServingRuntime, Target } from "../args";
 import { uriScheme } from "../artifact";
-import { minReplicasPath, ServingSpec } from "../spec";
+import { minReplicasPath, ServingSpec, ServingVersion } from "../spec";
+import { AwsContext } from "./aws/context";
 import { executionPolicy, modelDataSource, presetEnvironment, s3Artifact } from "./aws/sagemaker-model";
-import { cheapestCpuInstanceType, gpuMismatch, LARGEST_CPU_TYPE } from "./aws/sagemaker-instances";
+import { cheapestCpuInstanceType, cheapestGpuInstanceType, gpuMismatch, LARGEST_CPU_TYPE } from "./aws/sagemaker-instances";
+import { hasSageMakerContainer, SAGEMAKER_CONTAINERS, sagemakerContainerImage } from "./aws/sagemaker-images";
 import { nonEcrImageProblems } from "./aws/validate";
 import { ServingTarget, TargetDeployment } from "./target";
 import type { ReplicaPricing } from "../../spike-autoscaler/budget";
+import { scheduledActionShapes } from "../../spike-autoscaler/app-autoscaling";
 import { createSageMakerScaling, sagemakerGpusPerInstance, sagemakerReplicaShape, sagemakerScalingShape } from "../../spike-autoscaler/sagemaker";
 
 const DEFAULT_SERVERLESS_MEMORY_MIB = 2048;
@@ -44,7 +49,7 @@ function planOf(spec: ServingSpec): SageMakerPlan {
     const givenMemory = spec.args.resources?.memoryGiB;
     return {
         serverless: s.serverless ?? false,
-        instanceType: s.instanceType ?? (spec.gpu ? undefined : cheapestCpuInstanceType(spec.cpu, spec.memoryGiB)),
+        instanceType: s.instanceType ?? (spec.gpu ? cheapestGpuInstanceType(spec.gpu.accelerator, spec.gpu.count, spec.cpu, spec.memoryGiB).instanceType : cheapestCpuInstanceType(spec.cpu, spec.memoryGiB)),
         memoryMiB: s.serverlessMemoryMiB ?? (givenMemory !== undefined ? Math.ceil(givenMemory) * 1024 : DEFAULT_SERVERLESS_MEMORY_MIB),
         maxConcurrency: s.serverlessMaxConcurrency ?? DEFAULT_SERVERLESS_MAX_CONCURRENCY,
     };
@@ -83,6 +88,34 @@ function scalingShapes(spec: ServingSpec, plan: SageMakerPlan): Record<string, u
     return spec.versions.map((v) => sagemakerScalingShape(autoscaling, endpointName(spec), v.name));
 }
 
+/** True when `version` runs on AWS's SageMaker container for the runtime: an artifact, no `model.serverImage`, a runtime that has one. */
+function onSageMakerContainer(spec: ServingSpec, version: ServingVersion): boolean {
+    return version.artifact !== undefined && spec.args.model.serverImage === undefined && hasSageMakerContainer(spec.runtime);
+}
+
+/** The image a version's Model runs, in the account and region the endpoint is created in. */
+function imageIn(ctx: AwsContext, spec: ServingSpec, version: ServingVersion): pulumi.Input<string> {
+    return onSageMakerContainer(spec, version) ? sagemakerContainerImage(spec.runtime, ctx.region, ctx.dnsSuffix) : version.image;
+}
+
+/** AWS's containers are GPU images: a CPU or serverless endpoint needs an image of its own. */
+function containerProblems(spec: ServingSpec, plan: SageMakerPlan): ValidationProblem[] {
+    const container = SAGEMAKER_CONTAINERS[spec.runtime];
+    if (!container || !spec.versions.some((v) => onSageMakerContainer(spec, v))) return [];
+    const cpuImage = "or model.serverImage with an ECR image that serves on CPU";
+    if (plan.serverless) {
+        return [{ path: "sagemaker.serverless", received: "true", expected: `false with runtime ${spec.runtime} and no model.serverImage (serverless inference is CPU-only; ${container.description} needs a GPU), ${cpuImage}` }];
+    }
+    if (spec.gpu) return [];
+    return [
+        {
+            path: "resources.gpu",
+            received: describeValue(undefined),
+            expected: `a GPU with runtime ${spec.runtime} on target aws-sagemaker (${container.description} serves on NVIDIA GPUs, for example accelerator l4 on sagemaker.instanceType ml.g6.2xlarge), ${cpuImage}`,
+        },
+    ];
+}
+
 function exposureProblems(spec: ServingSpec): ValidationProblem[] {
     const auth = spec.exposure.auth;
     if (auth === undefined || auth === AuthMode.Iam) return [];
@@ -98,7 +131,9 @@ function exposureProblems(spec: ServingSpec): ValidationProblem[] {
 }
 
 function modelProblems(spec: ServingSpec): ValidationProblem[] {
-    const problems = nonEcrImageProblems(spec, "SageMaker pulls only from ECR; the image must answer GET /ping and POST /invocations on port 8080");
+    const problems = nonEcrImageProblems(spec, "SageMaker pulls only from ECR; the image must answer GET /ping and POST /invocations on port 8080", (i) =>
+        onSageMakerContainer(spec, spec.versions[i]),
+    ).map((p) => (p.path === "model.serverImage" && spec.args.model.serverImage === undefined ? { ...p, expected: `${p.expected}; AWS's containers are the default only for runtimes ${Object.keys(SAGEMAKER_CONTAINERS).join(" and ")}` } : p));
     spec.versions.forEach((v, i) => {
         if (!v.artifact) return;
         const scheme = uriScheme(v.artifact.uri);
@@ -134,7 +169,8 @@ function capacityProblems(spec: ServingSpec, plan: SageMakerPlan): ValidationPro
         problems.push({ path: minReplicasPath(spec), received: String(spec.replicas.min), expected: "at least 1 on a real-time SageMaker endpoint (it cannot scale to zero; use sagemaker.serverless to pay per request)" });
     }
     if (spec.gpu && s.instanceType === undefined) {
-        problems.push({ path: "sagemaker.instanceType", received: describeValue(undefined), expected: `an ml.* instance type with a GPU, for example ml.g5.xlarge (A10G) or ml.g6.xlarge (L4): the catalog cannot pick one by accelerator yet` });
+        const picked = cheapestGpuInstanceType(spec.gpu.accelerator, spec.gpu.count, spec.cpu, spec.memoryGiB);
+        if (picked.reason) problems.push({ path: "sagemaker.instanceType", received: describeValue(undefined), expected: `an ml.* instance type for resources.gpu and resources.cpu/memoryGiB: ${picked.reason}` });
     } else if (spec.gpu && s.instanceType !== undefined) {
         const mismatch = gpuMismatch(s.instanceType, spec.gpu.accelerator, spec.gpu.count);
         if (mismatch) problems.push({ path: "sagemaker.instanceType", received: describeValue(s.instanceType), expected: mismatch });
@@ -150,7 +186,7 @@ function capacityProblems(spec: ServingSpec, plan: SageMakerPlan): ValidationPro
 
 function validate(spec: ServingSpec): ValidationProblem[] {
     const plan = planOf(spec);
-    return [...modelProblems(spec), ...capacityProblems(spec, plan), ...exposureProblems(spec)];
+    return [...modelProblems(spec), ...containerProblems(spec, plan), ...capacityProblems(spec, plan), ...exposureProblems(spec)];
 }
 
 function clampTimeout(seconds: number): number {
@@ -168,7 +204,7 @@ function deploy(spec: ServingSpec, parent: pulumi.ComponentResource): TargetDepl
         workload: "SageMaker",
         logGroupName,
         logRetentionDays: settings.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS,
-        policy: (c, arns) => pulumi.all(spec.versions.map((v) => v.image)).apply((images) => executionPolicy(c, spec, images, logGroupName, arns)),
+        policy: (c, arns) => pulumi.all(spec.versions.map((v) => imageIn(c, spec, v))).apply((images) => executionPolicy(c, spec, images, logGroupName, arns)),
     });
 
     const shapes = variantShapes(spec, plan);
@@ -183,7 +219,7 @@ function deploy(spec: ServingSpec, parent: pulumi.ComponentResource): TargetDepl
             {
                 executionRoleArn: role.arn,
                 primaryContainer: {
-                    image: version.image,
+                    image: ctx.apply((c) => pulumi.output(imageIn(c, spec, version))),
                     mode: "SingleModel",
                     modelDataSource: data ? modelDataSource(data) : undefined,
                     environment: { ...presetEnvironment(spec, version), ...spec.env, ...secrets.env },
@@ -239,6 +275,8 @@ function costedResources(spec: ServingSpec): CostedResource[] {
     scalingShapes(spec, plan).forEach((shape, i) => {
         const name = `${spec.name}-scaling${spec.canary ? `-${spec.versions[i].name}` : ""}`;
         out.push({ urn: name, type: "aws:appautoscaling/target:Target", name, inputs: shape });
+        // The pre-warming actions on the target: the cost model counts their hours in the minimum.
+        if (spec.autoscaling) out.push(...scheduledActionShapes(name, spec.autoscaling, shape as { serviceNamespace: string; resourceId: string; scalableDimension: string }));
     });
     return out;
 }

@@ -42,6 +42,14 @@ const SOURCES: Record<string, PriceSource> = {
         date: "2025-01-26",
         confidence: "medium",
     },
+    // Kept in this folder (the shared reference list lacks the ml.g6 sizes below 2xlarge and ml.g6e): see SOURCES.md.
+    "aws_sagemaker_price_list_prices.csv": {
+        file: "aws_sagemaker_price_list_prices.csv",
+        publisher: "AWS Price List API",
+        origin: "AWS Price List API, AmazonSageMaker offer (hosting and batch transform usage types), as quoted in public code; kept in sdk/catalog/data",
+        date: "2026-09-20",
+        confidence: "medium",
+    },
     "serverless_prices.csv": {
         file: "serverless_prices.csv",
         publisher: "artillery, api-evangelist, blogs",
@@ -178,13 +186,24 @@ function gcpAcceleratorModule(rows: Record<string, string>[]): string {
         + `export const GCP_ACCELERATORS: readonly GcpAcceleratorRow[] = [\n${lines.join("\n")}\n];\n`;
 }
 
-function sagemakerModule(rows: Record<string, string>[]): string {
-    const lines = rows.filter((r) => r.instance_type.startsWith("ml."))
-        .sort((a, b) => a.instance_type.localeCompare(b.instance_type, "en", { numeric: true }))
-        .map((r) => `    ${JSON.stringify({ type: r.instance_type, hourly: num(r.usd_per_hour, r.instance_type), region: r.region_assumed })},`);
-    return header(SOURCES["aws_sagemaker_inference_prices.csv"], "SageMaker real-time hosting ml.* instance types, on-demand USD/h (region assumed by the source).")
+/** SageMaker rows of the shared list, then those of the project's own list for types the shared one lacks. */
+function sagemakerModule(lists: Array<{ file: string; rows: Record<string, string>[] }>): string {
+    const byType = new Map<string, { type: string; hourly: number; region: string; source: string }>();
+    for (const list of lists) {
+        for (const r of list.rows.filter((x) => x.instance_type.startsWith("ml."))) {
+            const row = { type: r.instance_type, hourly: num(r.usd_per_hour, r.instance_type), region: r.region_assumed, source: list.file };
+            const earlier = byType.get(row.type);
+            if (earlier && (earlier.hourly !== row.hourly || earlier.region !== row.region)) {
+                throw new Error(`${row.type}: ${earlier.source} says ${earlier.hourly} in ${earlier.region}, ${list.file} says ${row.hourly} in ${row.region}`);
+            }
+            if (!earlier) byType.set(row.type, row);
+        }
+    }
+    const lines = [...byType.values()].sort((a, b) => a.type.localeCompare(b.type, "en", { numeric: true })).map((row) => `    ${JSON.stringify(row)},`);
+    const sources = Object.fromEntries(lists.map((l) => [l.file, SOURCES[l.file]]));
+    return header(SOURCES["aws_sagemaker_inference_prices.csv"], "SageMaker real-time hosting ml.* instance types, on-demand USD/h (region assumed by the source); rows the shared list lacks from aws_sagemaker_price_list_prices.csv in this folder.")
         + `import type { PriceSource, SageMakerRow } from "./rows";\n\n`
-        + sourceConst("SAGEMAKER_SOURCE", SOURCES["aws_sagemaker_inference_prices.csv"])
+        + `/** Every price list a row may come from, by file. */\nexport const SAGEMAKER_SOURCES: Readonly<Record<string, PriceSource>> = ${JSON.stringify(sources)};\n\n`
         + `export const SAGEMAKER_INSTANCES: readonly SageMakerRow[] = [\n${lines.join("\n")}\n];\n`;
 }
 
@@ -210,7 +229,11 @@ export function generate(priceDir: string, outDir: string): string[] {
         "aws-ec2.data.ts": awsModule(read("aws_ec2_gpu_prices.csv")),
         "gcp-machines.data.ts": gcpMachineModule(read("gcp_machine_type_prices.csv")),
         "gcp-accelerators.data.ts": gcpAcceleratorModule(read("gcp_gpu_accelerator_prices.csv")),
-        "sagemaker.data.ts": sagemakerModule(read("aws_sagemaker_inference_prices.csv")),
+        "sagemaker.data.ts": sagemakerModule([
+            { file: "aws_sagemaker_inference_prices.csv", rows: read("aws_sagemaker_inference_prices.csv") },
+            // The project's own list lives next to this file, not in the shared price folder.
+            { file: "aws_sagemaker_price_list_prices.csv", rows: parseCsv(fs.readFileSync(path.join(outDir, "aws_sagemaker_price_list_prices.csv"), "utf8")) },
+        ]),
         "serverless.data.ts": serverlessModule(read("serverless_prices.csv")),
     };
     for (const [file, text] of Object.entries(outputs)) fs.writeFileSync(path.join(outDir, file), text);

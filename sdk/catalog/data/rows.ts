@@ -59,6 +59,8 @@ export interface SageMakerRow {
     type: string;
     hourly: number;
     region: string;
+    /** The price list the row comes from: a key of `SAGEMAKER_SOURCES`. */
+    source: string;
 }
 
 /** One serverless price line (AWS Lambda, Cloud Run). */

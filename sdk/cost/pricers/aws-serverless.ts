@@ -40,10 +40,13 @@ function priceVariant(variant: unknown, index: number, region: string, ctx: Pric
     if (!bounds) return unknown(`${label}: ${path}.initialInstanceCount is not set and no autoscaling target names this variant`);
     const offer = sagemakerInstance(instanceType, region);
     const scaled = bounds.by.endsWith("initialInstanceCount") ? "" : `, scaled by ${bounds.by}`;
+    const atMin = monthly(bounds.min, offer.hourly);
+    const prewarm = bounds.prewarm;
+    const extra = prewarm ? (prewarm.replicaHoursPerMonth === null ? null : prewarm.replicaHoursPerMonth * offer.hourly) : 0;
     return {
-        min: monthly(bounds.min, offer.hourly),
+        min: atMin === null || extra === null ? null : atMin + extra,
         max: monthly(bounds.max, offer.hourly),
-        basis: `${label}: ${range(bounds.min, bounds.max)} x ${instanceType} at ${usd(offer.hourly)}/h in ${region} (${offer.source}) ${PER_MONTH}${scaled}`,
+        basis: `${label}: ${range(bounds.min, bounds.max)} x ${instanceType} at ${usd(offer.hourly)}/h in ${region} (${offer.source}) ${PER_MONTH}${scaled}${prewarm ? `; pre-warming: ${prewarm.words}` : ""}`,
     };
 }
 

@@ -10,6 +10,7 @@ import { usd } from "../../catalog/format";
 import { monthly, PER_MONTH, range, unknown, type PricedFigure } from "../figures";
 import { get, list, num, str, UnknownInput } from "../inputs";
 import type { PricingContext } from "./context";
+import { withPodsNeed } from "./pool-pods";
 
 const SPOT_NOTE = "spot: AWS spot prices are not in the catalog, so the on-demand price is used as an upper bound";
 
@@ -54,7 +55,8 @@ export function priceEksNodeGroup(inputs: Record<string, unknown>, ctx: PricingC
             `max ${maxSize} x ${shape(dearest)} at ${usd(dearest.hourly)}/h (dearest listed), ${capacityWords(spot)} in ${region} ${source}`;
     }
     if (spot) basis += `; ${SPOT_NOTE}`;
-    return { min: monthly(minSize, cheapest.hourly), max: monthly(maxSize, dearest.hourly), basis };
+    const nodeTypes = offers.map((o) => ({ name: o.instanceType, gpus: o.gpus, vcpus: o.vcpus, memoryGiB: o.memoryGiB, hourly: o.hourly }));
+    return withPodsNeed({ min: monthly(minSize, cheapest.hourly), max: monthly(maxSize, dearest.hourly), basis }, minSize, maxSize, nodeTypes, ctx.scaling.podsOnPool ?? []);
 }
 
 /** `aws:ec2/instance:Instance`: one instance, on-demand (or spot, priced on-demand as an upper bound). */

@@ -119,16 +119,22 @@ export function priceCloudRunService(inputs: Record<string, unknown>, ctx: Prici
     const counts = cloudRunInstanceCounts(inputs);
     const price = instanceHourly(inputs, shape, region);
     const countWords = counts.note ? `; ${counts.note}` : "";
+    const prewarm = ctx.scaling.prewarm;
     if (shape.billing === "instance") {
+        const atMin = monthly(counts.min, price.hourly);
+        const extra = !prewarm ? 0 : prewarm.replicaHoursPerMonth === null || price.hourly === null ? null : prewarm.replicaHoursPerMonth * price.hourly;
         return {
-            min: monthly(counts.min, price.hourly),
+            min: atMin === null || extra === null ? null : atMin + extra,
             max: monthly(counts.max, price.hourly),
-            basis: `${range(counts.min, counts.max)} instance(s) in ${region}, ${price.words} ${PER_MONTH}${countWords}`,
+            basis: `${range(counts.min, counts.max)} instance(s) in ${region}, ${price.words} ${PER_MONTH}${countWords}${prewarm ? `; pre-warming: ${prewarm.words}` : ""}`,
         };
     }
-    const minWords = counts.min === 0 ? "min 0: request-based billing, scales to zero" : `min unknown: ${counts.min} idle minimum instance(s) are billed at an idle rate not in the catalog`;
+    const idle = counts.min > 0 || (prewarm !== undefined && prewarm.replicaHoursPerMonth !== 0);
+    const minWords = !idle
+        ? "min 0: request-based billing, scales to zero"
+        : `min unknown: ${counts.min > 0 ? `${counts.min} idle minimum instance(s)` : `pre-warmed instances (${prewarm?.words})`} are billed at an idle rate not in the catalog`;
     return {
-        min: counts.min === 0 ? 0 : null,
+        min: idle ? null : 0,
         max: monthly(counts.max, price.hourly),
         basis: `${minWords}; max ${counts.max} instance(s) busy all month in ${region}, ${price.words} ${PER_MONTH}; requests not included${countWords}`,
     };

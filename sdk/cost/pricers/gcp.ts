@@ -7,6 +7,7 @@ import { gcpMachine, type GcpAttachedAccelerator, type GcpMachineOffer } from ".
 import { monthly, PER_MONTH, range, unknown, type PricedFigure } from "../figures";
 import { bool, gcpRegionOf, get, isGcpZone, list, num, str, UnknownInput } from "../inputs";
 import type { PricingContext } from "./context";
+import { withPodsNeed } from "./pool-pods";
 
 function accelerators(root: unknown, path: string): GcpAttachedAccelerator[] {
     return list(root, path).map((a, i) => {
@@ -87,11 +88,13 @@ export function priceGkeNodePool(inputs: Record<string, unknown>, ctx: PricingCo
     if (bounds.kind === "unknown") return unknown(bounds.reason);
     const offer = gcpMachine(machineType, region, { accelerators: accelerators(inputs, "nodeConfig.guestAccelerators"), spot });
     const priced = `${machineWords(offer)} in ${region} (${offer.source}) ${PER_MONTH}`;
+    const types = [{ name: offer.machineType, gpus: offer.gpus, vcpus: offer.vcpus, memoryGiB: offer.memoryGiB, hourly: offer.hourly }];
+    const pods = ctx.scaling.podsOnPool ?? [];
     if (bounds.kind === "unbounded") {
         // The maximum is what GKE adds for pending pods: unknown, never nodeCount (only the initial size) and never 0.
-        return { min: monthly(bounds.min, offer.hourly), max: null, basis: `min ${bounds.min} x ${priced}; max unknown: ${bounds.reason}` };
+        return withPodsNeed({ min: monthly(bounds.min, offer.hourly), max: null, basis: `min ${bounds.min} x ${priced}; max unknown: ${bounds.reason}` }, bounds.min, undefined, types, pods);
     }
-    return { min: monthly(bounds.min, offer.hourly), max: monthly(bounds.max, offer.hourly), basis: `${range(bounds.min, bounds.max)} x ${priced}; ${bounds.words}` };
+    return withPodsNeed({ min: monthly(bounds.min, offer.hourly), max: monthly(bounds.max, offer.hourly), basis: `${range(bounds.min, bounds.max)} x ${priced}; ${bounds.words}` }, bounds.min, bounds.max, types, pods);
 }
 
 /** `gcp:compute/instance:Instance`: one VM, its machine type plus guest accelerators, spot when scheduled so. */

@@ -1,20 +1,24 @@
 /**
- * The pricer of each resource type, keyed by Pulumi type token. A type not listed costs nothing by itself
- * (a Service account, a Kubernetes Service, an IAM role). A type listed as unpriced is billed, but the
- * catalog has no price for it: its figures are unknown, never 0.
+ * The pricer of each billed resource type, keyed by Pulumi type token. A type listed here is priced (or unknown
+ * with the reason when the catalog has no price); a type in `../free.ts` costs nothing by itself, with the reason;
+ * any other type is unknown, named in the basis. Never 0 for what is not known.
  */
-import { unknown, type PricedFigure } from "../figures";
-import { bool, str } from "../inputs";
+import { free, unknown, type FreeFigure, type PricedFigure } from "../figures";
+import { bool, list, str } from "../inputs";
+import { NODE_TYPES } from "../pools";
 import { priceEc2Instance, priceEksNodeGroup } from "./aws";
 import { priceLambdaFunction, priceSageMakerEndpointConfig } from "./aws-serverless";
 import { priceCloudRunService } from "./cloudrun";
 import type { PricingContext } from "./context";
 import { priceDockerContainer } from "./docker";
 import { priceGceInstance, priceGkeNodePool } from "./gcp";
-import { priceGpuWorkload, priceKarpenterNodePool } from "./kubernetes";
+import { priceKarpenterNodePool } from "./karpenter";
+import { WORKLOAD_PRICERS } from "./kubernetes";
 
-/** Prices one resource from its inputs; undefined when it costs nothing by itself. */
-export type Pricer = (inputs: Record<string, unknown>, ctx: PricingContext) => PricedFigure | undefined;
+export { NODE_TYPES };
+
+/** Prices one resource from its inputs, or says why it costs nothing by itself. */
+export type Pricer = (inputs: Record<string, unknown>, ctx: PricingContext) => PricedFigure | FreeFigure;
 
 function unpriced(what: string): Pricer {
     return () => unknown(`${what} is billed, but its price is not in the catalog`);
@@ -27,15 +31,34 @@ function perUse(what: string): Pricer {
 
 /** A Kubernetes Service of type LoadBalancer makes the cloud create a load balancer, which is billed. */
 const priceKubernetesService: Pricer = (inputs) =>
-    str(inputs, "spec.type") === "LoadBalancer" ? unknown("a Service of type LoadBalancer creates a cloud load balancer, whose price is not in the catalog") : undefined;
+    str(inputs, "spec.type") === "LoadBalancer"
+        ? unknown("a Service of type LoadBalancer creates a cloud load balancer, whose price is not in the catalog")
+        : free(`a Service of type ${str(inputs, "spec.type") ?? "ClusterIP"}: a Kubernetes object, no charge of its own`);
 
-/** The cluster's worker nodes: when one of these is in the stack, pods are not priced on their own. */
-export const NODE_TYPES: ReadonlySet<string> = new Set([
-    "aws:eks/nodeGroup:NodeGroup",
-    "gcp:container/nodePool:NodePool",
-    "kubernetes:karpenter.sh/v1:NodePool",
-    "kubernetes:karpenter.sh/v1beta1:NodePool",
-]);
+/** Target tracking creates CloudWatch alarms for the policy; a step policy uses alarms defined (and priced) on their own. */
+const priceScalingPolicy: Pricer = (inputs) =>
+    str(inputs, "policyType") === "TargetTrackingScaling"
+        ? unknown("target tracking creates CloudWatch alarms (two or more), billed per alarm-month at a price not in the catalog")
+        : free("a step scaling policy: its alarms are billed on their own resources");
+
+/** ECS tasks on Fargate are billed per vCPU-hour and GB-hour; on EC2 they run on container instances priced where created. */
+const priceEcsService: Pricer = (inputs) => {
+    const fargate = str(inputs, "launchType") === "FARGATE" || list(inputs, "capacityProviderStrategies").some((s) => /^FARGATE/.test(str(s, "capacityProvider") ?? ""));
+    return fargate
+        ? unknown("ECS tasks on Fargate are billed per vCPU-hour and GB-hour; Fargate prices are not in the catalog")
+        : free("ECS tasks on the EC2 launch type run on the cluster's container instances, priced where those are created");
+};
+
+/** Charts whose objects are known: CPU operators on the cluster's nodes. Any other release is unknown. */
+const KNOWN_CHARTS: Readonly<Record<string, string>> = {
+    keda: "KEDA's operator and metrics server are CPU pods on the cluster's nodes, priced where those are created",
+};
+
+const priceHelmRelease: Pricer = (inputs) => {
+    const chart = str(inputs, "chart");
+    const known = chart !== undefined ? KNOWN_CHARTS[chart] : undefined;
+    return known ? free(known) : unknown(`the objects of Helm chart ${chart ?? "(not set)"} are not visible to the plan, so what they create is not priced`);
+};
 
 export const PRICERS: Readonly<Record<string, Pricer>> = {
     "aws:eks/nodeGroup:NodeGroup": priceEksNodeGroup,
@@ -45,11 +68,12 @@ export const PRICERS: Readonly<Record<string, Pricer>> = {
     "gcp:container/nodePool:NodePool": priceGkeNodePool,
     "gcp:compute/instance:Instance": priceGceInstance,
     "gcp:cloudrunv2/service:Service": priceCloudRunService,
-    "kubernetes:apps/v1:Deployment": priceGpuWorkload,
-    "kubernetes:apps/v1:StatefulSet": priceGpuWorkload,
+    ...WORKLOAD_PRICERS,
     "kubernetes:karpenter.sh/v1:NodePool": priceKarpenterNodePool,
     "kubernetes:karpenter.sh/v1beta1:NodePool": priceKarpenterNodePool,
     "kubernetes:core/v1:Service": priceKubernetesService,
+    "kubernetes:helm.sh/v3:Release": priceHelmRelease,
+    "kubernetes:helm.sh/v4:Chart": priceHelmRelease,
     "docker:index/container:Container": priceDockerContainer,
     "aws:eks/cluster:Cluster": unpriced("the EKS control plane"),
     "gcp:container/cluster:Cluster": (inputs) =>
@@ -59,6 +83,20 @@ export const PRICERS: Readonly<Record<string, Pricer>> = {
     "aws:lb/loadBalancer:LoadBalancer": unpriced("an Elastic Load Balancer"),
     "aws:alb/loadBalancer:LoadBalancer": unpriced("an Elastic Load Balancer"),
     "aws:ec2/natGateway:NatGateway": unpriced("a NAT gateway"),
+    "aws:appautoscaling/policy:Policy": priceScalingPolicy,
+    "aws:cloudwatch/metricAlarm:MetricAlarm": unpriced("a CloudWatch alarm (per alarm-month)"),
+    "aws:cloudwatch/logGroup:LogGroup": () => ({
+        min: 0,
+        max: null,
+        basis: "CloudWatch Logs bills ingestion and storage per GB: $0 without log data; at full scale unknown (log volume and prices not in the catalog)",
+    }),
+    "aws:secretsmanager/secret:Secret": unpriced("a Secrets Manager secret (per secret-month, and API calls per 10,000)"),
+    "aws:ecr/repository:Repository": unpriced("ECR image storage (per GB-month)"),
+    "aws:s3/bucket:Bucket": unpriced("S3 storage and requests"),
+    "aws:s3/bucketV2:BucketV2": unpriced("S3 storage and requests"),
+    "aws:ecs/service:Service": priceEcsService,
+    "gcp:secretmanager/secretVersion:SecretVersion": unpriced("a Secret Manager active version (per version and location per month, and accesses per 10,000)"),
+    "gcp:cloudscheduler/job:Job": unpriced("a Cloud Scheduler job (per job-month beyond three free jobs per billing account)"),
     "aws:sfn/stateMachine:StateMachine": perUse("Step Functions executions"),
     "aws:apigatewayv2/api:Api": perUse("API Gateway HTTP API requests"),
     "gcp:workflows/workflow:Workflow": perUse("Workflows steps and external HTTP calls"),

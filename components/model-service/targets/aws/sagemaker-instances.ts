@@ -1,13 +1,13 @@
 /**
  * Choosing and checking SageMaker real-time instance types.
  *
- * The catalog prices SageMaker hosting types but holds vCPU and memory only for the EC2 GPU families, and
- * has no "cheapest ml.* type with N GPUs of accelerator X" lookup yet. So a GPU model names its
- * `sagemaker.instanceType` (checked here against the accelerator it asks for), and a CPU model without one
- * gets the cheapest catalog-priced CPU type below that fits. The shapes are AWS's published instance sizes
- * (https://aws.amazon.com/sagemaker/pricing/, "Instance details"); prices come from the catalog only.
+ * A GPU model without `sagemaker.instanceType` gets the catalog's cheapest hosting type with its accelerator, GPU
+ * count, vCPUs and memory (ml.g6.xlarge for one L4 with the defaults, ml.g6e.xlarge for one L40S); a given type is
+ * checked against the accelerator it asks for. The catalog holds vCPU and memory only for the EC2 GPU families, so a
+ * CPU model without one gets the cheapest catalog-priced CPU type below that fits. The CPU shapes are AWS's published
+ * instance sizes (https://aws.amazon.com/sagemaker/pricing/, "Instance details"); prices come from the catalog only.
  */
-import { Accelerator, acceleratorInfo, awsInstanceAccelerators, sagemakerInstance } from "../../../../sdk/catalog";
+import { Accelerator, acceleratorInfo, awsInstanceAccelerators, CatalogError, cheapestSageMakerShape, sagemakerInstance } from "../../../../sdk/catalog";
 
 /** vCPU and memory of the CPU hosting types the catalog has a price for. */
 const CPU_TYPES: ReadonlyArray<{ type: string; vcpus: number; memoryGiB: number }> = [
@@ -26,6 +26,19 @@ export function cheapestCpuInstanceType(cpu: number, memoryGiB: number): string 
     return CPU_TYPES.filter((t) => t.vcpus >= cpu && t.memoryGiB >= memoryGiB)
         .map((t) => ({ type: t.type, hourly: sagemakerInstance(t.type, PRICED_REGION).hourly }))
         .sort((a, b) => a.hourly - b.hourly || a.type.localeCompare(b.type))[0]?.type;
+}
+
+/**
+ * The cheapest catalog-priced hosting type with at least `gpus` of the accelerator, `cpu` vCPUs and `memoryGiB`
+ * memory, or the catalog's reason when none fits (what it prices for the accelerator).
+ */
+export function cheapestGpuInstanceType(accelerator: Accelerator, gpus: number, cpu: number, memoryGiB: number): { instanceType?: string; reason?: string } {
+    try {
+        return { instanceType: cheapestSageMakerShape({ accelerator, gpus, minVcpus: cpu, minMemoryGiB: memoryGiB, region: PRICED_REGION }).instanceType };
+    } catch (error) {
+        if (!(error instanceof CatalogError)) throw error;
+        return { reason: error.message };
+    }
 }
 
 /** The largest CPU shape {@link cheapestCpuInstanceType} can pick, for error messages. */

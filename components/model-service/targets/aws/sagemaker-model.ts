@@ -39,8 +39,10 @@ export function modelDataSource(location: S3Location) {
 }
 
 /**
- * Environment the server images read: `HF_MODEL_ID` (a Hub id for hf://, or /opt/ml/model for S3 data)
- * for TGI and vLLM (LMI) images, and `SM_NUM_GPUS` for TGI's sharding. The user's env overrides these.
+ * Environment the server images read (sagemaker-images.ts): `HF_MODEL_ID` (a Hub id for hf://, or /opt/ml/model
+ * for S3 data) for TGI and vLLM (LMI) images; the GPUs to shard over (TGI `SM_NUM_GPUS`, LMI
+ * `TENSOR_PARALLEL_DEGREE`); and for vLLM the name clients send (`OPTION_SERVED_MODEL_NAME`, the LMI form of
+ * `--served-model-name`). The user's env overrides these.
  */
 export function presetEnvironment(spec: ServingSpec, version: ServingVersion): Record<string, string> {
     const env: Record<string, string> = {};
@@ -48,6 +50,10 @@ export function presetEnvironment(spec: ServingSpec, version: ServingVersion): R
     if (scheme === "hf") env.HF_MODEL_ID = version.artifact!.uri.slice("hf://".length);
     else if (scheme === "s3" && HF_MODEL_ID_RUNTIMES.includes(spec.runtime)) env.HF_MODEL_ID = SAGEMAKER_MODEL_DIR;
     if (spec.gpu && spec.runtime === ServingRuntime.Tgi) env.SM_NUM_GPUS = String(spec.gpu.count);
+    if (version.artifact && spec.runtime === ServingRuntime.Vllm) {
+        if (spec.gpu) env.TENSOR_PARALLEL_DEGREE = String(spec.gpu.count);
+        if (spec.servedModelName !== undefined) env.OPTION_SERVED_MODEL_NAME = spec.servedModelName;
+    }
     return env;
 }
 

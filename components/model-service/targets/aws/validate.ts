@@ -12,13 +12,14 @@ export function imagePath(spec: ServingSpec, index: number): string {
 
 /**
  * One problem per argument whose image is not an ECR image. Images still unknown (Outputs) are not
- * checked here; the cloud rejects them at deployment.
+ * checked here; the cloud rejects them at deployment. `chosenByTarget` names the versions whose image the
+ * target picks itself (SageMaker's own containers), which are not the user's to fix.
  */
-export function nonEcrImageProblems(spec: ServingSpec, why: string): ValidationProblem[] {
+export function nonEcrImageProblems(spec: ServingSpec, why: string, chosenByTarget: (index: number) => boolean = () => false): ValidationProblem[] {
     const problems = new Map<string, ValidationProblem>();
     spec.versions.forEach((version, i) => {
         const image = version.image;
-        if (isDeferred(image) || typeof image !== "string" || parseEcrImage(image) !== undefined) return;
+        if (chosenByTarget(i) || isDeferred(image) || typeof image !== "string" || parseEcrImage(image) !== undefined) return;
         const path = imagePath(spec, i);
         const received = path === "model.serverImage" && spec.args.model.serverImage === undefined ? `nothing (the preset's ${describeValue(image)})` : describeValue(image);
         if (!problems.has(path)) problems.set(path, { path, received, expected: `${ECR_IMAGE_FORM} (${why})` });

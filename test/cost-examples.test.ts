@@ -1,0 +1,125 @@
+/**
+ * The cost of every example is the price of what it would run, checked by hand against the price lists: each
+ * expected figure is written out from the CSV rows (730 hours a month, rounded to cents). And every resource type
+ * the examples create is priced, free with a reason, or unknown because it is billed at a price the catalog lacks:
+ * our own stacks have no unknown that is really free, and nothing billed is counted as $0.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { costClass } from "../sdk/cost";
+import { planCost, type PlanCost } from "../sdk/plan/cost";
+import { runProgram, type PlanRun } from "../sdk/plan/run";
+
+const root = path.join(__dirname, "..");
+const examples = fs
+    .readdirSync(path.join(root, "examples"), { withFileTypes: true })
+    .filter((e) => e.isDirectory() && fs.existsSync(path.join(root, "examples", e.name, "Pulumi.yaml")))
+    .map((e) => e.name);
+
+type Figures = { min: number | null; max: number | null };
+
+/** Per example: the billed items by resource name, and the totals (null when an item is unknown). */
+const EXPECTED: Record<string, { items: Record<string, Figures>; total: Figures; known: Figures }> = {
+    // Local Docker engine: no cloud charge for the fetch and server containers.
+    quickstart: { items: { "densenet-fetch": { min: 0, max: 0 }, "densenet-server": { min: 0, max: 0 } }, total: { min: 0, max: 0 }, known: { min: 0, max: 0 } },
+    "polyglot-pipeline-docker": {
+        items: { "fraud-features-server": { min: 0, max: 0 }, "fraud-score-server": { min: 0, max: 0 }, "fraud-decide-server": { min: 0, max: 0 }, "fraud-router": { min: 0, max: 0 } },
+        total: { min: 0, max: 0 },
+        known: { min: 0, max: 0 },
+    },
+    // CPU-only stages and the KServe router run on the cluster's nodes, priced where those are created: nothing billed here.
+    "polyglot-pipeline-kubernetes": { items: {}, total: { min: 0, max: 0 }, known: { min: 0, max: 0 } },
+    // The pool's GPU nodes are the user's own cluster's: nothing billed here.
+    "byo-cluster-pool": { items: {}, total: { min: 0, max: 0 }, known: { min: 0, max: 0 } },
+    // aws-lambda,compute x86_64,per GB-second,0.0000166667: 5 reserved x 4 GB x 2,628,000 s x 0.0000166667 = 876.0017; min 0 (per request).
+    // The log group is billed per GB ingested and stored: $0 without logs, unknown at full scale.
+    "aws-lambda": { items: { "embedder-function": { min: 0, max: 876 }, "embedder-logs": { min: 0, max: null } }, total: { min: 0, max: null }, known: { min: 0, max: 876 } },
+    // ml.g5.xlarge,1.4084,us-east-1: 1 x 1.4084 x 730 = 1028.132; 2 x = 2056.264. Target tracking's CloudWatch alarms: unknown.
+    "aws-sagemaker": {
+        items: { "qwen-chat-config": { min: 1028.13, max: 2056.26 }, "qwen-chat-logs": { min: 0, max: null }, "qwen-chat-scaling": { min: null, max: null } },
+        total: { min: null, max: null },
+        known: { min: 1028.13, max: 2056.26 },
+    },
+    // ml.g6.2xlarge,1.222,us-east-1: 1 x 1.222 x 730 = 892.06; 2 x = 1784.12.
+    "aws-sagemaker-vllm": {
+        items: { "qwen-vllm-config": { min: 892.06, max: 1784.12 }, "qwen-vllm-logs": { min: 0, max: null }, "qwen-vllm-scaling": { min: null, max: null } },
+        total: { min: null, max: null },
+        known: { min: 892.06, max: 1784.12 },
+    },
+    // 4 vCPU x 0.000018 x 3600 + 16 GiB x 0.000002 x 3600 + 1 L4 x 0.67 = 1.0444/h (instance-based); 0-2 instances: 2 x 1.0444 x 730 = 1524.824.
+    "gcp-cloudrun": { items: { "qwen-service": { min: 0, max: 1524.82 } }, total: { min: 0, max: 1524.82 }, known: { min: 0, max: 1524.82 } },
+    // g2-standard-8,us-central1,8,32,0.293584032 + nvidia-l4 0.560040239 = 0.853624271/h: 1 x 730 = 623.1457; 3 x = 1869.4371.
+    "gke-l4-pool": { items: { "l4-gpu-nodes": { min: 623.15, max: 1869.44 } }, total: { min: 623.15, max: 1869.44 }, known: { min: 623.15, max: 1869.44 } },
+    // A pod of 1 L4, 8 vCPU, 32 GiB selecting cloud.google.com/gke-accelerator=nvidia-l4: the cheapest GCP machine that fits
+    // is g2-standard-8 at 0.853624271/h (above); 2 replicas x 0.853624271 x 730 = 1246.2914.
+    kubernetes: { items: { qwen: { min: 1246.29, max: 1246.29 } }, total: { min: 1246.29, max: 1246.29 }, known: { min: 1246.29, max: 1246.29 } },
+    // Spot node group of g6.2xlarge (0.9776), g6.4xlarge (1.3232), gr6.4xlarge (1.5392), 0-4 nodes, priced on-demand (no
+    // AWS spot prices). The vLLM pod (1 L4, 4 vCPU, 16 GiB) runs on it: 1 node at its minimum, on the cheapest listed type
+    // that fits, g6.2xlarge: 1 x 0.9776 x 730 = 713.648. Max: 4 x gr6.4xlarge 1.5392 x 730 = 4494.464. The pod and the
+    // device plugin are $0 "on pool".
+    "eks-gpu-pool": {
+        items: { "l4-gpu-nodes": { min: 713.65, max: 4494.46 }, qwen: { min: 0, max: 0 }, "l4-nvidia-device-plugin": { min: 0, max: 0 } },
+        total: { min: 713.65, max: 4494.46 },
+        known: { min: 713.65, max: 4494.46 },
+    },
+    // qwen: one pod of 1 L4, 8 vCPU, 32 GiB = one g6.2xlarge at 0.9776/h: 713.648 a month. Budget $5,000 / 713.648 = 7.006,
+    // so at most 7 replicas: 7 x 713.648 = 4995.536. Pre-warming 07:30-10:30 on weekdays (261 in 2026) at 7 replicas
+    // (the window's 8, lowered to the budget's 7): 261 x 3 h / 12 = 65.25 h x 6 extra x 0.9776 = 382.7304; min 1096.3784.
+    // scorer: ml.c5.xlarge,0.204: 2 x 0.204 x 730 = 297.84 + pre-warming 07:00-18:00 weekdays at 4: 261 x 11 / 12 = 239.25 h
+    // x 2 extra x 0.204 = 97.614 -> 395.454; max 10 x 0.204 x 730 = 1489.2.
+    "spike-autoscaler": {
+        items: { qwen: { min: 1096.38, max: 4995.54 }, "scorer-config": { min: 395.45, max: 1489.2 }, "scorer-logs": { min: 0, max: null }, scorer: { min: null, max: null } },
+        total: { min: null, max: null },
+        known: { min: 1491.83, max: 6484.74 },
+    },
+};
+
+/** Types our examples create that are billed at a price the catalog lacks: unknown, with these reasons. */
+const BILLED_UNKNOWN: Record<string, RegExp> = {
+    "aws:cloudwatch/logGroup:LogGroup": /^CloudWatch Logs bills ingestion and storage per GB/,
+    "aws:appautoscaling/policy:Policy": /^unknown: target tracking creates CloudWatch alarms/,
+};
+
+describe("the cost of every example", { timeout: 300_000 }, () => {
+    const runs = new Map<string, { run: PlanRun; cost: PlanCost }>();
+    beforeAll(async () => {
+        for (const name of examples) {
+            const run = await runProgram({ dir: path.join(root, "examples", name) });
+            if (run.error) throw run.error;
+            runs.set(name, { run, cost: planCost(run.resources, run.config) });
+        }
+    }, 300_000);
+
+    it("has a hand-checked figure for every example", () => {
+        expect(Object.keys(EXPECTED).sort()).toEqual([...examples].sort());
+    });
+
+    for (const name of examples) {
+        it(`${name}: every item is the price list's figure`, () => {
+            const { run, cost } = runs.get(name) as { run: PlanRun; cost: PlanCost };
+            const byName = Object.fromEntries(cost.report.items.map((i) => [run.resources.find((r) => r.urn === i.urn)?.name ?? i.urn, i.monthly]));
+            expect(byName).toEqual(EXPECTED[name].items);
+            expect(cost.report.monthly).toEqual(EXPECTED[name].total);
+            expect(cost.report.knownMonthly).toEqual(EXPECTED[name].known);
+        });
+
+        it(`${name}: every resource type is priced, free with a reason, or billed at an unknown price`, () => {
+            const { run, cost } = runs.get(name) as { run: PlanRun; cost: PlanCost };
+            for (const r of run.resources) {
+                const cls = costClass(r);
+                const item = cost.report.items.find((i) => i.urn === r.urn);
+                const free = cost.report.free.find((f) => f.urn === r.urn);
+                // Each resource is in exactly one of the lists.
+                expect([item, free].filter(Boolean), `${r.type} ${r.name}`).toHaveLength(1);
+                if (free) expect(free.reason.length, `${r.type}: a free resource says why`).toBeGreaterThan(10);
+                // No resource of ours falls through to "no price in the catalog": it has a pricer or is known to be free.
+                expect(cls.kind === "unknown" ? cls.reason : "", `${r.type}`).toBe("");
+                if (item && (item.monthly.min === null || item.monthly.max === null)) {
+                    expect(BILLED_UNKNOWN[item.type], `${item.type} is unknown: ${item.basis}`).toBeDefined();
+                    expect(item.basis).toMatch(BILLED_UNKNOWN[item.type]);
+                }
+            }
+        });
+    }
+});
