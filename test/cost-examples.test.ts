@@ -63,15 +63,15 @@ const EXPECTED: Record<string, { items: Record<string, Figures>; total: Figures;
         total: { min: 713.65, max: 4494.46 },
         known: { min: 713.65, max: 4494.46 },
     },
-    // qwen: one pod of 1 L4, 8 vCPU, 32 GiB = one g6.2xlarge at 0.9776/h: 713.648 a month. Budget $5,000 / 713.648 = 7.006,
-    // so at most 7 replicas: 7 x 713.648 = 4995.536. Pre-warming 07:30-10:30 on weekdays (261 in 2026) at 7 replicas
-    // (the window's 8, lowered to the budget's 7): 261 x 3 h / 12 = 65.25 h x 6 extra x 0.9776 = 382.7304; min 1096.3784.
+    // qwen: one pod of 1 L4, 8 vCPU, 32 GiB = one g6.2xlarge at 0.9776/h: 713.648 a month. Budget $6,000 / 713.648 = 8.41,
+    // so at most 8 replicas: 8 x 713.648 = 5709.184. Pre-warming 07:30-10:30 on weekdays (261 in 2026) at 8 replicas:
+    // 261 x 3 h / 12 = 65.25 h x 7 extra x 0.9776 = 446.5188; min 713.648 + 446.5188 = 1160.1668.
     // scorer: ml.c5.xlarge,0.204: 2 x 0.204 x 730 = 297.84 + pre-warming 07:00-18:00 weekdays at 4: 261 x 11 / 12 = 239.25 h
     // x 2 extra x 0.204 = 97.614 -> 395.454; max 10 x 0.204 x 730 = 1489.2.
     "spike-autoscaler": {
-        items: { qwen: { min: 1096.38, max: 4995.54 }, "scorer-config": { min: 395.45, max: 1489.2 }, "scorer-logs": { min: 0, max: null }, scorer: { min: null, max: null } },
+        items: { qwen: { min: 1160.17, max: 5709.18 }, "scorer-config": { min: 395.45, max: 1489.2 }, "scorer-logs": { min: 0, max: null }, scorer: { min: null, max: null } },
         total: { min: null, max: null },
-        known: { min: 1491.83, max: 6484.74 },
+        known: { min: 1555.62, max: 7198.38 },
     },
 };
 

@@ -87,8 +87,9 @@ function poolNote(pools: ReadonlyArray<PoolOfItems>, indent: string, style: Styl
  * pool names it; the reason of every unknown price is printed whole, wrapped.
  */
 export function renderCost(cost: PlanCost, resources: ReadonlyArray<ResourceRecord>, style: Style): string[] {
-    const figure = 20;
-    const label = WIDTH - 2 * figure - 4;
+    // Wide enough for "$12,345,678.90 + unknown" with two spaces before it, so figures never run together.
+    const figure = 26;
+    const label = WIDTH - 2 * figure - 2;
     const row = (name: string, min: string, max: string) => `  ${truncate(name, label).padEnd(label)}${min.padStart(figure)}${max.padStart(figure)}`;
     const cell = (sum: CostSum, onlyOnPools: boolean) => (onlyOnPools ? "on pool" : formatCost(sum));
     const lines = [style.bold(`Monthly cost (${cost.report.currency}, 730 hours a month)`), style.dim(row("", "minimum scale", "maximum scale"))];

@@ -33,15 +33,15 @@ describe("the services of a plan", () => {
         const run = await runProgram({ dir: example });
         expect(run.error).toBeUndefined();
         const [qwen, scorer] = autoscaledServices(run.resources);
-        // qwen: vLLM on KEDA, the default scale-down delay (240 s) and queue cap (8); $5,000 a month caps 12 pods at 7
+        // qwen: vLLM on KEDA, the default scale-down delay (240 s) and queue cap (8); $6,000 a month caps 12 pods at 8
         // (one pod of 1 L4, 8 vCPU, 32 GiB is a g6.2xlarge at $0.9776/h: $713.65 a month).
         const model = serviceModel(qwen);
         expect(model).toMatchObject({ concurrency: 12, serviceSeconds: 2, gpusPerReplica: 1, coldStart: { nodeSeconds: 120, pullSeconds: 334, loadSeconds: 60 } });
         expect(model.hourlyUsd).toBeCloseTo(0.9776, 4); // $713.65 a month / 730 h
         const policy = modelshipPolicy(qwen.spec, model, new Date("2026-01-05T00:00:00Z"), 86_400);
-        expect(policy).toMatchObject({ syncSeconds: 15, targetPerReplica: 8, min: 1, max: 7, scaleDownDelaySeconds: 240, queueCap: 8, burst: { multiplier: 2, minPods: 4 } });
-        // Pre-warming "30 7 * * 1-5" Europe/Paris: 7 replicas (the window's 8, capped by the budget) from 06:30 UTC on Monday.
-        expect([policy.prewarmFloorByMinute[389], policy.prewarmFloorByMinute[390]]).toEqual([0, 7]);
+        expect(policy).toMatchObject({ syncSeconds: 15, targetPerReplica: 8, min: 1, max: 8, scaleDownDelaySeconds: 240, queueCap: 8, burst: { multiplier: 2, minPods: 4 } });
+        // Pre-warming "30 7 * * 1-5" Europe/Paris: 8 replicas from 06:30 UTC on Monday.
+        expect([policy.prewarmFloorByMinute[389], policy.prewarmFloorByMinute[390]]).toEqual([0, 8]);
         expect(scorer).toMatchObject({ name: "scorer", gpusPerReplica: 0, spec: { min: 2, max: 10, metricTarget: 20 } });
         // scorer runs on CPU: no GPU node to wait for, a CPU-sized image, no node kept for it after a replica goes.
         expect(serviceModel(scorer)).toMatchObject({ gpusPerReplica: 0, coldStart: { nodeSeconds: 0, pullSeconds: 35, loadSeconds: 60 }, nodeIdleSeconds: 0 });
