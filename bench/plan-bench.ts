@@ -17,7 +17,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { planCost } from "../sdk/plan/cost";
-import { modelshipEntry, transpileTypeScript } from "../sdk/plan/loader";
+import { modelshipEntry, packageRoot, transpileTypeScript } from "../sdk/plan/loader";
 import { runPolicies } from "../sdk/plan/policies";
 import { renderPlan, styleFor } from "../sdk/plan/render";
 import { runProgram } from "../sdk/plan/run";
@@ -73,6 +73,17 @@ for (let i = 0; i < ${pairs}; i++) {
     });
 }
 `;
+}
+
+/**
+ * Gives the programs under `root` a node_modules as a user's program has one: `modelship` (this package) and the
+ * `@pulumi` packages, linked to this package's own, since the plan resolves a program's modules from its folder.
+ */
+function linkPackages(root: string): void {
+    const own = packageRoot();
+    fs.mkdirSync(path.join(root, "node_modules"));
+    fs.symlinkSync(own, path.join(root, "node_modules", "modelship"), "dir");
+    fs.symlinkSync(path.join(own, "node_modules", "@pulumi"), path.join(root, "node_modules", "@pulumi"), "dir");
 }
 
 function writeProgram(root: string, shape: Shape, resources: number): string {
@@ -133,6 +144,7 @@ async function main(): Promise<void> {
         throw new Error(`--sizes takes integers >= 2 separated by commas (received ${values.sizes}); --runs an integer >= 1 (received ${values.runs})`);
     }
     const root = fs.mkdtempSync(path.join(os.tmpdir(), "modelship-plan-bench-"));
+    linkPackages(root);
     try {
         console.log(`Offline plan: median of ${runs} run(s), each in its own process (Node ${process.version}, ${os.cpus()[0]?.model ?? "cpu"})`);
         console.log("Time = run the program, price it, check policies, render (modules preloaded); memory = peak RSS of the process.\n");

@@ -83,7 +83,7 @@ function packageDirFrom(name: string, from: string): string | undefined {
 /**
  * A note when the modelship the program imports loads another copy of @pulumi/pulumi than the program's own: the
  * case of `npm install <folder>`, which links a folder that has its own node_modules. Pulumi 3 keeps its runtime
- * state in one place for all copies, so the plan and `pulumi up` still work; the note says how to have one copy.
+ * state in one place for all copies (a global store), so the plan still runs; the note says how to have one copy.
  */
 export function secondCopyNotes(programDir: string, sdk: PulumiSdk): string[] {
     const modelship = packageDirFrom("modelship", programDir);
@@ -92,7 +92,7 @@ export function secondCopyNotes(programDir: string, sdk: PulumiSdk): string[] {
     const version = (JSON.parse(fs.readFileSync(path.join(theirs, "package.json"), "utf8")) as { version: string }).version;
     return [
         `modelship (${modelship}) loads its own @pulumi/pulumi ${version} from ${theirs}, not the program's ${sdk.version} ` +
-            `from ${sdk.dir}: npm linked the folder it was installed from. Pulumi shares its runtime state between copies, ` +
-            `so this plans and deploys, but to share the program's copy install it as a copy: npm install --install-links ${modelship}`,
+            `from ${sdk.dir}: npm linked the folder it was installed from. Pulumi keeps its runtime state in one place for ` +
+            `every copy, so the plan runs, but to share the program's copy install it as a copy: npm install --install-links ${modelship}`,
     ];
 }
