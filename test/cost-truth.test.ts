@@ -146,7 +146,7 @@ describe("pods on a pool of the stack", () => {
         const group = record("aws:eks/nodeGroup:NodeGroup", "l4-gpu-nodes", nodes.inputs, { parent: pool.urn });
         const deployment = record("kubernetes:apps/v1:Deployment", "qwen", pods(1).inputs, { parent: svc.urn });
         const lines = renderCost(planCost([pool, group, svc, deployment], {}), [pool, group, svc, deployment], plain);
-        expect(lines).toContain(`  ${"qwen (modelship:index:ModelService)".padEnd(56)}${"on pool".padStart(20)}${"on pool".padStart(20)}`);
+        expect(lines).toContain(`  ${"qwen (modelship:index:ModelService)".padEnd(46)}${"on pool".padStart(26)}${"on pool".padStart(26)}`);
         expect(lines).toContain("    on pool l4-gpu-nodes (aws:eks/nodeGroup:NodeGroup): its nodes are priced there");
     });
 });
