@@ -237,7 +237,7 @@ describe("Kubernetes workloads", () => {
         const unlabelled = priceResource(gpuDeployment("x", {}));
         expect(unlabelled?.monthly).toEqual({ min: null, max: null });
         expect(unlabelled?.basis).toBe(
-            "unknown: 1 nvidia.com/gpu per pod, but the pod's nodeSelector names no accelerator (modelship.dev/accelerator, cloud.google.com/gke-accelerator or karpenter.k8s.aws/instance-gpu-name)",
+            "unknown: 1 nvidia.com/gpu per pod, but the pod's nodeSelector names no accelerator (modelship.dev/accelerator, cloud.google.com/gke-accelerator, karpenter.k8s.aws/instance-gpu-name)",
         );
         const cpuOnly = resource("kubernetes:apps/v1:Deployment", { spec: { template: { spec: { containers: [{ name: "s", resources: { limits: { cpu: "2" } } }] } } } });
         expect(priceResource(cpuOnly)).toBeUndefined();

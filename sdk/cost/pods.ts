@@ -3,8 +3,8 @@
  * (requests, else limits, which Kubernetes then copies into requests), the larger of the app containers' sum and
  * the largest init container. The cost model prices a pod as the cheapest node shape that fits this.
  */
-import { Accelerator, ACCELERATORS, acceleratorInfo, acceleratorOfGcpType, isAccelerator } from "../catalog/accelerators";
-import { ACCELERATOR_LABEL } from "../naming";
+import { Accelerator, ACCELERATORS, acceleratorInfo, isAccelerator } from "../catalog/accelerators";
+import { ACCELERATOR_LABEL, ACCELERATOR_NODE_LABELS, acceleratorsNamedBy, GKE_ACCELERATOR_LABEL } from "../naming";
 import { list, quantityEntry, record } from "./inputs";
 
 export const GPU = "nvidia.com/gpu";
@@ -83,21 +83,19 @@ function modelshipLabel(value: unknown, label: string): PodAccelerator | string 
  */
 export function podAccelerator(podSpec: unknown, podLabels: Record<string, unknown>, resource: string): PodAccelerator | string {
     const selector = record(podSpec, "nodeSelector");
-    const own = selector[ACCELERATOR_LABEL];
-    if (own !== undefined) return modelshipLabel(own, `${ACCELERATOR_LABEL}=${String(own)}`);
-    const gke = selector["cloud.google.com/gke-accelerator"];
-    if (typeof gke === "string") {
-        const accelerator = acceleratorOfGcpType(gke);
-        return accelerator ? { accelerator, cloud: "gcp", label: `cloud.google.com/gke-accelerator=${gke}` } : `cloud.google.com/gke-accelerator ${gke} is not in the catalog`;
-    }
-    const karpenter = selector["karpenter.k8s.aws/instance-gpu-name"];
-    if (typeof karpenter === "string") {
-        const matches = ACCELERATORS.filter((a) => acceleratorInfo(a).karpenterGpuName === karpenter);
-        if (matches.length !== 1) return `karpenter.k8s.aws/instance-gpu-name ${karpenter} names ${matches.length === 0 ? "no accelerator in the catalog" : `${matches.join(" and ")}; add ${ACCELERATOR_LABEL}`}`;
-        return { accelerator: matches[0], cloud: "aws", label: `karpenter.k8s.aws/instance-gpu-name=${karpenter}` };
+    for (const key of ACCELERATOR_NODE_LABELS) {
+        const value = selector[key];
+        if (value === undefined) continue;
+        if (key === ACCELERATOR_LABEL) return modelshipLabel(value, `${key}=${String(value)}`);
+        if (typeof value !== "string") continue;
+        // The one reading of these labels (sdk/naming.ts), shared with the components' checks and the policies.
+        const matches = acceleratorsNamedBy(key, value) ?? [];
+        if (matches.length === 0) return `${key} ${value} names no accelerator in the catalog`;
+        if (matches.length > 1) return `${key} ${value} names ${matches.join(" and ")}; add ${ACCELERATOR_LABEL}`;
+        return { accelerator: matches[0], cloud: key === GKE_ACCELERATOR_LABEL ? "gcp" : "aws", label: `${key}=${value}` };
     }
     const label = podLabels[ACCELERATOR_LABEL];
     if (label !== undefined) return modelshipLabel(label, `${ACCELERATOR_LABEL}=${String(label)}, the pod's label`);
     if (resource === NEURON) return { accelerator: Accelerator.Inferentia2, cloud: "aws", label: NEURON };
-    return `the pod's nodeSelector names no accelerator (${ACCELERATOR_LABEL}, cloud.google.com/gke-accelerator or karpenter.k8s.aws/instance-gpu-name)`;
+    return `the pod's nodeSelector names no accelerator (${ACCELERATOR_NODE_LABELS.join(", ")})`;
 }
