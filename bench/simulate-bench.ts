@@ -12,7 +12,7 @@ import * as path from "node:path";
 import { ScalingMetric } from "../components/spike-autoscaler/args";
 import { DEFAULT_BURST_MULTIPLIER, DEFAULT_MAX_QUEUED_PER_RUNNING, KUBERNETES_SCALE_DOWN_DELAY_SECONDS } from "../components/spike-autoscaler/defaults";
 import { ServingRuntime } from "../components/model-service/args";
-import { DEFAULT_STARTUP_TIMEOUT_SECONDS } from "../components/model-service/spec";
+import { DEFAULT_STARTUP_TIMEOUT_SECONDS } from "../sdk/catalog/runtimes";
 import { ScalingSpec } from "../simulate/policies";
 import { runPolicies, summarise, renderTable } from "../simulate/report";
 import { oracleRun } from "../simulate/oracle";

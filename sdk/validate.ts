@@ -5,6 +5,7 @@
  * and throws a single {@link ModelshipValidationError} listing every problem (component type, resource
  * name, field path, value received, what is accepted) before anything is registered with Pulumi.
  * Parts that are still `Output`s are checked again once their values are known, with the same error.
+ * Components call it through `validateComponent` (sdk/component.ts), which also returns the resolved spec.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
@@ -27,22 +28,38 @@ export interface ValidationProblem {
     unknownField?: boolean;
 }
 
-/** Thrown when a component's arguments are invalid. Lists every problem at once. */
-export class ModelshipValidationError extends Error {
+/**
+ * Thrown when a component's arguments are invalid. Lists every problem at once.
+ *
+ * A Pulumi `InputPropertiesError`: when the component runs for another language (Python, Go, .NET, Java, YAML through
+ * `pulumi package add`), Pulumi's provider host sends each problem to the engine as a per-property error
+ * (`errors`: `{ propertyPath, reason }`), which the engine shows against the program's own argument.
+ */
+export class ModelshipValidationError extends pulumi.InputPropertiesError {
     constructor(
         readonly componentType: string,
         readonly resourceName: string,
         readonly problems: ValidationProblem[],
     ) {
-        super(formatProblems(componentType, resourceName, problems));
+        super({ message: formatProblems(componentType, resourceName, problems), errors: problems.map((p) => propertyError(componentType, p)) });
         this.name = "ModelshipValidationError";
     }
 }
 
+/** A problem as Pulumi's per-property error: the field path, and the rest of the problem's line as the reason. */
+function propertyError(componentType: string, problem: ValidationProblem): pulumi.InputPropertyErrorDetails {
+    return { propertyPath: problem.path, reason: reasonOf(componentType, problem) };
+}
+
 function formatProblems(componentType: string, resourceName: string, problems: ValidationProblem[]): string {
     const count = problems.length === 1 ? "1 invalid argument" : `${problems.length} invalid arguments`;
-    const lines = problems.map((p) => `  - ${p.path || "(arguments)"}: received ${p.received}; expected ${p.expected}${p.unknownField ? fieldsLink(componentType, p.path) : ""}`);
+    const lines = problems.map((p) => `  - ${p.path || "(arguments)"}: ${reasonOf(componentType, p)}`);
     return `${componentType} "${resourceName}": ${count}:\n${lines.join("\n")}`;
+}
+
+/** `received ...; expected ...`, with the link to the object's fields for an unknown field. */
+function reasonOf(componentType: string, p: ValidationProblem): string {
+    return `received ${p.received}; expected ${p.expected}${p.unknownField ? fieldsLink(componentType, p.path) : ""}`;
 }
 
 /** ` (fields of resources.gpu: docs/reference.md#modelservice-resources-gpu)`, for an unknown field at `path`. */
@@ -292,4 +309,28 @@ export function foreignBlockProblems(args: object, selector: BlockSelector, bloc
         problems.push({ path: block, received: describeValue(given), expected: `no ${block} settings with ${selector.field} ${render(selector.value)} (${why})` });
     }
     return problems;
+}
+
+/**
+ * A settings block with its defaults under it. The parsed arguments keep a field given as `undefined` (zod keeps such
+ * keys), so a plain `{ ...defaults, ...given }` would replace the default with `undefined`: here each field falls back
+ * on its own. Every defaults object of every component goes through `withDefaults`.
+ *
+ * `given` with `defaults` under it: each field of `defaults` is the given value when there is one, else the default.
+ */
+export type WithDefaults<D, G> = Omit<G, keyof D> & { [K in keyof D]: K extends keyof G ? D[K] | Exclude<G[K], undefined> : D[K] };
+
+/**
+ * `given` over `defaults`, field by field: fields of `given` that are `undefined` are left out, so their defaults stay.
+ * A `given` that is not an object is returned as it is, for the schema that reads it to report.
+ *
+ * @param defaults the value of each defaulted field when `given` has none
+ * @param given the settings block from the arguments, or `undefined` when it is absent
+ * @returns a new object: `defaults`, then every field of `given` that is not `undefined`
+ */
+export function withDefaults<D extends object, G extends object>(defaults: D, given: G | undefined): WithDefaults<D, G> {
+    if (given !== undefined && (given === null || typeof given !== "object" || Array.isArray(given))) return given as unknown as WithDefaults<D, G>;
+    const merged: Record<string, unknown> = { ...(defaults as Record<string, unknown>) };
+    for (const [key, value] of Object.entries(given ?? {})) if (value !== undefined) merged[key] = value;
+    return merged as WithDefaults<D, G>;
 }

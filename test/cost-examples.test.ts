@@ -30,6 +30,41 @@ const EXPECTED: Record<string, { items: Record<string, Figures>; total: Figures;
     },
     // CPU-only stages and the KServe router run on the cluster's nodes, priced where those are created: nothing billed here.
     "polyglot-pipeline-kubernetes": { items: {}, total: { min: 0, max: 0 }, known: { min: 0, max: 0 } },
+    // features (Lambda): aws-lambda,compute x86_64,per GB-second,0.0000166667: 10 reserved x 1 GB x 2,628,000 s x 0.0000166667
+    // = 438.0009; decide: 10 x 2 GB x 2,628,000 s x 0.0000166667 = 876.0017; min 0 (per request). score (SageMaker):
+    // ml.c5.xlarge,0.204,us-east-1: 1 x 0.204 x 730 = 148.92; 3 x = 446.76. Known max: 438 + 446.76 + 876 = 1760.76.
+    // Log groups, the state machine (per execution) and the HTTP API (per request): $0 idle, unknown at full scale;
+    // target tracking's CloudWatch alarms: unknown.
+    "polyglot-pipeline-aws": {
+        items: {
+            "fraud-logs": { min: 0, max: null },
+            "fraud-api": { min: 0, max: null },
+            "fraud-features-logs": { min: 0, max: null },
+            "fraud-decide-logs": { min: 0, max: null },
+            "fraud-score-logs": { min: 0, max: null },
+            "fraud-features-function": { min: 0, max: 438 },
+            "fraud-decide-function": { min: 0, max: 876 },
+            "fraud-score-config": { min: 148.92, max: 446.76 },
+            "fraud-state-machine": { min: 0, max: null },
+            "fraud-score-scaling": { min: null, max: null },
+        },
+        total: { min: null, max: null },
+        known: { min: 148.92, max: 1760.76 },
+    },
+    // Cloud Run, request-based billing, us-central1: cloud-run vCPU-second 0.000024 and GiB-second 0.0000025, 730 h.
+    // features: (1 x 0.000024 + 1 x 0.0000025) x 3600 = 0.0954/h x 10 instances x 730 = 696.42; score: (2 x 0.000024 +
+    // 4 x 0.0000025) x 3600 = 0.2088/h x 4 x 730 = 609.696; decide: (1 x 0.000024 + 2 x 0.0000025) x 3600 = 0.1044/h
+    // x 4 x 730 = 304.848. All scale to zero: min 0. The workflow is billed per step: $0 idle, unknown at full scale.
+    "polyglot-pipeline-gcp": {
+        items: {
+            "fraud-features-service": { min: 0, max: 696.42 },
+            "fraud-score-service": { min: 0, max: 609.7 },
+            "fraud-decide-service": { min: 0, max: 304.85 },
+            "fraud-workflow": { min: 0, max: null },
+        },
+        total: { min: 0, max: null },
+        known: { min: 0, max: 1610.97 },
+    },
     // The pool's GPU nodes are the user's own cluster's: nothing billed here.
     "byo-cluster-pool": { items: {}, total: { min: 0, max: 0 }, known: { min: 0, max: 0 } },
     // aws-lambda,compute x86_64,per GB-second,0.0000166667: 5 reserved x 4 GB x 2,628,000 s x 0.0000166667 = 876.0017; min 0 (per request).
@@ -54,6 +89,9 @@ const EXPECTED: Record<string, { items: Record<string, Figures>; total: Figures;
     // A pod of 1 L4, 8 vCPU, 32 GiB selecting cloud.google.com/gke-accelerator=nvidia-l4: the cheapest GCP machine that fits
     // is g2-standard-8 at 0.853624271/h (above); 2 replicas x 0.853624271 x 730 = 1246.2914.
     kubernetes: { items: { qwen: { min: 1246.29, max: 1246.29 } }, total: { min: 1246.29, max: 1246.29 }, known: { min: 1246.29, max: 1246.29 } },
+    // A pod of 1 L4, 4 vCPU, 16 GiB: the cheapest node that fits it is g6.xlarge,us-east-1,0.8048/h (730 h: 587.504).
+    // The HPA's minimum 2 x 587.504 = 1175.008; budget $3,000 / 587.504 = 5.1, so at most 5 (of maxReplicas 6): 5 x 587.504 = 2937.52.
+    "kubernetes-hpa": { items: { qwen: { min: 1175.01, max: 2937.52 } }, total: { min: 1175.01, max: 2937.52 }, known: { min: 1175.01, max: 2937.52 } },
     // Spot node group of g6.2xlarge (0.9776), g6.4xlarge (1.3232), gr6.4xlarge (1.5392), 0-4 nodes, priced on-demand (no
     // AWS spot prices). The vLLM pod (1 L4, 4 vCPU, 16 GiB) runs on it: 1 node at its minimum, on the cheapest listed type
     // that fits, g6.2xlarge: 1 x 0.9776 x 730 = 713.648. Max: 4 x gr6.4xlarge 1.5392 x 730 = 4494.464. The pod and the
@@ -62,6 +100,16 @@ const EXPECTED: Record<string, { items: Record<string, Figures>; total: Figures;
         items: { "l4-gpu-nodes": { min: 713.65, max: 4494.46 }, qwen: { min: 0, max: 0 }, "l4-nvidia-device-plugin": { min: 0, max: 0 } },
         total: { min: 713.65, max: 4494.46 },
         known: { min: 713.65, max: 4494.46 },
+    },
+    // Karpenter NodePool of g6/gr6 types with one L4 (10 in us-east-1), spot priced on-demand (no AWS spot prices).
+    // Min: the coder pod (1 L4, 6 vCPU, 24 GiB) on the cheapest candidate that fits, from aws_ec2_gpu_prices.csv
+    // g6.2xlarge,g6,GPU instance,NVIDIA L4,1,24 GB GDDR6,8,32 GB,us-east-1,0.9776: 1 x 0.9776 x 730 = 713.648.
+    // Max: the 2-GPU limit at the dearest per-GPU candidate, g6.16xlarge,...,NVIDIA L4,1,...,us-east-1,3.3968:
+    // 2 x 3.3968 x 730 = 4959.328. The pod and the device plugin are $0 "on pool"; the KMS key is not in the stack.
+    "eks-karpenter-pool": {
+        items: { "coder-node-pool": { min: 713.65, max: 4959.33 }, coder: { min: 0, max: 0 }, "coder-nvidia-device-plugin": { min: 0, max: 0 } },
+        total: { min: 713.65, max: 4959.33 },
+        known: { min: 713.65, max: 4959.33 },
     },
     // qwen: one pod of 1 L4, 8 vCPU, 32 GiB = one g6.2xlarge at 0.9776/h: 713.648 a month. Budget $6,000 / 713.648 = 8.41,
     // so at most 8 replicas: 8 x 713.648 = 5709.184. Pre-warming 07:30-10:30 on weekdays (261 in 2026) at 8 replicas:
@@ -79,6 +127,9 @@ const EXPECTED: Record<string, { items: Record<string, Figures>; total: Figures;
 const BILLED_UNKNOWN: Record<string, RegExp> = {
     "aws:cloudwatch/logGroup:LogGroup": /^CloudWatch Logs bills ingestion and storage per GB/,
     "aws:appautoscaling/policy:Policy": /^unknown: target tracking creates CloudWatch alarms/,
+    "aws:sfn/stateMachine:StateMachine": /^Step Functions executions: \$0 without requests; at full scale unknown/,
+    "aws:apigatewayv2/api:Api": /^API Gateway HTTP API requests: \$0 without requests; at full scale unknown/,
+    "gcp:workflows/workflow:Workflow": /^Workflows steps and external HTTP calls: \$0 without requests; at full scale unknown/,
 };
 
 describe("the cost of every example", { timeout: 300_000 }, () => {

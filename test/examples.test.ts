@@ -11,6 +11,7 @@ import { evaluatePolicies } from "../policies/evaluate";
 import { readPolicyConfig } from "../sdk/plan/policies";
 import { runProgram } from "../sdk/plan/run";
 import { validateKubernetesObjects } from "./kubernetes-schemas";
+import { podSecurityViolations, writableRootContainers } from "./pod-security";
 
 const root = path.join(__dirname, "..");
 const examples = fs
@@ -18,10 +19,15 @@ const examples = fs
     .filter((entry) => entry.isDirectory() && fs.existsSync(path.join(root, "examples", entry.name, "Pulumi.yaml")))
     .map((entry) => entry.name);
 
+/**
+ * Containers of each example whose image writes outside its mounted volumes, so that their root filesystem stays writable.
+ */
+const WRITABLE_ROOT: Readonly<Record<string, string[]>> = {};
+
 describe("examples", { timeout: 120_000 }, () => {
     it("has one example per target and component", () => {
         expect(examples).toEqual(
-            expect.arrayContaining(["quickstart", "kubernetes", "aws-sagemaker", "aws-lambda", "gcp-cloudrun", "eks-gpu-pool", "gke-l4-pool", "byo-cluster-pool", "spike-autoscaler", "polyglot-pipeline-docker", "polyglot-pipeline-kubernetes"]),
+            expect.arrayContaining(["quickstart", "kubernetes", "kubernetes-hpa", "aws-sagemaker", "aws-lambda", "gcp-cloudrun", "eks-gpu-pool", "eks-karpenter-pool", "gke-l4-pool", "byo-cluster-pool", "spike-autoscaler", "polyglot-pipeline-docker", "polyglot-pipeline-kubernetes", "polyglot-pipeline-aws", "polyglot-pipeline-gcp"]),
         );
     });
 
@@ -33,6 +39,10 @@ describe("examples", { timeout: 120_000 }, () => {
             expect(run.error).toBeUndefined();
             expect(run.resources.some((r) => r.type.startsWith("modelship:index:"))).toBe(true);
             validateKubernetesObjects(run.resources);
+            // Every pod passes the restricted Pod Security Standard (test/pod-security.ts names the one exception), and
+            // every container's root filesystem is read-only but those listed in WRITABLE_ROOT, with the reason.
+            expect(podSecurityViolations(run.resources)).toEqual([]);
+            expect(writableRootContainers(run.resources)).toEqual(WRITABLE_ROOT[name] ?? []);
             // Examples import the package as a user's program does, never through relative paths into the source.
             expect(fs.readFileSync(path.join(dir, "index.ts"), "utf8")).not.toMatch(/from "\.\.\//);
             // Clean under the pack, as `modelship plan <dir> --policy-config <dir>/policy-config.json` runs it.

@@ -71,6 +71,23 @@ export interface GpuPoolAwsArgs {
      */
     diskSizeGiB?: number;
     /**
+     * ARN of a customer-managed, symmetric KMS key that encrypts the root volumes of the pool's nodes (the launch
+     * template's EBS `kmsKeyId`, or the EC2NodeClass's `kmsKeyID` with `karpenter`; with `createCluster`, the system
+     * nodes' volumes too), as `arn:aws:kms:<region>:<account>:key/<key id>`, in the pool's region. Defaults to none:
+     * EBS encrypts the volumes with the AWS-managed key `aws/ebs`.
+     *
+     * The pool creates no key policy, grant or IAM policy for the key: whoever launches the instances must be allowed
+     * to use it, and the key's owner grants that. A managed node group's instances are launched by EC2 Auto Scaling,
+     * so the key policy must allow the service-linked role `AWSServiceRoleForAutoScaling` `kms:Encrypt`,
+     * `kms:Decrypt`, `kms:ReEncrypt*`, `kms:GenerateDataKey*` and `kms:DescribeKey`, and `kms:CreateGrant` on the
+     * condition `kms:GrantIsForAWSResource: true`
+     * (https://docs.aws.amazon.com/autoscaling/ec2/userguide/key-policy-requirements-EBS-encryption.html). With
+     * `karpenter`, Karpenter's controller launches them: its IAM role (IRSA or EKS Pod Identity) needs the same actions
+     * on the key (https://karpenter.sh/docs/troubleshooting/#node-terminates-before-ready-on-failed-encrypted-ebs-volume).
+     * The node role needs nothing for its root volume. The key is billed to its owner, not in `estimatedMonthlyCost`.
+     */
+    volumeKmsKeyArn?: pulumi.Input<string>;
+    /**
      * A Karpenter NodePool and EC2NodeClass instead of a managed node group: nodes sized to the pending pods,
      * started in about a minute and removed when empty (scale to zero). Karpenter must already run in the
      * cluster. Defaults to false.
@@ -123,6 +140,17 @@ export interface GpuPoolGcpArgs {
     serviceAccount?: pulumi.Input<string>;
     /** Boot disk of each node in GB: model server images are often 10 GB or more. Defaults to 100. */
     diskSizeGb?: number;
+    /**
+     * Resource name of a customer-managed Cloud KMS key that encrypts the boot disks of the pool's nodes (the node
+     * pool's `nodeConfig.bootDiskKmsKey`; with `createCluster`, the system nodes' too), as
+     * `projects/<project>/locations/<location>/keyRings/<key ring>/cryptoKeys/<key>`. Defaults to none: Google-managed
+     * encryption. The pool grants nothing on the key: the Compute Engine service agent of the cluster's project,
+     * `service-<project number>@compute-system.iam.gserviceaccount.com`, needs the Cloud KMS CryptoKey
+     * Encrypter/Decrypter role (`roles/cloudkms.cryptoKeyEncrypterDecrypter`) on it, or nodes fail to start
+     * (https://cloud.google.com/kubernetes-engine/docs/how-to/using-cmek). Changing it replaces the node pool. The key
+     * is billed to its project, not in `estimatedMonthlyCost`.
+     */
+    bootDiskKmsKey?: pulumi.Input<string>;
     /** VPC network of a new cluster (`createCluster`). Defaults to the project's `default` network. */
     network?: pulumi.Input<string>;
     /** Subnetwork of a new cluster (`createCluster`). Defaults to the network's subnetwork in the region. */

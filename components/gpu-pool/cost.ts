@@ -3,17 +3,31 @@
  * from the exact inputs the pool creates it with, so the figure matches what the plan and the policy pack show.
  *
  * Not included: the EKS or GKE control plane and the system nodes of a cluster the pool creates (their
- * prices are not in the catalog; the plan lists them as unknown items).
+ * prices are not in the catalog; the plan lists them as unknown items), and a customer-managed key of the nodes'
+ * disks: the pool uses the key, it does not create it, so the key's fee is billed in the stack that owns it.
  */
 import { DEFAULT_AWS_REGION, DEFAULT_GCP_REGION, estimateCost } from "../../sdk/cost";
 import { MonthlyCostEstimate } from "../../sdk/cost/estimate";
 import { GpuPoolCloud } from "./args";
-import { PoolSpec } from "./spec";
+import { PoolSpec, PricedNodes } from "./spec";
 
-/** The billed resource that holds the GPUs, as the cost model reads it. */
-export interface PricedNodes {
-    type: string;
-    inputs: Record<string, unknown>;
+/** The regions the cost model prices the pool in: its own on aws and gcp, the defaults elsewhere (nothing is priced there). */
+function pricingRegions(spec: PoolSpec): { awsRegion: string; gcpRegion: string } {
+    return {
+        awsRegion: spec.cloud === GpuPoolCloud.Aws ? spec.region : DEFAULT_AWS_REGION,
+        gcpRegion: spec.cloud === GpuPoolCloud.Gcp ? spec.region : DEFAULT_GCP_REGION,
+    };
+}
+
+/** The basis line of a customer-managed disk key: not priced here, and why. */
+function keyBasis(spec: PoolSpec): string[] {
+    if (spec.cloud === GpuPoolCloud.Aws && spec.volumeKmsKeyArn !== undefined) {
+        return ["volumes encrypted with the given KMS key (aws.volumeKmsKeyArn): its monthly fee and requests are billed to the key's owner, not to this pool"];
+    }
+    if (spec.cloud === GpuPoolCloud.Gcp && spec.bootDiskKmsKey !== undefined) {
+        return ["boot disks encrypted with the given Cloud KMS key (gcp.bootDiskKmsKey): its key version and operation fees are billed to the key's project, not to this pool"];
+    }
+    return [];
 }
 
 /**
@@ -24,11 +38,8 @@ export interface PricedNodes {
 export function poolCost(spec: PoolSpec, nodes: PricedNodes | undefined): MonthlyCostEstimate {
     if (spec.cloud === GpuPoolCloud.Docker) return { min: 0, max: 0, known: true, basis: ["local Docker engine: no cloud charge"] };
     if (!nodes) return { known: false, basis: ["unknown: the pool does not create the cluster's GPU nodes, so their price is not known here"] };
-    const report = estimateCost([{ urn: spec.name, type: nodes.type, name: spec.name, inputs: nodes.inputs }], {
-        awsRegion: spec.aws?.region ?? DEFAULT_AWS_REGION,
-        gcpRegion: spec.gcp?.region ?? DEFAULT_GCP_REGION,
-    });
-    const basis = report.items.map((i) => i.basis);
+    const report = estimateCost([{ urn: spec.name, type: nodes.type, name: spec.name, inputs: nodes.inputs }], pricingRegions(spec));
+    const basis = [...report.items.map((i) => i.basis), ...keyBasis(spec)];
     if (report.items.length === 0) return { known: false, basis: [`unknown: the cost model has no pricer for ${nodes.type}`] };
     const item = report.items[0];
     const estimate: MonthlyCostEstimate = { known: item.monthly.min !== null && item.monthly.max !== null, basis };

@@ -6,7 +6,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { GpuPoolCloud, GpuPoolDeviceRequest } from "./args";
 import { placementOf } from "./placement";
-import { PoolDeployment, PoolSpec } from "./spec";
+import { ParsedGpuPoolArgs } from "./schema";
+import { DockerPoolSpec, PoolBase, PoolCloud, PoolDeployment, Resolved } from "./spec";
 
 /** The NVIDIA device request: the listed GPUs, or all of them (count -1, Docker's `--gpus all`). */
 export function deviceRequestOf(deviceIds: readonly string[] | undefined): GpuPoolDeviceRequest {
@@ -16,12 +17,18 @@ export function deviceRequestOf(deviceIds: readonly string[] | undefined): GpuPo
 }
 
 /** `cloud: docker`: no resources; no node selector or toleration (there are no nodes). */
-export function deployDocker(spec: PoolSpec, _parent: pulumi.ComponentResource): PoolDeployment {
+export function deployDocker(spec: DockerPoolSpec, _parent: pulumi.ComponentResource): PoolDeployment {
     return {
         cloud: GpuPoolCloud.Docker,
         placement: placementOf({}, false),
-        deviceRequest: deviceRequestOf(spec.args.docker?.deviceIds),
+        deviceRequest: deviceRequestOf(spec.deviceIds),
         resources: {},
         warnings: [],
     };
 }
+
+function resolve(args: ParsedGpuPoolArgs, base: PoolBase): Resolved<DockerPoolSpec> {
+    return { spec: { ...base, cloud: GpuPoolCloud.Docker, deviceIds: args.docker?.deviceIds }, problems: [] };
+}
+
+export const dockerCloud: PoolCloud<GpuPoolCloud.Docker> = { resolve, deploy: deployDocker };

@@ -13,22 +13,16 @@ import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { cloudTags } from "../../sdk/naming";
 import { GpuPoolCloud } from "./args";
+import { partitionOf } from "./kms";
 import { createDevicePlugin, DEVICE_PLUGIN_IMAGE } from "./kubernetes";
 import { GPU_TAINT, nodeLabels, placementOf } from "./placement";
-import { PoolDeployment, PoolSpec } from "./spec";
+import { AwsNodeGroupPoolSpec, AwsPoolSpec, PoolDeployment } from "./spec";
 
 /** The AMI of the GPU nodes: Amazon Linux 2023 with the NVIDIA driver and container toolkit. */
 export const GPU_AMI_TYPE = "AL2023_x86_64_NVIDIA";
 
 /** The system node group of a cluster the pool creates: CoreDNS and other add-ons do not tolerate the GPU taint. */
 export const SYSTEM_NODES = { instanceType: "m6i.large", count: 2, amiType: "AL2023_x86_64_STANDARD" } as const;
-
-/** The AWS partition of a region (ARNs of managed policies differ in GovCloud and China). */
-export function partitionOf(region: string): string {
-    if (region.startsWith("us-gov-")) return "aws-us-gov";
-    if (region.startsWith("cn-")) return "aws-cn";
-    return "aws";
-}
 
 /**
  * The managed policies a worker node needs, and why:
@@ -51,22 +45,21 @@ function assumeRole(service: string): string {
 }
 
 /** The nodes' IAM role with only the managed policies a worker needs; the attachments come back for `dependsOn`. */
-export function createNodeRole(spec: PoolSpec, parent: pulumi.Resource): { role: aws.iam.Role; attachments: aws.iam.RolePolicyAttachment[] } {
-    const region = spec.aws?.region as string;
+export function createNodeRole(spec: AwsPoolSpec, parent: pulumi.Resource): { role: aws.iam.Role; attachments: aws.iam.RolePolicyAttachment[] } {
     const role = new aws.iam.Role(
         `${spec.name}-node-role`,
         { assumeRolePolicy: assumeRole("ec2.amazonaws.com"), description: `GPU nodes of the modelship GpuPool ${spec.name}`, tags: cloudTags(spec.owner) },
         { parent },
     );
-    const attachments = Object.entries(nodePolicyArns(region, spec.args.aws?.cniPolicy !== false)).map(
+    const attachments = Object.entries(nodePolicyArns(spec.region, spec.cniPolicy)).map(
         ([key, policyArn]) => new aws.iam.RolePolicyAttachment(`${spec.name}-node-${key}-policy`, { role: role.name, policyArn }, { parent }),
     );
     return { role, attachments };
 }
 
 /** Region input for regional resources: only when the user named one (else the provider's region applies). */
-export function regionInput(spec: PoolSpec): { region?: string } {
-    return spec.aws?.regionGiven ? { region: spec.aws.region } : {};
+export function regionInput(spec: AwsPoolSpec): { region?: string } {
+    return spec.regionGiven ? { region: spec.region } : {};
 }
 
 /** A kubeconfig that authenticates with `aws eks get-token` (the AWS CLI), as JSON (valid YAML). */
@@ -96,12 +89,14 @@ export const SYSTEM_DISK_GIB = 20;
  * Karpenter path): the node's own processes reach it, pods do not. The root volume is set here because a node group
  * with a launch template rejects `diskSize`; `/dev/xvda` is the root device of the Amazon Linux 2023 EKS AMIs.
  * No image, instance type, user data or IAM profile: EKS still picks the AMI of `amiType` and bootstraps the node.
+ * With `volumeKmsKeyArn`, the volume is encrypted with that key instead of the AWS-managed `aws/ebs` key.
  */
-export function nodeLaunchTemplateArgs(spec: PoolSpec, description: string, diskSizeGiB: number): aws.ec2.LaunchTemplateArgs {
+export function nodeLaunchTemplateArgs(spec: AwsPoolSpec, description: string, diskSizeGiB: number): aws.ec2.LaunchTemplateArgs {
+    const key = spec.volumeKmsKeyArn !== undefined ? { kmsKeyId: spec.volumeKmsKeyArn } : {};
     return {
         description,
         metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
-        blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeSize: diskSizeGiB, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" } }],
+        blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeSize: diskSizeGiB, volumeType: "gp3", encrypted: "true", ...key, deleteOnTermination: "true" } }],
         tags: cloudTags(spec.owner),
         ...regionInput(spec),
     };
@@ -113,20 +108,19 @@ function launchTemplateRef(template: aws.ec2.LaunchTemplate): aws.types.input.ek
 }
 
 /** A new EKS cluster: its role, the control plane (API authentication), the system nodes, and a provider. */
-function createCluster(spec: PoolSpec, parent: pulumi.Resource, nodeRoleArn: pulumi.Output<string>, nodeDependencies: pulumi.Resource[]) {
-    const settings = spec.args.aws!;
-    const region = spec.aws!.region;
+function createCluster(spec: AwsNodeGroupPoolSpec, parent: pulumi.Resource, nodeRoleArn: pulumi.Output<string>, nodeDependencies: pulumi.Resource[]) {
+    const region = spec.region;
     const tags = cloudTags(spec.owner);
     const role = new aws.iam.Role(`${spec.name}-cluster-role`, { assumeRolePolicy: assumeRole("eks.amazonaws.com"), description: `EKS control plane of the modelship GpuPool ${spec.name}`, tags }, { parent });
     const policy = new aws.iam.RolePolicyAttachment(`${spec.name}-cluster-policy`, { role: role.name, policyArn: `arn:${partitionOf(region)}:iam::aws:policy/AmazonEKSClusterPolicy` }, { parent });
     const cluster = new aws.eks.Cluster(
         `${spec.name}-cluster`,
         {
-            name: settings.clusterName,
+            name: spec.clusterName,
             roleArn: role.arn,
-            version: settings.kubernetesVersion,
+            version: spec.kubernetesVersion,
             // Nodes reach the API privately; the public endpoint is how this program (and kubectl) reach it.
-            vpcConfig: { subnetIds: settings.subnetIds, endpointPrivateAccess: true, endpointPublicAccess: true },
+            vpcConfig: { subnetIds: spec.subnetIds, endpointPrivateAccess: true, endpointPublicAccess: true },
             // Access entries (the API mode) let managed node groups and Karpenter nodes join without aws-auth edits;
             // the creator is admin so that this program can deploy the device plugin.
             accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: true },
@@ -146,7 +140,7 @@ function createCluster(spec: PoolSpec, parent: pulumi.Resource, nodeRoleArn: pul
         {
             clusterName: cluster.name,
             nodeRoleArn,
-            subnetIds: settings.subnetIds,
+            subnetIds: spec.subnetIds,
             amiType: SYSTEM_NODES.amiType,
             instanceTypes: [SYSTEM_NODES.instanceType],
             launchTemplate: launchTemplateRef(systemLaunchTemplate),
@@ -163,18 +157,17 @@ function createCluster(spec: PoolSpec, parent: pulumi.Resource, nodeRoleArn: pul
 }
 
 /** The managed node group's arguments, exactly as created and priced; its disk size is in its launch template. */
-export function gpuNodeGroupArgs(spec: PoolSpec, clusterName: pulumi.Input<string>, nodeRoleArn: pulumi.Input<string>, launchTemplate: pulumi.Input<aws.types.input.eks.NodeGroupLaunchTemplate>): aws.eks.NodeGroupArgs {
-    const settings = spec.args.aws!;
+export function gpuNodeGroupArgs(spec: AwsNodeGroupPoolSpec, clusterName: pulumi.Input<string>, nodeRoleArn: pulumi.Input<string>, launchTemplate: pulumi.Input<aws.types.input.eks.NodeGroupLaunchTemplate>): aws.eks.NodeGroupArgs {
     return {
         clusterName,
         nodeRoleArn,
-        subnetIds: settings.subnetIds,
+        subnetIds: spec.subnetIds,
         amiType: GPU_AMI_TYPE,
         capacityType: spec.spot ? "SPOT" : "ON_DEMAND",
-        instanceTypes: spec.aws!.shape.offers.map((o) => o.instanceType),
+        instanceTypes: spec.shape.offers.map((o) => o.instanceType),
         launchTemplate,
-        scalingConfig: { minSize: spec.minNodes, maxSize: spec.maxNodes, desiredSize: settings.desiredNodes ?? spec.minNodes },
-        labels: nodeLabels(spec.name, spec.accelerator!),
+        scalingConfig: { minSize: spec.minNodes, maxSize: spec.maxNodes, desiredSize: spec.desiredNodes },
+        labels: nodeLabels(spec.name, spec.accelerator),
         taints: [{ key: GPU_TAINT.key, value: GPU_TAINT.value, effect: "NO_SCHEDULE" }],
         // One node at a time: GPU capacity is scarce, and a surge node may not be available.
         updateConfig: { maxUnavailable: 1 },
@@ -193,24 +186,23 @@ export function spotWarnings(spot: boolean, instanceTypes: readonly string[]): s
 }
 
 /** `cloud: aws` with a managed node group. */
-export function deployEks(spec: PoolSpec, parent: pulumi.ComponentResource): PoolDeployment {
-    const settings = spec.args.aws!;
+export function deployEks(spec: AwsNodeGroupPoolSpec, parent: pulumi.ComponentResource): PoolDeployment {
     const { role, attachments } = createNodeRole(spec, parent);
     const resources: Record<string, pulumi.Resource> = { nodeRole: role };
-    let clusterName: pulumi.Input<string> = settings.clusterName ?? "";
+    let clusterName: pulumi.Input<string> = spec.clusterName ?? "";
     let created: ReturnType<typeof createCluster> | undefined;
-    if (settings.createCluster) {
+    if (spec.createCluster) {
         created = createCluster(spec, parent, role.arn, attachments);
         clusterName = created.cluster.name;
         Object.assign(resources, { clusterRole: created.role, cluster: created.cluster, systemLaunchTemplate: created.systemLaunchTemplate, systemNodes: created.systemNodes, provider: created.provider });
     }
-    const launchTemplate = new aws.ec2.LaunchTemplate(`${spec.name}-gpu-nodes`, nodeLaunchTemplateArgs(spec, `GPU nodes of the modelship GpuPool ${spec.name}`, settings.diskSizeGiB ?? 100), { parent });
+    const launchTemplate = new aws.ec2.LaunchTemplate(`${spec.name}-gpu-nodes`, nodeLaunchTemplateArgs(spec, `GPU nodes of the modelship GpuPool ${spec.name}`, spec.diskSizeGiB), { parent });
     resources.launchTemplate = launchTemplate;
     const args = gpuNodeGroupArgs(spec, clusterName, role.arn, launchTemplateRef(launchTemplate));
     // The cluster autoscaler moves desiredSize between min and max; Pulumi must not reset it on the next update.
     resources.nodeGroup = new aws.eks.NodeGroup(`${spec.name}-gpu-nodes`, args, { parent, dependsOn: attachments, ignoreChanges: ["scalingConfig.desiredSize"] });
-    const placement = placementOf(nodeLabels(spec.name, spec.accelerator!), true);
-    if (settings.devicePlugin !== false) {
+    const placement = placementOf(nodeLabels(spec.name, spec.accelerator), true);
+    if (spec.devicePlugin) {
         const opts: pulumi.CustomResourceOptions = created ? { parent, provider: created.provider } : { parent };
         resources.devicePlugin = createDevicePlugin({ owner: spec.owner, nodeSelector: placement.nodeSelector, image: DEVICE_PLUGIN_IMAGE }, opts);
     }
@@ -222,6 +214,6 @@ export function deployEks(spec: PoolSpec, parent: pulumi.ComponentResource): Poo
         kubeconfig: created?.kubeconfig,
         pricedNodes: { type: "aws:eks/nodeGroup:NodeGroup", inputs: args as unknown as Record<string, unknown> },
         resources,
-        warnings: spotWarnings(spec.spot, spec.aws!.shape.offers.map((o) => o.instanceType)),
+        warnings: spotWarnings(spec.spot, spec.shape.offers.map((o) => o.instanceType)),
     };
 }

@@ -4,47 +4,26 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { MonthlyCostEstimate } from "../../sdk/cost/estimate";
-import { validateArgs } from "../../sdk/validate";
-import { GpuPoolArgs, GpuPoolCapacity, GpuPoolCloud, GpuPoolDeviceRequest, GpuPoolPlacement } from "./args";
+import { argumentsValid, logWarnings, resourcesByRole, validateComponent } from "../../sdk/component";
+import { GpuPoolArgs, GpuPoolCapacity, GpuPoolDeviceRequest, GpuPoolPlacement } from "./args";
+import { deployPool, resolveSpec } from "./clouds";
 import { poolCost } from "./cost";
-import { deployDocker } from "./docker";
-import { deployEks } from "./eks";
-import { deployGke } from "./gke";
-import { deployKarpenter } from "./karpenter";
-import { deployKubernetes } from "./kubernetes";
 import { crossFieldProblems, gpuPoolSchema } from "./schema";
-import { PoolDeployment, PoolSpec, resolveSpec } from "./spec";
 
 export * from "./args";
 
 const TYPE = "modelship:index:GpuPool";
 
 /** The underlying resources of each pool, kept off the class fields (see `GpuPool.resources`). */
-const UNDERLYING = new WeakMap<GpuPool, { [role: string]: pulumi.Resource }>();
+const UNDERLYING = resourcesByRole();
 
-function deploy(spec: PoolSpec, parent: pulumi.ComponentResource): PoolDeployment {
-    switch (spec.cloud) {
-        case GpuPoolCloud.Aws:
-            return spec.args.aws?.karpenter ? deployKarpenter(spec, parent) : deployEks(spec, parent);
-        case GpuPoolCloud.Gcp:
-            return deployGke(spec, parent);
-        case GpuPoolCloud.Kubernetes:
-            return deployKubernetes(spec, parent);
-        default:
-            return deployDocker(spec, parent);
-    }
-}
-
-function validate(name: string, args: GpuPoolArgs): { spec: PoolSpec; deferredCheck: pulumi.Output<boolean> } {
-    let spec: PoolSpec | undefined;
-    const checked = validateArgs(TYPE, name, gpuPoolSchema, args, (parsed) => {
+function validate(name: string, args: GpuPoolArgs) {
+    return validateComponent(TYPE, name, gpuPoolSchema, args, (parsed) => {
         const problems = crossFieldProblems(parsed, name);
-        if (problems.length > 0) return problems;
+        if (problems.length > 0) return { problems };
         const resolved = resolveSpec(name, parsed);
-        spec = resolved.spec;
-        return resolved.problems;
+        return { value: resolved.spec, problems: resolved.problems };
     });
-    return { spec: spec as unknown as PoolSpec, deferredCheck: checked.deferredCheck };
 }
 
 /**
@@ -96,16 +75,16 @@ export class GpuPool extends pulumi.ComponentResource {
      * schema (every class field becomes a schema output, and a generic Resource has no schema type).
      */
     get resources(): { [role: string]: pulumi.Resource } {
-        return UNDERLYING.get(this) ?? {};
+        return UNDERLYING.get(this);
     }
 
     constructor(name: string, args: GpuPoolArgs, opts?: pulumi.ComponentResourceOptions) {
         // Validate before super(): invalid arguments register nothing.
-        const { spec, deferredCheck } = validate(name, args);
+        const { value: spec, deferredCheck } = validate(name, args);
         super(TYPE, name, args, opts);
 
-        const deployed = deploy(spec, this);
-        for (const warning of deployed.warnings) void pulumi.log.warn(warning, this);
+        const deployed = deployPool(spec, this);
+        logWarnings(this, deployed.warnings);
         const cost = poolCost(spec, deployed.pricedNodes);
 
         this.placement = pulumi.output(deployed.placement);
@@ -124,7 +103,7 @@ export class GpuPool extends pulumi.ComponentResource {
             nodeRoleArn: this.nodeRoleArn,
             kubeconfig: this.kubeconfig,
             dockerDeviceRequest: this.dockerDeviceRequest,
-            argumentsValid: deferredCheck,
+            argumentsValid: argumentsValid(deferredCheck),
         });
     }
 }

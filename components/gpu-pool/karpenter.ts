@@ -17,7 +17,7 @@ import { GpuPoolCloud } from "./args";
 import { createNodeRole, regionInput, spotWarnings } from "./eks";
 import { createDevicePlugin, DEVICE_PLUGIN_IMAGE } from "./kubernetes";
 import { GPU_TAINT, nodeLabels, placementOf } from "./placement";
-import { PoolDeployment, PoolSpec } from "./spec";
+import { AwsKarpenterPoolSpec, PoolDeployment } from "./spec";
 
 /** The AMI: the latest Amazon Linux 2023 release; Karpenter picks its NVIDIA variant for GPU instance types. */
 export const AMI_ALIAS = "al2023@latest";
@@ -35,9 +35,9 @@ interface Requirement {
 }
 
 /** Which instances the NodePool may launch: the accelerator's families, GPU model and count, and the capacity type. */
-export function nodePoolRequirements(spec: PoolSpec): Requirement[] {
-    const info = acceleratorInfo(spec.accelerator!);
-    const listed = spec.args.aws?.instanceTypes;
+export function nodePoolRequirements(spec: AwsKarpenterPoolSpec): Requirement[] {
+    const info = acceleratorInfo(spec.accelerator);
+    const listed = spec.instanceTypes;
     const shape: Requirement[] = listed
         ? [{ key: "node.kubernetes.io/instance-type", operator: "In", values: [...listed] }]
         : [
@@ -55,14 +55,14 @@ export function nodePoolRequirements(spec: PoolSpec): Requirement[] {
 }
 
 /** The NodePool object (apiVersion, kind, metadata, spec), exactly as created and priced. */
-export function nodePoolObject(spec: PoolSpec, nodeClassName: string): Record<string, unknown> {
+export function nodePoolObject(spec: AwsKarpenterPoolSpec, nodeClassName: string): Record<string, unknown> {
     return {
         apiVersion: "karpenter.sh/v1",
         kind: "NodePool",
         metadata: { name: physicalName(spec.name), labels: kubernetesLabels(spec.owner) },
         spec: {
             template: {
-                metadata: { labels: nodeLabels(spec.name, spec.accelerator!) },
+                metadata: { labels: nodeLabels(spec.name, spec.accelerator) },
                 spec: {
                     nodeClassRef: { group: "karpenter.k8s.aws", kind: "EC2NodeClass", name: nodeClassName },
                     requirements: nodePoolRequirements(spec),
@@ -86,16 +86,23 @@ function selectorTerms(ids: pulumi.Input<pulumi.Input<string>[]>): pulumi.Output
 }
 
 /** The instance types Karpenter may choose from, for the spot warning. */
-function candidateTypes(spec: PoolSpec): string[] {
-    const listed = spec.args.aws?.instanceTypes;
-    if (listed) return [...listed];
-    return awsInstancesFor(spec.accelerator!, spec.gpusPerNode, spec.aws!.region).map((o) => o.instanceType);
+function candidateTypes(spec: AwsKarpenterPoolSpec): string[] {
+    if (spec.instanceTypes) return [...spec.instanceTypes];
+    return awsInstancesFor(spec.accelerator, spec.gpusPerNode, spec.region).map((o) => o.instanceType);
+}
+
+/**
+ * The root volume of Karpenter's nodes: gp3, encrypted, with the customer-managed key when one is given (else EBS uses
+ * the AWS-managed `aws/ebs` key). `/dev/xvda` is the root device of the Amazon Linux 2023 AMIs.
+ */
+export function blockDeviceMappings(spec: AwsKarpenterPoolSpec): Record<string, unknown>[] {
+    const key = spec.volumeKmsKeyArn !== undefined ? { kmsKeyID: spec.volumeKmsKeyArn } : {};
+    return [{ deviceName: "/dev/xvda", ebs: { volumeSize: `${spec.diskSizeGiB}Gi`, volumeType: "gp3", encrypted: true, ...key, deleteOnTermination: true } }];
 }
 
 /** `cloud: aws` with Karpenter. */
-export function deployKarpenter(spec: PoolSpec, parent: pulumi.ComponentResource): PoolDeployment {
-    const settings = spec.args.aws!;
-    const clusterName = settings.clusterName as pulumi.Input<string>;
+export function deployKarpenter(spec: AwsKarpenterPoolSpec, parent: pulumi.ComponentResource): PoolDeployment {
+    const clusterName = spec.clusterName;
     const labels = kubernetesLabels(spec.owner);
     const { role, attachments } = createNodeRole(spec, parent);
     // Karpenter's nodes are not a managed node group, so nothing registers their role with the cluster for them.
@@ -111,9 +118,9 @@ export function deployKarpenter(spec: PoolSpec, parent: pulumi.ComponentResource
                 // Karpenter makes the instance profile of this role itself.
                 role: role.name,
                 amiSelectorTerms: [{ alias: AMI_ALIAS }],
-                subnetSelectorTerms: selectorTerms(settings.subnetIds),
-                securityGroupSelectorTerms: settings.securityGroupIds ? selectorTerms(settings.securityGroupIds) : [{ tags: { "karpenter.sh/discovery": clusterName } }],
-                blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeSize: `${settings.diskSizeGiB ?? 100}Gi`, volumeType: "gp3", encrypted: true, deleteOnTermination: true } }],
+                subnetSelectorTerms: selectorTerms(spec.subnetIds),
+                securityGroupSelectorTerms: spec.securityGroupIds ? selectorTerms(spec.securityGroupIds) : [{ tags: { "karpenter.sh/discovery": clusterName } }],
+                blockDeviceMappings: blockDeviceMappings(spec),
                 // IMDSv2 only, one hop: pods cannot borrow the node role through the metadata service.
                 metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
                 tags: cloudTags(spec.owner),
@@ -123,9 +130,9 @@ export function deployKarpenter(spec: PoolSpec, parent: pulumi.ComponentResource
     );
     const poolObject = nodePoolObject(spec, nodeClassName);
     const nodePool = new kubernetes.apiextensions.CustomResource(`${spec.name}-node-pool`, poolObject as kubernetes.apiextensions.CustomResourceArgs, { parent, dependsOn: [nodeClass] });
-    const placement = placementOf(nodeLabels(spec.name, spec.accelerator!), true);
+    const placement = placementOf(nodeLabels(spec.name, spec.accelerator), true);
     const resources: Record<string, pulumi.Resource> = { nodeRole: role, accessEntry, nodeClass, nodePool };
-    if (settings.devicePlugin !== false) {
+    if (spec.devicePlugin) {
         resources.devicePlugin = createDevicePlugin({ owner: spec.owner, nodeSelector: placement.nodeSelector, image: DEVICE_PLUGIN_IMAGE }, { parent });
     }
     return {

@@ -9,17 +9,20 @@
  * The operator is for nodes without a driver (it installs driver, toolkit, DCGM and MIG manager, privileged):
  * there, install it and set `devicePlugin: false`.
  *
- * The device plugin cannot meet the `restricted` Pod Security Standard: it registers with the kubelet through
- * a socket in the hostPath `/var/lib/kubelet/device-plugins`, as root. It runs in `kube-system` (privileged
- * namespace) with what can be dropped dropped: no privilege escalation, no capabilities, the runtime's seccomp
- * profile, no API token.
+ * The device plugin is modelship's one exception to the `restricted` Pod Security Standard: it registers with the
+ * kubelet through a socket it creates in the hostPath `/var/lib/kubelet/device-plugins`, a root-owned directory, so
+ * it runs as root with that hostPath. It runs in `kube-system` (privileged namespace) with everything else dropped:
+ * no privilege escalation, no capabilities, the runtime's seccomp profile, no API token, and a read-only root
+ * filesystem (see {@link createDevicePlugin}).
  */
 import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { kubernetesLabels, labelValue, Ownership, physicalName } from "../../sdk/naming";
+import { withDefaults } from "../../sdk/validate";
 import { GpuPoolCloud } from "./args";
 import { GPU_TOLERATION, placementOf } from "./placement";
-import { PoolDeployment, PoolSpec } from "./spec";
+import { ParsedGpuPoolArgs } from "./schema";
+import { KubernetesPoolSpec, PoolBase, PoolCloud, PoolDeployment, Resolved } from "./spec";
 
 /** NVIDIA's device plugin v0.20.0, pinned by the digest of its multi-architecture image index. */
 export const DEVICE_PLUGIN_IMAGE = "nvcr.io/nvidia/k8s-device-plugin:v0.20.0@sha256:a61ba9fd8efb82f3a79f877f7580e02c1e8e7593f62473644bc9c79e315c3312";
@@ -40,7 +43,16 @@ export interface DevicePluginSpec {
     image: string;
 }
 
-/** The device plugin DaemonSet in `kube-system`, on the GPU nodes only when they carry known labels. */
+/**
+ * The device plugin DaemonSet in `kube-system`, on the GPU nodes only when they carry known labels.
+ *
+ * Its root filesystem is read-only, with no emptyDir: as configured here (v0.20.0, the default `envvar` device list
+ * strategy, no config file, no MPS sharing) the plugin writes only its socket, in the hostPath mount. The writes its
+ * Helm chart makes room for come from options not used here: CDI specs in `/var/run/cdi` (only with a `cdi-*` device
+ * list strategy; otherwise its CDI handler is a no-op), `/mps` and `/dev/shm` (MPS sharing), `/config` (the config
+ * manager sidecar). Logs go to stderr. The NVIDIA container toolkit's hook mounts the driver libraries into the
+ * container before the runtime makes its root read-only (runc's `finalizeRootfs` runs after the hooks).
+ */
 export function createDevicePlugin(spec: DevicePluginSpec, opts: pulumi.CustomResourceOptions): kubernetes.apps.v1.DaemonSet {
     const name = physicalName(spec.owner.service, "nvidia-device-plugin");
     const selector = { "app.kubernetes.io/name": "nvidia-device-plugin", "app.kubernetes.io/instance": labelValue(spec.owner.service) };
@@ -70,7 +82,7 @@ export function createDevicePlugin(spec: DevicePluginSpec, opts: pulumi.CustomRe
                                 // On GPU nodes only (a node selector), a start without GPUs is an error worth a crash
                                 // loop; on every node, CPU nodes must idle quietly.
                                 env: [{ name: "FAIL_ON_INIT_ERROR", value: targeted ? "true" : "false" }],
-                                securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
+                                securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, readOnlyRootFilesystem: true },
                                 volumeMounts: [{ name: "device-plugins", mountPath: DEVICE_PLUGIN_DIR }],
                             },
                         ],
@@ -112,22 +124,38 @@ export function createGpuQuotas(owner: Ownership, quotas: Record<string, number>
     return out;
 }
 
+/** The defaults of the `kubernetes` block. */
+const KUBERNETES_DEFAULTS = { nodeSelector: {}, devicePlugin: true, devicePluginImage: DEVICE_PLUGIN_IMAGE, priorityClasses: true, gpuQuotas: {} };
+
+function resolve(args: ParsedGpuPoolArgs, base: PoolBase): Resolved<KubernetesPoolSpec> {
+    const settings = withDefaults(KUBERNETES_DEFAULTS, args.kubernetes);
+    const spec: KubernetesPoolSpec = {
+        ...base,
+        cloud: GpuPoolCloud.Kubernetes,
+        nodeSelector: settings.nodeSelector,
+        devicePlugin: settings.devicePlugin,
+        devicePluginImage: settings.devicePluginImage,
+        priorityClasses: settings.priorityClasses,
+        gpuQuotas: settings.gpuQuotas,
+    };
+    return { spec, problems: [] };
+}
+
 /** `cloud: kubernetes`: device plugin, priority classes and quotas on the cluster of the component's provider. */
-export function deployKubernetes(spec: PoolSpec, parent: pulumi.ComponentResource): PoolDeployment {
-    const settings = spec.args.kubernetes ?? {};
+export function deployKubernetes(spec: KubernetesPoolSpec, parent: pulumi.ComponentResource): PoolDeployment {
     const opts: pulumi.CustomResourceOptions = { parent };
-    const nodeSelector = settings.nodeSelector ?? {};
+    const nodeSelector = spec.nodeSelector;
     const resources: Record<string, pulumi.Resource> = {};
-    if (settings.devicePlugin !== false) {
-        resources.devicePlugin = createDevicePlugin({ owner: spec.owner, nodeSelector, image: settings.devicePluginImage ?? DEVICE_PLUGIN_IMAGE }, opts);
+    if (spec.devicePlugin) {
+        resources.devicePlugin = createDevicePlugin({ owner: spec.owner, nodeSelector, image: spec.devicePluginImage }, opts);
     }
     let priorityClassName = "";
-    if (settings.priorityClasses !== false) {
+    if (spec.priorityClasses) {
         const classes = createPriorityClasses(spec.owner, opts);
         Object.assign(resources, { servingPriorityClass: classes.serving, batchPriorityClass: classes.batch });
         priorityClassName = physicalName(spec.owner.service, "serving");
     }
-    for (const [namespace, quota] of Object.entries(createGpuQuotas(spec.owner, settings.gpuQuotas ?? {}, opts))) {
+    for (const [namespace, quota] of Object.entries(createGpuQuotas(spec.owner, spec.gpuQuotas, opts))) {
         resources[`gpuQuota-${namespace}`] = quota;
     }
     return {
@@ -138,3 +166,5 @@ export function deployKubernetes(spec: PoolSpec, parent: pulumi.ComponentResourc
         warnings: [],
     };
 }
+
+export const kubernetesCloud: PoolCloud<GpuPoolCloud.Kubernetes> = { resolve, deploy: deployKubernetes };

@@ -6,12 +6,12 @@ import { z } from "zod";
 import { Accelerator } from "../../sdk/catalog/accelerators";
 import { MAX_POOL_NODES } from "../../sdk/limits";
 import { DerivedKubernetesName, isKubernetesName, KubernetesNameKind, kubernetesNameRuleWords, kubernetesResourceNameProblem } from "../../sdk/naming";
+import { awsRegion, count, gpusPerUnit, stringInput, tags } from "../../sdk/schema-fields";
 import { describeValue, foreignBlockProblems, input, ValidationProblem } from "../../sdk/validate";
 import { CapacityType, GpuDriverVersion, GpuPoolCloud } from "./args";
+import { awsKmsKeyArn, gcpKmsKeyName } from "./kms";
 
-const stringInput = input(z.string().min(1));
 const stringList = input(z.array(stringInput));
-const count = (min: number) => z.number().int().min(min);
 const nodeCount = (min: number) => count(min).max(MAX_POOL_NODES);
 /** Kubernetes label keys and values as the API server accepts them (prefix optional). */
 const labelKey = z.string().regex(/^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/, "a Kubernetes label key");
@@ -30,7 +30,7 @@ export const gpuPoolSchema = z
     .object({
         cloud: z.enum(GpuPoolCloud),
         accelerator: z.enum(Accelerator).optional(),
-        gpusPerNode: count(1).max(16).optional(),
+        gpusPerNode: gpusPerUnit.optional(),
         minNodes: nodeCount(0).optional(),
         maxNodes: nodeCount(1).optional(),
         capacityType: z.enum(CapacityType).optional(),
@@ -38,7 +38,7 @@ export const gpuPoolSchema = z
         minNodeMemoryGiB: z.number().positive().optional(),
         aws: z
             .object({
-                region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-[0-9]$/, "an AWS region such as us-east-1").optional(),
+                region: awsRegion.optional(),
                 clusterName: stringInput.optional(),
                 createCluster: z.boolean().optional(),
                 kubernetesVersion: z.string().regex(/^1\.[0-9]+$/, "a Kubernetes minor version such as 1.33").optional(),
@@ -46,6 +46,7 @@ export const gpuPoolSchema = z
                 instanceTypes: z.array(z.string().min(1)).min(1).optional(),
                 desiredNodes: nodeCount(0).optional(),
                 diskSizeGiB: count(20).max(16384).optional(),
+                volumeKmsKeyArn: awsKmsKeyArn.optional(),
                 karpenter: z.boolean().optional(),
                 securityGroupIds: stringList.optional(),
                 devicePlugin: z.boolean().optional(),
@@ -64,6 +65,7 @@ export const gpuPoolSchema = z
                 gpuDriverVersion: z.enum(GpuDriverVersion).optional(),
                 serviceAccount: stringInput.optional(),
                 diskSizeGb: count(10).max(65536).optional(),
+                bootDiskKmsKey: gcpKmsKeyName.optional(),
                 network: stringInput.optional(),
                 subnetwork: stringInput.optional(),
             })
@@ -80,7 +82,7 @@ export const gpuPoolSchema = z
             .strict()
             .optional(),
         docker: z.object({ deviceIds: z.array(z.string().regex(/^[A-Za-z0-9-]+$/, "a GPU index or UUID")).min(1).optional() }).strict().optional(),
-        tags: z.record(z.string(), z.string()).optional(),
+        tags: tags.optional(),
     })
     .strict();
 

@@ -1,34 +1,126 @@
 /**
- * resolveSpec(): the parsed arguments with every default applied and the node shapes chosen from the catalog.
- * The cloud files read this plain shape only, never the raw arguments.
+ * The resolved spec of a GpuPool: one member per cloud (and per AWS provisioning mode), each with every default
+ * applied and its node shape chosen from the catalog. The cloud files read these plain shapes only, never the raw
+ * arguments; each cloud resolves its own member (`resolve` in `aws.ts`, `gke.ts`, `kubernetes.ts`, `docker.ts`).
  */
 import * as pulumi from "@pulumi/pulumi";
 import { Accelerator } from "../../sdk/catalog/accelerators";
-import { gcpRegionOf } from "../../sdk/cost/inputs";
-import { DEFAULT_GCP_REGION, stackAwsRegion } from "../../sdk/cost/regions";
 import { Ownership } from "../../sdk/naming";
-import { describeValue, ValidationProblem } from "../../sdk/validate";
-import { CapacityType, GpuPoolCloud, GpuPoolDeviceRequest, GpuPoolPlacement } from "./args";
+import { ValidationProblem } from "../../sdk/validate";
+import { CapacityType, GpuDriverVersion, GpuPoolCloud, GpuPoolDeviceRequest, GpuPoolPlacement } from "./args";
 import { ParsedGpuPoolArgs } from "./schema";
-import { AwsShape, awsShape, GcpShape, gcpShape, ShapeRequest } from "./shapes";
+import { AwsShape, GcpShape, ShapeRequest } from "./shapes";
 
-/** A GpuPool's arguments, resolved. */
-export interface PoolSpec {
+/** What every pool has, whatever the cloud. */
+export interface PoolBase {
     /** The component's resource name. */
     name: string;
-    cloud: GpuPoolCloud;
-    /** Undefined only on kubernetes and docker without an accelerator. */
-    accelerator?: Accelerator;
     gpusPerNode: number;
     minNodes: number;
     maxNodes: number;
-    spot: boolean;
     owner: Ownership;
-    args: ParsedGpuPoolArgs;
-    /** Set on aws. */
-    aws?: { region: string; regionGiven: boolean; shape: AwsShape };
-    /** Set on gcp. */
-    gcp?: { region: string; location: string; zonal: boolean; nodeLocations?: string[]; shape: GcpShape };
+}
+
+/** How an AWS pool gets its nodes. Internal: the public argument is `aws.karpenter`. */
+export enum AwsProvisioning {
+    /** An EKS managed node group (`eks.ts`). */
+    NodeGroup = "node-group",
+    /** A Karpenter NodePool and EC2NodeClass (`karpenter.ts`). */
+    Karpenter = "karpenter",
+}
+
+/** What both AWS modes share. */
+interface AwsPoolCommon extends PoolBase {
+    cloud: GpuPoolCloud.Aws;
+    accelerator: Accelerator;
+    spot: boolean;
+    region: string;
+    /** Whether the user named the region (then it is set on regional resources; else the provider's applies). */
+    regionGiven: boolean;
+    shape: AwsShape;
+    subnetIds: pulumi.Input<pulumi.Input<string>[]>;
+    /** Root volume of each node in GiB. */
+    diskSizeGiB: number;
+    /** Customer-managed KMS key of the nodes' volumes; undefined for the AWS-managed key (`aws/ebs`). */
+    volumeKmsKeyArn?: pulumi.Input<string>;
+    devicePlugin: boolean;
+    cniPolicy: boolean;
+}
+
+/** `cloud: aws` with a managed node group, on an existing cluster or one the pool creates. */
+export interface AwsNodeGroupPoolSpec extends AwsPoolCommon {
+    provisioning: AwsProvisioning.NodeGroup;
+    /** The existing cluster's name, or the name of the new one (undefined: the provider names it). */
+    clusterName?: pulumi.Input<string>;
+    createCluster: boolean;
+    /** Kubernetes version of a new cluster; undefined for EKS's default. */
+    kubernetesVersion?: string;
+    desiredNodes: number;
+}
+
+/** `cloud: aws` with Karpenter, on an existing cluster that runs it. */
+export interface AwsKarpenterPoolSpec extends AwsPoolCommon {
+    provisioning: AwsProvisioning.Karpenter;
+    clusterName: pulumi.Input<string>;
+    /** The instance types the user listed; undefined lets Karpenter choose by family, GPU name and count. */
+    instanceTypes?: string[];
+    /** Security groups of the nodes; undefined for those tagged `karpenter.sh/discovery: <cluster>`. */
+    securityGroupIds?: pulumi.Input<pulumi.Input<string>[]>;
+}
+
+export type AwsPoolSpec = AwsNodeGroupPoolSpec | AwsKarpenterPoolSpec;
+
+/** `cloud: gcp`: a GKE node pool. */
+export interface GcpPoolSpec extends PoolBase {
+    cloud: GpuPoolCloud.Gcp;
+    accelerator: Accelerator;
+    spot: boolean;
+    region: string;
+    /** The cluster's location: a region, or a zone (`zonal`). */
+    location: string;
+    zonal: boolean;
+    /** Zones of a regional pool; undefined for a zonal one. */
+    nodeLocations?: string[];
+    shape: GcpShape;
+    clusterName?: pulumi.Input<string>;
+    createCluster: boolean;
+    deletionProtection: boolean;
+    gpuDriverVersion: GpuDriverVersion;
+    serviceAccount?: pulumi.Input<string>;
+    diskSizeGb: number;
+    /** Customer-managed Cloud KMS key of the boot disks; undefined for Google-managed encryption. */
+    bootDiskKmsKey?: pulumi.Input<string>;
+    network?: pulumi.Input<string>;
+    subnetwork?: pulumi.Input<string>;
+}
+
+/** `cloud: kubernetes`: a cluster of your own. */
+export interface KubernetesPoolSpec extends PoolBase {
+    cloud: GpuPoolCloud.Kubernetes;
+    nodeSelector: Record<string, string>;
+    devicePlugin: boolean;
+    devicePluginImage: string;
+    priorityClasses: boolean;
+    gpuQuotas: Record<string, number>;
+}
+
+/** `cloud: docker`: the local engine. */
+export interface DockerPoolSpec extends PoolBase {
+    cloud: GpuPoolCloud.Docker;
+    /** The GPUs named; undefined for all of them. */
+    deviceIds?: string[];
+}
+
+/** A GpuPool's arguments, resolved: one member per cloud. */
+export type PoolSpec = AwsPoolSpec | GcpPoolSpec | KubernetesPoolSpec | DockerPoolSpec;
+
+/** The spec member of one cloud. */
+export type PoolSpecOf<C extends GpuPoolCloud> = Extract<PoolSpec, { cloud: C }>;
+
+/** The billed resource that holds the GPUs, as the cost model reads it. */
+export interface PricedNodes {
+    type: string;
+    inputs: Record<string, unknown>;
 }
 
 /** What a cloud's deploy function created, for the component's outputs. */
@@ -42,7 +134,7 @@ export interface PoolDeployment {
     /** Kubeconfig of a cluster the pool created, as a secret. */
     kubeconfig?: pulumi.Output<string>;
     /** The resource that holds the GPUs, as the cost model prices it. */
-    pricedNodes?: { type: string; inputs: Record<string, unknown> };
+    pricedNodes?: PricedNodes;
     /** Docker's device request. */
     deviceRequest?: GpuPoolDeviceRequest;
     /** Underlying resources by role (escape hatches). */
@@ -51,12 +143,46 @@ export interface PoolDeployment {
     warnings: string[];
 }
 
-function shapeRequest(args: ParsedGpuPoolArgs): ShapeRequest {
+/** The resolved spec of one cloud, or the problems that prevent it. */
+export interface Resolved<S> {
+    spec?: S;
+    problems: ValidationProblem[];
+}
+
+/**
+ * One cloud of GpuPool: how it resolves its spec from the parsed arguments, and what it creates. Every cloud has one
+ * (see `clouds.ts`), so a new {@link GpuPoolCloud} member fails to compile until it has its file.
+ */
+export interface PoolCloud<C extends GpuPoolCloud> {
+    /** The cloud's spec: the common part `base` plus its settings block with every default applied. */
+    resolve(args: ParsedGpuPoolArgs, base: PoolBase): Resolved<PoolSpecOf<C>>;
+    /** Creates the cloud's resources as children of `parent`. */
+    deploy(spec: PoolSpecOf<C>, parent: pulumi.ComponentResource): PoolDeployment;
+}
+
+/** The part of the spec every cloud shares. */
+export function poolBase(name: string, args: ParsedGpuPoolArgs): PoolBase {
+    return {
+        name,
+        gpusPerNode: args.docker?.deviceIds?.length ?? args.gpusPerNode ?? 1,
+        minNodes: args.minNodes ?? (args.cloud === GpuPoolCloud.Docker ? 1 : 0),
+        maxNodes: args.maxNodes ?? 1,
+        owner: { component: "GpuPool", service: name, tags: args.tags },
+    };
+}
+
+/** Whether the pool's nodes are spot capacity. */
+export function isSpot(args: ParsedGpuPoolArgs): boolean {
+    return args.capacityType === CapacityType.Spot;
+}
+
+/** The catalog request of the pool's node shape (aws and gcp). */
+export function shapeRequest(args: ParsedGpuPoolArgs, accelerator: Accelerator): ShapeRequest {
     const gpus = args.gpusPerNode ?? 1;
     return {
-        accelerator: args.accelerator as Accelerator,
+        accelerator,
         gpusPerNode: gpus,
-        spot: args.capacityType === CapacityType.Spot,
+        spot: isSpot(args),
         // Room for a ModelService's default GPU pod (4 vCPUs and 16 GiB per GPU): the node needs more than the
         // pod, since kubelet, the OS and the DaemonSets reserve part of it.
         minVcpus: args.minNodeVcpus ?? 4 * gpus + 1,
@@ -65,59 +191,10 @@ function shapeRequest(args: ParsedGpuPoolArgs): ShapeRequest {
     };
 }
 
-function gcpLocation(args: ParsedGpuPoolArgs): string {
-    const config = new pulumi.Config("gcp");
-    return args.gcp?.location ?? config.get("region") ?? config.get("zone") ?? DEFAULT_GCP_REGION;
-}
-
-/** Zones: a zonal location must offer the accelerator, and so must every listed node location. */
-function zoneProblems(args: ParsedGpuPoolArgs, location: string, zonal: boolean, zones: readonly string[]): ValidationProblem[] {
-    const problems: ValidationProblem[] = [];
-    const offered = zones.join(", ");
-    if (zonal && !zones.includes(location)) {
-        problems.push({ path: "gcp.location", received: describeValue(location), expected: `a zone that offers the accelerator per the catalog: ${offered}, or the region ${gcpRegionOf(location)}` });
-    }
-    const nodeLocations = args.gcp?.nodeLocations ?? [];
-    if (zonal && nodeLocations.length > 0) {
-        problems.push({ path: "gcp.nodeLocations", received: describeValue(nodeLocations), expected: "nothing with a zonal location (the pool lives in that zone)" });
-    } else {
-        nodeLocations.forEach((zone, i) => {
-            if (!zones.includes(zone)) problems.push({ path: `gcp.nodeLocations[${i}]`, received: describeValue(zone), expected: `a zone of ${gcpRegionOf(location)} that offers the accelerator per the catalog: ${offered}` });
-        });
-    }
-    return problems;
-}
-
-/** The resolved spec, or the problems that prevent it (catalog and zone checks). */
-export function resolveSpec(name: string, args: ParsedGpuPoolArgs): { spec?: PoolSpec; problems: ValidationProblem[] } {
-    const base: PoolSpec = {
-        name,
-        cloud: args.cloud,
-        accelerator: args.accelerator,
-        gpusPerNode: args.docker?.deviceIds?.length ?? args.gpusPerNode ?? 1,
-        minNodes: args.minNodes ?? (args.cloud === GpuPoolCloud.Docker ? 1 : 0),
-        maxNodes: args.maxNodes ?? 1,
-        spot: args.capacityType === CapacityType.Spot,
-        owner: { component: "GpuPool", service: name, tags: args.tags },
-        args,
-    };
-    if (args.cloud === GpuPoolCloud.Aws) {
-        const regionGiven = args.aws?.region !== undefined;
-        const region = args.aws?.region ?? stackAwsRegion();
-        const found = awsShape(shapeRequest(args), region, args.aws?.instanceTypes);
-        if (!found.shape) return { problems: found.problems };
-        return { spec: { ...base, aws: { region, regionGiven, shape: found.shape } }, problems: [] };
-    }
-    if (args.cloud === GpuPoolCloud.Gcp) {
-        const location = gcpLocation(args);
-        const region = gcpRegionOf(location);
-        const zonal = location !== region;
-        const found = gcpShape(shapeRequest(args), region, args.gcp?.machineType);
-        if (!found.shape) return { problems: found.problems };
-        const problems = zoneProblems(args, location, zonal, found.shape.zones);
-        if (problems.length > 0) return { problems };
-        const nodeLocations = zonal ? undefined : (args.gcp?.nodeLocations ?? [...found.shape.zones]);
-        return { spec: { ...base, gcp: { region, location, zonal, nodeLocations, shape: found.shape } }, problems: [] };
-    }
-    return { spec: base, problems: [] };
+/**
+ * The problem of a settings block or accelerator that the cross-field checks already require: reached only if those
+ * checks change, so that a spec is never built from a missing value.
+ */
+export function requiredProblem(path: string, expected: string): ValidationProblem {
+    return { path, received: "nothing (the field is missing)", expected };
 }

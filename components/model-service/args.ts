@@ -4,6 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { Accelerator } from "../../sdk/catalog/accelerators";
+import { ServingRuntime } from "../../sdk/catalog/runtimes";
 import type { AutoscalingArgs, KubernetesScalingArgs } from "../spike-autoscaler/args";
 
 /** Where a ModelService runs. */
@@ -20,19 +21,8 @@ export enum Target {
     Docker = "docker",
 }
 
-/** A model server preset: image, port, model-path argument, health and metrics endpoints. */
-export enum ServingRuntime {
-    /** NVIDIA Triton Inference Server (HTTP 8000, metrics 8002, `/v2/health/ready`). */
-    Triton = "triton",
-    /** vLLM's OpenAI-compatible server (HTTP 8000, `/health`, `/metrics`). */
-    Vllm = "vllm",
-    /** TorchServe (inference 8080, metrics 8082, `/ping`). */
-    TorchServe = "torchserve",
-    /** Hugging Face text-generation-inference (HTTP 8080 as configured here, `/health`, `/metrics`). */
-    Tgi = "tgi",
-    /** Your own server: give `model.image` and, where they differ from the defaults, port and paths. */
-    Custom = "custom",
-}
+/** The model servers (a preset each): declared with their table in sdk/catalog/runtimes, part of this public API. */
+export { ServingRuntime };
 
 /** How callers of a public endpoint authenticate. */
 export enum AuthMode {

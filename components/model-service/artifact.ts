@@ -2,7 +2,7 @@
  * Downloading a model artifact before the server starts: one fetcher per URI scheme. Kubernetes runs it
  * as an initContainer, Docker as a one-shot container; both write into the volume mounted at /models.
  */
-import { MODEL_MOUNT_PATH } from "./presets";
+import { MODEL_MOUNT_PATH } from "../../sdk/catalog/runtimes";
 
 /** URI schemes a model artifact may use. */
 export const ARTIFACT_SCHEMES = ["s3", "gs", "https", "hf"] as const;

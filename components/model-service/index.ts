@@ -4,10 +4,11 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { costEstimateOutput, MonthlyCostEstimate } from "../../sdk/cost/estimate";
-import { validateArgs } from "../../sdk/validate";
+import { argumentsValid, logWarnings, resourcesByRole, validateComponent } from "../../sdk/component";
+import { isDeferred } from "../../sdk/validate";
 import { deferredPoolCheck } from "../spike-autoscaler/kubernetes";
 import { ModelServiceArgs } from "./args";
-import { checkModelService, ModelServiceCheck } from "./check";
+import { checkModelService } from "./check";
 import { modelServiceSchema } from "./schema";
 import { ServingSpec } from "./spec";
 import { ServingTarget } from "./targets/target";
@@ -17,28 +18,28 @@ export * from "./args";
 const TYPE = "modelship:index:ModelService";
 
 /** The underlying resources of each ModelService, kept outside the class so they are not schema outputs. */
-const UNDERLYING = new WeakMap<pulumi.ComponentResource, { [role: string]: pulumi.Resource }>();
+const UNDERLYING = resourcesByRole();
 
 function validate(name: string, args: ModelServiceArgs): { spec: ServingSpec; target: ServingTarget; deferredCheck: pulumi.Output<boolean>; warnings: string[] } {
-    let check: ModelServiceCheck | undefined;
-    const { deferredCheck } = validateArgs(TYPE, name, modelServiceSchema, args, (parsed) => (check = checkModelService(name, parsed)).problems);
-    // validateArgs threw unless the schema passed and the checks found nothing: the spec is resolved.
-    const { spec, target, warnings } = check as ModelServiceCheck;
-    return { spec: spec as ServingSpec, target, deferredCheck, warnings };
+    const { value, deferredCheck, warnings } = validateComponent(TYPE, name, modelServiceSchema, args, (parsed) => {
+        const { spec, target, problems, warnings } = checkModelService(name, parsed);
+        return { value: spec && { spec, target }, problems, warnings };
+    });
+    return { ...value, deferredCheck, warnings };
 }
 
 /** Warns when an image is given by a mutable tag instead of a digest. */
 function warnOnMutableTags(spec: ServingSpec, resource: pulumi.Resource): void {
+    const check = (image: string) => {
+        if (!image.includes("@sha256:")) {
+            void pulumi.log.warn(`image ${image} is a mutable tag: the same tag can serve a different model tomorrow. Pin it by digest (image@sha256:...).`, resource);
+        }
+    };
     for (const version of spec.versions) {
         if (version.artifact) continue;
-        pulumi.output(version.image).apply((image) => {
-            if (!image.includes("@sha256:")) {
-                void pulumi.log.warn(
-                    `image ${image} is a mutable tag: the same tag can serve a different model tomorrow. Pin it by digest (image@sha256:...).`,
-                    resource,
-                );
-            }
-        });
+        // A plain image is checked now: an Output per version would cost every service in a large stack a chain.
+        if (typeof version.image === "string") check(version.image);
+        else pulumi.output(version.image).apply(check);
     }
 }
 
@@ -70,14 +71,14 @@ export class ModelService extends pulumi.ComponentResource {
      * becomes a schema output, and a generic Resource has no schema type).
      */
     get resources(): { [role: string]: pulumi.Resource } {
-        return UNDERLYING.get(this) ?? {};
+        return UNDERLYING.get(this);
     }
 
     constructor(name: string, args: ModelServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         // Validate before super(): invalid arguments register nothing.
         const { spec, target, deferredCheck, warnings } = validate(name, args);
         super(TYPE, name, args, opts);
-        for (const warning of warnings) void pulumi.log.warn(warning, this);
+        logWarnings(this, warnings);
 
         const deployed = target.deploy(spec, this);
         warnOnMutableTags(spec, this);
@@ -87,12 +88,15 @@ export class ModelService extends pulumi.ComponentResource {
         // The target's costed resources carry its pre-warming schedules (KEDA cron triggers, scheduled actions, scheduler jobs).
         this.estimatedMonthlyCost = costEstimateOutput(target.costedResources(spec));
         UNDERLYING.set(this, deployed.resources);
-        const poolCheck = spec.autoscaling ? deferredPoolCheck(spec.autoscaling, TYPE, name, "kubernetes.autoscaler.gpuPoolMaxGpus") : pulumi.output(true);
+        // The pool check only where a GpuPool's capacity is an Output: otherwise one check, passed through as it is.
+        const autoscaling = spec.autoscaling;
+        const checks = [deferredCheck];
+        if (autoscaling && isDeferred(autoscaling.kubernetes?.gpuPoolMaxGpus)) checks.push(deferredPoolCheck(autoscaling, TYPE, name, "kubernetes.autoscaler.gpuPoolMaxGpus"));
         this.registerOutputs({
             url: this.url,
             internalUrl: this.internalUrl,
             estimatedMonthlyCost: this.estimatedMonthlyCost,
-            argumentsValid: pulumi.all([deferredCheck, poolCheck]).apply(([a, b]) => a && b),
+            argumentsValid: argumentsValid(...checks),
         });
     }
 }

@@ -4,8 +4,8 @@
  */
 import { z } from "zod";
 import { Accelerator } from "../../sdk/catalog/accelerators";
-import { MAX_REPLICAS } from "../../sdk/limits";
 import { KubernetesNameKind, kubernetesNameSchema } from "../../sdk/naming";
+import { count, gcpRegion, gpusPerUnit, logRetentionDays, namespaceName, port, replicaCount, sagemakerInstanceType, startupTimeoutSeconds, stringInput, stringInputMap, tags, urlPath } from "../../sdk/schema-fields";
 import { describeValue, foreignBlockProblems, input, ValidationProblem } from "../../sdk/validate";
 import { autoscalingSchema, kubernetesScalingSchema } from "../spike-autoscaler/schema";
 import { AuthMode, ServingRuntime, Target } from "./args";
@@ -13,14 +13,8 @@ import { ARTIFACT_SCHEMES, isArtifactScheme, uriScheme } from "./artifact";
 import { servedModelNameProblems } from "./served-name";
 import { placementIssues } from "./placement-check";
 
-const stringInput = input(z.string().min(1));
-const stringMap = z.record(z.string(), input(z.string()));
-const count = (min: number) => z.number().int().min(min);
-const replicaCount = (min: number) => count(min).max(MAX_REPLICAS);
-/** The retention periods CloudWatch Logs accepts (PutRetentionPolicy). */
 /** A version's name, which also names its resources and (Cloud Run) its revision. */
 const versionName = z.string().regex(/^[a-z0-9]([a-z0-9-]{0,18}[a-z0-9])?$/, "a name of 1 to 20 lowercase letters, digits and '-'");
-const logRetentionDays = z.literal([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653]);
 
 const modelSchema = z
     .object({
@@ -29,13 +23,13 @@ const modelSchema = z
         runtime: z.enum(ServingRuntime).optional(),
         serverImage: stringInput.optional(),
         servedModelName: z.string().min(1).optional(),
-        port: z.number().int().min(1).max(65535).optional(),
-        readinessPath: z.string().startsWith("/").optional(),
-        livenessPath: z.string().startsWith("/").optional(),
-        startupPath: z.string().startsWith("/").optional(),
-        metricsPath: z.string().startsWith("/").optional(),
-        metricsPort: z.number().int().min(1).max(65535).optional(),
-        startupTimeoutSeconds: z.number().int().min(10).max(3600).optional(),
+        port: port.optional(),
+        readinessPath: urlPath.optional(),
+        livenessPath: urlPath.optional(),
+        startupPath: urlPath.optional(),
+        metricsPath: urlPath.optional(),
+        metricsPort: port.optional(),
+        startupTimeoutSeconds: startupTimeoutSeconds.optional(),
     })
     .strict();
 
@@ -43,7 +37,7 @@ const resourcesSchema = z
     .object({
         cpu: z.number().positive().optional(),
         memoryGiB: z.number().positive().optional(),
-        gpu: z.object({ count: count(1).max(16).optional(), accelerator: z.enum(Accelerator) }).strict().optional(),
+        gpu: z.object({ count: gpusPerUnit.optional(), accelerator: z.enum(Accelerator) }).strict().optional(),
         sharedMemoryGiB: z.number().positive().optional(),
     })
     .strict();
@@ -89,14 +83,14 @@ export const modelServiceSchema = z
         target: z.enum(Target),
         kubernetes: z
             .object({
-                namespace: input(kubernetesNameSchema(KubernetesNameKind.Label, "a namespace name")).optional(),
+                namespace: input(namespaceName).optional(),
                 kubeconfig: stringInput.optional(),
-                nodeSelector: input(stringMap).optional(),
+                nodeSelector: input(stringInputMap).optional(),
                 tolerations: input(z.array(toleration)).optional(),
                 gateway: gatewayRef.optional(),
-                apiKeys: input(stringMap).optional(),
+                apiKeys: input(stringInputMap).optional(),
                 apiKeySecret: kubernetesNameSchema(KubernetesNameKind.Subdomain, "a Secret name").optional(),
-                serviceAccountAnnotations: input(stringMap).optional(),
+                serviceAccountAnnotations: input(stringInputMap).optional(),
                 readOnlyRootFilesystem: z.boolean().optional(),
                 // Empty means none: a GpuPool without PriorityClasses gives "".
                 priorityClassName: input(z.literal("").or(kubernetesNameSchema(KubernetesNameKind.Subdomain, "a PriorityClass name, or empty for none"))).optional(),
@@ -106,7 +100,7 @@ export const modelServiceSchema = z
             .optional(),
         sagemaker: z
             .object({
-                instanceType: z.string().startsWith("ml.", "a SageMaker instance type such as ml.g5.xlarge").optional(),
+                instanceType: sagemakerInstanceType.optional(),
                 serverless: z.boolean().optional(),
                 serverlessMemoryMiB: z.number().int().min(1024).max(6144).multipleOf(1024).optional(),
                 serverlessMaxConcurrency: count(1).max(200).optional(),
@@ -128,7 +122,7 @@ export const modelServiceSchema = z
             .optional(),
         cloudRun: z
             .object({
-                region: z.string().regex(/^[a-z]+-[a-z]+[0-9]+$/, "a GCP region such as us-central1").optional(),
+                region: gcpRegion.optional(),
                 concurrency: count(1).max(1000).optional(),
                 requestTimeoutSeconds: count(1).max(3600).optional(),
                 versionName: versionName.optional(),
@@ -140,20 +134,20 @@ export const modelServiceSchema = z
             .optional(),
         docker: z
             .object({
-                hostPort: z.number().int().min(1).max(65535).optional(),
+                hostPort: port.optional(),
                 restart: z.enum(["no", "on-failure", "always", "unless-stopped"]).optional(),
             })
             .strict()
             .optional(),
         resources: resourcesSchema.optional(),
-        env: stringMap.optional(),
-        secrets: stringMap.optional(),
+        env: stringInputMap.optional(),
+        secrets: stringInputMap.optional(),
         command: z.array(stringInput).optional(),
         args: z.array(input(z.string())).optional(),
         scaling: scalingSchema.optional(),
         versions: z.array(versionSchema).optional(),
         exposure: exposureSchema.optional(),
-        tags: z.record(z.string(), z.string()).optional(),
+        tags: tags.optional(),
     })
     .strict()
     // Here rather than in crossFieldProblems: the node selector is often a GpuPool's placement Output, and the schema is

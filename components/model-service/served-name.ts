@@ -7,12 +7,12 @@
 import { describeValue, ValidationProblem } from "../../sdk/validate";
 import { ServingRuntime } from "./args";
 import { uriScheme } from "./artifact";
-import { presetFor } from "./presets";
+import { runtimeEntry } from "../../sdk/catalog/runtimes";
 import type { ParsedModelServiceArgs } from "./schema";
 
 /** The runtimes whose server takes a served model name. */
 export function namedRuntimes(): ServingRuntime[] {
-    return Object.values(ServingRuntime).filter((r) => presetFor(r).servedNameArgs !== undefined);
+    return Object.values(ServingRuntime).filter((r) => runtimeEntry(r).servedNameArgs !== undefined);
 }
 
 /** The Hugging Face Hub id of an `hf://org/name` URI (`org/name`); undefined for other schemes. */
@@ -32,7 +32,7 @@ function servesUri(args: ParsedModelServiceArgs): boolean {
  */
 export function servedModelName(name: string, args: ParsedModelServiceArgs): string | undefined {
     const model = args.model;
-    if (presetFor(model.runtime ?? ServingRuntime.Custom).servedNameArgs === undefined || !servesUri(args)) return undefined;
+    if (runtimeEntry(model.runtime ?? ServingRuntime.Custom).servedNameArgs === undefined || !servesUri(args)) return undefined;
     return model.servedModelName ?? huggingFaceId(model.uri) ?? name;
 }
 

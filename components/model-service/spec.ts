@@ -1,6 +1,7 @@
 /**
  * The resolved serving spec: ModelServiceArgs with presets and defaults applied, in one plain shape
- * every target reads. Targets never look at presets or defaults themselves.
+ * every target reads. Targets never look at presets or the raw arguments: what was given explicitly is in
+ * `given`, and each target resolves its own settings block from there in one step (`settings(spec)`).
  */
 import * as pulumi from "@pulumi/pulumi";
 import { Accelerator } from "../../sdk/catalog/accelerators";
@@ -8,12 +9,9 @@ import { Ownership } from "../../sdk/naming";
 import type { AutoscalerSpec } from "../spike-autoscaler/spec";
 import { AuthMode, JwtArgs, ServingRuntime, Target } from "./args";
 import { fetcherFor, ArtifactFetcher } from "./artifact";
-import { MODEL_MOUNT_PATH, presetFor } from "./presets";
+import { DEFAULT_STARTUP_TIMEOUT_SECONDS, MODEL_MOUNT_PATH, runtimeEntry } from "../../sdk/catalog/runtimes";
 import { ParsedModelServiceArgs } from "./schema";
 import { servedModelName } from "./served-name";
-
-/** Default time a model may take to become ready, in seconds: GPU node, image pull and model load (README, "Cold starts"). */
-export const DEFAULT_STARTUP_TIMEOUT_SECONDS = 600;
 
 export interface ServingVersion {
     /** Version name; `default` for a single-version service. */
@@ -58,8 +56,46 @@ export interface ServingSpec {
     /** The resolved autoscaling spec (`scaling.autoscaling`, or SageMaker's default policy), set by `autoscaling.ts`. */
     autoscaling?: AutoscalerSpec;
     exposure: { public: boolean; auth?: AuthMode; jwt?: JwtArgs; hostname?: string };
-    /** The parsed arguments, for target settings blocks. */
-    args: ParsedModelServiceArgs;
+    /** What the arguments gave explicitly, where a value given and its default must be told apart. */
+    given: GivenArgs;
+}
+
+type Parsed = ParsedModelServiceArgs;
+
+/**
+ * The arguments as given, for the checks that tell a given value from its default or name the value received, and
+ * the settings blocks, which only their target's `settings(spec)` reads (defaults applied there).
+ */
+export interface GivenArgs {
+    model: Pick<Parsed["model"], "serverImage" | "port" | "startupTimeoutSeconds">;
+    resources: NonNullable<Parsed["resources"]>;
+    command?: Parsed["command"];
+    args?: Parsed["args"];
+    scaling?: Parsed["scaling"];
+    /** Per declared version (none without `versions`): whether it gave its own image or uri. */
+    versions: { image: boolean; uri: boolean }[];
+    kubernetes?: Parsed["kubernetes"];
+    sagemaker?: Parsed["sagemaker"];
+    lambda?: Parsed["lambda"];
+    cloudRun?: Parsed["cloudRun"];
+    docker?: Parsed["docker"];
+}
+
+function givenArgs(args: Parsed): GivenArgs {
+    const { model } = args;
+    return {
+        model: { serverImage: model.serverImage, port: model.port, startupTimeoutSeconds: model.startupTimeoutSeconds },
+        resources: args.resources ?? {},
+        command: args.command,
+        args: args.args,
+        scaling: args.scaling,
+        versions: (args.versions ?? []).map((v) => ({ image: v.image !== undefined, uri: v.uri !== undefined })),
+        kubernetes: args.kubernetes,
+        sagemaker: args.sagemaker,
+        lambda: args.lambda,
+        cloudRun: args.cloudRun,
+        docker: args.docker,
+    };
 }
 
 function replicaBounds(args: ParsedModelServiceArgs): { min: number; max: number } {
@@ -71,13 +107,13 @@ function replicaBounds(args: ParsedModelServiceArgs): { min: number; max: number
 
 /** The argument that set the fewest replicas, for problems about it: `scaling.replicas` when given, else `scaling.minReplicas`. */
 export function minReplicasPath(spec: ServingSpec): string {
-    return spec.args.scaling?.replicas !== undefined ? "scaling.replicas" : "scaling.minReplicas";
+    return spec.given.scaling?.replicas !== undefined ? "scaling.replicas" : "scaling.minReplicas";
 }
 
 export function resolveSpec(name: string, args: ParsedModelServiceArgs): ServingSpec {
     const model = args.model;
     const runtime = model.runtime ?? ServingRuntime.Custom;
-    const preset = presetFor(runtime);
+    const preset = runtimeEntry(runtime);
     const gpuArgs = args.resources?.gpu;
     const gpu = gpuArgs ? { count: gpuArgs.count ?? 1, accelerator: gpuArgs.accelerator } : undefined;
     const gpus = gpu?.count ?? 0;
@@ -130,6 +166,6 @@ export function resolveSpec(name: string, args: ParsedModelServiceArgs): Serving
             jwt: args.exposure?.jwt,
             hostname: args.exposure?.hostname,
         },
-        args,
+        given: givenArgs(args),
     };
 }

@@ -83,7 +83,11 @@ export interface PipelineStageArgs {
     args?: pulumi.Input<string>[];
     /** Replica bounds of this stage. Defaults to one replica (per-request scaling on aws-lambda). */
     scaling?: ScalingArgs;
-    /** ModelService settings for a stage on kubernetes. Defaults to the pipeline's namespace and ModelService's defaults. */
+    /**
+     * ModelService settings for a stage on kubernetes. Defaults to the pipeline's namespace, a read-only root filesystem
+     * for the r, python, jvm and julia languages (their writes go to /tmp and $HOME, see docs/pipelines.md; set
+     * `readOnlyRootFilesystem: false` for an image that writes elsewhere), and ModelService's defaults.
+     */
     kubernetes?: KubernetesTargetArgs;
     /** ModelService settings for a stage on aws-sagemaker. Defaults to ModelService's defaults. */
     sagemaker?: SageMakerTargetArgs;

@@ -16,20 +16,10 @@ import { CostedResource } from "../../sdk/cost/types";
 import { DeployedStage, OrchestratorDeployment, PipelineOrchestrator } from "./orchestrator";
 import { routerConfig, routerScriptPath } from "./router-config";
 import { PipelineSpec } from "./spec";
-import { DEFAULT_ROUTER_PORT } from "./stages";
 
-/** The official Node.js image the router runs in, pinned to a release (Node 22 LTS, as the package's engines). */
-const ROUTER_IMAGE = "node:22.23.3-alpine";
 /** Where the script and its config are uploaded in the container. */
 const ROUTER_SCRIPT_FILE = "/opt/modelship/router.mjs";
 const ROUTER_CONFIG_FILE = "/opt/modelship/pipeline.json";
-const DEFAULT_MAX_BODY_MIB = 10;
-
-/** The router's settings with defaults applied. */
-function routerSettings(spec: PipelineSpec): { port: number; image: string; maxBodyBytes: number } {
-    const s = spec.args.docker ?? {};
-    return { port: s.port ?? DEFAULT_ROUTER_PORT, image: s.routerImage ?? ROUTER_IMAGE, maxBodyBytes: Math.round((s.maxBodyMiB ?? DEFAULT_MAX_BODY_MIB) * 1024 * 1024) };
-}
 
 /** The router's container is `<pipeline>-router`: a stage of that name would take the same container name. */
 function validate(spec: PipelineSpec): ValidationProblem[] {
@@ -39,13 +29,14 @@ function validate(spec: PipelineSpec): ValidationProblem[] {
 }
 
 function deploy(spec: PipelineSpec, stages: DeployedStage[], parent: pulumi.ComponentResource): OrchestratorDeployment {
-    const settings = routerSettings(spec);
+    const settings = spec.docker;
+    const maxBodyBytes = Math.round(settings.maxBodyMiB * 1024 * 1024);
     const urls = pulumi.all(Object.fromEntries(stages.map(({ stage, service }) => [stage.name, pulumi.interpolate`${service.url}${stage.path}`])));
-    const config = urls.apply((u) => `${JSON.stringify(routerConfig(spec.flow, u, { host: "127.0.0.1", port: settings.port, maxBodyBytes: settings.maxBodyBytes }), null, 2)}\n`);
-    const labels = Object.entries(kubernetesLabels({ component: "PolyglotPipeline", service: spec.name, tags: spec.args.tags })).map(([label, value]) => ({ label, value }));
+    const config = urls.apply((u) => `${JSON.stringify(routerConfig(spec.flow, u, { host: "127.0.0.1", port: settings.port, maxBodyBytes }), null, 2)}\n`);
+    const labels = Object.entries(kubernetesLabels({ component: "PolyglotPipeline", service: spec.name, tags: spec.tags })).map(([label, value]) => ({ label, value }));
     const healthUrl = `http://127.0.0.1:${settings.port}/healthz`;
 
-    const image = new docker.RemoteImage(`${spec.name}-router-image`, { name: settings.image, keepLocally: true }, { parent });
+    const image = new docker.RemoteImage(`${spec.name}-router-image`, { name: settings.routerImage, keepLocally: true }, { parent });
     const container = new docker.Container(
         `${spec.name}-router`,
         {

@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { costEstimateOutput, MonthlyCostEstimate } from "../../sdk/cost/estimate";
-import { validateArgs } from "../../sdk/validate";
+import { argumentsValid, UnderlyingResources, validateComponent } from "../../sdk/component";
 import { ModelService } from "../model-service";
 import { PolyglotPipelineArgs } from "./args";
 import { sumEstimates } from "./cost";
@@ -28,19 +28,17 @@ const ORCHESTRATORS: Record<Orchestrator, PipelineOrchestrator> = {
 };
 
 /** The stages' ModelServices and the orchestrator's resources, kept outside the class so they are not schema outputs. */
-const UNDERLYING = new WeakMap<pulumi.ComponentResource, { stages: { [stage: string]: ModelService }; resources: { [role: string]: pulumi.Resource } }>();
+const UNDERLYING = new UnderlyingResources<{ stages: { [stage: string]: ModelService }; resources: { [role: string]: pulumi.Resource } }>(() => ({ stages: {}, resources: {} }));
 
 function validate(name: string, args: PolyglotPipelineArgs): { spec: PipelineSpec; deferredCheck: pulumi.Output<boolean> } {
-    let spec: PipelineSpec | undefined;
-    const checked = validateArgs(TYPE, name, pipelineSchema, args, (parsed) => {
+    const checked = validateComponent(TYPE, name, pipelineSchema, args, (parsed) => {
         const common = crossFieldProblems(parsed, name);
-        if (common.length > 0) return common;
-        const resolved = resolvePipelineSpec(name, parsed);
-        if (!resolved.spec) return resolved.problems;
-        spec = resolved.spec;
-        return ORCHESTRATORS[spec.orchestrator].validate(spec);
+        if (common.length > 0) return { problems: common };
+        const { spec, problems } = resolvePipelineSpec(name, parsed);
+        if (!spec) return { problems };
+        return { value: spec, problems: ORCHESTRATORS[spec.orchestrator].validate(spec) };
     });
-    return { spec: spec as PipelineSpec, deferredCheck: checked.deferredCheck };
+    return { spec: checked.value, deferredCheck: checked.deferredCheck };
 }
 
 /**
@@ -79,12 +77,12 @@ export class PolyglotPipeline extends pulumi.ComponentResource {
 
     /** Each stage's ModelService, by stage name: escape hatches for TypeScript programs (a getter, so not a schema output). */
     get stages(): { [stage: string]: ModelService } {
-        return UNDERLYING.get(this)?.stages ?? {};
+        return UNDERLYING.get(this).stages;
     }
 
     /** The orchestrator's resources by role (for example `stateMachine`, `workflow`, `inferenceGraph`, `router`). */
     get resources(): { [role: string]: pulumi.Resource } {
-        return UNDERLYING.get(this)?.resources ?? {};
+        return UNDERLYING.get(this).resources;
     }
 
     constructor(name: string, args: PolyglotPipelineArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -113,7 +111,7 @@ export class PolyglotPipeline extends pulumi.ComponentResource {
             orchestratorId: this.orchestratorId,
             stageUrls: this.stageUrls,
             estimatedMonthlyCost: this.estimatedMonthlyCost,
-            argumentsValid: deferredCheck,
+            argumentsValid: argumentsValid(deferredCheck),
         });
     }
 }

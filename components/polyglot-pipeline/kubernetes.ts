@@ -18,17 +18,10 @@ import { kubernetesLabels, physicalName } from "../../sdk/naming";
 import { describeValue, ValidationProblem } from "../../sdk/validate";
 import { criticalPathSeconds, flowStage } from "./flow";
 import { DeployedStage, OrchestratorDeployment, PipelineOrchestrator } from "./orchestrator";
-import { withDefaults } from "./settings";
 import { PipelineSpec, stageNamed } from "./spec";
 
 /** Group nodes are named `wave-<n>`; a stage of that name would be ambiguous in the graph. */
 const WAVE_NODE = /^wave-\d+$/;
-const DEFAULTS = { namespace: "default", routerCpu: 0.5, routerMemoryMiB: 256, routerMinReplicas: 1, routerMaxReplicas: 3 };
-
-/** The orchestrator's settings, each field given or else its default. */
-function settingsOf(spec: PipelineSpec) {
-    return withDefaults(DEFAULTS, spec.args.kubernetes);
-}
 
 function sameSet(a: string[], b: string[]): boolean {
     return a.length === b.length && a.every((x) => b.includes(x));
@@ -57,7 +50,7 @@ function validate(spec: PipelineSpec): ValidationProblem[] {
 
 /** One Kubernetes provider from `kubernetes.kubeconfig`, shared by every stage and the graph. */
 function prepare(spec: PipelineSpec, parent: pulumi.ComponentResource): { options: pulumi.ComponentResourceOptions; resources: Record<string, pulumi.Resource> } {
-    const kubeconfig = spec.args.kubernetes?.kubeconfig;
+    const kubeconfig = spec.kubernetes.kubeconfig;
     if (kubeconfig === undefined) return { options: {}, resources: {} };
     // A kubeconfig holds cluster credentials: secret in the state whatever the caller passed.
     const provider = new kubernetes.Provider(`${spec.name}-provider`, { kubeconfig: pulumi.secret(kubeconfig) }, { parent });
@@ -80,7 +73,7 @@ function graphNodes(spec: PipelineSpec, stepUrls: Record<string, string>): Recor
 
 /** The InferenceGraph's spec around its nodes: router size and replicas, and timeouts from the stages'. */
 function graphSpec(spec: PipelineSpec, nodes: Record<string, unknown>): Record<string, unknown> {
-    const s = settingsOf(spec);
+    const s = spec.kubernetes;
     const memory = `${s.routerMemoryMiB}Mi`;
     const slowestPath = criticalPathSeconds(spec.flow);
     return {
@@ -96,7 +89,7 @@ function graphSpec(spec: PipelineSpec, nodes: Record<string, unknown>): Record<s
 }
 
 function deploy(spec: PipelineSpec, stages: DeployedStage[], parent: pulumi.ComponentResource, shared: pulumi.ComponentResourceOptions): OrchestratorDeployment {
-    const s = settingsOf(spec);
+    const s = spec.kubernetes;
     const name = physicalName(spec.name);
     const provider = (shared.providers as Record<string, pulumi.ProviderResource> | undefined)?.kubernetes;
     const stepUrls = pulumi.all(Object.fromEntries(stages.map(({ stage, service }) => [stage.name, pulumi.interpolate`${service.internalUrl}${stage.path}`])));
@@ -108,7 +101,7 @@ function deploy(spec: PipelineSpec, stages: DeployedStage[], parent: pulumi.Comp
             metadata: {
                 name,
                 namespace: s.namespace,
-                labels: kubernetesLabels({ component: "PolyglotPipeline", service: spec.name, tags: spec.args.tags }),
+                labels: kubernetesLabels({ component: "PolyglotPipeline", service: spec.name, tags: spec.tags }),
                 annotations: { "serving.kserve.io/deploymentMode": "RawDeployment" },
             },
             spec: stepUrls.apply((urls) => graphSpec(spec, graphNodes(spec, urls))),

@@ -11,6 +11,19 @@
  *   the platform restart a broken JVM instead of serving errors. Class loading and JIT warm-up need a longer start.
  * - julia: Julia starts one thread unless told; `JULIA_NUM_THREADS` is set from the stage's CPUs. Precompilation on
  *   first start can take minutes without a sysimage, hence the longest startup allowance.
+ *
+ * Where each runtime writes, so that its root filesystem can be read-only on Kubernetes (where ModelService mounts
+ * emptyDirs at /tmp and at $HOME, and nothing else is writable); every preset sets `TMPDIR=/tmp` against an image that
+ * points it elsewhere:
+ * - r: `tempdir()` (a per-session `Rtmp*` directory under TMPDIR). Rscript writes no history; packages are only read.
+ * - python: `__pycache__` next to the sources, which Python would try (and fail quietly) to write on every import of
+ *   a module without one: `PYTHONDONTWRITEBYTECODE=1`. Caches of libraries (matplotlib, Hugging Face) go under $HOME.
+ * - jvm: the perf-data file (`/tmp/hsperfdata_<user>`) and `java.io.tmpdir` are /tmp on Linux; a crash log that
+ *   cannot be written in the working directory goes to /tmp too. Nothing else is written.
+ * - julia: compiled package caches are written to the first depot of `JULIA_DEPOT_PATH`: it is set to a depot under
+ *   $HOME, then Julia's bundled depots (the trailing `:`). An image that keeps its packages in a depot of its own
+ *   names it after the writable one in the stage's `env` (`JULIA_DEPOT_PATH=/home/modelship/.julia:/opt/julia:`).
+ * - custom: unknown; the root filesystem stays writable unless the stage's `kubernetes.readOnlyRootFilesystem` says so.
  */
 import { describeValue, ValidationProblem } from "../../sdk/validate";
 import { StageLanguage } from "./args";
@@ -24,6 +37,11 @@ export interface LanguagePreset {
      * ModelService resolved them (`resources.cpu`, else ModelService's default for the stage's GPUs).
      */
     env: (port: number, cpus: number) => Record<string, string>;
+    /**
+     * The environment that keeps the runtime's writes in the writable directories, when the root filesystem is
+     * read-only, from the writable home directory; absent when where the runtime writes is unknown (`custom`).
+     */
+    readOnlyRoot?: { env: (home: string) => Record<string, string> };
     /** Cloud Run requests per instance, where the runtime serves one at a time. */
     cloudRunConcurrency?: number;
     /**
@@ -38,6 +56,7 @@ const PRESETS: Record<StageLanguage, LanguagePreset> = {
         port: 8000,
         startupTimeoutSeconds: 300,
         env: () => ({}),
+        readOnlyRoot: { env: () => ({ TMPDIR: "/tmp" }) },
         cloudRunConcurrency: 1,
         // rpy2 (Python's bridge to R) needs both runtimes: it names R and Python.
         imageWords: /(^|[/:._-])(r-base|r-ver|rocker|rstudio|plumber|rserve|rpy2)($|[/:._-])/,
@@ -46,12 +65,14 @@ const PRESETS: Record<StageLanguage, LanguagePreset> = {
         port: 8000,
         startupTimeoutSeconds: 300,
         env: (port) => ({ PYTHONUNBUFFERED: "1", UVICORN_HOST: "0.0.0.0", UVICORN_PORT: String(port) }),
+        readOnlyRoot: { env: () => ({ TMPDIR: "/tmp", PYTHONDONTWRITEBYTECODE: "1" }) },
         imageWords: /(^|[/:._-])(python\d*|pypy\d*|fastapi|uvicorn|gunicorn|conda|miniconda\d*|anaconda\d*|mambaforge|micromamba|rpy2)($|[/:._-])/,
     },
     [StageLanguage.Jvm]: {
         port: 8080,
         startupTimeoutSeconds: 600,
         env: () => ({ JAVA_TOOL_OPTIONS: "-XX:MaxRAMPercentage=75.0 -XX:+ExitOnOutOfMemoryError" }),
+        readOnlyRoot: { env: () => ({ TMPDIR: "/tmp" }) },
         imageWords: /(^|[/:._-])(openjdk|jdk\d*|jre\d*|java\d*|temurin|eclipse-temurin|corretto|amazoncorretto|graalvm|zulu|liberica|scala|sbt|kotlin)($|[/:._-])/,
     },
     [StageLanguage.Julia]: {
@@ -59,6 +80,7 @@ const PRESETS: Record<StageLanguage, LanguagePreset> = {
         startupTimeoutSeconds: 900,
         // A thread per whole CPU, at least one: Julia takes no fraction.
         env: (_port, cpus) => ({ JULIA_NUM_THREADS: String(Math.max(1, Math.ceil(cpus))) }),
+        readOnlyRoot: { env: (home) => ({ TMPDIR: "/tmp", JULIA_DEPOT_PATH: `${home}/.julia:` }) },
         imageWords: /(^|[/:._-])(julia)($|[/:._-])/,
     },
     [StageLanguage.Custom]: {

@@ -3,16 +3,12 @@
  * target settings are ModelService's arguments and are checked by ModelService's own schema (`stages.ts`).
  */
 import { z } from "zod";
-import { MAX_REPLICAS } from "../../sdk/limits";
-import { KubernetesNameKind, kubernetesNameSchema, kubernetesResourceNameProblem } from "../../sdk/naming";
-import { describeValue, foreignBlockProblems, input, ValidationProblem } from "../../sdk/validate";
+import { KubernetesNameKind, kubernetesResourceNameProblem } from "../../sdk/naming";
+import { gcpRegion, logRetentionDays, namespaceName, port, replicaCount, startupTimeoutSeconds, stringInput, tags, urlPath } from "../../sdk/schema-fields";
+import { describeValue, foreignBlockProblems, ValidationProblem } from "../../sdk/validate";
 import { Target } from "../model-service/args";
 import { StageLanguage } from "./args";
 
-const stringInput = input(z.string().min(1));
-const port = z.number().int().min(1).max(65535);
-/** The retention periods CloudWatch Logs accepts (PutRetentionPolicy). */
-const logRetentionDays = z.literal([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653]);
 /** Stage names are DNS labels (they name Kubernetes objects and Cloud Run services) that start with a letter (Workflows step names). */
 const STAGE_NAME = /^[a-z]([a-z0-9-]{0,28}[a-z0-9])?$/;
 
@@ -23,8 +19,8 @@ const stageSchema = z
         image: stringInput,
         port: port.optional(),
         path: z.string().regex(/^\/[^\s?#]*$/, "a path starting with '/', without query or fragment").optional(),
-        readinessPath: z.string().startsWith("/").optional(),
-        startupTimeoutSeconds: z.number().int().min(10).max(3600).optional(),
+        readinessPath: urlPath.optional(),
+        startupTimeoutSeconds: startupTimeoutSeconds.optional(),
         timeoutSeconds: z.number().int().min(1).max(3600).optional(),
         after: z.array(z.string()).optional(),
         target: z.enum(Target).optional(),
@@ -50,19 +46,19 @@ export const pipelineSchema = z
         stepFunctions: z.object({ httpApi: z.boolean().optional(), logRetentionDays: logRetentionDays.optional() }).strict().optional(),
         workflows: z
             .object({
-                region: z.string().regex(/^[a-z]+-[a-z]+[0-9]+$/, "a GCP region such as us-central1").optional(),
+                region: gcpRegion.optional(),
                 callLogLevel: z.enum(["LOG_ERRORS_ONLY", "LOG_ALL_CALLS", "LOG_NONE"]).optional(),
             })
             .strict()
             .optional(),
         kubernetes: z
             .object({
-                namespace: kubernetesNameSchema(KubernetesNameKind.Label, "a namespace name").optional(),
+                namespace: namespaceName.optional(),
                 kubeconfig: stringInput.optional(),
                 routerCpu: z.number().positive().max(64).optional(),
                 routerMemoryMiB: z.number().int().min(64).optional(),
-                routerMinReplicas: z.number().int().min(0).max(MAX_REPLICAS).optional(),
-                routerMaxReplicas: z.number().int().min(1).max(MAX_REPLICAS).optional(),
+                routerMinReplicas: replicaCount(0).optional(),
+                routerMaxReplicas: replicaCount(1).optional(),
             })
             .strict()
             .optional(),
@@ -70,7 +66,7 @@ export const pipelineSchema = z
             .object({ port: port.optional(), routerImage: z.string().min(1).optional(), maxBodyMiB: z.number().positive().max(1024).optional() })
             .strict()
             .optional(),
-        tags: z.record(z.string(), z.string()).optional(),
+        tags: tags.optional(),
     })
     .strict();
 

@@ -10,20 +10,13 @@ import { ModelServiceArgs, ServingRuntime, Target } from "../model-service/args"
 import { checkModelService } from "../model-service/check";
 import { modelServiceSchema } from "../model-service/schema";
 import { ServingSpec } from "../model-service/spec";
-import { PipelineStageArgs, PolyglotPipelineArgs } from "./args";
-import { languagePreset } from "./presets";
-import { withDefaults } from "./settings";
+import { PipelineStageArgs } from "./args";
+import { PipelineSettings } from "./pipeline-settings";
+import { LanguagePreset, languagePreset } from "./presets";
+import { STAGE_TARGETS, StageTarget } from "./stage-targets";
 
 /** Default request timeout of a stage, in seconds (SageMaker's and Lambda's default limit). */
 export const DEFAULT_STAGE_TIMEOUT_SECONDS = 60;
-/** Default port of the Docker router; stages are published on the ports after it. */
-export const DEFAULT_ROUTER_PORT = 8080;
-/** Longest startup Cloud Run can wait for (a 240 s initial delay, then a 240 s probe window). */
-const CLOUD_RUN_MAX_STARTUP_SECONDS = 480;
-/** Lambda's longest function timeout, in seconds. */
-export const LAMBDA_MAX_TIMEOUT_SECONDS = 900;
-/** SageMaker's container contract: port 8080, `POST /invocations`, `GET /ping`. */
-export const SAGEMAKER_CONTRACT = { port: 8080, path: "/invocations", readinessPath: "/ping" };
 
 /** A stage with every default applied. */
 export interface ResolvedStage {
@@ -42,42 +35,10 @@ export interface ResolvedStage {
     serviceArgs: ModelServiceArgs;
 }
 
-function startupSeconds(stage: PipelineStageArgs, target: Target): number {
-    const preset = languagePreset(stage.language).startupTimeoutSeconds;
+function startupSeconds(stage: PipelineStageArgs, preset: LanguagePreset, rules: StageTarget): number {
     if (stage.startupTimeoutSeconds !== undefined) return stage.startupTimeoutSeconds;
-    return target === Target.GcpCloudRun ? Math.min(preset, CLOUD_RUN_MAX_STARTUP_SECONDS) : preset;
+    return Math.min(preset.startupTimeoutSeconds, rules.maxStartupSeconds ?? Infinity);
 }
-
-/**
- * The stage's target settings block, with the pipeline's defaults under the user's settings. Field by field: a field
- * the stage gives as `undefined` keeps the pipeline's default.
- */
-function targetSettings(stage: PipelineStageArgs, index: number, target: Target, args: PolyglotPipelineArgs, timeoutSeconds: number): Partial<ModelServiceArgs> {
-    switch (target) {
-        case Target.Kubernetes:
-            return { kubernetes: withDefaults({ namespace: args.kubernetes?.namespace ?? "default" }, stage.kubernetes) };
-        case Target.AwsLambda:
-            // Capped at Lambda's limit: a longer stage timeout is reported once, at the stage's timeoutSeconds.
-            return { lambda: withDefaults({ timeoutSeconds: Math.min(timeoutSeconds, LAMBDA_MAX_TIMEOUT_SECONDS) }, stage.lambda) };
-        case Target.AwsSageMaker:
-            return stage.sagemaker !== undefined ? { sagemaker: stage.sagemaker } : {};
-        case Target.GcpCloudRun: {
-            const concurrency = languagePreset(stage.language).cloudRunConcurrency;
-            return { cloudRun: withDefaults({ requestTimeoutSeconds: timeoutSeconds, ...(concurrency !== undefined ? { concurrency } : {}) }, stage.cloudRun) };
-        }
-        default:
-            return { docker: withDefaults({ hostPort: (args.docker?.port ?? DEFAULT_ROUTER_PORT) + 1 + index }, stage.docker) };
-    }
-}
-
-/** Every settings block a stage may carry, with the target it belongs to. */
-const STAGE_BLOCKS: ReadonlyArray<readonly [keyof PipelineStageArgs, Target]> = [
-    ["kubernetes", Target.Kubernetes],
-    ["sagemaker", Target.AwsSageMaker],
-    ["lambda", Target.AwsLambda],
-    ["cloudRun", Target.GcpCloudRun],
-    ["docker", Target.Docker],
-];
 
 /** A ModelService problem path at the stage: `model.image` is the stage's `image`, other paths keep their names. */
 function stagePath(index: number, path: string): string {
@@ -104,30 +65,34 @@ function checkStageService(stageName: string, serviceName: string, index: number
     return checked.problems.length > 0 ? { problems: at(checked.problems) } : { problems: [], spec: checked.spec };
 }
 
-/** A stage resolved, and the problems ModelService would report for its service (at the stage's paths). */
+/** A stage resolved, and the problems with it: its target's limits, then what ModelService would report for its service (at the stage's paths). */
 export interface StageResolution {
     stage: ResolvedStage;
     problems: ValidationProblem[];
 }
 
 /** The stage's defaults resolved, its ModelServiceArgs built and checked with ModelService's own checks. */
-export function resolveStage(pipelineName: string, stage: PipelineStageArgs, index: number, args: PolyglotPipelineArgs): StageResolution {
-    const target = stage.target ?? args.target;
+export function resolveStage(pipelineName: string, stage: PipelineStageArgs, index: number, target: Target, pipeline: PipelineSettings): StageResolution {
+    const rules = STAGE_TARGETS[target];
     const preset = languagePreset(stage.language);
-    const sagemaker = target === Target.AwsSageMaker;
-    const port = stage.port ?? (sagemaker ? SAGEMAKER_CONTRACT.port : preset.port);
+    const port = stage.port ?? rules.contract?.port ?? preset.port;
     const timeoutSeconds = stage.timeoutSeconds ?? DEFAULT_STAGE_TIMEOUT_SECONDS;
     const serviceName = `${pipelineName}-${stage.name}`;
-    const settings = targetSettings(stage, index, target, args, timeoutSeconds);
+    const settings = rules.settings({ stage, index, preset, timeoutSeconds, pipeline });
     // Blocks of other targets are passed on as given, so that ModelService reports them as it would for a service.
-    const otherBlocks = Object.fromEntries(STAGE_BLOCKS.filter(([block, t]) => t !== target && stage[block] !== undefined).map(([block]) => [block, stage[block]]));
+    const otherBlocks = Object.fromEntries(
+        Object.values(STAGE_TARGETS)
+            .map((t) => t.block)
+            .filter((block) => block !== rules.block && stage[block] !== undefined)
+            .map((block) => [block, stage[block]]),
+    );
     const serviceArgs: ModelServiceArgs = {
         model: {
             image: stage.image,
             runtime: ServingRuntime.Custom,
             port,
-            readinessPath: stage.readinessPath ?? (sagemaker ? SAGEMAKER_CONTRACT.readinessPath : "/health"),
-            startupTimeoutSeconds: startupSeconds(stage, target),
+            readinessPath: stage.readinessPath ?? rules.contract?.readinessPath ?? "/health",
+            startupTimeoutSeconds: startupSeconds(stage, preset, rules),
         },
         target,
         ...settings,
@@ -138,25 +103,26 @@ export function resolveStage(pipelineName: string, stage: PipelineStageArgs, ind
         command: stage.command,
         args: stage.args,
         scaling: stage.scaling,
-        tags: { ...args.tags, pipeline: pipelineName },
+        tags: { ...pipeline.tags, pipeline: pipelineName },
     };
     const checked = checkStageService(stage.name, serviceName, index, serviceArgs);
     // The preset's environment goes under the stage's own, sized from the service as ModelService resolved it (its
-    // CPUs). Checking without it finds the same problems: its names are none that a target reserves.
-    if (checked.spec) serviceArgs.env = { ...preset.env(port, checked.spec.cpu), ...stage.env };
+    // CPUs), with what the runtime needs on the target between them. Checking without it finds the same problems: its
+    // names are none that a target reserves.
+    if (checked.spec) serviceArgs.env = { ...preset.env(port, checked.spec.cpu), ...rules.runtimeEnv?.(preset, serviceArgs), ...stage.env };
     // Leave out what the stage does not set, so the service's recorded inputs show only what was given.
     for (const key of Object.keys(serviceArgs) as (keyof ModelServiceArgs)[]) if (serviceArgs[key] === undefined) delete serviceArgs[key];
-    const docker = serviceArgs.docker;
     const resolved: ResolvedStage = {
         index,
         name: stage.name,
         serviceName,
         target,
         port,
-        path: stage.path ?? (sagemaker ? SAGEMAKER_CONTRACT.path : "/predict"),
+        path: stage.path ?? rules.contract?.path ?? "/predict",
         timeoutSeconds,
-        hostPort: target === Target.Docker ? (docker?.hostPort ?? port) : undefined,
+        hostPort: rules.hostPort?.(serviceArgs, port),
         serviceArgs,
     };
-    return { stage: resolved, problems: checked.problems };
+    const limits = rules.problems?.({ index, path: resolved.path, timeoutSeconds, serviceArgs, given: stage }) ?? [];
+    return { stage: resolved, problems: [...limits, ...checked.problems] };
 }

@@ -23,7 +23,6 @@ import { arn, AwsContext, awsContext } from "../model-service/targets/aws/contex
 import { policy, PolicyStatement, serviceTrustPolicy } from "../model-service/targets/aws/iam";
 import { criticalPathSeconds } from "./flow";
 import { DeployedStage, OrchestratorDeployment, PipelineOrchestrator } from "./orchestrator";
-import { withDefaults } from "./settings";
 import { PipelineSpec } from "./spec";
 import { EXPRESS_MAX_SECONDS, stateMachineDefinition, StageInvocation } from "./stepfunctions-asl";
 
@@ -118,8 +117,8 @@ function httpApi(spec: PipelineSpec, machine: aws.sfn.StateMachine, ctx: pulumi.
 }
 
 function deploy(spec: PipelineSpec, stages: DeployedStage[], parent: pulumi.ComponentResource): OrchestratorDeployment {
-    const settings = withDefaults({ httpApi: true, logRetentionDays: 30 }, spec.args.stepFunctions);
-    const tags = cloudTags({ component: "PolyglotPipeline", service: spec.name, tags: spec.args.tags });
+    const settings = spec.stepFunctions;
+    const tags = cloudTags({ component: "PolyglotPipeline", service: spec.name, tags: spec.tags });
     const ctx = awsContext(parent);
     const machineName = physicalName(spec.name, "", 80);
     const calls = invocations(stages);
@@ -165,7 +164,7 @@ function deploy(spec: PipelineSpec, stages: DeployedStage[], parent: pulumi.Comp
 function costedResources(spec: PipelineSpec): CostedResource[] {
     const machine = `${spec.name}-state-machine`;
     const costs: CostedResource[] = [{ urn: machine, type: "aws:sfn/stateMachine:StateMachine", name: machine, inputs: { type: "EXPRESS" } }];
-    if (spec.args.stepFunctions?.httpApi !== false) {
+    if (spec.stepFunctions.httpApi) {
         const api = `${spec.name}-api`;
         costs.push({ urn: api, type: "aws:apigatewayv2/api:Api", name: api, inputs: { protocolType: "HTTP" } });
     }

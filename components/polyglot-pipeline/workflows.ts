@@ -11,16 +11,14 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { CostedResource } from "../../sdk/cost/types";
-import { stackGcpRegion } from "../../sdk/cost/regions";
 import { cloudTags, gcpLabels, gcpName } from "../../sdk/naming";
 import { DeployedStage, OrchestratorDeployment, PipelineOrchestrator } from "./orchestrator";
 import { PipelineSpec } from "./spec";
 import { workflowSource, WorkflowStageEndpoint } from "./workflows-source";
 
 function deploy(spec: PipelineSpec, stages: DeployedStage[], parent: pulumi.ComponentResource): OrchestratorDeployment {
-    const settings = spec.args.workflows ?? {};
-    const region = settings.region ?? stackGcpRegion();
-    const labels = gcpLabels(cloudTags({ component: "PolyglotPipeline", service: spec.name, tags: spec.args.tags }));
+    const { region, callLogLevel } = spec.workflows;
+    const labels = gcpLabels(cloudTags({ component: "PolyglotPipeline", service: spec.name, tags: spec.tags }));
     const account = new gcp.serviceaccount.Account(
         `${spec.name}-workflow-sa`,
         {
@@ -57,7 +55,7 @@ function deploy(spec: PipelineSpec, stages: DeployedStage[], parent: pulumi.Comp
             description: `modelship PolyglotPipeline ${spec.name}`,
             serviceAccount: email,
             sourceContents: endpoints.apply((e) => workflowSource(spec, e)),
-            callLogLevel: settings.callLogLevel ?? "LOG_ERRORS_ONLY",
+            callLogLevel,
             labels,
             // The workflow holds no data; the provider's default (true) would make every replacement fail.
             deletionProtection: false,

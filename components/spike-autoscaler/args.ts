@@ -7,7 +7,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { Accelerator } from "../../sdk/catalog/accelerators";
-import { ServingRuntime } from "../model-service/args";
+import { ServingRuntime } from "../../sdk/catalog/runtimes";
 
 /** What the autoscaler measures to decide the replica count. */
 export enum ScalingMetric {

@@ -6,11 +6,11 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { MonthlyCostEstimate } from "../../sdk/cost/estimate";
-import { validateArgs } from "../../sdk/validate";
+import { argumentsValid, logWarnings, resourcesByRole, validateComponent } from "../../sdk/component";
 import { ScalingBound, SpikeAutoscalerArgs } from "./args";
 import { deferredPoolCheck } from "./kubernetes";
 import { spikeAutoscalerSchema } from "./schema";
-import { AutoscalerSpec, resolveAutoscaling } from "./spec";
+import { resolveAutoscaling } from "./spec";
 import { deployStandalone, standaloneContext } from "./standalone";
 
 export * from "./args";
@@ -18,20 +18,16 @@ export * from "./args";
 const TYPE = "modelship:index:SpikeAutoscaler";
 
 /** The underlying resources of each SpikeAutoscaler, kept outside the class so they are not schema outputs. */
-const UNDERLYING = new WeakMap<pulumi.ComponentResource, { [role: string]: pulumi.Resource }>();
+const UNDERLYING = resourcesByRole();
 
 function validate(name: string, args: SpikeAutoscalerArgs) {
-    let spec: AutoscalerSpec | undefined;
-    let warnings: string[] = [];
-    const checked = validateArgs(TYPE, name, spikeAutoscalerSchema, args, (parsed) => {
+    const checked = validateComponent(TYPE, name, spikeAutoscalerSchema, args, (parsed) => {
         const { ctx, problems } = standaloneContext(name, parsed);
-        if (!ctx) return problems;
-        const resolved = resolveAutoscaling(parsed, ctx);
-        spec = resolved.spec;
-        warnings = resolved.warnings;
-        return resolved.problems;
+        if (!ctx) return { problems };
+        const { spec, warnings, problems: specProblems } = resolveAutoscaling(parsed, ctx);
+        return { value: spec, problems: specProblems, warnings };
     });
-    return { parsed: checked.value, spec: spec as AutoscalerSpec, warnings, deferredCheck: checked.deferredCheck };
+    return { parsed: checked.parsed, spec: checked.value, warnings: checked.warnings, deferredCheck: checked.deferredCheck };
 }
 
 /**
@@ -67,14 +63,14 @@ export class SpikeAutoscaler extends pulumi.ComponentResource {
      * `prewarm-0-start`, `kedaRelease`, ...): escape hatches for TypeScript programs, kept out of the schema.
      */
     get resources(): { [role: string]: pulumi.Resource } {
-        return UNDERLYING.get(this) ?? {};
+        return UNDERLYING.get(this);
     }
 
     constructor(name: string, args: SpikeAutoscalerArgs, opts?: pulumi.ComponentResourceOptions) {
         // Validate before super(): invalid arguments register nothing.
         const { parsed, spec, warnings, deferredCheck } = validate(name, args);
         super(TYPE, name, args, opts);
-        for (const warning of warnings) void pulumi.log.warn(warning, this);
+        logWarnings(this, warnings);
 
         UNDERLYING.set(this, deployStandalone(name, parsed, spec, this));
         this.effectiveMin = pulumi.output(spec.min);
@@ -87,7 +83,7 @@ export class SpikeAutoscaler extends pulumi.ComponentResource {
             effectiveMax: this.effectiveMax,
             bindingBound: this.bindingBound,
             estimatedMonthlyCost: this.estimatedMonthlyCost,
-            argumentsValid: pulumi.all([deferredCheck, poolCheck]).apply(([a, b]) => a && b),
+            argumentsValid: argumentsValid(deferredCheck, poolCheck),
         });
     }
 }

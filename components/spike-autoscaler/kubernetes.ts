@@ -13,7 +13,7 @@ import { Accelerator } from "../../sdk/catalog/accelerators";
 import type { CostedResource } from "../../sdk/cost/types";
 import { ACCELERATOR_LABEL, acceleratorResourceName } from "../kubernetes/placement";
 import { describeValue, isDeferred, ModelshipValidationError, ValidationProblem } from "../../sdk/validate";
-import { ServingRuntime } from "../model-service/args";
+import { ServingRuntime } from "../../sdk/catalog/runtimes";
 import { KubernetesScalingEngine, ScalingMetric } from "./args";
 import { createHpa, hpaArgs } from "./hpa";
 import { createScaledObject, scaledObjectArgs } from "./keda";

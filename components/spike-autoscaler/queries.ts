@@ -1,14 +1,14 @@
 /**
- * Prometheus queries of the metrics, per model server, for KEDA's Prometheus trigger. Each returns the metric
- * summed over the Deployment's pods: KEDA divides by the replica count (metricType AverageValue), so the threshold
- * is the target per replica.
+ * Prometheus queries of the metrics, for KEDA's Prometheus trigger, built from each model server's metric names in
+ * the runtimes table (sdk/catalog/runtimes). Each returns the metric summed over the Deployment's pods: KEDA divides
+ * by the replica count (metricType AverageValue), so the threshold is the target per replica.
  *
  * Assumptions, stated in docs/scaling.md: the servers are scraped through the pods' `prometheus.io/*` annotations
  * (which ModelService sets) with the usual relabelling to `namespace` and `pod` labels; GPU utilisation comes from
  * NVIDIA's DCGM exporter with its pod mapping kept (`honorLabels`). Anything else: give `query`.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ServingRuntime } from "../model-service/args";
+import { runtimeEntry, ServerMetricNames, ServingRuntime } from "../../sdk/catalog/runtimes";
 import { ScalingMetric } from "./args";
 import type { AutoscalerSpec, KubernetesScaling } from "./spec";
 
@@ -19,11 +19,10 @@ type QueryChoice = Pick<AutoscalerSpec, "metric" | "query"> & { kubernetes?: Pic
 type Template = string;
 const SELECTOR = "__SELECTOR__";
 
-/** The gauges of requests being served and queued, of the servers that report them apart (their documentation). */
-const IN_FLIGHT_GAUGES: Partial<Record<ServingRuntime, { running: string; waiting: string }>> = {
-    [ServingRuntime.Vllm]: { running: "vllm:num_requests_running", waiting: "vllm:num_requests_waiting" },
-    [ServingRuntime.Tgi]: { running: "tgi_batch_current_size", waiting: "tgi_queue_size" },
-};
+/** The gauges of requests being served and queued, for the servers that report them apart (the runtimes table). */
+function inFlightGauges(names: ServerMetricNames): { running: string; waiting: string } | undefined {
+    return names.requestsRunning !== undefined && names.requestsWaiting !== undefined ? { running: names.requestsRunning, waiting: names.requestsWaiting } : undefined;
+}
 
 /**
  * In flight = running + queued, the queue counted at most `maxQueuedPerRunning` x running: `R + min(W, k x R)`,
@@ -37,23 +36,23 @@ function inFlightTemplate(g: { running: string; waiting: string }, maxQueuedPerR
     return `${running} + (${waiting} < ${cap} or ${cap})`;
 }
 
-/** Metric names of each server (vLLM, TGI, Triton and TorchServe documentation); in-flight comes from {@link IN_FLIGHT_GAUGES}. */
-const SERVER_QUERIES: Partial<Record<ServingRuntime, Partial<Record<ScalingMetric, Template>>>> = {
-    [ServingRuntime.Vllm]: {
-        [ScalingMetric.RequestsPerSecond]: `sum(rate(vllm:request_success_total{${SELECTOR}}[1m]))`,
-        [ScalingMetric.QueueDepth]: `sum(vllm:num_requests_waiting{${SELECTOR}})`,
+/** What a query of each metric is built from: the server's metric names (sdk/catalog/runtimes), the GPUs of a replica, the queue cap. */
+type QueryBuilder = (names: ServerMetricNames, gpusPerReplica: number, maxQueuedPerRunning: number) => Template | undefined;
+
+const QUERIES: Record<ScalingMetric, QueryBuilder> = {
+    [ScalingMetric.InFlightRequests]: (names, _gpus, k) => {
+        const gauges = inFlightGauges(names);
+        return gauges && inFlightTemplate(gauges, k);
     },
-    [ServingRuntime.Tgi]: {
-        [ScalingMetric.RequestsPerSecond]: `sum(rate(tgi_request_count{${SELECTOR}}[1m]))`,
-        [ScalingMetric.QueueDepth]: `sum(tgi_queue_size{${SELECTOR}})`,
+    [ScalingMetric.RequestsPerSecond]: (names) => names.requestsCompleted && `sum(rate(${names.requestsCompleted}{${SELECTOR}}[1m]))`,
+    [ScalingMetric.QueueDepth]: (names) => names.requestsWaiting && `sum(${names.requestsWaiting}{${SELECTOR}})`,
+    // NVIDIA's DCGM exporter, whatever the server. One series per GPU: divided by the GPUs of a replica, so that the
+    // target stays "percent per GPU".
+    [ScalingMetric.GpuUtilization]: (_names, gpus) => {
+        const sum = `sum(DCGM_FI_DEV_GPU_UTIL{${SELECTOR}})`;
+        return gpus > 1 ? `${sum} / ${gpus}` : sum;
     },
-    [ServingRuntime.Triton]: {
-        [ScalingMetric.RequestsPerSecond]: `sum(rate(nv_inference_request_success{${SELECTOR}}[1m]))`,
-        [ScalingMetric.QueueDepth]: `sum(nv_inference_pending_request_count{${SELECTOR}})`,
-    },
-    [ServingRuntime.TorchServe]: {
-        [ScalingMetric.RequestsPerSecond]: `sum(rate(ts_inference_requests_total{${SELECTOR}}[1m]))`,
-    },
+    [ScalingMetric.Custom]: () => undefined,
 };
 
 /**
@@ -61,14 +60,7 @@ const SERVER_QUERIES: Partial<Record<ServingRuntime, Partial<Record<ScalingMetri
  * caps the queue in the in-flight presets.
  */
 export function presetQuery(metric: ScalingMetric, runtime: ServingRuntime, gpusPerReplica: number, maxQueuedPerRunning: number): Template | undefined {
-    const gauges = IN_FLIGHT_GAUGES[runtime];
-    if (metric === ScalingMetric.InFlightRequests && gauges) return inFlightTemplate(gauges, maxQueuedPerRunning);
-    if (metric === ScalingMetric.GpuUtilization) {
-        // One series per GPU: divided by the GPUs of a replica, so that the target stays "percent per GPU".
-        const sum = `sum(DCGM_FI_DEV_GPU_UTIL{${SELECTOR}})`;
-        return gpusPerReplica > 1 ? `${sum} / ${gpusPerReplica}` : sum;
-    }
-    return SERVER_QUERIES[runtime]?.[metric];
+    return QUERIES[metric](runtimeEntry(runtime).metrics, gpusPerReplica, maxQueuedPerRunning);
 }
 
 /** True when the preset reads the pods' own metrics (absent while no pod runs). */
@@ -87,7 +79,7 @@ export function deployedQueueCap(spec: QueryChoice & Pick<AutoscalerSpec, "maxQu
 /** True when {@link AutoscalerSpec.maxQueuedPerRunning} shapes the deployed query. */
 export function queueCapApplies(spec: QueryChoice): boolean {
     const k8s = spec.kubernetes;
-    return spec.metric === ScalingMetric.InFlightRequests && spec.query === undefined && k8s?.engine === "keda" && IN_FLIGHT_GAUGES[k8s.runtime] !== undefined;
+    return spec.metric === ScalingMetric.InFlightRequests && spec.query === undefined && k8s?.engine === "keda" && inFlightGauges(runtimeEntry(k8s.runtime).metrics) !== undefined;
 }
 
 /**

@@ -40,28 +40,33 @@ function resourceId(ref: SageMakerVariantRef): pulumi.Output<string> {
     return pulumi.interpolate`endpoint/${ref.endpointName}/variant/${ref.variantName}`;
 }
 
+/** The tracked CloudWatch metric of each scaling metric; undefined where an endpoint has none (refused in `problems`). */
+const TRACKED: Record<ScalingMetric, ((spec: AutoscalerSpec, ref: SageMakerVariantRef) => TrackingMetric) | undefined> = {
+    [ScalingMetric.InFlightRequests]: (spec) => ({ targetValue: spec.metricTarget, predefinedMetricSpecification: { predefinedMetricType: "SageMakerVariantConcurrentRequestsPerModelHighResolution" } }),
+    // Invocations per instance per minute; rounded so that 70/60 x 60 stays 70.
+    [ScalingMetric.RequestsPerSecond]: (spec) => ({ targetValue: Math.round(spec.metricTarget * 60 * 1e6) / 1e6, predefinedMetricSpecification: { predefinedMetricType: "SageMakerVariantInvocationsPerInstance" } }),
+    [ScalingMetric.GpuUtilization]: (spec, ref) => ({
+        targetValue: spec.metricTarget * (ref.gpusPerInstance ?? 1),
+        customizedMetricSpecification: {
+            metricName: "GPUUtilization",
+            namespace: "/aws/sagemaker/Endpoints",
+            statistic: "Average",
+            unit: "Percent",
+            dimensions: [
+                { name: "EndpointName", value: ref.endpointName },
+                { name: "VariantName", value: ref.variantName },
+            ],
+        },
+    }),
+    [ScalingMetric.QueueDepth]: undefined,
+    [ScalingMetric.Custom]: undefined,
+};
+
 function metricConfig(spec: AutoscalerSpec, ref: SageMakerVariantRef): TrackingMetric {
-    switch (spec.metric) {
-        case ScalingMetric.RequestsPerSecond:
-            // Invocations per instance per minute; rounded so that 70/60 x 60 stays 70.
-            return { targetValue: Math.round(spec.metricTarget * 60 * 1e6) / 1e6, predefinedMetricSpecification: { predefinedMetricType: "SageMakerVariantInvocationsPerInstance" } };
-        case ScalingMetric.GpuUtilization:
-            return {
-                targetValue: spec.metricTarget * (ref.gpusPerInstance ?? 1),
-                customizedMetricSpecification: {
-                    metricName: "GPUUtilization",
-                    namespace: "/aws/sagemaker/Endpoints",
-                    statistic: "Average",
-                    unit: "Percent",
-                    dimensions: [
-                        { name: "EndpointName", value: ref.endpointName },
-                        { name: "VariantName", value: ref.variantName },
-                    ],
-                },
-            };
-        default:
-            return { targetValue: spec.metricTarget, predefinedMetricSpecification: { predefinedMetricType: "SageMakerVariantConcurrentRequestsPerModelHighResolution" } };
-    }
+    const tracked = TRACKED[spec.metric];
+    // Validation refuses these metrics on aws-sagemaker before anything is created (problems, below).
+    if (!tracked) throw new Error(`aws-sagemaker has no CloudWatch metric for ${spec.metric}`);
+    return tracked(spec, ref);
 }
 
 /** The scalable target as the cost model reads it (it prices the variant at these bounds). */
@@ -93,7 +98,7 @@ function problems(spec: AutoscalerSpec, args: ParsedAutoscalingArgs, ctx: Autosc
             expected: "at least 1 on a real-time SageMaker endpoint (scaling to zero needs inference components, which modelship does not create; use sagemaker.serverless to pay per request)",
         });
     }
-    if (spec.metric === ScalingMetric.QueueDepth || spec.metric === ScalingMetric.Custom) {
+    if (TRACKED[spec.metric] === undefined) {
         out.push({ path: at(ctx.paths.block, "metric"), received: describeValue(spec.metric), expected: "in-flight-requests, requests-per-second or gpu-utilization on aws-sagemaker (CloudWatch has no queue or Prometheus metric of an endpoint)" });
     }
     if (args.query !== undefined) out.push({ path: at(ctx.paths.block, "query"), received: describeValue(args.query), expected: "no Prometheus query on aws-sagemaker (it scales on CloudWatch metrics)" });

@@ -5,13 +5,13 @@
  */
 import { z } from "zod";
 import { Accelerator } from "../../sdk/catalog/accelerators";
-import { MAX_BUDGET_MONTHLY_USD, MAX_REPLICAS } from "../../sdk/limits";
+import { MAX_BUDGET_MONTHLY_USD } from "../../sdk/limits";
 import { KubernetesNameKind, kubernetesNameSchema } from "../../sdk/naming";
 import { input } from "../../sdk/validate";
-import { ServingRuntime } from "../model-service/args";
+import { ServingRuntime } from "../../sdk/catalog/runtimes";
+import { gcpRegion, gpusPerUnit, namespaceName, replicaCount, sagemakerInstanceType, startupTimeoutSeconds, stringInput } from "../../sdk/schema-fields";
 import { AutoscalerTarget, KubernetesScalingEngine, ScalingMetric } from "./args";
 
-const stringInput = input(z.string().min(1));
 /** Kubernetes' limit on HPA stabilisation windows (behavior.*.stabilizationWindowSeconds). */
 const MAX_STABILIZATION_SECONDS = 3600;
 
@@ -20,7 +20,7 @@ const prewarmSchema = z
         schedule: z.string().min(1),
         timezone: z.string().min(1).optional(),
         durationMinutes: z.number().int().min(1).max(10080),
-        replicas: z.number().int().min(1).max(MAX_REPLICAS),
+        replicas: replicaCount(1),
     })
     .strict();
 
@@ -55,17 +55,17 @@ export const spikeAutoscalerSchema = z
     .object({
         ...autoscalingShape,
         target: z.enum(AutoscalerTarget),
-        minReplicas: z.number().int().min(0).max(MAX_REPLICAS).optional(),
-        maxReplicas: z.number().int().min(1).max(MAX_REPLICAS),
-        startupTimeoutSeconds: z.number().int().min(10).max(3600).optional(),
+        minReplicas: replicaCount(0).optional(),
+        maxReplicas: replicaCount(1),
+        startupTimeoutSeconds: startupTimeoutSeconds.optional(),
         kubernetes: z
             .object({
                 ...kubernetesScalingShape,
                 deploymentName: input(kubernetesNameSchema(KubernetesNameKind.Subdomain, "a Deployment name")),
-                namespace: input(kubernetesNameSchema(KubernetesNameKind.Label, "a namespace name")).optional(),
+                namespace: input(namespaceName).optional(),
                 kubeconfig: stringInput.optional(),
                 accelerator: z.enum(Accelerator).optional(),
-                gpusPerReplica: z.number().int().min(1).max(16).optional(),
+                gpusPerReplica: gpusPerUnit.optional(),
                 runtime: z.enum(ServingRuntime).optional(),
             })
             .strict()
@@ -74,7 +74,7 @@ export const spikeAutoscalerSchema = z
             .object({
                 endpointName: stringInput,
                 variantName: z.string().regex(/^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/, "a SageMaker variant name (letters, digits and '-', at most 63)").optional(),
-                instanceType: z.string().startsWith("ml.", "a SageMaker instance type such as ml.g5.xlarge").optional(),
+                instanceType: sagemakerInstanceType.optional(),
             })
             .strict()
             .optional(),
@@ -82,7 +82,7 @@ export const spikeAutoscalerSchema = z
         cloudRun: z
             .object({
                 serviceName: stringInput,
-                region: z.string().regex(/^[a-z]+-[a-z]+[0-9]+$/, "a GCP region such as us-central1").optional(),
+                region: gcpRegion.optional(),
                 project: stringInput.optional(),
                 serviceAccountEmail: stringInput.optional(),
                 cpu: z.number().positive().optional(),

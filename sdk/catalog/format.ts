@@ -7,12 +7,15 @@ export function usd(amount: number): string {
     return `$${amount.toFixed(4)}`;
 }
 
+// One formatter for every figure: `toLocaleString` with options builds a new one per call, which showed in large plans.
+const DOLLARS = new Intl.NumberFormat("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
 /**
  * `$1,234.56`: a monthly figure in dollars and cents, as every cost message, estimate basis and plan table
  * writes it (never 0 for an unknown figure: callers say "unknown" instead).
  */
 export function dollars(amount: number): string {
-    return `$${amount.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+    return `$${DOLLARS.format(amount)}`;
 }
 
 /** `aws_ec2_gpu_prices.csv, vantage, 2026-01-21`: how an offer or a cost basis names its price list. */

@@ -28,17 +28,35 @@ export function stackCostOptions(): { awsRegion: string; gcpRegion: string } {
     return { awsRegion: stackAwsRegion(), gcpRegion: stackGcpRegion() };
 }
 
+/** True when `value` holds an Output or a Promise anywhere inside. */
+function holdsDeferred(value: unknown): boolean {
+    if (pulumi.Output.isInstance(value) || value instanceof Promise) return true;
+    if (value === null || typeof value !== "object") return false;
+    return Object.values(value).some(holdsDeferred);
+}
+
+function estimateOf(resources: CostedResource[], options: { awsRegion: string; gcpRegion: string }): MonthlyCostEstimate {
+    const report = estimateCost(resources, options);
+    const known = report.unknownItems === 0;
+    const estimate: MonthlyCostEstimate = { known, basis: report.items.map((i) => i.basis) };
+    if (known) {
+        estimate.min = report.knownMonthly.min;
+        estimate.max = report.knownMonthly.max;
+    }
+    return estimate;
+}
+
 /** Prices `resources` (inputs may hold Outputs) and returns the estimate as an Output. */
 export function costEstimateOutput(resources: CostedResource[]): pulumi.Output<MonthlyCostEstimate> {
     const options = stackCostOptions();
-    return pulumi.output(resources as pulumi.Input<CostedResource>[]).apply((resolved) => {
-        const report = estimateCost(resolved as CostedResource[], options);
-        const known = report.unknownItems === 0;
-        const estimate: MonthlyCostEstimate = { known, basis: report.items.map((i) => i.basis) };
-        if (known) {
-            estimate.min = report.knownMonthly.min;
-            estimate.max = report.knownMonthly.max;
+    // Plain inputs (the common case) are priced now and wrapped once: no Output chain per component in large stacks.
+    // A pricer that throws takes the chained path below, so the error fails the Output as it always did.
+    if (!holdsDeferred(resources)) {
+        try {
+            return pulumi.output(estimateOf(resources, options));
+        } catch {
+            // Fall through.
         }
-        return estimate;
-    });
+    }
+    return pulumi.output(resources as pulumi.Input<CostedResource>[]).apply((resolved) => estimateOf(resolved as CostedResource[], options));
 }

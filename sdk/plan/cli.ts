@@ -97,8 +97,9 @@ async function plan(args: PlanArgs, io: CliIo): Promise<number> {
     const { kubernetesObjects, writeKubernetesYaml } = await import("./kubernetes-yaml");
     const { planJson } = await import("./plan-json");
     const { renderPlan, styleFor } = await import("./render");
-    const run = await runProgram({ dir: args.dir, stack: args.stack });
+    const run = await runProgram({ dir: args.dir, stack: args.stack, sourceMaps: args.verbose });
     for (const note of run.notes) io.stderr.write(`note: ${note}\n`);
+    for (const warning of run.warnings) io.stderr.write(`warning: ${warning}\n`);
     if (run.error) {
         io.stderr.write(programFailure(args.dir, run.error, args.verbose));
         return EXIT.failed;

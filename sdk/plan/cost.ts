@@ -55,30 +55,63 @@ function sum(items: ReadonlyArray<CostItem>, field: "min" | "max"): CostSum {
 
 const STACK_TYPE = "pulumi:pulumi:Stack";
 
-/** The pools the items are on, once each, and whether every item is on one. */
-function poolsOf(items: ReadonlyArray<CostItem>, resources: ReadonlyArray<ResourceRecord>): { pools: PoolOfItems[]; onlyOnPools: boolean } {
-    const urns = [...new Set(items.map((i) => i.onPool).filter((u): u is string => u !== undefined))];
-    const pools = urns.map((urn) => {
-        const r = resources.find((x) => x.urn === urn);
+/** The pools the items are on, once each in the order the items name them, and whether every item is on one. */
+function poolsOf(items: ReadonlyArray<CostItem>, byUrn: ReadonlyMap<string, ResourceRecord>): { pools: PoolOfItems[]; onlyOnPools: boolean } {
+    const urns = new Set<string>();
+    for (const i of items) if (i.onPool !== undefined) urns.add(i.onPool);
+    const pools = [...urns].map((urn) => {
+        const r = byUrn.get(urn);
         return { urn, name: r?.name ?? urn, type: r?.type ?? "" };
     });
     return { pools, onlyOnPools: items.length > 0 && items.every((i) => i.onPool !== undefined) };
 }
 
-/** The components of the plan in tree order (depth first, registration order among siblings), with depth. */
-function componentsInTreeOrder(resources: ReadonlyArray<ResourceRecord>): Array<{ resource: ResourceRecord; depth: number }> {
+/** A component of the plan as one walk of the tree sees it. */
+interface ComponentNode {
+    resource: ResourceRecord;
+    depth: number;
+    /** The nearest component above it, if any. */
+    enclosing?: ComponentNode;
+    /** Its place in the walk: a resource is below it when entered in [enter, exit). */
+    enter: number;
+    exit: number;
+    /** Its priced items, at any depth, in the report's order. */
+    items: CostItem[];
+}
+
+/**
+ * One walk of the resource tree (depth first, registration order among siblings): the components in tree order, and
+ * for every resource reached, the nearest component above it and when the walk entered it.
+ */
+function walkTree(resources: ReadonlyArray<ResourceRecord>): { components: ComponentNode[]; enclosing: Map<string, ComponentNode | undefined>; entered: Map<string, number> } {
     const children = new Map<string | undefined, ResourceRecord[]>();
-    for (const r of resources) children.set(r.parent, [...(children.get(r.parent) ?? []), r]);
-    const out: Array<{ resource: ResourceRecord; depth: number }> = [];
-    const visit = (parent: string | undefined, depth: number) => {
+    for (const r of resources) {
+        const siblings = children.get(r.parent);
+        if (siblings) siblings.push(r);
+        else children.set(r.parent, [r]);
+    }
+    const components: ComponentNode[] = [];
+    const enclosing = new Map<string, ComponentNode | undefined>();
+    const entered = new Map<string, number>();
+    let clock = 0;
+    const visit = (parent: string | undefined, depth: number, above: ComponentNode | undefined) => {
         for (const r of children.get(parent) ?? []) {
-            const isComponent = !r.custom && r.type !== STACK_TYPE;
-            if (isComponent) out.push({ resource: r, depth });
-            visit(r.urn, isComponent ? depth + 1 : depth);
+            // Each URN once, even in a hand-built list that repeats one.
+            if (entered.has(r.urn)) continue;
+            entered.set(r.urn, clock++);
+            enclosing.set(r.urn, above);
+            if (!r.custom && r.type !== STACK_TYPE) {
+                const node: ComponentNode = { resource: r, depth, enclosing: above, enter: clock - 1, exit: 0, items: [] };
+                components.push(node);
+                visit(r.urn, depth + 1, node);
+                node.exit = clock;
+            } else {
+                visit(r.urn, depth, above);
+            }
         }
     };
-    visit(undefined, 1);
-    return out;
+    visit(undefined, 1, undefined);
+    return { components, enclosing, entered };
 }
 
 /**
@@ -87,30 +120,33 @@ function componentsInTreeOrder(resources: ReadonlyArray<ResourceRecord>): Array<
  */
 export function planCost(resources: ReadonlyArray<ResourceRecord>, config: Readonly<Record<string, string>>): PlanCost {
     const report = estimateCost(resources, { awsRegion: config["aws:region"], gcpRegion: config["gcp:region"] });
-    const parentOf = new Map(resources.map((r) => [r.urn, r.parent]));
-    const ancestors = (urn: string): Set<string> => {
-        const found = new Set<string>();
-        for (let p = parentOf.get(urn); p !== undefined && !found.has(p); p = parentOf.get(p)) found.add(p);
-        return found;
-    };
-    const itemAncestors = report.items.map((item) => ({ item, ancestors: ancestors(item.urn) }));
+    const byUrn = new Map(resources.map((r) => [r.urn, r]));
+    const { components: nodes, enclosing, entered } = walkTree(resources);
 
-    const components: ComponentCost[] = [];
-    const inComponent = new Set<CostItem>();
-    for (const { resource, depth } of componentsInTreeOrder(resources)) {
-        const items = itemAncestors.filter((x) => x.ancestors.has(resource.urn)).map((x) => x.item);
-        if (items.length === 0) continue;
-        items.forEach((i) => inComponent.add(i));
-        // A pool inside the component (a GpuPool's own node group) is its cost, not a place it runs on.
-        const on = poolsOf(items, resources);
-        const pools = on.pools.filter((p) => !ancestors(p.urn).has(resource.urn));
-        components.push({ urn: resource.urn, type: resource.type, name: resource.name, depth, min: sum(items, "min"), max: sum(items, "max"), pools, onlyOnPools: on.onlyOnPools });
+    // Each item goes to every component above it: a walk up the components only (a few levels), in the report's order.
+    const outside: CostItem[] = [];
+    for (const item of report.items) {
+        let node = enclosing.get(item.urn);
+        if (!node) outside.push(item);
+        for (; node; node = node.enclosing) node.items.push(item);
     }
-    const outside = report.items.filter((i) => !inComponent.has(i));
+    const components: ComponentCost[] = [];
+    for (const node of nodes) {
+        const { resource, items } = node;
+        if (items.length === 0) continue;
+        // A pool inside the component (a GpuPool's own node group) is its cost, not a place it runs on.
+        const on = poolsOf(items, byUrn);
+        const inside = (urn: string) => {
+            const at = entered.get(urn);
+            return at !== undefined && at > node.enter && at < node.exit;
+        };
+        const pools = on.pools.filter((p) => !inside(p.urn));
+        components.push({ urn: resource.urn, type: resource.type, name: resource.name, depth: node.depth, min: sum(items, "min"), max: sum(items, "max"), pools, onlyOnPools: on.onlyOnPools });
+    }
     return {
         report,
         components,
-        outsideComponents: { min: sum(outside, "min"), max: sum(outside, "max"), ...poolsOf(outside, resources) },
+        outsideComponents: { min: sum(outside, "min"), max: sum(outside, "max"), ...poolsOf(outside, byUrn) },
         total: { min: sum(report.items, "min"), max: sum(report.items, "max") },
     };
 }

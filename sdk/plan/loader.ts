@@ -189,12 +189,26 @@ interface InstalledHooks {
 
 let installed: InstalledHooks | undefined;
 
+/** Options of {@link installLoader}. */
+export interface LoaderOptions {
+    /**
+     * Map stack traces to the program's TypeScript (Node's source maps, for `--verbose` errors). Defaults to false:
+     * with source maps every stack trace Pulumi's runtime or a program takes is mapped, which made plans ten times
+     * slower, and only a stack trace shown to the user needs it. A later call with true turns them on.
+     */
+    sourceMaps?: boolean;
+}
+
 /**
- * Installs the `.ts` loader and the resolution hook. Idempotent: a second call does nothing.
- * Undo with {@link uninstallLoader}.
+ * Installs the `.ts` loader and the resolution hook. Idempotent: a second call only turns source maps on if it
+ * asks for them. Undo with {@link uninstallLoader}.
  */
-export function installLoader(): void {
-    if (installed) return;
+export function installLoader(options: LoaderOptions = {}): void {
+    // Node caches a module's source map only when maps are on as it loads: turn them on before the program loads.
+    const enableSourceMaps = () => {
+        if (options.sourceMaps) process.setSourceMapsEnabled(true);
+    };
+    if (installed) return enableSourceMaps();
     const previousResolveFilename = moduleInternals._resolveFilename;
     const resolveFilename: ResolveFilename = function (request, parent, isMain, options) {
         const from = parent as ParentModule | undefined;
@@ -226,8 +240,7 @@ export function installLoader(): void {
     };
     moduleInternals._resolveFilename = resolveFilename;
     moduleInternals._extensions[".ts"] = tsLoader;
-    // Stack traces (shown with --verbose) then point into the program's TypeScript, not the transpiled code.
-    process.setSourceMapsEnabled(true);
+    enableSourceMaps();
 }
 
 /** Removes the hooks {@link installLoader} installed, restoring what was there before. Idempotent. */

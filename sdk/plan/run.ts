@@ -21,6 +21,13 @@ export interface RunOptions {
     config?: Record<string, string>;
     /** Run as a preview (outputs of new resources unknown). Defaults to false: every output is simulated. */
     preview?: boolean;
+    /** Map the stack traces of errors to the program's TypeScript (for `--verbose`; slower). Defaults to false. */
+    sourceMaps?: boolean;
+    /**
+     * Run on the fast path through Pulumi's runtime (see `fast-path.ts`); false runs Pulumi's own code. The plan is
+     * the same either way. Defaults to true.
+     */
+    fastPath?: boolean;
 }
 
 /** The result of running a program. */
@@ -42,6 +49,8 @@ export interface PlanRun {
     secretOutputPaths: ValuePath[];
     /** Things the user should know that did not stop the run (for example secrets not decrypted). */
     notes: string[];
+    /** Things that went less well than they should and did not change the plan (the fast path not available). */
+    warnings: string[];
     /** Why the program failed; undefined when it ran to the end. */
     error?: Error;
 }
@@ -131,10 +140,10 @@ export async function runProgram(options: RunOptions): Promise<PlanRun> {
     const config = { ...project.config };
     for (const [key, value] of Object.entries(options.config ?? {})) config[key.includes(":") ? key : `${project.name}:${key}`] = value;
 
-    installLoader();
+    installLoader({ sourceMaps: options.sourceMaps });
     const sdk = programPulumiSdk(project.dir);
     const recordProgramModules = forgetProgramModules();
-    const recorder = installMockRuntime({ project: project.name, stack: project.stack, config, preview: options.preview, sdk });
+    const recorder = installMockRuntime({ project: project.name, stack: project.stack, config, preview: options.preview, sdk, fastPath: options.fastPath });
     // Again, with the secret keys, so that the program's config.getSecret/requireSecret see them as secrets.
     sdk.runtime.setAllConfig(config, project.secretKeys);
 
@@ -170,6 +179,7 @@ export async function runProgram(options: RunOptions): Promise<PlanRun> {
         outputs: stackRecord?.outputs ?? {},
         secretOutputPaths: stackRecord?.secretOutputPaths ?? [],
         notes: [...project.notes, ...secondCopyNotes(project.dir, sdk)],
+        warnings: recorder.fastPath.warning ? [recorder.fastPath.warning] : [],
         error,
     };
 }

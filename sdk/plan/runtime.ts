@@ -7,6 +7,7 @@
  * component registers.
  */
 import type * as pulumi from "@pulumi/pulumi";
+import { FastPathState, setFastPath } from "./fast-path";
 import { ownPulumiSdk, PulumiSdk } from "./pulumi-sdk";
 import { simulatedOutputs, simulatedInvoke } from "./simulated-cloud";
 
@@ -55,6 +56,11 @@ export interface MockRuntimeOptions {
      * copy this package resolves (the test harness's).
      */
     sdk?: PulumiSdk;
+    /**
+     * Run on the fast path through Pulumi's runtime (see `fast-path.ts`): no stack-trace strings per promise nor
+     * source positions per resource, which the mock monitor ignores. The plan is the same either way. Defaults to true.
+     */
+    fastPath?: boolean;
 }
 
 /** Records every resource registered while a program or component runs on the mock runtime. */
@@ -62,6 +68,8 @@ export class ResourceRecorder {
     private readonly byUrn = new Map<string, ResourceRecord>();
     /** URNs registered more than once: the mock engine accepts them, a real one does not. */
     readonly duplicateUrns: string[] = [];
+    /** Whether the runtime runs on the fast path, and the warning when it was asked for and is not available. */
+    fastPath: FastPathState = { fast: false };
 
     add(record: ResourceRecord): void {
         if (this.byUrn.has(record.urn)) this.duplicateUrns.push(record.urn);
@@ -147,8 +155,10 @@ interface MockMonitorLike {
  * compute (ids, ARNs, URLs; see `simulated-cloud.ts`), so programs that read them run as they would.
  */
 export function installMockRuntime(options: MockRuntimeOptions): ResourceRecorder {
-    const { runtime, settings, rpc } = options.sdk ?? ownPulumiSdk();
+    const sdk = options.sdk ?? ownPulumiSdk();
+    const { runtime, settings, rpc } = sdk;
     const recorder = new ResourceRecorder();
+    recorder.fastPath = setFastPath(sdk.dir, sdk.version, options.fastPath ?? true);
     const mocks: pulumi.runtime.Mocks = {
         newResource(args) {
             const state = { ...args.inputs, ...simulatedOutputs(args.type, args.name, args.inputs, options) };

@@ -111,7 +111,8 @@ describe("GpuPool on EKS (managed node group)", () => {
                 name: "nvidia-device-plugin",
                 image: "nvcr.io/nvidia/k8s-device-plugin:v0.20.0@sha256:a61ba9fd8efb82f3a79f877f7580e02c1e8e7593f62473644bc9c79e315c3312",
                 env: [{ name: "FAIL_ON_INIT_ERROR", value: "true" }],
-                securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
+                // Read-only root: the plugin writes only its socket, in the hostPath below (kubernetes.ts says why no emptyDir).
+                securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, readOnlyRootFilesystem: true },
                 volumeMounts: [{ name: "device-plugins", mountPath: "/var/lib/kubelet/device-plugins" }],
             },
         ]);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Accelerator, GpuPool, GpuPoolCloud } from "../../index";
 import { outputValue, useMockRuntime } from "../harness";
+import { EXCEPTIONS, podSecurityViolations, podTemplates, writableRootContainers } from "../pod-security";
 
 const rt = useMockRuntime();
 
@@ -81,6 +82,28 @@ describe("GpuPool on your own Kubernetes cluster", () => {
         expect(placement.nodeSelector).toEqual({});
         expect(placement.affinity).toEqual({});
         expect(placement.priorityClassName).toBe("");
+    });
+
+    it("runs the device plugin with a read-only root, the restricted profile's one documented exception", async () => {
+        const { resources } = await rt.construct(() => new GpuPool("lab", { cloud: GpuPoolCloud.Kubernetes, kubernetes: { priorityClasses: false } }));
+        const pod = (rt.one("kubernetes:apps/v1:DaemonSet").inputs.spec as { template: { spec: Record<string, unknown> } }).template.spec;
+        expect(pod.securityContext).toEqual({ seccompProfile: { type: "RuntimeDefault" } });
+        expect(pod.containers).toEqual([
+            {
+                name: "nvidia-device-plugin",
+                image: "nvcr.io/nvidia/k8s-device-plugin:v0.20.0@sha256:a61ba9fd8efb82f3a79f877f7580e02c1e8e7593f62473644bc9c79e315c3312",
+                env: [{ name: "FAIL_ON_INIT_ERROR", value: "false" }],
+                securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, readOnlyRootFilesystem: true },
+                volumeMounts: [{ name: "device-plugins", mountPath: "/var/lib/kubelet/device-plugins" }],
+            },
+        ]);
+        // The one volume is the kubelet's socket directory: no emptyDir, since the plugin writes nowhere else.
+        expect(pod.volumes).toEqual([{ name: "device-plugins", hostPath: { path: "/var/lib/kubelet/device-plugins", type: "Directory" } }]);
+        expect(writableRootContainers(resources)).toEqual([]);
+        // Only the hostPath and root, waived by name in test/pod-security.ts, keep it from the restricted profile.
+        expect(podTemplates(resources).map((t) => t.object)).toEqual(["DaemonSet/lab-nvidia-device-plugin"]);
+        expect(podSecurityViolations(resources)).toEqual([]);
+        expect(EXCEPTIONS.map((e) => [e.kind, e.nameSuffix, e.controls])).toEqual([["DaemonSet", "-nvidia-device-plugin", ["volumes.hostPath", "runAsNonRoot"]]]);
     });
 
     it("creates nothing but the quotas when the cluster runs the GPU operator", async () => {

@@ -15,7 +15,7 @@ const typeAndName = (resources: ResourceRecord[]) => resources.map((r) => `${r.t
 const json = (r: ResourceRecord, key: string) => JSON.parse(r.inputs[key] as string) as unknown;
 
 describe("ModelService on aws-lambda", () => {
-    it("creates a private function from an ECR image with its own log group and a logs-only role", async () => {
+    it("creates a private function from an ECR image with its own log group and a role that writes only its logs and traces", async () => {
         const { value: svc, resources } = await rt.construct(
             () =>
                 new ModelService("embedder", {
@@ -41,13 +41,18 @@ describe("ModelService on aws-lambda", () => {
         expect(role.inputs.managedPolicyArns).toBeUndefined();
         expect(json(rt.one("aws:iam/rolePolicy:RolePolicy"), "policy")).toEqual({
             Version: "2012-10-17",
-            Statement: [{ Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [LOG_GROUP_ARN, `${LOG_GROUP_ARN}:*`] }],
+            Statement: [
+                { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [LOG_GROUP_ARN, `${LOG_GROUP_ARN}:*`] },
+                // Active tracing: exactly X-Ray's two write actions, which have no resource-level permissions.
+                { Sid: "WriteTraces", Effect: "Allow", Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], Resource: "*" },
+            ],
         });
         expect(rt.one("aws:cloudwatch/logGroup:LogGroup").inputs).toEqual({ name: "/aws/lambda/embedder", retentionInDays: 30, tags: TAGS });
 
         const fn = rt.one("aws:lambda/function:Function");
         expect(fn.inputs).toEqual({
             name: "embedder",
+            description: `modelship ModelService embedder: ${image("a")}`,
             packageType: "Image",
             imageUri: image("a"),
             role: "arn:aws:iam::123456789012:role/embedder-role",
@@ -57,6 +62,7 @@ describe("ModelService on aws-lambda", () => {
             timeout: 60,
             reservedConcurrentExecutions: 10,
             publish: false,
+            tracingConfig: { mode: "Active" },
             environment: { variables: { AWS_LWA_PORT: "8000", AWS_LWA_READINESS_CHECK_PATH: "/health", MODEL_NAME: "bge-small" } },
             loggingConfig: { logFormat: "Text", logGroup: "/aws/lambda/embedder" },
             tags: TAGS,
@@ -65,7 +71,21 @@ describe("ModelService on aws-lambda", () => {
 
         expect(await outputValue(svc.url)).toBe("https://lambda.us-east-1.amazonaws.com/2015-03-31/functions/embedder/invocations");
         // At most 10 concurrent executions x 2 GB x 2,628,000 s x $0.0000166667/GB-s (x86_64, us-east-1).
-        expect(await outputValue(svc.estimatedMonthlyCost)).toMatchObject({ min: 0, max: 876.0, known: true });
+        const cost = await outputValue(svc.estimatedMonthlyCost);
+        expect(cost).toMatchObject({ min: 0, max: 876.0, known: true });
+        // Traces are billed per request like the requests themselves: named as not priced, never counted as $0.
+        expect(cost.basis.join("\n")).toContain("X-Ray traces (per trace recorded beyond X-Ray's free tier) not priced");
+    });
+
+    it("describes the function within Lambda's 256 characters, from an image known only at deployment too", async () => {
+        const longImage = `111122223333.dkr.ecr.us-east-1.amazonaws.com/${"team/".repeat(50)}embedder:v1`;
+        await rt.construct(() => new ModelService("embedder", { model: { image: longImage }, target: Target.AwsLambda }));
+        const description = rt.one("aws:lambda/function:Function").inputs.description as string;
+        expect(description).toHaveLength(256);
+        expect(description).toBe(`modelship ModelService embedder: ${longImage}`.slice(0, 253) + "...");
+
+        await rt.construct(() => new ModelService("embedder", { model: { image: pulumi.output(image("c")) }, target: Target.AwsLambda }));
+        expect(rt.one("aws:lambda/function:Function").inputs.description).toBe(`modelship ModelService embedder: ${image("c")}`);
     });
 
     it("keeps instances warm through an alias with provisioned concurrency", async () => {
@@ -189,7 +209,7 @@ describe("ModelService on aws-lambda", () => {
         expect(variables.API_TOKEN_SECRET_ARN).toBe(secretArn);
         expect(JSON.stringify(rt.one("aws:lambda/function:Function").inputs)).not.toContain("tok_123");
         expect(rt.one("aws:secretsmanager/secretVersion:SecretVersion").secretInputs).toEqual(["secretString"]);
-        expect((json(rt.one("aws:iam/rolePolicy:RolePolicy"), "policy") as { Statement: unknown[] }).Statement[1]).toEqual({
+        expect((json(rt.one("aws:iam/rolePolicy:RolePolicy"), "policy") as { Statement: unknown[] }).Statement[2]).toEqual({
             Sid: "ReadOwnSecrets",
             Effect: "Allow",
             Action: "secretsmanager:GetSecretValue",
@@ -206,7 +226,8 @@ describe("ModelService on aws-lambda", () => {
         const changed = after.filter((r) => inputsBefore.get(r.urn) !== JSON.stringify(r.inputs));
         expect(changed.map((r) => `${r.type}::${r.name}`)).toEqual(["modelship:index:ModelService::embedder", "aws:lambda/function:Function::embedder-function"]);
         const fnBefore = JSON.parse(inputsBefore.get(changed[1].urn)!) as Record<string, unknown>;
-        expect({ ...fnBefore, imageUri: image("b") }).toEqual(changed[1].inputs);
+        // In place: the image and the description that names it.
+        expect({ ...fnBefore, imageUri: image("b"), description: `modelship ModelService embedder: ${image("b")}` }).toEqual(changed[1].inputs);
     });
 
     const ok = image("a");

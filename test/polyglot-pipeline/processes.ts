@@ -31,9 +31,10 @@ export function freePort(): Promise<number> {
     });
 }
 
-/** Starts `command` in its own process group; its output is kept. */
-export function startServer(name: string, command: string, args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Server {
-    const child = spawn(command, args, { cwd: options.cwd, env: { ...process.env, ...options.env }, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+/** Starts `command` in its own process group; its output is kept. `cleanEnv`: `env` only, nothing of this process's. */
+export function startServer(name: string, command: string, args: string[], options: { cwd?: string; env?: Record<string, string>; cleanEnv?: boolean } = {}): Server {
+    const env = options.cleanEnv ? options.env : { ...process.env, ...options.env };
+    const child = spawn(command, args, { cwd: options.cwd, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
     child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
     child.stderr?.on("data", (d: Buffer) => (output += d.toString()));

@@ -47,6 +47,11 @@ describe("PolyglotPipeline on AWS (Step Functions Express)", () => {
         expect(rt.ofType("aws:lambda/functionUrl:FunctionUrl")).toEqual([]);
         const decide = rt.one("aws:lambda/function:Function", "fraud-decide-function");
         expect(decide.inputs).toMatchObject({ name: "fraud-decide", timeout: 60, environment: { variables: { AWS_LWA_PORT: "8080", AWS_LWA_READINESS_CHECK_PATH: "/health" } } });
+        // Stages are ModelServices: described, and traced by X-Ray with their role's trace-writing grant.
+        expect(decide.inputs.tracingConfig).toEqual({ mode: "Active" });
+        expect(decide.inputs.description).toBe(`modelship ModelService fraud-decide: ${decide.inputs.imageUri as string}`);
+        const decidePolicy = JSON.parse(rt.one("aws:iam/rolePolicy:RolePolicy", "fraud-decide-role-policy").inputs.policy as string) as { Statement: { Sid?: string }[] };
+        expect(decidePolicy.Statement.map((s) => s.Sid)).toContain("WriteTraces");
 
         const machine = rt.one("aws:sfn/stateMachine:StateMachine");
         expect(machine.inputs).toMatchObject({

@@ -18,11 +18,13 @@
 import { Accelerator, acceleratorInfo } from "../../../sdk/catalog/accelerators";
 import { stackGcpRegion } from "../../../sdk/cost/regions";
 import { gcpName } from "../../../sdk/naming";
-import { describeValue, ValidationProblem } from "../../../sdk/validate";
+import { describeValue, ValidationProblem, withDefaults } from "../../../sdk/validate";
+import { AutoscalerTarget } from "../../spike-autoscaler/args";
 import { cloudRunDefaultConcurrency } from "../../spike-autoscaler/cloudrun";
 import { AuthMode } from "../args";
 import { uriScheme } from "../artifact";
 import { ServingSpec } from "../spec";
+import { TargetAutoscaling } from "./target";
 
 /** Regions that offer Cloud Run GPUs (asia-south1 by invitation), per the GPU page read 2026-11. */
 export const CLOUD_RUN_GPU_REGIONS: readonly string[] = ["us-central1", "us-east4", "europe-west1", "europe-west4", "asia-southeast1", "asia-south1"];
@@ -56,18 +58,36 @@ export interface CloudRunSettings {
 
 /** The `cloudRun` block with the defaults its TSDoc states (region from `gcp:region`, else us-central1). */
 export function cloudRunSettings(spec: ServingSpec): CloudRunSettings {
-    const s = spec.args.cloudRun ?? {};
-    return {
-        region: s.region ?? stackGcpRegion(),
-        // With scaling.autoscaling, its metricTarget is the cap (defaulting to cloudRun.concurrency, else the same default).
-        concurrency: s.concurrency ?? spec.autoscaling?.metricTarget ?? cloudRunDefaultConcurrency(spec.gpu !== undefined),
-        requestTimeoutSeconds: s.requestTimeoutSeconds ?? 300,
-        versionName: s.versionName,
-        invokers: s.invokers ?? [],
-        cpuAlwaysAllocated: s.cpuAlwaysAllocated ?? spec.gpu !== undefined,
-        gpuZonalRedundancy: s.gpuZonalRedundancy ?? false,
-    };
+    return withDefaults(
+        {
+            region: stackGcpRegion(),
+            // With scaling.autoscaling, its metricTarget is the cap (defaulting to cloudRun.concurrency, else the same default).
+            concurrency: spec.autoscaling?.metricTarget ?? cloudRunDefaultConcurrency(spec.gpu !== undefined),
+            requestTimeoutSeconds: 300,
+            invokers: [] as string[],
+            cpuAlwaysAllocated: spec.gpu !== undefined,
+            gpuZonalRedundancy: false,
+        },
+        spec.given.cloudRun,
+    );
 }
+
+/**
+ * Autoscaling sets the Service's instance bounds and pre-warms through Cloud Scheduler; `cloudRun.concurrency`, when
+ * given, is the default metric target (both are the concurrency cap per instance, so not both).
+ */
+export const cloudRunAutoscaling: TargetAutoscaling = {
+    autoscaler: AutoscalerTarget.GcpCloudRun,
+    context: (spec) => {
+        const concurrency = spec.given.cloudRun?.concurrency;
+        return concurrency !== undefined ? { defaults: { metricTarget: concurrency } } : {};
+    },
+    problems: (spec) => {
+        const concurrency = spec.given.cloudRun?.concurrency;
+        if (concurrency === undefined || spec.given.scaling?.autoscaling?.metricTarget === undefined) return [];
+        return [{ path: "cloudRun.concurrency", received: String(concurrency), expected: "either cloudRun.concurrency or scaling.autoscaling.metricTarget (both set the concurrency cap per instance)" }];
+    },
+};
 
 /** Physical names: derived from the component name only, so that a model change never renames anything. */
 export function cloudRunNames(spec: ServingSpec): { service: string; accountId: string; revisionOf(version: string): string; secretId(key: string): string } {
@@ -114,7 +134,7 @@ export function nodeSelector(spec: ServingSpec): { accelerator: string } | undef
  * instance with an L4 starts in about 5 s), so without an explicit value the probe window is the 240 s maximum.
  */
 export function startupProbeTiming(spec: ServingSpec): { initialDelaySeconds: number; periodSeconds: number; timeoutSeconds: number; failureThreshold: number } {
-    const explicit = spec.args.model.startupTimeoutSeconds;
+    const explicit = spec.given.model.startupTimeoutSeconds;
     const total = explicit ?? STARTUP_PROBE_MAX_WINDOW_SECONDS;
     const window = Math.min(total, STARTUP_PROBE_MAX_WINDOW_SECONDS);
     return {
@@ -142,7 +162,7 @@ export function costShape(spec: ServingSpec, settings: CloudRunSettings): Record
 function gpuProblems(spec: ServingSpec, settings: CloudRunSettings, problems: ValidationProblem[]): void {
     const gpu = spec.gpu;
     if (!gpu) {
-        if (spec.args.cloudRun?.gpuZonalRedundancy !== undefined) {
+        if (spec.given.cloudRun?.gpuZonalRedundancy !== undefined) {
             problems.push({ path: "cloudRun.gpuZonalRedundancy", received: describeValue(settings.gpuZonalRedundancy), expected: "no GPU zonal redundancy setting without resources.gpu" });
         }
         return;
@@ -170,7 +190,7 @@ function gpuProblems(spec: ServingSpec, settings: CloudRunSettings, problems: Va
     if (!CLOUD_RUN_GPU_REGIONS.includes(settings.region)) {
         problems.push({ path: "cloudRun.region", received: describeValue(settings.region), expected: `a region with Cloud Run GPUs with a GPU: ${CLOUD_RUN_GPU_REGIONS.join(", ")} (cloud.google.com/run/docs/configuring/services/gpu)` });
     }
-    if (spec.args.cloudRun?.cpuAlwaysAllocated === false) {
+    if (spec.given.cloudRun?.cpuAlwaysAllocated === false) {
         problems.push({ path: "cloudRun.cpuAlwaysAllocated", received: "false", expected: "true (or unset) with a GPU: Cloud Run GPU services need instance-based billing" });
     }
 }
@@ -187,8 +207,8 @@ function computeProblems(spec: ServingSpec, problems: ValidationProblem[]): void
             problems.push({ path: "resources.cpu", received: String(spec.cpu), expected: `at least ${rule[1]} vCPU for more than ${rule[0]} GiB of memory on target gcp-cloudrun` });
         }
     }
-    if (spec.args.resources?.sharedMemoryGiB !== undefined) {
-        problems.push({ path: "resources.sharedMemoryGiB", received: String(spec.args.resources.sharedMemoryGiB), expected: "no shared memory setting on target gcp-cloudrun (one GPU per instance; Cloud Run manages /dev/shm)" });
+    if (spec.given.resources.sharedMemoryGiB !== undefined) {
+        problems.push({ path: "resources.sharedMemoryGiB", received: String(spec.given.resources.sharedMemoryGiB), expected: "no shared memory setting on target gcp-cloudrun (one GPU per instance; Cloud Run manages /dev/shm)" });
     }
 }
 
@@ -230,7 +250,7 @@ export function cloudRunProblems(spec: ServingSpec): ValidationProblem[] {
         // Only `replicas: 0` gets here (maxReplicas is at least 1): Cloud Run reads a maximum of 0 as "no limit".
         problems.push({ path: "scaling.replicas", received: String(spec.replicas.max), expected: "at least 1 on target gcp-cloudrun (use minReplicas 0 to scale to zero when idle)" });
     }
-    const explicitStartup = spec.args.model.startupTimeoutSeconds;
+    const explicitStartup = spec.given.model.startupTimeoutSeconds;
     const maxStartup = STARTUP_PROBE_MAX_INITIAL_DELAY_SECONDS + STARTUP_PROBE_MAX_WINDOW_SECONDS;
     if (explicitStartup !== undefined && explicitStartup > maxStartup) {
         problems.push({

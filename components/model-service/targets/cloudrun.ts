@@ -15,9 +15,10 @@ import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { cloudTags, gcpLabels, shortHash } from "../../../sdk/naming";
 import { AuthMode, Target } from "../args";
-import { MODEL_MOUNT_PATH } from "../presets";
+import { MODEL_MOUNT_PATH } from "../../../sdk/catalog/runtimes";
 import { ServingSpec, ServingVersion } from "../spec";
 import {
+    cloudRunAutoscaling,
     cloudRunNames,
     cloudRunProblems,
     cloudRunSettings,
@@ -196,8 +197,10 @@ function deploy(spec: ServingSpec, parent: pulumi.ComponentResource): TargetDepl
     return { url: svc.uri, internalUrl: svc.uri, resources: ctx.resources };
 }
 
-export const cloudRunTarget: ServingTarget = {
+export const cloudRunTarget: ServingTarget<CloudRunSettings> = {
     target: Target.GcpCloudRun,
+    settings: cloudRunSettings,
+    autoscaling: cloudRunAutoscaling,
     validate: cloudRunProblems,
     deploy,
     replicaPricing: (spec) => {

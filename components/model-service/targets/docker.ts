@@ -8,9 +8,9 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { kubernetesLabels, physicalName } from "../../../sdk/naming";
-import { describeValue, ValidationProblem } from "../../../sdk/validate";
+import { describeValue, ValidationProblem, withDefaults } from "../../../sdk/validate";
 import { AuthMode, Target } from "../args";
-import { MODEL_MOUNT_PATH } from "../presets";
+import { MODEL_MOUNT_PATH } from "../../../sdk/catalog/runtimes";
 import { ServingSpec } from "../spec";
 import { ServingTarget, TargetDeployment } from "./target";
 
@@ -27,7 +27,10 @@ export function httpCheckCommand(port: number, path: string): string {
 }
 
 /** `NAME=value` entries, secret in the state as a whole when secret variables are among them. */
-function containerEnvs(plain: Record<string, pulumi.Input<string>>, secrets: Record<string, pulumi.Input<string>>): pulumi.Output<string[]> {
+function containerEnvs(plain: Record<string, pulumi.Input<string>>, secrets: Record<string, pulumi.Input<string>>): pulumi.Input<string[]> {
+    // Plain values without secrets (the common case) make a plain list: no Output chain per container in large stacks.
+    const values = Object.values(plain);
+    if (Object.keys(secrets).length === 0 && values.every((v) => typeof v === "string")) return Object.entries(plain).map(([k, v]) => `${k}=${v as string}`);
     const entries = (vars: Record<string, pulumi.Input<string>>) => Object.entries(vars).map(([k, v]) => pulumi.interpolate`${k}=${v}`);
     const all = pulumi.all([...entries(plain), ...entries(secrets)]);
     return Object.keys(secrets).length > 0 ? pulumi.secret(all) : all;
@@ -48,11 +51,22 @@ function validate(spec: ServingSpec): ValidationProblem[] {
     return problems;
 }
 
+/** The `docker` settings with their defaults applied. */
+export interface DockerSettings {
+    /** Port on the host: the server's port unless given. */
+    hostPort: number;
+    restart: string;
+}
+
+function dockerSettings(spec: ServingSpec): DockerSettings {
+    return withDefaults({ hostPort: spec.port, restart: "unless-stopped" }, spec.given.docker);
+}
+
 function deploy(spec: ServingSpec, parent: pulumi.ComponentResource): TargetDeployment {
-    const settings = spec.args.docker ?? {};
+    const settings = dockerSettings(spec);
     const version = spec.versions[0];
     const containerName = physicalName(spec.name);
-    const hostPort = settings.hostPort ?? spec.port;
+    const hostPort = settings.hostPort;
     const labels = Object.entries(kubernetesLabels(spec.owner)).map(([label, value]) => ({ label, value }));
 
     const image = new docker.RemoteImage(`${spec.name}-image`, { name: version.image, keepLocally: true }, { parent });
@@ -107,7 +121,7 @@ function deploy(spec: ServingSpec, parent: pulumi.ComponentResource): TargetDepl
             // `pulumi up` returns once the model answers its readiness check, not when the process starts.
             wait: spec.replicas.min > 0,
             waitTimeout: spec.startupTimeoutSeconds,
-            restart: settings.restart ?? "unless-stopped",
+            restart: settings.restart,
             start: spec.replicas.min > 0,
             deviceRequests: spec.gpu ? [{ driver: "nvidia", count: spec.gpu.count, capabilities: ["gpu"] }] : undefined,
             shmSize: spec.sharedMemoryGiB !== undefined ? Math.round(spec.sharedMemoryGiB * 1024) : undefined,
@@ -126,8 +140,10 @@ function deploy(spec: ServingSpec, parent: pulumi.ComponentResource): TargetDepl
     return { url: pulumi.output(`http://127.0.0.1:${hostPort}`), resources };
 }
 
-export const dockerTarget: ServingTarget = {
+export const dockerTarget: ServingTarget<DockerSettings> = {
     target: Target.Docker,
+    settings: dockerSettings,
+    autoscaling: { unsupported: "one container and no autoscaler: use scaling.replicas 0 or 1" },
     validate,
     deploy,
     costedResources: (spec) => [{ urn: `${spec.name}-server`, type: "docker:index/container:Container", name: `${spec.name}-server`, inputs: {} }],

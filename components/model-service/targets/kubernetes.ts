@@ -10,12 +10,13 @@
  *
  * Names come from the component's name (plus the version's name in a canary), never from an image, so a
  * model update changes only the Deployment's pod template.
+ *
+ * The settings step, the rules and the autoscaling part: kubernetes-spec.ts.
  */
 import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { CostedResource } from "../../../sdk/cost/types";
-import { DerivedKubernetesName, KubernetesNameKind, kubernetesLabels, kubernetesResourceNameProblem, LABEL_PREFIX, physicalName, selectorLabels } from "../../../sdk/naming";
-import { describeValue, ValidationProblem } from "../../../sdk/validate";
+import { kubernetesLabels, LABEL_PREFIX, physicalName, selectorLabels } from "../../../sdk/naming";
 import {
     ACCELERATOR_LABEL,
     clusterDnsName,
@@ -34,9 +35,10 @@ import {
 import type { ReplicaPricing } from "../../spike-autoscaler/budget";
 import { createKedaRelease } from "../../spike-autoscaler/keda";
 import { createKubernetesAutoscaler, KubernetesScaleRef, kubernetesAutoscalerShape, kubernetesReplicaShape } from "../../spike-autoscaler/kubernetes";
-import { AuthMode, ServingRuntime, Target } from "../args";
-import { MODEL_MOUNT_PATH } from "../presets";
+import { AuthMode, Target } from "../args";
+import { MODEL_MOUNT_PATH } from "../../../sdk/catalog/runtimes";
 import { ServingSpec, ServingVersion } from "../spec";
+import { API_KEYS_SUFFIX, kubernetesAutoscaling, kubernetesProblems, KubernetesSettings, kubernetesSettings, routed, SECRETS_SUFFIX } from "./kubernetes-spec";
 import { ServingTarget, TargetDeployment } from "./target";
 
 /** Pod label that tells the versions of a canary apart (part of each version's selector). */
@@ -51,79 +53,7 @@ export const REQUEST_TIMEOUT_SECONDS = 300;
  */
 export const PRE_START_BUDGET_SECONDS = 600;
 
-/** Suffixes of the Secret of `secrets` and of the Secret of `kubernetes.apiKeys`: `<name>-secrets`, `<name>-api-keys`. */
-const SECRETS_SUFFIX = "secrets";
-const API_KEYS_SUFFIX = "api-keys";
 
-/** Presets known to write only to /tmp and $HOME, so their root filesystem can be read-only. */
-const READ_ONLY_ROOT_RUNTIMES: readonly ServingRuntime[] = [ServingRuntime.Triton, ServingRuntime.Vllm];
-
-/** True when an HTTPRoute is made: public endpoints, and canaries (the gateway applies the weights). */
-function routed(spec: ServingSpec): boolean {
-    return spec.exposure.public || spec.canary;
-}
-
-/** The namespace every object goes into. */
-function namespaceOf(spec: ServingSpec): pulumi.Input<string> {
-    return spec.args.kubernetes?.namespace ?? "default";
-}
-
-/** Every Kubernetes object `deploy` names after the service, by the suffix of its name, for the name check. */
-function derivedNames(spec: ServingSpec): DerivedKubernetesName[] {
-    const settings = spec.args.kubernetes ?? {};
-    const perService = ["ServiceAccount", "Service", ...(spec.canary ? [] : ["Deployment", "PodDisruptionBudget"]), ...(routed(spec) ? ["HTTPRoute"] : [])];
-    const names: DerivedKubernetesName[] = [{ suffix: "", objects: `the ${perService.slice(0, -1).join(", ")} and ${perService[perService.length - 1]}` }];
-    if (Object.keys(spec.secrets).length > 0) names.push({ suffix: SECRETS_SUFFIX, objects: "the Secret of secrets" });
-    if (settings.apiKeys !== undefined) names.push({ suffix: API_KEYS_SUFFIX, objects: "the Secret of kubernetes.apiKeys" });
-    if (spec.canary) for (const v of spec.versions) names.push({ suffix: v.name, objects: `the Deployment, PodDisruptionBudget and Service of version ${JSON.stringify(v.name)}` });
-    return names;
-}
-
-function validate(spec: ServingSpec): ValidationProblem[] {
-    const problems: ValidationProblem[] = [];
-    const settings = spec.args.kubernetes ?? {};
-    const auth = spec.exposure.auth;
-    // The objects carry the name as given (a Service's name is an RFC 1035 label): never lower-cased or hashed.
-    const name = kubernetesResourceNameProblem(spec.name, KubernetesNameKind.Service, derivedNames(spec));
-    if (name) problems.push({ path: "name", ...name });
-    if (settings.gateway === undefined && spec.exposure.public) {
-        problems.push({ path: "kubernetes.gateway", received: describeValue(undefined), expected: "a Gateway as 'namespace/name' for a public endpoint (its HTTPRoute attaches there)" });
-    } else if (settings.gateway === undefined && spec.canary) {
-        problems.push({
-            path: "kubernetes.gateway",
-            received: describeValue(undefined),
-            expected: "a Gateway as 'namespace/name' with versions: the gateway applies the traffic weights (a Service alone splits traffic by ready replicas, not by weight)",
-        });
-    }
-    if (auth === AuthMode.Iam) {
-        problems.push({ path: "exposure.auth", received: describeValue(auth), expected: '"api-key" or "jwt" (checked by Envoy Gateway), or "none": Kubernetes has no cloud IAM to check callers with' });
-    } else if ((auth === AuthMode.ApiKey || auth === AuthMode.Jwt) && !routed(spec)) {
-        problems.push({
-            path: "exposure.auth",
-            received: describeValue(auth),
-            expected: `"none" for a private service without versions: callers reach its ClusterIP Service directly and nothing checks ${auth} (make it public with kubernetes.gateway to enforce it)`,
-        });
-    }
-    if (spec.exposure.hostname !== undefined && !routed(spec)) {
-        problems.push({
-            path: "exposure.hostname",
-            received: describeValue(spec.exposure.hostname),
-            expected: "no hostname for a private service without versions: it names the HTTPRoute's host, and no HTTPRoute is made (make it public with kubernetes.gateway)",
-        });
-    }
-    const keysGiven = settings.apiKeys !== undefined || settings.apiKeySecret !== undefined;
-    if (auth === AuthMode.ApiKey && routed(spec) && !keysGiven) {
-        problems.push({ path: "kubernetes.apiKeys", received: describeValue(undefined), expected: "API keys (client id to key, as Pulumi secrets), or kubernetes.apiKeySecret, with auth api-key" });
-    }
-    if (settings.apiKeys !== undefined && settings.apiKeySecret !== undefined) {
-        problems.push({ path: "kubernetes.apiKeySecret", received: describeValue(settings.apiKeySecret), expected: "either kubernetes.apiKeys or kubernetes.apiKeySecret, not both" });
-    }
-    if (keysGiven && auth !== AuthMode.ApiKey) {
-        const path = settings.apiKeys !== undefined ? "kubernetes.apiKeys" : "kubernetes.apiKeySecret";
-        problems.push({ path, received: describeValue(settings.apiKeys ?? settings.apiKeySecret), expected: `no API keys unless exposure.auth is "api-key" (it is ${describeValue(auth)})` });
-    }
-    return problems;
-}
 
 /** Names, labels and replicas of one version's Deployment. */
 interface VersionLayout {
@@ -167,7 +97,7 @@ function layouts(spec: ServingSpec): VersionLayout[] {
 
 /** The workload of one version. Names of the ServiceAccount and Secret are Outputs in `deploy` (dependencies). */
 function workloadSpec(spec: ServingSpec, layout: VersionLayout, refs: { serviceAccountName: pulumi.Input<string>; secretName?: pulumi.Input<string> }): WorkloadSpec {
-    const settings = spec.args.kubernetes ?? {};
+    const settings = kubernetesSettings(spec);
     const secretEnv = refs.secretName !== undefined ? { secretName: refs.secretName, keys: Object.keys(spec.secrets) } : undefined;
     const fetcher = layout.version.artifact?.fetcher;
     const metricsAnnotations: Record<string, string> = spec.metricsPath
@@ -175,7 +105,7 @@ function workloadSpec(spec: ServingSpec, layout: VersionLayout, refs: { serviceA
         : {};
     return {
         name: layout.name,
-        namespace: namespaceOf(spec),
+        namespace: settings.namespace,
         labels: layout.labels,
         selector: layout.selector,
         podLabels: layout.podLabels,
@@ -193,7 +123,7 @@ function workloadSpec(spec: ServingSpec, layout: VersionLayout, refs: { serviceA
             secretEnv,
             probes: { startupPath: spec.startupPath, readinessPath: spec.readinessPath, livenessPath: spec.livenessPath, startupTimeoutSeconds: spec.startupTimeoutSeconds },
             resources: { cpu: spec.cpu, memoryGiB: spec.memoryGiB, accelerator: spec.gpu },
-            readOnlyRootFilesystem: settings.readOnlyRootFilesystem ?? READ_ONLY_ROOT_RUNTIMES.includes(spec.runtime),
+            readOnlyRootFilesystem: settings.readOnlyRootFilesystem,
         },
         // The fetcher sees the secrets too: gated Hugging Face models need HF_TOKEN, buckets may need keys.
         modelFetcher: fetcher ? { image: fetcher.image, command: fetcher.command, env: fetcher.env, secretEnv } : undefined,
@@ -206,8 +136,8 @@ function workloadSpec(spec: ServingSpec, layout: VersionLayout, refs: { serviceA
 }
 
 function deploy(spec: ServingSpec, parent: pulumi.ComponentResource): TargetDeployment {
-    const settings = spec.args.kubernetes ?? {};
-    const namespace = namespaceOf(spec);
+    const settings = kubernetesSettings(spec);
+    const namespace = settings.namespace;
     const labels = kubernetesLabels(spec.owner);
     const resources: Record<string, pulumi.Resource> = {};
     // A kubeconfig holds cluster credentials: secret in the state whatever the caller passed.
@@ -247,7 +177,11 @@ function deploy(spec: ServingSpec, parent: pulumi.ComponentResource): TargetDepl
     // The service-wide Service selects every version: in-cluster callers are spread by ready replicas.
     const service = createService(base, { name: base, namespace, labels, selector: selectorLabels(spec.owner), port: spec.port, metricsPort: spec.metricsPort }, opts);
     resources.service = service;
-    const internalUrl = pulumi.interpolate`http://${clusterDnsName(service.metadata.name, namespace)}:${spec.port}`;
+    // From the Service's name (so the URL depends on the Service); one apply when the namespace is plain, as it mostly is.
+    const internalUrl =
+        typeof namespace === "string"
+            ? service.metadata.name.apply((serviceName) => `http://${serviceName}.${namespace}.svc.cluster.local:${spec.port}`)
+            : pulumi.interpolate`http://${clusterDnsName(service.metadata.name, namespace)}:${spec.port}`;
     if (!routed(spec)) return { url: internalUrl, internalUrl, resources };
 
     const backends = spec.canary
@@ -296,7 +230,7 @@ function deploy(spec: ServingSpec, parent: pulumi.ComponentResource): TargetDepl
 function scaleRef(spec: ServingSpec, layout: VersionLayout, deploymentName: pulumi.Input<string>): KubernetesScaleRef {
     return {
         name: layout.name,
-        namespace: namespaceOf(spec),
+        namespace: kubernetesSettings(spec).namespace,
         labels: layout.labels,
         deploymentName,
         replicasOf: spec.canary ? (n: number) => versionReplicas(n, layout.version.weight) : undefined,
@@ -330,9 +264,11 @@ function replicaPricing(spec: ServingSpec): ReplicaPricing {
     };
 }
 
-export const kubernetesTarget: ServingTarget = {
+export const kubernetesTarget: ServingTarget<KubernetesSettings> = {
     target: Target.Kubernetes,
-    validate,
+    settings: kubernetesSettings,
+    autoscaling: kubernetesAutoscaling,
+    validate: kubernetesProblems,
     deploy,
     costedResources,
     replicaPricing,

@@ -4,7 +4,9 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { CostedResource } from "../../../sdk/cost/types";
+import type { AutoscalerTarget } from "../../spike-autoscaler/args";
 import type { ReplicaPricing } from "../../spike-autoscaler/budget";
+import type { AutoscalerContext } from "../../spike-autoscaler/spec";
 import { ValidationProblem } from "../../../sdk/validate";
 import { Target } from "../args";
 import { ServingSpec } from "../spec";
@@ -19,8 +21,37 @@ export interface TargetDeployment {
     resources: Record<string, pulumi.Resource>;
 }
 
-export interface ServingTarget {
+/**
+ * What a target adds to `scaling.autoscaling` (components/model-service/autoscaling.ts runs the part every target
+ * shares): the autoscaler that scales it, and its own defaults, rules and settings.
+ */
+export interface TargetAutoscaling {
+    /** The SpikeAutoscaler target that scales this serving target. */
+    autoscaler: AutoscalerTarget;
+    /** True when the target autoscales without `scaling.autoscaling` (a default policy, resolved from `{}` and `context`). */
+    implicit?(spec: ServingSpec): boolean;
+    /** The target's part of the autoscaler's context: defaults that replace the generic ones, Kubernetes settings. */
+    context?(spec: ServingSpec): Pick<AutoscalerContext, "defaults" | "kubernetes">;
+    /** Problems between the target's settings and `scaling.autoscaling` (given or not), in ModelService's paths. */
+    problems?(spec: ServingSpec): ValidationProblem[];
+}
+
+/** A target without an autoscaler: `scaling.autoscaling` is refused, with the reason and what to do instead. */
+export interface NoAutoscaling {
+    unsupported: string;
+}
+
+/** One serving target; `Settings` is its settings block with every default applied (and what it derives from the spec). */
+export interface ServingTarget<Settings extends object = object> {
     target: Target;
+    /**
+     * The one settings step: the target's block (`spec.given.<block>`) with every default applied, through
+     * `withDefaults` so that a field given as `undefined` keeps its default. The target reads its settings here; it
+     * reads `spec.given` only to tell a value given explicitly from its default (a rule about a field that was set).
+     */
+    settings(spec: ServingSpec): Settings;
+    /** How `scaling.autoscaling` works on this target, or why it does not (required, so a new target must say). */
+    autoscaling: TargetAutoscaling | NoAutoscaling;
     /** Rules that hold for this target only (run before anything is created). */
     validate(spec: ServingSpec): ValidationProblem[];
     /** Creates the target's resources as children of `parent`. */

@@ -77,7 +77,9 @@ export function priceSageMakerEndpointConfig(inputs: Record<string, unknown>, ct
  */
 export function priceLambdaFunction(inputs: Record<string, unknown>, ctx: PricingContext): PricedFigure {
     const region = str(inputs, "region") ?? ctx.awsRegion;
-    const minWords = "min 0: billed per request and GB-second, nothing without requests (provisioned concurrency is a separate resource)";
+    // Active tracing bills X-Ray per trace recorded (beyond its free tier): per request too, and not priced here.
+    const traced = str(inputs, "tracingConfig.mode") === "Active";
+    const minWords = `min 0: billed per request and GB-second${traced ? " (with active tracing, X-Ray per trace recorded too)" : ""}, nothing without requests (provisioned concurrency is a separate resource)`;
     const reserved = num(inputs, "reservedConcurrentExecutions") ?? -1;
     if (reserved === 0) return { min: 0, max: 0, basis: "reservedConcurrentExecutions 0: the function cannot run" };
     if (reserved < 0) return { min: 0, max: null, basis: `${minWords}; max unknown: no reservedConcurrentExecutions cap, so only the account's concurrency limit bounds it` };
@@ -94,6 +96,6 @@ export function priceLambdaFunction(inputs: Record<string, unknown>, ctx: Pricin
         basis:
             `${minWords}; max ${reserved} concurrent executions (reservedConcurrentExecutions) x ${Number(memoryGb.toFixed(4))} GB x ${SECONDS_PER_MONTH.toLocaleString("en-US")} s ` +
             `x ${usd(gbSecond)}/GB-s ${arch} in ${region} (${prices.source}): compute at full concurrency all month; ` +
-            `requests (${usd(prices.perMillionRequests)} per million) not included, free tier not deducted`,
+            `requests (${usd(prices.perMillionRequests)} per million) not included${traced ? ", X-Ray traces (per trace recorded beyond X-Ray's free tier) not priced" : ""}, free tier not deducted`,
     };
 }

@@ -1,8 +1,8 @@
 /**
  * IAM policy documents of the AWS targets, built as plain JSON so that tests and reviewers read exactly
  * what is granted. Every grant names its resource; the only `*` resources are actions that have no
- * resource-level permissions (ecr:GetAuthorizationToken, cloudwatch:PutMetricData, which is narrowed by
- * namespace instead).
+ * resource-level permissions (ecr:GetAuthorizationToken, X-Ray's trace writes, cloudwatch:PutMetricData, which is
+ * narrowed by namespace instead).
  */
 import { arn, AwsContext } from "./context";
 import { parseEcrImage } from "./ecr";
@@ -55,6 +55,18 @@ export function logGroupArn(ctx: AwsContext, logGroupName: string): string {
 export function writeLogsStatement(ctx: AwsContext, logGroupName: string, actions: string[]): PolicyStatement {
     const group = logGroupArn(ctx, logGroupName);
     return { Sid: "WriteOwnLogs", Effect: "Allow", Action: actions, Resource: [group, `${group}:*`] };
+}
+
+/**
+ * Sending traces to X-Ray, which Lambda's active tracing does with the execution role: the two write actions
+ * (xray:PutTraceSegments, xray:PutTelemetryRecords; docs.aws.amazon.com/lambda/latest/dg/services-xray.html). Inline
+ * rather than the managed AWSXRayDaemonWriteAccess the guide suggests, which also grants the sampling-rule reads
+ * (xray:GetSamplingRules, GetSamplingTargets, GetSamplingStatisticSummaries) that only an X-Ray SDK would use, and
+ * keeps the whole grant in the one policy document. X-Ray defines no resources for IAM (service authorization
+ * reference), hence `*`.
+ */
+export function writeTracesStatement(): PolicyStatement {
+    return { Sid: "WriteTraces", Effect: "Allow", Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], Resource: "*" };
 }
 
 /** Reading exactly the given Secrets Manager secrets; undefined when there are none. */

@@ -1,40 +1,18 @@
 /**
- * AWS's own SageMaker containers for the runtime presets whose server has one, so that `uri` with runtime `vllm` or
- * `tgi` serves on SageMaker without a custom image. SageMaker pulls only from ECR, and these images answer
- * `GET /ping` and `POST /invocations` on port 8080 as it requires; both are GPU images.
- *
- * - vllm: the Large Model Inference (LMI) container, DJL Serving with vLLM in async mode (the default for
- *   text-generation models since LMI 17). It reads `HF_MODEL_ID` (a Hub id, or /opt/ml/model for S3 data),
- *   `TENSOR_PARALLEL_DEGREE`, and any vLLM engine argument as `OPTION_<NAME>` (`OPTION_SERVED_MODEL_NAME`,
- *   `OPTION_MAX_MODEL_LEN`, ...): github.com/deepjavalibrary/djl-serving, serving/docs/lmi/user_guides/
- *   vllm_user_guide.md and starting-guide.md. Tag: the newest LMI image in AWS's list of available images
- *   (github.com/aws/deep-learning-containers, docs/src/data/djl-inference/0.36-lmi28.0.0-gpu.yml, 2026-08-11:
- *   LMI 28.0.0, vLLM 0.26.0, CUDA 13.0).
- * - tgi: the Hugging Face TGI container, the release that runs the preset's TGI 3.0.1 (the same server as on the
- *   other targets). It reads `HF_MODEL_ID` and `SM_NUM_GPUS`.
+ * AWS's own SageMaker containers, where the runtime's server has one (the `sagemaker` field of its entry in
+ * sdk/catalog/runtimes, with what each reads), so that `uri` with runtime `vllm` or `tgi` serves on SageMaker
+ * without a custom image; and where AWS publishes them.
  *
  * Deep Learning Containers live in account 763104351884 in most regions and in a regional account elsewhere
  * (github.com/aws/deep-learning-containers, docs/reference/region_availability.md).
  */
+import { runtimesWhere, SageMakerContainer, SERVING_RUNTIMES } from "../../../../sdk/catalog/runtimes";
 import { ServingRuntime } from "../../args";
 
-/** An AWS Deep Learning Container repository and tag. */
-interface ContainerImage {
-    repository: string;
-    tag: string;
-    /** What it is, for error messages and documentation. */
-    description: string;
-}
-
-/** The SageMaker container of each runtime preset that has one. */
-export const SAGEMAKER_CONTAINERS: Partial<Record<ServingRuntime, ContainerImage>> = {
-    [ServingRuntime.Vllm]: { repository: "djl-inference", tag: "0.36.0-lmi28.0.0-cu130", description: "the SageMaker Large Model Inference container (vLLM)" },
-    [ServingRuntime.Tgi]: {
-        repository: "huggingface-pytorch-tgi-inference",
-        tag: "2.4.0-tgi3.0.1-gpu-py311-cu124-ubuntu22.04",
-        description: "the Hugging Face TGI container for SageMaker",
-    },
-};
+/** The SageMaker container of each runtime that has one, from the runtimes table. */
+export const SAGEMAKER_CONTAINERS: Partial<Record<ServingRuntime, SageMakerContainer>> = Object.fromEntries(
+    runtimesWhere((entry) => entry.sagemaker !== undefined).map((runtime) => [runtime, SERVING_RUNTIMES[runtime].sagemaker]),
+);
 
 /** The account of the Deep Learning Container registry in most regions. */
 const DEFAULT_DLC_ACCOUNT = "763104351884";
@@ -90,7 +68,7 @@ export function dlcAccount(region: string): string | undefined {
 
 /** True when `runtime` has a SageMaker container modelship can default to. */
 export function hasSageMakerContainer(runtime: ServingRuntime): boolean {
-    return SAGEMAKER_CONTAINERS[runtime] !== undefined;
+    return SERVING_RUNTIMES[runtime].sagemaker !== undefined;
 }
 
 /**
@@ -98,7 +76,7 @@ export function hasSageMakerContainer(runtime: ServingRuntime): boolean {
  * `amazonaws.com.cn` in China). Throws where AWS publishes none, naming the argument that replaces it.
  */
 export function sagemakerContainerImage(runtime: ServingRuntime, region: string, dnsSuffix: string): string {
-    const container = SAGEMAKER_CONTAINERS[runtime];
+    const container = SERVING_RUNTIMES[runtime].sagemaker;
     if (!container) throw new Error(`runtime ${runtime} has no SageMaker container: set model.serverImage`);
     const account = dlcAccount(region);
     if (account === undefined) {

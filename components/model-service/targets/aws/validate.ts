@@ -5,8 +5,7 @@ import { ECR_IMAGE_FORM, parseEcrImage } from "./ecr";
 
 /** The argument that sets the image of version `index`: the path a problem about that image names. */
 export function imagePath(spec: ServingSpec, index: number): string {
-    const declared = spec.args.versions?.[index];
-    if (spec.canary && declared?.image !== undefined) return `versions[${index}].image`;
+    if (spec.canary && spec.given.versions[index]?.image) return `versions[${index}].image`;
     return spec.versions[index].artifact ? "model.serverImage" : "model.image";
 }
 
@@ -21,7 +20,7 @@ export function nonEcrImageProblems(spec: ServingSpec, why: string, chosenByTarg
         const image = version.image;
         if (chosenByTarget(i) || isDeferred(image) || typeof image !== "string" || parseEcrImage(image) !== undefined) return;
         const path = imagePath(spec, i);
-        const received = path === "model.serverImage" && spec.args.model.serverImage === undefined ? `nothing (the preset's ${describeValue(image)})` : describeValue(image);
+        const received = path === "model.serverImage" && spec.given.model.serverImage === undefined ? `nothing (the preset's ${describeValue(image)})` : describeValue(image);
         if (!problems.has(path)) problems.set(path, { path, received, expected: `${ECR_IMAGE_FORM} (${why})` });
     });
     return [...problems.values()];

@@ -1,0 +1,99 @@
+/**
+ * What `target: kubernetes` knows before it creates anything: the `kubernetes` settings resolved with their defaults,
+ * the target's validation rules (names, gateway, auth, API keys), and its part in autoscaling (KEDA or an HPA, set by
+ * `kubernetes.autoscaler`).
+ */
+import { runtimeEntry } from "../../../sdk/catalog/runtimes";
+import { DerivedKubernetesName, KubernetesNameKind, kubernetesResourceNameProblem } from "../../../sdk/naming";
+import { describeValue, ValidationProblem, withDefaults, WithDefaults } from "../../../sdk/validate";
+import { AutoscalerTarget } from "../../spike-autoscaler/args";
+import { AuthMode } from "../args";
+import { GivenArgs, ServingSpec } from "../spec";
+import { TargetAutoscaling } from "./target";
+
+/** Suffixes of the Secret of `secrets` and of the Secret of `kubernetes.apiKeys`: `<name>-secrets`, `<name>-api-keys`. */
+export const SECRETS_SUFFIX = "secrets";
+export const API_KEYS_SUFFIX = "api-keys";
+
+/** The `kubernetes` settings with their defaults applied (the others stay as given: optional). */
+export type KubernetesSettings = WithDefaults<{ namespace: string; readOnlyRootFilesystem: boolean }, NonNullable<GivenArgs["kubernetes"]>>;
+
+/** Namespace `default`; a read-only root filesystem where the runtime's server writes only to /tmp and $HOME. */
+export function kubernetesSettings(spec: ServingSpec): KubernetesSettings {
+    return withDefaults({ namespace: "default", readOnlyRootFilesystem: runtimeEntry(spec.runtime).filesystem.readOnlyRoot }, spec.given.kubernetes);
+}
+
+/** KEDA (or an HPA with `kubernetes.autoscaler.engine`) scales each version's Deployment. */
+export const kubernetesAutoscaling: TargetAutoscaling = {
+    autoscaler: AutoscalerTarget.Kubernetes,
+    context: (spec) => ({ kubernetes: { args: spec.given.kubernetes?.autoscaler, runtime: spec.runtime, gpusPerReplica: spec.gpu?.count ?? 0 } }),
+    problems: (spec) => {
+        const autoscaler = spec.given.kubernetes?.autoscaler;
+        if (spec.given.scaling?.autoscaling !== undefined || autoscaler === undefined) return [];
+        return [{ path: "kubernetes.autoscaler", received: describeValue(autoscaler), expected: "nothing without scaling.autoscaling" }];
+    },
+};
+
+/** True when an HTTPRoute is made: public endpoints, and canaries (the gateway applies the weights). */
+export function routed(spec: ServingSpec): boolean {
+    return spec.exposure.public || spec.canary;
+}
+
+/** Every Kubernetes object `deploy` names after the service, by the suffix of its name, for the name check. */
+function derivedNames(spec: ServingSpec): DerivedKubernetesName[] {
+    const settings = kubernetesSettings(spec);
+    const perService = ["ServiceAccount", "Service", ...(spec.canary ? [] : ["Deployment", "PodDisruptionBudget"]), ...(routed(spec) ? ["HTTPRoute"] : [])];
+    const names: DerivedKubernetesName[] = [{ suffix: "", objects: `the ${perService.slice(0, -1).join(", ")} and ${perService[perService.length - 1]}` }];
+    if (Object.keys(spec.secrets).length > 0) names.push({ suffix: SECRETS_SUFFIX, objects: "the Secret of secrets" });
+    if (settings.apiKeys !== undefined) names.push({ suffix: API_KEYS_SUFFIX, objects: "the Secret of kubernetes.apiKeys" });
+    if (spec.canary) for (const v of spec.versions) names.push({ suffix: v.name, objects: `the Deployment, PodDisruptionBudget and Service of version ${JSON.stringify(v.name)}` });
+    return names;
+}
+
+/** The rules of `target: kubernetes`, in the format of every ModelService problem. */
+export function kubernetesProblems(spec: ServingSpec): ValidationProblem[] {
+    const problems: ValidationProblem[] = [];
+    const settings = kubernetesSettings(spec);
+    const auth = spec.exposure.auth;
+    // The objects carry the name as given (a Service's name is an RFC 1035 label): never lower-cased or hashed.
+    const name = kubernetesResourceNameProblem(spec.name, KubernetesNameKind.Service, derivedNames(spec));
+    if (name) problems.push({ path: "name", ...name });
+    if (settings.gateway === undefined && spec.exposure.public) {
+        problems.push({ path: "kubernetes.gateway", received: describeValue(undefined), expected: "a Gateway as 'namespace/name' for a public endpoint (its HTTPRoute attaches there)" });
+    } else if (settings.gateway === undefined && spec.canary) {
+        problems.push({
+            path: "kubernetes.gateway",
+            received: describeValue(undefined),
+            expected: "a Gateway as 'namespace/name' with versions: the gateway applies the traffic weights (a Service alone splits traffic by ready replicas, not by weight)",
+        });
+    }
+    if (auth === AuthMode.Iam) {
+        problems.push({ path: "exposure.auth", received: describeValue(auth), expected: '"api-key" or "jwt" (checked by Envoy Gateway), or "none": Kubernetes has no cloud IAM to check callers with' });
+    } else if ((auth === AuthMode.ApiKey || auth === AuthMode.Jwt) && !routed(spec)) {
+        problems.push({
+            path: "exposure.auth",
+            received: describeValue(auth),
+            expected: `"none" for a private service without versions: callers reach its ClusterIP Service directly and nothing checks ${auth} (make it public with kubernetes.gateway to enforce it)`,
+        });
+    }
+    if (spec.exposure.hostname !== undefined && !routed(spec)) {
+        problems.push({
+            path: "exposure.hostname",
+            received: describeValue(spec.exposure.hostname),
+            expected: "no hostname for a private service without versions: it names the HTTPRoute's host, and no HTTPRoute is made (make it public with kubernetes.gateway)",
+        });
+    }
+    const keysGiven = settings.apiKeys !== undefined || settings.apiKeySecret !== undefined;
+    if (auth === AuthMode.ApiKey && routed(spec) && !keysGiven) {
+        problems.push({ path: "kubernetes.apiKeys", received: describeValue(undefined), expected: "API keys (client id to key, as Pulumi secrets), or kubernetes.apiKeySecret, with auth api-key" });
+    }
+    if (settings.apiKeys !== undefined && settings.apiKeySecret !== undefined) {
+        problems.push({ path: "kubernetes.apiKeySecret", received: describeValue(settings.apiKeySecret), expected: "either kubernetes.apiKeys or kubernetes.apiKeySecret, not both" });
+    }
+    if (keysGiven && auth !== AuthMode.ApiKey) {
+        const path = settings.apiKeys !== undefined ? "kubernetes.apiKeys" : "kubernetes.apiKeySecret";
+        problems.push({ path, received: describeValue(settings.apiKeys ?? settings.apiKeySecret), expected: `no API keys unless exposure.auth is "api-key" (it is ${describeValue(auth)})` });
+    }
+    return problems;
+}
+

@@ -1,0 +1,215 @@
+/**
+ * The serving runtimes: the model servers modelship knows, in one table below the components that read it. Every
+ * target reads the container and its probes here, SpikeAutoscaler the Prometheus metric names its preset queries are
+ * built from (components/spike-autoscaler/queries.ts), the Kubernetes pod builder whether the root filesystem can be
+ * read-only, and the SageMaker target AWS's own container. Each fact carries its source.
+ *
+ * A new server is one {@link ServingRuntime} member plus its entry in {@link SERVING_RUNTIMES}: the table is a
+ * `Record` over the enum, so the build fails until the entry exists (docs/scaling.md, "Adding a model server").
+ * The enum is part of the public API: components/model-service/args.ts re-exports it.
+ *
+ * SageMaker: AWS's own containers, for the servers that have one, let `uri` with runtime `vllm` or `tgi` serve on
+ * SageMaker without a custom image. SageMaker pulls only from ECR, and these images answer `GET /ping` and
+ * `POST /invocations` on port 8080 as it requires; both are GPU images. The registry account per region is in
+ * components/model-service/targets/aws/sagemaker-images.ts.
+ */
+
+/** A model server preset: image, port, model-path argument, health and metrics endpoints. */
+export enum ServingRuntime {
+    /** NVIDIA Triton Inference Server (HTTP 8000, metrics 8002, `/v2/health/ready`). */
+    Triton = "triton",
+    /** vLLM's OpenAI-compatible server (HTTP 8000, `/health`, `/metrics`). */
+    Vllm = "vllm",
+    /** TorchServe (inference 8080, metrics 8082, `/ping`). */
+    TorchServe = "torchserve",
+    /** Hugging Face text-generation-inference (HTTP 8080 as configured here, `/health`, `/metrics`). */
+    Tgi = "tgi",
+    /** Your own server: give `model.image` and, where they differ from the defaults, port and paths. */
+    Custom = "custom",
+}
+
+/** Where downloaded artifacts are mounted in the serving container. */
+export const MODEL_MOUNT_PATH = "/models";
+
+/** Default time a model may take to become ready, in seconds: GPU node, image pull and model load (README, "Cold starts"). */
+export const DEFAULT_STARTUP_TIMEOUT_SECONDS = 600;
+
+/**
+ * The Prometheus metrics a server reports, by what they count (names from the server's own documentation). The
+ * queries are built from them in components/spike-autoscaler/queries.ts: requests-per-second is the rate of
+ * `requestsCompleted`, queue-depth the sum of `requestsWaiting`, in-flight `requestsRunning` plus a capped
+ * `requestsWaiting` (only for servers that report both).
+ */
+export interface ServerMetricNames {
+    /** Counter of requests the server completed. */
+    requestsCompleted?: string;
+    /** Gauge of requests waiting in the server's queue, not yet being served. */
+    requestsWaiting?: string;
+    /** Gauge of requests being served (in the running batch). */
+    requestsRunning?: string;
+}
+
+/**
+ * What the server writes at run time. Every Kubernetes pod mounts writable emptyDirs at `/tmp` and `$HOME`
+ * (components/kubernetes/workload.ts) and the model read-only at {@link MODEL_MOUNT_PATH}.
+ */
+export interface ServerFilesystem {
+    /** True when the server is known to write only to `/tmp` and `$HOME`: its root filesystem is then read-only by default. */
+    readOnlyRoot: boolean;
+    /** Directories it writes outside `/tmp` and `$HOME`: each would need a writable emptyDir before its root can be read-only. */
+    writes: readonly string[];
+}
+
+/** An AWS Deep Learning Container for SageMaker: a repository and tag in AWS's regional registry. */
+export interface SageMakerContainer {
+    repository: string;
+    tag: string;
+    /** What it is, for error messages and documentation. */
+    description: string;
+}
+
+/** One model server. Every field is a fact about the server; ModelService's `model` overrides the serving ones. */
+export interface RuntimeEntry {
+    /** Server image, pinned to a release. Empty for `custom`: the user's `model.image` serves. */
+    image: string;
+    /** Port of the HTTP API. */
+    port: number;
+    readinessPath: string;
+    livenessPath: string;
+    /** Path of the Prometheus metrics endpoint; none when the server has none. */
+    metricsPath?: string;
+    /** Port of the metrics endpoint, when it is not `port`. */
+    metricsPort?: number;
+    /** Entrypoint override, when the image's own entrypoint does not serve. */
+    command?: string[];
+    /** Arguments that point the server at the model directory. */
+    modelArgs: (modelDir: string) => string[];
+    /** Arguments that name the model in the server's API, for servers that answer only to the names they serve. */
+    servedNameArgs?: (name: string) => string[];
+    /** The Prometheus metrics it reports, for SpikeAutoscaler's preset queries (empty: give `query`). */
+    metrics: ServerMetricNames;
+    /** What it writes, for the read-only root filesystem. */
+    filesystem: ServerFilesystem;
+    /** AWS's own SageMaker container that runs this server, the default image on `aws-sagemaker`; undefined where AWS has none. */
+    sagemaker: SageMakerContainer | undefined;
+}
+
+/** The model servers, one entry each. */
+export const SERVING_RUNTIMES: Readonly<Record<ServingRuntime, RuntimeEntry>> = {
+    /**
+     * Triton's HTTP and metrics ports and health API: docs.nvidia.com, "Triton Inference Server: HTTP/REST and GRPC
+     * protocol". Metrics: Triton's metrics documentation (`nv_inference_request_success`, a counter;
+     * `nv_inference_pending_request_count`, requests queued and not yet executing). It reports no gauge of requests
+     * being executed, so it has no in-flight preset. It writes only to /tmp and $HOME.
+     */
+    [ServingRuntime.Triton]: {
+        image: "nvcr.io/nvidia/tritonserver:24.12-py3",
+        port: 8000,
+        readinessPath: "/v2/health/ready",
+        livenessPath: "/v2/health/live",
+        metricsPath: "/metrics",
+        metricsPort: 8002,
+        command: ["tritonserver"],
+        modelArgs: (dir) => [`--model-repository=${dir}`, "--http-port=8000", "--metrics-port=8002"],
+        metrics: { requestsCompleted: "nv_inference_request_success", requestsWaiting: "nv_inference_pending_request_count" },
+        filesystem: { readOnlyRoot: true, writes: [] },
+        sagemaker: undefined,
+    },
+    /**
+     * vLLM's OpenAI server (`vllm serve`, `/health`, `/metrics`). `--served-model-name` is the name the OpenAI API
+     * answers to (without it, the `--model` path: `/models` here), so the preset always passes one
+     * (components/model-service/served-name.ts). Metrics: vLLM's metrics documentation (`vllm:request_success_total`;
+     * `vllm:num_requests_running` and `vllm:num_requests_waiting`, the running batch and the queue apart). It writes
+     * only to /tmp and $HOME (its caches under ~/.cache).
+     *
+     * SageMaker: the Large Model Inference (LMI) container, DJL Serving with vLLM in async mode (the default for
+     * text-generation models since LMI 17). It reads `HF_MODEL_ID` (a Hub id, or /opt/ml/model for S3 data),
+     * `TENSOR_PARALLEL_DEGREE`, and any vLLM engine argument as `OPTION_<NAME>` (`OPTION_SERVED_MODEL_NAME`,
+     * `OPTION_MAX_MODEL_LEN`, ...): github.com/deepjavalibrary/djl-serving, serving/docs/lmi/user_guides/
+     * vllm_user_guide.md and starting-guide.md. Tag: the newest LMI image in AWS's list of available images
+     * (github.com/aws/deep-learning-containers, docs/src/data/djl-inference/0.36-lmi28.0.0-gpu.yml, 2026-08-11:
+     * LMI 28.0.0, vLLM 0.26.0, CUDA 13.0).
+     */
+    [ServingRuntime.Vllm]: {
+        image: "vllm/vllm-openai:v0.8.5",
+        port: 8000,
+        readinessPath: "/health",
+        livenessPath: "/health",
+        metricsPath: "/metrics",
+        modelArgs: (dir) => ["--model", dir, "--port", "8000"],
+        servedNameArgs: (name) => ["--served-model-name", name],
+        metrics: { requestsCompleted: "vllm:request_success_total", requestsRunning: "vllm:num_requests_running", requestsWaiting: "vllm:num_requests_waiting" },
+        filesystem: { readOnlyRoot: true, writes: [] },
+        sagemaker: { repository: "djl-inference", tag: "0.36.0-lmi28.0.0-cu130", description: "the SageMaker Large Model Inference container (vLLM)" },
+    },
+    /**
+     * TorchServe's default ports 8080 (inference), 8081 (management), 8082 (metrics) and `/ping`. Metrics:
+     * TorchServe's metrics documentation (`ts_inference_requests_total`; no queue gauge). Writes: the image's
+     * `TEMP=/home/model-server/tmp` and its working directory /home/model-server, where TorchServe puts `logs/`
+     * (github.com/pytorch/serve, docker/Dockerfile), so its root stays writable.
+     */
+    [ServingRuntime.TorchServe]: {
+        image: "pytorch/torchserve:0.12.0-gpu",
+        port: 8080,
+        readinessPath: "/ping",
+        livenessPath: "/ping",
+        metricsPath: "/metrics",
+        metricsPort: 8082,
+        command: ["torchserve"],
+        // The image's config.properties binds the APIs on 0.0.0.0 (the built-in default is 127.0.0.1).
+        modelArgs: (dir) => ["--start", "--foreground", "--disable-token-auth", "--ts-config", "/home/model-server/config.properties", "--model-store", dir, "--models", "all"],
+        metrics: { requestsCompleted: "ts_inference_requests_total" },
+        filesystem: { readOnlyRoot: false, writes: ["/home/model-server/tmp", "/home/model-server/logs"] },
+        sagemaker: undefined,
+    },
+    /**
+     * text-generation-inference's launcher flags `--model-id`, `--port`; its OpenAI route answers whatever name is
+     * sent, so it takes no served name. Metrics: TGI's metrics documentation (`tgi_request_count`;
+     * `tgi_batch_current_size` and `tgi_queue_size`, the running batch and the queue apart). Writes: its Hub cache,
+     * `HUGGINGFACE_HUB_CACHE=/data` in the image (github.com/huggingface/text-generation-inference, Dockerfile), so
+     * its root stays writable.
+     *
+     * SageMaker: the Hugging Face TGI container, the release that runs this TGI 3.0.1 (the same server as on the
+     * other targets). It reads `HF_MODEL_ID` and `SM_NUM_GPUS`.
+     */
+    [ServingRuntime.Tgi]: {
+        image: "ghcr.io/huggingface/text-generation-inference:3.0.1",
+        port: 8080,
+        readinessPath: "/health",
+        livenessPath: "/health",
+        metricsPath: "/metrics",
+        modelArgs: (dir) => ["--model-id", dir, "--port", "8080"],
+        metrics: { requestsCompleted: "tgi_request_count", requestsRunning: "tgi_batch_current_size", requestsWaiting: "tgi_queue_size" },
+        filesystem: { readOnlyRoot: false, writes: ["/data"] },
+        sagemaker: {
+            repository: "huggingface-pytorch-tgi-inference",
+            tag: "2.4.0-tgi3.0.1-gpu-py311-cu124-ubuntu22.04",
+            description: "the Hugging Face TGI container for SageMaker",
+        },
+    },
+    /**
+     * Your own image (`model.image`): it serves on 8080 with a readiness endpoint at `/` unless `model` says
+     * otherwise (the liveness path then follows the readiness path). Nothing is known of its metrics or of what it
+     * writes: give `query`, and opt in to a read-only root with `kubernetes.readOnlyRootFilesystem`.
+     */
+    [ServingRuntime.Custom]: {
+        image: "",
+        port: 8080,
+        readinessPath: "/",
+        livenessPath: "/",
+        modelArgs: () => [],
+        metrics: {},
+        filesystem: { readOnlyRoot: false, writes: [] },
+        sagemaker: undefined,
+    },
+};
+
+/** The entry of `runtime`. */
+export function runtimeEntry(runtime: ServingRuntime): RuntimeEntry {
+    return SERVING_RUNTIMES[runtime];
+}
+
+/** The runtimes whose entry satisfies `has`, in the enum's order (for error messages that list them). */
+export function runtimesWhere(has: (entry: RuntimeEntry) => boolean): ServingRuntime[] {
+    return Object.values(ServingRuntime).filter((r) => has(SERVING_RUNTIMES[r]));
+}
