@@ -154,12 +154,12 @@ function writeProgram(root: string, id: string, source: string): string {
 /** Loads the provider classes the programs use (@pulumi/kubernetes loads each class on first use). */
 function warmUp(types: string[]): void {
     for (const type of types) {
-        const [provider, module] = type.split(":");
+        const [provider, module, kind] = type.split(":");
         // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const sdk = require(`@pulumi/${provider}`) as Record<string, unknown>;
-        let at: unknown = sdk;
+        const sdk = require(`@pulumi/${provider}`) as Record<string, Record<string, Record<string, unknown>> | undefined>;
+        // `kubernetes:apps/v1:Deployment`: reading k8s.apps.v1.Deployment loads the class.
         const [group, version] = module.split("/");
-        for (const key of provider === "kubernetes" ? [group.split(".")[0], version, type.split(":")[2]] : []) at = (at as Record<string, unknown>)?.[key];
+        if (provider === "kubernetes") void sdk[group.split(".")[0]]?.[version]?.[kind];
     }
 }
 

@@ -145,7 +145,8 @@ describe("the plan on either path", () => {
         expect(doc.outputs).toEqual({ answer: 42 });
     });
 
-    it.each(["kubernetes", "spike-autoscaler", "polyglot-pipeline-kubernetes"])("plans examples/%s the same on the fast path and on Pulumi's own", async (example) => {
+    // polyglot-pipeline-aws is the one whose registration order changes with the shape of the tracker's promise chain.
+    it.each(["kubernetes", "spike-autoscaler", "polyglot-pipeline-kubernetes", "polyglot-pipeline-aws"])("plans examples/%s the same on the fast path and on Pulumi's own", async (example) => {
         const dir = path.join(root, "examples", example);
         const plans: string[] = [];
         for (const fastPath of [true, false, true]) {

@@ -99,9 +99,10 @@ export function findInternals(dir: string): InternalsSearch {
 }
 
 /**
- * Pulumi's tracker without the stack-trace string: the same leak-candidate set and the same promise chain (so that
- * callbacks run in the same order and the plan is the same), and Pulumi's own leak report at exit, scheduled by one
- * call to the original (the report runs once per process, whoever schedules it).
+ * Pulumi's tracker without the stack-trace string: the same leak-candidate set, the same promise chain (`then`, then
+ * `catch`: with one `then` holding both handlers, some registrations complete in another order and the plan differs,
+ * as examples/polyglot-pipeline-aws shows), and Pulumi's own leak report at exit, scheduled by one call to the
+ * original (the report runs once per process, whoever schedules it).
  */
 function leanTracker(internals: PulumiInternals, original: DebuggableModule["debuggablePromise"]): DebuggableModule["debuggablePromise"] {
     let reportScheduled = false;

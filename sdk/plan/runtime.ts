@@ -189,7 +189,8 @@ export function installMockRuntime(options: MockRuntimeOptions): ResourceRecorde
             if (!err) {
                 const urn = monitor.newUrn(req.getParent(), req.getType(), req.getName());
                 const { plain, secretKeys, secretPaths } = splitSecrets(rpc, req.getObject());
-                const respObject = (resp as { getObject?: () => unknown } | undefined)?.getObject?.();
+                // A component's outputs are what it registers (below), not this response: skip decoding it.
+                const respObject = req.getCustom() ? (resp as { getObject?: () => unknown } | undefined)?.getObject?.() : undefined;
                 const outputs = respObject ? splitSecrets(rpc, respObject) : undefined;
                 recorder.add({
                     urn,
@@ -200,8 +201,8 @@ export function installMockRuntime(options: MockRuntimeOptions): ResourceRecorde
                     inputs: plain,
                     secretInputs: secretKeys,
                     secretPaths,
-                    outputs: req.getCustom() && outputs ? outputs.plain : {},
-                    secretOutputPaths: req.getCustom() && outputs ? outputs.secretPaths : [],
+                    outputs: outputs ? outputs.plain : {},
+                    secretOutputPaths: outputs ? outputs.secretPaths : [],
                     options: {
                         protect: req.getProtect() === true,
                         retainOnDelete: req.getRetainondelete() === true,
