@@ -104,11 +104,16 @@ for (let i = 0; i < ${services}; i++) {
 function literal(value: unknown): string {
     if (typeof value === "string") {
         if (!value.includes("server-0")) return JSON.stringify(value);
-        return `\`${value.replace(/[`\\$]/g, (c) => `\\${c}`).split("server-0").join("${name}")}\``;
+        return `\`${value
+            .replace(/[`\\$]/g, (c) => `\\${c}`)
+            .split("server-0")
+            .join("${name}")}\``;
     }
     if (Array.isArray(value)) return `[${value.map(literal).join(", ")}]`;
     if (value !== null && typeof value === "object") {
-        return `{ ${Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}: ${literal(v)}`).join(", ")} }`;
+        return `{ ${Object.entries(value)
+            .map(([k, v]) => `${JSON.stringify(k)}: ${literal(v)}`)
+            .join(", ")} }`;
     }
     return JSON.stringify(value);
 }
@@ -243,7 +248,10 @@ function printTable(title: string, sizeHeader: string, rows: string[][]): void {
 }
 
 function sizesOf(option: string, value: string): number[] {
-    const sizes = value.split(",").filter((v) => v !== "").map(Number);
+    const sizes = value
+        .split(",")
+        .filter((v) => v !== "")
+        .map(Number);
     if (sizes.some((n) => !Number.isInteger(n) || n < 2)) throw new Error(`${option} takes integers >= 2 separated by commas (received ${value})`);
     return sizes;
 }
@@ -276,7 +284,9 @@ async function main(): Promise<void> {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), "modelship-plan-bench-"));
     linkPackages(root);
     try {
-        console.log(`Offline plan: fastest of ${runs} run(s), each in its own process (Node ${process.version}, ${os.cpus().length} x ${os.cpus()[0]?.model ?? "cpu"}, load ${os.loadavg()[0].toFixed(1)})`);
+        console.log(
+            `Offline plan: fastest of ${runs} run(s), each in its own process (Node ${process.version}, ${os.cpus().length} x ${os.cpus()[0]?.model ?? "cpu"}, load ${os.loadavg()[0].toFixed(1)})`,
+        );
         console.log("Time = run the program, price it, check policies, render (modules preloaded); memory = peak RSS of the process.");
         if (targets.includes("docker")) {
             const rows = sizes.map((n) => {

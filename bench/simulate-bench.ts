@@ -90,9 +90,10 @@ function tracesTable(): void {
                 process.stdout.write(renderTable(rows));
                 // The floor of any policy that keeps its target: perfect foresight, filling replicas only to the target.
                 const atTarget = oracleRun(trace.requests, { ...service, concurrency: spec.metricTarget }).gpuHours;
-                process.stdout.write(`  oracle holding the target (${spec.metricTarget} of ${service.concurrency} per replica): ${atTarget.toFixed(2)} GPU-h (x${(atTarget / rows[5].gpuHours).toFixed(2)})\n`);
-            }
-            else {
+                process.stdout.write(
+                    `  oracle holding the target (${spec.metricTarget} of ${service.concurrency} per replica): ${atTarget.toFixed(2)} GPU-h (x${(atTarget / rows[5].gpuHours).toFixed(2)})\n`,
+                );
+            } else {
                 const m = rows[0];
                 process.stdout.write(`  variant ${label}: modelship ${m.gpuHours.toFixed(2)} GPU-h (x${m.oracleRatio.toFixed(2)}), dropped ${Math.round(m.dropped)}, p99 ${m.waitP99Seconds} s\n`);
                 if (model) process.stdout.write(`    (its own oracle; hpa-default ${rows[1].gpuHours.toFixed(2)} GPU-h, p99 ${rows[1].waitP99Seconds} s)\n`);

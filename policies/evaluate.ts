@@ -54,7 +54,6 @@ function plainResources(records: ReadonlyArray<ResourceRecord>, stackConfig: Rea
     });
 }
 
-
 /**
  * Runs every policy of the pack over the planned resources. Findings carry the level the config sets for their
  * policy (or the policy's default); advisory notes (unknown prices, values unknown in a preview) stay advisory

@@ -17,17 +17,7 @@ import { autoscalingMaxRequired } from "./rules/scaling";
 import { costTags } from "./rules/tags";
 
 /** Every rule of the pack, in the order findings are listed. */
-export const rules: readonly Rule[] = [
-    stackBudget,
-    serviceBudget,
-    gpuQuota,
-    acceleratorAllowlist,
-    autoscalingMaxRequired,
-    nonprodScaleToZero,
-    costTags,
-    publicEndpointAuth,
-    imageDigest,
-];
+export const rules: readonly Rule[] = [stackBudget, serviceBudget, gpuQuota, acceleratorAllowlist, autoscalingMaxRequired, nonprodScaleToZero, costTags, publicEndpointAuth, imageDigest];
 
 /** The pack's policies, as `new PolicyPack(name, { policies })` takes them; tests call them directly. */
 export const policies: Array<ResourceValidationPolicy | StackValidationPolicy> = rules.map(toPolicy);

@@ -218,7 +218,7 @@ class ReferenceWriter {
             .map(([token, type]) => ({ name: typeName(token), type }))
             .sort((a, b) => a.name.localeCompare(b.name));
         this.lines.push("## Enums", "");
-        this.lines.push("In TypeScript, give a member (`Accelerator.L4`) or its value (`\"l4\"`); in YAML, the value; in the other languages, the member of the generated SDK's enum.", "");
+        this.lines.push('In TypeScript, give a member (`Accelerator.L4`) or its value (`"l4"`); in YAML, the value; in the other languages, the member of the generated SDK\'s enum.', "");
         for (const { name, type } of enums) {
             this.lines.push(`### <a name="${enumAnchor(name)}"></a>${name}`, "");
             if (type.description) this.lines.push(cell(type.description), "");
@@ -243,7 +243,7 @@ class ReferenceWriter {
             "and what it does; then the component's outputs, and the enums with their members. It is generated from the",
             "package schema (`schema.json`), which comes from the TSDoc of `components/*/args.ts`, so it is what every",
             "language's SDK sees. Field names are as in TypeScript and YAML; the Python SDK spells them in snake_case, the",
-            "Go and .NET SDKs in PascalCase. \"(or an Output)\" marks an argument that also takes a Pulumi Output (an",
+            'Go and .NET SDKs in PascalCase. "(or an Output)" marks an argument that also takes a Pulumi Output (an',
             "`Input`); the others must be known when the program runs.",
             "",
             "A validation error about an unknown field links to the section of the object that holds it, for example",

@@ -111,7 +111,10 @@ export function labelValue(value: string): string {
  * the cost-tags policy looks a required tag up under the key modelship gives it.
  */
 export function gcpLabelKey(key: string): string {
-    return key.toLowerCase().replace(/[^a-z0-9_-]/g, "-").slice(0, 63);
+    return key
+        .toLowerCase()
+        .replace(/[^a-z0-9_-]/g, "-")
+        .slice(0, 63);
 }
 
 /** GCP labels from tags: keys by {@link gcpLabelKey}; values by the same rule, which GCP sets for them too. */
@@ -158,7 +161,12 @@ export function shortHash(value: string, length = 8): string {
  * Kubernetes and GCP names, 63 for SageMaker, 64 for Lambda and IAM roles).
  */
 export function physicalName(base: string, suffix = "", maxLength = 63): string {
-    const full = [base, suffix].filter(Boolean).join("-").toLowerCase().replace(/[^a-z0-9-]/g, "-").replace(/-+/g, "-");
+    const full = [base, suffix]
+        .filter(Boolean)
+        .join("-")
+        .toLowerCase()
+        .replace(/[^a-z0-9-]/g, "-")
+        .replace(/-+/g, "-");
     const trimmed = full.replace(/^-+|-+$/g, "");
     if (trimmed.length <= maxLength) return trimmed;
     const hash = shortHash(full, 7);
@@ -253,7 +261,11 @@ export function derivedKubernetesName(name: string, suffix: string): string {
  * @param derived the objects named after it; the longest must still fit {@link KUBERNETES_LABEL_MAX}
  * @returns `{ received, expected }` for a problem at the path of the name
  */
-export function kubernetesResourceNameProblem(name: string, kind: KubernetesNameKind.Label | KubernetesNameKind.Service, derived: ReadonlyArray<DerivedKubernetesName>): { received: string; expected: string } | undefined {
+export function kubernetesResourceNameProblem(
+    name: string,
+    kind: KubernetesNameKind.Label | KubernetesNameKind.Service,
+    derived: ReadonlyArray<DerivedKubernetesName>,
+): { received: string; expected: string } | undefined {
     const rule = KUBERNETES_NAME_RULES[kind];
     const objects = derived.map((d) => d.objects).join(", ");
     if (!rule.pattern.test(name)) {

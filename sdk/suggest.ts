@@ -56,9 +56,7 @@ export function closestMatches(received: string, candidates: ReadonlyArray<strin
     if (sameButCase.length > 0) return [...new Set(sameButCase.map((c) => c.suggest))];
     const extended = all.filter((c) => startsPart(c.word.toLowerCase(), wanted));
     if (extended.length > 0) return [...new Set(extended.map((c) => c.suggest))];
-    const scored = all
-        .map((c) => ({ ...c, edits: editDistance(wanted, c.word.toLowerCase()) }))
-        .filter((c) => c.edits <= allowedEdits(received, c.word));
+    const scored = all.map((c) => ({ ...c, edits: editDistance(wanted, c.word.toLowerCase()) })).filter((c) => c.edits <= allowedEdits(received, c.word));
     const fewest = Math.min(...scored.map((c) => c.edits));
     return [...new Set(scored.filter((c) => c.edits === fewest).map((c) => c.suggest))];
 }

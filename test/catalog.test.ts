@@ -256,7 +256,9 @@ describe("helpers for components", () => {
         expect(nodeShapeName(gcp)).toBe("g2-standard-8");
         expect(gcp.onDemandHourly).toBeCloseTo(0.853624271, 9);
         expect(nodeShapeWords(pod)).toBe("g6.2xlarge (1 x NVIDIA L4, 8 vCPU, 32 GiB)");
-        expect(catalogError(() => cheapestNodeShape({ cloud: "aws", accelerator: Accelerator.L4, gpus: 1, minVcpus: 999, region: "us-east-1" })).message).toMatch(/^No AWS instance type fits >= 1 x NVIDIA L4, >= 999 vCPUs \(on-demand\) in us-east-1\./);
+        expect(catalogError(() => cheapestNodeShape({ cloud: "aws", accelerator: Accelerator.L4, gpus: 1, minVcpus: 999, region: "us-east-1" })).message).toMatch(
+            /^No AWS instance type fits >= 1 x NVIDIA L4, >= 999 vCPUs \(on-demand\) in us-east-1\./,
+        );
     });
 });
 
@@ -275,7 +277,9 @@ describe("serverless prices", () => {
         expect(catalogError(() => sagemakerInstance("ml.g5.xlarge", "eu-west-1")).message).toBe(
             "SageMaker prices are recorded for us-east-1 only (aws_sagemaker_inference_prices.csv); no price for ml.g5.xlarge in eu-west-1.",
         );
-        expect(catalogError(() => sagemakerInstance("ml.g7.xlarge")).message).toMatch(/^SageMaker instance type ml.g7.xlarge is not in the catalog; priced types: ml.c5.2xlarge, ml.c5.4xlarge, ml.c5.xlarge, /);
+        expect(catalogError(() => sagemakerInstance("ml.g7.xlarge")).message).toMatch(
+            /^SageMaker instance type ml.g7.xlarge is not in the catalog; priced types: ml.c5.2xlarge, ml.c5.4xlarge, ml.c5.xlarge, /,
+        );
     });
 
     it("prices the SageMaker ml.g6 and ml.g6e families from the project's price-list rows, with their source", () => {

@@ -123,6 +123,17 @@ const EXPECTED: Record<string, { items: Record<string, Figures>; total: Figures;
     },
 };
 
+/**
+ * Components whose own estimate differs from the plan's cost of their subtree on purpose, by `<example>/<component>`: a
+ * component sees only what it creates, the plan sees the whole stack.
+ */
+const ESTIMATE_DIFFERS: Record<string, string> = {
+    "eks-gpu-pool/l4": "the pool's own minimum is its minNodes (0); the plan adds the nodes its workloads' minimum replicas need",
+    "eks-gpu-pool/qwen": "on the pool: the plan prices its pods on the pool's nodes ($0 here); alone it prices the cheapest node that fits",
+    "eks-karpenter-pool/coder": "a GpuPool and a ModelService of the same name, as in eks-gpu-pool: pool minimum and pods on the pool",
+    "spike-autoscaler/scorer": "a ModelService scaled by a standalone SpikeAutoscaler of the same name: the plan bounds its instances by the autoscaler",
+};
+
 /** Types our examples create that are billed at a price the catalog lacks: unknown, with these reasons. */
 const BILLED_UNKNOWN: Record<string, RegExp> = {
     "aws:cloudwatch/logGroup:LogGroup": /^CloudWatch Logs bills ingestion and storage per GB/,
@@ -153,6 +164,24 @@ describe("the cost of every example", { timeout: 300_000 }, () => {
             expect(byName).toEqual(EXPECTED[name].items);
             expect(cost.report.monthly).toEqual(EXPECTED[name].total);
             expect(cost.report.knownMonthly).toEqual(EXPECTED[name].known);
+        });
+
+        it(`${name}: each component's estimatedMonthlyCost is the plan's cost of what it creates`, () => {
+            const { run, cost } = runs.get(name) as { run: PlanRun; cost: PlanCost };
+            for (const component of cost.components) {
+                const record = run.resources.find((r) => r.urn === component.urn) as PlanRun["resources"][number];
+                const estimate = record.outputs.estimatedMonthlyCost as { min?: number; max?: number; known: boolean } | undefined;
+                const why = ESTIMATE_DIFFERS[`${name}/${component.name}`];
+                if (estimate === undefined || why !== undefined) continue;
+                const bound = (sum: PlanCost["total"]["min"]) => (sum.unknownItems > 0 ? undefined : Math.round(sum.known * 100) / 100);
+                // What the component says of itself, from its own list of costed resources, is what the plan finds below it:
+                // a billed resource it creates and leaves out of its own estimate would be a known $0.
+                expect({ min: estimate.min, max: estimate.max, known: estimate.known }, `${component.type} ${component.name}`).toEqual({
+                    min: bound(component.min),
+                    max: bound(component.max),
+                    known: component.min.unknownItems === 0 && component.max.unknownItems === 0,
+                });
+            }
         });
 
         it(`${name}: every resource type is priced, free with a reason, or billed at an unknown price`, () => {

@@ -32,7 +32,13 @@ describe("the rule: priced, free with a reason, or unknown with the type named",
     });
 
     it("prices billed storage, secrets and logs, or reports them unknown: never free", () => {
-        for (const type of ["aws:cloudwatch/logGroup:LogGroup", "aws:s3/bucketV2:BucketV2", "aws:ecr/repository:Repository", "aws:secretsmanager/secret:Secret", "gcp:secretmanager/secretVersion:SecretVersion"]) {
+        for (const type of [
+            "aws:cloudwatch/logGroup:LogGroup",
+            "aws:s3/bucketV2:BucketV2",
+            "aws:ecr/repository:Repository",
+            "aws:secretsmanager/secret:Secret",
+            "gcp:secretmanager/secretVersion:SecretVersion",
+        ]) {
             expect(costClass({ type }).kind, type).toBe("priced");
             const item = estimateCost([resource(type, {})]).items[0];
             expect(item.monthly.max, type).toBeNull();
@@ -124,7 +130,14 @@ describe("pods on a pool of the stack", () => {
     const pods = (replicas: number) =>
         resource(
             "kubernetes:apps/v1:Deployment",
-            { spec: { replicas, template: { spec: { nodeSelector: { "modelship.dev/pool": "l4" }, containers: [{ name: "s", resources: { limits: { "nvidia.com/gpu": "1" }, requests: { cpu: "4", memory: "16Gi" } } }] } } } },
+            {
+                spec: {
+                    replicas,
+                    template: {
+                        spec: { nodeSelector: { "modelship.dev/pool": "l4" }, containers: [{ name: "s", resources: { limits: { "nvidia.com/gpu": "1" }, requests: { cpu: "4", memory: "16Gi" } } }] },
+                    },
+                },
+            },
             "qwen",
         );
 
@@ -136,7 +149,9 @@ describe("pods on a pool of the stack", () => {
             [nodes.urn, { min: 1427.3, max: 2854.59 }, undefined],
             [service.urn, { min: 0, max: 0 }, nodes.urn],
         ]);
-        expect(report.items[0].basis).toContain("pods of this stack on it: qwen: 2 replica(s) of 1 GPU(s), 4 vCPU, 16 GiB per pod need 2 x g6.2xlarge (1 pod(s) per node) at $0.9776/h; so the minimum is their 2 node(s), not the pool's 0");
+        expect(report.items[0].basis).toContain(
+            "pods of this stack on it: qwen: 2 replica(s) of 1 GPU(s), 4 vCPU, 16 GiB per pod need 2 x g6.2xlarge (1 pod(s) per node) at $0.9776/h; so the minimum is their 2 node(s), not the pool's 0",
+        );
         expect(report.items[1].basis).toBe("on pool l4-gpu-nodes (aws:eks/nodeGroup:NodeGroup): 2 replica(s) x 1 x nvidia.com/gpu, 4 vCPU, 16 GiB per pod; its nodes are priced on the pool");
     });
 
@@ -158,7 +173,12 @@ describe("pre-warming schedules", () => {
         // Every day 23:00-01:00 New York: 365 x 2 / 12, daylight saving changes at 02:00 are outside the window
         expect(windowHoursPerMonth("0 23 * * *", "0 1 * * *", "America/New_York")).toBeCloseTo(60.8333, 3);
         // Level events: 3 replicas above a base of 1 on the 1st of each month from 00:00 to 12:00: 12 h x 2 = 24 replica-hours a month
-        expect(scheduledExtra(1, [{ cron: "0 0 1 * *", timezone: "UTC", level: 3 }, { cron: "0 12 1 * *", timezone: "UTC", level: 1 }])).toEqual({ replicaHoursPerMonth: 24, hoursPerMonth: 12 });
+        expect(
+            scheduledExtra(1, [
+                { cron: "0 0 1 * *", timezone: "UTC", level: 3 },
+                { cron: "0 12 1 * *", timezone: "UTC", level: 1 },
+            ]),
+        ).toEqual({ replicaHoursPerMonth: 24, hoursPerMonth: 12 });
     });
 
     it("reads Application Auto Scaling schedules, with AWS's days of week from 1 (Sunday)", () => {
@@ -170,12 +190,25 @@ describe("pre-warming schedules", () => {
 
     it("prices SageMaker pre-warming from scheduled actions and Cloud Run pre-warming from Cloud Scheduler jobs", () => {
         // ml.c5.xlarge,0.204: min 2 x 0.204 x 730 = 297.84; 07:00-18:00 weekdays at 4: 261 x 11 / 12 = 239.25 h x 2 x 0.204 = 97.614 -> 395.454
-        const config = resource("aws:sagemaker/endpointConfiguration:EndpointConfiguration", { name: "scorer-config", productionVariants: [{ variantName: "default", instanceType: "ml.c5.xlarge", initialInstanceCount: 2 }] });
+        const config = resource("aws:sagemaker/endpointConfiguration:EndpointConfiguration", {
+            name: "scorer-config",
+            productionVariants: [{ variantName: "default", instanceType: "ml.c5.xlarge", initialInstanceCount: 2 }],
+        });
         const endpoint = resource("aws:sagemaker/endpoint:Endpoint", { name: "scorer", endpointConfigName: "scorer-config" });
         const scalable = { serviceNamespace: "sagemaker", resourceId: "endpoint/scorer/variant/default", scalableDimension: "sagemaker:variant:DesiredInstanceCount" };
         const target = resource("aws:appautoscaling/target:Target", { ...scalable, minCapacity: 2, maxCapacity: 10 });
-        const start = resource("aws:appautoscaling/scheduledAction:ScheduledAction", { ...scalable, schedule: "cron(0 7 ? * MON-FRI *)", timezone: "Europe/Paris", scalableTargetAction: { minCapacity: 4, maxCapacity: 10 } });
-        const end = resource("aws:appautoscaling/scheduledAction:ScheduledAction", { ...scalable, schedule: "cron(0 18 ? * MON-FRI *)", timezone: "Europe/Paris", scalableTargetAction: { minCapacity: 2, maxCapacity: 10 } });
+        const start = resource("aws:appautoscaling/scheduledAction:ScheduledAction", {
+            ...scalable,
+            schedule: "cron(0 7 ? * MON-FRI *)",
+            timezone: "Europe/Paris",
+            scalableTargetAction: { minCapacity: 4, maxCapacity: 10 },
+        });
+        const end = resource("aws:appautoscaling/scheduledAction:ScheduledAction", {
+            ...scalable,
+            schedule: "cron(0 18 ? * MON-FRI *)",
+            timezone: "Europe/Paris",
+            scalableTargetAction: { minCapacity: 2, maxCapacity: 10 },
+        });
         expect(estimateCost([config, endpoint, target, start, end]).items[0].monthly).toEqual({ min: 395.45, max: 1489.2 });
 
         // 4 vCPU x 0.000018 x 3600 + 16 GiB x 0.000002 x 3600 + L4 0.67 = 1.0444/h; min 1: 762.412; 2 extra 08:00-10:00 weekdays:

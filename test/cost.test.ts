@@ -68,7 +68,12 @@ describe("GKE node pools", () => {
     it("uses GCP spot prices for a spot pool", () => {
         // spot: g2-standard-4 0.058736 + nvidia-l4 0.2231 = 0.281836/h; 4 x 0.281836 x 730 = 822.96112
         const item = priceResource(
-            resource("gcp:container/nodePool:NodePool", { cluster: "c", location: "us-central1-a", nodeConfig: { machineType: "g2-standard-4", spot: true }, autoscaling: { minNodeCount: 0, maxNodeCount: 4 } }),
+            resource("gcp:container/nodePool:NodePool", {
+                cluster: "c",
+                location: "us-central1-a",
+                nodeConfig: { machineType: "g2-standard-4", spot: true },
+                autoscaling: { minNodeCount: 0, maxNodeCount: 4 },
+            }),
         );
         expect(item?.monthly).toEqual({ min: 0, max: 822.96 });
         expect(item?.basis).toContain("$0.0587/h machine + 1 x $0.2231/h GPU = $0.2818/h spot");
@@ -104,7 +109,13 @@ describe("GKE node pools that autoscale without a maximum", () => {
 
     it("prices the minimum and leaves the maximum unknown: nodeCount is only the initial size, and never 0", () => {
         // min 1 node per zone x 1 zone: 1 x 0.706832255 x 730 = 515.987546; GKE adds nodes for pending pods without a cap
-        const pool = resource("gcp:container/nodePool:NodePool", { cluster: "c", location: "us-central1-a", nodeCount: 2, nodeConfig: { machineType: "g2-standard-4" }, autoscaling: { minNodeCount: 1 } });
+        const pool = resource("gcp:container/nodePool:NodePool", {
+            cluster: "c",
+            location: "us-central1-a",
+            nodeCount: 2,
+            nodeConfig: { machineType: "g2-standard-4" },
+            autoscaling: { minNodeCount: 1 },
+        });
         const item = priceResource(pool);
         expect(item?.monthly).toEqual({ min: 515.99, max: null });
         expect(item?.basis).toBe(`min 1 x ${L4_NODE}; max unknown: autoscaling sets neither maxNodeCount nor totalMaxNodeCount`);
@@ -117,7 +128,9 @@ describe("GKE node pools that autoscale without a maximum", () => {
 
     it("takes a total minimum as the pool's minimum, not per zone", () => {
         // regional pool (3 zones by GKE's default), totalMinNodeCount 2: 2 x 0.706832255 x 730 = 1031.975092
-        const item = priceResource(resource("gcp:container/nodePool:NodePool", { cluster: "c", location: "us-central1", nodeConfig: { machineType: "g2-standard-4" }, autoscaling: { totalMinNodeCount: 2 } }));
+        const item = priceResource(
+            resource("gcp:container/nodePool:NodePool", { cluster: "c", location: "us-central1", nodeConfig: { machineType: "g2-standard-4" }, autoscaling: { totalMinNodeCount: 2 } }),
+        );
         expect(item?.monthly).toEqual({ min: 1031.98, max: null });
         expect(item?.basis).toBe(`min 2 x ${L4_NODE}; max unknown: autoscaling sets neither maxNodeCount nor totalMaxNodeCount`);
     });
@@ -147,7 +160,9 @@ describe("SageMaker endpoints", () => {
         const report = estimateCost([config, endpoint, target]);
         expect(report.items).toHaveLength(1);
         expect(report.items[0].monthly).toEqual({ min: 1028.13, max: 4112.53 });
-        expect(report.items[0].basis).toContain('1-4 x ml.g5.xlarge at $1.4084/h in us-east-1 (aws_sagemaker_inference_prices.csv, fmbench, 2025-01-26) x 730 h, scaled by aws:appautoscaling Target "llm-scaling" (1-4)');
+        expect(report.items[0].basis).toContain(
+            '1-4 x ml.g5.xlarge at $1.4084/h in us-east-1 (aws_sagemaker_inference_prices.csv, fmbench, 2025-01-26) x 730 h, scaled by aws:appautoscaling Target "llm-scaling" (1-4)',
+        );
     });
 
     it("keeps a readable target's bounds when another target's inputs are not known yet", () => {
@@ -158,11 +173,7 @@ describe("SageMaker endpoints", () => {
             minCapacity: Promise.resolve(1),
             maxCapacity: 2,
         });
-        const target = resource(
-            "aws:appautoscaling/target:Target",
-            { serviceNamespace: "sagemaker", resourceId: "endpoint/llm/variant/AllTraffic", minCapacity: 1, maxCapacity: 4 },
-            "llm-scaling",
-        );
+        const target = resource("aws:appautoscaling/target:Target", { serviceNamespace: "sagemaker", resourceId: "endpoint/llm/variant/AllTraffic", minCapacity: 1, maxCapacity: 4 }, "llm-scaling");
         expect(estimateCost([config, endpoint, pending, target]).items[0].monthly).toEqual({ min: 1028.13, max: 4112.53 });
     });
 
@@ -247,7 +258,11 @@ describe("Kubernetes workloads", () => {
 
     it("prices the nodes once and shows the pods on them as on pool X when the stack creates the node group", () => {
         // 2-3 x g6.xlarge at 0.8048: 1175.01 / 1762.51 (above); one pod needs one node, within the pool's minimum of 2
-        const nodes = resource("aws:eks/nodeGroup:NodeGroup", { instanceTypes: ["g6.xlarge"], labels: { "modelship.dev/accelerator": "l4" }, scalingConfig: { minSize: 2, maxSize: 3, desiredSize: 2 } }, "gpu-nodes");
+        const nodes = resource(
+            "aws:eks/nodeGroup:NodeGroup",
+            { instanceTypes: ["g6.xlarge"], labels: { "modelship.dev/accelerator": "l4" }, scalingConfig: { minSize: 2, maxSize: 3, desiredSize: 2 } },
+            "gpu-nodes",
+        );
         const pods = gpuDeployment("llm", { "modelship.dev/accelerator": "l4" });
         const report = estimateCost([nodes, pods]);
         expect(report.items.map((i) => [i.type, i.monthly, i.onPool])).toEqual([
@@ -255,7 +270,9 @@ describe("Kubernetes workloads", () => {
             ["kubernetes:apps/v1:Deployment", { min: 0, max: 0 }, nodes.urn],
         ]);
         expect(report.items[1].basis).toBe("on pool gpu-nodes (aws:eks/nodeGroup:NodeGroup): 1 replica(s) x 1 x NVIDIA L4, 0 vCPU, 0 GiB per pod; its nodes are priced on the pool");
-        expect(report.items[0].basis).toContain(`pods of this stack on it: ${pods.name}: 1 replica(s) of 1 GPU(s), 0 vCPU, 0 GiB per pod need 1 x g6.xlarge (1 pod(s) per node) at $0.8048/h; within the pool's minimum of 2 node(s)`);
+        expect(report.items[0].basis).toContain(
+            `pods of this stack on it: ${pods.name}: 1 replica(s) of 1 GPU(s), 0 vCPU, 0 GiB per pod need 1 x g6.xlarge (1 pod(s) per node) at $0.8048/h; within the pool's minimum of 2 node(s)`,
+        );
     });
 
     it("bounds a Karpenter NodePool by its GPU limit; without pods of the stack on it its minimum is 0", () => {
@@ -266,7 +283,9 @@ describe("Kubernetes workloads", () => {
             }),
         );
         expect(item?.monthly).toEqual({ min: 0, max: 19837.31 });
-        expect(item?.basis).toMatch(/^min 0: no pod of this stack lands on it, and Karpenter launches nodes only for pending pods.*; max 8 devices \(spec.limits\) x \$3\.3968\/device-h, the dearest per device of 8 candidate type\(s\)/);
+        expect(item?.basis).toMatch(
+            /^min 0: no pod of this stack lands on it, and Karpenter launches nodes only for pending pods.*; max 8 devices \(spec.limits\) x \$3\.3968\/device-h, the dearest per device of 8 candidate type\(s\)/,
+        );
     });
 });
 
@@ -324,7 +343,11 @@ describe("reports", () => {
         expect(report.items).toHaveLength(4);
         expect(report.unknownItems).toBe(1);
         expect(report.free.map((f) => [f.type, f.reason])).toEqual([["aws:iam/role:Role", "AWS IAM has no charge of its own"]]);
-        expect(report.items[0]).toMatchObject({ type: "aws:eks/cluster:Cluster", monthly: { min: null, max: null }, basis: "unknown: the EKS control plane is billed, but its price is not in the catalog" });
+        expect(report.items[0]).toMatchObject({
+            type: "aws:eks/cluster:Cluster",
+            monthly: { min: null, max: null },
+            basis: "unknown: the EKS control plane is billed, but its price is not in the catalog",
+        });
     });
 
     it("takes the default region from the options", () => {

@@ -27,7 +27,23 @@ const WRITABLE_ROOT: Readonly<Record<string, string[]>> = {};
 describe("examples", { timeout: 120_000 }, () => {
     it("has one example per target and component", () => {
         expect(examples).toEqual(
-            expect.arrayContaining(["quickstart", "kubernetes", "kubernetes-hpa", "aws-sagemaker", "aws-lambda", "gcp-cloudrun", "eks-gpu-pool", "eks-karpenter-pool", "gke-l4-pool", "byo-cluster-pool", "spike-autoscaler", "polyglot-pipeline-docker", "polyglot-pipeline-kubernetes", "polyglot-pipeline-aws", "polyglot-pipeline-gcp"]),
+            expect.arrayContaining([
+                "quickstart",
+                "kubernetes",
+                "kubernetes-hpa",
+                "aws-sagemaker",
+                "aws-lambda",
+                "gcp-cloudrun",
+                "eks-gpu-pool",
+                "eks-karpenter-pool",
+                "gke-l4-pool",
+                "byo-cluster-pool",
+                "spike-autoscaler",
+                "polyglot-pipeline-docker",
+                "polyglot-pipeline-kubernetes",
+                "polyglot-pipeline-aws",
+                "polyglot-pipeline-gcp",
+            ]),
         );
     });
 

@@ -16,12 +16,7 @@ import { describe, expect, it } from "vitest";
 
 /** Each dispatch enum, and the files whose tables must name all its members (repository paths). */
 const EXPECTED_TABLE_FILES: Record<string, string[]> = {
-    Target: [
-        "components/model-service/schema.ts",
-        "components/model-service/targets/index.ts",
-        "components/polyglot-pipeline/schema.ts",
-        "components/polyglot-pipeline/stage-targets.ts",
-    ],
+    Target: ["components/model-service/schema.ts", "components/model-service/targets/index.ts", "components/polyglot-pipeline/schema.ts", "components/polyglot-pipeline/stage-targets.ts"],
     GpuPoolCloud: ["components/gpu-pool/clouds.ts", "components/gpu-pool/schema.ts"],
     AwsProvisioning: ["components/gpu-pool/aws.ts"],
     AutoscalerTarget: ["components/spike-autoscaler/rules.ts", "components/spike-autoscaler/standalone/index.ts"],
@@ -38,12 +33,16 @@ const probeName = (enumName: string) => `ExhaustiveProbe${enumName}`;
 const probeValue = (enumName: string) => `exhaustive-probe-${enumName.toLowerCase()}`;
 
 function libraryProgramOptions(): { fileNames: string[]; options: ts.CompilerOptions } {
-    const parsed = ts.getParsedCommandLineOfConfigFile(path.join(ROOT, "tsconfig.json"), { noEmit: true, incremental: false }, {
-        ...ts.sys,
-        onUnRecoverableConfigFileDiagnostic: (d) => {
-            throw new Error(ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+    const parsed = ts.getParsedCommandLineOfConfigFile(
+        path.join(ROOT, "tsconfig.json"),
+        { noEmit: true, incremental: false },
+        {
+            ...ts.sys,
+            onUnRecoverableConfigFileDiagnostic: (d) => {
+                throw new Error(ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+            },
         },
-    });
+    );
     if (!parsed) throw new Error("cannot read tsconfig.json");
     const fileNames = parsed.fileNames.filter((f) => LIBRARY.test(path.relative(ROOT, f).split(path.sep).join("/")));
     return { fileNames, options: parsed.options };
@@ -113,16 +112,12 @@ function compileWithProbes(): Map<string | undefined, Finding[]> {
 }
 
 describe("dispatch enums", () => {
-    it(
-        "fail the build when a member is added, in every file whose table lacks it",
-        () => {
-            const byEnum = compileWithProbes();
-            const found = Object.fromEntries(Object.keys(EXPECTED_TABLE_FILES).map((name) => [name, [...new Set((byEnum.get(name) ?? []).map((f) => f.file))].sort()]));
-            const expected = Object.fromEntries(Object.entries(EXPECTED_TABLE_FILES).map(([name, files]) => [name, [...files].sort()]));
-            expect(found).toEqual(expected);
-            // Errors caused by none of the probes: the library does not compile as it is.
-            expect(byEnum.get(undefined) ?? []).toEqual([]);
-        },
-        300_000,
-    );
+    it("fail the build when a member is added, in every file whose table lacks it", () => {
+        const byEnum = compileWithProbes();
+        const found = Object.fromEntries(Object.keys(EXPECTED_TABLE_FILES).map((name) => [name, [...new Set((byEnum.get(name) ?? []).map((f) => f.file))].sort()]));
+        const expected = Object.fromEntries(Object.entries(EXPECTED_TABLE_FILES).map(([name, files]) => [name, [...files].sort()]));
+        expect(found).toEqual(expected);
+        // Errors caused by none of the probes: the library does not compile as it is.
+        expect(byEnum.get(undefined) ?? []).toEqual([]);
+    }, 300_000);
 });

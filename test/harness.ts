@@ -21,9 +21,7 @@ export function outputValue<T>(output: pulumi.Input<T>): Promise<T> {
             resolve(v as T);
             return v;
         });
-        (o as unknown as { promise(): Promise<unknown> })
-            .promise()
-            .catch(reject);
+        (o as unknown as { promise(): Promise<unknown> }).promise().catch(reject);
     });
 }
 
@@ -92,9 +90,7 @@ let runtime: MockRuntime | undefined;
 /** Installs the mock runtime for this test file (once) and returns it. */
 export function useMockRuntime(options: Partial<MockRuntimeOptions> = {}): MockRuntime {
     if (!runtime) {
-        runtime = new MockRuntime(
-            installMockRuntime({ project: options.project ?? "test", stack: options.stack ?? "dev", preview: options.preview, config: options.config }),
-        );
+        runtime = new MockRuntime(installMockRuntime({ project: options.project ?? "test", stack: options.stack ?? "dev", preview: options.preview, config: options.config }));
     }
     return runtime;
 }

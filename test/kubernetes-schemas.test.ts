@@ -90,17 +90,19 @@ describe("Kubernetes objects against their upstream schemas", () => {
     it("accepts valid objects of every kind, each checked against a schema found for it", async () => {
         const { resources } = await rt.construct(validObjects);
         // Registration order depends on when each resource's inputs resolve: compare as sets.
-        expect(resources.map((r) => `${r.type} ${r.name}`).sort()).toEqual([
-            "kubernetes:apps/v1:Deployment llm",
-            "kubernetes:core/v1:Service llm",
-            "kubernetes:policy/v1:PodDisruptionBudget llm",
-            "kubernetes:autoscaling/v2:HorizontalPodAutoscaler llm",
-            "kubernetes:keda.sh/v1alpha1:ScaledObject llm-scaler",
-            "kubernetes:karpenter.sh/v1:NodePool gpu",
-            "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass gpu-class",
-            "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute llm-route",
-            "kubernetes:serving.knative.dev/v1:Service llm-knative",
-        ].sort());
+        expect(resources.map((r) => `${r.type} ${r.name}`).sort()).toEqual(
+            [
+                "kubernetes:apps/v1:Deployment llm",
+                "kubernetes:core/v1:Service llm",
+                "kubernetes:policy/v1:PodDisruptionBudget llm",
+                "kubernetes:autoscaling/v2:HorizontalPodAutoscaler llm",
+                "kubernetes:keda.sh/v1alpha1:ScaledObject llm-scaler",
+                "kubernetes:karpenter.sh/v1:NodePool gpu",
+                "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass gpu-class",
+                "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute llm-route",
+                "kubernetes:serving.knative.dev/v1:Service llm-knative",
+            ].sort(),
+        );
         // None was skipped: each kind has a schema (not the allowlist).
         expect(resources.map((r) => objectType(r)).filter(({ apiVersion, kind }) => !findSchema(apiVersion, kind))).toEqual([]);
     });
@@ -108,7 +110,7 @@ describe("Kubernetes objects against their upstream schemas", () => {
     it("rejects a misspelled field, naming the resource and the path", async () => {
         const { resources, ...rest } = validContainer;
         await expect(rt.construct(() => deployment({ ...rest, resorces: resources }))).rejects.toThrow(
-            '1 Kubernetes object(s) do not match their upstream schema:\n' +
+            "1 Kubernetes object(s) do not match their upstream schema:\n" +
                 '  kubernetes:apps/v1:Deployment "llm":\n' +
                 '    - spec.template.spec.containers[0].resorces: unknown field, not in the apps/v1 Deployment schema; did you mean "resources"?',
         );
@@ -131,9 +133,7 @@ describe("Kubernetes objects against their upstream schemas", () => {
 
     it("rejects a value of the wrong type", async () => {
         const build = () => deployment({ ...validContainer, ports: [{ name: "http", containerPort: "8000" }] });
-        await expect(rt.construct(build)).rejects.toThrow(
-            '    - spec.template.spec.containers[0].ports[0].containerPort: received "8000"; expected integer',
-        );
+        await expect(rt.construct(build)).rejects.toThrow('    - spec.template.spec.containers[0].ports[0].containerPort: received "8000"; expected integer');
     });
 
     it("rejects a missing required field and a value outside the enum", async () => {
@@ -151,7 +151,7 @@ describe("Kubernetes objects against their upstream schemas", () => {
     it("rejects a name the API server refuses", async () => {
         const build = () => new k8s.core.v1.Service("llm", { metadata: { name: "LLM_v2" }, spec: { ports: [{ port: 80 }] } });
         await expect(rt.construct(build)).rejects.toThrow(
-            '    - metadata.name: received "LLM_v2"; expected an RFC 1035 label (lowercase letters, digits and \'-\', starting with a letter, at most 63 characters)',
+            "    - metadata.name: received \"LLM_v2\"; expected an RFC 1035 label (lowercase letters, digits and '-', starting with a letter, at most 63 characters)",
         );
     });
 
@@ -166,12 +166,7 @@ describe("Kubernetes objects against their upstream schemas", () => {
     });
 
     it("names the kinds that have no published schema, and each indeed has none", () => {
-        expect(Object.keys(KINDS_WITHOUT_SCHEMA)).toEqual([
-            "helm.sh/v3/Release",
-            "helm.sh/v4/Chart",
-            "serving.kserve.io/v1alpha1/InferenceGraph",
-            "gateway.envoyproxy.io/v1alpha1/SecurityPolicy",
-        ]);
+        expect(Object.keys(KINDS_WITHOUT_SCHEMA)).toEqual(["helm.sh/v3/Release", "helm.sh/v4/Chart", "serving.kserve.io/v1alpha1/InferenceGraph", "gateway.envoyproxy.io/v1alpha1/SecurityPolicy"]);
         for (const key of Object.keys(KINDS_WITHOUT_SCHEMA)) {
             const slash = key.lastIndexOf("/");
             expect(findSchema(key.slice(0, slash), key.slice(slash + 1)), key).toBeUndefined();

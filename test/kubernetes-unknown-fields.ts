@@ -127,7 +127,13 @@ function walk(checker: ts.TypeChecker, value: unknown, candidates: ts.Type[], po
         }
         const childPointer = `${pointer}/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`;
         if (childTypes.length === 0) {
-            found.push({ pointer: childPointer, suggestion: closest(key, objectTypes.flatMap((t) => t.getProperties().map((p) => p.name))) });
+            found.push({
+                pointer: childPointer,
+                suggestion: closest(
+                    key,
+                    objectTypes.flatMap((t) => t.getProperties().map((p) => p.name)),
+                ),
+            });
         } else {
             walk(checker, child, childTypes, childPointer, skip, found);
         }

@@ -70,7 +70,11 @@ export function snapshotText(schema: PackageSchema): string {
     const sortKeys = (value: unknown): unknown => {
         if (Array.isArray(value)) return value.map(sortKeys);
         if (value !== null && typeof value === "object") {
-            return Object.fromEntries(Object.keys(value).sort().map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]));
+            return Object.fromEntries(
+                Object.keys(value)
+                    .sort()
+                    .map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]),
+            );
         }
         return value;
     };

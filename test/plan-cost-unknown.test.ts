@@ -34,7 +34,7 @@ describe("an unpriced type in a component's estimate", () => {
 
     it("makes the estimate unknown, never $0, alone or beside a priced resource", async () => {
         const alone = await outputValue(costEstimateOutput([{ urn: "gpus", type: UNPRICED, name: "gpus", inputs: {} }]));
-        expect(alone).toEqual({ known: false, basis: [`unknown: ${UNPRICED_BASIS}`] });
+        expect(alone).toEqual({ knownMin: 0, knownMax: 0, known: false, basis: [`unknown: ${UNPRICED_BASIS}`] });
 
         const mixed = await outputValue(
             costEstimateOutput([
@@ -52,7 +52,7 @@ describe("an unpriced type in a component's estimate", () => {
     it("is unknown also when its inputs are Outputs (the chained path)", async () => {
         const { output } = await import("@pulumi/pulumi");
         const estimate = await outputValue(costEstimateOutput([{ urn: "gpus", type: UNPRICED, name: "gpus", inputs: { nodes: output(4) } }]));
-        expect(estimate).toEqual({ known: false, basis: [`unknown: ${UNPRICED_BASIS}`] });
+        expect(estimate).toEqual({ knownMin: 0, knownMax: 0, known: false, basis: [`unknown: ${UNPRICED_BASIS}`] });
     });
 });
 

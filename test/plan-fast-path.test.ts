@@ -89,13 +89,33 @@ describe("the fast path's detection", () => {
 
     it.each([
         ["a module moved", { "runtime/debuggable.js": null }, "runtime/debuggable.js, runtime/state.js or resource.js (Cannot find module"],
-        ["debuggablePromise renamed", { "runtime/debuggable.js": LAYOUT["runtime/debuggable.js"].replace("exports.debuggablePromise", "exports.trackPromise") }, "debuggablePromise(promise, context) in runtime/debuggable.js"],
-        ["debuggablePromise with another signature", { "runtime/debuggable.js": LAYOUT["runtime/debuggable.js"].replace("(p, ctx)", "(p, ctx, options)") }, "debuggablePromise(promise, context) in runtime/debuggable.js"],
-        ["the leak report gone", { "runtime/debuggable.js": LAYOUT["runtime/debuggable.js"].replace("exports.leakedPromises", "exports.leaks") }, "leakedPromises() and debugPromiseLeaks in runtime/debuggable.js"],
+        [
+            "debuggablePromise renamed",
+            { "runtime/debuggable.js": LAYOUT["runtime/debuggable.js"].replace("exports.debuggablePromise", "exports.trackPromise") },
+            "debuggablePromise(promise, context) in runtime/debuggable.js",
+        ],
+        [
+            "debuggablePromise with another signature",
+            { "runtime/debuggable.js": LAYOUT["runtime/debuggable.js"].replace("(p, ctx)", "(p, ctx, options)") },
+            "debuggablePromise(promise, context) in runtime/debuggable.js",
+        ],
+        [
+            "the leak report gone",
+            { "runtime/debuggable.js": LAYOUT["runtime/debuggable.js"].replace("exports.leakedPromises", "exports.leaks") },
+            "leakedPromises() and debugPromiseLeaks in runtime/debuggable.js",
+        ],
         ["the leak candidates elsewhere", { "runtime/state.js": "exports.getStore = function () { return {}; };" }, "getStore().leakCandidates (a Set) in runtime/state.js"],
-        ["a caller that binds the function itself", { "runtime/rpc.js": 'const { debuggablePromise } = require("./debuggable");\nfunction f(p) { return debuggablePromise(p, "x"); }' }, "the calls to debuggablePromise through its module's exports in runtime/rpc.js"],
+        [
+            "a caller that binds the function itself",
+            { "runtime/rpc.js": 'const { debuggablePromise } = require("./debuggable");\nfunction f(p) { return debuggablePromise(p, "x"); }' },
+            "the calls to debuggablePromise through its module's exports in runtime/rpc.js",
+        ],
         ["Resource.stackTrace gone", { "resource.js": "class Resource { static callsites() { return []; } }\nexports.Resource = Resource;" }, "Resource.stackTrace(skip) in resource.js"],
-        ["the constructor no longer calling it", { "resource.js": "class Resource { constructor() { const s = captureStack(); } static stackTrace(skip) { return []; } }\nexports.Resource = Resource;" }, "the call to Resource.stackTrace in Resource's constructor"],
+        [
+            "the constructor no longer calling it",
+            { "resource.js": "class Resource { constructor() { const s = captureStack(); } static stackTrace(skip) { return []; } }\nexports.Resource = Resource;" },
+            "the call to Resource.stackTrace in Resource's constructor",
+        ],
     ])("falls back to Pulumi's own code, with one warning, when %s", (_, changes, missing) => {
         const dir = fakeSdk(changes);
         const found = findInternals(dir);
@@ -146,21 +166,25 @@ describe("the plan on either path", () => {
     });
 
     // polyglot-pipeline-aws is the one whose registration order changes with the shape of the tracker's promise chain.
-    it.each(["kubernetes", "spike-autoscaler", "polyglot-pipeline-kubernetes", "polyglot-pipeline-aws"])("plans examples/%s the same on the fast path and on Pulumi's own", async (example) => {
-        const dir = path.join(root, "examples", example);
-        const plans: string[] = [];
-        for (const fastPath of [true, false, true]) {
-            const run = await runProgram({ dir, fastPath });
-            expect(run.error).toBeUndefined();
-            expect(run.warnings).toEqual([]);
-            const cost = planCost(run.resources, run.config);
-            const findings = await runPolicies(run.resources);
-            const text = renderPlan({ run, cost, findings, policiesRan: true }, styleFor({}));
-            plans.push(`${JSON.stringify(run.resources)}\n${JSON.stringify(planJson(run, cost, findings), null, 2)}\n${text}`);
-        }
-        expect(plans[1]).toBe(plans[0]);
-        expect(plans[2]).toBe(plans[0]);
-    }, 120_000);
+    it.each(["kubernetes", "spike-autoscaler", "polyglot-pipeline-kubernetes", "polyglot-pipeline-aws"])(
+        "plans examples/%s the same on the fast path and on Pulumi's own",
+        async (example) => {
+            const dir = path.join(root, "examples", example);
+            const plans: string[] = [];
+            for (const fastPath of [true, false, true]) {
+                const run = await runProgram({ dir, fastPath });
+                expect(run.error).toBeUndefined();
+                expect(run.warnings).toEqual([]);
+                const cost = planCost(run.resources, run.config);
+                const findings = await runPolicies(run.resources);
+                const text = renderPlan({ run, cost, findings, policiesRan: true }, styleFor({}));
+                plans.push(`${JSON.stringify(run.resources)}\n${JSON.stringify(planJson(run, cost, findings), null, 2)}\n${text}`);
+            }
+            expect(plans[1]).toBe(plans[0]);
+            expect(plans[2]).toBe(plans[0]);
+        },
+        120_000,
+    );
 
     it("keeps Pulumi's leak check: a program that leaves a registration waiting exits 1 with Pulumi's message", () => {
         const dir = tmpDir({

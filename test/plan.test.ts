@@ -86,9 +86,7 @@ describe("loader", () => {
         const parent = { id: path.join(dir, "index.js"), filename: path.join(dir, "index.js"), paths: _nodeModulePaths(dir) };
         installLoader();
         try {
-            expect(() => internals._resolveFilename("@pulumi/kubernetes/core/v1", parent, false)).toThrow(
-                new MissingModuleError("@pulumi/kubernetes", path.join(dir, "index.js")),
-            );
+            expect(() => internals._resolveFilename("@pulumi/kubernetes/core/v1", parent, false)).toThrow(new MissingModuleError("@pulumi/kubernetes", path.join(dir, "index.js")));
             expect(() => internals._resolveFilename("@pulumi/kubernetes", parent, false)).toThrow(
                 `"@pulumi/kubernetes" is not installed: index.js imports it, and Node finds no node_modules/@pulumi/kubernetes in ${dir} ` +
                     `or a folder above it (nor would pulumi up). Install it in the program's folder: cd ${dir} && npm install @pulumi/kubernetes`,
@@ -109,9 +107,7 @@ describe("loader", () => {
         const example = path.join(root, "examples/quickstart/index.ts");
         installLoader();
         try {
-            expect(internals._resolveFilename("modelship", { id: example, filename: example, paths: _nodeModulePaths(path.dirname(example)) }, false)).toBe(
-                path.join(root, "index.ts"),
-            );
+            expect(internals._resolveFilename("modelship", { id: example, filename: example, paths: _nodeModulePaths(path.dirname(example)) }, false)).toBe(path.join(root, "index.ts"));
         } finally {
             uninstallLoader();
         }
@@ -137,9 +133,7 @@ describe("project", () => {
             "basic:apiToken": SECRET_PLACEHOLDER,
         });
         expect(project.secretKeys).toEqual(["basic:apiToken"]);
-        expect(project.notes).toEqual([
-            "config basic:apiToken is encrypted (secure:); the offline plan cannot decrypt secrets and passes a placeholder string instead",
-        ]);
+        expect(project.notes).toEqual(["config basic:apiToken is encrypted (secure:); the offline plan cannot decrypt secrets and passes a placeholder string instead"]);
     });
 
     it("fails clearly without Pulumi.yaml, for another runtime, without an entry file, or for a stack without its file", () => {
@@ -148,7 +142,7 @@ describe("project", () => {
         const python = tmpDir({ "Pulumi.yaml": "name: p\nruntime: python\n" });
         expect(() => readProject(python)).toThrow('runtime is "python"; the offline plan runs only "nodejs" programs (TypeScript or JavaScript)');
         const noEntry = tmpDir({ "Pulumi.yaml": "name: p\nruntime: nodejs\nmain: src/\n" });
-        expect(() => readProject(noEntry)).toThrow("no program entry file for \"main: src/\"");
+        expect(() => readProject(noEntry)).toThrow('no program entry file for "main: src/"');
         expect(() => readProject(fixture("basic"), "staging")).toThrow('stack "staging" has no config file');
         expect(() => readProject(fixture("basic"), "staging")).toThrow("stacks with a file: dev, prod");
     });
@@ -166,20 +160,24 @@ describe("runProgram", () => {
         const component = byName(dev, "test:index:ModelServer", "llm");
         expect(stack.parent).toBeUndefined();
         expect(component.parent).toBe(stack.urn);
-        expect(dev.resources.filter((r) => r.parent === component.urn).map((r) => `${r.type} ${r.name}`).sort()).toEqual([
+        expect(
+            dev.resources
+                .filter((r) => r.parent === component.urn)
+                .map((r) => `${r.type} ${r.name}`)
+                .sort(),
+        ).toEqual([
             "aws:ec2/instance:Instance llm-gpu",
             "kubernetes:apps/v1:Deployment llm",
             "kubernetes:core/v1:ConfigMap llm-settings",
             "kubernetes:core/v1:Secret llm-token",
             "kubernetes:core/v1:Service llm",
         ]);
-        expect(dev.resources.filter((r) => r.parent === stack.urn).map((r) => r.type).sort()).toEqual([
-            "aws:lb/loadBalancer:LoadBalancer",
-            "aws:s3/bucket:Bucket",
-            "docker:index/remoteImage:RemoteImage",
-            "kubernetes:core/v1:Namespace",
-            "test:index:ModelServer",
-        ]);
+        expect(
+            dev.resources
+                .filter((r) => r.parent === stack.urn)
+                .map((r) => r.type)
+                .sort(),
+        ).toEqual(["aws:lb/loadBalancer:LoadBalancer", "aws:s3/bucket:Bucket", "docker:index/remoteImage:RemoteImage", "kubernetes:core/v1:Namespace", "test:index:ModelServer"]);
         expect(byName(dev, "aws:s3/bucket:Bucket", "weights").options.protect).toBe(true);
     });
 
@@ -402,10 +400,7 @@ describe("modelship plan (CLI)", { timeout: 120_000 }, () => {
         const doc = JSON.parse(failing.stdout);
         expect(doc.stack).toBe("prod");
         expect(doc.outputs.settings).toEqual({ replicas: 6, tier: "premium" });
-        expect(doc.policies.map((p: { policy: string; enforcement: string }) => `${p.policy}:${p.enforcement}`).sort()).toEqual([
-            "bucket-versioning:advisory",
-            "max-replicas:mandatory",
-        ]);
+        expect(doc.policies.map((p: { policy: string; enforcement: string }) => `${p.policy}:${p.enforcement}`).sort()).toEqual(["bucket-versioning:advisory", "max-replicas:mandatory"]);
         const config = path.join(tmpDir({ "p.json": JSON.stringify({ "max-replicas": { enforcementLevel: "advisory", max: 4 } }) }), "p.json");
         const advisory = cli(["plan", fixture("basic"), "--stack", "prod", "--policy-config", config], env);
         expect(advisory.code).toBe(0);

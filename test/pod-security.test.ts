@@ -44,7 +44,12 @@ describe("the restricted Pod Security check", () => {
     });
 
     const cases: [string, Json, string, string][] = [
-        ["privilege escalation allowed", withContainer({ allowPrivilegeEscalation: undefined }), "allowPrivilegeEscalation", "spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation"],
+        [
+            "privilege escalation allowed",
+            withContainer({ allowPrivilegeEscalation: undefined }),
+            "allowPrivilegeEscalation",
+            "spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation",
+        ],
         ["capabilities not dropped", withContainer({ capabilities: { drop: ["NET_RAW"] } }), "capabilities.drop", "spec.template.spec.containers[0].securityContext.capabilities.drop"],
         ["a capability added", withContainer({ capabilities: { drop: ["ALL"], add: ["SYS_ADMIN"] } }), "capabilities.add", "spec.template.spec.containers[0].securityContext.capabilities.add"],
         ["privileged", withContainer({ privileged: true }), "privileged", "spec.template.spec.containers[0].securityContext.privileged"],
@@ -53,9 +58,24 @@ describe("the restricted Pod Security check", () => {
         ["no seccomp profile", { ...COMPLIANT_POD, securityContext: { runAsNonRoot: true } }, "seccompProfile", "spec.template.spec.containers[0].securityContext.seccompProfile.type"],
         ["a hostPath volume", { ...COMPLIANT_POD, volumes: [{ name: "h", hostPath: { path: "/var" } }] }, "volumes.hostPath", "spec.template.spec.volumes[0].hostPath"],
         ["host networking", { ...COMPLIANT_POD, hostNetwork: true }, "hostNamespaces", "spec.template.spec.hostNetwork"],
-        ["a host port", { ...COMPLIANT_POD, containers: [{ ...COMPLIANT_CONTAINER, ports: [{ containerPort: 80, hostPort: 80 }] }] }, "hostPorts", "spec.template.spec.containers[0].ports[0].hostPort"],
-        ["an unsafe sysctl", { ...COMPLIANT_POD, securityContext: { ...COMPLIANT_POD.securityContext, sysctls: [{ name: "kernel.msgmax", value: "1" }] } }, "sysctls", "spec.template.spec.securityContext.sysctls[0].name"],
-        ["an init container without the context", { ...COMPLIANT_POD, initContainers: [{ name: "init", image: "busybox" }] }, "allowPrivilegeEscalation", "spec.template.spec.initContainers[0].securityContext.allowPrivilegeEscalation"],
+        [
+            "a host port",
+            { ...COMPLIANT_POD, containers: [{ ...COMPLIANT_CONTAINER, ports: [{ containerPort: 80, hostPort: 80 }] }] },
+            "hostPorts",
+            "spec.template.spec.containers[0].ports[0].hostPort",
+        ],
+        [
+            "an unsafe sysctl",
+            { ...COMPLIANT_POD, securityContext: { ...COMPLIANT_POD.securityContext, sysctls: [{ name: "kernel.msgmax", value: "1" }] } },
+            "sysctls",
+            "spec.template.spec.securityContext.sysctls[0].name",
+        ],
+        [
+            "an init container without the context",
+            { ...COMPLIANT_POD, initContainers: [{ name: "init", image: "busybox" }] },
+            "allowPrivilegeEscalation",
+            "spec.template.spec.initContainers[0].securityContext.allowPrivilegeEscalation",
+        ],
     ];
     for (const [what, pod, control, field] of cases) {
         it(`reports ${what}`, () => {
@@ -70,15 +90,29 @@ describe("the restricted Pod Security check", () => {
         expect(podSecurityViolations([daemonSet])).toEqual([]);
         // The same volume on a Deployment, or another control on the plugin, is reported.
         expect(podSecurityViolations([plugin]).map((v) => v.control)).toEqual(["volumes.hostPath"]);
-        const asRoot = { ...daemonSet, inputs: { ...daemonSet.inputs, spec: { selector: {}, template: { spec: { ...withContainer({ runAsNonRoot: undefined }), securityContext: { seccompProfile: { type: "RuntimeDefault" } } } } } } } as ResourceRecord;
+        const asRoot = {
+            ...daemonSet,
+            inputs: {
+                ...daemonSet.inputs,
+                spec: { selector: {}, template: { spec: { ...withContainer({ runAsNonRoot: undefined }), securityContext: { seccompProfile: { type: "RuntimeDefault" } } } } },
+            },
+        } as ResourceRecord;
         expect(podSecurityViolations([asRoot])).toEqual([]);
         const privileged = { ...daemonSet, inputs: { ...daemonSet.inputs, spec: { selector: {}, template: { spec: { ...withContainer({ privileged: true }), volumes: [] } } } } } as ResourceRecord;
         expect(podSecurityViolations([privileged]).map((v) => v.control)).toEqual(["privileged"]);
     });
 
     it("finds pod templates in CronJobs and Knative Services", () => {
-        const cron = { ...deployment("c", COMPLIANT_POD), type: "kubernetes:batch/v1:CronJob", inputs: { apiVersion: "batch/v1", kind: "CronJob", metadata: { name: "c" }, spec: { jobTemplate: { spec: { template: { spec: COMPLIANT_POD } } } } } } as ResourceRecord;
-        const knative = { ...deployment("k", COMPLIANT_POD), type: "kubernetes:serving.knative.dev/v1:Service", inputs: { apiVersion: "serving.knative.dev/v1", kind: "Service", metadata: { name: "k" }, spec: { template: { spec: COMPLIANT_POD } } } } as ResourceRecord;
+        const cron = {
+            ...deployment("c", COMPLIANT_POD),
+            type: "kubernetes:batch/v1:CronJob",
+            inputs: { apiVersion: "batch/v1", kind: "CronJob", metadata: { name: "c" }, spec: { jobTemplate: { spec: { template: { spec: COMPLIANT_POD } } } } },
+        } as ResourceRecord;
+        const knative = {
+            ...deployment("k", COMPLIANT_POD),
+            type: "kubernetes:serving.knative.dev/v1:Service",
+            inputs: { apiVersion: "serving.knative.dev/v1", kind: "Service", metadata: { name: "k" }, spec: { template: { spec: COMPLIANT_POD } } },
+        } as ResourceRecord;
         expect(podTemplates([cron, knative]).map((t) => `${t.kind} ${t.path}`)).toEqual(["CronJob spec.jobTemplate.spec.template.spec", "serving.knative.dev/Service spec.template.spec"]);
     });
 

@@ -137,8 +137,7 @@ function containersOf(spec: Json): { field: string; container: Json }[] {
 function templateViolations(template: PodTemplate): PodSecurityViolation[] {
     const { spec } = template;
     const found: PodSecurityViolation[] = [];
-    const report = (field: string, control: string, value: unknown) =>
-        found.push({ object: template.object, field: `${template.path}.${field}`, control, found: JSON.stringify(value) ?? "nothing" });
+    const report = (field: string, control: string, value: unknown) => found.push({ object: template.object, field: `${template.path}.${field}`, control, found: JSON.stringify(value) ?? "nothing" });
     const pod = (spec.securityContext as Json | undefined) ?? {};
 
     // Baseline.
@@ -149,7 +148,8 @@ function templateViolations(template: PodTemplate): PodSecurityViolation[] {
     });
     if ((pod.windowsOptions as Json | undefined)?.hostProcess === true) report("securityContext.windowsOptions.hostProcess", "hostProcess", true);
     const podSeLinux = pod.seLinuxOptions as Json | undefined;
-    if (podSeLinux && (!SELINUX_TYPES.has(String(podSeLinux.type ?? "")) || podSeLinux.user !== undefined || podSeLinux.role !== undefined)) report("securityContext.seLinuxOptions", "seLinux", podSeLinux);
+    if (podSeLinux && (!SELINUX_TYPES.has(String(podSeLinux.type ?? "")) || podSeLinux.user !== undefined || podSeLinux.role !== undefined))
+        report("securityContext.seLinuxOptions", "seLinux", podSeLinux);
     const podSeccomp = (pod.seccompProfile as Json | undefined)?.type as string | undefined;
     if (podSeccomp === "Unconfined") report("securityContext.seccompProfile.type", "seccompProfile", podSeccomp);
     // Restricted: volumes.

@@ -57,9 +57,7 @@ describe("the argument reference", () => {
         if (committed !== generated) {
             const committedLines = committed.split("\n");
             const line = generated.split("\n").findIndex((text, i) => text !== committedLines[i]);
-            throw new Error(
-                `${REFERENCE_FILE} is not current with schema.json (first difference at line ${line + 1}): run \`${REFERENCE_UPDATE_COMMAND}\` and commit it.`,
-            );
+            throw new Error(`${REFERENCE_FILE} is not current with schema.json (first difference at line ${line + 1}): run \`${REFERENCE_UPDATE_COMMAND}\` and commit it.`);
         }
     });
 
@@ -77,7 +75,12 @@ describe("the argument reference", () => {
         ["SpikeAutoscaler", SpikeAutoscaler.__pulumiType, spikeAutoscalerSchema],
         ["PolyglotPipeline", PolyglotPipeline.__pulumiType, pipelineSchema],
     ] as const)("documents every argument path %s validates, at the anchor its errors link to", (_, type, validator) => {
-        const paths = zodPaths(validator as z.ZodType).map((p) => p.map((k) => (typeof k === "number" ? `[${k}]` : `.${String(k)}`)).join("").replace(/^\./, ""));
+        const paths = zodPaths(validator as z.ZodType).map((p) =>
+            p
+                .map((k) => (typeof k === "number" ? `[${k}]` : `.${String(k)}`))
+                .join("")
+                .replace(/^\./, ""),
+        );
         expect(paths.length).toBeGreaterThan(5);
         expect(anchors.has(referenceAnchor(type, ""))).toBe(true);
         expect(paths.filter((p) => !anchors.has(referenceAnchor(type, p)))).toEqual([]);
@@ -106,14 +109,12 @@ describe("the argument reference", () => {
     });
 
     it("gives each field its type, default, allowed values and description", () => {
-        expect(generated).toContain(
-            '| <a name="modelservice-resources-gpu-count"></a>`count` | number | Defaults to 1. | Number of GPUs per replica. |',
-        );
+        expect(generated).toContain('| <a name="modelservice-resources-gpu-count"></a>`count` | number | Defaults to 1. | Number of GPUs per replica. |');
         expect(generated).toContain(
             '| <a name="modelservice-resources-gpu-accelerator"></a>`accelerator` | enum [Accelerator](#enum-accelerator): `t4`, `a10g`, `l4`, `l40s`, `a100-40gb`, `a100-80gb`, `h100`, `h200`, `inferentia2` | **required** |',
         );
-        expect(generated).toContain("### <a name=\"modelservice-resources-gpu\"></a>ModelService `resources.gpu`\n\nA `GpuArgs` object, in [`resources`](#modelservice-resources).");
-        expect(generated).toContain("### <a name=\"polyglotpipeline-stages\"></a>PolyglotPipeline `stages[]`");
+        expect(generated).toContain('### <a name="modelservice-resources-gpu"></a>ModelService `resources.gpu`\n\nA `GpuArgs` object, in [`resources`](#modelservice-resources).');
+        expect(generated).toContain('### <a name="polyglotpipeline-stages"></a>PolyglotPipeline `stages[]`');
         expect(generated).toContain("| `l4` | `L4` | NVIDIA L4, 24 GB. AWS g6/gr6, GCP nvidia-l4 (g2 machines), Cloud Run GPU. |");
         expect(generated).toContain('| <a name="modelservice-outputs-url"></a>`url` | string |');
     });
@@ -159,10 +160,12 @@ describe("validation errors", () => {
             target: Target.Kubernetes,
             resources: { gpu: { accelerator: Accelerator.L4, cuont: 2 } },
         };
-        const failure = await rt.construct(() => new ModelService("llm", args as never)).then(
-            () => undefined,
-            (error: unknown) => error as Error,
-        );
+        const failure = await rt
+            .construct(() => new ModelService("llm", args as never))
+            .then(
+                () => undefined,
+                (error: unknown) => error as Error,
+            );
         expect(failure?.message).toBe(
             'modelship:index:ModelService "llm": 1 invalid argument:\n' +
                 '  - resources.gpu.cuont: received 2; expected no such field: did you mean "count"? (fields of resources.gpu: docs/reference.md#modelservice-resources-gpu)',
@@ -173,10 +176,12 @@ describe("validation errors", () => {
     it("link a stage's unknown field to the pipeline's section for it, with ModelService's suggestion", async () => {
         const stage = { name: "score", language: StageLanguage.Python, image: "registry.example.com/score@sha256:" + "b".repeat(64) };
         const args = { stages: [{ ...stage, resources: { gpu: { accelerator: Accelerator.L4, cuont: 1 } } }], target: Target.Docker };
-        const failure = await rt.construct(() => new PolyglotPipeline("fraud", args as never)).then(
-            () => undefined,
-            (error: unknown) => error as Error,
-        );
+        const failure = await rt
+            .construct(() => new PolyglotPipeline("fraud", args as never))
+            .then(
+                () => undefined,
+                (error: unknown) => error as Error,
+            );
         expect(failure?.message).toBe(
             'modelship:index:PolyglotPipeline "fraud": 1 invalid argument:\n' +
                 '  - stages[0].resources.gpu.cuont: received 1; expected no such field: did you mean "count"? (fields of stages[0].resources.gpu: docs/reference.md#polyglotpipeline-stages-resources-gpu)',

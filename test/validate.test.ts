@@ -14,7 +14,10 @@ const schema = z
     .object({
         image: input(z.string().min(1)),
         replicas: z.number().int().min(0).optional(),
-        gpu: z.object({ count: z.number().int().min(1), accelerator: z.enum(Accelerator) }).strict().optional(),
+        gpu: z
+            .object({ count: z.number().int().min(1), accelerator: z.enum(Accelerator) })
+            .strict()
+            .optional(),
         ports: z.array(z.object({ port: z.number().int().min(1).max(65535) }).strict()).optional(),
         target: z.enum(Target).optional(),
     })
@@ -85,9 +88,7 @@ describe("validateArgs suggestions", () => {
     });
 
     it("suggests an enum value that differs only in case", () => {
-        expect(problemsOf({ image: "a", gpu: { count: 1, accelerator: "L4" } })).toBe(
-            `${header(1)}\n  - gpu.accelerator: received "L4"; expected one of ${ACCELERATORS}: did you mean "l4"?`,
-        );
+        expect(problemsOf({ image: "a", gpu: { count: 1, accelerator: "L4" } })).toBe(`${header(1)}\n  - gpu.accelerator: received "L4"; expected one of ${ACCELERATORS}: did you mean "l4"?`);
     });
 
     it("suggests every value a word is the first part of", () => {
@@ -97,21 +98,13 @@ describe("validateArgs suggestions", () => {
     });
 
     it("suggests the value of the enum member whose TypeScript name was given", () => {
-        expect(problemsOf({ image: "a", target: "AwsSageMaker" })).toBe(
-            `${header(1)}\n  - target: received "AwsSageMaker"; expected one of ${TARGETS}: did you mean "aws-sagemaker"?`,
-        );
-        expect(problemsOf({ image: "a", target: "Kubernetes" })).toBe(
-            `${header(1)}\n  - target: received "Kubernetes"; expected one of ${TARGETS}: did you mean "kubernetes"?`,
-        );
+        expect(problemsOf({ image: "a", target: "AwsSageMaker" })).toBe(`${header(1)}\n  - target: received "AwsSageMaker"; expected one of ${TARGETS}: did you mean "aws-sagemaker"?`);
+        expect(problemsOf({ image: "a", target: "Kubernetes" })).toBe(`${header(1)}\n  - target: received "Kubernetes"; expected one of ${TARGETS}: did you mean "kubernetes"?`);
     });
 
     it("suggests nothing when nothing is close", () => {
-        expect(problemsOf({ image: "a", gpu: { count: 1, accelerator: "tpu-v5" } })).toBe(
-            `${header(1)}\n  - gpu.accelerator: received "tpu-v5"; expected one of ${ACCELERATORS}`,
-        );
-        expect(problemsOf({ image: "a", zone: "us-east-1a" })).toBe(
-            `${header(1)}\n  - zone: received "us-east-1a"; expected no such field (fields of Example: docs/reference.md#example)`,
-        );
+        expect(problemsOf({ image: "a", gpu: { count: 1, accelerator: "tpu-v5" } })).toBe(`${header(1)}\n  - gpu.accelerator: received "tpu-v5"; expected one of ${ACCELERATORS}`);
+        expect(problemsOf({ image: "a", zone: "us-east-1a" })).toBe(`${header(1)}\n  - zone: received "us-east-1a"; expected no such field (fields of Example: docs/reference.md#example)`);
     });
 
     it("suggests for several misspelt fields at once, each its own field", () => {

@@ -7,7 +7,7 @@
  * disks: the pool uses the key, it does not create it, so the key's fee is billed in the stack that owns it.
  */
 import { DEFAULT_AWS_REGION, DEFAULT_GCP_REGION, estimateCost } from "../../sdk/cost";
-import { MonthlyCostEstimate } from "../../sdk/cost/estimate";
+import { knownEstimate, MonthlyCostEstimate, unknownEstimate } from "../../sdk/cost/estimate";
 import { GpuPoolCloud } from "./args";
 import { PoolSpec, PricedNodes } from "./spec";
 
@@ -36,13 +36,13 @@ function keyBasis(spec: PoolSpec): string[] {
  * the stack: unknown. On `docker` the local engine costs no cloud charge: 0.
  */
 export function poolCost(spec: PoolSpec, nodes: PricedNodes | undefined): MonthlyCostEstimate {
-    if (spec.cloud === GpuPoolCloud.Docker) return { min: 0, max: 0, known: true, basis: ["local Docker engine: no cloud charge"] };
-    if (!nodes) return { known: false, basis: ["unknown: the pool does not create the cluster's GPU nodes, so their price is not known here"] };
+    if (spec.cloud === GpuPoolCloud.Docker) return knownEstimate(0, 0, ["local Docker engine: no cloud charge"]);
+    if (!nodes) return unknownEstimate(["unknown: the pool does not create the cluster's GPU nodes, so their price is not known here"]);
     const report = estimateCost([{ urn: spec.name, type: nodes.type, name: spec.name, inputs: nodes.inputs }], pricingRegions(spec));
     const basis = [...report.items.map((i) => i.basis), ...keyBasis(spec)];
-    if (report.items.length === 0) return { known: false, basis: [`unknown: the cost model has no pricer for ${nodes.type}`] };
+    if (report.items.length === 0) return unknownEstimate([`unknown: the cost model prices no ${nodes.type} here`]);
     const item = report.items[0];
-    const estimate: MonthlyCostEstimate = { known: item.monthly.min !== null && item.monthly.max !== null, basis };
+    const estimate: MonthlyCostEstimate = { knownMin: item.monthly.min ?? 0, knownMax: item.monthly.max ?? 0, known: item.monthly.min !== null && item.monthly.max !== null, basis };
     // A known bound is kept even when the other is not (a Karpenter pool's maximum, for example).
     if (item.monthly.min !== null) estimate.min = item.monthly.min;
     if (item.monthly.max !== null) estimate.max = item.monthly.max;

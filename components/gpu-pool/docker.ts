@@ -11,9 +11,7 @@ import { DockerPoolSpec, PoolBase, PoolCloud, PoolDeployment, Resolved } from ".
 
 /** The NVIDIA device request: the listed GPUs, or all of them (count -1, Docker's `--gpus all`). */
 export function deviceRequestOf(deviceIds: readonly string[] | undefined): GpuPoolDeviceRequest {
-    return deviceIds && deviceIds.length > 0
-        ? { driver: "nvidia", count: 0, deviceIds: [...deviceIds], capabilities: ["gpu"] }
-        : { driver: "nvidia", count: -1, deviceIds: [], capabilities: ["gpu"] };
+    return deviceIds && deviceIds.length > 0 ? { driver: "nvidia", count: 0, deviceIds: [...deviceIds], capabilities: ["gpu"] } : { driver: "nvidia", count: -1, deviceIds: [], capabilities: ["gpu"] };
 }
 
 /** `cloud: docker`: no resources; no node selector or toleration (there are no nodes). */

@@ -74,7 +74,14 @@ export function eksKubeconfig(clusterName: string, endpoint: string, caData: str
         users: [
             {
                 name: context,
-                user: { exec: { apiVersion: "client.authentication.k8s.io/v1beta1", command: "aws", args: ["eks", "get-token", "--cluster-name", clusterName, "--region", region], interactiveMode: "Never" } },
+                user: {
+                    exec: {
+                        apiVersion: "client.authentication.k8s.io/v1beta1",
+                        command: "aws",
+                        args: ["eks", "get-token", "--cluster-name", clusterName, "--region", region],
+                        interactiveMode: "Never",
+                    },
+                },
             },
         ],
     });
@@ -111,7 +118,11 @@ function launchTemplateRef(template: aws.ec2.LaunchTemplate): aws.types.input.ek
 function createCluster(spec: AwsNodeGroupPoolSpec, parent: pulumi.Resource, nodeRoleArn: pulumi.Output<string>, nodeDependencies: pulumi.Resource[]) {
     const region = spec.region;
     const tags = cloudTags(spec.owner);
-    const role = new aws.iam.Role(`${spec.name}-cluster-role`, { assumeRolePolicy: assumeRole("eks.amazonaws.com"), description: `EKS control plane of the modelship GpuPool ${spec.name}`, tags }, { parent });
+    const role = new aws.iam.Role(
+        `${spec.name}-cluster-role`,
+        { assumeRolePolicy: assumeRole("eks.amazonaws.com"), description: `EKS control plane of the modelship GpuPool ${spec.name}`, tags },
+        { parent },
+    );
     const policy = new aws.iam.RolePolicyAttachment(`${spec.name}-cluster-policy`, { role: role.name, policyArn: `arn:${partitionOf(region)}:iam::aws:policy/AmazonEKSClusterPolicy` }, { parent });
     const cluster = new aws.eks.Cluster(
         `${spec.name}-cluster`,
@@ -130,11 +141,9 @@ function createCluster(spec: AwsNodeGroupPoolSpec, parent: pulumi.Resource, node
         { parent, dependsOn: [policy] },
     );
     // Pods without a GPU run here: their nodes get the same metadata protection as the GPU nodes.
-    const systemLaunchTemplate = new aws.ec2.LaunchTemplate(
-        `${spec.name}-system-nodes`,
-        nodeLaunchTemplateArgs(spec, `System nodes of the modelship GpuPool ${spec.name}`, SYSTEM_DISK_GIB),
-        { parent },
-    );
+    const systemLaunchTemplate = new aws.ec2.LaunchTemplate(`${spec.name}-system-nodes`, nodeLaunchTemplateArgs(spec, `System nodes of the modelship GpuPool ${spec.name}`, SYSTEM_DISK_GIB), {
+        parent,
+    });
     const systemNodes = new aws.eks.NodeGroup(
         `${spec.name}-system-nodes`,
         {
@@ -157,7 +166,12 @@ function createCluster(spec: AwsNodeGroupPoolSpec, parent: pulumi.Resource, node
 }
 
 /** The managed node group's arguments, exactly as created and priced; its disk size is in its launch template. */
-export function gpuNodeGroupArgs(spec: AwsNodeGroupPoolSpec, clusterName: pulumi.Input<string>, nodeRoleArn: pulumi.Input<string>, launchTemplate: pulumi.Input<aws.types.input.eks.NodeGroupLaunchTemplate>): aws.eks.NodeGroupArgs {
+export function gpuNodeGroupArgs(
+    spec: AwsNodeGroupPoolSpec,
+    clusterName: pulumi.Input<string>,
+    nodeRoleArn: pulumi.Input<string>,
+    launchTemplate: pulumi.Input<aws.types.input.eks.NodeGroupLaunchTemplate>,
+): aws.eks.NodeGroupArgs {
     return {
         clusterName,
         nodeRoleArn,
@@ -194,7 +208,13 @@ export function deployEks(spec: AwsNodeGroupPoolSpec, parent: pulumi.ComponentRe
     if (spec.createCluster) {
         created = createCluster(spec, parent, role.arn, attachments);
         clusterName = created.cluster.name;
-        Object.assign(resources, { clusterRole: created.role, cluster: created.cluster, systemLaunchTemplate: created.systemLaunchTemplate, systemNodes: created.systemNodes, provider: created.provider });
+        Object.assign(resources, {
+            clusterRole: created.role,
+            cluster: created.cluster,
+            systemLaunchTemplate: created.systemLaunchTemplate,
+            systemNodes: created.systemNodes,
+            provider: created.provider,
+        });
     }
     const launchTemplate = new aws.ec2.LaunchTemplate(`${spec.name}-gpu-nodes`, nodeLaunchTemplateArgs(spec, `GPU nodes of the modelship GpuPool ${spec.name}`, spec.diskSizeGiB), { parent });
     resources.launchTemplate = launchTemplate;
@@ -214,6 +234,9 @@ export function deployEks(spec: AwsNodeGroupPoolSpec, parent: pulumi.ComponentRe
         kubeconfig: created?.kubeconfig,
         pricedNodes: { type: "aws:eks/nodeGroup:NodeGroup", inputs: args as unknown as Record<string, unknown> },
         resources,
-        warnings: spotWarnings(spec.spot, spec.shape.offers.map((o) => o.instanceType)),
+        warnings: spotWarnings(
+            spec.spot,
+            spec.shape.offers.map((o) => o.instanceType),
+        ),
     };
 }

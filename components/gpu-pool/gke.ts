@@ -24,11 +24,7 @@ import { GcpPoolSpec, isSpot, PoolBase, PoolCloud, PoolDeployment, requiredProbl
  * The nodes' OAuth scopes, the least a node needs: write logs, write metrics, and read Cloud Storage (image
  * pulls from Artifact Registry and Container Registry). IAM roles of the node service account limit the rest.
  */
-export const NODE_OAUTH_SCOPES = [
-    "https://www.googleapis.com/auth/logging.write",
-    "https://www.googleapis.com/auth/monitoring",
-    "https://www.googleapis.com/auth/devstorage.read_only",
-] as const;
+export const NODE_OAUTH_SCOPES = ["https://www.googleapis.com/auth/logging.write", "https://www.googleapis.com/auth/monitoring", "https://www.googleapis.com/auth/devstorage.read_only"] as const;
 
 /** The system node pool of a cluster the pool creates: kube-dns and other system pods do not tolerate the GPU taint. */
 export const SYSTEM_NODES = { machineType: "e2-standard-4", nodesPerZone: 1 } as const;
@@ -191,7 +187,12 @@ function zoneProblems(nodeLocations: readonly string[], location: string, zonal:
         problems.push({ path: "gcp.nodeLocations", received: describeValue(nodeLocations), expected: "nothing with a zonal location (the pool lives in that zone)" });
     } else {
         nodeLocations.forEach((zone, i) => {
-            if (!zones.includes(zone)) problems.push({ path: `gcp.nodeLocations[${i}]`, received: describeValue(zone), expected: `a zone of ${gcpRegionOf(location)} that offers the accelerator per the catalog: ${offered}` });
+            if (!zones.includes(zone))
+                problems.push({
+                    path: `gcp.nodeLocations[${i}]`,
+                    received: describeValue(zone),
+                    expected: `a zone of ${gcpRegionOf(location)} that offers the accelerator per the catalog: ${offered}`,
+                });
         });
     }
     return problems;

@@ -26,7 +26,10 @@ export const awsKmsKeyArn = input(
 export const gcpKmsKeyName = input(
     z
         .string()
-        .regex(GCP_KEY_NAME, "a Cloud KMS key's resource name, projects/<project>/locations/<location>/keyRings/<key ring>/cryptoKeys/<key>, such as projects/acme-kms/locations/us-central1/keyRings/gke/cryptoKeys/nodes"),
+        .regex(
+            GCP_KEY_NAME,
+            "a Cloud KMS key's resource name, projects/<project>/locations/<location>/keyRings/<key ring>/cryptoKeys/<key>, such as projects/acme-kms/locations/us-central1/keyRings/gke/cryptoKeys/nodes",
+        ),
 );
 
 /** The partition of an AWS region, as ARNs name it. */

@@ -96,7 +96,14 @@ export function createDevicePlugin(spec: DevicePluginSpec, opts: pulumi.CustomRe
 }
 
 /** One cluster-scoped PriorityClass of a pool, named `<pool>-<role>`; never the cluster's default. */
-function priorityClass(owner: Ownership, role: "serving" | "batch", value: number, preemptionPolicy: string, description: string, opts: pulumi.CustomResourceOptions): kubernetes.scheduling.v1.PriorityClass {
+function priorityClass(
+    owner: Ownership,
+    role: "serving" | "batch",
+    value: number,
+    preemptionPolicy: string,
+    description: string,
+    opts: pulumi.CustomResourceOptions,
+): kubernetes.scheduling.v1.PriorityClass {
     const name = physicalName(owner.service, role);
     return new kubernetes.scheduling.v1.PriorityClass(name, { metadata: { name, labels: kubernetesLabels(owner) }, value, globalDefault: false, preemptionPolicy, description }, opts);
 }
@@ -104,7 +111,14 @@ function priorityClass(owner: Ownership, role: "serving" | "batch", value: numbe
 /** The serving and batch PriorityClasses of a pool (cluster-scoped, named after the pool). */
 export function createPriorityClasses(owner: Ownership, opts: pulumi.CustomResourceOptions): { serving: kubernetes.scheduling.v1.PriorityClass; batch: kubernetes.scheduling.v1.PriorityClass } {
     return {
-        serving: priorityClass(owner, "serving", SERVING_PRIORITY, "PreemptLowerPriority", `Model serving on the ${owner.service} GPUs: preempts batch and unclassified pods when the GPUs are full.`, opts),
+        serving: priorityClass(
+            owner,
+            "serving",
+            SERVING_PRIORITY,
+            "PreemptLowerPriority",
+            `Model serving on the ${owner.service} GPUs: preempts batch and unclassified pods when the GPUs are full.`,
+            opts,
+        ),
         batch: priorityClass(owner, "batch", BATCH_PRIORITY, "Never", `Batch and experiments on the ${owner.service} GPUs: never preempts, and yields the GPUs to serving.`, opts),
     };
 }
@@ -115,11 +129,7 @@ export function createGpuQuotas(owner: Ownership, quotas: Record<string, number>
     const labels = kubernetesLabels(owner);
     const out: Record<string, kubernetes.core.v1.ResourceQuota> = {};
     for (const [namespace, gpus] of Object.entries(quotas).sort(([a], [b]) => a.localeCompare(b))) {
-        out[namespace] = new kubernetes.core.v1.ResourceQuota(
-            `${name}-${namespace}`,
-            { metadata: { name, namespace, labels }, spec: { hard: { "requests.nvidia.com/gpu": String(gpus) } } },
-            opts,
-        );
+        out[namespace] = new kubernetes.core.v1.ResourceQuota(`${name}-${namespace}`, { metadata: { name, namespace, labels }, spec: { hard: { "requests.nvidia.com/gpu": String(gpus) } } }, opts);
     }
     return out;
 }

@@ -41,7 +41,10 @@ export const gpuPoolSchema = z
                 region: awsRegion.optional(),
                 clusterName: stringInput.optional(),
                 createCluster: z.boolean().optional(),
-                kubernetesVersion: z.string().regex(/^1\.[0-9]+$/, "a Kubernetes minor version such as 1.33").optional(),
+                kubernetesVersion: z
+                    .string()
+                    .regex(/^1\.[0-9]+$/, "a Kubernetes minor version such as 1.33")
+                    .optional(),
                 subnetIds: input(z.array(stringInput).min(1)),
                 instanceTypes: z.array(z.string().min(1)).min(1).optional(),
                 desiredNodes: nodeCount(0).optional(),
@@ -59,7 +62,10 @@ export const gpuPoolSchema = z
                 clusterName: stringInput.optional(),
                 createCluster: z.boolean().optional(),
                 deletionProtection: z.boolean().optional(),
-                location: z.string().regex(/^[a-z]+-[a-z]+[0-9]+(-[a-z])?$/, "a GCP region or zone such as us-central1 or us-central1-a").optional(),
+                location: z
+                    .string()
+                    .regex(/^[a-z]+-[a-z]+[0-9]+(-[a-z])?$/, "a GCP region or zone such as us-central1 or us-central1-a")
+                    .optional(),
                 nodeLocations: z.array(gcpZone).min(1).optional(),
                 machineType: z.string().min(1).optional(),
                 gpuDriverVersion: z.enum(GpuDriverVersion).optional(),
@@ -81,7 +87,15 @@ export const gpuPoolSchema = z
             })
             .strict()
             .optional(),
-        docker: z.object({ deviceIds: z.array(z.string().regex(/^[A-Za-z0-9-]+$/, "a GPU index or UUID")).min(1).optional() }).strict().optional(),
+        docker: z
+            .object({
+                deviceIds: z
+                    .array(z.string().regex(/^[A-Za-z0-9-]+$/, "a GPU index or UUID"))
+                    .min(1)
+                    .optional(),
+            })
+            .strict()
+            .optional(),
         tags: tags.optional(),
     })
     .strict();

@@ -4,18 +4,7 @@
  * with what the catalog does offer, so the user can fix the request without reading price tables.
  */
 import { Accelerator, ACCELERATORS, acceleratorInfo, acceleratorOfAwsFamily, isNvidia } from "../../sdk/catalog/accelerators";
-import {
-    awsInstance,
-    awsInstanceSpec,
-    AwsInstanceOffer,
-    builtInGpus,
-    CatalogError,
-    fitsNode,
-    GcpMachineOffer,
-    gpusPerInstanceOptions,
-    machineFamily,
-    nodeShapeCandidates,
-} from "../../sdk/catalog";
+import { awsInstance, awsInstanceSpec, AwsInstanceOffer, builtInGpus, CatalogError, fitsNode, GcpMachineOffer, gpusPerInstanceOptions, machineFamily, nodeShapeCandidates } from "../../sdk/catalog";
 import { listOr } from "../../sdk/catalog/format";
 import { describeValue, ValidationProblem } from "../../sdk/validate";
 
@@ -73,7 +62,13 @@ function countProblems(cloud: "aws" | "gcp", request: ShapeRequest, region: stri
     const cloudName = cloud === "aws" ? "AWS" : "GCP";
     const typeWord = cloud === "aws" ? "an AWS instance type" : "a GCP machine type";
     if (!isNvidia(request.accelerator)) {
-        return [{ path: "accelerator", received: describeValue(request.accelerator), expected: `an NVIDIA accelerator: GpuPool sets up nvidia.com/gpu nodes, and ${name} needs the Neuron AMI and device plugin` }];
+        return [
+            {
+                path: "accelerator",
+                received: describeValue(request.accelerator),
+                expected: `an NVIDIA accelerator: GpuPool sets up nvidia.com/gpu nodes, and ${name} needs the Neuron AMI and device plugin`,
+            },
+        ];
     }
     let options: number[];
     try {
@@ -81,7 +76,13 @@ function countProblems(cloud: "aws" | "gcp", request: ShapeRequest, region: stri
     } catch (error) {
         if (!(error instanceof CatalogError)) throw error;
         const offered = offeredAccelerators(cloud, region);
-        return [{ path: "accelerator", received: describeValue(request.accelerator), expected: `an accelerator offered on ${cloudName} in ${region} (the catalog has ${listOr(offered) || "none"} there): ${error.message}` }];
+        return [
+            {
+                path: "accelerator",
+                received: describeValue(request.accelerator),
+                expected: `an accelerator offered on ${cloudName} in ${region} (the catalog has ${listOr(offered) || "none"} there): ${error.message}`,
+            },
+        ];
     }
     if (!options.includes(request.gpusPerNode)) {
         return [{ path: "gpusPerNode", received: describeValue(request.gpusPerNode), expected: `a GPU count per node that ${typeWord} offers: ${listOr(options)} x ${name} in ${region}` }];
@@ -101,11 +102,29 @@ function fitting<T extends { vcpus: number; memoryGiB: number }>(candidates: T[]
     if (withVcpus.length === 0) {
         const most = candidates.reduce((a, b) => (b.vcpus > a.vcpus ? b : a));
         const note = request.explicitMinimums.vcpus ? "" : ` (its default is 4 per GPU plus 1, ${request.minVcpus})`;
-        return { fit: [], problems: [{ path: "minNodeVcpus", received: describeValue(request.explicitMinimums.vcpus ? request.minVcpus : undefined), expected: `at most ${most.vcpus}${note}: the most vCPUs of a type with ${where} is ${most.vcpus} (${label(most)})` }] };
+        return {
+            fit: [],
+            problems: [
+                {
+                    path: "minNodeVcpus",
+                    received: describeValue(request.explicitMinimums.vcpus ? request.minVcpus : undefined),
+                    expected: `at most ${most.vcpus}${note}: the most vCPUs of a type with ${where} is ${most.vcpus} (${label(most)})`,
+                },
+            ],
+        };
     }
     const most = withVcpus.reduce((a, b) => (b.memoryGiB > a.memoryGiB ? b : a));
     const note = request.explicitMinimums.memory ? "" : ` (its default is 16 GiB per GPU plus 1, ${request.minMemoryGiB})`;
-    return { fit: [], problems: [{ path: "minNodeMemoryGiB", received: describeValue(request.explicitMinimums.memory ? request.minMemoryGiB : undefined), expected: `at most ${most.memoryGiB}${note}: the most memory of a type with ${where} is ${most.memoryGiB} GiB (${label(most)})` }] };
+    return {
+        fit: [],
+        problems: [
+            {
+                path: "minNodeMemoryGiB",
+                received: describeValue(request.explicitMinimums.memory ? request.minMemoryGiB : undefined),
+                expected: `at most ${most.memoryGiB}${note}: the most memory of a type with ${where} is ${most.memoryGiB} GiB (${label(most)})`,
+            },
+        ],
+    };
 }
 
 /** The catalog request of a pool's node: exactly `gpusPerNode` devices, spot prices when spot. */
@@ -121,7 +140,11 @@ function awsTypeProblem(type: string, index: number, request: ShapeRequest, regi
     const spec = awsInstanceSpec(type);
     const carried = spec ? acceleratorOfAwsFamily(spec.family) : undefined;
     if (!spec || carried === undefined) {
-        return { path, received: describeValue(type), expected: `${wanted}; ${type} has no GPU per the catalog, which lists the accelerator families ${[...new Set(ACCELERATORS.flatMap((a) => acceleratorInfo(a).awsFamilies))].join(", ")}` };
+        return {
+            path,
+            received: describeValue(type),
+            expected: `${wanted}; ${type} has no GPU per the catalog, which lists the accelerator families ${[...new Set(ACCELERATORS.flatMap((a) => acceleratorInfo(a).awsFamilies))].join(", ")}`,
+        };
     }
     if (carried !== request.accelerator) return { path, received: describeValue(type), expected: `${wanted}; ${type} carries ${acceleratorInfo(carried).displayName}` };
     if (spec.gpus !== request.gpusPerNode) return { path, received: describeValue(type), expected: `${wanted}; ${type} has ${spec.gpus} GPUs (gpusPerNode is ${request.gpusPerNode})` };
@@ -164,7 +187,8 @@ function gcpTypeProblem(machineType: string, request: ShapeRequest, region: stri
     if (builtIn && builtIn.accelerator !== request.accelerator) why = `${machineType} carries ${acceleratorInfo(builtIn.accelerator).displayName}`;
     else if (builtIn && builtIn.count !== request.gpusPerNode) why = `${machineType} has ${builtIn.count} GPUs (gpusPerNode is ${request.gpusPerNode})`;
     else if (builtIn) why = `${machineType} has no price in ${region} per the catalog`;
-    else if (machineFamily(machineType) === "n1" && request.accelerator === Accelerator.T4) why = `${machineType} cannot carry ${request.gpusPerNode} T4 (GCP's N1 limits) or has no price in ${region}`;
+    else if (machineFamily(machineType) === "n1" && request.accelerator === Accelerator.T4)
+        why = `${machineType} cannot carry ${request.gpusPerNode} T4 (GCP's N1 limits) or has no price in ${region}`;
     else if (machineFamily(machineType) === "n1") why = `N1 machines carry T4 GPUs only (${info.displayName} comes with g2, a2 or a3 machines)`;
     else why = `${machineType} has no GPU per the catalog, which holds the GPU series g2, a2, a3 and n1 (with T4)`;
     return { path, received: describeValue(machineType), expected: `${wanted}; ${why}` };

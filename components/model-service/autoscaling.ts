@@ -23,7 +23,8 @@ function blockProblems(spec: ServingSpec, target: ServingTarget): ValidationProb
         return [{ path: "scaling.autoscaling", received: describeValue(given), expected: `no autoscaling on target ${spec.target} (${why})` }];
     }
     const problems: ValidationProblem[] = [];
-    if (scaling.replicas !== undefined) problems.push({ path: "scaling.replicas", received: String(scaling.replicas), expected: "minReplicas and maxReplicas with scaling.autoscaling (a fixed count leaves nothing to scale)" });
+    if (scaling.replicas !== undefined)
+        problems.push({ path: "scaling.replicas", received: String(scaling.replicas), expected: "minReplicas and maxReplicas with scaling.autoscaling (a fixed count leaves nothing to scale)" });
     if (scaling.maxReplicas === undefined) problems.push({ path: "scaling.maxReplicas", received: describeValue(undefined), expected: "the autoscaler's upper bound with scaling.autoscaling" });
     return [...problems, ...(own.problems?.(spec) ?? [])];
 }

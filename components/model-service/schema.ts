@@ -5,7 +5,21 @@
 import { z } from "zod";
 import { Accelerator } from "../../sdk/catalog/accelerators";
 import { KubernetesNameKind, kubernetesNameSchema } from "../../sdk/naming";
-import { count, gcpRegion, gpusPerUnit, logRetentionDays, namespaceName, port, replicaCount, sagemakerInstanceType, startupTimeoutSeconds, stringInput, stringInputMap, tags, urlPath } from "../../sdk/schema-fields";
+import {
+    count,
+    gcpRegion,
+    gpusPerUnit,
+    logRetentionDays,
+    namespaceName,
+    port,
+    replicaCount,
+    sagemakerInstanceType,
+    startupTimeoutSeconds,
+    stringInput,
+    stringInputMap,
+    tags,
+    urlPath,
+} from "../../sdk/schema-fields";
 import { describeValue, foreignBlockProblems, input, ValidationProblem } from "../../sdk/validate";
 import { autoscalingSchema, kubernetesScalingSchema } from "../spike-autoscaler/schema";
 import { AuthMode, ServingRuntime, Target } from "./args";
@@ -37,7 +51,10 @@ const resourcesSchema = z
     .object({
         cpu: z.number().positive().optional(),
         memoryGiB: z.number().positive().optional(),
-        gpu: z.object({ count: gpusPerUnit.optional(), accelerator: z.enum(Accelerator) }).strict().optional(),
+        gpu: z
+            .object({ count: gpusPerUnit.optional(), accelerator: z.enum(Accelerator) })
+            .strict()
+            .optional(),
         sharedMemoryGiB: z.number().positive().optional(),
     })
     .strict();
@@ -59,7 +76,10 @@ const exposureSchema = z
     .object({
         public: z.boolean().optional(),
         auth: z.enum(AuthMode).optional(),
-        jwt: z.object({ issuer: z.string().url(), jwksUri: z.string().url(), audiences: z.array(z.string()).optional() }).strict().optional(),
+        jwt: z
+            .object({ issuer: z.string().url(), jwksUri: z.string().url(), audiences: z.array(z.string()).optional() })
+            .strict()
+            .optional(),
         // A DNS name, as an HTTPRoute's `hostnames` take it (no wildcard: the name also makes the service's URL).
         hostname: z
             .string()
@@ -73,9 +93,7 @@ const exposureSchema = z
 const GATEWAY_REF = /^(?=[^/]{1,63}\/)[a-z0-9]([-a-z0-9]*[a-z0-9])?\/(?=[^/]{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const gatewayRef = z.string().regex(GATEWAY_REF, "a Gateway as 'namespace/name' (a namespace name, RFC 1123 label, then the Gateway's name, a DNS subdomain)");
 
-const toleration = input(
-    z.object({ key: stringInput.optional(), operator: stringInput.optional(), value: input(z.string()).optional(), effect: stringInput.optional() }).strict(),
-);
+const toleration = input(z.object({ key: stringInput.optional(), operator: stringInput.optional(), value: input(z.string()).optional(), effect: stringInput.optional() }).strict());
 
 export const modelServiceSchema = z
     .object({
@@ -192,7 +210,9 @@ export function crossFieldProblems(args: ParsedModelServiceArgs): ValidationProb
         problems.push({
             path: "model.runtime",
             received: describeValue(model.runtime),
-            expected: `a server preset (${Object.values(ServingRuntime).filter((r) => r !== "custom").join(", ")}) to serve an artifact URI, or custom with model.serverImage`,
+            expected: `a server preset (${Object.values(ServingRuntime)
+                .filter((r) => r !== "custom")
+                .join(", ")}) to serve an artifact URI, or custom with model.serverImage`,
         });
     }
 
@@ -231,7 +251,9 @@ export function crossFieldProblems(args: ParsedModelServiceArgs): ValidationProb
         problems.push({
             path: "exposure.auth",
             received: describeValue(undefined),
-            expected: `an auth mode for a public endpoint: ${Object.values(AuthMode).filter((a) => a !== "none").join(", ")}, or "none" to expose it without authentication on purpose`,
+            expected: `an auth mode for a public endpoint: ${Object.values(AuthMode)
+                .filter((a) => a !== "none")
+                .join(", ")}, or "none" to expose it without authentication on purpose`,
         });
     }
     if (exposure?.auth === AuthMode.Jwt && exposure.jwt === undefined) {

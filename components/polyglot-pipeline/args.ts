@@ -4,16 +4,7 @@
  * A stage's compute, secrets and target settings are ModelService's own argument types: each stage is a ModelService.
  */
 import * as pulumi from "@pulumi/pulumi";
-import {
-    CloudRunTargetArgs,
-    DockerTargetArgs,
-    KubernetesTargetArgs,
-    LambdaTargetArgs,
-    ResourcesArgs,
-    SageMakerTargetArgs,
-    ScalingArgs,
-    Target,
-} from "../model-service/args";
+import { CloudRunTargetArgs, DockerTargetArgs, KubernetesTargetArgs, LambdaTargetArgs, ResourcesArgs, SageMakerTargetArgs, ScalingArgs, Target } from "../model-service/args";
 
 /** The language a stage's server is written in. It sets the defaults of port, startup allowance and runtime settings. */
 export enum StageLanguage {

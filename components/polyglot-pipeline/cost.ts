@@ -5,13 +5,17 @@
 import * as pulumi from "@pulumi/pulumi";
 import { MonthlyCostEstimate } from "../../sdk/cost/estimate";
 
-/** Sums labelled estimates: known only when every part is; each basis line names its part. */
+/** Sums labelled estimates: each bound known only when every part's is; each basis line names its part. */
 export function sumEstimates(parts: { label: string; estimate: pulumi.Output<MonthlyCostEstimate> }[]): pulumi.Output<MonthlyCostEstimate> {
     return pulumi.all(parts.map((p) => p.estimate)).apply((estimates) => {
-        const known = estimates.every((e) => e.known);
-        const basis = estimates.flatMap((e, i) => e.basis.map((line) => `${parts[i].label}: ${line}`));
-        if (!known) return { known, basis };
-        const cents = (field: "min" | "max") => Math.round(estimates.reduce((sum, e) => sum + (e[field] ?? 0), 0) * 100) / 100;
-        return { known, min: cents("min"), max: cents("max"), basis };
+        const cents = (field: "min" | "max" | "knownMin" | "knownMax") => Math.round(estimates.reduce((total, e) => total + (e[field] ?? 0), 0) * 100) / 100;
+        const sum: MonthlyCostEstimate = {
+            knownMin: cents("knownMin"),
+            knownMax: cents("knownMax"),
+            known: estimates.every((e) => e.known),
+            basis: estimates.flatMap((e, i) => e.basis.map((line) => `${parts[i].label}: ${line}`)),
+        };
+        for (const field of ["min", "max"] as const) if (estimates.every((e) => e[field] !== undefined)) sum[field] = cents(field);
+        return sum;
     });
 }

@@ -25,7 +25,11 @@ const ROUTER_CONFIG_FILE = "/opt/modelship/pipeline.json";
 function validate(spec: PipelineSpec): ValidationProblem[] {
     return spec.stages
         .filter((s) => s.name === "router")
-        .map((s) => ({ path: `stages[${s.index}].name`, received: describeValue(s.name), expected: `a name other than "router" on target docker (the router's container is named ${physicalName(spec.name, "router")})` }));
+        .map((s) => ({
+            path: `stages[${s.index}].name`,
+            received: describeValue(s.name),
+            expected: `a name other than "router" on target docker (the router's container is named ${physicalName(spec.name, "router")})`,
+        }));
 }
 
 function deploy(spec: PipelineSpec, stages: DeployedStage[], parent: pulumi.ComponentResource): OrchestratorDeployment {

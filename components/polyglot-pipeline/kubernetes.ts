@@ -34,7 +34,11 @@ function validate(spec: PipelineSpec): ValidationProblem[] {
             const stage = stageNamed(spec, name);
             const inputs = flowStage(spec.flow, name).inputs;
             if (WAVE_NODE.test(name)) {
-                problems.push({ path: `stages[${stage.index}].name`, received: describeValue(name), expected: "a name other than wave-<number> on target kubernetes (the graph's group nodes are named so)" });
+                problems.push({
+                    path: `stages[${stage.index}].name`,
+                    received: describeValue(name),
+                    expected: "a name other than wave-<number> on target kubernetes (the graph's group nodes are named so)",
+                });
             }
             if (w > 0 && !sameSet(inputs, spec.flow.waves[w - 1])) {
                 problems.push({

@@ -18,7 +18,10 @@ const stageSchema = z
         language: z.enum(StageLanguage),
         image: stringInput,
         port: port.optional(),
-        path: z.string().regex(/^\/[^\s?#]*$/, "a path starting with '/', without query or fragment").optional(),
+        path: z
+            .string()
+            .regex(/^\/[^\s?#]*$/, "a path starting with '/', without query or fragment")
+            .optional(),
         readinessPath: urlPath.optional(),
         startupTimeoutSeconds: startupTimeoutSeconds.optional(),
         timeoutSeconds: z.number().int().min(1).max(3600).optional(),
@@ -101,7 +104,9 @@ function targetsOf(orchestrator: Orchestrator): Target[] {
  */
 function nameProblems(name: string, args: ParsedPipelineArgs): ValidationProblem[] {
     if (args.target !== Target.Kubernetes) return [];
-    const problem = kubernetesResourceNameProblem(name, KubernetesNameKind.Service, [{ suffix: "", objects: "the KServe InferenceGraph, its Deployment and Service, and (with a '-' and the stage's name) each stage's objects" }]);
+    const problem = kubernetesResourceNameProblem(name, KubernetesNameKind.Service, [
+        { suffix: "", objects: "the KServe InferenceGraph, its Deployment and Service, and (with a '-' and the stage's name) each stage's objects" },
+    ]);
     return problem ? [{ path: "name", ...problem }] : [];
 }
 
@@ -115,7 +120,9 @@ export function crossFieldProblems(args: ParsedPipelineArgs, name: string): Vali
     const problems = [...nameProblems(name, args), ...foreignBlockProblems(args, { field: "target", value: args.target }, ORCHESTRATOR_OF)];
     args.stages.forEach((stage, i) => {
         if (stage.target !== undefined && ORCHESTRATOR_OF[stage.target] !== orchestrator) {
-            const allowed = targetsOf(orchestrator).map((t) => JSON.stringify(t)).join(" or ");
+            const allowed = targetsOf(orchestrator)
+                .map((t) => JSON.stringify(t))
+                .join(" or ");
             problems.push({
                 path: `stages[${i}].target`,
                 received: describeValue(stage.target),

@@ -56,7 +56,11 @@ function checkStageService(stageName: string, serviceName: string, index: number
     // own name is checked before the stages).
     const renamed = (p: ValidationProblem): ValidationProblem =>
         p.path === "name"
-            ? { path: `stages[${index}].name`, received: describeValue(stageName), expected: `a stage name that keeps its ModelService's name, ${JSON.stringify(serviceName)} (the pipeline's name, '-', the stage's), within Kubernetes' rules: ${p.expected}` }
+            ? {
+                  path: `stages[${index}].name`,
+                  received: describeValue(stageName),
+                  expected: `a stage name that keeps its ModelService's name, ${JSON.stringify(serviceName)} (the pipeline's name, '-', the stage's), within Kubernetes' rules: ${p.expected}`,
+              }
             : { ...p, path: stagePath(index, p.path) };
     const at = (problems: ValidationProblem[]) => problems.map(renamed);
     const parsed = modelServiceSchema.safeParse(serviceArgs);

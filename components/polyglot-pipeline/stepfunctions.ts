@@ -110,7 +110,11 @@ function httpApi(spec: PipelineSpec, machine: aws.sfn.StateMachine, ctx: pulumi.
         },
         { parent, dependsOn: [rolePolicy] },
     );
-    const route = new aws.apigatewayv2.Route(`${name}-route`, { apiId: api.id, routeKey: "POST /", authorizationType: "AWS_IAM", target: pulumi.interpolate`integrations/${integration.id}` }, { parent });
+    const route = new aws.apigatewayv2.Route(
+        `${name}-route`,
+        { apiId: api.id, routeKey: "POST /", authorizationType: "AWS_IAM", target: pulumi.interpolate`integrations/${integration.id}` },
+        { parent },
+    );
     const stage = new aws.apigatewayv2.Stage(`${name}-stage`, { apiId: api.id, name: "$default", autoDeploy: true, tags }, { parent, dependsOn: [route] });
     const url = pulumi.interpolate`https://${api.id}.execute-api.${ctx.region}.${ctx.dnsSuffix}/`;
     return { url, resources: { api, apiRole: role, apiRolePolicy: rolePolicy, integration, route, stage } };

@@ -58,10 +58,24 @@ export function createTargetTracking(
     return { scalingTarget: target, scalingPolicy: policy, ...createScheduledActions(logicalName, spec, target, parent) };
 }
 
+/**
+ * The target-tracking policy {@link createTargetTracking} creates under `logicalName`, as the cost model prices it: its
+ * CloudWatch alarms are billed (unknown in the catalog), so a component that leaves it out would claim a known cost.
+ */
+export function trackingPolicyShape(logicalName: string): CostedResource {
+    const name = `${logicalName}-policy`;
+    return { urn: name, type: "aws:appautoscaling/policy:Policy", name, inputs: { policyType: "TargetTrackingScaling" } };
+}
+
 /** The two edges of each pre-warming window: the minimum goes to the window's replicas at the start and back at the end. */
 function prewarmEdges(spec: AutoscalerSpec): Array<{ name: (logicalName: string) => string; role: string; schedule: string; timezone: string; minCapacity: number }> {
     return spec.prewarm.flatMap((window, i) =>
-        ([["start", window.replicas], ["end", spec.min]] as const).map(([edge, minCapacity]) => ({
+        (
+            [
+                ["start", window.replicas],
+                ["end", spec.min],
+            ] as const
+        ).map(([edge, minCapacity]) => ({
             name: (logicalName: string) => `${logicalName}-prewarm-${i}-${edge}`,
             role: `prewarm-${i}-${edge}`,
             schedule: awsCron(window.schedule, edge),

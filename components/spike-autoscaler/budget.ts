@@ -6,7 +6,7 @@
 import { dollars } from "../../sdk/catalog/format";
 import { priceResource } from "../../sdk/cost";
 import { cents } from "../../sdk/cost/figures";
-import type { MonthlyCostEstimate } from "../../sdk/cost/estimate";
+import { knownEstimate, type MonthlyCostEstimate, unknownEstimate } from "../../sdk/cost/estimate";
 import { HOURS_PER_MONTH, type CostedResource, type CostOptions } from "../../sdk/cost/types";
 import { prewarmHoursPerMonth, type PrewarmSchedule } from "./cron";
 
@@ -78,7 +78,7 @@ export function prewarmMonthly(windows: readonly PrewarmCost[], min: number, per
  */
 export function autoscaledEstimate(price: ReplicaPrice, bounds: { min: number; max: number; by: string }, windows: readonly PrewarmCost[], billed: (n: number) => number): MonthlyCostEstimate {
     const basis = [`one replica: ${price.basis}`];
-    if (price.monthly === null) return { known: false, basis };
+    if (price.monthly === null) return unknownEstimate(basis);
     const extra = prewarmMonthly(windows, bounds.min, price.monthly, billed);
     const atMin = price.monthlyFor(billed(bounds.min)) ?? 0;
     const min = atMin + extra;
@@ -86,5 +86,5 @@ export function autoscaledEstimate(price: ReplicaPrice, bounds: { min: number; m
     basis.push(`min ${billed(bounds.min)} x ${dollars(price.monthly)} = ${dollars(atMin)}/month`);
     if (windows.length > 0) basis.push(`pre-warming: ${dollars(extra)}/month for the replicas above the minimum during the windows (hours of an average month of 2026)`);
     basis.push(`max ${billed(bounds.max)} x ${dollars(price.monthly)} = ${dollars(max)}/month (bound: ${bounds.by})`);
-    return { known: true, min: cents(min) as number, max: cents(max) as number, basis };
+    return knownEstimate(cents(min) as number, cents(max) as number, basis);
 }

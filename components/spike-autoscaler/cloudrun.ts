@@ -43,9 +43,17 @@ export interface CloudRunServiceRef {
 function problems(spec: AutoscalerSpec, args: ParsedAutoscalingArgs, ctx: AutoscalerContext): ValidationProblem[] {
     const out: ValidationProblem[] = [];
     if (spec.metric !== ScalingMetric.InFlightRequests) {
-        out.push({ path: at(ctx.paths.block, "metric"), received: describeValue(spec.metric), expected: "in-flight-requests on gcp-cloudrun (Cloud Run scales on concurrent requests and CPU; its metric cannot be chosen)" });
+        out.push({
+            path: at(ctx.paths.block, "metric"),
+            received: describeValue(spec.metric),
+            expected: "in-flight-requests on gcp-cloudrun (Cloud Run scales on concurrent requests and CPU; its metric cannot be chosen)",
+        });
     } else if (!Number.isInteger(spec.metricTarget) || spec.metricTarget < CONCURRENCY.min || spec.metricTarget > CONCURRENCY.max) {
-        out.push({ path: at(ctx.paths.block, "metricTarget"), received: String(spec.metricTarget), expected: `a whole number from ${CONCURRENCY.min} to ${CONCURRENCY.max} on gcp-cloudrun (the concurrency cap per instance)` });
+        out.push({
+            path: at(ctx.paths.block, "metricTarget"),
+            received: String(spec.metricTarget),
+            expected: `a whole number from ${CONCURRENCY.min} to ${CONCURRENCY.max} on gcp-cloudrun (the concurrency cap per instance)`,
+        });
     }
     const cannot: Array<[keyof ParsedAutoscalingArgs, string]> = [
         ["query", "no Prometheus query on gcp-cloudrun"],
@@ -154,7 +162,12 @@ export function createCloudRunPrewarm(logicalName: string, spec: AutoscalerSpec,
 /** The two jobs of each window: the start raises the service's minimum to the window's replicas, the end restores it. */
 function prewarmJobEdges(logicalName: string, spec: AutoscalerSpec) {
     return spec.prewarm.flatMap((window, i) =>
-        ([["start", window.replicas], ["end", spec.min]] as const).map(([edge, minInstanceCount]) => ({
+        (
+            [
+                ["start", window.replicas],
+                ["end", spec.min],
+            ] as const
+        ).map(([edge, minInstanceCount]) => ({
             role: `prewarm-${i}-${edge}`,
             name: `${logicalName}-prewarm-${i}-${edge}`,
             description: `${edge === "start" ? "Raise" : "Restore"} the minimum instances of a Cloud Run service to ${minInstanceCount} (modelship pre-warming window ${i})`,

@@ -58,7 +58,14 @@ function compress(values: number[], names?: string[]): string {
     for (let i = 0; i < sorted.length; i++) {
         let j = i;
         while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) j++;
-        parts.push(j - i >= 2 ? `${show(sorted[i])}-${show(sorted[j])}` : sorted.slice(i, j + 1).map(show).join(","));
+        parts.push(
+            j - i >= 2
+                ? `${show(sorted[i])}-${show(sorted[j])}`
+                : sorted
+                      .slice(i, j + 1)
+                      .map(show)
+                      .join(","),
+        );
         i = j;
     }
     return parts.join(",");
@@ -94,10 +101,7 @@ function yearOfStarts(expression: string, timezone: string): { count: number; sh
  * Parses one window. `path` names it in problems (`scaling.autoscaling.prewarm[0]`). Problems name the field, the
  * value and what is accepted; no schedule is returned with problems.
  */
-export function parsePrewarmWindow(
-    window: { schedule: string; timezone?: string; durationMinutes: number },
-    path: string,
-): { schedule?: PrewarmSchedule; problems: ValidationProblem[] } {
+export function parsePrewarmWindow(window: { schedule: string; timezone?: string; durationMinutes: number }, path: string): { schedule?: PrewarmSchedule; problems: ValidationProblem[] } {
     const timezone = window.timezone ?? "UTC";
     const problems: ValidationProblem[] = [];
     if (!isTimeZone(timezone)) {
@@ -119,7 +123,9 @@ export function parsePrewarmWindow(
     const hours = fields.hour.values as number[];
     if (minutes.length !== 1 || hours.length !== 1) {
         return {
-            problems: [{ path: schedulePath, received: describeValue(window.schedule), expected: "one time of day (a single minute and hour, such as \"45 7 * * 1-5\"); give one window per time of day" }],
+            problems: [
+                { path: schedulePath, received: describeValue(window.schedule), expected: 'one time of day (a single minute and hour, such as "45 7 * * 1-5"); give one window per time of day' },
+            ],
         };
     }
     const dayOfMonthSet = !fields.dayOfMonth.isWildcard;

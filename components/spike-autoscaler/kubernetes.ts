@@ -76,7 +76,13 @@ function zeroProblems(spec: AutoscalerSpec, args: ParsedAutoscalingArgs, ctx: Au
         ];
     }
     if (args.query === undefined && readsPodMetrics(spec.metric, k8s.runtime)) {
-        return [{ path: at(ctx.paths.block, "query"), received: describeValue(undefined), expected: "a query that counts the backlog outside the pods with minReplicas 0 (the preset reads the pods' own queue, which does not exist at zero)" }];
+        return [
+            {
+                path: at(ctx.paths.block, "query"),
+                received: describeValue(undefined),
+                expected: "a query that counts the backlog outside the pods with minReplicas 0 (the preset reads the pods' own queue, which does not exist at zero)",
+            },
+        ];
     }
     return [];
 }
@@ -86,14 +92,28 @@ function problems(spec: AutoscalerSpec, args: ParsedAutoscalingArgs, ctx: Autosc
     const out = zeroProblems(spec, args, ctx, k8s);
     const path = (field: string) => at(ctx.paths.kubernetes, field);
     if (k8s.engine === "hpa") {
-        if (spec.prewarm.length > 0) out.push({ path: at(ctx.paths.block, "prewarm"), received: `an array of ${spec.prewarm.length}`, expected: `no pre-warming with ${path("engine")} hpa (a HorizontalPodAutoscaler has no schedules; use engine keda)` });
+        if (spec.prewarm.length > 0)
+            out.push({
+                path: at(ctx.paths.block, "prewarm"),
+                received: `an array of ${spec.prewarm.length}`,
+                expected: `no pre-warming with ${path("engine")} hpa (a HorizontalPodAutoscaler has no schedules; use engine keda)`,
+            });
         if (k8s.installKeda) out.push({ path: path("installKeda"), received: "true", expected: `false with ${path("engine")} hpa` });
-        if (args.query !== undefined) out.push({ path: at(ctx.paths.block, "query"), received: describeValue(args.query), expected: `no query with ${path("engine")} hpa (the HPA reads ${path("hpaMetricName")} from the custom metrics API)` });
+        if (args.query !== undefined)
+            out.push({
+                path: at(ctx.paths.block, "query"),
+                received: describeValue(args.query),
+                expected: `no query with ${path("engine")} hpa (the HPA reads ${path("hpaMetricName")} from the custom metrics API)`,
+            });
         if (k8s.hpaMetricName === "") out.push({ path: path("hpaMetricName"), received: describeValue(undefined), expected: "the external metric's name with metric custom and engine hpa" });
         return out;
     }
     if (k8s.prometheusUrl === undefined) {
-        out.push({ path: path("prometheusUrl"), received: describeValue(undefined), expected: "the Prometheus server KEDA queries, such as http://prometheus-operated.monitoring.svc:9090 (engine keda)" });
+        out.push({
+            path: path("prometheusUrl"),
+            received: describeValue(undefined),
+            expected: "the Prometheus server KEDA queries, such as http://prometheus-operated.monitoring.svc:9090 (engine keda)",
+        });
     }
     if (args.query === undefined && presetQuery(spec.metric, k8s.runtime, Math.max(1, k8s.gpusPerReplica), spec.maxQueuedPerRunning) === undefined) {
         out.push({

@@ -31,13 +31,7 @@ export interface LambdaAliasRef {
 }
 
 /** The scalable target, the target-tracking policy and the pre-warming actions of one alias. */
-export function createLambdaScaling(
-    logicalName: string,
-    spec: AutoscalerSpec,
-    ref: LambdaAliasRef,
-    tags: Record<string, string>,
-    opts: pulumi.CustomResourceOptions,
-): ScalingResources {
+export function createLambdaScaling(logicalName: string, spec: AutoscalerSpec, ref: LambdaAliasRef, tags: Record<string, string>, opts: pulumi.CustomResourceOptions): ScalingResources {
     const scalable = { serviceNamespace: "lambda", resourceId: pulumi.interpolate`function:${ref.functionName}:${ref.alias}`, scalableDimension: LAMBDA_SCALABLE_DIMENSION };
     const metric = { targetValue: spec.metricTarget, predefinedMetricSpecification: { predefinedMetricType: "LambdaProvisionedConcurrencyUtilization" } };
     return createTargetTracking(logicalName, spec, scalable, metric, SCALE_OUT_COOLDOWN_SECONDS, tags, opts);
@@ -46,7 +40,11 @@ export function createLambdaScaling(
 function problems(spec: AutoscalerSpec, args: ParsedAutoscalingArgs, ctx: AutoscalerContext): ValidationProblem[] {
     const out: ValidationProblem[] = [];
     if (spec.metric !== ScalingMetric.InFlightRequests) {
-        out.push({ path: at(ctx.paths.block, "metric"), received: describeValue(spec.metric), expected: "in-flight-requests on aws-lambda (it scales on the utilisation of the provisioned concurrency)" });
+        out.push({
+            path: at(ctx.paths.block, "metric"),
+            received: describeValue(spec.metric),
+            expected: "in-flight-requests on aws-lambda (it scales on the utilisation of the provisioned concurrency)",
+        });
     } else if (spec.metricTarget > 1) {
         out.push({
             path: at(ctx.paths.block, "metricTarget"),
@@ -56,7 +54,11 @@ function problems(spec: AutoscalerSpec, args: ParsedAutoscalingArgs, ctx: Autosc
     }
     if (args.query !== undefined) out.push({ path: at(ctx.paths.block, "query"), received: describeValue(args.query), expected: "no Prometheus query on aws-lambda" });
     if (args.burstMultiplier !== undefined) {
-        out.push({ path: at(ctx.paths.block, "burstMultiplier"), received: String(args.burstMultiplier), expected: "nothing on aws-lambda (requests above the provisioned concurrency run on demand at once; target tracking has no step cap)" });
+        out.push({
+            path: at(ctx.paths.block, "burstMultiplier"),
+            received: String(args.burstMultiplier),
+            expected: "nothing on aws-lambda (requests above the provisioned concurrency run on demand at once; target tracking has no step cap)",
+        });
     }
     if (args.scaleToZeroAfterSeconds !== undefined) {
         out.push({

@@ -42,9 +42,15 @@ function resourceId(ref: SageMakerVariantRef): pulumi.Output<string> {
 
 /** The tracked CloudWatch metric of each scaling metric; undefined where an endpoint has none (refused in `problems`). */
 const TRACKED: Record<ScalingMetric, ((spec: AutoscalerSpec, ref: SageMakerVariantRef) => TrackingMetric) | undefined> = {
-    [ScalingMetric.InFlightRequests]: (spec) => ({ targetValue: spec.metricTarget, predefinedMetricSpecification: { predefinedMetricType: "SageMakerVariantConcurrentRequestsPerModelHighResolution" } }),
+    [ScalingMetric.InFlightRequests]: (spec) => ({
+        targetValue: spec.metricTarget,
+        predefinedMetricSpecification: { predefinedMetricType: "SageMakerVariantConcurrentRequestsPerModelHighResolution" },
+    }),
     // Invocations per instance per minute; rounded so that 70/60 x 60 stays 70.
-    [ScalingMetric.RequestsPerSecond]: (spec) => ({ targetValue: Math.round(spec.metricTarget * 60 * 1e6) / 1e6, predefinedMetricSpecification: { predefinedMetricType: "SageMakerVariantInvocationsPerInstance" } }),
+    [ScalingMetric.RequestsPerSecond]: (spec) => ({
+        targetValue: Math.round(spec.metricTarget * 60 * 1e6) / 1e6,
+        predefinedMetricSpecification: { predefinedMetricType: "SageMakerVariantInvocationsPerInstance" },
+    }),
     [ScalingMetric.GpuUtilization]: (spec, ref) => ({
         targetValue: spec.metricTarget * (ref.gpusPerInstance ?? 1),
         customizedMetricSpecification: {
@@ -71,20 +77,20 @@ function metricConfig(spec: AutoscalerSpec, ref: SageMakerVariantRef): TrackingM
 
 /** The scalable target as the cost model reads it (it prices the variant at these bounds). */
 export function sagemakerScalingShape(spec: AutoscalerSpec, endpointName: string, variantName: string): Record<string, unknown> {
-    return { serviceNamespace: "sagemaker", resourceId: `endpoint/${endpointName}/variant/${variantName}`, scalableDimension: SAGEMAKER_SCALABLE_DIMENSION, minCapacity: spec.min, maxCapacity: spec.max };
+    return {
+        serviceNamespace: "sagemaker",
+        resourceId: `endpoint/${endpointName}/variant/${variantName}`,
+        scalableDimension: SAGEMAKER_SCALABLE_DIMENSION,
+        minCapacity: spec.min,
+        maxCapacity: spec.max,
+    };
 }
 
 /**
  * The scalable target, the target-tracking policy and the pre-warming actions of one variant. Names:
  * `<logicalName>` for the target and the policy (ModelService's stacks keep theirs), `<logicalName>-prewarm-<i>-start|end`.
  */
-export function createSageMakerScaling(
-    logicalName: string,
-    spec: AutoscalerSpec,
-    ref: SageMakerVariantRef,
-    tags: Record<string, string>,
-    parent: pulumi.Resource,
-): ScalingResources {
+export function createSageMakerScaling(logicalName: string, spec: AutoscalerSpec, ref: SageMakerVariantRef, tags: Record<string, string>, parent: pulumi.Resource): ScalingResources {
     const scalable = { serviceNamespace: "sagemaker", resourceId: resourceId(ref), scalableDimension: SAGEMAKER_SCALABLE_DIMENSION };
     return createTargetTracking(logicalName, spec, scalable, metricConfig(spec, ref), SAGEMAKER_SCALE_OUT_COOLDOWN_SECONDS, tags, { parent });
 }
@@ -99,11 +105,20 @@ function problems(spec: AutoscalerSpec, args: ParsedAutoscalingArgs, ctx: Autosc
         });
     }
     if (TRACKED[spec.metric] === undefined) {
-        out.push({ path: at(ctx.paths.block, "metric"), received: describeValue(spec.metric), expected: "in-flight-requests, requests-per-second or gpu-utilization on aws-sagemaker (CloudWatch has no queue or Prometheus metric of an endpoint)" });
+        out.push({
+            path: at(ctx.paths.block, "metric"),
+            received: describeValue(spec.metric),
+            expected: "in-flight-requests, requests-per-second or gpu-utilization on aws-sagemaker (CloudWatch has no queue or Prometheus metric of an endpoint)",
+        });
     }
-    if (args.query !== undefined) out.push({ path: at(ctx.paths.block, "query"), received: describeValue(args.query), expected: "no Prometheus query on aws-sagemaker (it scales on CloudWatch metrics)" });
+    if (args.query !== undefined)
+        out.push({ path: at(ctx.paths.block, "query"), received: describeValue(args.query), expected: "no Prometheus query on aws-sagemaker (it scales on CloudWatch metrics)" });
     if (args.burstMultiplier !== undefined) {
-        out.push({ path: at(ctx.paths.block, "burstMultiplier"), received: String(args.burstMultiplier), expected: "nothing on aws-sagemaker (target tracking adds the instances the metric asks for in one step; there is no step cap to set)" });
+        out.push({
+            path: at(ctx.paths.block, "burstMultiplier"),
+            received: String(args.burstMultiplier),
+            expected: "nothing on aws-sagemaker (target tracking adds the instances the metric asks for in one step; there is no step cap to set)",
+        });
     }
     if (spec.metric === ScalingMetric.GpuUtilization && !ctx.gpu) {
         out.push({ path: at(ctx.paths.block, "metric"), received: describeValue(spec.metric), expected: "a metric other than gpu-utilization on a CPU instance type" });

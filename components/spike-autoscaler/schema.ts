@@ -33,7 +33,10 @@ const autoscalingShape = {
     scaleDownDelaySeconds: z.number().int().min(0).max(MAX_STABILIZATION_SECONDS).optional(),
     maxQueuedPerRunning: z.number().min(0).max(1000).optional(),
     prewarm: z.array(prewarmSchema).max(20).optional(),
-    budget: z.object({ maxMonthlyUsd: z.number().positive().max(MAX_BUDGET_MONTHLY_USD) }).strict().optional(),
+    budget: z
+        .object({ maxMonthlyUsd: z.number().positive().max(MAX_BUDGET_MONTHLY_USD) })
+        .strict()
+        .optional(),
 };
 
 /** `scaling.autoscaling` of ModelService, and the body of SpikeAutoscalerArgs. */
@@ -42,9 +45,15 @@ export const autoscalingSchema = z.object(autoscalingShape).strict();
 const kubernetesScalingShape = {
     engine: z.enum(KubernetesScalingEngine).optional(),
     installKeda: z.boolean().optional(),
-    prometheusUrl: z.string().regex(/^https?:\/\/[^\s/]+/, "an http(s) URL of a Prometheus server, such as http://prometheus-operated.monitoring.svc:9090").optional(),
+    prometheusUrl: z
+        .string()
+        .regex(/^https?:\/\/[^\s/]+/, "an http(s) URL of a Prometheus server, such as http://prometheus-operated.monitoring.svc:9090")
+        .optional(),
     pollingIntervalSeconds: z.number().int().min(1).max(600).optional(),
-    hpaMetricName: z.string().regex(/^[A-Za-z_:][A-Za-z0-9_:.-]*$/, "a metric name such as in_flight_requests").optional(),
+    hpaMetricName: z
+        .string()
+        .regex(/^[A-Za-z_:][A-Za-z0-9_:.-]*$/, "a metric name such as in_flight_requests")
+        .optional(),
     gpuPoolMaxGpus: input(z.number().int().min(0)).optional(),
 };
 
@@ -73,7 +82,10 @@ export const spikeAutoscalerSchema = z
         sagemaker: z
             .object({
                 endpointName: stringInput,
-                variantName: z.string().regex(/^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/, "a SageMaker variant name (letters, digits and '-', at most 63)").optional(),
+                variantName: z
+                    .string()
+                    .regex(/^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/, "a SageMaker variant name (letters, digits and '-', at most 63)")
+                    .optional(),
                 instanceType: sagemakerInstanceType.optional(),
             })
             .strict()

@@ -12,7 +12,7 @@
  * - KEDA polling: 15 s (the HPA's sync period).
  */
 import type { Input } from "@pulumi/pulumi";
-import type { MonthlyCostEstimate } from "../../sdk/cost/estimate";
+import { type MonthlyCostEstimate, unknownEstimate } from "../../sdk/cost/estimate";
 import type { CostOptions } from "../../sdk/cost/types";
 import { describeValue, ValidationProblem } from "../../sdk/validate";
 import { DEFAULT_STARTUP_TIMEOUT_SECONDS, type ServingRuntime } from "../../sdk/catalog/runtimes";
@@ -189,7 +189,7 @@ export function resolveAutoscaling(args: ParsedAutoscalingArgs, ctx: AutoscalerC
         price,
         budget: args.budget && budget.maxReplicas !== undefined ? { maxMonthlyUsd: args.budget.maxMonthlyUsd, maxReplicas: budget.maxReplicas } : undefined,
         billedReplicas: billed,
-        estimate: { known: false, basis: [] },
+        estimate: unknownEstimate([]),
     };
     Object.assign(spec, rules.resolve?.(ctx, metric) ?? {});
     const by = bindingBound === ScalingBound.Budget ? `budget ${dollars(args.budget?.maxMonthlyUsd ?? 0)}/month` : `${ctx.paths.max} ${ctx.max}`;

@@ -11,7 +11,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-
 /** Every `.js` file below `dir`. */
 function jsFiles(dir: string): string[] {
     const out: string[] = [];
@@ -70,12 +69,20 @@ function generate(): void {
 
 /** AWS resource types that take a \`tags\` input (${aws.size}). */
 export const AWS_TAGGABLE_TYPES: ReadonlySet<string> = new Set(
-    ${JSON.stringify(sorted(aws).map((t) => t.slice("aws:".length)).join(" "))}.split(" ").map((t) => \`aws:\${t}\`),
+    ${JSON.stringify(
+        sorted(aws)
+            .map((t) => t.slice("aws:".length))
+            .join(" "),
+    )}.split(" ").map((t) => \`aws:\${t}\`),
 );
 
 /** GCP resource types that take a \`labels\` input, or \`resourceLabels\` for those in GCP_RESOURCE_LABEL_TYPES (${gcp.size}). */
 export const GCP_LABELED_TYPES: ReadonlySet<string> = new Set(
-    ${JSON.stringify(sorted(gcp).map((t) => t.slice("gcp:".length)).join(" "))}.split(" ").map((t) => \`gcp:\${t}\`),
+    ${JSON.stringify(
+        sorted(gcp)
+            .map((t) => t.slice("gcp:".length))
+            .join(" "),
+    )}.split(" ").map((t) => \`gcp:\${t}\`),
 );
 
 /** GCP resource types whose labels input is named \`resourceLabels\` rather than \`labels\`. */

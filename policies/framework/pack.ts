@@ -8,15 +8,7 @@
  * @pulumi/policy 1.21 accepts at run time (pulumi/pulumi-policy#424) though its typings do not declare it yet.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type {
-    PolicyProviderResource,
-    PolicyResource,
-    ReportViolation,
-    ResourceValidationArgs,
-    ResourceValidationPolicy,
-    StackValidationArgs,
-    StackValidationPolicy,
-} from "@pulumi/policy";
+import type { PolicyProviderResource, PolicyResource, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { configSchema, parseSettings } from "./settings";
 import type { Finding, PlainResource, ResourceRule, Rule, StackEnv, StackRule } from "./types";
 import { plainProps, UNKNOWN } from "./unknowns";

@@ -25,7 +25,11 @@ export function eksNodeGroupFleet(r: PlainResource): GpuFleet | undefined {
     if (!types.some((t) => t.accelerated) && !gpuAmi) return undefined;
     const unknownTypes = types.filter((t) => t.gpus === undefined).map((t) => t.type);
     const perUnitMissing =
-        types.length === 0 ? "instanceTypes is not set (the instance type comes from a launch template, which is not read)" : unknownTypes.length > 0 ? `the GPU count of ${unknownTypes.join(", ")} is not in the catalog` : undefined;
+        types.length === 0
+            ? "instanceTypes is not set (the instance type comes from a launch template, which is not read)"
+            : unknownTypes.length > 0
+              ? `the GPU count of ${unknownTypes.join(", ")} is not in the catalog`
+              : undefined;
     const min = num(r.inputs, "scalingConfig.minSize");
     const max = num(r.inputs, "scalingConfig.maxSize");
     return {
@@ -81,7 +85,13 @@ export function gkeNodePoolFleet(r: PlainResource): GpuFleet | undefined {
 }
 
 /** Requirement keys of Karpenter (and its AWS provider) that select GPU instances. */
-const KARPENTER_GPU_KEYS = ["karpenter.k8s.aws/instance-gpu-name", "karpenter.k8s.aws/instance-gpu-count", "karpenter.k8s.aws/instance-gpu-manufacturer", "karpenter.k8s.aws/instance-accelerator-name", "karpenter.k8s.aws/instance-accelerator-count"];
+const KARPENTER_GPU_KEYS = [
+    "karpenter.k8s.aws/instance-gpu-name",
+    "karpenter.k8s.aws/instance-gpu-count",
+    "karpenter.k8s.aws/instance-gpu-manufacturer",
+    "karpenter.k8s.aws/instance-accelerator-name",
+    "karpenter.k8s.aws/instance-accelerator-count",
+];
 
 /**
  * `kubernetes:karpenter.sh/v1:NodePool` that launches GPU (or Neuron) nodes: one with a device limit, a GPU

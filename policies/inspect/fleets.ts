@@ -11,7 +11,16 @@ export function mayHoldGpus(type: string): boolean {
     return GPU_TYPES.has(type) || KARPENTER_NODE_POOLS.has(type);
 }
 
-const GPU_TYPES: ReadonlySet<string> = new Set([AWS.eksNodeGroup, AWS.ec2Instance, AWS.sagemakerEndpointConfig, GCP.gkeNodePool, GCP.gceInstance, GCP.cloudRunService, K8S.deployment, K8S.statefulSet]);
+const GPU_TYPES: ReadonlySet<string> = new Set([
+    AWS.eksNodeGroup,
+    AWS.ec2Instance,
+    AWS.sagemakerEndpointConfig,
+    GCP.gkeNodePool,
+    GCP.gceInstance,
+    GCP.cloudRunService,
+    K8S.deployment,
+    K8S.statefulSet,
+]);
 
 /**
  * The GPU fleets of one resource; empty for a resource without GPUs. `scaling` carries the autoscaler bounds

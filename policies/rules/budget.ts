@@ -70,7 +70,8 @@ export const stackBudget: StackRule<BudgetConfig> = {
             description: `Most the whole stack may cost per month (USD, 730 hours) at maximum scale, priced by the modelship cost model. Without it, a stack over the pack's default cap of ${dollars(DEFAULT_STACK_MONTHLY_USD)} gets an advisory finding.`,
         },
     },
-    remediationSteps: "Lower the maximum scale of the dearest resources (autoscaler maxima, node group and node pool maximum sizes, Karpenter limits), pick cheaper instance types, or raise maxMonthlyUsd.",
+    remediationSteps:
+        "Lower the maximum scale of the dearest resources (autoscaler maxima, node group and node pool maximum sizes, Karpenter limits), pick cheaper instance types, or raise maxMonthlyUsd.",
     check(resources, config, env) {
         const report: CostReport = estimateCost(resources, costOptions(env));
         const byUrn = new Map(resources.map((r) => [r.urn, r]));

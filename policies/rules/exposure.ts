@@ -49,7 +49,8 @@ export const publicEndpointAuth: StackRule<ExposureConfig> = {
         internalGateways: {
             type: "strings",
             default: [],
-            description: "Gateway API Gateways (namespace/name) that are reachable only from inside the network: routes on them need no authentication. Defaults to none: every Gateway counts as public.",
+            description:
+                "Gateway API Gateways (namespace/name) that are reachable only from inside the network: routes on them need no authentication. Defaults to none: every Gateway counts as public.",
         },
     },
     remediationSteps:

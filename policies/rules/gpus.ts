@@ -60,10 +60,17 @@ export const gpuQuota: StackRule<GpuQuotaConfig> = {
                     if (!configured && (fleet.max === undefined || fleet.gpusPerUnit === undefined)) {
                         continue;
                     } else if (fleet.maxMissing?.kind === "unbounded") {
-                        findings.push({ urn: fleet.urn, message: `${fleet.label} has no maximum (${fleet.maxMissing.words}), so the stack's GPUs at maximum scale are unbounded; the quota is ${quota} (maxGpus)` });
+                        findings.push({
+                            urn: fleet.urn,
+                            message: `${fleet.label} has no maximum (${fleet.maxMissing.words}), so the stack's GPUs at maximum scale are unbounded; the quota is ${quota} (maxGpus)`,
+                        });
                     } else if (fleet.max === undefined || fleet.gpusPerUnit === undefined) {
                         const why = fleet.maxMissing?.words ?? fleet.perUnitMissing ?? "its GPU count is not known";
-                        findings.push({ urn: fleet.urn, advisory: true, message: `the GPU count of ${fleet.label} at maximum scale is not known, so the quota check (maxGpus ${quota}) leaves it out: ${why}` });
+                        findings.push({
+                            urn: fleet.urn,
+                            advisory: true,
+                            message: `the GPU count of ${fleet.label} at maximum scale is not known, so the quota check (maxGpus ${quota}) leaves it out: ${why}`,
+                        });
                     } else if (fleet.max * fleet.gpusPerUnit > 0) {
                         counted.push(fleet);
                     }
@@ -122,7 +129,11 @@ export const acceleratorAllowlist: ResourceRule<AllowlistConfig> = {
                         message: `${fleet.label} may launch any GPU: its requirements name no GPU (karpenter.k8s.aws/instance-gpu-name), instance family or instance type; allowed: ${allowedWords}`,
                     });
                 } else if (fleet.accelerators.length === 0) {
-                    findings.push({ urn: r.urn, advisory: true, message: `${fleet.label} asks for GPUs without naming the accelerator (a node selector or instance type), so the allowlist (${allowedWords}) cannot be checked` });
+                    findings.push({
+                        urn: r.urn,
+                        advisory: true,
+                        message: `${fleet.label} asks for GPUs without naming the accelerator (a node selector or instance type), so the allowlist (${allowedWords}) cannot be checked`,
+                    });
                 }
                 // One finding per accelerator, however many fields name it (a Karpenter pool names it by GPU name and family).
                 const refused = new Map<string, { accelerator?: Accelerator; named: string[] }>();

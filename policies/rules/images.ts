@@ -70,7 +70,10 @@ export const imageDigest: ResourceRule<ImageDigestConfig> = {
                 if (typeof image !== "string" || image === "") continue;
                 if (DIGEST.test(image) || (r.type === DOCKER.container && IMAGE_ID.test(image))) continue;
                 if (config.exempt.some((prefix) => image.startsWith(prefix))) continue;
-                findings.push({ urn: r.urn, message: `${path} ${image} is not pinned by digest: a tag can be moved to another image (and model); use ${image.replace(/:[^:/@]+$/, "")}@sha256:<digest>` });
+                findings.push({
+                    urn: r.urn,
+                    message: `${path} ${image} is not pinned by digest: a tag can be moved to another image (and model); use ${image.replace(/:[^:/@]+$/, "")}@sha256:<digest>`,
+                });
             }
         });
         return findings;

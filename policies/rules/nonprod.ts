@@ -78,7 +78,8 @@ export const nonprodScaleToZero: StackRule<NonProdConfig> = {
         environmentTag: {
             type: "string",
             default: "environment",
-            description: "Tag (AWS), label (GCP) or Kubernetes label (also as modelship.dev/<tag>) that names a resource's environment, and the stack tag that names the stack's. Defaults to environment, which modelship sets.",
+            description:
+                "Tag (AWS), label (GCP) or Kubernetes label (also as modelship.dev/<tag>) that names a resource's environment, and the stack tag that names the stack's. Defaults to environment, which modelship sets.",
         },
         nonProductionEnvironments: {
             type: "strings",

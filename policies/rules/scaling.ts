@@ -11,7 +11,16 @@ import { checking } from "../framework/unknowns";
 import { gpuFleets } from "../inspect/fleets";
 import { AWS, GCP, K8S, KARPENTER_NODE_POOLS } from "../inspect/types";
 
-const CHECKED: ReadonlySet<string> = new Set([...HPA_TYPES, ...KARPENTER_NODE_POOLS, K8S.scaledObject, AWS.appAutoscalingTarget, AWS.eksNodeGroup, AWS.sagemakerEndpointConfig, GCP.gkeNodePool, GCP.cloudRunService]);
+const CHECKED: ReadonlySet<string> = new Set([
+    ...HPA_TYPES,
+    ...KARPENTER_NODE_POOLS,
+    K8S.scaledObject,
+    AWS.appAutoscalingTarget,
+    AWS.eksNodeGroup,
+    AWS.sagemakerEndpointConfig,
+    GCP.gkeNodePool,
+    GCP.cloudRunService,
+]);
 
 /** The missing maximum of an autoscaler, or undefined. */
 function autoscalerProblem(type: string, inputs: Record<string, unknown>): string | undefined {
@@ -43,7 +52,8 @@ export const autoscalingMaxRequired: ResourceRule = {
         "Every autoscaler (HorizontalPodAutoscaler, KEDA ScaledObject, Application Auto Scaling target, Cloud Run service, SageMaker managed instance scaling) has a maximum, and every GPU node group, GKE node pool and Karpenter NodePool a maximum size or GPU limit.",
     enforcementLevel: "mandatory",
     settings: {},
-    remediationSteps: "Set the maximum the message names (maxReplicas, maxReplicaCount, maxCapacity, maxInstanceCount, scalingConfig.maxSize, autoscaling.totalMaxNodeCount, or a nvidia.com/gpu entry in the NodePool's spec.limits).",
+    remediationSteps:
+        "Set the maximum the message names (maxReplicas, maxReplicaCount, maxCapacity, maxInstanceCount, scalingConfig.maxSize, autoscaling.totalMaxNodeCount, or a nvidia.com/gpu entry in the NodePool's spec.limits).",
     appliesTo: (type) => CHECKED.has(type),
     check(r) {
         const findings: Finding[] = [];

@@ -47,7 +47,8 @@ export const costTags: ResourceRule<CostTagsConfig> = {
                 "Tag keys every taggable resource must carry with a non-empty value. Defaults to team and cost-center (modelship sets them from the modelship:team and modelship:costCenter stack config, or a component's tags).",
         },
     },
-    remediationSteps: "Set the stack config modelship:team and modelship:costCenter (modelship components tag every resource with them), or add the tags to the resource or to the provider's defaultTags/defaultLabels.",
+    remediationSteps:
+        "Set the stack config modelship:team and modelship:costCenter (modelship components tag every resource with them), or add the tags to the resource or to the provider's defaultTags/defaultLabels.",
     appliesTo: (type) => AWS_TAGGABLE_TYPES.has(type) || GCP_LABELED_TYPES.has(type) || type === GCP.gkeNodePool || runsPods(type) || EC2_NODE_CLASSES.has(type),
     check(r, config) {
         const findings: Finding[] = [];

@@ -94,8 +94,7 @@ export function awsOffersIn(accelerator: Accelerator, region: string, capacity: 
     if (offers.length === 0) {
         const regions = awsRegionsFor(accelerator);
         throw new CatalogError(
-            `${info.displayName} (${accelerator}) is not offered on AWS in ${region} per the catalog ` +
-                `(families ${info.awsFamilies.join(", ")}); regions with it: ${regions.join(", ")}.`,
+            `${info.displayName} (${accelerator}) is not offered on AWS in ${region} per the catalog ` + `(families ${info.awsFamilies.join(", ")}); regions with it: ${regions.join(", ")}.`,
         );
     }
     return offers;

@@ -25,27 +25,9 @@ export {
     type AwsInstanceRequest,
     type Capacity,
 } from "./aws";
-export {
-    findGcpMachine,
-    gcpMachine,
-    gcpMachinesFor,
-    gcpRegionsFor,
-    type GcpAttachedAccelerator,
-    type GcpMachineOffer,
-    type GcpMachineRequest,
-} from "./gcp";
+export { findGcpMachine, gcpMachine, gcpMachinesFor, gcpRegionsFor, type GcpAttachedAccelerator, type GcpMachineOffer, type GcpMachineRequest } from "./gcp";
 export { builtInGpus, machineFamily } from "./gcp-shapes";
-export {
-    cheapestNodeShape,
-    fitsNode,
-    nodeShapeCandidates,
-    nodeShapeName,
-    nodeShapes,
-    nodeShapeWords,
-    type NodeCloud,
-    type NodeShape,
-    type NodeShapeRequest,
-} from "./node-shapes";
+export { cheapestNodeShape, fitsNode, nodeShapeCandidates, nodeShapeName, nodeShapes, nodeShapeWords, type NodeCloud, type NodeShape, type NodeShapeRequest } from "./node-shapes";
 export { cheapestSageMakerShape, sagemakerShapesOf, type SageMakerShape, type SageMakerShapeRequest } from "./sagemaker-shapes";
 export {
     CLOUD_RUN_GPU_MINIMUM,

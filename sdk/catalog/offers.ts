@@ -57,7 +57,10 @@ function whatExists<O extends SizedOffer>(offers: readonly O[], request: SizeReq
     const bySize = (a: O, b: O) => a.vcpus - b.vcpus || a.memoryGiB - b.memoryGiB || byName(words.label(a), words.label(b));
     const counts = gpuCounts(offers);
     const shapes = counts.map((c) => {
-        const names = offers.filter((o) => o.gpus === c).sort(bySize).map(words.label);
+        const names = offers
+            .filter((o) => o.gpus === c)
+            .sort(bySize)
+            .map(words.label);
         const listed = names.length > MAX_LISTED ? `${names.slice(0, 2).join(", ")} .. ${names[names.length - 1]} (${names.length} shapes)` : names.join(", ");
         return `${c}: ${listed}`;
     });

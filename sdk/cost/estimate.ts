@@ -13,14 +13,31 @@ import type { CostedResource } from "./types";
  * figure is an absent field and `known` says whether both are present.
  */
 export interface MonthlyCostEstimate {
-    /** USD per month at minimum scale; absent when unknown. */
+    /** USD per month at minimum scale; absent when any priced resource's minimum is unknown. */
     min?: number;
-    /** USD per month at maximum scale (every autoscaler at its cap); absent when unknown. */
+    /** USD per month at maximum scale (every autoscaler at its cap); absent when any priced resource's maximum is unknown. */
     max?: number;
-    /** True when every priced resource has a known price. */
+    /**
+     * USD per month at minimum scale of the resources whose minimum is known: `min` when every one is, else a lower bound
+     * of it that leaves out what `basis` says is unknown.
+     */
+    knownMin: number;
+    /** USD per month at maximum scale of the resources whose maximum is known (see `knownMin`). */
+    knownMax: number;
+    /** True when every priced resource has a known price at both bounds. */
     known: boolean;
     /** How the figures were reached, one line per priced resource. */
     basis: string[];
+}
+
+/** An estimate with both bounds known. */
+export function knownEstimate(min: number, max: number, basis: string[]): MonthlyCostEstimate {
+    return { min, max, knownMin: min, knownMax: max, known: true, basis };
+}
+
+/** An estimate of which nothing is known: the known parts are $0, the reason is in `basis`. */
+export function unknownEstimate(basis: string[]): MonthlyCostEstimate {
+    return { knownMin: 0, knownMax: 0, known: false, basis };
 }
 
 /** The cost options of the stack: regions from the `aws:region` and `gcp:region` config (else the defaults). */
@@ -37,12 +54,16 @@ function holdsDeferred(value: unknown): boolean {
 
 function estimateOf(resources: CostedResource[], options: { awsRegion: string; gcpRegion: string }): MonthlyCostEstimate {
     const report = estimateCost(resources, options);
-    const known = report.unknownItems === 0;
-    const estimate: MonthlyCostEstimate = { known, basis: report.items.map((i) => i.basis) };
-    if (known) {
-        estimate.min = report.knownMonthly.min;
-        estimate.max = report.knownMonthly.max;
-    }
+    const estimate: MonthlyCostEstimate = {
+        knownMin: report.knownMonthly.min,
+        knownMax: report.knownMonthly.max,
+        known: report.unknownItems === 0,
+        basis: report.items.map((i) => i.basis),
+    };
+    // Each bound on its own, as the plan's totals: a log group billed per GB ($0 idle, unknown at full scale) leaves the
+    // minimum known and the maximum unknown.
+    if (report.monthly.min !== null) estimate.min = report.monthly.min;
+    if (report.monthly.max !== null) estimate.max = report.monthly.max;
     return estimate;
 }
 

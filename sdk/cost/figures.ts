@@ -53,8 +53,7 @@ export function unknown(reason: string): PricedFigure {
 
 /** Sums figures; an unknown part makes the sum unknown. */
 export function sumFigures(parts: readonly PricedFigure[]): PricedFigure {
-    const add = (field: "min" | "max") =>
-        parts.some((p) => p[field] === null) ? null : parts.reduce((total, p) => total + (p[field] as number), 0);
+    const add = (field: "min" | "max") => (parts.some((p) => p[field] === null) ? null : parts.reduce((total, p) => total + (p[field] as number), 0));
     return { min: add("min"), max: add("max"), basis: parts.map((p) => p.basis).join("; ") };
 }
 

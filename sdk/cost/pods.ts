@@ -41,8 +41,7 @@ function containerRequest(container: unknown, key: "cpu" | "memory", path: strin
 
 /** The pod's devices and its effective vCPU and memory requests. */
 export function podDemand(podSpec: unknown): PodDemand {
-    const sum = (containers: unknown[], key: "cpu" | "memory") =>
-        containers.reduce<number>((total, c, i) => total + containerRequest(c, key, `spec.template.spec.containers[${i}].resources`), 0);
+    const sum = (containers: unknown[], key: "cpu" | "memory") => containers.reduce<number>((total, c, i) => total + containerRequest(c, key, `spec.template.spec.containers[${i}].resources`), 0);
     const largest = (containers: unknown[], key: "cpu" | "memory") =>
         containers.reduce<number>((most, c, i) => Math.max(most, containerRequest(c, key, `spec.template.spec.initContainers[${i}].resources`)), 0);
     const containers = list(podSpec, "containers");

@@ -99,7 +99,10 @@ function autoscalerBounds(r: CostedResource): { key: string; bounds: ReplicaBoun
         // KEDA's defaults: minReplicaCount 0, maxReplicaCount 100.
         const min = num(r.inputs, "spec.minReplicaCount") ?? 0;
         const max = num(r.inputs, "spec.maxReplicaCount") ?? 100;
-        const defaults = [num(r.inputs, "spec.minReplicaCount") === undefined ? "minReplicaCount default 0" : "", num(r.inputs, "spec.maxReplicaCount") === undefined ? "maxReplicaCount default 100" : ""].filter(Boolean);
+        const defaults = [
+            num(r.inputs, "spec.minReplicaCount") === undefined ? "minReplicaCount default 0" : "",
+            num(r.inputs, "spec.maxReplicaCount") === undefined ? "maxReplicaCount default 100" : "",
+        ].filter(Boolean);
         const bounds: ReplicaBounds = { min, max, by: `KEDA ScaledObject "${resourceName}" (${min}-${max}${defaults.length ? `, ${defaults.join(", ")}` : ""})` };
         const prewarm = kedaPrewarm(r, min);
         if (prewarm) bounds.prewarm = prewarm;

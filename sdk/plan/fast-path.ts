@@ -146,10 +146,7 @@ const installed = new Map<string, Installed>();
 
 /** The warning printed when the fast path is not available. */
 export function slowPathWarning(dir: string, version: string, missing: string): string {
-    return (
-        `the plan runs at Pulumi's normal speed (slower on large stacks, same result): @pulumi/pulumi ${version} at ${dir} ` +
-        `does not have ${missing} where modelship expects it`
-    );
+    return `the plan runs at Pulumi's normal speed (slower on large stacks, same result): @pulumi/pulumi ${version} at ${dir} ` + `does not have ${missing} where modelship expects it`;
 }
 
 /**

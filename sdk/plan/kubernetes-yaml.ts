@@ -106,9 +106,7 @@ export function toKubernetesObject(resource: ResourceRecord): KubernetesObject |
     const isSecret = kind === "Secret" && apiVersion === "v1";
     const valueFields = ["data", "stringData"];
     // A Secret's values are secret whatever the program marked: its keys are kept, every value replaced.
-    const secretPaths = (resource.secretPaths ?? resource.secretInputs.map((key) => [key])).filter(
-        (p) => !(isSecret && valueFields.includes(String(p[0]))),
-    );
+    const secretPaths = (resource.secretPaths ?? resource.secretInputs.map((key) => [key])).filter((p) => !(isSecret && valueFields.includes(String(p[0]))));
     const inputs = redactPaths({ ...resource.inputs }, secretPaths);
     let redacted = secretPaths.length > 0;
     if (isSecret) {
@@ -130,9 +128,7 @@ export function toKubernetesObject(resource: ResourceRecord): KubernetesObject |
     // The name the provider gives: the program's, else the (mock's stable) auto-name.
     const name = [outputMetadata.name, inputMetadata.name].find((n): n is string => typeof n === "string") ?? resource.name;
     const namespace = typeof inputMetadata.namespace === "string" ? inputMetadata.namespace : undefined;
-    const rest = Object.fromEntries(
-        Object.entries(inputs).filter(([key, value]) => !["apiVersion", "kind", "metadata", "status"].includes(key) && value !== undefined),
-    );
+    const rest = Object.fromEntries(Object.entries(inputs).filter(([key, value]) => !["apiVersion", "kind", "metadata", "status"].includes(key) && value !== undefined));
     const { name: _givenName, ...otherMetadata } = inputMetadata;
     const manifest = { apiVersion, kind, metadata: { name, ...otherMetadata }, ...rest };
     return { urn: resource.urn, apiVersion, kind, name, namespace, manifest, redacted };
@@ -169,7 +165,12 @@ function fileText(object: KubernetesObject): string {
 }
 
 function safe(part: string): string {
-    return part.toLowerCase().replace(/[^a-z0-9.-]+/g, "-").replace(/^-+|-+$/g, "") || "object";
+    return (
+        part
+            .toLowerCase()
+            .replace(/[^a-z0-9.-]+/g, "-")
+            .replace(/^-+|-+$/g, "") || "object"
+    );
 }
 
 /**

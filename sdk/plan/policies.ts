@@ -68,9 +68,7 @@ export class PolicyConfigError extends Error {
 
 function levelOrThrow(file: string, policy: string, level: unknown): EnforcementLevel {
     if (typeof level === "string" && (ENFORCEMENT_LEVELS as readonly string[]).includes(level)) return level as EnforcementLevel;
-    throw new PolicyConfigError(
-        `${file}: "${policy}": enforcementLevel is ${JSON.stringify(level)}; expected one of ${ENFORCEMENT_LEVELS.join(", ")}`,
-    );
+    throw new PolicyConfigError(`${file}: "${policy}": enforcementLevel is ${JSON.stringify(level)}; expected one of ${ENFORCEMENT_LEVELS.join(", ")}`);
 }
 
 /** Checks and normalises a parsed policy config; `file` names it in errors. */
@@ -87,9 +85,7 @@ export function parsePolicyConfig(value: unknown, file: string): PolicyConfig {
             if (entry.enforcementLevel !== undefined) entry.enforcementLevel = levelOrThrow(file, policy, entry.enforcementLevel);
             config[policy] = entry as PolicySettings;
         } else {
-            throw new PolicyConfigError(
-                `${file}: "${policy}" is ${JSON.stringify(settings)}; expected an enforcement level or an object of settings`,
-            );
+            throw new PolicyConfigError(`${file}: "${policy}" is ${JSON.stringify(settings)}; expected an enforcement level or an object of settings`);
         }
     }
     return config;
@@ -171,11 +167,7 @@ export function policyPackInstalled(): boolean {
  * Runs the policy pack over the planned resources, with the enforcement levels of `policyConfig`
  * applied. Returns no findings while the pack does not exist (or does not export `evaluatePolicies`).
  */
-export async function runPolicies(
-    resources: ResourceRecord[],
-    policyConfig: PolicyConfig = {},
-    context: PolicyRunContext = { stack: "", stackConfig: {} },
-): Promise<PolicyFinding[]> {
+export async function runPolicies(resources: ResourceRecord[], policyConfig: PolicyConfig = {}, context: PolicyRunContext = { stack: "", stackConfig: {} }): Promise<PolicyFinding[]> {
     const pack = loadPolicyModule();
     if (!pack) return [];
     return applyEnforcement(await pack.evaluatePolicies(resources, policyConfig, context), policyConfig);

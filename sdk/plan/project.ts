@@ -117,9 +117,7 @@ function findEntry(dir: string, main: unknown, file: string): string {
     const found = candidates.find((c) => fs.existsSync(c) && fs.statSync(c).isFile());
     if (found) return found;
     const where = typeof main === "string" ? `"main: ${main}" in ${file}` : `${dir}`;
-    throw new ProjectError(
-        `no program entry file for ${where}: looked for ${candidates.map((c) => path.relative(dir, c) || c).join(", ")}`,
-    );
+    throw new ProjectError(`no program entry file for ${where}: looked for ${candidates.map((c) => path.relative(dir, c) || c).join(", ")}`);
 }
 
 /** The stacks that have a `Pulumi.<stack>.yaml` in `dir`. */
@@ -154,9 +152,7 @@ export function readProject(dir: string, requestedStack?: string): PulumiProject
     }
     const runtime = isObject(doc.runtime) ? doc.runtime.name : doc.runtime;
     if (runtime !== "nodejs") {
-        throw new ProjectError(
-            `${projectFile}: runtime is ${JSON.stringify(runtime)}; the offline plan runs only "nodejs" programs (TypeScript or JavaScript)`,
-        );
+        throw new ProjectError(`${projectFile}: runtime is ${JSON.stringify(runtime)}; the offline plan runs only "nodejs" programs (TypeScript or JavaScript)`);
     }
     const name = doc.name;
     const entry = findEntry(absDir, doc.main, projectFile);
@@ -172,10 +168,7 @@ export function readProject(dir: string, requestedStack?: string): PulumiProject
         for (const [key, value] of Object.entries(config)) values[fullKey(name, key)] = value;
     } else if (requestedStack !== undefined) {
         const known = stackFiles(absDir);
-        throw new ProjectError(
-            `stack "${stack}" has no config file ${stackFile}; ` +
-                (known.length > 0 ? `stacks with a file: ${known.join(", ")}` : "the project has no Pulumi.<stack>.yaml files"),
-        );
+        throw new ProjectError(`stack "${stack}" has no config file ${stackFile}; ` + (known.length > 0 ? `stacks with a file: ${known.join(", ")}` : "the project has no Pulumi.<stack>.yaml files"));
     }
     // The default stack without a file simply has no stack config (as a new Pulumi stack).
 
@@ -188,8 +181,7 @@ export function readProject(dir: string, requestedStack?: string): PulumiProject
     }
     if (secretKeys.length > 0) {
         notes.push(
-            `config ${secretKeys.join(", ")} ${secretKeys.length === 1 ? "is" : "are"} encrypted (secure:); ` +
-                "the offline plan cannot decrypt secrets and passes a placeholder string instead",
+            `config ${secretKeys.join(", ")} ${secretKeys.length === 1 ? "is" : "are"} encrypted (secure:); ` + "the offline plan cannot decrypt secrets and passes a placeholder string instead",
         );
     }
     return { dir: absDir, name, stack, entry, config, secretKeys, notes };

@@ -146,7 +146,12 @@ export function renderFindings(view: Pick<PlanView, "findings" | "policiesRan" |
     for (const f of sorted) {
         const level = f.enforcement === "mandatory" ? style.red(f.enforcement) : style.yellow(f.enforcement);
         lines.push(`  ${level}  ${f.policy}  ${resourceLabel(f.urn, view.run.resources)}`);
-        lines.push(...f.message.split("\n").flatMap((l) => wrap(l, WIDTH - 6)).map((l) => `      ${l}`));
+        lines.push(
+            ...f.message
+                .split("\n")
+                .flatMap((l) => wrap(l, WIDTH - 6))
+                .map((l) => `      ${l}`),
+        );
     }
     return lines;
 }
@@ -170,5 +175,10 @@ export function renderPlan(view: PlanView, style: Style): string {
         renderFindings(view, style),
         renderOutputs(run, style),
     ];
-    return sections.filter((s) => s.length > 0).map((s) => s.join("\n")).join("\n\n") + "\n";
+    return (
+        sections
+            .filter((s) => s.length > 0)
+            .map((s) => s.join("\n"))
+            .join("\n\n") + "\n"
+    );
 }

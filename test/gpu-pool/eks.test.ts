@@ -92,7 +92,12 @@ describe("GpuPool on EKS (managed node group)", () => {
 
     it("leaves out the CNI policy when aws-node has its own role", async () => {
         await rt.construct(() => new GpuPool("irsa", { cloud: GpuPoolCloud.Aws, accelerator: Accelerator.L4, aws: { clusterName: "ml", subnetIds: subnets, cniPolicy: false } }));
-        expect(rt.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").map((a) => a.name).sort()).toEqual(["irsa-node-registry-policy", "irsa-node-worker-policy"]);
+        expect(
+            rt
+                .ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+                .map((a) => a.name)
+                .sort(),
+        ).toEqual(["irsa-node-registry-policy", "irsa-node-worker-policy"]);
     });
 
     it("deploys the device plugin on the pool's nodes only, as unprivileged as it can run", async () => {
@@ -136,7 +141,9 @@ describe("GpuPool on EKS (managed node group)", () => {
 
     it("diversifies spot over the cheapest L4 types within twice the cheapest price", async () => {
         const warn = vi.spyOn(pulumi.log, "warn");
-        await rt.construct(() => new GpuPool("spot", { cloud: GpuPoolCloud.Aws, accelerator: Accelerator.L4, maxNodes: 3, capacityType: CapacityType.Spot, aws: { clusterName: "ml", subnetIds: subnets } }));
+        await rt.construct(
+            () => new GpuPool("spot", { cloud: GpuPoolCloud.Aws, accelerator: Accelerator.L4, maxNodes: 3, capacityType: CapacityType.Spot, aws: { clusterName: "ml", subnetIds: subnets } }),
+        );
         const nodeGroup = rt.one("aws:eks/nodeGroup:NodeGroup");
         expect(nodeGroup.inputs.capacityType).toBe("SPOT");
         // us-east-1 on-demand: g6.2xlarge $0.9776, g6.4xlarge $1.3232, gr6.4xlarge $1.5392; g6.8xlarge ($2.0144) is over 2x.
@@ -148,7 +155,13 @@ describe("GpuPool on EKS (managed node group)", () => {
     it("warns when spot capacity rests on a single instance type", async () => {
         const warn = vi.spyOn(pulumi.log, "warn");
         const { value: pool } = await rt.construct(
-            () => new GpuPool("one", { cloud: GpuPoolCloud.Aws, accelerator: Accelerator.L4, capacityType: CapacityType.Spot, aws: { clusterName: "ml", subnetIds: subnets, instanceTypes: ["g6.2xlarge"] } }),
+            () =>
+                new GpuPool("one", {
+                    cloud: GpuPoolCloud.Aws,
+                    accelerator: Accelerator.L4,
+                    capacityType: CapacityType.Spot,
+                    aws: { clusterName: "ml", subnetIds: subnets, instanceTypes: ["g6.2xlarge"] },
+                }),
         );
         expect(warn).toHaveBeenCalledWith(
             "spot capacity with one instance type (g6.2xlarge): when AWS reclaims that type, every node goes at once and none comes back until it is available again. " +
@@ -160,7 +173,13 @@ describe("GpuPool on EKS (managed node group)", () => {
 
     it("creates a cluster with API authentication, a system node group and a provider when asked", async () => {
         const { value: pool } = await rt.construct(
-            () => new GpuPool("fresh", { cloud: GpuPoolCloud.Aws, accelerator: Accelerator.L4, maxNodes: 2, aws: { createCluster: true, clusterName: "fresh-ml", kubernetesVersion: "1.33", subnetIds: subnets, diskSizeGiB: 250 } }),
+            () =>
+                new GpuPool("fresh", {
+                    cloud: GpuPoolCloud.Aws,
+                    accelerator: Accelerator.L4,
+                    maxNodes: 2,
+                    aws: { createCluster: true, clusterName: "fresh-ml", kubernetesVersion: "1.33", subnetIds: subnets, diskSizeGiB: 250 },
+                }),
         );
         const cluster = rt.one("aws:eks/cluster:Cluster");
         expect(cluster.inputs).toEqual({

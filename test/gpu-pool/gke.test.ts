@@ -126,7 +126,9 @@ describe("GpuPool on GKE", () => {
     });
 
     it("prices spot nodes at GCP's spot prices", async () => {
-        const { value: pool } = await rt.construct(() => new GpuPool("spot", { cloud: GpuPoolCloud.Gcp, accelerator: Accelerator.L4, maxNodes: 3, capacityType: CapacityType.Spot, gcp: { clusterName: "ml" } }));
+        const { value: pool } = await rt.construct(
+            () => new GpuPool("spot", { cloud: GpuPoolCloud.Gcp, accelerator: Accelerator.L4, maxNodes: 3, capacityType: CapacityType.Spot, gcp: { clusterName: "ml" } }),
+        );
         // Same rows, spot columns: 0.117472 + 0.2231 = 0.340572/h; max 3 x 730 = 745.85268
         const cost = await outputValue(pool.estimatedMonthlyCost);
         expect(cost).toMatchObject({ min: 0, max: 745.85, known: true });

@@ -102,7 +102,10 @@ describe("GpuPool on EKS with Karpenter", () => {
         expect(karpenter.map((r) => r.type).sort()).toEqual(["kubernetes:karpenter.k8s.aws/v1:EC2NodeClass", "kubernetes:karpenter.sh/v1:NodePool"]);
         for (const record of karpenter) expect(kubernetesObjectProblems(record)).toEqual([]);
         // And the check is real: a misspelt field or a bad enum value is caught.
-        const broken = { ...karpenter[1], inputs: { ...karpenter[1].inputs, spec: { ...(karpenter[1].inputs.spec as object), disruption: { consolidationPolicy: "Always", consolidateAfter: "10m" } } } };
+        const broken = {
+            ...karpenter[1],
+            inputs: { ...karpenter[1].inputs, spec: { ...(karpenter[1].inputs.spec as object), disruption: { consolidationPolicy: "Always", consolidateAfter: "10m" } } },
+        };
         expect(kubernetesObjectProblems(broken).join("\n")).toMatch(/consolidationPolicy: received "Always"; expected one of "WhenEmpty", "WhenEmptyOrUnderutilized"/);
     });
 

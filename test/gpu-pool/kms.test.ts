@@ -28,9 +28,7 @@ describe("GpuPool with a customer-managed key for the nodes' disks", () => {
     });
 
     it("takes the key as an Output, as it comes from a key resource", async () => {
-        await rt.construct(
-            () => new GpuPool("cmk", { cloud: GpuPoolCloud.Aws, accelerator: Accelerator.L4, aws: { clusterName: "ml", subnetIds: subnets, volumeKmsKeyArn: pulumi.output(KEY) } }),
-        );
+        await rt.construct(() => new GpuPool("cmk", { cloud: GpuPoolCloud.Aws, accelerator: Accelerator.L4, aws: { clusterName: "ml", subnetIds: subnets, volumeKmsKeyArn: pulumi.output(KEY) } }));
         expect(rt.one("aws:ec2/launchTemplate:LaunchTemplate").inputs.blockDeviceMappings).toEqual([{ deviceName: "/dev/xvda", ebs: ebs(100) }]);
     });
 
@@ -71,18 +69,22 @@ describe("GpuPool with a customer-managed key for the nodes' disks", () => {
             expect.stringContaining("1-4 x g6.2xlarge (1 x NVIDIA L4) on-demand at $0.9776/h in us-east-1"),
             "volumes encrypted with the given KMS key (aws.volumeKmsKeyArn): its monthly fee and requests are billed to the key's owner, not to this pool",
         ]);
-        const { value: gke } = await rt.construct(() => new GpuPool("g", { cloud: GpuPoolCloud.Gcp, accelerator: Accelerator.L4, minNodes: 1, maxNodes: 4, gcp: { clusterName: "ml", bootDiskKmsKey: GCP_KEY } }));
+        const { value: gke } = await rt.construct(
+            () => new GpuPool("g", { cloud: GpuPoolCloud.Gcp, accelerator: Accelerator.L4, minNodes: 1, maxNodes: 4, gcp: { clusterName: "ml", bootDiskKmsKey: GCP_KEY } }),
+        );
         const gkeCost = await outputValue(gke.estimatedMonthlyCost);
         expect(gkeCost).toMatchObject({ min: 623.15, max: 2492.58, known: true });
-        expect(gkeCost.basis[1]).toBe(
-            "boot disks encrypted with the given Cloud KMS key (gcp.bootDiskKmsKey): its key version and operation fees are billed to the key's project, not to this pool",
-        );
+        expect(gkeCost.basis[1]).toBe("boot disks encrypted with the given Cloud KMS key (gcp.bootDiskKmsKey): its key version and operation fees are billed to the key's project, not to this pool");
     });
 });
 
 describe("GpuPool's key arguments, validated", () => {
     const header = `modelship:index:GpuPool "bad": 1 invalid argument:\n`;
-    const aws = (volumeKmsKeyArn: string, region?: string): GpuPoolArgs => ({ cloud: GpuPoolCloud.Aws, accelerator: Accelerator.L4, aws: { clusterName: "ml", subnetIds: subnets, region, volumeKmsKeyArn } });
+    const aws = (volumeKmsKeyArn: string, region?: string): GpuPoolArgs => ({
+        cloud: GpuPoolCloud.Aws,
+        accelerator: Accelerator.L4,
+        aws: { clusterName: "ml", subnetIds: subnets, region, volumeKmsKeyArn },
+    });
     const cases: Array<[string, GpuPoolArgs, string]> = [
         [
             "an alias instead of a key ARN",
@@ -121,7 +123,9 @@ describe("GpuPool's key arguments, validated", () => {
     }
 
     it("checks a key given as an Output once it is known, with the same error", async () => {
-        await rt.construct(() => new GpuPool("bad", { cloud: GpuPoolCloud.Aws, accelerator: Accelerator.L4, aws: { clusterName: "ml", subnetIds: subnets, volumeKmsKeyArn: pulumi.output("alias/gpu-nodes") } }));
+        await rt.construct(
+            () => new GpuPool("bad", { cloud: GpuPoolCloud.Aws, accelerator: Accelerator.L4, aws: { clusterName: "ml", subnetIds: subnets, volumeKmsKeyArn: pulumi.output("alias/gpu-nodes") } }),
+        );
         await rt.settle();
         expect(rt.asyncErrors.map(String).join("\n")).toContain(header + '  - aws.volumeKmsKeyArn: received "alias/gpu-nodes"; expected the ARN of a symmetric KMS key');
     });

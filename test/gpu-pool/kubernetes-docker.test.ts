@@ -67,6 +67,8 @@ describe("GpuPool on your own Kubernetes cluster", () => {
         expect(await outputValue(pool.capacity)).toEqual({ gpusPerNode: 8, minGpus: 0, maxGpus: 16 });
         // The nodes are not created here: their price is unknown, never 0.
         expect(await outputValue(pool.estimatedMonthlyCost)).toEqual({
+            knownMin: 0,
+            knownMax: 0,
             known: false,
             basis: ["unknown: the pool does not create the cluster's GPU nodes, so their price is not known here"],
         });
@@ -107,9 +109,7 @@ describe("GpuPool on your own Kubernetes cluster", () => {
     });
 
     it("creates nothing but the quotas when the cluster runs the GPU operator", async () => {
-        const { resources } = await rt.construct(
-            () => new GpuPool("op", { cloud: GpuPoolCloud.Kubernetes, kubernetes: { devicePlugin: false, priorityClasses: false, gpuQuotas: { team: 2 } } }),
-        );
+        const { resources } = await rt.construct(() => new GpuPool("op", { cloud: GpuPoolCloud.Kubernetes, kubernetes: { devicePlugin: false, priorityClasses: false, gpuQuotas: { team: 2 } } }));
         expect(resources.map((r) => r.type).sort()).toEqual(["kubernetes:core/v1:ResourceQuota", "modelship:index:GpuPool"]);
     });
 });
@@ -121,7 +121,7 @@ describe("GpuPool on the local Docker engine", () => {
         expect(await outputValue(pool.dockerDeviceRequest!)).toEqual({ driver: "nvidia", count: -1, deviceIds: [], capabilities: ["gpu"] });
         expect(await outputValue(pool.capacity)).toEqual({ gpusPerNode: 2, minGpus: 2, maxGpus: 2 });
         expect(await outputValue(pool.placement)).toEqual({ nodeSelector: {}, tolerations: [], affinity: {}, priorityClassName: "" });
-        expect(await outputValue(pool.estimatedMonthlyCost)).toEqual({ min: 0, max: 0, known: true, basis: ["local Docker engine: no cloud charge"] });
+        expect(await outputValue(pool.estimatedMonthlyCost)).toEqual({ min: 0, max: 0, knownMin: 0, knownMax: 0, known: true, basis: ["local Docker engine: no cloud charge"] });
     });
 
     it("names the GPUs a service may use", async () => {

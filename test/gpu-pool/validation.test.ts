@@ -124,8 +124,16 @@ const invalid: Array<[string, GpuPoolArgs, string]> = [
             '  - kubernetes.gpuQuotas.ML_Team: received 4; expected a namespace name as the key ("ML_Team" is not): ' +
             "at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit (an RFC 1123 label, as the Kubernetes API server requires)",
     ],
-    ["more nodes than a Kubernetes cluster supports", { cloud: GpuPoolCloud.Aws, accelerator: Accelerator.L4, maxNodes: 50_000, aws }, header(1) + "  - maxNodes: received 50000; expected a number <= 5000"],
-    ["a misspelt field", { cloud: GpuPoolCloud.Kubernetes, kubernetes: { gpuQuota: { a: 1 } } } as unknown as GpuPoolArgs, header(1) + '  - kubernetes.gpuQuota: received an object with a; expected no such field: did you mean "gpuQuotas"? (fields of kubernetes: docs/reference.md#gpupool-kubernetes)'],
+    [
+        "more nodes than a Kubernetes cluster supports",
+        { cloud: GpuPoolCloud.Aws, accelerator: Accelerator.L4, maxNodes: 50_000, aws },
+        header(1) + "  - maxNodes: received 50000; expected a number <= 5000",
+    ],
+    [
+        "a misspelt field",
+        { cloud: GpuPoolCloud.Kubernetes, kubernetes: { gpuQuota: { a: 1 } } } as unknown as GpuPoolArgs,
+        header(1) + '  - kubernetes.gpuQuota: received an object with a; expected no such field: did you mean "gpuQuotas"? (fields of kubernetes: docs/reference.md#gpupool-kubernetes)',
+    ],
 ];
 
 describe("GpuPool argument validation", () => {
@@ -155,7 +163,7 @@ describe("GpuPool names where they name Kubernetes objects", () => {
             "L4_Pool",
             { cloud: GpuPoolCloud.Aws, accelerator: Accelerator.L4, aws },
             'modelship:index:GpuPool "L4_Pool": 1 invalid argument:\n' +
-                "  - name: received \"L4_Pool\"; expected a name Kubernetes accepts as given, since it names the NVIDIA device plugin's DaemonSet: " +
+                '  - name: received "L4_Pool"; expected a name Kubernetes accepts as given, since it names the NVIDIA device plugin\'s DaemonSet: ' +
                 "lowercase letters, digits and '-', starting and ending with a letter or digit, such as \"l4-pool\"",
         ],
         [
@@ -179,6 +187,11 @@ describe("GpuPool names where they name Kubernetes objects", () => {
             new GpuPool("L4_GKE", { cloud: GpuPoolCloud.Gcp, accelerator: Accelerator.L4, gcp: { clusterName: "ml" } });
         });
         expect(resources.some((r) => r.type.startsWith("kubernetes:") && r.type !== "pulumi:providers:kubernetes")).toBe(false);
-        expect(resources.filter((r) => r.type === "modelship:index:GpuPool").map((r) => r.name).sort()).toEqual(["L4_GKE", "L4_Pool"]);
+        expect(
+            resources
+                .filter((r) => r.type === "modelship:index:GpuPool")
+                .map((r) => r.name)
+                .sort(),
+        ).toEqual(["L4_GKE", "L4_Pool"]);
     });
 });

@@ -171,9 +171,7 @@ describe("ModelService on gcp-cloudrun", () => {
     });
 
     it("names the revision of a single version and stretches the startup probe with an initial delay", async () => {
-        await rt.construct(
-            () => new ModelService("llm", { ...gpuArgs, model: { image: imageA, startupTimeoutSeconds: 420 }, cloudRun: { versionName: "v1" } }),
-        );
+        await rt.construct(() => new ModelService("llm", { ...gpuArgs, model: { image: imageA, startupTimeoutSeconds: 420 }, cloudRun: { versionName: "v1" } }));
         const template = templateOf(rt.one(SERVICE));
         expect(template.revision).toBe("llm-v1");
         expect(template.containers[0].startupProbe).toMatchObject({ initialDelaySeconds: 180, periodSeconds: 10, failureThreshold: 24 });
@@ -237,7 +235,9 @@ describe("ModelService on gcp-cloudrun", () => {
         [
             "two GPUs per instance",
             { resources: { cpu: 8, memoryGiB: 32, gpu: { count: 2, accelerator: Accelerator.L4 } } },
-            ["resources.gpu.count: received 2; expected 1 on target gcp-cloudrun (Cloud Run attaches one GPU per instance; scale out with scaling.maxReplicas, or use target kubernetes for multi-GPU servers)"],
+            [
+                "resources.gpu.count: received 2; expected 1 on target gcp-cloudrun (Cloud Run attaches one GPU per instance; scale out with scaling.maxReplicas, or use target kubernetes for multi-GPU servers)",
+            ],
         ],
         [
             "too little CPU and memory with a GPU",
@@ -250,7 +250,9 @@ describe("ModelService on gcp-cloudrun", () => {
         [
             "a GPU in a region without Cloud Run GPUs",
             { resources: l4, cloudRun: { region: "europe-west2" } },
-            ['cloudRun.region: received "europe-west2"; expected a region with Cloud Run GPUs with a GPU: us-central1, us-east4, europe-west1, europe-west4, asia-southeast1, asia-south1 (cloud.google.com/run/docs/configuring/services/gpu)'],
+            [
+                'cloudRun.region: received "europe-west2"; expected a region with Cloud Run GPUs with a GPU: us-central1, us-east4, europe-west1, europe-west4, asia-southeast1, asia-south1 (cloud.google.com/run/docs/configuring/services/gpu)',
+            ],
         ],
         [
             "public without auth",
@@ -260,12 +262,16 @@ describe("ModelService on gcp-cloudrun", () => {
         [
             "an API key Cloud Run cannot check",
             { exposure: { public: true, auth: AuthMode.ApiKey } },
-            ['exposure.auth: received "api-key"; expected "iam" or "none" on target gcp-cloudrun (Cloud Run checks Google-signed identity tokens; API keys and other JWT issuers need API Gateway or ESPv2 in front, which modelship does not create)'],
+            [
+                'exposure.auth: received "api-key"; expected "iam" or "none" on target gcp-cloudrun (Cloud Run checks Google-signed identity tokens; API keys and other JWT issuers need API Gateway or ESPv2 in front, which modelship does not create)',
+            ],
         ],
         [
             "an artifact Cloud Run cannot mount",
             { model: { uri: "hf://Qwen/Qwen2.5-0.5B-Instruct", runtime: ServingRuntime.Vllm } },
-            ['model.uri: received "hf://Qwen/Qwen2.5-0.5B-Instruct"; expected a gs:// URI on target gcp-cloudrun (mounted read-only from Cloud Storage; Cloud Run has no init containers to download s3://, https:// or hf:// artifacts: copy the model to a bucket or bake it into model.image)'],
+            [
+                'model.uri: received "hf://Qwen/Qwen2.5-0.5B-Instruct"; expected a gs:// URI on target gcp-cloudrun (mounted read-only from Cloud Storage; Cloud Run has no init containers to download s3://, https:// or hf:// artifacts: copy the model to a bucket or bake it into model.image)',
+            ],
         ],
         ["a CPU size Cloud Run does not offer", { resources: { cpu: 3 } }, ["resources.cpu: received 3; expected one of 1, 2, 4, 6, 8 vCPU on target gcp-cloudrun"]],
         ["memory beyond the CPU's reach", { resources: { cpu: 2, memoryGiB: 12 } }, ["resources.cpu: received 2; expected at least 4 vCPU for more than 8 GiB of memory on target gcp-cloudrun"]],
@@ -278,7 +284,13 @@ describe("ModelService on gcp-cloudrun", () => {
         ["a reserved variable", { env: { PORT: "9000" } }, ['env.PORT: received "PORT"; expected a name other than PORT, K_SERVICE, K_REVISION, K_CONFIGURATION (Cloud Run sets them)']],
         [
             "versionName with versions",
-            { versions: [{ name: "v1", weight: 50 }, { name: "v2", weight: 50 }], cloudRun: { versionName: "v3" } },
+            {
+                versions: [
+                    { name: "v1", weight: 50 },
+                    { name: "v2", weight: 50 },
+                ],
+                cloudRun: { versionName: "v3" },
+            },
             ['cloudRun.versionName: received "v3"; expected no versionName together with versions (each version names its revision)'],
         ],
     ];

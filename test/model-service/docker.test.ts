@@ -41,7 +41,7 @@ describe("ModelService on docker", () => {
         expect(container.inputs.labels).toContainEqual({ label: "modelship.dev/team", value: "ml-platform" });
 
         expect(await outputValue(svc.url)).toBe("http://127.0.0.1:9000");
-        expect(await outputValue(svc.estimatedMonthlyCost)).toEqual({ min: 0, max: 0, known: true, basis: ["local Docker engine: no cloud charge"] });
+        expect(await outputValue(svc.estimatedMonthlyCost)).toEqual({ min: 0, max: 0, knownMin: 0, knownMax: 0, known: true, basis: ["local Docker engine: no cloud charge"] });
     });
 
     it("downloads an artifact with a one-shot container before the preset server starts", async () => {
@@ -78,7 +78,12 @@ describe("ModelService on docker", () => {
         await rt.construct(() => new ModelService("chat", { model: { uri: "s3://models/qwen/", runtime: ServingRuntime.Vllm }, target: Target.Docker }));
         expect(command("chat")).toEqual(["--model", "/models", "--port", "8000", "--served-model-name", "chat"]);
         await rt.construct(
-            () => new ModelService("chat", { model: { uri: "hf://Qwen/Qwen2.5-1.5B-Instruct", runtime: ServingRuntime.Vllm, servedModelName: "assistant" }, args: ["--max-model-len", "8192"], target: Target.Docker }),
+            () =>
+                new ModelService("chat", {
+                    model: { uri: "hf://Qwen/Qwen2.5-1.5B-Instruct", runtime: ServingRuntime.Vllm, servedModelName: "assistant" },
+                    args: ["--max-model-len", "8192"],
+                    target: Target.Docker,
+                }),
         );
         expect(command("chat")).toEqual(["--model", "/models", "--port", "8000", "--served-model-name", "assistant", "--max-model-len", "8192"]);
     });
@@ -97,11 +102,27 @@ describe("ModelService on docker", () => {
     });
 
     const invalid: Array<[string, ModelServiceArgs, RegExp]> = [
-        ["public without auth", { model: { image: digest }, exposure: { public: true }, target: Target.Docker }, /exposure\.auth: received nothing \(the field is missing\); expected an auth mode for a public endpoint/],
-        ["auth docker cannot enforce", { model: { image: digest }, exposure: { public: true, auth: AuthMode.ApiKey }, target: Target.Docker }, /exposure\.auth: received "api-key"; expected "none" on target docker/],
+        [
+            "public without auth",
+            { model: { image: digest }, exposure: { public: true }, target: Target.Docker },
+            /exposure\.auth: received nothing \(the field is missing\); expected an auth mode for a public endpoint/,
+        ],
+        [
+            "auth docker cannot enforce",
+            { model: { image: digest }, exposure: { public: true, auth: AuthMode.ApiKey }, target: Target.Docker },
+            /exposure\.auth: received "api-key"; expected "none" on target docker/,
+        ],
         ["negative replicas", { model: { image: digest }, scaling: { replicas: -1 }, target: Target.Docker }, /scaling\.replicas: received -1; expected a number >= 0/],
-        ["unsupported URI scheme", { model: { uri: "ftp://host/m.bin", runtime: ServingRuntime.Vllm }, target: Target.Docker }, /model\.uri: received "ftp:\/\/host\/m\.bin"; expected a URI with one of the schemes s3:\/\/, gs:\/\/, https:\/\/, hf:\/\//],
-        ["unknown accelerator", { model: { image: digest }, resources: { gpu: { accelerator: "a200" as Accelerator } }, target: Target.Docker }, /resources\.gpu\.accelerator: received "a200"; expected one of "t4", "a10g", "l4"/],
+        [
+            "unsupported URI scheme",
+            { model: { uri: "ftp://host/m.bin", runtime: ServingRuntime.Vllm }, target: Target.Docker },
+            /model\.uri: received "ftp:\/\/host\/m\.bin"; expected a URI with one of the schemes s3:\/\/, gs:\/\/, https:\/\/, hf:\/\//,
+        ],
+        [
+            "unknown accelerator",
+            { model: { image: digest }, resources: { gpu: { accelerator: "a200" as Accelerator } }, target: Target.Docker },
+            /resources\.gpu\.accelerator: received "a200"; expected one of "t4", "a10g", "l4"/,
+        ],
         ["settings for another target", { model: { image: digest }, lambda: {}, target: Target.Docker }, /lambda: received an empty object; expected no lambda settings with target "docker"/],
         ["uri without runtime", { model: { uri: "s3://bucket/model" }, target: Target.Docker }, /model\.runtime: received nothing .*; expected a server preset/],
         [

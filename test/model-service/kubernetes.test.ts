@@ -21,7 +21,11 @@ const SELECTOR = { "app.kubernetes.io/name": "llm", "app.kubernetes.io/instance"
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const podOf = (r: ResourceRecord): Json => (r.inputs.spec as Json).template;
 const serverOf = (r: ResourceRecord): Json => podOf(r).spec.containers[0];
-const keys = (resources: ResourceRecord[]) => resources.filter((r) => r.custom).map((r) => `${r.type}::${r.name}`).sort();
+const keys = (resources: ResourceRecord[]) =>
+    resources
+        .filter((r) => r.custom)
+        .map((r) => `${r.type}::${r.name}`)
+        .sort();
 
 const gpuArgs: ModelServiceArgs = {
     model: { uri: "hf://Qwen/Qwen2.5-7B-Instruct", runtime: ServingRuntime.Vllm },
@@ -96,7 +100,10 @@ describe("ModelService on kubernetes", () => {
         // The repository reaches the shell as "$1", never as script text.
         expect(fetch.command[2]).toContain('download "$1" --local-dir /models');
         expect(fetch.command.slice(3)).toEqual(["fetch-model", "Qwen/Qwen2.5-7B-Instruct"]);
-        expect(fetch.volumeMounts).toEqual([{ name: "tmp", mountPath: "/tmp" }, { name: "model", mountPath: "/models" }]);
+        expect(fetch.volumeMounts).toEqual([
+            { name: "tmp", mountPath: "/tmp" },
+            { name: "model", mountPath: "/models" },
+        ]);
 
         expect(rt.one(PDB).inputs.spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: SELECTOR }, unhealthyPodEvictionPolicy: "AlwaysAllow" });
         expect(rt.one(SERVICE).inputs.spec).toEqual({ type: "ClusterIP", selector: SELECTOR, ports: [{ name: "http", port: 8000, targetPort: "http", protocol: "TCP" }] });
@@ -193,14 +200,25 @@ describe("ModelService on kubernetes", () => {
             () =>
                 new ModelService("llm", {
                     model: { image: imageA },
-                    versions: [{ name: "stable", weight: 90 }, { name: "next", image: imageB, weight: 10 }],
+                    versions: [
+                        { name: "stable", weight: 90 },
+                        { name: "next", image: imageB, weight: 10 },
+                    ],
                     scaling: { replicas: 4 },
                     kubernetes: { gateway: "infra/internal" },
                     target: Target.Kubernetes,
                 }),
         );
-        expect(rt.ofType(DEPLOYMENT).map((d) => d.name).sort()).toEqual(["llm-next", "llm-stable"]);
-        for (const [version, image, replicas] of [["stable", imageA, 4], ["next", imageB, 1]] as const) {
+        expect(
+            rt
+                .ofType(DEPLOYMENT)
+                .map((d) => d.name)
+                .sort(),
+        ).toEqual(["llm-next", "llm-stable"]);
+        for (const [version, image, replicas] of [
+            ["stable", imageA, 4],
+            ["next", imageB, 1],
+        ] as const) {
             const deployment = rt.one(DEPLOYMENT, `llm-${version}`);
             const selector = { ...SELECTOR, "modelship.dev/version": version };
             expect(deployment.inputs.spec).toMatchObject({ replicas, selector: { matchLabels: selector } });
@@ -238,17 +256,86 @@ describe("ModelService on kubernetes", () => {
     });
 
     const invalid: Array<[string, ModelServiceArgs, RegExp]> = [
-        ["public without a gateway", { model: { image: imageA }, exposure: { public: true, auth: AuthMode.None }, target: Target.Kubernetes }, /kubernetes\.gateway: received nothing \(the field is missing\); expected a Gateway as 'namespace\/name' for a public endpoint/],
-        ["a canary without a gateway", { model: { image: imageA }, versions: [{ name: "a", weight: 50 }, { name: "b", weight: 50 }], target: Target.Kubernetes }, /kubernetes\.gateway: received nothing .*; expected a Gateway as 'namespace\/name' with versions: the gateway applies the traffic weights/],
-        ["iam auth", { model: { image: imageA }, exposure: { public: true, auth: AuthMode.Iam }, kubernetes: { gateway: "infra/public" }, target: Target.Kubernetes }, /exposure\.auth: received "iam"; expected "api-key" or "jwt" \(checked by Envoy Gateway\), or "none": Kubernetes has no cloud IAM/],
-        ["weights that do not sum to 100", { model: { image: imageA }, versions: [{ name: "a", weight: 80 }, { name: "b", weight: 10 }], kubernetes: { gateway: "infra/public" }, target: Target.Kubernetes }, /versions: received weights summing to 90; expected weights that sum to 100/],
-        ["auth on a private service", { model: { image: imageA }, exposure: { auth: AuthMode.ApiKey }, target: Target.Kubernetes }, /exposure\.auth: received "api-key"; expected "none" for a private service without versions: callers reach its ClusterIP Service directly/],
-        ["api-key auth without keys", { model: { image: imageA }, exposure: { public: true, auth: AuthMode.ApiKey }, kubernetes: { gateway: "infra/public" }, target: Target.Kubernetes }, /kubernetes\.apiKeys: received nothing .*; expected API keys \(client id to key, as Pulumi secrets\), or kubernetes\.apiKeySecret/],
-        ["API keys with jwt auth", { model: { image: imageA }, exposure: { public: true, auth: AuthMode.Jwt, jwt: { issuer: "https://id.example.com/", jwksUri: "https://id.example.com/k" } }, kubernetes: { gateway: "infra/public", apiKeySecret: "keys" }, target: Target.Kubernetes }, /kubernetes\.apiKeySecret: received "keys"; expected no API keys unless exposure\.auth is "api-key"/],
-        ["a hostname without a route", { model: { image: imageA }, exposure: { hostname: "llm.example.com" }, target: Target.Kubernetes }, /exposure\.hostname: received "llm\.example\.com"; expected no hostname for a private service without versions: it names the HTTPRoute's host, and no HTTPRoute is made/],
-        ["a hostname that is a URL", { model: { image: imageA }, exposure: { public: true, auth: AuthMode.None, hostname: "https://llm.example.com" }, kubernetes: { gateway: "infra/public" }, target: Target.Kubernetes }, /exposure\.hostname: received "https:\/\/llm\.example\.com"; expected a lowercase host name such as llm\.example\.com/],
-        ["JWT settings without auth jwt", { model: { image: imageA }, exposure: { public: true, auth: AuthMode.None, jwt: { issuer: "https://id.example.com/", jwksUri: "https://id.example.com/k" } }, kubernetes: { gateway: "infra/public" }, target: Target.Kubernetes }, /exposure\.jwt: received an object with issuer, jwksUri; expected no JWT settings without exposure\.auth "jwt"/],
-        ["a gateway that is not namespace/name", { model: { image: imageA }, kubernetes: { gateway: "public" }, target: Target.Kubernetes }, /kubernetes\.gateway: received "public"; expected a Gateway as 'namespace\/name'/],
+        [
+            "public without a gateway",
+            { model: { image: imageA }, exposure: { public: true, auth: AuthMode.None }, target: Target.Kubernetes },
+            /kubernetes\.gateway: received nothing \(the field is missing\); expected a Gateway as 'namespace\/name' for a public endpoint/,
+        ],
+        [
+            "a canary without a gateway",
+            {
+                model: { image: imageA },
+                versions: [
+                    { name: "a", weight: 50 },
+                    { name: "b", weight: 50 },
+                ],
+                target: Target.Kubernetes,
+            },
+            /kubernetes\.gateway: received nothing .*; expected a Gateway as 'namespace\/name' with versions: the gateway applies the traffic weights/,
+        ],
+        [
+            "iam auth",
+            { model: { image: imageA }, exposure: { public: true, auth: AuthMode.Iam }, kubernetes: { gateway: "infra/public" }, target: Target.Kubernetes },
+            /exposure\.auth: received "iam"; expected "api-key" or "jwt" \(checked by Envoy Gateway\), or "none": Kubernetes has no cloud IAM/,
+        ],
+        [
+            "weights that do not sum to 100",
+            {
+                model: { image: imageA },
+                versions: [
+                    { name: "a", weight: 80 },
+                    { name: "b", weight: 10 },
+                ],
+                kubernetes: { gateway: "infra/public" },
+                target: Target.Kubernetes,
+            },
+            /versions: received weights summing to 90; expected weights that sum to 100/,
+        ],
+        [
+            "auth on a private service",
+            { model: { image: imageA }, exposure: { auth: AuthMode.ApiKey }, target: Target.Kubernetes },
+            /exposure\.auth: received "api-key"; expected "none" for a private service without versions: callers reach its ClusterIP Service directly/,
+        ],
+        [
+            "api-key auth without keys",
+            { model: { image: imageA }, exposure: { public: true, auth: AuthMode.ApiKey }, kubernetes: { gateway: "infra/public" }, target: Target.Kubernetes },
+            /kubernetes\.apiKeys: received nothing .*; expected API keys \(client id to key, as Pulumi secrets\), or kubernetes\.apiKeySecret/,
+        ],
+        [
+            "API keys with jwt auth",
+            {
+                model: { image: imageA },
+                exposure: { public: true, auth: AuthMode.Jwt, jwt: { issuer: "https://id.example.com/", jwksUri: "https://id.example.com/k" } },
+                kubernetes: { gateway: "infra/public", apiKeySecret: "keys" },
+                target: Target.Kubernetes,
+            },
+            /kubernetes\.apiKeySecret: received "keys"; expected no API keys unless exposure\.auth is "api-key"/,
+        ],
+        [
+            "a hostname without a route",
+            { model: { image: imageA }, exposure: { hostname: "llm.example.com" }, target: Target.Kubernetes },
+            /exposure\.hostname: received "llm\.example\.com"; expected no hostname for a private service without versions: it names the HTTPRoute's host, and no HTTPRoute is made/,
+        ],
+        [
+            "a hostname that is a URL",
+            { model: { image: imageA }, exposure: { public: true, auth: AuthMode.None, hostname: "https://llm.example.com" }, kubernetes: { gateway: "infra/public" }, target: Target.Kubernetes },
+            /exposure\.hostname: received "https:\/\/llm\.example\.com"; expected a lowercase host name such as llm\.example\.com/,
+        ],
+        [
+            "JWT settings without auth jwt",
+            {
+                model: { image: imageA },
+                exposure: { public: true, auth: AuthMode.None, jwt: { issuer: "https://id.example.com/", jwksUri: "https://id.example.com/k" } },
+                kubernetes: { gateway: "infra/public" },
+                target: Target.Kubernetes,
+            },
+            /exposure\.jwt: received an object with issuer, jwksUri; expected no JWT settings without exposure\.auth "jwt"/,
+        ],
+        [
+            "a gateway that is not namespace/name",
+            { model: { image: imageA }, kubernetes: { gateway: "public" }, target: Target.Kubernetes },
+            /kubernetes\.gateway: received "public"; expected a Gateway as 'namespace\/name'/,
+        ],
     ];
     for (const [what, args, message] of invalid) {
         it(`rejects ${what} before registering anything`, async () => {

@@ -72,7 +72,9 @@ describe("ModelService on aws-lambda", () => {
         expect(await outputValue(svc.url)).toBe("https://lambda.us-east-1.amazonaws.com/2015-03-31/functions/embedder/invocations");
         // At most 10 concurrent executions x 2 GB x 2,628,000 s x $0.0000166667/GB-s (x86_64, us-east-1).
         const cost = await outputValue(svc.estimatedMonthlyCost);
-        expect(cost).toMatchObject({ min: 0, max: 876.0, known: true });
+        // The log group is billed per GB ingested and stored, at a price the catalog lacks: the maximum is unknown, not 876.
+        expect(cost).toMatchObject({ min: 0, knownMin: 0, knownMax: 876.0, known: false });
+        expect(cost).not.toHaveProperty("max");
         // Traces are billed per request like the requests themselves: named as not priced, never counted as $0.
         expect(cost.basis.join("\n")).toContain("X-Ray traces (per trace recorded beyond X-Ray's free tier) not priced");
     });
@@ -134,9 +136,7 @@ describe("ModelService on aws-lambda", () => {
     });
 
     it("exposes a function URL with IAM auth when public with auth iam", async () => {
-        const { value: svc } = await rt.construct(
-            () => new ModelService("embedder", { model: { image: image("a") }, exposure: { public: true, auth: AuthMode.Iam }, target: Target.AwsLambda }),
-        );
+        const { value: svc } = await rt.construct(() => new ModelService("embedder", { model: { image: image("a") }, exposure: { public: true, auth: AuthMode.Iam }, target: Target.AwsLambda }));
         expect(rt.one("aws:lambda/functionUrl:FunctionUrl").inputs).toEqual({ functionName: "embedder", authorizationType: "AWS_IAM", invokeMode: "BUFFERED" });
         expect(rt.ofType("aws:lambda/permission:Permission")).toEqual([]);
         expect(await outputValue(svc.url)).toMatch(/^https:\/\/[0-9a-f]{32}\.lambda-url\.us-east-1\.on\.aws\/$/);
@@ -164,7 +164,11 @@ describe("ModelService on aws-lambda", () => {
             () =>
                 new ModelService("embedder", {
                     model: { image: image("a") },
-                    exposure: { public: true, auth: AuthMode.Jwt, jwt: { issuer: "https://auth.example.com/", jwksUri: "https://auth.example.com/.well-known/jwks.json", audiences: ["embedder-api"] } },
+                    exposure: {
+                        public: true,
+                        auth: AuthMode.Jwt,
+                        jwt: { issuer: "https://auth.example.com/", jwksUri: "https://auth.example.com/.well-known/jwks.json", audiences: ["embedder-api"] },
+                    },
                     target: Target.AwsLambda,
                 }),
         );
@@ -201,9 +205,7 @@ describe("ModelService on aws-lambda", () => {
     });
 
     it("keeps secret values out of the function's environment", async () => {
-        await rt.construct(
-            () => new ModelService("embedder", { model: { image: image("a") }, secrets: { API_TOKEN: pulumi.secret("tok_123") }, target: Target.AwsLambda }),
-        );
+        await rt.construct(() => new ModelService("embedder", { model: { image: image("a") }, secrets: { API_TOKEN: pulumi.secret("tok_123") }, target: Target.AwsLambda }));
         const secretArn = "arn:aws:secretsmanager:us-east-1:123456789012:secret/embedder-secret-api-token";
         const variables = (rt.one("aws:lambda/function:Function").inputs.environment as { variables: Record<string, string> }).variables;
         expect(variables.API_TOKEN_SECRET_ARN).toBe(secretArn);
@@ -254,10 +256,21 @@ describe("ModelService on aws-lambda", () => {
         ],
         [
             "canary versions",
-            { model: { image: ok }, versions: [{ name: "a", weight: 90 }, { name: "b", image: image("b"), weight: 10 }], target: Target.AwsLambda },
+            {
+                model: { image: ok },
+                versions: [
+                    { name: "a", weight: 90 },
+                    { name: "b", image: image("b"), weight: 10 },
+                ],
+                target: Target.AwsLambda,
+            },
             "  - versions: received an array of 2; expected no versions on target aws-lambda (an alias splits traffic only between published versions of one function, which cannot hold two images at once; use aws-sagemaker, gcp-cloudrun or kubernetes for canaries)",
         ],
-        ["public without auth", { model: { image: ok }, exposure: { public: true }, target: Target.AwsLambda }, /exposure\.auth: received nothing \(the field is missing\); expected an auth mode for a public endpoint/],
+        [
+            "public without auth",
+            { model: { image: ok }, exposure: { public: true }, target: Target.AwsLambda },
+            /exposure\.auth: received nothing \(the field is missing\); expected an auth mode for a public endpoint/,
+        ],
         [
             "API keys",
             { model: { image: ok }, exposure: { public: true, auth: AuthMode.ApiKey }, target: Target.AwsLambda },
@@ -284,7 +297,11 @@ describe("ModelService on aws-lambda", () => {
             { model: { image: ok }, resources: { memoryGiB: 16 }, target: Target.AwsLambda },
             "  - resources.memoryGiB: received 16; expected 128 MB to 10240 MB (0.125 to 10 GiB) on target aws-lambda",
         ],
-        ["an unknown architecture", { model: { image: ok }, lambda: { architecture: "riscv" }, target: Target.AwsLambda }, '  - lambda.architecture: received "riscv"; expected one of "x86_64", "arm64"'],
+        [
+            "an unknown architecture",
+            { model: { image: ok }, lambda: { architecture: "riscv" }, target: Target.AwsLambda },
+            '  - lambda.architecture: received "riscv"; expected one of "x86_64", "arm64"',
+        ],
     ];
     for (const [what, args, message] of invalid) {
         it(`rejects ${what} before registering anything`, async () => {

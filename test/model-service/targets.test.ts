@@ -25,11 +25,21 @@ describe("ModelService targets' settings", () => {
             [Target.Docker]: { docker: { hostPort: undefined, restart: undefined } },
             [Target.Kubernetes]: { kubernetes: { namespace: undefined, readOnlyRootFilesystem: undefined } },
             [Target.AwsSageMaker]: { sagemaker: { serverless: undefined, serverlessMaxConcurrency: undefined, invocationsPerInstanceTarget: undefined, logRetentionDays: undefined } },
-            [Target.AwsLambda]: { lambda: { reservedConcurrency: undefined, provisionedConcurrency: undefined, timeoutSeconds: undefined, architecture: undefined, ephemeralStorageMiB: undefined, logRetentionDays: undefined } },
-            [Target.GcpCloudRun]: { cloudRun: { region: undefined, concurrency: undefined, requestTimeoutSeconds: undefined, invokers: undefined, cpuAlwaysAllocated: undefined, gpuZonalRedundancy: undefined } },
+            [Target.AwsLambda]: {
+                lambda: {
+                    reservedConcurrency: undefined,
+                    provisionedConcurrency: undefined,
+                    timeoutSeconds: undefined,
+                    architecture: undefined,
+                    ephemeralStorageMiB: undefined,
+                    logRetentionDays: undefined,
+                },
+            },
+            [Target.GcpCloudRun]: {
+                cloudRun: { region: undefined, concurrency: undefined, requestTimeoutSeconds: undefined, invokers: undefined, cpuAlwaysAllocated: undefined, gpuZonalRedundancy: undefined },
+            },
         } satisfies Record<Target, Partial<ModelServiceArgs>>;
-        const settings = (target: Target, block: Partial<ModelServiceArgs>) =>
-            TARGETS[target].settings(specOf({ model: { uri: "s3://models/llm/", runtime: ServingRuntime.Vllm }, target, ...block }));
+        const settings = (target: Target, block: Partial<ModelServiceArgs>) => TARGETS[target].settings(specOf({ model: { uri: "s3://models/llm/", runtime: ServingRuntime.Vllm }, target, ...block }));
         for (const target of Object.values(Target)) {
             // Undefined fields and an absent block resolve the same.
             expect(settings(target, given[target])).toEqual(settings(target, {}));

@@ -61,7 +61,13 @@ const invalid: Array<[string, string, ModelServiceArgs, string]> = [
     [
         "a name whose canary version's Deployment would pass 63 characters",
         SIXTY,
-        llm({ versions: [{ name: "stable", weight: 90 }, { name: "next", weight: 10 }], kubernetes: { gateway: "infra/internal" } }),
+        llm({
+            versions: [
+                { name: "stable", weight: 90 },
+                { name: "next", weight: 10 },
+            ],
+            kubernetes: { gateway: "infra/internal" },
+        }),
         header(SIXTY, 1) +
             `  - name: received "${SIXTY}" (60 characters); expected at most 56 characters: the Deployment, PodDisruptionBudget and Service of version "stable" would be named "${SIXTY}-stable", 67 characters, over Kubernetes' limit of 63`,
     ],
@@ -84,7 +90,10 @@ const invalid: Array<[string, string, ModelServiceArgs, string]> = [
     [
         "an A10G service on Karpenter A100 nodes, and on a GKE label (GKE has no A10G)",
         "llm",
-        llm({ resources: { gpu: { accelerator: Accelerator.A10G } }, kubernetes: { nodeSelector: { "karpenter.k8s.aws/instance-gpu-name": "a100", "cloud.google.com/gke-accelerator": "nvidia-l4" } } }),
+        llm({
+            resources: { gpu: { accelerator: Accelerator.A10G } },
+            kubernetes: { nodeSelector: { "karpenter.k8s.aws/instance-gpu-name": "a100", "cloud.google.com/gke-accelerator": "nvidia-l4" } },
+        }),
         header("llm", 2) +
             '  - kubernetes.nodeSelector.karpenter.k8s.aws/instance-gpu-name: received "a100"; expected "a10g", the value that names NVIDIA A10G (resources.gpu.accelerator is "a10g"; ' +
             "this selector places the pods on NVIDIA A100 40GB or NVIDIA A100 80GB nodes): use the placement of a pool of a10g, or set resources.gpu.accelerator to the pool's accelerator\n" +
@@ -107,7 +116,7 @@ const invalid: Array<[string, string, ModelServiceArgs, string]> = [
         "a Gateway whose name the API server would refuse",
         "llm",
         llm({ exposure: { public: true, auth: AuthMode.None }, kubernetes: { gateway: "infra/Public_GW" } }),
-        header("llm", 1) + '  - kubernetes.gateway: received "infra/Public_GW"; expected a Gateway as \'namespace/name\' (a namespace name, RFC 1123 label, then the Gateway\'s name, a DNS subdomain)',
+        header("llm", 1) + "  - kubernetes.gateway: received \"infra/Public_GW\"; expected a Gateway as 'namespace/name' (a namespace name, RFC 1123 label, then the Gateway's name, a DNS subdomain)",
     ],
     [
         "a PriorityClass name the API server would refuse",
@@ -141,9 +150,7 @@ describe("ModelService arguments known only at deployment (Outputs)", () => {
     it("checks a namespace Output once known, with the same error", async () => {
         await rt.construct(() => new ModelService("llm", llm({ kubernetes: { namespace: pulumi.output("ML_Team") } })));
         await rt.settle();
-        expect(rt.asyncErrors.map(String).join("\n")).toContain(
-            `${header("llm", 1)}  - kubernetes.namespace: received "ML_Team"; expected a namespace name: ${NAMESPACE_RULE}`,
-        );
+        expect(rt.asyncErrors.map(String).join("\n")).toContain(`${header("llm", 1)}  - kubernetes.namespace: received "ML_Team"; expected a namespace name: ${NAMESPACE_RULE}`);
     });
 
     it("fails the deployment when a GpuPool's placement (an Output) puts an L4 service on A10G nodes", async () => {

@@ -97,12 +97,14 @@ describe("stack-budget", () => {
         const nodes = record("aws:eks/nodeGroup:NodeGroup", "gpu", { clusterName: "ml", instanceTypes: ["g5.xlarge"], scalingConfig: { minSize: 0, maxSize: 1 } });
         const note = {
             urn: lb.urn,
-            message: "the monthly cost of this resource at maximum scale is not known, so the stack budget of $5,000.00 (maxMonthlyUsd) leaves it out (never as $0): an Elastic Load Balancer is billed, but its price is not in the catalog",
+            message:
+                "the monthly cost of this resource at maximum scale is not known, so the stack budget of $5,000.00 (maxMonthlyUsd) leaves it out (never as $0): an Elastic Load Balancer is billed, but its price is not in the catalog",
         };
         const config = { "stack-budget": { enforcementLevel: "mandatory" as const, maxMonthlyUsd: 5000 } };
         // g5.xlarge,...,us-east-1,1.006: 1 x 1.006 x 730 = 734.38 known; within the budget only as far as prices are known.
         const stackNote = {
-            message: "the stack's cost at maximum scale is unknown: $734.38 a month is known, not counting 1 resource(s) whose price is not known, so the budget of $5,000.00 (maxMonthlyUsd) cannot be confirmed",
+            message:
+                "the stack's cost at maximum scale is unknown: $734.38 a month is known, not counting 1 resource(s) whose price is not known, so the budget of $5,000.00 (maxMonthlyUsd) cannot be confirmed",
         };
         const findings = findingsOf("stack-budget", [lb, nodes], config);
         expect(findings).toEqual([
@@ -158,7 +160,9 @@ describe("service-budget", () => {
             `ModelService "scorer" costs up to ${dollars(scorerMax)} a month at maximum scale, not counting 2 resource(s) whose price is not known, over the budget of $1,000.00 per service (maxMonthlyUsd). Largest:\n` +
                 `  - scorer-config (aws:sagemaker/endpointConfiguration:EndpointConfiguration): ${dollars(scorerMax)}: variant "default": 1-3 x ml.g5.2xlarge at $1.5150/h in us-east-1 (aws_sagemaker_inference_prices.csv, fmbench, 2025-01-26) x 730 h, scaled by aws:appautoscaling Target "scorer-scaling" (1-3)`,
         );
-        expect((await validateStack("service-budget", resources, { maxMonthlyUsd: 1000 })).filter((f) => f.enforcementLevel === undefined)).toEqual([{ urn: scorer?.urn, message: findings[0].message }]);
+        expect((await validateStack("service-budget", resources, { maxMonthlyUsd: 1000 })).filter((f) => f.enforcementLevel === undefined)).toEqual([
+            { urn: scorer?.urn, message: findings[0].message },
+        ]);
         expect(findingsOf("service-budget", resources, { "service-budget": { maxMonthlyUsd: Math.ceil(scorerMax) } }, "dev", STACK_CONFIG).filter((f) => f.enforcement === "mandatory")).toEqual([]);
     });
 
@@ -193,7 +197,10 @@ describe("service-budget", () => {
         // Each pod (1 L4, 4 vCPU, 16 GiB by default) is priced as the cheapest node that fits it: g6.xlarge,...,4,16 GB,us-east-1,0.8048
         const share = 2 * awsInstance("g6.xlarge", "us-east-1").hourly * 730;
         const findings = findingsOf("service-budget", resources, { "service-budget": { maxMonthlyUsd: 100 } }, "dev", STACK_CONFIG);
-        expect(findings.map((f) => f.message.split(" a month")[0]).sort()).toEqual([`ModelService "fraud-score" costs up to ${dollars(share)}`, `PolyglotPipeline "fraud" costs up to ${dollars(share)}`]);
+        expect(findings.map((f) => f.message.split(" a month")[0]).sort()).toEqual([
+            `ModelService "fraud-score" costs up to ${dollars(share)}`,
+            `PolyglotPipeline "fraud" costs up to ${dollars(share)}`,
+        ]);
         expect(findingsOf("service-budget", resources, { "service-budget": { maxMonthlyUsd: Math.ceil(share) } }, "dev", STACK_CONFIG)).toEqual([]);
     });
 
@@ -212,7 +219,9 @@ describe("service-budget", () => {
             ["mandatory", pipeline.urn],
             ["advisory", lb.urn],
         ]);
-        expect(findings[0].message).toMatch(/^PolyglotPipeline "etl" costs up to \$[\d,.]+ a month at maximum scale, not counting 1 resource\(s\) whose price is not known, over the budget of \$50\.00 per service/);
+        expect(findings[0].message).toMatch(
+            /^PolyglotPipeline "etl" costs up to \$[\d,.]+ a month at maximum scale, not counting 1 resource\(s\) whose price is not known, over the budget of \$50\.00 per service/,
+        );
         expect(findings[0].message).toContain("\n  - etl-step (gcp:cloudrunv2/service:Service): ");
         expect(findings[0].message).not.toContain("gpu (aws:eks/nodeGroup:NodeGroup)");
         expect(findings[1].message).toBe(

@@ -47,7 +47,10 @@ describe("the pack's policies", () => {
         const schema = (name: string) => policies.find((p) => p.name === name)?.configSchema;
         expect(schema("gpu-quota")).toEqual({ properties: { maxGpus: { type: "integer", minimum: 0, description: expect.stringContaining("Most GPUs") } } });
         expect(schema("cost-tags")?.properties.required).toEqual({ type: "array", items: { type: "string" }, default: ["team", "cost-center"], description: expect.any(String) });
-        expect(schema("accelerator-allowlist")?.properties.allowed).toMatchObject({ type: "array", items: { type: "string", enum: ["t4", "a10g", "l4", "l40s", "a100-40gb", "a100-80gb", "h100", "h200", "inferentia2"] } });
+        expect(schema("accelerator-allowlist")?.properties.allowed).toMatchObject({
+            type: "array",
+            items: { type: "string", enum: ["t4", "a10g", "l4", "l40s", "a100-40gb", "a100-80gb", "h100", "h200", "inferentia2"] },
+        });
         expect(schema("nonprod-scale-to-zero")?.properties.requireSpot).toMatchObject({ type: "boolean", default: true });
     });
 });
@@ -66,7 +69,11 @@ describe("bad policy config", () => {
                 { required: "team", teams: [] },
                 'policy "cost-tags": 2 invalid settings:\n  - required: received "team"; expected a list of strings\n  - teams: no such setting; expected one of required, or enforcementLevel',
             ],
-            ["autoscaling-max-required", { max: 3 }, 'policy "autoscaling-max-required": 1 invalid setting:\n  - max: no such setting; expected none (this policy has no settings), or enforcementLevel'],
+            [
+                "autoscaling-max-required",
+                { max: 3 },
+                'policy "autoscaling-max-required": 1 invalid setting:\n  - max: no such setting; expected none (this policy has no settings), or enforcementLevel',
+            ],
             ["nonprod-scale-to-zero", { requireSpot: "no" }, 'policy "nonprod-scale-to-zero": 1 invalid setting:\n  - requireSpot: received "no"; expected true or false'],
         ];
         for (const [policy, settings, message] of cases) {
@@ -128,7 +135,8 @@ describe("values unknown during preview", () => {
         expect(reported[1]).toEqual({
             urn: unknownType.urn,
             enforcementLevel: "advisory",
-            message: "the monthly cost of this resource at maximum scale is not known, so the stack budget of $10.00 (maxMonthlyUsd) leaves it out (never as $0): instanceTypes[0] is not known until deployment (an Output)",
+            message:
+                "the monthly cost of this resource at maximum scale is not known, so the stack budget of $10.00 (maxMonthlyUsd) leaves it out (never as $0): instanceTypes[0] is not known until deployment (an Output)",
         });
     });
 });

@@ -15,7 +15,8 @@ const digest = (repo: string) => `${repo}@sha256:${"a".repeat(64)}`;
 const ecr = digest("111122223333.dkr.ecr.us-east-1.amazonaws.com/embedder");
 const gar = digest("us-docker.pkg.dev/acme-ml/models/tts");
 const short = (urn: string | undefined) => urn?.split("::").pop();
-const found = (resources: ResourceRecord[], config = {}) => findingsOf("public-endpoint-auth", resources, { "public-endpoint-auth": config }).map((f) => `${f.enforcement} ${short(f.urn)}: ${f.message}`);
+const found = (resources: ResourceRecord[], config = {}) =>
+    findingsOf("public-endpoint-auth", resources, { "public-endpoint-auth": config }).map((f) => `${f.enforcement} ${short(f.urn)}: ${f.message}`);
 
 async function service(args: ModelServiceArgs) {
     return (await rt.construct(() => new ModelService("svc", args))).resources;
@@ -42,7 +43,9 @@ describe("public-endpoint-auth with ModelService", () => {
         const jwt = { issuer: "https://auth.example.com/", jwksUri: "https://auth.example.com/.well-known/jwks.json" };
         expect(found(await service({ model: { image: gar }, exposure: { public: true, auth: AuthMode.Jwt, jwt }, kubernetes: { gateway: "gateways/public" }, target: Target.Kubernetes }))).toEqual([]);
         const apiKeys = { "client-a": pulumi.secret("k3y") };
-        expect(found(await service({ model: { image: gar }, exposure: { public: true, auth: AuthMode.ApiKey }, kubernetes: { gateway: "gateways/public", apiKeys }, target: Target.Kubernetes }))).toEqual([]);
+        expect(
+            found(await service({ model: { image: gar }, exposure: { public: true, auth: AuthMode.ApiKey }, kubernetes: { gateway: "gateways/public", apiKeys }, target: Target.Kubernetes })),
+        ).toEqual([]);
     });
 
     it("fails a private canary's route on a Gateway not listed as internal, and passes it once listed", async () => {
@@ -64,7 +67,8 @@ describe("public-endpoint-auth with ModelService", () => {
 });
 
 describe("public-endpoint-auth with hand-written resources", () => {
-    const runService = (ingress?: string) => record("gcp:cloudrunv2/service:Service", "api", { name: "api", location: "us-central1", ...(ingress ? { ingress } : {}), template: { containers: [{ image: gar }] } });
+    const runService = (ingress?: string) =>
+        record("gcp:cloudrunv2/service:Service", "api", { name: "api", location: "us-central1", ...(ingress ? { ingress } : {}), template: { containers: [{ image: gar }] } });
     const invoker = (member: string) => record("gcp:cloudrunv2/serviceIamMember:ServiceIamMember", "api-invoker", { name: "api", location: "us-central1", role: "roles/run.invoker", member });
     const lbService = (extra: { annotations?: Record<string, string>; loadBalancerSourceRanges?: string[] } = {}) =>
         record("kubernetes:core/v1:Service", "front", {
@@ -93,9 +97,7 @@ describe("public-endpoint-auth with hand-written resources", () => {
             "mandatory b: grants roles/run.invoker to allAuthenticatedUsers: anyone on the internet can invoke Cloud Run service elsewhere (the service is not in this stack, so its ingress is taken as public); grant the role to the callers' identities instead",
         ]);
         const open = record("gcp:cloudrunv2/service:Service", "open", { name: "open", invokerIamDisabled: true, template: { containers: [{ image: gar }] } });
-        expect(found([open])).toEqual([
-            "mandatory open: invokerIamDisabled is true and ingress admits the internet: anyone who has the URL can invoke the service; keep the IAM invoker check",
-        ]);
+        expect(found([open])).toEqual(["mandatory open: invokerIamDisabled is true and ingress admits the internet: anyone who has the URL can invoke the service; keep the IAM invoker check"]);
     });
 
     it("Kubernetes LoadBalancer Services: public fails; internal annotation or restricted source ranges pass", () => {

@@ -15,7 +15,12 @@ const image = "111122223333.dkr.ecr.us-east-1.amazonaws.com/llm@sha256:" + "a".r
 const subnets = ["subnet-0a1"];
 
 const eksNodes = record("aws:eks/nodeGroup:NodeGroup", "big-gpu", { clusterName: "ml", instanceTypes: ["g5.12xlarge"], scalingConfig: { minSize: 0, maxSize: 2 } });
-const gkeNodes = record("gcp:container/nodePool:NodePool", "a100", { cluster: "ml", location: "us-central1-a", nodeConfig: { machineType: "a2-highgpu-2g" }, autoscaling: { totalMinNodeCount: 0, totalMaxNodeCount: 3 } });
+const gkeNodes = record("gcp:container/nodePool:NodePool", "a100", {
+    cluster: "ml",
+    location: "us-central1-a",
+    nodeConfig: { machineType: "a2-highgpu-2g" },
+    autoscaling: { totalMinNodeCount: 0, totalMaxNodeCount: 3 },
+});
 const karpenter = (limits: Record<string, string> | undefined, requirements: unknown[] = [{ key: "karpenter.k8s.aws/instance-gpu-name", operator: "In", values: ["l4"] }]) =>
     record("kubernetes:karpenter.sh/v1:NodePool", "gpu-pool", {
         apiVersion: "karpenter.sh/v1",
@@ -160,12 +165,18 @@ describe("accelerator-allowlist", () => {
                 message: "a10g-gpu-nodes uses NVIDIA A10G (a10g), named by g5.2xlarge, which is not allowed; allowed: l4",
             },
         ]);
-        expect(await validateResource("accelerator-allowlist", nodeGroup!, config)).toEqual([{ message: "a10g-gpu-nodes uses NVIDIA A10G (a10g), named by g5.2xlarge, which is not allowed; allowed: l4" }]);
+        expect(await validateResource("accelerator-allowlist", nodeGroup!, config)).toEqual([
+            { message: "a10g-gpu-nodes uses NVIDIA A10G (a10g), named by g5.2xlarge, which is not allowed; allowed: l4" },
+        ]);
         expect(findingsOf("accelerator-allowlist", resources, { "accelerator-allowlist": { allowed: ["l4", "a10g"] } })).toEqual([]);
     });
 
     it("reads hand-written resources: node pools, pods' node selectors, SageMaker variants, Cloud Run, Karpenter requirements", async () => {
-        const v100 = record("gcp:container/nodePool:NodePool", "v100", { cluster: "ml", nodeConfig: { machineType: "n1-standard-8", guestAccelerators: [{ type: "nvidia-tesla-v100", count: 1 }] }, nodeCount: 1 });
+        const v100 = record("gcp:container/nodePool:NodePool", "v100", {
+            cluster: "ml",
+            nodeConfig: { machineType: "n1-standard-8", guestAccelerators: [{ type: "nvidia-tesla-v100", count: 1 }] },
+            nodeCount: 1,
+        });
         const t4Pods = gpuDeployment({ "cloud.google.com/gke-accelerator": "nvidia-tesla-t4" });
         const anyGpu = karpenter({ "nvidia.com/gpu": "4" }, [{ key: "karpenter.k8s.aws/instance-gpu-count", operator: "Gt", values: ["0"] }]);
         const cases: Array<[ReturnType<typeof record>, string[]]> = [

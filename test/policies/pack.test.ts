@@ -36,7 +36,10 @@ describe("the policy pack served to the Pulumi engine", () => {
     });
 
     it("checks the stack with its config: a mandatory violation, an advisory note for an unknown value, the stack's name and region from the engine", async () => {
-        await pack.configure({ "stack-budget": { enforcementLevel: "mandatory", maxMonthlyUsd: 500 }, "nonprod-scale-to-zero": { enforcementLevel: "advisory", requireScaleToZero: true, requireSpot: false } });
+        await pack.configure({
+            "stack-budget": { enforcementLevel: "mandatory", maxMonthlyUsd: 500 },
+            "nonprod-scale-to-zero": { enforcementLevel: "advisory", requireScaleToZero: true, requireSpot: false },
+        });
         const diagnostics = await pack.analyzeStack([
             { type: NODE_GROUP, name: "gpu", urn: urn(NODE_GROUP, "gpu"), props: { clusterName: UNKNOWN_STRING, instanceTypes: ["g6.xlarge"], scalingConfig: { minSize: 1, maxSize: 2 } } },
             { type: NODE_GROUP, name: "later", urn: urn(NODE_GROUP, "later"), props: { instanceTypes: [UNKNOWN_STRING], scalingConfig: { minSize: 0, maxSize: 2 } } },
@@ -48,11 +51,15 @@ describe("the policy pack served to the Pulumi engine", () => {
             "nonprod-scale-to-zero advisory later",
         ]);
         // Priced in the stack's region (aws:region us-west-2); the unknown cluster name does not matter to the price.
-        expect(diagnostics[0].message).toMatch(/^the stack costs up to \$[\d,.]+ a month at maximum scale, not counting 1 resource\(s\) whose price is not known, over the budget of \$500\.00 \(maxMonthlyUsd\)\. Largest:\n {2}- gpu \(aws:eks\/nodeGroup:NodeGroup\): \$[\d,.]+: 1-2 x g6\.xlarge \(1 x NVIDIA L4\) on-demand at \$[\d.]+\/h in us-west-2 /);
+        expect(diagnostics[0].message).toMatch(
+            /^the stack costs up to \$[\d,.]+ a month at maximum scale, not counting 1 resource\(s\) whose price is not known, over the budget of \$500\.00 \(maxMonthlyUsd\)\. Largest:\n {2}- gpu \(aws:eks\/nodeGroup:NodeGroup\): \$[\d,.]+: 1-2 x g6\.xlarge \(1 x NVIDIA L4\) on-demand at \$[\d.]+\/h in us-west-2 /,
+        );
         expect(diagnostics[1].message).toBe(
             "the monthly cost of this resource at maximum scale is not known, so the stack budget of $500.00 (maxMonthlyUsd) leaves it out (never as $0): instanceTypes[0] is not known until deployment (an Output)",
         );
-        expect(diagnostics[2].message).toBe('non-production (stack "ml-dev" matches stackPattern): gpu keeps 1 node(s) with GPUs running (scalingConfig 1-2 node(s)); scale to zero: scalingConfig.minSize: 0');
+        expect(diagnostics[2].message).toBe(
+            'non-production (stack "ml-dev" matches stackPattern): gpu keeps 1 node(s) with GPUs running (scalingConfig 1-2 node(s)); scale to zero: scalingConfig.minSize: 0',
+        );
         expect(diagnostics[3].message).toBe("cannot check scale to zero and spot during preview: instanceTypes[0] is not known until deployment (an Output)");
     });
 

@@ -53,7 +53,9 @@ describe("modelship plan with the policy pack", { timeout: 120_000 }, () => {
         // Messages are wrapped to the 100-column width: compare them with the line breaks folded back.
         const unwrapped = policies.replace(/\n {6}(?! )/g, " ");
         expect(policies).toContain("Policies: 5 finding(s)\n  mandatory  stack-budget  the stack\n");
-        expect(unwrapped).toContain(`the stack costs up to ${dollars(nodesMax + lambdaMax)} a month at maximum scale, not counting 1 resource(s) whose price is not known, over the budget of $1,000.00 (maxMonthlyUsd). Largest:`);
+        expect(unwrapped).toContain(
+            `the stack costs up to ${dollars(nodesMax + lambdaMax)} a month at maximum scale, not counting 1 resource(s) whose price is not known, over the budget of $1,000.00 (maxMonthlyUsd). Largest:`,
+        );
         expect(unwrapped).toContain('the function URL has authorizationType "NONE": anyone on the internet can invoke the function; use "AWS_IAM"');
         expect(stdout.split("\n").every((line) => line.length <= 100)).toBe(true);
     });

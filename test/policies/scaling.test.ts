@@ -14,7 +14,10 @@ const rt = useMockRuntime({ config: { "aws:region": "us-east-1", "gcp:region": "
 const image = "us-docker.pkg.dev/acme-ml/models/llm@sha256:" + "a".repeat(64);
 const ecrImage = "111122223333.dkr.ecr.us-east-1.amazonaws.com/scorer@sha256:" + "b".repeat(64);
 const subnets = ["subnet-0a1"];
-const messages = (resources: ResourceRecord[], policy: string, config = {}, stack = "dev") => findingsOf(policy, resources, { [policy]: config }, stack).map((f) => `${f.urn?.split("::").pop()}: ${f.message}`).sort();
+const messages = (resources: ResourceRecord[], policy: string, config = {}, stack = "dev") =>
+    findingsOf(policy, resources, { [policy]: config }, stack)
+        .map((f) => `${f.urn?.split("::").pop()}: ${f.message}`)
+        .sort();
 
 const gpuNodeGroup = (scalingConfig: Record<string, number>, capacityType = "ON_DEMAND", tags?: Record<string, string>) =>
     record("aws:eks/nodeGroup:NodeGroup", "gpu", { clusterName: "ml", instanceTypes: ["g6.xlarge"], capacityType, scalingConfig, ...(tags ? { tags } : {}) });
@@ -49,7 +52,13 @@ describe("autoscaling-max-required", () => {
             new GpuPool("eks", { cloud: GpuPoolCloud.Aws, accelerator: Accelerator.L4, maxNodes: 2, aws: { clusterName: "ml", subnetIds: subnets } }),
             new GpuPool("karpenter", { cloud: GpuPoolCloud.Aws, accelerator: Accelerator.L4, maxNodes: 2, aws: { clusterName: "ml", subnetIds: subnets, karpenter: true } }),
             new GpuPool("gke", { cloud: GpuPoolCloud.Gcp, accelerator: Accelerator.L4, maxNodes: 2, gcp: { clusterName: "ml" } }),
-            new ModelService("scorer", { model: { image: ecrImage }, resources: { gpu: { accelerator: Accelerator.A10G } }, sagemaker: { instanceType: "ml.g5.2xlarge" }, scaling: { minReplicas: 1, maxReplicas: 3 }, target: Target.AwsSageMaker }),
+            new ModelService("scorer", {
+                model: { image: ecrImage },
+                resources: { gpu: { accelerator: Accelerator.A10G } },
+                sagemaker: { instanceType: "ml.g5.2xlarge" },
+                scaling: { minReplicas: 1, maxReplicas: 3 },
+                target: Target.AwsSageMaker,
+            }),
             new ModelService("tts", { model: { image }, scaling: { minReplicas: 0, maxReplicas: 3 }, target: Target.GcpCloudRun }),
         ]);
         expect(findingsOf("autoscaling-max-required", resources)).toEqual([]);
@@ -59,15 +68,24 @@ describe("autoscaling-max-required", () => {
         const cases: Array<[ResourceRecord, string[]]> = [
             [scaledObject({ minReplicaCount: 0 }), ["the KEDA ScaledObject sets no spec.maxReplicaCount, so KEDA scales its target up to its default of 100 replicas"]],
             [scaledObject({ minReplicaCount: 0, maxReplicaCount: 4 }), []],
-            [record("kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "hpa", { spec: { scaleTargetRef: { kind: "Deployment", name: "llm" }, minReplicas: 1 } }), ["the HorizontalPodAutoscaler sets no spec.maxReplicas"]],
-            [record("aws:appautoscaling/target:Target", "t", { serviceNamespace: "sagemaker", resourceId: "endpoint/e/variant/v", minCapacity: 1 }), ["the Application Auto Scaling target sets no maxCapacity"]],
+            [
+                record("kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "hpa", { spec: { scaleTargetRef: { kind: "Deployment", name: "llm" }, minReplicas: 1 } }),
+                ["the HorizontalPodAutoscaler sets no spec.maxReplicas"],
+            ],
+            [
+                record("aws:appautoscaling/target:Target", "t", { serviceNamespace: "sagemaker", resourceId: "endpoint/e/variant/v", minCapacity: 1 }),
+                ["the Application Auto Scaling target sets no maxCapacity"],
+            ],
             [gpuNodeGroup({ minSize: 0 }), ["gpu has GPUs and no maximum: scalingConfig.maxSize is not set"]],
             [gpuNodeGroup({ minSize: 0, maxSize: 3 }), []],
             [
                 record("gcp:container/nodePool:NodePool", "l4", { cluster: "ml", nodeConfig: { machineType: "g2-standard-8" }, autoscaling: { minNodeCount: 0 } }),
                 ["l4 has GPUs and no maximum: autoscaling sets neither maxNodeCount nor totalMaxNodeCount"],
             ],
-            [karpenterPool({}), ["gpu-pool has GPUs and no maximum: spec.limits sets no nvidia.com/gpu (or aws.amazon.com/neuron) limit, so Karpenter launches as many GPU nodes as pending pods ask for"]],
+            [
+                karpenterPool({}),
+                ["gpu-pool has GPUs and no maximum: spec.limits sets no nvidia.com/gpu (or aws.amazon.com/neuron) limit, so Karpenter launches as many GPU nodes as pending pods ask for"],
+            ],
             [karpenterPool({ limits: { "nvidia.com/gpu": "8" } }), []],
             [cloudRun({ minInstanceCount: 0 }), ["the Cloud Run service sets no template.scaling.maxInstanceCount, so Cloud Run scales it up to its default of 100 instances"]],
             [cloudRun({ maxInstanceCount: 5 }), []],
@@ -155,7 +173,14 @@ describe("nonprod-scale-to-zero", () => {
         const production = await devStack({ environment: "production" });
         expect(messages(production, "nonprod-scale-to-zero", {}, "prod")).toEqual([]);
         expect(messages([gpuNodeGroup({ minSize: 1, maxSize: 2 })], "nonprod-scale-to-zero", {}, "prod")).toEqual([]);
-        expect(messages([gpuNodeGroup({ minSize: 0, maxSize: 2 }, "SPOT", { environment: "staging" }), gpuNodeGroup({ minSize: 1, maxSize: 2 }, "ON_DEMAND", { environment: "prod" })], "nonprod-scale-to-zero", {}, "prod")).toEqual([]);
+        expect(
+            messages(
+                [gpuNodeGroup({ minSize: 0, maxSize: 2 }, "SPOT", { environment: "staging" }), gpuNodeGroup({ minSize: 1, maxSize: 2 }, "ON_DEMAND", { environment: "prod" })],
+                "nonprod-scale-to-zero",
+                {},
+                "prod",
+            ),
+        ).toEqual([]);
         expect(messages([gpuNodeGroup({ minSize: 1, maxSize: 2 }, "SPOT", { environment: "staging" })], "nonprod-scale-to-zero", {}, "prod")).toEqual([
             "gpu: non-production (tagged environment=staging): gpu keeps 1 node(s) with GPUs running (scalingConfig 1-2 node(s)); scale to zero: scalingConfig.minSize: 0",
         ]);
@@ -170,7 +195,11 @@ describe("nonprod-scale-to-zero", () => {
             gpuDeployment,
             scaledObject({ minReplicaCount: 1, maxReplicaCount: 3 }),
             record("aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig", "warm", { functionName: "f", qualifier: "live", provisionedConcurrentExecutions: 2 }),
-            record("gcp:container/nodePool:NodePool", "preemptible", { cluster: "ml", nodeConfig: { machineType: "g2-standard-8", preemptible: true }, autoscaling: { totalMinNodeCount: 0, totalMaxNodeCount: 2 } }),
+            record("gcp:container/nodePool:NodePool", "preemptible", {
+                cluster: "ml",
+                nodeConfig: { machineType: "g2-standard-8", preemptible: true },
+                autoscaling: { totalMinNodeCount: 0, totalMaxNodeCount: 2 },
+            }),
         ];
         expect(messages(resources, "nonprod-scale-to-zero", {}, "ml-dev")).toEqual([
             `gpu-pool: ${why}: gpu-pool runs GPUs on on-demand capacity; use spot: a karpenter.sh/capacity-type requirement with "spot"`,
@@ -182,7 +211,12 @@ describe("nonprod-scale-to-zero", () => {
     });
 
     it("reads a GKE pool that autoscales without a maximum as the cost model does: its total minimum keeps nodes running", () => {
-        const pool = record("gcp:container/nodePool:NodePool", "l4", { cluster: "ml", location: "us-central1", nodeConfig: { machineType: "g2-standard-8", spot: true }, autoscaling: { totalMinNodeCount: 1 } });
+        const pool = record("gcp:container/nodePool:NodePool", "l4", {
+            cluster: "ml",
+            location: "us-central1",
+            nodeConfig: { machineType: "g2-standard-8", spot: true },
+            autoscaling: { totalMinNodeCount: 1 },
+        });
         expect(messages([pool], "nonprod-scale-to-zero", {}, "ml-dev")).toEqual([
             'l4: non-production (stack "ml-dev" matches stackPattern): l4 keeps 1 node(s) with GPUs running (autoscaling without a maximum); scale to zero: autoscaling.totalMinNodeCount: 0',
         ]);

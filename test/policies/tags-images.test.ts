@@ -56,7 +56,8 @@ describe("cost-tags", () => {
         const provider = record("pulumi:providers:aws", "tagged", { region: "us-east-1", defaultTags: JSON.stringify({ tags: both }) });
         const viaProvider = record("aws:s3/bucket:Bucket", "logs", {}, { options: { ...bucket().options, provider: `${provider.urn}::tagged-id` } });
         const pool = (resourceLabels?: Record<string, string>) => record("gcp:container/nodePool:NodePool", "l4", { cluster: "ml", nodeConfig: { machineType: "g2-standard-8", resourceLabels } });
-        const deployment = (labels: Record<string, string>) => record("kubernetes:apps/v1:Deployment", "api", { metadata: { name: "api" }, spec: { template: { metadata: { labels }, spec: { containers: [] } } } });
+        const deployment = (labels: Record<string, string>) =>
+            record("kubernetes:apps/v1:Deployment", "api", { metadata: { name: "api" }, spec: { template: { metadata: { labels }, spec: { containers: [] } } } });
         const missing = (tags: string, where: string) => [`missing cost-allocation tag(s) ${tags} (${where})`];
         const aws = "tags, or the AWS provider's defaultTags";
         const k8s = "labels of the object or its pod template, as <tag> or modelship.dev/<tag>";
@@ -103,25 +104,30 @@ describe("image-digest", () => {
 
     it("reads every image of hand-written workloads, containers, Cloud Run, Lambda and SageMaker models", async () => {
         const pinned = digest("registry.example.com/app");
-        const notPinned = (path: string, image: string) => `${path} ${image} is not pinned by digest: a tag can be moved to another image (and model); use ${image.replace(/:[^:/]+$/, "")}@sha256:<digest>`;
+        const notPinned = (path: string, image: string) =>
+            `${path} ${image} is not pinned by digest: a tag can be moved to another image (and model); use ${image.replace(/:[^:/]+$/, "")}@sha256:<digest>`;
         const cases: Array<[ResourceRecord, string[]]> = [
             [
-                record("kubernetes:apps/v1:Deployment", "api", { spec: { template: { spec: { initContainers: [{ name: "fetch", image: "python:3.12-slim" }], containers: [{ name: "api", image: pinned }] } } } }),
+                record("kubernetes:apps/v1:Deployment", "api", {
+                    spec: { template: { spec: { initContainers: [{ name: "fetch", image: "python:3.12-slim" }], containers: [{ name: "api", image: pinned }] } } },
+                }),
                 [notPinned("spec.template.spec.initContainers[0].image", "python:3.12-slim")],
             ],
             [
-                record("kubernetes:batch/v1:CronJob", "nightly", { spec: { jobTemplate: { spec: { template: { spec: { containers: [{ name: "j", image: "registry.example.com/job:latest" }] } } } } } }),
+                record("kubernetes:batch/v1:CronJob", "nightly", {
+                    spec: { jobTemplate: { spec: { template: { spec: { containers: [{ name: "j", image: "registry.example.com/job:latest" }] } } } } },
+                }),
                 [notPinned("spec.jobTemplate.spec.template.spec.containers[0].image", "registry.example.com/job:latest")],
             ],
             [record("docker:index/container:Container", "c", { image: `sha256:${"b".repeat(64)}` }), []],
             [record("docker:index/container:Container", "c", { image: "nginx:1.27" }), [notPinned("image", "nginx:1.27")]],
             [record("docker:index/remoteImage:RemoteImage", "i", { name: "localhost:5000/llm:dev" }), [notPinned("name", "localhost:5000/llm:dev")]],
-            [record("gcp:cloudrunv2/service:Service", "s", { template: { containers: [{ image: "us-docker.pkg.dev/p/r/s:v2" }] } }), [notPinned("template.containers[0].image", "us-docker.pkg.dev/p/r/s:v2")]],
-            [record("aws:lambda/function:Function", "f", { packageType: "Zip", runtime: "python3.12" }), []],
             [
-                record("aws:sagemaker/model:Model", "m", { primaryContainer: { image: `${ecr}:v1` }, containers: [{ image: pinned }] }),
-                [notPinned("primaryContainer.image", `${ecr}:v1`)],
+                record("gcp:cloudrunv2/service:Service", "s", { template: { containers: [{ image: "us-docker.pkg.dev/p/r/s:v2" }] } }),
+                [notPinned("template.containers[0].image", "us-docker.pkg.dev/p/r/s:v2")],
             ],
+            [record("aws:lambda/function:Function", "f", { packageType: "Zip", runtime: "python3.12" }), []],
+            [record("aws:sagemaker/model:Model", "m", { primaryContainer: { image: `${ecr}:v1` }, containers: [{ image: pinned }] }), [notPinned("primaryContainer.image", `${ecr}:v1`)]],
         ];
         for (const [resource, expected] of cases) {
             expect(findingsOf("image-digest", [resource]).map((f) => f.message)).toEqual(expected);

@@ -51,7 +51,12 @@ describe("PolyglotPipeline on docker", () => {
             wait: true,
         });
         expect(router.inputs.ports).toBeUndefined();
-        expect((router.inputs.healthcheck as { tests: string[] }).tests).toEqual(["CMD", "node", "-e", "fetch('http://127.0.0.1:8080/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]);
+        expect((router.inputs.healthcheck as { tests: string[] }).tests).toEqual([
+            "CMD",
+            "node",
+            "-e",
+            "fetch('http://127.0.0.1:8080/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))",
+        ]);
         expect(router.inputs.labels).toContainEqual({ label: "modelship.dev/team", value: "risk" });
         // Starts after every stage's container answers its health check (a component dependency is its children).
         for (const stage of ["features", "score", "decide"]) expect(router.options.dependencies).toContain(rt.one("docker:index/container:Container", `fraud-${stage}-server`).urn);

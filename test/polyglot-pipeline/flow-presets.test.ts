@@ -19,7 +19,14 @@ describe("the pipeline flow", () => {
     });
 
     it("groups stages into waves by their latest input, whatever the declaration order", () => {
-        const { flow } = resolveFlow([stage("merge", ["left", "right"]), stage("left", ["src"]), stage("src", []), stage("right", ["src"], 40), stage("late", ["left"]), stage("end", ["merge", "late"])]);
+        const { flow } = resolveFlow([
+            stage("merge", ["left", "right"]),
+            stage("left", ["src"]),
+            stage("src", []),
+            stage("right", ["src"], 40),
+            stage("late", ["left"]),
+            stage("end", ["merge", "late"]),
+        ]);
         expect(flow?.waves).toEqual([["src"], ["left", "right"], ["merge", "late"], ["end"]]);
         // src 10 + right 40 + merge 10 + end 10.
         expect(criticalPathSeconds(flow!)).toBe(70);
@@ -33,7 +40,9 @@ describe("the language presets", () => {
         expect(languagePreset(StageLanguage.Julia).env(8080, 2.5)).toEqual({ JULIA_NUM_THREADS: "3" });
         expect(languagePreset(StageLanguage.Julia).env(8080, 0.25)).toEqual({ JULIA_NUM_THREADS: "1" });
         expect(languagePreset(StageLanguage.R).env(8000, 1)).toEqual({});
-        expect([StageLanguage.R, StageLanguage.Python, StageLanguage.Jvm, StageLanguage.Julia, StageLanguage.Custom].map((l) => languagePreset(l).startupTimeoutSeconds)).toEqual([300, 300, 600, 900, 600]);
+        expect([StageLanguage.R, StageLanguage.Python, StageLanguage.Jvm, StageLanguage.Julia, StageLanguage.Custom].map((l) => languagePreset(l).startupTimeoutSeconds)).toEqual([
+            300, 300, 600, 900, 600,
+        ]);
     });
 
     const images: Array<[string, StageLanguage[]]> = [

@@ -72,7 +72,10 @@ export async function startRouter(name: string, config: RouterConfig): Promise<{
     const server = startServer(name, process.execPath, [routerScriptPath(), file]);
     const deadline = Date.now() + 10_000;
     while (Date.now() < deadline) {
-        const line = server.output().split("\n").find((l) => l.includes('"event":"listening"'));
+        const line = server
+            .output()
+            .split("\n")
+            .find((l) => l.includes('"event":"listening"'));
         if (line) {
             const { port } = JSON.parse(line) as { port: number };
             return { server, url: `http://127.0.0.1:${port}` };

@@ -60,7 +60,8 @@ function processEnv(language: StageLanguage, port: number): Record<string, strin
     return env;
 }
 
-const post = (url: string, body: unknown) => fetch(url, { method: "POST", headers: { "content-type": "application/json", "x-request-id": "ro-1" }, body: JSON.stringify(body), signal: AbortSignal.timeout(20_000) });
+const post = (url: string, body: unknown) =>
+    fetch(url, { method: "POST", headers: { "content-type": "application/json", "x-request-id": "ro-1" }, body: JSON.stringify(body), signal: AbortSignal.timeout(20_000) });
 
 afterAll(stopAll, 15_000);
 
@@ -83,7 +84,14 @@ describe("language presets on a read-only root filesystem, run for real", { time
 
     const stages: Array<[string, StageLanguage, string, string[], unknown, (body: Record<string, unknown>) => void]> = [
         ["R (plumber)", StageLanguage.R, "r", ["Rscript", "serve.R"], { values: [10, 12, 11, 250] }, (b) => expect(b).toMatchObject({ trace: ["r"] })],
-        ["Python (FastAPI, uvicorn)", StageLanguage.Python, "python", [PYTHON, "-m", "uvicorn", "app:app"], { features: { sd: 1, zscores: [0.5, 2] } }, (b) => expect(b).toMatchObject({ trace: ["python"] })],
+        [
+            "Python (FastAPI, uvicorn)",
+            StageLanguage.Python,
+            "python",
+            [PYTHON, "-m", "uvicorn", "app:app"],
+            { features: { sd: 1, zscores: [0.5, 2] } },
+            (b) => expect(b).toMatchObject({ trace: ["python"] }),
+        ],
         ["Java (the JVM)", StageLanguage.Jvm, "jvm", ["java", "Decide.java"], { score: 0.9, trace: [] }, (b) => expect(b).toMatchObject({ trace: ["jvm"] })],
     ];
     for (const [what, language, dir, command, request, check] of stages) {

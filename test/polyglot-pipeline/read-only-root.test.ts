@@ -48,8 +48,18 @@ describe("language presets on Kubernetes: read-only root filesystem", () => {
             const pod = podOf("p-s");
             const [server] = pod.containers;
             expect(server.securityContext?.readOnlyRootFilesystem).toBe(true);
-            expect(pod.volumes).toEqual(expect.arrayContaining([{ name: "tmp", emptyDir: {} }, { name: "home", emptyDir: {} }]));
-            expect(server.volumeMounts).toEqual(expect.arrayContaining([{ name: "tmp", mountPath: "/tmp" }, { name: "home", mountPath: "/home/modelship" }]));
+            expect(pod.volumes).toEqual(
+                expect.arrayContaining([
+                    { name: "tmp", emptyDir: {} },
+                    { name: "home", emptyDir: {} },
+                ]),
+            );
+            expect(server.volumeMounts).toEqual(
+                expect.arrayContaining([
+                    { name: "tmp", mountPath: "/tmp" },
+                    { name: "home", mountPath: "/home/modelship" },
+                ]),
+            );
             expect(envOf(server)).toEqual({ ...BASE_ENV, ...env });
         });
     }

@@ -115,7 +115,15 @@ describe("PolyglotPipeline on AWS (Step Functions Express)", () => {
                     isBase64Encoded: false,
                 },
             },
-            Retry: [{ ErrorEquals: ["Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException", "Lambda.TooManyRequestsException"], IntervalSeconds: 1, MaxAttempts: 2, BackoffRate: 2, JitterStrategy: "FULL" }],
+            Retry: [
+                {
+                    ErrorEquals: ["Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException", "Lambda.TooManyRequestsException"],
+                    IntervalSeconds: 1,
+                    MaxAttempts: 2,
+                    BackoffRate: 2,
+                    JitterStrategy: "FULL",
+                },
+            ],
             Catch: [
                 { ErrorEquals: ["States.Timeout"], Next: "score timed out" },
                 { ErrorEquals: ["States.ALL"], Assign: { f1: "{% $states.errorOutput %}" }, Next: "score unreachable" },
@@ -184,12 +192,13 @@ describe("PolyglotPipeline on AWS (Step Functions Express)", () => {
         // Per-request charges the catalog has no price for make the estimate unknown, never free.
         const estimate = await outputValue(pipeline.estimatedMonthlyCost);
         expect(estimate.known).toBe(false);
-        expect(estimate.min).toBeUndefined();
-        expect(estimate.basis).toContain(
-            "orchestrator: Step Functions executions: $0 without requests; at full scale unknown (billed per use at a price not in the catalog)",
-        );
+        // Everything is billed per use or per GB: $0 without requests, unknown at full scale.
+        expect(estimate.min).toBe(0);
+        expect(estimate.max).toBeUndefined();
+        expect(estimate.basis).toContain("orchestrator: Step Functions executions: $0 without requests; at full scale unknown (billed per use at a price not in the catalog)");
         expect(estimate.basis).toContain("orchestrator: API Gateway HTTP API requests: $0 without requests; at full scale unknown (billed per use at a price not in the catalog)");
-        expect(estimate.basis.filter((b) => b.startsWith("stage "))).toHaveLength(3);
+        // Each of the three stages: its function and its log group.
+        expect(estimate.basis.filter((b) => b.startsWith("stage "))).toHaveLength(6);
     });
 
     it("runs a GPU stage on SageMaker and fans out with a Parallel state, without the HTTP API", async () => {
@@ -239,7 +248,15 @@ describe("PolyglotPipeline on AWS (Step Functions Express)", () => {
                 CustomAttributes: "{% 'request-id=' & $requestId %}",
                 InferenceId: "{% $substring($requestId, 0, 64) %}",
             },
-            Retry: [{ ErrorEquals: ["SageMakerRuntime.ServiceUnavailableException", "SageMakerRuntime.InternalFailureException"], IntervalSeconds: 1, MaxAttempts: 2, BackoffRate: 2, JitterStrategy: "FULL" }],
+            Retry: [
+                {
+                    ErrorEquals: ["SageMakerRuntime.ServiceUnavailableException", "SageMakerRuntime.InternalFailureException"],
+                    IntervalSeconds: 1,
+                    MaxAttempts: 2,
+                    BackoffRate: 2,
+                    JitterStrategy: "FULL",
+                },
+            ],
             Catch: [
                 { ErrorEquals: ["States.Timeout"], Next: "net timed out" },
                 { ErrorEquals: ["SageMakerRuntime.ModelErrorException"], Assign: { f2: "{% $states.errorOutput %}" }, Next: "net failed" },

@@ -26,16 +26,24 @@ const invalid: Array<[string, PolyglotPipelineArgs, string[]]> = [
         { stages: [stage("a", { after: ["c"] }), stage("b"), stage("c")], target: Target.Docker },
         ["stages[0].after: received a cycle a -> b -> c -> a; expected a flow without cycles (a stage cannot take, even indirectly, its own response)"],
     ],
-    ["a stage after itself", { stages: [stage("a", { after: ["a"] })], target: Target.Docker }, ["stages[0].after: received a cycle a -> a; expected a flow without cycles (a stage cannot take, even indirectly, its own response)"]],
+    [
+        "a stage after itself",
+        { stages: [stage("a", { after: ["a"] })], target: Target.Docker },
+        ["stages[0].after: received a cycle a -> a; expected a flow without cycles (a stage cannot take, even indirectly, its own response)"],
+    ],
     [
         "two final stages",
         { stages: [stage("prep"), stage("gbm"), stage("net", { after: ["prep"] })], target: Target.Docker },
-        ['stages: received 2 final stages (gbm, net: no stage takes their responses); expected exactly one final stage, whose response is the pipeline\'s (add a stage with after: ["gbm", "net"] to merge them)'],
+        [
+            'stages: received 2 final stages (gbm, net: no stage takes their responses); expected exactly one final stage, whose response is the pipeline\'s (add a stage with after: ["gbm", "net"] to merge them)',
+        ],
     ],
     [
         "a python image on a jvm stage",
         { stages: [{ name: "decide", language: StageLanguage.Jvm, image: "docker.io/library/python:3.12-slim" }], target: Target.Docker },
-        ['stages[0].image: received "docker.io/library/python:3.12-slim"; expected an image for language "jvm" (the name points to a python runtime): set language to "python", or "custom" for an image that runs several'],
+        [
+            'stages[0].image: received "docker.io/library/python:3.12-slim"; expected an image for language "jvm" (the name points to a python runtime): set language to "python", or "custom" for an image that runs several',
+        ],
     ],
     [
         "an R image on a python stage",
@@ -131,14 +139,16 @@ const invalid: Array<[string, PolyglotPipelineArgs, string[]]> = [
     [
         "a path longer than an Express execution",
         { stages: [stage("a", { image: ecr("a"), timeoutSeconds: 200 }), stage("b", { image: ecr("b"), timeoutSeconds: 200 })], target: Target.AwsLambda },
-        ["stages: received stage timeouts adding up to 400 s along the slowest path; expected at most 300 s on AWS: an Express execution runs for 5 minutes at most (lower the stages' timeoutSeconds)"],
+        [
+            "stages: received stage timeouts adding up to 400 s along the slowest path; expected at most 300 s on AWS: an Express execution runs for 5 minutes at most (lower the stages' timeoutSeconds)",
+        ],
     ],
     [
         "a flow KServe's InferenceGraph cannot express",
         { stages: [stage("prep"), stage("gbm"), stage("net", { after: ["prep"] }), stage("blend", { after: ["gbm"] }), stage("out", { after: ["blend", "net"] })], target: Target.Kubernetes },
         [
-            'stages[3].after: received an array of 1; expected every stage of the wave before it (gbm, net) on target kubernetes: a KServe InferenceGraph step takes the whole response of the step before it',
-            'stages[4].after: received an array of 2; expected every stage of the wave before it (blend) on target kubernetes: a KServe InferenceGraph step takes the whole response of the step before it',
+            "stages[3].after: received an array of 1; expected every stage of the wave before it (gbm, net) on target kubernetes: a KServe InferenceGraph step takes the whole response of the step before it",
+            "stages[4].after: received an array of 2; expected every stage of the wave before it (blend) on target kubernetes: a KServe InferenceGraph step takes the whole response of the step before it",
         ],
     ],
     [
@@ -152,7 +162,9 @@ const invalid: Array<[string, PolyglotPipelineArgs, string[]]> = [
     [
         "a stage's own namespace the API server would refuse (ModelService's check, at the stage's path)",
         { stages: [stage("a", { kubernetes: { namespace: "Fraud NS" } })], target: Target.Kubernetes },
-        [`stages[0].kubernetes.namespace: received "Fraud NS"; expected a namespace name: at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit (an RFC 1123 label, as the Kubernetes API server requires)`],
+        [
+            `stages[0].kubernetes.namespace: received "Fraud NS"; expected a namespace name: at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit (an RFC 1123 label, as the Kubernetes API server requires)`,
+        ],
     ],
     [
         "a GPU stage placed on the nodes of another accelerator",
@@ -190,7 +202,12 @@ describe("PolyglotPipeline argument validation", () => {
                     target: Target.Docker,
                 }),
         );
-        expect(resources.filter((r) => r.type === "modelship:index:ModelService").map((r) => r.name).sort()).toEqual(["ok-a", "ok-b", "ok-c", "ok-d", "ok-e"]);
+        expect(
+            resources
+                .filter((r) => r.type === "modelship:index:ModelService")
+                .map((r) => r.name)
+                .sort(),
+        ).toEqual(["ok-a", "ok-b", "ok-c", "ok-d", "ok-e"]);
     });
 
     it("accepts a flow KServe can express: fan-out from the request, then a merge", async () => {

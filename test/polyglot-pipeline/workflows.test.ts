@@ -8,7 +8,7 @@ const rt = useMockRuntime({ config: { "gcp:project": "ml-prod", "gcp:region": "e
 
 const PIPELINE = "urn:pulumi:dev::test::modelship:index:PolyglotPipeline::fraud";
 const SA = "serviceAccount:fraud-pipeline@ml-prod.iam.gserviceaccount.com";
-const runUrl = (stage: string) => (rt.one("gcp:cloudrunv2/service:Service", `fraud-${stage}-service`).outputs.uri as string);
+const runUrl = (stage: string) => rt.one("gcp:cloudrunv2/service:Service", `fraud-${stage}-service`).outputs.uri as string;
 
 type Steps = Record<string, Record<string, unknown>>[];
 
@@ -97,9 +97,7 @@ describe("PolyglotPipeline on GCP (Workflows over Cloud Run)", () => {
         expect(await outputValue(pipeline.stageUrls)).toEqual({ features: runUrl("features"), score: runUrl("score"), decide: runUrl("decide") });
         const estimate = await outputValue(pipeline.estimatedMonthlyCost);
         expect(estimate.known).toBe(false);
-        expect(estimate.basis).toContain(
-            "orchestrator: Workflows steps and external HTTP calls: $0 without requests; at full scale unknown (billed per use at a price not in the catalog)",
-        );
+        expect(estimate.basis).toContain("orchestrator: Workflows steps and external HTTP calls: $0 without requests; at full scale unknown (billed per use at a price not in the catalog)");
     });
 
     it("runs a wave of stages as parallel branches writing the shared results, with the region and logging asked for", async () => {

@@ -107,7 +107,10 @@ describe("modelship simulate", () => {
         [["simulate", example], "error: missing --trace FILE: a CSV with the columns second,requests\n"],
         [["simulate", example, "--trace", trace, "--timeout=-1"], 'error: --timeout is "-1"; expected a number >= 0\n'],
         [["simulate", throwing, "--trace", trace], `error: the program ${throwing} failed: replicas must be at least 1, got 0\n`],
-        [["simulate", invalidArgs, "--trace", trace], 'test:index:Thing "thing": 2 invalid arguments:\n  - replicas: received 0; expected a number >= 1\n  - gpus: received 2; expected no such field (fields of Thing: docs/reference.md#thing)\n'],
+        [
+            ["simulate", invalidArgs, "--trace", trace],
+            'test:index:Thing "thing": 2 invalid arguments:\n  - replicas: received 0; expected a number >= 1\n  - gpus: received 2; expected no such field (fields of Thing: docs/reference.md#thing)\n',
+        ],
     ])("refuses %j", async (args, message) => {
         const { code, stderr } = await cli(args);
         expect([code, stderr]).toEqual([2, message]);

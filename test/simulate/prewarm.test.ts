@@ -25,8 +25,27 @@ describe("pre-warming", () => {
 
     it("asks for the replicas at the window's start, ready one cold start later", () => {
         const prewarm = [{ schedule: schedule("10 0 * * *", "UTC", 30), replicas: 6 }];
-        const spec = { metric: ScalingMetric.InFlightRequests, metricTarget: 4, min: 1, max: 10, specMax: 10, scaleDownDelaySeconds: 600, maxQueuedPerRunning: 8, scaleToZeroAfterSeconds: 600, burstMultiplier: 2, prewarm };
-        const service = { concurrency: 6, serviceSeconds: 2, timeoutSeconds: 300, coldStart: { nodeSeconds: 100, pullSeconds: 30, loadSeconds: 20 }, nodeIdleSeconds: 600, gpusPerReplica: 1, hourlyUsd: null };
+        const spec = {
+            metric: ScalingMetric.InFlightRequests,
+            metricTarget: 4,
+            min: 1,
+            max: 10,
+            specMax: 10,
+            scaleDownDelaySeconds: 600,
+            maxQueuedPerRunning: 8,
+            scaleToZeroAfterSeconds: 600,
+            burstMultiplier: 2,
+            prewarm,
+        };
+        const service = {
+            concurrency: 6,
+            serviceSeconds: 2,
+            timeoutSeconds: 300,
+            coldStart: { nodeSeconds: 100, pullSeconds: 30, loadSeconds: 20 },
+            nodeIdleSeconds: 600,
+            gpusPerReplica: 1,
+            hourlyUsd: null,
+        };
         const run = simulatePolicy(new Float64Array(3600), service, modelshipPolicy(spec, service, new Date("2026-01-05T00:00:00Z"), 3600));
         // The burst limit applies to windows too (+4 pods per 15 s step from 1): 5 at 00:10, 6 one sync later.
         expect([run.replicas[599], run.replicas[600], run.replicas[615]]).toEqual([1, 5, 6]);

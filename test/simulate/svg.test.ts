@@ -44,7 +44,11 @@ describe("the simulation chart", () => {
     // oracle hold the 4 that 6 slots per replica need.
     const steady = simulation({ name: "steady", requests: new Float64Array(3600).fill(10) }, gpu);
     const svg = renderSvg({ name: "steady", requests: new Float64Array(3600).fill(10) }, steady);
-    const byPolicy = new Map(paths(svg).filter((p) => p["data-policy"]).map((p) => [p["data-policy"], p]));
+    const byPolicy = new Map(
+        paths(svg)
+            .filter((p) => p["data-policy"])
+            .map((p) => [p["data-policy"], p]),
+    );
 
     it("draws each policy once, each with its own colour and dash pattern", () => {
         expect([...byPolicy.keys()].sort()).toEqual([...POLICIES].sort());
@@ -53,13 +57,23 @@ describe("the simulation chart", () => {
         expect(new Set(POLICIES.map((name) => byPolicy.get(name)!["stroke-dasharray"] ?? "solid")).size).toBe(POLICIES.length);
         // The policy under study is solid and drawn last, on top of the others.
         expect(byPolicy.get("modelship")!["stroke-dasharray"]).toBeUndefined();
-        expect(paths(svg).filter((p) => p["data-policy"]).pop()!["data-policy"]).toBe("modelship");
+        expect(
+            paths(svg)
+                .filter((p) => p["data-policy"])
+                .pop()!["data-policy"],
+        ).toBe("modelship");
     });
 
     it("keeps coinciding lines apart and says in the legend which coincide", () => {
         // The oracle needs 2 replicas in the first second only (10 requests in flight), then 4 as static-peak does.
         expect(coincidentGroups(steady.runs.map((r) => ({ name: r.name, points: Array.from(r.replicas) })))).toEqual([["modelship", "hpa-default", "knative-default", "keda-default"]]);
-        expect(coincidentGroups([{ name: "a", points: [1, 2] }, { name: "b", points: [1, 3] }, { name: "c", points: [1, 2] }])).toEqual([["a", "c"]]);
+        expect(
+            coincidentGroups([
+                { name: "a", points: [1, 2] },
+                { name: "b", points: [1, 3] },
+                { name: "c", points: [1, 2] },
+            ]),
+        ).toEqual([["a", "c"]]);
         // Same replicas all along, different pixels: each line on its own lane.
         const heights = POLICIES.map((name) => ys(byPolicy.get(name)!.d).at(-1));
         expect(new Set(heights).size).toBe(POLICIES.length);

@@ -104,7 +104,10 @@ describe("the budget cap", () => {
                 new ModelService("llm", {
                     model: { image },
                     resources: { gpu: { accelerator: Accelerator.L4 } },
-                    versions: [{ name: "stable", weight: 90 }, { name: "next", weight: 10 }],
+                    versions: [
+                        { name: "stable", weight: 90 },
+                        { name: "next", weight: 10 },
+                    ],
                     scaling: { minReplicas: 1, maxReplicas: 8, autoscaling: { query: "sum(in_flight)", budget: { maxMonthlyUsd: 3000 } } },
                     kubernetes: { gateway: "infra/internal", autoscaler: { prometheusUrl: "http://prometheus:9090" } },
                     target: Target.Kubernetes,

@@ -22,7 +22,9 @@ const decode = (body: unknown) => JSON.parse(Buffer.from(body as string, "base64
 
 describe("SpikeAutoscaler on gcp-cloudrun", () => {
     it("pre-warms with a start and an end job that set the service-level minimum instances", async () => {
-        const { value, resources } = await rt.construct(() => new SpikeAutoscaler("llm", service({ prewarm: [{ schedule: "45 7 * * 1-5", timezone: "Europe/Amsterdam", durationMinutes: 120, replicas: 3 }] })));
+        const { value, resources } = await rt.construct(
+            () => new SpikeAutoscaler("llm", service({ prewarm: [{ schedule: "45 7 * * 1-5", timezone: "Europe/Amsterdam", durationMinutes: 120, replicas: 3 }] })),
+        );
         expect(resources.map((r) => `${r.type}::${r.name}`)).toEqual([
             "modelship:index:SpikeAutoscaler::llm",
             "gcp:serviceaccount/account:Account::llm-prewarm",
@@ -32,7 +34,13 @@ describe("SpikeAutoscaler on gcp-cloudrun", () => {
             `${JOB}::llm-prewarm-0-end`,
         ]);
         const scheduler = "serviceAccount:llm-prewarm@ml-prod.iam.gserviceaccount.com";
-        expect(rt.one("gcp:cloudrunv2/serviceIamMember:ServiceIamMember").inputs).toEqual({ project: "ml-prod", location: "europe-west4", name: "llm", role: "roles/run.developer", member: scheduler });
+        expect(rt.one("gcp:cloudrunv2/serviceIamMember:ServiceIamMember").inputs).toEqual({
+            project: "ml-prod",
+            location: "europe-west4",
+            name: "llm",
+            role: "roles/run.developer",
+            member: scheduler,
+        });
         expect(rt.one("gcp:serviceaccount/iAMMember:IAMMember").inputs).toEqual({
             serviceAccountId: `projects/ml-prod/serviceAccounts/${RUNTIME_ACCOUNT}`,
             role: "roles/iam.serviceAccountUser",
@@ -59,7 +67,8 @@ describe("SpikeAutoscaler on gcp-cloudrun", () => {
         const end = rt.one(JOB, "llm-prewarm-0-end");
         expect(end.inputs).toMatchObject({ schedule: "45 9 * * 1-5", timeZone: "Europe/Amsterdam" });
         expect(decode((end.inputs.httpTarget as Record<string, unknown>).body)).toEqual({ scaling: { minInstanceCount: 0 } });
-        for (const j of [start, end]) expect(j.options.dependencies).toEqual(expect.arrayContaining(resources.filter((r) => r.type.includes("IAMMember") || r.type.includes("IamMember")).map((r) => r.urn)));
+        for (const j of [start, end])
+            expect(j.options.dependencies).toEqual(expect.arrayContaining(resources.filter((r) => r.type.includes("IAMMember") || r.type.includes("IamMember")).map((r) => r.urn)));
         // One L4 instance in europe-west4 is not priced by the catalog's Cloud Run GPU row (us-central1 only): unknown, never 0.
         expect((await outputValue(value.estimatedMonthlyCost)).known).toBe(false);
     });
@@ -73,7 +82,13 @@ describe("SpikeAutoscaler on gcp-cloudrun", () => {
         expect(
             () =>
                 new SpikeAutoscaler("llm", {
-                    ...service({ metric: ScalingMetric.GpuUtilization, burstMultiplier: 2, scaleDownDelaySeconds: 60, scaleToZeroAfterSeconds: 300, prewarm: [{ schedule: "0 8 * * *", durationMinutes: 60, replicas: 2 }] }),
+                    ...service({
+                        metric: ScalingMetric.GpuUtilization,
+                        burstMultiplier: 2,
+                        scaleDownDelaySeconds: 60,
+                        scaleToZeroAfterSeconds: 300,
+                        prewarm: [{ schedule: "0 8 * * *", durationMinutes: 60, replicas: 2 }],
+                    }),
                     cloudRun: { serviceName: "llm" },
                 }),
         ).toThrow(

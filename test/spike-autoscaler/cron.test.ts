@@ -52,7 +52,7 @@ describe("a pre-warming window", () => {
     });
 
     it.each([
-        ["a value out of range", "61 7 * * *", 60, "prewarm[0].schedule", 'a cron expression that parses (Constraint error, got value 61 expected range 0-59)'],
+        ["a value out of range", "61 7 * * *", 60, "prewarm[0].schedule", "a cron expression that parses (Constraint error, got value 61 expected range 0-59)"],
         ["an unknown name", "0 7 * * fun", 60, "prewarm[0].schedule", 'a cron expression that parses (Validation error, cannot resolve alias "fun")'],
         ["four fields", "45 7 * *", 60, "prewarm[0].schedule", 'five cron fields (minute hour day-of-month month day-of-week), for example "45 7 * * 1-5"; got 4'],
         ["a seconds field", "0 45 7 * * 1-5", 60, "prewarm[0].schedule", 'five cron fields (minute hour day-of-month month day-of-week), for example "45 7 * * 1-5"; got 6'],
@@ -73,8 +73,20 @@ describe("a pre-warming window", () => {
         ["two times of day", "0 8,12 * * *", 60, "prewarm[0].schedule", 'one time of day (a single minute and hour, such as "45 7 * * 1-5"); give one window per time of day'],
         ["a step in minutes", "*/15 8 * * *", 10, "prewarm[0].schedule", 'one time of day (a single minute and hour, such as "45 7 * * 1-5"); give one window per time of day'],
         ["day of month and day of week", "0 8 1 * 1", 60, "prewarm[0].schedule", "a day of month or a day of week, not both (cron runs on either; AWS cannot express both)"],
-        ["a window as long as the gap to the next one", "0 8 * * *", 1440, "prewarm[0].durationMinutes", 'less than 1440 (the shortest time between two starts of "0 8 * * *"): a window must end before the next one starts'],
-        ["overlapping weekday windows", "0 8 * * 1,2", 1500, "prewarm[0].durationMinutes", 'less than 1440 (the shortest time between two starts of "0 8 * * 1,2"): a window must end before the next one starts'],
+        [
+            "a window as long as the gap to the next one",
+            "0 8 * * *",
+            1440,
+            "prewarm[0].durationMinutes",
+            'less than 1440 (the shortest time between two starts of "0 8 * * *"): a window must end before the next one starts',
+        ],
+        [
+            "overlapping weekday windows",
+            "0 8 * * 1,2",
+            1500,
+            "prewarm[0].durationMinutes",
+            'less than 1440 (the shortest time between two starts of "0 8 * * 1,2"): a window must end before the next one starts',
+        ],
         [
             "a monthly window past midnight",
             "0 22 1 * *",

@@ -67,8 +67,7 @@ describe("SpikeAutoscaler on kubernetes with KEDA", () => {
                         metadata: {
                             serverAddress: PROMETHEUS,
                             // Running + queued, the queue counted at most 8 x the running requests.
-                            query:
-                                'sum(vllm:num_requests_running{namespace="ml",pod=~"llm-[a-z0-9]+-[a-z0-9]+"}) + (sum(vllm:num_requests_waiting{namespace="ml",pod=~"llm-[a-z0-9]+-[a-z0-9]+"}) < 8 * sum(vllm:num_requests_running{namespace="ml",pod=~"llm-[a-z0-9]+-[a-z0-9]+"}) or 8 * sum(vllm:num_requests_running{namespace="ml",pod=~"llm-[a-z0-9]+-[a-z0-9]+"}))',
+                            query: 'sum(vllm:num_requests_running{namespace="ml",pod=~"llm-[a-z0-9]+-[a-z0-9]+"}) + (sum(vllm:num_requests_waiting{namespace="ml",pod=~"llm-[a-z0-9]+-[a-z0-9]+"}) < 8 * sum(vllm:num_requests_running{namespace="ml",pod=~"llm-[a-z0-9]+-[a-z0-9]+"}) or 8 * sum(vllm:num_requests_running{namespace="ml",pod=~"llm-[a-z0-9]+-[a-z0-9]+"}))',
                             threshold: "4",
                         },
                     },
@@ -90,7 +89,15 @@ describe("SpikeAutoscaler on kubernetes with KEDA", () => {
             () =>
                 new SpikeAutoscaler(
                     "llm",
-                    vllm({ minReplicas: 0, metric: ScalingMetric.QueueDepth, metricTarget: 10, query: 'sum(sqs_messages_visible{queue="llm-jobs"})', scaleToZeroAfterSeconds: 900, burstMultiplier: 3, scaleDownDelaySeconds: 120 }),
+                    vllm({
+                        minReplicas: 0,
+                        metric: ScalingMetric.QueueDepth,
+                        metricTarget: 10,
+                        query: 'sum(sqs_messages_visible{queue="llm-jobs"})',
+                        scaleToZeroAfterSeconds: 900,
+                        burstMultiplier: 3,
+                        scaleDownDelaySeconds: 120,
+                    }),
                 ),
         );
         const spec = rt.one(SCALED_OBJECT).inputs.spec as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -178,7 +185,9 @@ describe("SpikeAutoscaler on kubernetes refuses", () => {
 
     it("a target of 0 or less, and a minimum above the maximum", () => {
         expect(refuse(vllm({ metricTarget: -2 }))).toThrow('modelship:index:SpikeAutoscaler "llm": 1 invalid argument:\n  - metricTarget: received -2; expected a number > 0');
-        expect(refuse(vllm({ minReplicas: 5, maxReplicas: 2 }))).toThrow('modelship:index:SpikeAutoscaler "llm": 1 invalid argument:\n  - minReplicas: received 5; expected a number <= maxReplicas (2)');
+        expect(refuse(vllm({ minReplicas: 5, maxReplicas: 2 }))).toThrow(
+            'modelship:index:SpikeAutoscaler "llm": 1 invalid argument:\n  - minReplicas: received 5; expected a number <= maxReplicas (2)',
+        );
         expect(refuse({ ...vllm(), kubernetes: undefined, sagemaker: { endpointName: "llm" } })).toThrow(
             'modelship:index:SpikeAutoscaler "llm": 2 invalid arguments:\n' +
                 '  - kubernetes: received nothing (the field is missing); expected the Deployment: kubernetes.deploymentName (and namespace) with target "kubernetes"\n' +
@@ -202,9 +211,7 @@ describe("SpikeAutoscaler on kubernetes refuses", () => {
     });
 
     it("pre-warming and zero with an HPA, and KEDA's Helm release with it", () => {
-        expect(
-            refuse(vllm({ minReplicas: 0, prewarm: [{ schedule: "0 8 * * *", durationMinutes: 60, replicas: 2 }] }, { engine: KubernetesScalingEngine.Hpa, installKeda: true })),
-        ).toThrow(
+        expect(refuse(vllm({ minReplicas: 0, prewarm: [{ schedule: "0 8 * * *", durationMinutes: 60, replicas: 2 }] }, { engine: KubernetesScalingEngine.Hpa, installKeda: true }))).toThrow(
             'modelship:index:SpikeAutoscaler "llm": 3 invalid arguments:\n' +
                 "  - minReplicas: received 0; expected at least 1 with kubernetes.engine hpa (a HorizontalPodAutoscaler cannot scale to zero; use engine keda)\n" +
                 "  - prewarm: received an array of 1; expected no pre-warming with kubernetes.engine hpa (a HorizontalPodAutoscaler has no schedules; use engine keda)\n" +
@@ -221,7 +228,8 @@ describe("SpikeAutoscaler on kubernetes refuses", () => {
     });
 
     it("a queue cap where no preset query applies it", () => {
-        const expected = "expected nothing here: it applies to metric in-flight-requests with the preset query of vllm or tgi on kubernetes with engine keda (give the cap inside your own query otherwise)";
+        const expected =
+            "expected nothing here: it applies to metric in-flight-requests with the preset query of vllm or tgi on kubernetes with engine keda (give the cap inside your own query otherwise)";
         expect(refuse(vllm({ maxQueuedPerRunning: 4, query: "sum(my_in_flight)" }))).toThrow(`1 invalid argument:\n  - maxQueuedPerRunning: received 4; ${expected}`);
         expect(refuse(vllm({ maxQueuedPerRunning: 4 }, { runtime: ServingRuntime.Triton, engine: KubernetesScalingEngine.Hpa }))).toThrow(`  - maxQueuedPerRunning: received 4; ${expected}`);
         expect(refuse(vllm({ maxQueuedPerRunning: -1 }))).toThrow("  - maxQueuedPerRunning: received -1; expected a number >= 0");

@@ -76,7 +76,13 @@ describe("ModelService with scaling.autoscaling on kubernetes", () => {
                     "llm",
                     llm(
                         { minReplicas: 1, maxReplicas: 8, autoscaling: {} },
-                        { versions: [{ name: "stable", weight: 75 }, { name: "next", weight: 25 }], kubernetes: { gateway: "infra/internal", autoscaler: { prometheusUrl: PROMETHEUS, installKeda: true } } },
+                        {
+                            versions: [
+                                { name: "stable", weight: 75 },
+                                { name: "next", weight: 25 },
+                            ],
+                            kubernetes: { gateway: "infra/internal", autoscaler: { prometheusUrl: PROMETHEUS, installKeda: true } },
+                        },
                     ),
                 ),
         );
@@ -88,7 +94,13 @@ describe("ModelService with scaling.autoscaling on kubernetes", () => {
     });
 
     it("fails the deployment when the GpuPool's maximum (an output) cannot hold the pods' maximum", async () => {
-        await rt.construct(() => new ModelService("llm", llm({ minReplicas: 1, maxReplicas: 6, autoscaling: {} }, { kubernetes: { namespace: "ml", autoscaler: { prometheusUrl: PROMETHEUS, gpuPoolMaxGpus: pulumi.output(4) } } })));
+        await rt.construct(
+            () =>
+                new ModelService(
+                    "llm",
+                    llm({ minReplicas: 1, maxReplicas: 6, autoscaling: {} }, { kubernetes: { namespace: "ml", autoscaler: { prometheusUrl: PROMETHEUS, gpuPoolMaxGpus: pulumi.output(4) } } }),
+                ),
+        );
         await rt.settle();
         expect(rt.asyncErrors.map(String).join("\n")).toContain(
             "kubernetes.autoscaler.gpuPoolMaxGpus: received 4; expected at least 6 GPUs: the pods' maximum (6 replica(s) x 1 GPU) must fit in the pool's maximum",
@@ -205,7 +217,9 @@ describe("ModelService with scaling.autoscaling refuses", () => {
     });
 
     it("a real-time SageMaker endpoint at zero, once, in the target's words", () => {
-        expect(refuse("llm", { model: { image: ecr }, sagemaker: { instanceType: "ml.c5.xlarge" }, scaling: { minReplicas: 0, maxReplicas: 3, autoscaling: {} }, target: Target.AwsSageMaker })).toThrow(
+        expect(
+            refuse("llm", { model: { image: ecr }, sagemaker: { instanceType: "ml.c5.xlarge" }, scaling: { minReplicas: 0, maxReplicas: 3, autoscaling: {} }, target: Target.AwsSageMaker }),
+        ).toThrow(
             'modelship:index:ModelService "llm": 1 invalid argument:\n' +
                 "  - scaling.minReplicas: received 0; expected at least 1 on a real-time SageMaker endpoint (it cannot scale to zero; use sagemaker.serverless to pay per request)",
         );
@@ -231,8 +245,8 @@ describe("ModelService with scaling.autoscaling refuses", () => {
 
     it("min above max, and the Cloud Run concurrency set twice", () => {
         expect(refuse("llm", llm({ minReplicas: 5, maxReplicas: 2, autoscaling: {} }))).toThrow("  - scaling.minReplicas: received 5; expected a number <= scaling.maxReplicas (2)");
-        expect(refuse("llm", { model: { image: gar }, cloudRun: { concurrency: 10 }, scaling: { minReplicas: 0, maxReplicas: 3, autoscaling: { metricTarget: 20 } }, target: Target.GcpCloudRun })).toThrow(
-            "  - cloudRun.concurrency: received 10; expected either cloudRun.concurrency or scaling.autoscaling.metricTarget (both set the concurrency cap per instance)",
-        );
+        expect(
+            refuse("llm", { model: { image: gar }, cloudRun: { concurrency: 10 }, scaling: { minReplicas: 0, maxReplicas: 3, autoscaling: { metricTarget: 20 } }, target: Target.GcpCloudRun }),
+        ).toThrow("  - cloudRun.concurrency: received 10; expected either cloudRun.concurrency or scaling.autoscaling.metricTarget (both set the concurrency cap per instance)");
     });
 });

@@ -33,7 +33,12 @@ export const CLOUD_RUN_CPU_SIZES: readonly number[] = [1, 2, 4, 6, 8];
 const MAX_MEMORY_GIB = 32;
 const MIN_MEMORY_GIB = 0.5;
 /** [memory above this many GiB, needs at least this many CPU]. */
-const MIN_CPU_FOR_MEMORY: ReadonlyArray<readonly [number, number]> = [[24, 8], [16, 6], [8, 4], [4, 2]];
+const MIN_CPU_FOR_MEMORY: ReadonlyArray<readonly [number, number]> = [
+    [24, 8],
+    [16, 6],
+    [8, 4],
+    [4, 2],
+];
 const GPU_MIN_CPU = 4;
 const GPU_MIN_MEMORY_GIB = 16;
 /** Longest startup-probe window (`failureThreshold * periodSeconds`), in seconds. */
@@ -85,7 +90,9 @@ export const cloudRunAutoscaling: TargetAutoscaling = {
     problems: (spec) => {
         const concurrency = spec.given.cloudRun?.concurrency;
         if (concurrency === undefined || spec.given.scaling?.autoscaling?.metricTarget === undefined) return [];
-        return [{ path: "cloudRun.concurrency", received: String(concurrency), expected: "either cloudRun.concurrency or scaling.autoscaling.metricTarget (both set the concurrency cap per instance)" }];
+        return [
+            { path: "cloudRun.concurrency", received: String(concurrency), expected: "either cloudRun.concurrency or scaling.autoscaling.metricTarget (both set the concurrency cap per instance)" },
+        ];
     },
 };
 
@@ -182,13 +189,25 @@ function gpuProblems(spec: ServingSpec, settings: CloudRunSettings, problems: Va
         });
     }
     if (spec.cpu < GPU_MIN_CPU) {
-        problems.push({ path: "resources.cpu", received: String(spec.cpu), expected: `at least ${GPU_MIN_CPU} vCPU with a GPU on target gcp-cloudrun (Cloud Run requires 4 vCPU and 16 GiB per L4 instance)` });
+        problems.push({
+            path: "resources.cpu",
+            received: String(spec.cpu),
+            expected: `at least ${GPU_MIN_CPU} vCPU with a GPU on target gcp-cloudrun (Cloud Run requires 4 vCPU and 16 GiB per L4 instance)`,
+        });
     }
     if (spec.memoryGiB < GPU_MIN_MEMORY_GIB) {
-        problems.push({ path: "resources.memoryGiB", received: String(spec.memoryGiB), expected: `at least ${GPU_MIN_MEMORY_GIB} GiB with a GPU on target gcp-cloudrun (Cloud Run requires 4 vCPU and 16 GiB per L4 instance)` });
+        problems.push({
+            path: "resources.memoryGiB",
+            received: String(spec.memoryGiB),
+            expected: `at least ${GPU_MIN_MEMORY_GIB} GiB with a GPU on target gcp-cloudrun (Cloud Run requires 4 vCPU and 16 GiB per L4 instance)`,
+        });
     }
     if (!CLOUD_RUN_GPU_REGIONS.includes(settings.region)) {
-        problems.push({ path: "cloudRun.region", received: describeValue(settings.region), expected: `a region with Cloud Run GPUs with a GPU: ${CLOUD_RUN_GPU_REGIONS.join(", ")} (cloud.google.com/run/docs/configuring/services/gpu)` });
+        problems.push({
+            path: "cloudRun.region",
+            received: describeValue(settings.region),
+            expected: `a region with Cloud Run GPUs with a GPU: ${CLOUD_RUN_GPU_REGIONS.join(", ")} (cloud.google.com/run/docs/configuring/services/gpu)`,
+        });
     }
     if (spec.given.cloudRun?.cpuAlwaysAllocated === false) {
         problems.push({ path: "cloudRun.cpuAlwaysAllocated", received: "false", expected: "true (or unset) with a GPU: Cloud Run GPU services need instance-based billing" });
@@ -208,7 +227,11 @@ function computeProblems(spec: ServingSpec, problems: ValidationProblem[]): void
         }
     }
     if (spec.given.resources.sharedMemoryGiB !== undefined) {
-        problems.push({ path: "resources.sharedMemoryGiB", received: String(spec.given.resources.sharedMemoryGiB), expected: "no shared memory setting on target gcp-cloudrun (one GPU per instance; Cloud Run manages /dev/shm)" });
+        problems.push({
+            path: "resources.sharedMemoryGiB",
+            received: String(spec.given.resources.sharedMemoryGiB),
+            expected: "no shared memory setting on target gcp-cloudrun (one GPU per instance; Cloud Run manages /dev/shm)",
+        });
     }
 }
 
@@ -219,7 +242,8 @@ function artifactProblems(spec: ServingSpec, problems: ValidationProblem[]): voi
         problems.push({
             path,
             received: describeValue(version.artifact.uri),
-            expected: "a gs:// URI on target gcp-cloudrun (mounted read-only from Cloud Storage; Cloud Run has no init containers to download s3://, https:// or hf:// artifacts: copy the model to a bucket or bake it into model.image)",
+            expected:
+                "a gs:// URI on target gcp-cloudrun (mounted read-only from Cloud Storage; Cloud Run has no init containers to download s3://, https:// or hf:// artifacts: copy the model to a bucket or bake it into model.image)",
         });
     });
 }
@@ -230,11 +254,16 @@ function exposureProblems(spec: ServingSpec, problems: ValidationProblem[]): voi
         problems.push({
             path: "exposure.auth",
             received: describeValue(auth),
-            expected: '"iam" or "none" on target gcp-cloudrun (Cloud Run checks Google-signed identity tokens; API keys and other JWT issuers need API Gateway or ESPv2 in front, which modelship does not create)',
+            expected:
+                '"iam" or "none" on target gcp-cloudrun (Cloud Run checks Google-signed identity tokens; API keys and other JWT issuers need API Gateway or ESPv2 in front, which modelship does not create)',
         });
     }
     if (spec.exposure.hostname !== undefined) {
-        problems.push({ path: "exposure.hostname", received: describeValue(spec.exposure.hostname), expected: "no hostname on target gcp-cloudrun (the service gets its run.app URL; map a custom domain with a load balancer)" });
+        problems.push({
+            path: "exposure.hostname",
+            received: describeValue(spec.exposure.hostname),
+            expected: "no hostname on target gcp-cloudrun (the service gets its run.app URL; map a custom domain with a load balancer)",
+        });
     }
 }
 
@@ -262,7 +291,10 @@ export function cloudRunProblems(spec: ServingSpec): ValidationProblem[] {
     if (spec.canary && settings.versionName !== undefined) {
         problems.push({ path: "cloudRun.versionName", received: describeValue(settings.versionName), expected: "no versionName together with versions (each version names its revision)" });
     }
-    for (const [block, keys] of [["env", Object.keys(spec.env)], ["secrets", Object.keys(spec.secrets)]] as const) {
+    for (const [block, keys] of [
+        ["env", Object.keys(spec.env)],
+        ["secrets", Object.keys(spec.secrets)],
+    ] as const) {
         for (const key of keys.filter((k) => RESERVED_ENV.includes(k))) {
             problems.push({ path: `${block}.${key}`, received: describeValue(key), expected: `a name other than ${RESERVED_ENV.join(", ")} (Cloud Run sets them)` });
         }

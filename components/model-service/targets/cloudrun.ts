@@ -205,7 +205,14 @@ export const cloudRunTarget: ServingTarget<CloudRunSettings> = {
     deploy,
     replicaPricing: (spec) => {
         const settings = cloudRunSettings(spec);
-        const shape = { region: settings.region, cpu: spec.cpu, memoryGiB: spec.memoryGiB, gpu: spec.gpu !== undefined, cpuIdle: !settings.cpuAlwaysAllocated, gpuZonalRedundancy: settings.gpuZonalRedundancy };
+        const shape = {
+            region: settings.region,
+            cpu: spec.cpu,
+            memoryGiB: spec.memoryGiB,
+            gpu: spec.gpu !== undefined,
+            cpuIdle: !settings.cpuAlwaysAllocated,
+            gpuZonalRedundancy: settings.gpuZonalRedundancy,
+        };
         return { shape: cloudRunReplicaShape(`${spec.name}-one-replica`, shape) };
     },
     costedResources: (spec) => {

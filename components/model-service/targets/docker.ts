@@ -20,10 +20,7 @@ import { ServingTarget, TargetDeployment } from "./target";
  */
 export function httpCheckCommand(port: number, path: string): string {
     const url = `http://127.0.0.1:${port}${path}`;
-    return (
-        `curl -fsS -o /dev/null ${url} || wget -q -O /dev/null ${url} || ` +
-        `python3 -c "import urllib.request; urllib.request.urlopen('${url}', timeout=4)"`
-    );
+    return `curl -fsS -o /dev/null ${url} || wget -q -O /dev/null ${url} || ` + `python3 -c "import urllib.request; urllib.request.urlopen('${url}', timeout=4)"`;
 }
 
 /** `NAME=value` entries, secret in the state as a whole when secret variables are among them. */
@@ -39,14 +36,22 @@ function containerEnvs(plain: Record<string, pulumi.Input<string>>, secrets: Rec
 function validate(spec: ServingSpec): ValidationProblem[] {
     const problems: ValidationProblem[] = [];
     if (spec.canary) {
-        problems.push({ path: "versions", received: `an array of ${spec.versions.length}`, expected: "no versions on target docker (one container serves one version; use kubernetes, aws-sagemaker or gcp-cloudrun for canaries)" });
+        problems.push({
+            path: "versions",
+            received: `an array of ${spec.versions.length}`,
+            expected: "no versions on target docker (one container serves one version; use kubernetes, aws-sagemaker or gcp-cloudrun for canaries)",
+        });
     }
     if (spec.replicas.max > 1) {
         problems.push({ path: "scaling", received: `up to ${spec.replicas.max} replicas`, expected: "at most 1 replica on target docker (one container)" });
     }
     const auth = spec.exposure.auth;
     if (auth !== undefined && auth !== AuthMode.None) {
-        problems.push({ path: "exposure.auth", received: describeValue(auth), expected: `"none" on target docker, which has no gateway to enforce ${auth} (keep it private, or public with auth "none")` });
+        problems.push({
+            path: "exposure.auth",
+            received: describeValue(auth),
+            expected: `"none" on target docker, which has no gateway to enforce ${auth} (keep it private, or public with auth "none")`,
+        });
     }
     return problems;
 }

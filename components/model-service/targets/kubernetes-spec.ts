@@ -68,7 +68,11 @@ export function kubernetesProblems(spec: ServingSpec): ValidationProblem[] {
         });
     }
     if (auth === AuthMode.Iam) {
-        problems.push({ path: "exposure.auth", received: describeValue(auth), expected: '"api-key" or "jwt" (checked by Envoy Gateway), or "none": Kubernetes has no cloud IAM to check callers with' });
+        problems.push({
+            path: "exposure.auth",
+            received: describeValue(auth),
+            expected: '"api-key" or "jwt" (checked by Envoy Gateway), or "none": Kubernetes has no cloud IAM to check callers with',
+        });
     } else if ((auth === AuthMode.ApiKey || auth === AuthMode.Jwt) && !routed(spec)) {
         problems.push({
             path: "exposure.auth",
@@ -96,4 +100,3 @@ export function kubernetesProblems(spec: ServingSpec): ValidationProblem[] {
     }
     return problems;
 }
-

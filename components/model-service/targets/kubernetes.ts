@@ -53,8 +53,6 @@ export const REQUEST_TIMEOUT_SECONDS = 300;
  */
 export const PRE_START_BUDGET_SECONDS = 600;
 
-
-
 /** Names, labels and replicas of one version's Deployment. */
 interface VersionLayout {
     version: ServingVersion;
@@ -80,9 +78,7 @@ function layouts(spec: ServingSpec): VersionLayout[] {
     const accelerator: Record<string, string> = spec.gpu ? { [ACCELERATOR_LABEL]: spec.gpu.accelerator } : {};
     return spec.versions.map((version) => {
         const versioned: Record<string, string> = spec.canary ? { [VERSION_LABEL]: version.name } : {};
-        const replicas = spec.canary
-            ? { min: versionReplicas(spec.replicas.min, version.weight), max: versionReplicas(spec.replicas.max, version.weight) }
-            : spec.replicas;
+        const replicas = spec.canary ? { min: versionReplicas(spec.replicas.min, version.weight), max: versionReplicas(spec.replicas.max, version.weight) } : spec.replicas;
         return {
             version,
             name: spec.canary ? physicalName(spec.name, version.name) : physicalName(spec.name),

@@ -90,16 +90,25 @@ export function functionShape(settings: LambdaSettings) {
 function modelProblems(spec: ServingSpec): ValidationProblem[] {
     const problems: ValidationProblem[] = [];
     if (spec.gpu) {
-        problems.push({ path: "resources.gpu", received: describeValue(spec.given.resources.gpu), expected: "no GPU on target aws-lambda (Lambda has no GPUs; use aws-sagemaker, gcp-cloudrun or kubernetes)" });
+        problems.push({
+            path: "resources.gpu",
+            received: describeValue(spec.given.resources.gpu),
+            expected: "no GPU on target aws-lambda (Lambda has no GPUs; use aws-sagemaker, gcp-cloudrun or kubernetes)",
+        });
     }
     if (spec.canary) {
         problems.push({
             path: "versions",
             received: `an array of ${spec.versions.length}`,
-            expected: "no versions on target aws-lambda (an alias splits traffic only between published versions of one function, which cannot hold two images at once; use aws-sagemaker, gcp-cloudrun or kubernetes for canaries)",
+            expected:
+                "no versions on target aws-lambda (an alias splits traffic only between published versions of one function, which cannot hold two images at once; use aws-sagemaker, gcp-cloudrun or kubernetes for canaries)",
         });
     } else if (spec.versions[0].artifact) {
-        problems.push({ path: "model.uri", received: describeValue(spec.versions[0].artifact.uri), expected: "model.image with the model built into it on target aws-lambda (a function has no volume to download a model into)" });
+        problems.push({
+            path: "model.uri",
+            received: describeValue(spec.versions[0].artifact.uri),
+            expected: "model.image with the model built into it on target aws-lambda (a function has no volume to download a model into)",
+        });
     } else {
         problems.push(...nonEcrImageProblems(spec, "Lambda runs container images from ECR in the function's region only"));
     }
@@ -120,10 +129,18 @@ function capacityProblems(spec: ServingSpec, settings: LambdaSettings): Validati
     } else if (scaling?.autoscaling !== undefined) {
         const provisionedConcurrency = spec.given.lambda?.provisionedConcurrency;
         if (provisionedConcurrency !== undefined) {
-            problems.push({ path: "lambda.provisionedConcurrency", received: String(provisionedConcurrency), expected: "nothing with scaling.autoscaling (scaling.minReplicas and maxReplicas bound the provisioned concurrency)" });
+            problems.push({
+                path: "lambda.provisionedConcurrency",
+                received: String(provisionedConcurrency),
+                expected: "nothing with scaling.autoscaling (scaling.minReplicas and maxReplicas bound the provisioned concurrency)",
+            });
         }
         if ((scaling.maxReplicas ?? 0) > settings.reservedConcurrency) {
-            problems.push({ path: "scaling.maxReplicas", received: String(scaling.maxReplicas), expected: `at most lambda.reservedConcurrency (${settings.reservedConcurrency}): provisioned concurrency counts against it` });
+            problems.push({
+                path: "scaling.maxReplicas",
+                received: String(scaling.maxReplicas),
+                expected: `at most lambda.reservedConcurrency (${settings.reservedConcurrency}): provisioned concurrency counts against it`,
+            });
         }
     }
     const cpu = spec.given.resources.cpu;
@@ -141,7 +158,13 @@ function capacityProblems(spec: ServingSpec, settings: LambdaSettings): Validati
 function exposureProblems(spec: ServingSpec): ValidationProblem[] {
     const { auth, jwt } = spec.exposure;
     if (auth === AuthMode.ApiKey) {
-        return [{ path: "exposure.auth", received: describeValue(auth), expected: 'iam, jwt or "none" on target aws-lambda (function URLs check IAM or nothing; the API Gateway HTTP API checks JWTs and has no API keys)' }];
+        return [
+            {
+                path: "exposure.auth",
+                received: describeValue(auth),
+                expected: 'iam, jwt or "none" on target aws-lambda (function URLs check IAM or nothing; the API Gateway HTTP API checks JWTs and has no API keys)',
+            },
+        ];
     }
     if (auth === AuthMode.Jwt && !spec.exposure.public) {
         return [{ path: "exposure.public", received: "false", expected: "true with auth jwt (a private function has no HTTP endpoint; callers invoke it with IAM)" }];

@@ -10,7 +10,7 @@
  *
  * The settings step, the rules and the function's shape (which the cost model reads too): lambda-spec.ts.
  */
-import { createExecutionRole } from "./aws/execution-role";
+import { createExecutionRole, logGroupShape } from "./aws/execution-role";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { CostedResource } from "../../../sdk/cost/types";
@@ -23,15 +23,21 @@ import { policy, readSecretsStatement, writeLogsStatement, writeTracesStatement 
 import { functionDescription, functionShape, lambdaProblems, LambdaSettings, lambdaSettings } from "./lambda-spec";
 import { ServingTarget, TargetDeployment } from "./target";
 import { createLambdaScaling, LAMBDA_PRICE_UNKNOWN } from "../../spike-autoscaler/lambda";
+import { trackingPolicyShape } from "../../spike-autoscaler/app-autoscaling";
 
 /** The alias that carries provisioned concurrency (and that the URL and API invoke when it exists). */
 const ALIAS = "live";
+
+/** The log group Lambda writes the function's logs to (its fixed name pattern). */
+function lambdaLogGroupName(settings: LambdaSettings): string {
+    return `/aws/lambda/${settings.functionName}`;
+}
 
 function deploy(spec: ServingSpec, parent: pulumi.ComponentResource): TargetDeployment {
     const settings = lambdaSettings(spec);
     const tags = cloudTags(spec.owner);
     const version = spec.versions[0];
-    const logGroupName = `/aws/lambda/${settings.functionName}`;
+    const logGroupName = lambdaLogGroupName(settings);
     // The log group exists before the function, so the role needs no logs:CreateLogGroup; Lambda pulls
     // the image with the deployer's rights, so the role needs no ECR access either.
     const { ctx, logGroup, secrets, role, rolePolicy } = createExecutionRole(spec, tags, parent, {
@@ -137,7 +143,12 @@ function deploy(spec: ServingSpec, parent: pulumi.ComponentResource): TargetDepl
 function costedResources(spec: ServingSpec): CostedResource[] {
     const settings = lambdaSettings(spec);
     const fnName = `${spec.name}-function`;
-    const out: CostedResource[] = [{ urn: fnName, type: "aws:lambda/function:Function", name: fnName, inputs: functionShape(settings) }];
+    const out: CostedResource[] = [
+        { urn: fnName, type: "aws:lambda/function:Function", name: fnName, inputs: functionShape(settings) },
+        logGroupShape(spec, { logGroupName: lambdaLogGroupName(settings), logRetentionDays: settings.logRetentionDays }),
+    ];
+    // The provisioned concurrency it scales is listed above; the policy's CloudWatch alarms are billed on their own.
+    if (spec.autoscaling) out.push(trackingPolicyShape(`${spec.name}-scaling`));
     if (settings.provisionedConcurrency > 0) {
         const name = `${spec.name}-provisioned`;
         out.push({

@@ -41,7 +41,8 @@ export function sagemakerSettings(spec: ServingSpec): SageMakerSettings {
     return {
         serverless: s.serverless,
         // Searched in the catalog only when not given.
-        instanceType: s.instanceType ?? (spec.gpu ? cheapestGpuInstanceType(spec.gpu.accelerator, spec.gpu.count, spec.cpu, spec.memoryGiB).instanceType : cheapestCpuInstanceType(spec.cpu, spec.memoryGiB)),
+        instanceType:
+            s.instanceType ?? (spec.gpu ? cheapestGpuInstanceType(spec.gpu.accelerator, spec.gpu.count, spec.cpu, spec.memoryGiB).instanceType : cheapestCpuInstanceType(spec.cpu, spec.memoryGiB)),
         memoryMiB: s.serverlessMemoryMiB ?? (givenMemory !== undefined ? Math.ceil(givenMemory) * 1024 : DEFAULT_SERVERLESS_MEMORY_MIB),
         maxConcurrency: s.serverlessMaxConcurrency,
         invocationsPerInstanceTarget: s.invocationsPerInstanceTarget,
@@ -93,7 +94,13 @@ function containerProblems(spec: ServingSpec, settings: SageMakerSettings): Vali
     if (!container || !spec.versions.some((v) => onSageMakerContainer(spec, v))) return [];
     const cpuImage = "or model.serverImage with an ECR image that serves on CPU";
     if (settings.serverless) {
-        return [{ path: "sagemaker.serverless", received: "true", expected: `false with runtime ${spec.runtime} and no model.serverImage (serverless inference is CPU-only; ${container.description} needs a GPU), ${cpuImage}` }];
+        return [
+            {
+                path: "sagemaker.serverless",
+                received: "true",
+                expected: `false with runtime ${spec.runtime} and no model.serverImage (serverless inference is CPU-only; ${container.description} needs a GPU), ${cpuImage}`,
+            },
+        ];
     }
     if (spec.gpu) return [];
     return [
@@ -122,21 +129,44 @@ function exposureProblems(spec: ServingSpec): ValidationProblem[] {
 function modelProblems(spec: ServingSpec): ValidationProblem[] {
     const problems = nonEcrImageProblems(spec, "SageMaker pulls only from ECR; the image must answer GET /ping and POST /invocations on port 8080", (i) =>
         onSageMakerContainer(spec, spec.versions[i]),
-    ).map((p) => (p.path === "model.serverImage" && spec.given.model.serverImage === undefined ? { ...p, expected: `${p.expected}; AWS's containers are the default only for runtimes ${Object.keys(SAGEMAKER_CONTAINERS).join(" and ")}` } : p));
+    ).map((p) =>
+        p.path === "model.serverImage" && spec.given.model.serverImage === undefined
+            ? { ...p, expected: `${p.expected}; AWS's containers are the default only for runtimes ${Object.keys(SAGEMAKER_CONTAINERS).join(" and ")}` }
+            : p,
+    );
     spec.versions.forEach((v, i) => {
         if (!v.artifact) return;
         const scheme = uriScheme(v.artifact.uri);
         const path = spec.canary && spec.given.versions[i]?.uri ? `versions[${i}].uri` : "model.uri";
         if (scheme === "hf" && spec.runtime !== ServingRuntime.Tgi && spec.runtime !== ServingRuntime.Vllm && spec.runtime !== ServingRuntime.Custom) {
-            problems.push({ path: "model.runtime", received: describeValue(spec.runtime), expected: "tgi, vllm or custom to serve an hf:// model on target aws-sagemaker (the server reads HF_MODEL_ID); or copy the model to S3" });
+            problems.push({
+                path: "model.runtime",
+                received: describeValue(spec.runtime),
+                expected: "tgi, vllm or custom to serve an hf:// model on target aws-sagemaker (the server reads HF_MODEL_ID); or copy the model to S3",
+            });
         } else if (scheme !== "s3" && scheme !== "hf") {
-            problems.push({ path, received: describeValue(v.artifact.uri), expected: "an s3:// or hf:// URI on target aws-sagemaker (SageMaker loads model data from S3 only: copy the artifact to S3)" });
+            problems.push({
+                path,
+                received: describeValue(v.artifact.uri),
+                expected: "an s3:// or hf:// URI on target aws-sagemaker (SageMaker loads model data from S3 only: copy the artifact to S3)",
+            });
         }
     });
     const { command, args, model } = spec.given;
-    if (command !== undefined) problems.push({ path: "command", received: describeValue(command), expected: "no command on target aws-sagemaker (SageMaker starts the image with the argument `serve`; configure the server through env)" });
-    if (args !== undefined) problems.push({ path: "args", received: describeValue(args), expected: "no args on target aws-sagemaker (SageMaker starts the image with the argument `serve`; configure the server through env)" });
-    if (model.port !== undefined && model.port !== 8080) problems.push({ path: "model.port", received: String(model.port), expected: "8080 on target aws-sagemaker (SageMaker sends requests to port 8080)" });
+    if (command !== undefined)
+        problems.push({
+            path: "command",
+            received: describeValue(command),
+            expected: "no command on target aws-sagemaker (SageMaker starts the image with the argument `serve`; configure the server through env)",
+        });
+    if (args !== undefined)
+        problems.push({
+            path: "args",
+            received: describeValue(args),
+            expected: "no args on target aws-sagemaker (SageMaker starts the image with the argument `serve`; configure the server through env)",
+        });
+    if (model.port !== undefined && model.port !== 8080)
+        problems.push({ path: "model.port", received: String(model.port), expected: "8080 on target aws-sagemaker (SageMaker sends requests to port 8080)" });
     return problems;
 }
 
@@ -144,22 +174,48 @@ function capacityProblems(spec: ServingSpec, settings: SageMakerSettings): Valid
     const problems: ValidationProblem[] = [];
     const s = spec.given.sagemaker ?? {};
     if (settings.serverless) {
-        if (spec.gpu) problems.push({ path: "resources.gpu", received: describeValue(spec.given.resources.gpu), expected: "no GPU with sagemaker.serverless (serverless inference is CPU only; use a real-time instance type such as ml.g5.xlarge)" });
-        if (spec.canary) problems.push({ path: "versions", received: `an array of ${spec.versions.length}`, expected: "no versions with sagemaker.serverless (a serverless endpoint has one production variant; use real-time instances for canaries)" });
-        if (spec.given.scaling !== undefined) problems.push({ path: "scaling", received: describeValue(spec.given.scaling), expected: "no scaling with sagemaker.serverless (it scales per request up to sagemaker.serverlessMaxConcurrency)" });
-        if (s.instanceType !== undefined) problems.push({ path: "sagemaker.instanceType", received: describeValue(s.instanceType), expected: "no instanceType with sagemaker.serverless (serverless endpoints have no instances)" });
-        if (s.serverlessMemoryMiB === undefined && settings.memoryMiB > 6144) problems.push({ path: "resources.memoryGiB", received: String(spec.given.resources.memoryGiB), expected: "at most 6 GiB with sagemaker.serverless (or set sagemaker.serverlessMemoryMiB)" });
+        if (spec.gpu)
+            problems.push({
+                path: "resources.gpu",
+                received: describeValue(spec.given.resources.gpu),
+                expected: "no GPU with sagemaker.serverless (serverless inference is CPU only; use a real-time instance type such as ml.g5.xlarge)",
+            });
+        if (spec.canary)
+            problems.push({
+                path: "versions",
+                received: `an array of ${spec.versions.length}`,
+                expected: "no versions with sagemaker.serverless (a serverless endpoint has one production variant; use real-time instances for canaries)",
+            });
+        if (spec.given.scaling !== undefined)
+            problems.push({
+                path: "scaling",
+                received: describeValue(spec.given.scaling),
+                expected: "no scaling with sagemaker.serverless (it scales per request up to sagemaker.serverlessMaxConcurrency)",
+            });
+        if (s.instanceType !== undefined)
+            problems.push({ path: "sagemaker.instanceType", received: describeValue(s.instanceType), expected: "no instanceType with sagemaker.serverless (serverless endpoints have no instances)" });
+        if (s.serverlessMemoryMiB === undefined && settings.memoryMiB > 6144)
+            problems.push({
+                path: "resources.memoryGiB",
+                received: String(spec.given.resources.memoryGiB),
+                expected: "at most 6 GiB with sagemaker.serverless (or set sagemaker.serverlessMemoryMiB)",
+            });
         return problems;
     }
     for (const key of ["serverlessMemoryMiB", "serverlessMaxConcurrency"] as const) {
         if (s[key] !== undefined) problems.push({ path: `sagemaker.${key}`, received: String(s[key]), expected: "nothing without sagemaker.serverless: true" });
     }
     if (spec.replicas.min < 1) {
-        problems.push({ path: minReplicasPath(spec), received: String(spec.replicas.min), expected: "at least 1 on a real-time SageMaker endpoint (it cannot scale to zero; use sagemaker.serverless to pay per request)" });
+        problems.push({
+            path: minReplicasPath(spec),
+            received: String(spec.replicas.min),
+            expected: "at least 1 on a real-time SageMaker endpoint (it cannot scale to zero; use sagemaker.serverless to pay per request)",
+        });
     }
     if (spec.gpu && s.instanceType === undefined) {
         const picked = cheapestGpuInstanceType(spec.gpu.accelerator, spec.gpu.count, spec.cpu, spec.memoryGiB);
-        if (picked.reason) problems.push({ path: "sagemaker.instanceType", received: describeValue(undefined), expected: `an ml.* instance type for resources.gpu and resources.cpu/memoryGiB: ${picked.reason}` });
+        if (picked.reason)
+            problems.push({ path: "sagemaker.instanceType", received: describeValue(undefined), expected: `an ml.* instance type for resources.gpu and resources.cpu/memoryGiB: ${picked.reason}` });
     } else if (spec.gpu && s.instanceType !== undefined) {
         const mismatch = gpuMismatch(s.instanceType, spec.gpu.accelerator, spec.gpu.count);
         if (mismatch) problems.push({ path: "sagemaker.instanceType", received: describeValue(s.instanceType), expected: mismatch });
@@ -179,7 +235,6 @@ export function sagemakerProblems(spec: ServingSpec): ValidationProblem[] {
     return [...modelProblems(spec), ...containerProblems(spec, settings), ...capacityProblems(spec, settings), ...exposureProblems(spec)];
 }
 
-
 /** True when the default policy applies: no `scaling.autoscaling`, a real-time endpoint, a maximum above the minimum. */
 function defaultPolicy(spec: ServingSpec): boolean {
     return spec.given.scaling?.autoscaling === undefined && !sagemakerSettings(spec).serverless && spec.replicas.max > spec.replicas.min;
@@ -192,11 +247,16 @@ function defaultPolicy(spec: ServingSpec): boolean {
 export const sagemakerAutoscaling: TargetAutoscaling = {
     autoscaler: AutoscalerTarget.AwsSageMaker,
     implicit: defaultPolicy,
-    context: (spec) =>
-        defaultPolicy(spec) ? { defaults: { metric: ScalingMetric.RequestsPerSecond, metricTarget: sagemakerSettings(spec).invocationsPerInstanceTarget / 60 } } : {},
+    context: (spec) => (defaultPolicy(spec) ? { defaults: { metric: ScalingMetric.RequestsPerSecond, metricTarget: sagemakerSettings(spec).invocationsPerInstanceTarget / 60 } } : {}),
     problems: (spec) => {
         const target = spec.given.sagemaker?.invocationsPerInstanceTarget;
         if (spec.given.scaling?.autoscaling === undefined || target === undefined) return [];
-        return [{ path: "sagemaker.invocationsPerInstanceTarget", received: String(target), expected: "scaling.autoscaling.metric requests-per-second with metricTarget (per second) instead, with scaling.autoscaling" }];
+        return [
+            {
+                path: "sagemaker.invocationsPerInstanceTarget",
+                received: String(target),
+                expected: "scaling.autoscaling.metric requests-per-second with metricTarget (per second) instead, with scaling.autoscaling",
+            },
+        ];
     },
 };

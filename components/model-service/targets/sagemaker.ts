@@ -13,7 +13,7 @@
  *
  * The settings step, the rules, the autoscaling part and the shapes the cost model reads: sagemaker-spec.ts.
  */
-import { createExecutionRole } from "./aws/execution-role";
+import { createExecutionRole, logGroupShape } from "./aws/execution-role";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { CostedResource } from "../../../sdk/cost/types";
@@ -26,7 +26,7 @@ import { sagemakerContainerImage } from "./aws/sagemaker-images";
 import { endpointName, onSageMakerContainer, sagemakerAutoscaling, sagemakerProblems, SageMakerSettings, sagemakerSettings, scalingShapes, variantShapes } from "./sagemaker-spec";
 import { ServingTarget, TargetDeployment } from "./target";
 import type { ReplicaPricing } from "../../spike-autoscaler/budget";
-import { scheduledActionShapes } from "../../spike-autoscaler/app-autoscaling";
+import { scheduledActionShapes, trackingPolicyShape } from "../../spike-autoscaler/app-autoscaling";
 import { createSageMakerScaling, sagemakerGpusPerInstance, sagemakerReplicaShape } from "../../spike-autoscaler/sagemaker";
 
 /** SageMaker's bounds for the startup health check and model download timeouts. */
@@ -41,11 +41,16 @@ function clampTimeout(seconds: number): number {
     return Math.min(TIMEOUT_BOUNDS.max, Math.max(TIMEOUT_BOUNDS.min, seconds));
 }
 
+/** The log group SageMaker writes the endpoint's container logs to (its fixed name pattern). */
+function sagemakerLogGroupName(spec: ServingSpec): string {
+    return `/aws/sagemaker/Endpoints/${endpointName(spec)}`;
+}
+
 function deploy(spec: ServingSpec, parent: pulumi.ComponentResource): TargetDeployment {
     const settings = sagemakerSettings(spec);
     const tags = cloudTags(spec.owner);
     const name = endpointName(spec);
-    const logGroupName = `/aws/sagemaker/Endpoints/${name}`;
+    const logGroupName = sagemakerLogGroupName(spec);
     const { ctx, logGroup, secrets, role, rolePolicy } = createExecutionRole(spec, tags, parent, {
         service: "sagemaker.amazonaws.com",
         workload: "SageMaker",
@@ -118,10 +123,11 @@ function costedResources(spec: ServingSpec): CostedResource[] {
     const out: CostedResource[] = [
         { urn: config, type: "aws:sagemaker/endpointConfiguration:EndpointConfiguration", name: config, inputs: { productionVariants: variantShapes(spec, settings) } },
         { urn: endpoint, type: "aws:sagemaker/endpoint:Endpoint", name: endpoint, inputs: { name: endpointName(spec), endpointConfigName: config } },
+        logGroupShape(spec, { logGroupName: sagemakerLogGroupName(spec), logRetentionDays: settings.logRetentionDays }),
     ];
     scalingShapes(spec, settings).forEach((shape, i) => {
         const name = `${spec.name}-scaling${spec.canary ? `-${spec.versions[i].name}` : ""}`;
-        out.push({ urn: name, type: "aws:appautoscaling/target:Target", name, inputs: shape });
+        out.push({ urn: name, type: "aws:appautoscaling/target:Target", name, inputs: shape }, trackingPolicyShape(name));
         // The pre-warming actions on the target: the cost model counts their hours in the minimum.
         if (spec.autoscaling) out.push(...scheduledActionShapes(name, spec.autoscaling, shape as { serviceNamespace: string; resourceId: string; scalableDimension: string }));
     });

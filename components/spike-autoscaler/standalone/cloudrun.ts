@@ -25,7 +25,11 @@ export const cloudRunStandalone = standaloneTarget({
         const problems: ValidationProblem[] = [];
         if ((args.prewarm?.length ?? 0) === 0) return problems;
         if (run.serviceAccountEmail === undefined) {
-            problems.push({ path: "cloudRun.serviceAccountEmail", received: describeValue(undefined), expected: "the service's runtime service account with prewarm (the jobs that update the service must act as it)" });
+            problems.push({
+                path: "cloudRun.serviceAccountEmail",
+                received: describeValue(undefined),
+                expected: "the service's runtime service account with prewarm (the jobs that update the service must act as it)",
+            });
         }
         if (project(run) === undefined) {
             problems.push({ path: "cloudRun.project", received: describeValue(undefined), expected: "the service's project with prewarm (or set the gcp:project config)" });

@@ -136,12 +136,15 @@ function awsModule(rows: Record<string, string>[]): string {
         entry.onDemand[r.region] = num(r.on_demand_usd_per_hour, `${r.instance_type} ${r.region}`);
         byType.set(r.instance_type, entry);
     }
-    const lines = [...byType.entries()].sort(([a], [b]) => a.localeCompare(b, "en", { numeric: true }))
+    const lines = [...byType.entries()]
+        .sort(([a], [b]) => a.localeCompare(b, "en", { numeric: true }))
         .map(([type, e]) => `    ${JSON.stringify({ type, family: e.family, gpus: e.gpus, vcpus: e.vcpus, memoryGiB: e.memoryGiB, onDemand: sortKeys(e.onDemand) })},`);
-    return header(SOURCES["aws_ec2_gpu_prices.csv"], "AWS EC2 instance types of the supported accelerators: devices, vCPU, RAM, Linux on-demand USD/h per region.")
-        + `import type { AwsInstanceRow, PriceSource } from "./rows";\n\n`
-        + sourceConst("AWS_EC2_SOURCE", SOURCES["aws_ec2_gpu_prices.csv"])
-        + `export const AWS_EC2_INSTANCES: readonly AwsInstanceRow[] = [\n${lines.join("\n")}\n];\n`;
+    return (
+        header(SOURCES["aws_ec2_gpu_prices.csv"], "AWS EC2 instance types of the supported accelerators: devices, vCPU, RAM, Linux on-demand USD/h per region.") +
+        `import type { AwsInstanceRow, PriceSource } from "./rows";\n\n` +
+        sourceConst("AWS_EC2_SOURCE", SOURCES["aws_ec2_gpu_prices.csv"]) +
+        `export const AWS_EC2_INSTANCES: readonly AwsInstanceRow[] = [\n${lines.join("\n")}\n];\n`
+    );
 }
 
 function gcpMachineModule(rows: Record<string, string>[]): string {
@@ -152,12 +155,15 @@ function gcpMachineModule(rows: Record<string, string>[]): string {
         entry.prices[r.region] = [num(r.on_demand_usd_per_hour, r.machine_type), num(r.spot_usd_per_hour, r.machine_type)];
         byType.set(r.machine_type, entry);
     }
-    const lines = [...byType.entries()].sort(([a], [b]) => a.localeCompare(b, "en", { numeric: true }))
+    const lines = [...byType.entries()]
+        .sort(([a], [b]) => a.localeCompare(b, "en", { numeric: true }))
         .map(([type, e]) => `    ${JSON.stringify({ type, vcpus: e.vcpus, memoryGiB: e.memoryGiB, prices: sortKeys(e.prices) })},`);
-    return header(SOURCES["gcp_machine_type_prices.csv"], "GCP machine types g2, n1, a2, a3: vCPU, RAM, [on-demand, spot] USD/h per region (g2/a2/a3 without GPUs).")
-        + `import type { GcpMachineRow, PriceSource } from "./rows";\n\n`
-        + sourceConst("GCP_MACHINE_SOURCE", SOURCES["gcp_machine_type_prices.csv"])
-        + `export const GCP_MACHINES: readonly GcpMachineRow[] = [\n${lines.join("\n")}\n];\n`;
+    return (
+        header(SOURCES["gcp_machine_type_prices.csv"], "GCP machine types g2, n1, a2, a3: vCPU, RAM, [on-demand, spot] USD/h per region (g2/a2/a3 without GPUs).") +
+        `import type { GcpMachineRow, PriceSource } from "./rows";\n\n` +
+        sourceConst("GCP_MACHINE_SOURCE", SOURCES["gcp_machine_type_prices.csv"]) +
+        `export const GCP_MACHINES: readonly GcpMachineRow[] = [\n${lines.join("\n")}\n];\n`
+    );
 }
 
 function gcpAcceleratorModule(rows: Record<string, string>[]): string {
@@ -171,19 +177,25 @@ function gcpAcceleratorModule(rows: Record<string, string>[]): string {
         const onDemand = num(r.on_demand_usd_per_gpu_hour, key);
         const spot = num(r.spot_usd_per_gpu_hour, key);
         const entry = byRegion.get(key) ?? {
-            type: r.accelerator, region: r.region, zones: [], maxPerVm: num(r.max_per_vm, key), onDemandPerGpu: onDemand, spotPerGpu: spot,
+            type: r.accelerator,
+            region: r.region,
+            zones: [],
+            maxPerVm: num(r.max_per_vm, key),
+            onDemandPerGpu: onDemand,
+            spotPerGpu: spot,
             spotEstimated: SPOT_MAY_BE_ESTIMATED.has(r.accelerator) && Math.abs(spot - onDemand * 0.4) < 1e-6,
         };
         if (entry.onDemandPerGpu !== onDemand || entry.spotPerGpu !== spot) throw new Error(`${key}: zones differ in price; the catalog assumes one price per region`);
         entry.zones.push(r.zone);
         byRegion.set(key, entry);
     }
-    const lines = [...byRegion.values()].sort((a, b) => `${a.type} ${a.region}`.localeCompare(`${b.type} ${b.region}`))
-        .map((e) => `    ${JSON.stringify({ ...e, zones: [...e.zones].sort() })},`);
-    return header(SOURCES["gcp_gpu_accelerator_prices.csv"], "GCP GPU accelerator types per region: zones, max per VM, on-demand and spot USD per GPU-hour.")
-        + `import type { GcpAcceleratorRow, PriceSource } from "./rows";\n\n`
-        + sourceConst("GCP_ACCELERATOR_SOURCE", SOURCES["gcp_gpu_accelerator_prices.csv"])
-        + `export const GCP_ACCELERATORS: readonly GcpAcceleratorRow[] = [\n${lines.join("\n")}\n];\n`;
+    const lines = [...byRegion.values()].sort((a, b) => `${a.type} ${a.region}`.localeCompare(`${b.type} ${b.region}`)).map((e) => `    ${JSON.stringify({ ...e, zones: [...e.zones].sort() })},`);
+    return (
+        header(SOURCES["gcp_gpu_accelerator_prices.csv"], "GCP GPU accelerator types per region: zones, max per VM, on-demand and spot USD per GPU-hour.") +
+        `import type { GcpAcceleratorRow, PriceSource } from "./rows";\n\n` +
+        sourceConst("GCP_ACCELERATOR_SOURCE", SOURCES["gcp_gpu_accelerator_prices.csv"]) +
+        `export const GCP_ACCELERATORS: readonly GcpAcceleratorRow[] = [\n${lines.join("\n")}\n];\n`
+    );
 }
 
 /** SageMaker rows of the shared list, then those of the project's own list for types the shared one lacks. */
@@ -201,10 +213,15 @@ function sagemakerModule(lists: Array<{ file: string; rows: Record<string, strin
     }
     const lines = [...byType.values()].sort((a, b) => a.type.localeCompare(b.type, "en", { numeric: true })).map((row) => `    ${JSON.stringify(row)},`);
     const sources = Object.fromEntries(lists.map((l) => [l.file, SOURCES[l.file]]));
-    return header(SOURCES["aws_sagemaker_inference_prices.csv"], "SageMaker real-time hosting ml.* instance types, on-demand USD/h (region assumed by the source); rows the shared list lacks from aws_sagemaker_price_list_prices.csv in this folder.")
-        + `import type { PriceSource, SageMakerRow } from "./rows";\n\n`
-        + `/** Every price list a row may come from, by file. */\nexport const SAGEMAKER_SOURCES: Readonly<Record<string, PriceSource>> = ${JSON.stringify(sources)};\n\n`
-        + `export const SAGEMAKER_INSTANCES: readonly SageMakerRow[] = [\n${lines.join("\n")}\n];\n`;
+    return (
+        header(
+            SOURCES["aws_sagemaker_inference_prices.csv"],
+            "SageMaker real-time hosting ml.* instance types, on-demand USD/h (region assumed by the source); rows the shared list lacks from aws_sagemaker_price_list_prices.csv in this folder.",
+        ) +
+        `import type { PriceSource, SageMakerRow } from "./rows";\n\n` +
+        `/** Every price list a row may come from, by file. */\nexport const SAGEMAKER_SOURCES: Readonly<Record<string, PriceSource>> = ${JSON.stringify(sources)};\n\n` +
+        `export const SAGEMAKER_INSTANCES: readonly SageMakerRow[] = [\n${lines.join("\n")}\n];\n`
+    );
 }
 
 function serverlessModule(rows: Record<string, string>[]): string {
@@ -212,10 +229,12 @@ function serverlessModule(rows: Record<string, string>[]): string {
         const usd = r.usd_price.trim() === "" || Number.isNaN(Number(r.usd_price)) ? null : Number(r.usd_price);
         return `    ${JSON.stringify({ service: r.service, item: r.item, unit: r.unit, usd, region: r.region, source: r.source, confidence: r.confidence })},`;
     });
-    return header(SOURCES["serverless_prices.csv"], "Serverless prices: AWS Lambda GB-second and requests, free tier; Cloud Run L4 GPU hour.")
-        + `import type { PriceSource, ServerlessRow } from "./rows";\n\n`
-        + sourceConst("SERVERLESS_SOURCE", SOURCES["serverless_prices.csv"])
-        + `export const SERVERLESS_PRICES: readonly ServerlessRow[] = [\n${lines.join("\n")}\n];\n`;
+    return (
+        header(SOURCES["serverless_prices.csv"], "Serverless prices: AWS Lambda GB-second and requests, free tier; Cloud Run L4 GPU hour.") +
+        `import type { PriceSource, ServerlessRow } from "./rows";\n\n` +
+        sourceConst("SERVERLESS_SOURCE", SOURCES["serverless_prices.csv"]) +
+        `export const SERVERLESS_PRICES: readonly ServerlessRow[] = [\n${lines.join("\n")}\n];\n`
+    );
 }
 
 function sortKeys<T>(record: Record<string, T>): Record<string, T> {

@@ -33,10 +33,7 @@ function machineWords(offer: GcpMachineOffer): string {
  * then adds nodes as long as pods are pending; `nodeCount` is only the initial size), or `unknown` when nothing
  * says how many nodes there are.
  */
-export type GkeNodeBounds =
-    | { kind: "bounded"; min: number; max: number; words: string }
-    | { kind: "unbounded"; min: number; reason: string; words: string }
-    | { kind: "unknown"; reason: string };
+export type GkeNodeBounds = { kind: "bounded"; min: number; max: number; words: string } | { kind: "unbounded"; min: number; reason: string; words: string } | { kind: "unknown"; reason: string };
 
 /** The zones a pool's per-zone counts multiply by: nodeLocations, else one for a zonal pool, else GKE's 3 for a regional one. */
 function poolZones(inputs: Record<string, unknown>): { zones: number; words: string } {
@@ -94,7 +91,13 @@ export function priceGkeNodePool(inputs: Record<string, unknown>, ctx: PricingCo
         // The maximum is what GKE adds for pending pods: unknown, never nodeCount (only the initial size) and never 0.
         return withPodsNeed({ min: monthly(bounds.min, offer.hourly), max: null, basis: `min ${bounds.min} x ${priced}; max unknown: ${bounds.reason}` }, bounds.min, undefined, types, pods);
     }
-    return withPodsNeed({ min: monthly(bounds.min, offer.hourly), max: monthly(bounds.max, offer.hourly), basis: `${range(bounds.min, bounds.max)} x ${priced}; ${bounds.words}` }, bounds.min, bounds.max, types, pods);
+    return withPodsNeed(
+        { min: monthly(bounds.min, offer.hourly), max: monthly(bounds.max, offer.hourly), basis: `${range(bounds.min, bounds.max)} x ${priced}; ${bounds.words}` },
+        bounds.min,
+        bounds.max,
+        types,
+        pods,
+    );
 }
 
 /** `gcp:compute/instance:Instance`: one VM, its machine type plus guest accelerators, spot when scheduled so. */

@@ -19,10 +19,13 @@ export function karpenterCandidates(inputs: Record<string, unknown>, region: str
     for (const [i, req] of list(inputs, "spec.template.spec.requirements").entries()) {
         const key = str(req, "key");
         if (str(req, "operator") !== "In" || key === undefined) continue;
-        narrowing.set(key, list(req, "values").map((v, j) => {
-            if (typeof v !== "string") throw new UnknownInput(`spec.template.spec.requirements[${i}].values[${j}]`, "is not a string");
-            return v;
-        }));
+        narrowing.set(
+            key,
+            list(req, "values").map((v, j) => {
+                if (typeof v !== "string") throw new UnknownInput(`spec.template.spec.requirements[${i}].values[${j}]`, "is not a string");
+                return v;
+            }),
+        );
     }
     const families = narrowing.get("karpenter.k8s.aws/instance-family");
     const types = narrowing.get("node.kubernetes.io/instance-type");
@@ -30,8 +33,11 @@ export function karpenterCandidates(inputs: Record<string, unknown>, region: str
     if (!families && !types && !gpuNames) return "its requirements name no instance family, instance type or GPU name, so any instance type may be launched";
     const candidates = AWS_EC2_INSTANCES.filter((row) => {
         const accelerator = acceleratorOfAwsFamily(row.family);
-        return (!families || families.includes(row.family)) && (!types || types.includes(row.type)) &&
-            (!gpuNames || (accelerator !== undefined && gpuNames.includes(acceleratorInfo(accelerator).karpenterGpuName ?? "")));
+        return (
+            (!families || families.includes(row.family)) &&
+            (!types || types.includes(row.type)) &&
+            (!gpuNames || (accelerator !== undefined && gpuNames.includes(acceleratorInfo(accelerator).karpenterGpuName ?? "")))
+        );
     }).filter((row) => row.onDemand[region] !== undefined);
     if (candidates.length === 0) return `no catalog instance type in ${region} matches its requirements`;
     return candidates.map((row) => awsInstance(row.type, region)).sort((a, b) => a.hourly - b.hourly);
@@ -42,7 +48,10 @@ function minimum(candidates: AwsInstanceOffer[] | string, ctx: PricingContext): 
     const pods = ctx.scaling.podsOnPool ?? [];
     if (pods.length === 0) return { min: 0, words: "min 0: no pod of this stack lands on it, and Karpenter launches nodes only for pending pods (pods of other stacks are priced there)" };
     if (typeof candidates === "string") return { min: null, words: `min unknown: ${candidates}` };
-    const need = podsNeed(pods, candidates.map((c) => ({ name: c.instanceType, gpus: c.gpus, vcpus: c.vcpus, memoryGiB: c.memoryGiB, hourly: c.hourly })));
+    const need = podsNeed(
+        pods,
+        candidates.map((c) => ({ name: c.instanceType, gpus: c.gpus, vcpus: c.vcpus, memoryGiB: c.memoryGiB, hourly: c.hourly })),
+    );
     const min = need.prewarmMonthly === null ? null : need.monthly + need.prewarmMonthly;
     return { min, words: `min ${need.nodes} node(s) for the pods of this stack on it (${need.words.join("; ")}; on-demand in ${ctx.awsRegion})` };
 }

@@ -69,7 +69,13 @@ export function podsNeed(pods: readonly PodsOnPool[], types: readonly PoolNodeTy
  * A pool's figure with its minimum raised to what its pods need (and their pre-warming added), the reason appended
  * to the basis. Unchanged when no pod of the stack lands on the pool.
  */
-export function withPodsNeed<F extends { min: number | null; basis: string }>(figure: F, minNodes: number, maxNodes: number | undefined, types: readonly PoolNodeType[], pods: readonly PodsOnPool[]): F {
+export function withPodsNeed<F extends { min: number | null; basis: string }>(
+    figure: F,
+    minNodes: number,
+    maxNodes: number | undefined,
+    types: readonly PoolNodeType[],
+    pods: readonly PodsOnPool[],
+): F {
     if (pods.length === 0) return figure;
     const need = podsNeed(pods, types);
     const raised = need.nodes > minNodes;

@@ -19,14 +19,12 @@ export interface AwsContext {
 /** Looks up the account, region and partition of the provider that `parent`'s children use. */
 export function awsContext(parent: pulumi.Resource): pulumi.Output<AwsContext> {
     const opts = { parent };
-    return pulumi
-        .all([aws.getCallerIdentityOutput({}, opts), aws.getRegionOutput({}, opts), aws.getPartitionOutput({}, opts)])
-        .apply(([identity, region, partition]) => ({
-            accountId: identity.accountId,
-            region: region.region,
-            partition: partition.partition,
-            dnsSuffix: partition.dnsSuffix,
-        }));
+    return pulumi.all([aws.getCallerIdentityOutput({}, opts), aws.getRegionOutput({}, opts), aws.getPartitionOutput({}, opts)]).apply(([identity, region, partition]) => ({
+        accountId: identity.accountId,
+        region: region.region,
+        partition: partition.partition,
+        dnsSuffix: partition.dnsSuffix,
+    }));
 }
 
 /** `arn:<partition>:<service>:<region>:<account>:<resource>`. */

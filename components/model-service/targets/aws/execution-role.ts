@@ -5,6 +5,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { CostedResource } from "../../../../sdk/cost/types";
 import { physicalName } from "../../../../sdk/naming";
 import { ServingSpec } from "../../spec";
 import { AwsContext, awsContext } from "./context";
@@ -29,6 +30,12 @@ export interface ExecutionRole {
     role: aws.iam.Role;
     /** Resources that read secrets or pull images must depend on this: the grants must exist first. */
     rolePolicy: aws.iam.RolePolicy;
+}
+
+/** The workload's log group as the cost model prices it (CloudWatch Logs: $0 without logs, unknown at full scale). */
+export function logGroupShape(spec: ServingSpec, options: Pick<ExecutionRoleOptions, "logGroupName" | "logRetentionDays">): CostedResource {
+    const name = `${spec.name}-logs`;
+    return { urn: name, type: "aws:cloudwatch/logGroup:LogGroup", name, inputs: { name: options.logGroupName, retentionInDays: options.logRetentionDays } };
 }
 
 export function createExecutionRole(spec: ServingSpec, tags: Record<string, string>, parent: pulumi.ComponentResource, options: ExecutionRoleOptions): ExecutionRole {

@@ -128,9 +128,7 @@ export function s3ReadStatements(ctx: AwsContext, locations: S3Location[]): Poli
     if (locations.length === 0) return [];
     const objectArn = (l: S3Location) => `arn:${ctx.partition}:s3:::${l.bucket}/${l.key}${l.isObject ? "" : "*"}`;
     const objects = [...new Set(locations.map(objectArn))].sort();
-    const statements: PolicyStatement[] = [
-        { Sid: "ReadModelData", Effect: "Allow", Action: "s3:GetObject", Resource: objects.length === 1 ? objects[0] : objects },
-    ];
+    const statements: PolicyStatement[] = [{ Sid: "ReadModelData", Effect: "Allow", Action: "s3:GetObject", Resource: objects.length === 1 ? objects[0] : objects }];
     const buckets = [...new Set(locations.map((l) => l.bucket))].sort();
     buckets.forEach((bucket, i) => {
         const prefixes = [...new Set(locations.filter((l) => l.bucket === bucket).map((l) => (l.isObject ? l.key : `${l.key}*`)))].sort();

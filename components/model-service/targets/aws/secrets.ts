@@ -26,12 +26,7 @@ export interface SecretEnvironment {
  * deleted secret's recovery window never blocks a new one. The default 30-day recovery window stays:
  * a secret removed by mistake can be restored.
  */
-export function createSecrets(
-    service: string,
-    secrets: Record<string, pulumi.Input<string>>,
-    tags: Record<string, string>,
-    parent: pulumi.Resource,
-): SecretEnvironment {
+export function createSecrets(service: string, secrets: Record<string, pulumi.Input<string>>, tags: Record<string, string>, parent: pulumi.Resource): SecretEnvironment {
     const out: SecretEnvironment = { env: {}, arns: [], resources: {} };
     for (const [key, value] of Object.entries(secrets).sort(([a], [b]) => a.localeCompare(b))) {
         const resourceName = `${service}-secret-${key.toLowerCase().replace(/[^a-z0-9-]/g, "-")}`;
