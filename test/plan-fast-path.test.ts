@@ -3,11 +3,9 @@
  * refused with one warning when its internals are not where the plan expects them, the same plan either way, and
  * Pulumi's leak check kept.
  */
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { planCost } from "../sdk/plan/cost";
 import { findInternals, setFastPath, slowPathWarning } from "../sdk/plan/fast-path";
 import { planJson } from "../sdk/plan/plan-json";
@@ -15,29 +13,10 @@ import { runPolicies } from "../sdk/plan/policies";
 import { ownPulumiSdk } from "../sdk/plan/pulumi-sdk";
 import { renderPlan, styleFor } from "../sdk/plan/render";
 import { runProgram } from "../sdk/plan/run";
+import { cli, temporaryFolders } from "./cli-helpers";
 
 const root = path.resolve(__dirname, "..");
-const tmpDirs: string[] = [];
-function tmpDir(files: Record<string, string> = {}): string {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "modelship-fast-path-"));
-    tmpDirs.push(dir);
-    for (const [file, text] of Object.entries(files)) {
-        fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
-        fs.writeFileSync(path.join(dir, file), text);
-    }
-    return dir;
-}
-afterAll(() => tmpDirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
-
-/** Runs the CLI from source in a child process. */
-function cli(args: string[], env: Record<string, string> = {}) {
-    const result = spawnSync(process.execPath, [path.join(root, "test/fixtures/cli-from-source.js"), ...args], {
-        cwd: root,
-        encoding: "utf8",
-        env: { ...process.env, MODELSHIP_POLICY_MODULE: "", ...env },
-    });
-    return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const tmpDir = temporaryFolders("modelship-fast-path-");
 
 /** A layout of @pulumi/pulumi as the fast path expects it (the shape of 3.270), to break one piece at a time. */
 const LAYOUT: Record<string, string> = {

@@ -2,12 +2,10 @@
  * The offline plan: loading programs, reading projects, running them on the mock runtime, the
  * Kubernetes YAML, the policy config, and the CLI end to end (as a child process, for exit codes).
  */
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import Module from "node:module";
-import * as os from "node:os";
 import * as path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { installLoader, loaderInstalled, MissingModuleError, modelshipEntry, ProgramSyntaxError, transpileTypeScript, uninstallLoader } from "../sdk/plan/loader";
 import { kubernetesObjects, writeKubernetesYaml } from "../sdk/plan/kubernetes-yaml";
@@ -15,33 +13,14 @@ import { applyEnforcement, isBlocking, parsePolicyConfig, readPolicyConfig } fro
 import { readProject, SECRET_PLACEHOLDER } from "../sdk/plan/project";
 import { programPulumiSdk } from "../sdk/plan/pulumi-sdk";
 import { PlanRun, runProgram } from "../sdk/plan/run";
+import { cli, temporaryFolders } from "./cli-helpers";
 
 const root = path.resolve(__dirname, "..");
 const fixture = (name: string) => path.join("test", "fixtures", name);
 const internals = Module as unknown as { _resolveFilename: (...args: unknown[]) => string; _extensions: Record<string, unknown> };
 const { _nodeModulePaths } = Module as unknown as { _nodeModulePaths(dir: string): string[] };
 
-const tmpDirs: string[] = [];
-function tmpDir(files: Record<string, string> = {}): string {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "modelship-plan-"));
-    tmpDirs.push(dir);
-    for (const [file, text] of Object.entries(files)) {
-        fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
-        fs.writeFileSync(path.join(dir, file), text);
-    }
-    return dir;
-}
-afterAll(() => tmpDirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
-
-/** Runs the CLI from source in a child process, from the repository root. */
-function cli(args: string[], env: Record<string, string> = {}) {
-    const result = spawnSync(process.execPath, [path.join(root, "test/fixtures/cli-from-source.js"), ...args], {
-        cwd: root,
-        encoding: "utf8",
-        env: { ...process.env, MODELSHIP_POLICY_MODULE: "", ...env },
-    });
-    return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const tmpDir = temporaryFolders("modelship-plan-");
 
 function byName(run: PlanRun, type: string, name: string) {
     const found = run.resources.find((r) => r.type === type && r.name === name);
