@@ -86,6 +86,8 @@ describe("PolyglotPipeline on docker", () => {
             known: true,
             min: 0,
             max: 0,
+            knownMin: 0,
+            knownMax: 0,
             basis: [
                 "stage features: local Docker engine: no cloud charge",
                 "stage score: local Docker engine: no cloud charge",

@@ -25,18 +25,31 @@ const STARTUP_MS = 90_000;
 const asRoot = process.getuid?.() === 0;
 
 /**
- * Runs `command` with the root filesystem read-only and fresh tmpfs at /tmp and at the pod's $HOME: as user 1000 when
- * this runs as root (a mount namespace), else as the current user in a user namespace.
+ * Where the sandbox shows the stages' files: the image's own files, read-only. Not their path in the checkout, which may
+ * lie under /tmp or /home (a clone in /tmp, say), both covered by fresh tmpfs in the sandbox.
  */
-function sandboxed(command: string[], options: { writableTmp: boolean } = { writableTmp: true }): [string, string[]] {
+const IMAGE_DIR = "/srv/modelship-stages";
+
+/**
+ * Runs `command` in `dir` (a folder of {@link STAGES}, shown at {@link IMAGE_DIR}) with the root filesystem read-only and
+ * fresh tmpfs at /tmp and at the pod's $HOME: as user 1000 when this runs as root (a mount namespace), else as the
+ * current user in a user namespace.
+ */
+function sandboxed(command: string[], options: { writableTmp?: boolean; dir?: string } = {}): [string, string[]] {
     const setup = [
         "set -e",
         "mount --make-rprivate /",
-        options.writableTmp ? "mount -t tmpfs -o mode=1777 tmpfs /tmp" : "true",
+        // The stages' files first, while their path in the checkout is still visible.
+        "mount -t tmpfs -o mode=755 tmpfs /srv",
+        `mkdir ${IMAGE_DIR}`,
+        `mount --bind ${JSON.stringify(STAGES)} ${IMAGE_DIR}`,
+        `mount -o remount,bind,ro ${IMAGE_DIR}`,
+        (options.writableTmp ?? true) ? "mount -t tmpfs -o mode=1777 tmpfs /tmp" : "true",
         `mount -t tmpfs -o mode=755 tmpfs ${path.dirname(HOME_DIR)}`,
         `mkdir ${HOME_DIR}`,
         asRoot ? `chown ${NON_ROOT_ID}:${NON_ROOT_ID} ${HOME_DIR}` : "true",
         "mount -o remount,bind,ro /",
+        `cd ${IMAGE_DIR}/${options.dir ?? ""}`,
         asRoot ? `exec setpriv --reuid ${NON_ROOT_ID} --regid ${NON_ROOT_ID} --clear-groups -- "$@"` : 'exec "$@"',
     ].join("\n");
     return ["unshare", [...(asRoot ? ["-m"] : ["-r", "-m"]), "sh", "-c", setup, "sandbox", ...command]];
@@ -67,7 +80,7 @@ afterAll(stopAll, 15_000);
 
 describe("language presets on a read-only root filesystem, run for real", { timeout: STARTUP_MS + 30_000 }, () => {
     it("really is read-only but for /tmp and $HOME, for user 1000", () => {
-        const [command, args] = sandboxed(["sh", "-c", `touch /tmp/a ${HOME_DIR}/b && id -u && touch ${STAGES}/probe`]);
+        const [command, args] = sandboxed(["sh", "-c", `touch /tmp/a ${HOME_DIR}/b && id -u && touch ${IMAGE_DIR}/probe`]);
         const result = spawnSync(command, args, { encoding: "utf8", env: {}, stdio: "pipe" });
         expect(result.stderr, "the sandbox needs Linux mount namespaces (unshare, setpriv)").toContain("Read-only file system");
         expect(result.stdout.trim()).toBe(asRoot ? String(NON_ROOT_ID) : String(process.getuid?.()));
@@ -97,7 +110,7 @@ describe("language presets on a read-only root filesystem, run for real", { time
     for (const [what, language, dir, command, request, check] of stages) {
         it(`starts and answers: ${what}`, async () => {
             const port = await freePort();
-            const [sandbox, args] = sandboxed(command);
+            const [sandbox, args] = sandboxed(command, { dir });
             const server = startServer(`${what} (read-only root)`, sandbox, args, { cwd: path.join(STAGES, dir), env: processEnv(language, port), cleanEnv: true });
             await waitReady(server, `http://127.0.0.1:${port}/health`, STARTUP_MS);
             const response = await post(`http://127.0.0.1:${port}/predict`, request);
