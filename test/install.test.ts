@@ -18,7 +18,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const root = path.resolve(__dirname, "..");
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "modelship-install-"));
-afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
+// Three installed programs are tens of thousands of files: removing them outlasts the default hook timeout on a busy machine.
+afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }), 300_000);
 
 /**
  * The environment of the commands: without the variables npm sets for its scripts (under `npm test` they point
