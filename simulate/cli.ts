@@ -1,7 +1,7 @@
 /**
  * `modelship simulate <program dir> --trace FILE [--stack NAME] [--service NAME] [--json] [--svg FILE]`: runs the
- * program like `plan`, finds its autoscaled services, replays the trace against six policies and prints the
- * comparison. Exit codes: 0 simulated, 2 the program or the input failed.
+ * program like `plan`, finds its autoscaled services, replays the trace against seven policies and prints the
+ * comparison, and what binds the policies that drop requests or wait past the SLO. Exit codes: 0 simulated, 2 the program or the input failed.
  */
 import * as fs from "node:fs";
 import { parseArgs } from "node:util";
@@ -12,9 +12,11 @@ export const SIMULATE_HELP = `Usage: modelship simulate <program dir> --trace FI
 
 Runs the program offline (as plan does), then replays a request trace (CSV with the columns second,requests)
 second by second against each autoscaled service's scaling, and compares it with the HPA, Knative and KEDA
-defaults, static provisioning for the peak and an oracle with perfect foresight: GPU-hours (replica-hours for
-a CPU service), cost, requests served and dropped, waiting p50/p95/p99. See docs/simulate.md for the model and
-its defaults.
+defaults, static provisioning for the peak and two oracles with perfect foresight (one filling each replica to
+its capacity, one to the service's target): GPU-hours (replica-hours for a CPU service), cost, requests served
+and dropped, waiting p50/p95/p99; and, for each policy that drops requests or waits past the SLO, what binds it
+(maxReplicas or the budget, the cold start, or the scaling loop). See docs/simulate.md for the model and its
+defaults.
 
 Options:
   --trace FILE            the request trace (required)
@@ -28,6 +30,7 @@ Options:
   --node-seconds S        node provisioning (default 120 with a GPU, 0 for a CPU service)
   --pull-seconds S        image pull on a new node (default 334 with a GPU, 35 for a CPU service)
   --load-seconds S        model load (default 60)
+  --slo-p99 S             p99 waiting (seconds) past which the report says what binds (default 30)
   -h, --help              show this help
 `;
 
@@ -57,6 +60,7 @@ export async function simulateMain(argv: string[], io: CliIo): Promise<number> {
                 "node-seconds": { type: "string" },
                 "pull-seconds": { type: "string" },
                 "load-seconds": { type: "string" },
+                "slo-p99": { type: "string" },
                 help: { type: "boolean", short: "h", default: false },
             },
         }));
@@ -77,6 +81,7 @@ export async function simulateMain(argv: string[], io: CliIo): Promise<number> {
             serviceSeconds: positiveNumber("service-time", values["service-time"]),
             concurrency: positiveNumber("concurrency", values.concurrency),
             timeoutSeconds: positiveNumber("timeout", values.timeout, true),
+            sloP99Seconds: positiveNumber("slo-p99", values["slo-p99"]),
             coldStart: {
                 ...(values["node-seconds"] !== undefined && { nodeSeconds: positiveNumber("node-seconds", values["node-seconds"], true) }),
                 ...(values["pull-seconds"] !== undefined && { pullSeconds: positiveNumber("pull-seconds", values["pull-seconds"], true) }),
@@ -96,7 +101,8 @@ export async function simulateMain(argv: string[], io: CliIo): Promise<number> {
         const { simulateService, simulationJson } = await import("./simulate");
         const { hourUnit } = await import("./service");
         const { renderTable } = await import("./report");
-        const { describeReplica } = await import("./describe");
+        const { clockTime, describeLimits, describeReplica } = await import("./describe");
+        const { DEFAULT_TRACE_START } = await import("./report");
         const results = selectServices(run.resources, dir, values.service).map((s) => simulateService(trace, s, overrides));
         if (values.svg) {
             const { renderSvgs } = await import("./svg");
@@ -109,6 +115,13 @@ export async function simulateMain(argv: string[], io: CliIo): Promise<number> {
             for (const r of results) {
                 io.stdout.write(`${r.urn}\n  trace ${trace.name}: ${trace.requests.length} s, ${Math.round(trace.requests.reduce((a, b) => a + b, 0))} requests; ${describeReplica(r.model)}\n\n`);
                 io.stdout.write(`${renderTable(r.summaries, hourUnit(r.model))}\n`);
+                const clock = (t: number) => clockTime(trace.startTime ?? DEFAULT_TRACE_START, t, trace.requests.length);
+                const lines = describeLimits(r.limits, r.summaries, r.sloP99Seconds, clock);
+                io.stdout.write(
+                    lines.length === 0
+                        ? `Nothing binds: every policy serves every request with p99 waiting within ${r.sloP99Seconds} s.\n\n`
+                        : `What binds (dropped, or p99 waiting over ${r.sloP99Seconds} s):\n${lines.map((l) => `  ${l}\n`).join("")}\n`,
+                );
             }
         }
         return 0;

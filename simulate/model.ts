@@ -114,6 +114,7 @@ export function simulatePolicy(requests: Float64Array, service: ServiceModel, po
     const ready = new Int32Array(T);
     const inflightSum = new Float64Array(T + 1);
     const runningSum = new Float64Array(T + 1);
+    const completedSum = new Float64Array(T + 1);
     const fleet = new Fleet(service);
     const memory = new LoopMemory();
     const initial = start.initialReplicas ?? openingReplicas(requests, service, policy);
@@ -128,6 +129,7 @@ export function simulatePolicy(requests: Float64Array, service: ServiceModel, po
     for (let t = 0; t < T; t++) {
         fleet.tick(t);
         // Requests finishing this second free their slots.
+        completedSum[t + 1] = completedSum[t] + completing[t % S];
         inService -= completing[t % S];
         completing[t % S] = 0;
         queue[t] = requests[t];
@@ -160,7 +162,7 @@ export function simulatePolicy(requests: Float64Array, service: ServiceModel, po
         const tick = t > 0 && t % policy.syncSeconds === 0 && (current > 0 || prewarmFloor(policy, t) > 0);
         const wake = current === 0 && inflight > 1e-9 && (policy.activationPollSeconds === 0 || t % policy.activationPollSeconds === 0);
         if (tick || wake) {
-            const state: LoopState = { t, current, ready: fleet.ready, inflightSum, runningSum, lastBusy };
+            const state: LoopState = { t, current, ready: fleet.ready, inflightSum, runningSum, completedSum, lastBusy };
             let desired = decide(policy, state, memory);
             if (wake) desired = Math.max(1, desired);
             if (desired > current) fleet.add(t, desired - current);

@@ -1,5 +1,5 @@
 /**
- * The six policies compared. `modelship` is the service's own SpikeAutoscaler spec, resolved with its defaults by
+ * The policies compared (the two oracles, `oracle` and `oracle-at-target`, are in oracle.ts). `modelship` is the service's own SpikeAutoscaler spec, resolved with its defaults by
  * components/spike-autoscaler/spec.ts (numbers are never copied here). The others are the documented defaults of
  * the systems people compare us with (../shared/reference/serving-facts.md), with the service's own bounds and
  * target per replica, so that what differs is the control loop. `static-peak` and `oracle` are the two ends.
@@ -7,7 +7,7 @@
 import type { AutoscalerSpec } from "../components/spike-autoscaler/spec";
 import { BURST_MIN_PODS, BURST_PERIOD_SECONDS } from "../components/spike-autoscaler/defaults";
 import { ScalingMetric } from "../components/spike-autoscaler/args";
-import { deployedQueueCap } from "../components/spike-autoscaler/queries";
+import { deployedArrivalTriggers, deployedQueueCap } from "../components/spike-autoscaler/queries";
 import { ControlPolicy } from "./policy";
 import { prewarmFloorByMinute } from "./prewarm";
 import { ServiceModel, TARGET_UTILISATION } from "./service";
@@ -40,8 +40,9 @@ export function defaultConcurrency(targetPerReplica: number): number {
 const NO_PREWARM = new Int32Array(0);
 
 /**
- * SpikeAutoscaler as resolved for the service: HPA behaviour policies (or KEDA on top) with modelship's defaults, and
- * the queue counted as its query counts it (capped for vLLM and TGI on KEDA).
+ * SpikeAutoscaler as resolved for the service: HPA behaviour policies (or KEDA on top) with modelship's defaults, the
+ * queue counted as its query counts it (capped for vLLM and TGI on KEDA), and the arrival-rate and panic triggers
+ * beside it where the ScaledObject has them.
  */
 export function modelshipPolicy(spec: ScalingSpec, service: ServiceModel, start: Date, seconds: number): ControlPolicy {
     const sync = spec.kubernetes?.pollingIntervalSeconds ?? BURST_PERIOD_SECONDS;
@@ -52,6 +53,8 @@ export function modelshipPolicy(spec: ScalingSpec, service: ServiceModel, start:
         tolerance: 0.1,
         metricWindowSeconds: 1,
         queueCap: deployedQueueCap(spec),
+        // The arrival-rate and panic triggers the deployed ScaledObject has, if any.
+        arrivalTrigger: deployedArrivalTriggers(spec),
         scaleDownDelaySeconds: spec.scaleDownDelaySeconds,
         burst: { multiplier: spec.burstMultiplier, minPods: BURST_MIN_PODS },
         min: spec.min,

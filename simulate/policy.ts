@@ -27,6 +27,22 @@ export interface ControlPolicy {
      * TGI: `running + min(queued, k x running)`); undefined: the whole queue counts.
      */
     queueCap?: number;
+    /**
+     * A second trigger beside in flight (the HPA takes the larger): the in flight the arrivals of the last
+     * `windowSeconds` make, by Little's law on what the servers report (SpikeAutoscaler's arrival-rate query,
+     * components/spike-autoscaler/queries.ts): mean running x (completed + growth of in flight) / completed. It sees
+     * the whole demand however small the running part (the queue cap does not bound it), and does not grow while the
+     * queue waits for replicas already asked for.
+     */
+    arrivalTrigger?: {
+        windowSeconds: number;
+        /**
+         * The panic trigger beside it (Knative's panic mode, as a query): while the arrivals' in flight is above this
+         * many times the running requests (1 + the queue cap: more than in flight with its queue capped can ask for),
+         * the whole queue counts, so that a steep ramp asks for its backlog at the next sync.
+         */
+        panicAbove?: number;
+    };
     panic?: PanicMode;
     /** Replicas go only to the highest count asked for over this many seconds (HPA stabilisation). */
     scaleDownDelaySeconds: number;
@@ -52,6 +68,8 @@ export interface LoopState {
     inflightSum: Float64Array;
     /** Prefix sums of the requests being served (in flight less the queue), likewise. */
     runningSum: Float64Array;
+    /** Prefix sums of the requests completed in each second, likewise. */
+    completedSum: Float64Array;
     /** Last second with any request in flight, or -Infinity. */
     lastBusy: number;
 }
@@ -92,6 +110,25 @@ function average(p: ControlPolicy, s: LoopState, window: number): number {
     return running + Math.min(inflight - running, p.queueCap * running);
 }
 
+/** The value of a prefix-summed series at second t. */
+function at(sums: Float64Array, t: number): number {
+    return t < 0 ? 0 : sums[t + 1] - sums[t];
+}
+
+/**
+ * The arrival-rate trigger's in flight at second `s.t` (see {@link ControlPolicy.arrivalTrigger}): the requests that
+ * arrived over the window (completed, plus what in flight grew by; requests dropped from the queue are not counted,
+ * as the servers do not report them), times the mean time in service (mean running / completion rate, Little's
+ * law). Nothing completed in the window: no value (KEDA reads an empty result as 0).
+ */
+export function arrivalInFlight(s: LoopState, windowSeconds: number): number {
+    const from = Math.max(0, s.t + 1 - windowSeconds);
+    const completed = s.completedSum[s.t + 1] - s.completedSum[from];
+    if (completed <= 1e-9) return 0;
+    const growth = at(s.inflightSum, s.t) - at(s.inflightSum, from - 1);
+    return Math.max(0, (windowAverage(s.runningSum, s.t, windowSeconds) * (completed + growth)) / completed);
+}
+
 /** The replica floor of pre-warming at second t. */
 export function prewarmFloor(p: ControlPolicy, t: number): number {
     const m = Math.floor(t / 60);
@@ -101,9 +138,16 @@ export function prewarmFloor(p: ControlPolicy, t: number): number {
 /** One decision of the loop: the replica count to ask for at second `s.t`. */
 export function decide(p: ControlPolicy, s: LoopState, mem: LoopMemory): number {
     const prewarm = Math.min(p.max, prewarmFloor(p, s.t));
-    const avg = average(p, s, p.metricWindowSeconds);
-    let rec = Math.ceil(avg / p.targetPerReplica - 1e-9);
-    if (s.current > 0 && Math.abs(avg / (p.targetPerReplica * s.current) - 1) <= p.tolerance) rec = s.current;
+    // The HPA computes each metric's count, within its tolerance of the current one, and takes the largest.
+    const count = (value: number) => (s.current > 0 && Math.abs(value / (p.targetPerReplica * s.current) - 1) <= p.tolerance ? s.current : Math.ceil(value / p.targetPerReplica - 1e-9));
+    let rec = count(average(p, s, p.metricWindowSeconds));
+    if (p.arrivalTrigger) {
+        const arrivals = arrivalInFlight(s, p.arrivalTrigger.windowSeconds);
+        rec = Math.max(rec, count(arrivals));
+        // The panic trigger: the whole in flight, while the arrivals are above what the capped queue can ask for.
+        const panicAbove = p.arrivalTrigger.panicAbove;
+        if (panicAbove !== undefined && arrivals > panicAbove * at(s.runningSum, s.t)) rec = Math.max(rec, count(at(s.inflightSum, s.t)));
+    }
     // A window is a trigger like the metric (KEDA takes the largest), so its replicas also wait out the scale-down delay.
     rec = Math.max(rec, prewarm);
     if (p.panic) {

@@ -13,8 +13,9 @@ import { hourUnit } from "./service";
 import type { Trace } from "./trace";
 
 const WIDTH = 960;
-const HEIGHT = 466;
-const PAD = { left: 60, right: 60, top: 40, bottom: 116 };
+// Room for four rows of legend (seven policies) and two of notes.
+const HEIGHT = 482;
+const PAD = { left: 60, right: 60, top: 40, bottom: 132 };
 const MAX_POINTS = 600;
 
 /**
@@ -27,6 +28,7 @@ export const POLICY_STYLES: Readonly<Record<string, { colour: string; dash?: str
     "knative-default": { colour: "#2ca02c", dash: "2 3", width: 1.8, order: 1, lane: 1.5 },
     "keda-default": { colour: "#9467bd", dash: "10 3 2 3", width: 1.6, order: 2, lane: -2.5 },
     "hpa-default": { colour: "#ff7f0e", dash: "6 4", width: 1.6, order: 3, lane: 2.5 },
+    "oracle-at-target": { colour: "#7f7f7f", dash: "5 2 1 2", width: 1.8, order: 3.5, lane: 0 },
     oracle: { colour: "#000000", dash: "1 3", width: 2.2, order: 4, lane: -0.5 },
     modelship: { colour: "#1f77b4", width: 2.2, order: 5, lane: 0.5 },
 };

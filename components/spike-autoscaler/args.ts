@@ -98,7 +98,10 @@ export interface AutoscalingArgs {
     query?: string;
     /** Seconds without load before the last replica goes (with `minReplicas: 0`). Defaults to the cold-start budget (`startupTimeoutSeconds`, 600). */
     scaleToZeroAfterSeconds?: number;
-    /** How many times over the replica count may grow in one 15 s step of a burst (more than 1, at most 10). Defaults to 2 (Kubernetes HPA: +100%). */
+    /**
+     * How many times over the replica count may grow in one 15 s step of a burst (more than 1, at most 1000). Defaults
+     * to 1000 (Knative's max-scale-up-rate: a steep ramp gets what the metric asks for in one step; the HPA's own default is 2).
+     */
     burstMultiplier?: number;
     /**
      * Seconds the load must stay low before replicas are removed. Defaults on Kubernetes to 240 (a freed GPU node

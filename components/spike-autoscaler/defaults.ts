@@ -8,8 +8,15 @@ import { ScalingMetric } from "./args";
 export const BURST_PERIOD_SECONDS = 15;
 /** Pods a burst step may add at least, however few run (the HPA's default scale-up: +4 pods or +100%). */
 export const BURST_MIN_PODS = 4;
-/** How many times over the replica count may grow per step (the HPA's default +100%). */
-export const DEFAULT_BURST_MULTIPLIER = 2;
+/**
+ * How many times over the replica count may grow per 15 s step: x1000 (HPA `Percent` 99900%), Knative's
+ * max-scale-up-rate, so that a steep ramp gets what it asks for in one step. The HPA's x2 takes eight steps (2 minutes)
+ * from one replica to 600, on top of a GPU cold start; x10 three. What bounds each ask is the metric (the queue cap,
+ * the arrivals), not the step: on the public traces x1000 costs what x2 did. Replays: docs/simulate.md, "A fast ramp".
+ */
+export const DEFAULT_BURST_MULTIPLIER = 1000;
+/** The largest `burstMultiplier`: Knative's default max-scale-up-rate. */
+export const MAX_BURST_MULTIPLIER = 1000;
 /**
  * Seconds the load must stay low before pods go on Kubernetes. Shorter than the HPA's 300 s: a freed GPU node stays
  * about 10 minutes (Cluster Autoscaler's scale-down-unneeded-time), so a pod removed too early comes back in a model

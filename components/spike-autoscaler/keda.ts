@@ -11,7 +11,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { unixCron } from "./cron";
 import { behavior } from "./hpa";
 import type { KubernetesScaleRef } from "./kubernetes";
-import { podQuery, presetQuery } from "./queries";
+import { arrivalQuery, panicQuery, podQuery, presetQuery } from "./queries";
 import type { AutoscalerSpec, KubernetesScaling } from "./spec";
 
 /**
@@ -51,6 +51,25 @@ function metricTrigger(spec: AutoscalerSpec, k8s: KubernetesScaling, ref: Kubern
     return { type: "prometheus", name: spec.metric, metricType: "AverageValue", metadata };
 }
 
+/**
+ * The arrival-rate and panic triggers beside the in-flight preset (queries.ts, `arrivalQuery` and `panicQuery`),
+ * with the same threshold, since they are in-flight requests too. KEDA hands every trigger to the HPA, which takes
+ * the largest count: on a steep ramp the arrivals ask for what they need and the panic query for the backlog, where
+ * in flight (its queue capped) asks for at most 9x what runs.
+ */
+function fastRampTriggers(spec: AutoscalerSpec, k8s: KubernetesScaling, ref: KubernetesScaleRef): Trigger[] {
+    const arrivals = arrivalQuery(spec);
+    const panic = panicQuery(spec);
+    if (arrivals === undefined || panic === undefined) return [];
+    const trigger = (name: string, template: string): Trigger => ({
+        type: "prometheus",
+        name,
+        metricType: "AverageValue",
+        metadata: { serverAddress: k8s.prometheusUrl as string, query: podQuery(template, ref.namespace, ref.deploymentName), threshold: String(spec.metricTarget) },
+    });
+    return [trigger("arrival-rate", arrivals), trigger("panic", panic)];
+}
+
 /** One cron trigger per window: at least `replicas` between start and end. */
 function cronTriggers(spec: AutoscalerSpec, ref: KubernetesScaleRef): Trigger[] {
     const replicasOf = ref.replicasOf ?? ((n: number) => n);
@@ -82,7 +101,7 @@ export function scaledObjectArgs(spec: AutoscalerSpec, ref: KubernetesScaleRef):
             minReplicaCount: replicasOf(spec.min),
             maxReplicaCount: replicasOf(spec.max),
             advanced: { horizontalPodAutoscalerConfig: { behavior: behavior(spec) } },
-            triggers: [metricTrigger(spec, k8s, ref), ...cronTriggers(spec, ref)],
+            triggers: [metricTrigger(spec, k8s, ref), ...fastRampTriggers(spec, k8s, ref), ...cronTriggers(spec, ref)],
         },
     };
 }

@@ -36,6 +36,25 @@ function inFlightTemplate(g: { running: string; waiting: string }, maxQueuedPerR
     return `${running} + (${waiting} < ${cap} or ${cap})`;
 }
 
+/** The window of the arrival-rate query, in seconds: `rate()` needs two scrapes in it (scrapes every 15-30 s). */
+export const ARRIVAL_WINDOW_SECONDS = 60;
+
+/**
+ * The in flight the arrivals make, for a second trigger beside in flight (the HPA takes the larger): the requests
+ * arriving per second (completed, plus what running + queued grew by: `deriv`) times the mean time in service (mean
+ * running / completion rate, Little's law), over the last minute. Unlike in flight with its queue capped, it sees the
+ * whole demand of a steep ramp however few replicas run, and unlike the whole queue it does not grow while the
+ * queue waits for replicas already asked for: it asks for what the arrivals need, in one step. Empty while nothing
+ * completes (`> 0`), which KEDA reads as 0: in flight decides then.
+ */
+function arrivalTemplate(g: { running: string; waiting: string }, completed: string): Template {
+    const w = `[${ARRIVAL_WINDOW_SECONDS}s`;
+    const running = `sum(${g.running}{${SELECTOR}})`;
+    const completions = `sum(rate(${completed}{${SELECTOR}}${w}]))`;
+    const growth = `deriv((${running} + sum(${g.waiting}{${SELECTOR}}))${w}:15s])`;
+    return `clamp_min((${completions} + ${growth}) * avg_over_time(${running}${w}:15s]) / (${completions} > 0), 0)`;
+}
+
 /** What a query of each metric is built from: the server's metric names (sdk/catalog/runtimes), the GPUs of a replica, the queue cap. */
 type QueryBuilder = (names: ServerMetricNames, gpusPerReplica: number, maxQueuedPerRunning: number) => Template | undefined;
 
@@ -80,6 +99,43 @@ export function deployedQueueCap(spec: QueryChoice & Pick<AutoscalerSpec, "maxQu
 export function queueCapApplies(spec: QueryChoice): boolean {
     const k8s = spec.kubernetes;
     return spec.metric === ScalingMetric.InFlightRequests && spec.query === undefined && k8s?.engine === "keda" && inFlightGauges(runtimeEntry(k8s.runtime).metrics) !== undefined;
+}
+
+/**
+ * The panic query (Knative's panic mode, as a third trigger): the whole in flight, queue and all, only while the
+ * arrivals' in flight is above (1 + k) x the running requests, that is above what in flight with its queue capped at
+ * k x running can ask for; empty otherwise (KEDA reads it as 0). A steep ramp then asks for its backlog at the next
+ * sync, where the arrivals take a minute's window to show in full; a short burst on running replicas does not panic.
+ */
+function panicTemplate(g: { running: string; waiting: string }, completed: string, maxQueuedPerRunning: number): Template {
+    const running = `sum(${g.running}{${SELECTOR}})`;
+    return `(${running} + sum(${g.waiting}{${SELECTOR}})) and on() (${arrivalTemplate(g, completed)} > ${1 + maxQueuedPerRunning} * ${running})`;
+}
+
+/** The panic query of the server, where {@link arrivalQuery} has one; undefined otherwise. */
+export function panicQuery(spec: QueryChoice & Pick<AutoscalerSpec, "maxQueuedPerRunning">): Template | undefined {
+    if (arrivalQuery(spec) === undefined) return undefined;
+    const names = runtimeEntry((spec.kubernetes as Pick<KubernetesScaling, "runtime">).runtime).metrics;
+    return panicTemplate(inFlightGauges(names) as { running: string; waiting: string }, names.requestsCompleted as string, spec.maxQueuedPerRunning);
+}
+
+/**
+ * The arrival-rate query of the server, where the in-flight preset is deployed ({@link queueCapApplies}) and the
+ * server counts its completed requests; undefined otherwise (no second trigger).
+ */
+export function arrivalQuery(spec: QueryChoice): Template | undefined {
+    if (!queueCapApplies(spec)) return undefined;
+    const names = runtimeEntry((spec.kubernetes as Pick<KubernetesScaling, "runtime">).runtime).metrics;
+    const gauges = inFlightGauges(names);
+    return gauges && names.requestsCompleted !== undefined ? arrivalTemplate(gauges, names.requestsCompleted) : undefined;
+}
+
+/**
+ * The deployed arrival-rate trigger (its window) and panic trigger (the ratio of the arrivals' in flight to the
+ * running requests above which the whole queue counts), or undefined when none is deployed. The simulator runs exactly this.
+ */
+export function deployedArrivalTriggers(spec: QueryChoice & Pick<AutoscalerSpec, "maxQueuedPerRunning">): { windowSeconds: number; panicAbove: number } | undefined {
+    return arrivalQuery(spec) === undefined ? undefined : { windowSeconds: ARRIVAL_WINDOW_SECONDS, panicAbove: 1 + spec.maxQueuedPerRunning };
 }
 
 /**

@@ -11,6 +11,7 @@ import { input } from "../../sdk/validate";
 import { ServingRuntime } from "../../sdk/catalog/runtimes";
 import { gcpRegion, gpusPerUnit, namespaceName, replicaCount, sagemakerInstanceType, startupTimeoutSeconds, stringInput } from "../../sdk/schema-fields";
 import { AutoscalerTarget, KubernetesScalingEngine, ScalingMetric } from "./args";
+import { MAX_BURST_MULTIPLIER } from "./defaults";
 
 /** Kubernetes' limit on HPA stabilisation windows (behavior.*.stabilizationWindowSeconds). */
 const MAX_STABILIZATION_SECONDS = 3600;
@@ -29,7 +30,7 @@ const autoscalingShape = {
     metricTarget: z.number().positive().optional(),
     query: z.string().min(1).optional(),
     scaleToZeroAfterSeconds: z.number().int().min(30).max(86400).optional(),
-    burstMultiplier: z.number().gt(1).max(10).optional(),
+    burstMultiplier: z.number().gt(1).max(MAX_BURST_MULTIPLIER).optional(),
     scaleDownDelaySeconds: z.number().int().min(0).max(MAX_STABILIZATION_SECONDS).optional(),
     maxQueuedPerRunning: z.number().min(0).max(1000).optional(),
     prewarm: z.array(prewarmSchema).max(20).optional(),

@@ -8,7 +8,7 @@
  *   elsewhere the larger of 300 s and the cold-start budget (the instance goes with the replica);
  * - queued requests count at most 8x the running ones (in-flight presets of vLLM and TGI);
  * - idle time before zero: the cold-start budget (keeping a replica costs no more than waiting for one);
- * - burst: x2 per 15 s step, at least +4 pods (the HPA's default scale-up);
+ * - burst: x1000 per 15 s step (Knative's max-scale-up-rate), at least +4 pods, beside arrival-rate and panic triggers (vLLM, TGI on KEDA);
  * - KEDA polling: 15 s (the HPA's sync period).
  */
 import type { Input } from "@pulumi/pulumi";

@@ -18,6 +18,7 @@ const quickstart = path.join(root, "examples/quickstart");
 const throwing = path.join(root, "test/fixtures/throws");
 const invalidArgs = path.join(root, "test/fixtures/invalid-args");
 const trace = path.join(root, "data/traces/azure_llm_2023_code_per_second.csv");
+const POLICIES = ["modelship", "hpa-default", "knative-default", "keda-default", "static-peak", "oracle", "oracle-at-target"];
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "modelship-simulate-"));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
@@ -39,7 +40,16 @@ describe("the services of a plan", () => {
         expect(model).toMatchObject({ concurrency: 12, serviceSeconds: 2, gpusPerReplica: 1, coldStart: { nodeSeconds: 120, pullSeconds: 334, loadSeconds: 60 } });
         expect(model.hourlyUsd).toBeCloseTo(0.9776, 4); // $713.65 a month / 730 h
         const policy = modelshipPolicy(qwen.spec, model, new Date("2026-01-05T00:00:00Z"), 86_400);
-        expect(policy).toMatchObject({ syncSeconds: 15, targetPerReplica: 8, min: 1, max: 8, scaleDownDelaySeconds: 240, queueCap: 8, burst: { multiplier: 2, minPods: 4 } });
+        expect(policy).toMatchObject({
+            syncSeconds: 15,
+            targetPerReplica: 8,
+            min: 1,
+            max: 8,
+            scaleDownDelaySeconds: 240,
+            queueCap: 8,
+            arrivalTrigger: { windowSeconds: 60, panicAbove: 9 },
+            burst: { multiplier: 1000, minPods: 4 },
+        });
         // Pre-warming "30 7 * * 1-5" Europe/Paris: 8 replicas from 06:30 UTC on Monday.
         expect([policy.prewarmFloorByMinute[389], policy.prewarmFloorByMinute[390]]).toEqual([0, 8]);
         expect(scorer).toMatchObject({ name: "scorer", gpusPerReplica: 0, spec: { min: 2, max: 10, metricTarget: 20 } });
@@ -49,13 +59,14 @@ describe("the services of a plan", () => {
 });
 
 describe("modelship simulate", () => {
-    it("prints the stable JSON shape with the six policies for each autoscaled service, and writes the chart", async () => {
+    it("prints the stable JSON shape with the seven policies for each autoscaled service, and writes the chart", async () => {
         const svg = path.join(tmp, "chart.svg");
         const { code, stdout, stderr } = await cli(["simulate", example, "--trace", trace, "--json", "--svg", svg]);
         expect(stderr).toBe(`Wrote the chart to ${svg}\n`);
         expect(code).toBe(0);
         const doc = JSON.parse(stdout);
-        expect(Object.keys(doc)).toEqual(["trace", "services"]);
+        expect(Object.keys(doc)).toEqual(["trace", "sloP99Seconds", "services"]);
+        expect(doc.sloP99Seconds).toBe(30);
         expect(doc.trace).toBe(trace);
         expect(doc.services.map((s: { urn: string }) => s.urn)).toEqual([
             "urn:pulumi:dev::modelship-spike-autoscaler::modelship:index:ModelService::qwen",
@@ -63,11 +74,12 @@ describe("modelship simulate", () => {
         ]);
         // The shape of before, plus what the hours count and the replica's cold start (docs/simulate.md).
         const [qwenService, scorerService] = doc.services;
-        expect(Object.keys(qwenService)).toEqual(["urn", "unit", "gpusPerReplica", "coldStart", "policies"]);
+        expect(Object.keys(qwenService)).toEqual(["urn", "unit", "gpusPerReplica", "coldStart", "policies", "limits"]);
         expect([qwenService.unit, qwenService.gpusPerReplica, qwenService.coldStart]).toEqual(["gpu-hours", 1, { nodeSeconds: 120, pullSeconds: 334, loadSeconds: 60 }]);
         expect([scorerService.unit, scorerService.gpusPerReplica, scorerService.coldStart]).toEqual(["replica-hours", 0, { nodeSeconds: 0, pullSeconds: 35, loadSeconds: 60 }]);
         for (const service of doc.services) {
-            expect(service.policies.map((p: { name: string }) => p.name)).toEqual(["modelship", "hpa-default", "knative-default", "keda-default", "static-peak", "oracle"]);
+            expect(service.policies.map((p: { name: string }) => p.name)).toEqual(POLICIES);
+            expect(Array.isArray(service.limits)).toBe(true);
             for (const p of service.policies) {
                 expect(Object.keys(p)).toEqual(["name", "hours", "gpuHours", "costUsd", "served", "dropped", "waitP50Seconds", "waitP95Seconds", "waitP99Seconds"]);
                 expect(p.served + p.dropped).toBe(8819);
@@ -82,7 +94,7 @@ describe("modelship simulate", () => {
         expect(oracle).toMatchObject({ dropped: 0, waitP99Seconds: 0 });
         const chart = fs.readFileSync(svg, "utf8");
         expect(chart.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
-        for (const name of ["modelship", "hpa-default", "knative-default", "keda-default", "static-peak", "oracle"]) {
+        for (const name of POLICIES) {
             expect(chart).toContain(`data-policy="${name}"`);
             expect(chart).toContain(`>${name}: `);
         }
@@ -97,8 +109,59 @@ describe("modelship simulate", () => {
         expect(stdout).toContain("urn:pulumi:dev::modelship-spike-autoscaler::modelship:index:SpikeAutoscaler::scorer\n");
         expect(stdout).not.toContain("ModelService::qwen");
         expect(stdout).toContain("; replica: 29 at once x 1 s, CPU only (hours are replica-hours), cold start 0 + 35 + 60 s (node + image pull + model load)\n");
-        expect(stdout).toMatch(/\npolicy +replica-hours +x oracle +cost USD +served +dropped +wait p50 +p95 +p99\n/);
+        expect(stdout).toMatch(/\npolicy +replica-hours +x oracle +x at target +cost USD +served +dropped +wait p50 +p95 +p99\n/);
         expect(stdout).toMatch(/\noracle +[\d.]+ +1\.00 /);
+    });
+
+    it("says what binds: maxReplicas and the budget, in one line per bound policy and in the JSON", async () => {
+        // 80 requests a second x 2 s = 160 in flight: 14 replicas of 12. qwen's budget ($6,000 a month) allows 8,
+        // maxReplicas 12; every policy is at its bound from the first second (sized for the opening minute), and
+        // static-peak keeps maxReplicas, not the 14 the peak needs.
+        const flat = path.join(tmp, "flat-80.csv");
+        fs.writeFileSync(flat, ["second,requests", ...Array.from({ length: 600 }, (_, t) => `${t},80`)].join("\n") + "\n");
+        const text = await cli(["simulate", example, "--trace", flat, "--service", "qwen"]);
+        expect(text.code).toBe(0);
+        expect(text.stdout).toContain(
+            [
+                "What binds (dropped, or p99 waiting over 30 s):",
+                "  modelship: maxReplicas 8 (budget $6,000/month) binds: 14 replicas needed at 00:00:01; 19.2k requests dropped, 25.1k waited over 30 s (p99 237 s)",
+                "  hpa-default: maxReplicas 12 binds: 14 replicas needed at 00:00:01; 4,800 requests dropped, 21.2k waited over 30 s (p99 59 s)",
+                "  knative-default: maxReplicas 12 binds: 14 replicas needed at 00:00:01; 4,800 requests dropped, 21.2k waited over 30 s (p99 59 s)",
+                "  keda-default: maxReplicas 12 binds: 14 replicas needed at 00:00:01; 4,800 requests dropped, 21.2k waited over 30 s (p99 59 s)",
+                "  static-peak: maxReplicas 12 binds: 14 replicas needed at 00:00:01; 4,800 requests dropped, 21.2k waited over 30 s (p99 59 s)",
+                "",
+            ].join("\n"),
+        );
+        expect(text.stdout).toMatch(/\nstatic-peak +2\.00 /);
+        const json = await cli(["simulate", example, "--trace", flat, "--service", "qwen", "--json", "--slo-p99", "60"]);
+        const doc = JSON.parse(json.stdout);
+        expect(doc.sloP99Seconds).toBe(60);
+        const spec = { bound: "maxReplicas", value: 12, source: "spec", replicasNeeded: 14, atSecond: 1, at: "2026-01-05T00:00:01.000Z", replicas: 12, ready: 12, dropped: 4800 };
+        expect(doc.services[0].limits).toEqual([
+            {
+                policy: "modelship",
+                bound: "maxReplicas",
+                value: 8,
+                source: "budget",
+                budgetMonthlyUsd: 6000,
+                replicasNeeded: 14,
+                atSecond: 1,
+                at: "2026-01-05T00:00:01.000Z",
+                replicas: 8,
+                ready: 8,
+                dropped: 19200,
+                waitedPastSlo: 21_488,
+            },
+            // Within p99 60 s the four others still drop what waits at the end, and none waited past 60 s.
+            ...["hpa-default", "knative-default", "keda-default", "static-peak"].map((policy) => ({ policy, ...spec, waitedPastSlo: 0 })),
+        ]);
+    });
+
+    it("says when nothing binds", async () => {
+        const calm = path.join(tmp, "calm.csv");
+        fs.writeFileSync(calm, ["second,requests", ...Array.from({ length: 600 }, (_, t) => `${t},10`)].join("\n") + "\n");
+        const { code, stdout } = await cli(["simulate", example, "--trace", calm, "--service", "qwen"]);
+        expect([code, stdout.endsWith("\nNothing binds: every policy serves every request with p99 waiting within 30 s.\n\n")]).toEqual([0, true]);
     });
 
     it.each([
@@ -106,6 +169,10 @@ describe("modelship simulate", () => {
         [["simulate", quickstart, "--trace", trace], `error: the program ${quickstart} has no autoscaled service: simulate needs a ModelService with scaling.autoscaling or a SpikeAutoscaler\n`],
         [["simulate", example], "error: missing --trace FILE: a CSV with the columns second,requests\n"],
         [["simulate", example, "--trace", trace, "--timeout=-1"], 'error: --timeout is "-1"; expected a number >= 0\n'],
+        [["simulate", example, "--trace", trace, "--slo-p99", "0"], 'error: --slo-p99 is "0"; expected a number > 0\n'],
+        [["simulate", example, "--trace", trace, "--slo-p99=-5"], 'error: --slo-p99 is "-5"; expected a number > 0\n'],
+        [["simulate", example, "--trace", trace, "--slo-p99", "fast"], 'error: --slo-p99 is "fast"; expected a number > 0\n'],
+        [["simulate", example, "--trace", trace, "--slo-p99"], "error: Option '--slo-p99 <value>' argument missing\nRun \"modelship simulate --help\" for usage.\n"],
         [["simulate", throwing, "--trace", trace], `error: the program ${throwing} failed: replicas must be at least 1, got 0\n`],
         [
             ["simulate", invalidArgs, "--trace", trace],

@@ -90,7 +90,8 @@ describe("the queue cap of modelship's in-flight query", () => {
         const requests = constant(1, 600);
         requests.fill(100, 100);
         const vllmOnKeda = { pollingIntervalSeconds: 15, engine: "keda" as const, runtime: ServingRuntime.Vllm };
-        const capped = simulatePolicy(requests, service(), modelshipPolicy(spec({ kubernetes: vllmOnKeda }), service(), START, 600), { initialReplicas: 1 });
+        // The cap alone: without the arrival-rate and panic triggers beside it (policy-fast-ramp.test.ts has them).
+        const capped = simulatePolicy(requests, service(), { ...modelshipPolicy(spec({ kubernetes: vllmOnKeda }), service(), START, 600), arrivalTrigger: undefined }, { initialReplicas: 1 });
         const uncapped = simulatePolicy(requests, service(), modelshipPolicy(spec(), service(), START, 600), { initialReplicas: 1 });
         // Capped: 6 running + min(queue, 8 x 6) = 54 in flight -> 14 replicas, reached through the burst limit (1 -> 5 -> 10 -> 14).
         expect([capped.replicas[104], capped.replicas[105], capped.replicas[120], capped.replicas[135], capped.replicas[254]]).toEqual([1, 5, 10, 14, 14]);
@@ -141,6 +142,7 @@ describe("an idle trace", () => {
             ["keda-default", 0],
             ["static-peak", 2],
             ["oracle", 0],
+            ["oracle-at-target", 0],
         ]);
     });
 });
@@ -194,7 +196,7 @@ describe("a CPU service", () => {
         expect(run.costUsd).toBeCloseTo(0.4, 9);
         const summaries = summarise(runPolicies({ name: "steady", requests: constant(10, 3600) }, spec(), cpu));
         for (const s of summaries) expect([s.name, s.gpuHours, s.hours > 0]).toEqual([s.name, 0, true]);
-        expect(renderTable(summaries, "replica-hours").split("\n")[0]).toMatch(/^policy +replica-hours +x oracle +cost USD /);
+        expect(renderTable(summaries, "replica-hours").split("\n")[0]).toMatch(/^policy +replica-hours +x oracle +x at target +cost USD /);
         // Two GPUs per replica: twice the replica-hours.
         const two = simulatePolicy(constant(10, 3600), service({ gpusPerReplica: 2 }), staticPolicy(2), { initialReplicas: 2 });
         expect([two.replicaHours, two.gpuHours, two.hours]).toEqual([2, 4, 4]);

@@ -11,7 +11,7 @@ import type { ServiceSimulation } from "../../simulate/simulate";
 import { coincidentGroups, POLICY_STYLES, renderSvg } from "../../simulate/svg";
 import type { Trace } from "../../simulate/trace";
 
-const POLICIES = ["modelship", "hpa-default", "knative-default", "keda-default", "static-peak", "oracle"];
+const POLICIES = ["modelship", "hpa-default", "knative-default", "keda-default", "static-peak", "oracle", "oracle-at-target"];
 const spec: ScalingSpec = {
     metric: ScalingMetric.InFlightRequests,
     metricTarget: 4,
@@ -28,7 +28,7 @@ const gpu: ServiceModel = { concurrency: 6, serviceSeconds: 2, timeoutSeconds: 3
 
 function simulation(trace: Trace, model: ServiceModel): ServiceSimulation {
     const runs = runPolicies(trace, spec, model);
-    return { urn: "urn:test", name: "llm", model, runs, summaries: summarise(runs) };
+    return { urn: "urn:test", name: "llm", model, runs, summaries: summarise(runs), sloP99Seconds: 30, limits: [] };
 }
 
 /** Every `<path>` with its attributes. */
@@ -40,8 +40,8 @@ function paths(svg: string): Array<Record<string, string>> {
 const ys = (d: string) => [...d.matchAll(/[ML][\d.]+,([\d.]+)/g)].map((m) => Number(m[1]));
 
 describe("the simulation chart", () => {
-    // 10 requests/s x 2 s = 20 in flight: the four control loops hold 5 replicas (target 4), static-peak and the
-    // oracle hold the 4 that 6 slots per replica need.
+    // 10 requests/s x 2 s = 20 in flight: the four control loops and oracle-at-target hold 5 replicas (target 4),
+    // static-peak and the oracle hold the 4 that 6 slots per replica need.
     const steady = simulation({ name: "steady", requests: new Float64Array(3600).fill(10) }, gpu);
     const svg = renderSvg({ name: "steady", requests: new Float64Array(3600).fill(10) }, steady);
     const byPolicy = new Map(
@@ -66,6 +66,7 @@ describe("the simulation chart", () => {
 
     it("keeps coinciding lines apart and says in the legend which coincide", () => {
         // The oracle needs 2 replicas in the first second only (10 requests in flight), then 4 as static-peak does.
+        // oracle-at-target needs 3 in the first second (10 in flight at 4 per replica), then 5 as the loops do.
         expect(coincidentGroups(steady.runs.map((r) => ({ name: r.name, points: Array.from(r.replicas) })))).toEqual([["modelship", "hpa-default", "knative-default", "keda-default"]]);
         expect(
             coincidentGroups([
@@ -79,8 +80,10 @@ describe("the simulation chart", () => {
         expect(new Set(heights).size).toBe(POLICIES.length);
         expect(ys(byPolicy.get("keda-default")!.d).at(-1)! - ys(byPolicy.get("hpa-default")!.d).at(-1)!).toBeCloseTo(POLICY_STYLES["hpa-default"].lane - POLICY_STYLES["keda-default"].lane, 6);
         expect(svg).toContain("lines are drawn up to 2.5 px apart so that overlapping ones stay visible");
-        // Drawn 6 s to a point (the largest of each slice), the oracle's first second no longer shows.
-        expect(svg).toContain('data-legend="coincide">modelship, hpa-default, knative-default and keda-default coincide all along; static-peak and oracle coincide all along.</text>');
+        // Drawn 6 s to a point (the largest of each slice), the oracles' first second no longer shows.
+        expect(svg).toContain(
+            'data-legend="coincide">modelship, hpa-default, knative-default, keda-default and oracle-at-target coincide all along; static-peak and oracle coincide all along.</text>',
+        );
     });
 
     it("draws the oracle as a dotted line over a white halo, unlike the request area, a fill without an outline", () => {

@@ -22,18 +22,25 @@ const LABELS = {
     "modelship.dev/service": "llm",
     "modelship.dev/environment": "dev",
 };
-/** The HPA behavior every autoscaler gets with the defaults and a 600 s cold-start budget. */
+/** The HPA behavior every autoscaler gets with the defaults and a 600 s cold-start budget: x1000 (99900%) or +4 pods per 15 s up. */
 const DEFAULT_BEHAVIOR = {
     scaleUp: {
         stabilizationWindowSeconds: 0,
         selectPolicy: "Max",
         policies: [
-            { type: "Percent", value: 100, periodSeconds: 15 },
+            { type: "Percent", value: 99900, periodSeconds: 15 },
             { type: "Pods", value: 4, periodSeconds: 15 },
         ],
     },
     scaleDown: { stabilizationWindowSeconds: 240, selectPolicy: "Max", policies: [{ type: "Percent", value: 100, periodSeconds: 15 }] },
 };
+
+const POD = 'namespace="ml",pod=~"llm-[a-z0-9]+-[a-z0-9]+"';
+const RUNNING = `sum(vllm:num_requests_running{${POD}})`;
+/** vLLM's arrival-rate query for the Deployment `llm` in `ml`. */
+const ARRIVAL_QUERY =
+    `clamp_min((sum(rate(vllm:request_success_total{${POD}}[60s])) + deriv((sum(vllm:num_requests_running{${POD}}) + sum(vllm:num_requests_waiting{${POD}}))[60s:15s])) * ` +
+    `avg_over_time(sum(vllm:num_requests_running{${POD}})[60s:15s]) / (sum(rate(vllm:request_success_total{${POD}}[60s])) > 0), 0)`;
 
 const vllm = (extra: Partial<SpikeAutoscalerArgs> = {}, k8s: Partial<NonNullable<SpikeAutoscalerArgs["kubernetes"]>> = {}): SpikeAutoscalerArgs => ({
     target: AutoscalerTarget.Kubernetes,
@@ -68,6 +75,28 @@ describe("SpikeAutoscaler on kubernetes with KEDA", () => {
                             serverAddress: PROMETHEUS,
                             // Running + queued, the queue counted at most 8 x the running requests.
                             query: 'sum(vllm:num_requests_running{namespace="ml",pod=~"llm-[a-z0-9]+-[a-z0-9]+"}) + (sum(vllm:num_requests_waiting{namespace="ml",pod=~"llm-[a-z0-9]+-[a-z0-9]+"}) < 8 * sum(vllm:num_requests_running{namespace="ml",pod=~"llm-[a-z0-9]+-[a-z0-9]+"}) or 8 * sum(vllm:num_requests_running{namespace="ml",pod=~"llm-[a-z0-9]+-[a-z0-9]+"}))',
+                            threshold: "4",
+                        },
+                    },
+                    {
+                        type: "prometheus",
+                        name: "arrival-rate",
+                        metricType: "AverageValue",
+                        metadata: {
+                            serverAddress: PROMETHEUS,
+                            // The in flight the last minute's arrivals make: (completed + growth of running + queued) x mean running / completed.
+                            query: ARRIVAL_QUERY,
+                            threshold: "4",
+                        },
+                    },
+                    {
+                        type: "prometheus",
+                        name: "panic",
+                        metricType: "AverageValue",
+                        metadata: {
+                            serverAddress: PROMETHEUS,
+                            // The whole in flight, only while the arrivals' in flight is above 9x the running requests.
+                            query: `(${RUNNING} + sum(vllm:num_requests_waiting{${POD}})) and on() (${ARRIVAL_QUERY} > 9 * ${RUNNING})`,
                             threshold: "4",
                         },
                     },
@@ -122,6 +151,19 @@ describe("SpikeAutoscaler on kubernetes with KEDA", () => {
         await rt.construct(() => new SpikeAutoscaler("llm2", vllm({ maxQueuedPerRunning: 0 }, { deploymentName: "llm" })));
         const running = (rt.one(SCALED_OBJECT, "llm2").inputs.spec as Record<string, any>).triggers[0].metadata.query; // eslint-disable-line @typescript-eslint/no-explicit-any
         expect(running).toBe(`sum(vllm:num_requests_running{${pods}})`);
+    });
+
+    it("adds the arrival-rate and panic triggers for TGI from its own metric names, and none beside a query of one's own", async () => {
+        await rt.construct(() => new SpikeAutoscaler("llm", vllm({ maxQueuedPerRunning: 2.5 }, { runtime: ServingRuntime.Tgi })));
+        const triggers = (rt.one(SCALED_OBJECT).inputs.spec as Record<string, any>).triggers; // eslint-disable-line @typescript-eslint/no-explicit-any
+        expect(triggers.map((t: { name: string }) => t.name)).toEqual(["in-flight-requests", "arrival-rate", "panic"]);
+        expect(triggers[1].metadata.query).toContain(`sum(rate(tgi_request_count{${POD}}[60s]))`);
+        expect(triggers[1].metadata.query).toContain(`deriv((sum(tgi_batch_current_size{${POD}}) + sum(tgi_queue_size{${POD}}))[60s:15s])`);
+        // Panic above 1 + 2.5 = 3.5x the running requests.
+        expect(triggers[2].metadata.query).toMatch(/ > 3\.5 \* sum\(tgi_batch_current_size\{[^}]+\}\)\)$/);
+        await rt.construct(() => new SpikeAutoscaler("own", vllm({ query: "sum(my_in_flight)" })));
+        const own = (rt.one(SCALED_OBJECT, "own").inputs.spec as Record<string, any>).triggers; // eslint-disable-line @typescript-eslint/no-explicit-any
+        expect(own.map((t: { name: string }) => t.name)).toEqual(["in-flight-requests"]);
     });
 
     it("measures GPU utilisation per GPU from the DCGM exporter, over every GPU of a replica", async () => {

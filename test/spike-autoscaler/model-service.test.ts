@@ -50,6 +50,9 @@ describe("ModelService with scaling.autoscaling on kubernetes", () => {
                         threshold: "4",
                     },
                 },
+                // The arrival-rate and panic triggers beside it (kubernetes.test.ts has their queries).
+                { type: "prometheus", name: "arrival-rate", metricType: "AverageValue", metadata: { threshold: "4" } },
+                { type: "prometheus", name: "panic", metricType: "AverageValue", metadata: { threshold: "4" } },
                 { type: "cron", metadata: { timezone: "UTC", start: "45 7 * * 1-5", end: "45 9 * * 1-5", desiredReplicas: "4" } },
             ],
         });

@@ -1,0 +1,204 @@
+/**
+ * What binds: when a policy drops requests or waits past the SLO (p99 waiting within `--slo-p99` seconds), why.
+ *
+ * Every late request (dropped, or served after more than the SLO) is looked at in the second it became late (its
+ * arrival + the SLO, or its drop if the timeout is shorter) and put down to one of three causes:
+ * - `maxReplicas`: the policy had every replica its bound allows (`maxReplicas`, or the budget's bound where it is
+ *   lower), and the trace's peak needs more, even with every replica filled to its capacity;
+ * - `scalingLoop`: the loop had asked for fewer replicas than the arrivals of that second need at full capacity (its
+ *   sync period, burst limit, target, tolerance, queue cap, or scale to zero held it back);
+ * - `coldStart`: it had asked for enough, but some were still starting.
+ * A request late behind a backlog while every replica asked for is ready (and enough for the arrivals) is put down to
+ * what built the backlog: the cause of the late request before it (else the state when it arrived). So the bound is
+ * named only when the trace needs more than it allows.
+ *
+ * The late requests are found by replaying the policy's queue against its ready replicas, second by second, as the
+ * model serves it (model.ts): what the queue does depends on nothing else.
+ */
+import type { AutoscalerSpec } from "../components/spike-autoscaler/spec";
+import type { PolicyRun } from "./model";
+import { neededReplicas, ORACLE, ORACLE_AT_TARGET } from "./oracle";
+import { percentile } from "./report";
+import { fullColdStart, ServiceModel } from "./service";
+
+/** The SLO on waiting when `--slo-p99` is not given: p99 within 30 s (issue 14). */
+export const DEFAULT_SLO_P99_SECONDS = 30;
+
+/** What binds. */
+export type LimitBound = "maxReplicas" | "coldStart" | "scalingLoop";
+
+/** One cause of a policy's late requests (the `--json` `limits` entry). */
+export interface Limit {
+    policy: string;
+    bound: LimitBound;
+    /** maxReplicas: the replica bound; coldStart: a full cold start in seconds (node + image pull + model load); scalingLoop: null. */
+    value: number | null;
+    /** Where the value comes from: `maxReplicas` as given ("spec") or the budget ("budget"); the cold start settings ("coldStart"); the policy's loop ("policy"). */
+    source: "spec" | "budget" | "coldStart" | "policy";
+    /** With source "budget": the monthly budget that sets the bound. */
+    budgetMonthlyUsd?: number;
+    /** Replicas the arrivals need at full capacity (the oracle's count) at `atSecond`: for maxReplicas, the trace's peak. */
+    replicasNeeded: number;
+    /** The second of the trace the figures are at: the peak's (maxReplicas), else the first second a request became late for this cause. */
+    atSecond: number;
+    /** Replicas the policy had (starting or ready) at `atSecond`. */
+    replicas: number;
+    /** Replicas ready at `atSecond`. */
+    ready: number;
+    /** Requests dropped for this cause. */
+    dropped: number;
+    /** Requests served after waiting more than the SLO, for this cause. */
+    waitedPastSlo: number;
+}
+
+/** The bounds of a spec the limits read: the effective maximum and where it comes from. */
+export type BoundsSpec = Pick<AutoscalerSpec, "max" | "specMax"> & { budget?: Pick<NonNullable<AutoscalerSpec["budget"]>, "maxMonthlyUsd"> };
+
+/** A policy's replica bound and its source: `modelship` keeps the budget's bound, the others `maxReplicas` as given (policies.ts). */
+export function policyBound(policy: string, spec: BoundsSpec): { value: number; source: "spec" | "budget"; budgetMonthlyUsd?: number } {
+    if (policy === "modelship" && spec.max < spec.specMax && spec.budget) return { value: spec.max, source: "budget", budgetMonthlyUsd: spec.budget.maxMonthlyUsd };
+    return { value: policy === "modelship" ? spec.max : spec.specMax, source: "spec" };
+}
+
+/** Late requests of one run, by arrival second: its queue replayed against its ready replicas. */
+export interface LateRequests {
+    /** Requests that arrived in second a and were dropped (after the timeout, or still waiting at the end). */
+    dropped: Float64Array;
+    /** Requests that arrived in second a and were served after waiting more than the SLO. */
+    late: Float64Array;
+    /** Totals, to check against the run's own. */
+    served: number;
+    droppedTotal: number;
+}
+
+/**
+ * Replays the queue of a run (FIFO, timeout, slots of the ready replicas; the model's own order within a second).
+ * A second's serving uses the replicas ready before its decision: the larger of the ready counts that end it and
+ * the second before (a decision only removes ready replicas).
+ */
+export function replayQueue(requests: Float64Array, service: ServiceModel, ready: Int32Array, sloSeconds: number): LateRequests {
+    const T = requests.length;
+    const S = Math.max(1, Math.round(service.serviceSeconds));
+    const queue = new Float64Array(T);
+    const completing = new Float64Array(S);
+    const dropped = new Float64Array(T);
+    const late = new Float64Array(T);
+    let qHead = 0;
+    let queued = 0;
+    let inService = 0;
+    let served = 0;
+    for (let t = 0; t < T; t++) {
+        inService -= completing[t % S];
+        completing[t % S] = 0;
+        queue[t] = requests[t];
+        queued += requests[t];
+        while (qHead < t - service.timeoutSeconds) {
+            dropped[qHead] += queue[qHead];
+            queued -= queue[qHead];
+            queue[qHead++] = 0;
+        }
+        let free = Math.max(ready[t], t > 0 ? ready[t - 1] : 0) * service.concurrency - inService;
+        while (free > 1e-9 && queued > 1e-9) {
+            while (queue[qHead] <= 1e-9) qHead++;
+            const take = Math.min(free, queue[qHead]);
+            queue[qHead] -= take;
+            queued -= take;
+            free -= take;
+            inService += take;
+            completing[t % S] += take;
+            if (t - qHead > sloSeconds) late[qHead] += take;
+            served += take;
+        }
+    }
+    // Still waiting when the trace ends: dropped, as the model counts them.
+    for (let a = qHead; a < T; a++) dropped[a] += queue[a];
+    return { dropped, late, served, droppedTotal: dropped.reduce((x, y) => x + y, 0) };
+}
+
+/** Options of {@link bindingLimits}. */
+export interface LimitOptions {
+    sloP99Seconds: number;
+}
+
+/** True when a run drops requests or waits past the SLO at p99. */
+export function isBound(run: PolicyRun, sloP99Seconds: number): boolean {
+    return run.dropped >= 0.5 || percentile(run.waitHistogram, 0.99) > sloP99Seconds;
+}
+
+/**
+ * The limits of one service's runs: for every policy that drops requests or waits past the SLO at p99, one entry
+ * per cause of its late requests, the largest first; policies in report order. The oracles never wait.
+ */
+export function bindingLimits(requests: Float64Array, service: ServiceModel, spec: BoundsSpec, runs: readonly PolicyRun[], options: LimitOptions): Limit[] {
+    const slo = options.sloP99Seconds;
+    const T = requests.length;
+    const need = neededReplicas(requests, service);
+    let peakAt = 0;
+    for (let t = 1; t < T; t++) if (need[t] > need[peakAt]) peakAt = t;
+    const limits: Limit[] = [];
+    for (const run of runs) {
+        if (run.name === ORACLE || run.name === ORACLE_AT_TARGET || !isBound(run, slo)) continue;
+        const bound = policyBound(run.name, spec);
+        const replay = replayQueue(requests, service, run.ready, slo);
+        const causes = new Map<LimitBound, { dropped: number; late: number; first: number }>();
+        let previous: LimitBound | undefined;
+        const peakAbove = need[peakAt] > bound.value;
+        for (let a = 0; a < T; a++) {
+            const count = replay.dropped[a] + replay.late[a];
+            if (count <= 1e-9) continue;
+            const c = Math.min(T - 1, a + Math.min(Math.floor(slo), service.timeoutSeconds));
+            const atBound = run.replicas[c] >= bound.value;
+            const starting = run.replicas[c] > run.ready[c];
+            const cause: LimitBound =
+                atBound && peakAbove
+                    ? "maxReplicas"
+                    : run.replicas[c] < need[c]
+                      ? "scalingLoop"
+                      : starting
+                        ? "coldStart"
+                        : (previous ?? (run.replicas[a] > run.ready[a] ? "coldStart" : "scalingLoop"));
+            previous = cause;
+            let entry = causes.get(cause);
+            if (!entry) causes.set(cause, (entry = { dropped: 0, late: 0, first: c }));
+            entry.dropped += replay.dropped[a];
+            entry.late += replay.late[a];
+        }
+        const entries: Limit[] = [...causes.entries()].map(([cause, e]) => {
+            const at = cause === "maxReplicas" ? peakAt : e.first;
+            return {
+                policy: run.name,
+                bound: cause,
+                value: cause === "maxReplicas" ? bound.value : cause === "coldStart" ? fullColdStart(service.coldStart) : null,
+                source: cause === "maxReplicas" ? bound.source : cause === "coldStart" ? "coldStart" : "policy",
+                ...(cause === "maxReplicas" && bound.budgetMonthlyUsd !== undefined && { budgetMonthlyUsd: bound.budgetMonthlyUsd }),
+                replicasNeeded: need[at],
+                atSecond: at,
+                replicas: run.replicas[at],
+                ready: run.ready[at],
+                dropped: e.dropped,
+                waitedPastSlo: e.late,
+            };
+        });
+        entries.sort((x, y) => y.dropped + y.waitedPastSlo - (x.dropped + x.waitedPastSlo));
+        limits.push(...entries);
+    }
+    return limits;
+}
+
+/** The `--json` form of a limit: counts rounded, the second also as a UTC time on the trace's clock. */
+export function limitJson(l: Limit, start: Date): Record<string, unknown> {
+    return {
+        policy: l.policy,
+        bound: l.bound,
+        value: l.value,
+        source: l.source,
+        ...(l.budgetMonthlyUsd !== undefined && { budgetMonthlyUsd: l.budgetMonthlyUsd }),
+        replicasNeeded: l.replicasNeeded,
+        atSecond: l.atSecond,
+        at: new Date(start.getTime() + l.atSecond * 1000).toISOString(),
+        replicas: l.replicas,
+        ready: l.ready,
+        dropped: Math.round(l.dropped),
+        waitedPastSlo: Math.round(l.waitedPastSlo),
+    };
+}
