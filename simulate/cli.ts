@@ -1,11 +1,17 @@
 /**
- * `modelship simulate <program dir> --trace FILE [--stack NAME] [--service NAME] [--json] [--svg FILE]`: runs the
- * program like `plan`, finds its autoscaled services, replays the trace against seven policies and prints the
- * comparison, and what binds the policies that drop requests or wait past the SLO. Exit codes: 0 simulated, 2 the program or the input failed.
+ * `modelship simulate <program dir> --trace FILE [--stack NAME] [--service NAME] [--json] [--svg FILE] [--recommend]`:
+ * runs the program like `plan`, finds its autoscaled services, replays the trace against seven policies and prints
+ * the comparison, what binds the policies that drop requests or wait past the SLO, and with `--recommend` the
+ * cheapest autoscaling block that meets it (recommend.ts). Exit codes: 0 simulated, 2 the program or the input failed.
  */
 import * as fs from "node:fs";
 import { parseArgs } from "node:util";
 import { programFailure, type CliIo } from "../sdk/plan/cli";
+import type { ResourceRecord } from "../sdk/plan/runtime";
+import type { Recommendation } from "./recommend";
+import type { AutoscaledService } from "./services";
+import type { SimulationOverrides } from "./simulate";
+import type { Trace } from "./trace";
 
 /** The text of `modelship simulate --help`. */
 export const SIMULATE_HELP = `Usage: modelship simulate <program dir> --trace FILE [options]
@@ -31,6 +37,9 @@ Options:
   --pull-seconds S        image pull on a new node (default 334 with a GPU, 35 for a CPU service)
   --load-seconds S        model load (default 60)
   --slo-p99 S             p99 waiting (seconds) past which the report says what binds (default 30)
+  --recommend             per service, search the cheapest autoscaling block (pre-warming windows, target, scale-down
+                          delay, burst; min/max and budget kept) that drops nothing and waits within --slo-p99, and
+                          print it as TypeScript to paste, with its figures beside the current ones (trace >= 55 min)
   -h, --help              show this help
 `;
 
@@ -39,6 +48,21 @@ function positiveNumber(flag: string, value: string | undefined, allowZero = fal
     const n = Number(value);
     if (!Number.isFinite(n) || n < 0 || (!allowZero && n === 0)) throw new Error(`--${flag} is ${JSON.stringify(value)}; expected a number ${allowZero ? ">= 0" : "> 0"}`);
     return n;
+}
+
+/** The recommendations of `services` (simulate/recommend.ts), in order; each checked for pre-warming before any search. */
+async function recommendAll(trace: Trace, services: AutoscaledService[], resources: readonly ResourceRecord[], overrides: SimulationOverrides): Promise<Recommendation[]> {
+    const { candidateResolver } = await import("./recommend-resolve");
+    const { checkCanPrewarm, recommend } = await import("./recommend");
+    const { DEFAULT_SLO_P99_SECONDS } = await import("./limits");
+    const resolvers = services.map((s) => {
+        const record = resources.find((r) => r.urn === s.urn);
+        if (!record) throw new Error(`--recommend: service ${s.name} is not in the plan`);
+        const resolver = candidateResolver(record);
+        checkCanPrewarm(resolver, s);
+        return resolver;
+    });
+    return services.map((s, i) => recommend(trace, s, resolvers[i], { overrides, sloP99Seconds: overrides.sloP99Seconds ?? DEFAULT_SLO_P99_SECONDS }));
 }
 
 /** Runs `modelship simulate` with `argv` (after the word simulate); resolves to the exit code, never throws. */
@@ -61,6 +85,7 @@ export async function simulateMain(argv: string[], io: CliIo): Promise<number> {
                 "pull-seconds": { type: "string" },
                 "load-seconds": { type: "string" },
                 "slo-p99": { type: "string" },
+                recommend: { type: "boolean", default: false },
                 help: { type: "boolean", short: "h", default: false },
             },
         }));
@@ -91,6 +116,10 @@ export async function simulateMain(argv: string[], io: CliIo): Promise<number> {
         // Read the trace before the program runs: a bad trace should not wait for the providers to load.
         const { loadTrace } = await import("./trace");
         const trace = loadTrace(values.trace);
+        if (values.recommend) {
+            const { checkRecommendTrace } = await import("./recommend");
+            checkRecommendTrace(trace);
+        }
         const { runProgram } = await import("../sdk/plan/run");
         const run = await runProgram({ dir, stack: values.stack });
         if (run.error) {
@@ -100,28 +129,42 @@ export async function simulateMain(argv: string[], io: CliIo): Promise<number> {
         const { selectServices } = await import("./services");
         const { simulateService, simulationJson } = await import("./simulate");
         const { hourUnit } = await import("./service");
-        const { renderTable } = await import("./report");
+        const { renderTable, unitLabel } = await import("./report");
         const { clockTime, describeLimits, describeReplica } = await import("./describe");
         const { DEFAULT_TRACE_START } = await import("./report");
-        const results = selectServices(run.resources, dir, values.service).map((s) => simulateService(trace, s, overrides));
+        const services = selectServices(run.resources, dir, values.service);
+        const results = services.map((s) => simulateService(trace, s, overrides));
+        const clock = (t: number) => clockTime(trace.startTime ?? DEFAULT_TRACE_START, t, trace.requests.length);
+        // --recommend: every service checked (it can pre-warm) before any search, so a bad one fails fast.
+        const recommendations = values.recommend ? await recommendAll(trace, services, run.resources, overrides) : undefined;
         if (values.svg) {
             const { renderSvgs } = await import("./svg");
             fs.writeFileSync(values.svg, renderSvgs(trace, results));
             io.stderr.write(`Wrote the chart to ${values.svg}\n`);
         }
         if (values.json) {
-            io.stdout.write(`${JSON.stringify(simulationJson(trace, results), null, 2)}\n`);
+            const doc = simulationJson(trace, results);
+            if (recommendations) {
+                const { recommendationJson } = await import("./recommend-render");
+                const at = (t: number) => new Date((trace.startTime ?? DEFAULT_TRACE_START).getTime() + t * 1000).toISOString();
+                (doc.services as Array<Record<string, unknown>>).forEach((s, i) => (s.recommendation = recommendationJson(recommendations[i], at)));
+            }
+            io.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
         } else {
-            for (const r of results) {
+            const { renderRecommendation } = await import("./recommend-render");
+            for (const [i, r] of results.entries()) {
                 io.stdout.write(`${r.urn}\n  trace ${trace.name}: ${trace.requests.length} s, ${Math.round(trace.requests.reduce((a, b) => a + b, 0))} requests; ${describeReplica(r.model)}\n\n`);
                 io.stdout.write(`${renderTable(r.summaries, hourUnit(r.model))}\n`);
-                const clock = (t: number) => clockTime(trace.startTime ?? DEFAULT_TRACE_START, t, trace.requests.length);
                 const lines = describeLimits(r.limits, r.summaries, r.sloP99Seconds, clock);
                 io.stdout.write(
                     lines.length === 0
                         ? `Nothing binds: every policy serves every request with p99 waiting within ${r.sloP99Seconds} s.\n\n`
                         : `What binds (dropped, or p99 waiting over ${r.sloP99Seconds} s):\n${lines.map((l) => `  ${l}\n`).join("")}\n`,
                 );
+                if (recommendations) {
+                    const modelService = services[i].type === "modelship:index:ModelService";
+                    io.stdout.write(renderRecommendation(recommendations[i], { name: r.name, modelService, unitLabel: unitLabel(hourUnit(r.model)), sloP99Seconds: r.sloP99Seconds, clock }));
+                }
             }
         }
         return 0;

@@ -39,16 +39,22 @@ export function defaultConcurrency(targetPerReplica: number): number {
 
 const NO_PREWARM = new Int32Array(0);
 
+/** The HPA controller's sync period (`--horizontal-pod-autoscaler-sync-period`, 15 s by default): a cluster setting. */
+export const HPA_SYNC_SECONDS = 15;
+
 /**
  * SpikeAutoscaler as resolved for the service: HPA behaviour policies (or KEDA on top) with modelship's defaults, the
  * queue counted as its query counts it (capped for vLLM and TGI on KEDA), and the arrival-rate and panic triggers
  * beside it where the ScaledObject has them.
  */
 export function modelshipPolicy(spec: ScalingSpec, service: ServiceModel, start: Date, seconds: number): ControlPolicy {
-    const sync = spec.kubernetes?.pollingIntervalSeconds ?? BURST_PERIOD_SECONDS;
+    // Above one replica the HPA decides, every sync period of the cluster's controller manager (15 s, a cluster
+    // setting no ScaledObject changes): KEDA's metrics server answers it with a fresh query whatever its polling
+    // interval. The polling interval only times KEDA's own checks for activation from zero.
+    const poll = spec.kubernetes?.pollingIntervalSeconds ?? BURST_PERIOD_SECONDS;
     return {
         name: "modelship",
-        syncSeconds: sync,
+        syncSeconds: HPA_SYNC_SECONDS,
         targetPerReplica: inFlightTarget(spec, service),
         tolerance: 0.1,
         metricWindowSeconds: 1,
@@ -60,7 +66,7 @@ export function modelshipPolicy(spec: ScalingSpec, service: ServiceModel, start:
         min: spec.min,
         max: spec.max,
         scaleToZeroAfterSeconds: spec.scaleToZeroAfterSeconds,
-        activationPollSeconds: sync,
+        activationPollSeconds: poll,
         prewarmFloorByMinute: spec.prewarm.length > 0 ? prewarmFloorByMinute(spec.prewarm, start, seconds) : NO_PREWARM,
     };
 }
@@ -69,7 +75,7 @@ export function modelshipPolicy(spec: ScalingSpec, service: ServiceModel, start:
 export function hpaPolicy(spec: ScalingSpec, service: ServiceModel): ControlPolicy {
     return {
         name: "hpa-default",
-        syncSeconds: 15,
+        syncSeconds: HPA_SYNC_SECONDS,
         targetPerReplica: inFlightTarget(spec, service),
         tolerance: 0.1,
         metricWindowSeconds: 1,

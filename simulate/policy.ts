@@ -38,8 +38,8 @@ export interface ControlPolicy {
         windowSeconds: number;
         /**
          * The panic trigger beside it (Knative's panic mode, as a query): while the arrivals' in flight is above this
-         * many times the running requests (1 + the queue cap: more than in flight with its queue capped can ask for),
-         * the whole queue counts, so that a steep ramp asks for its backlog at the next sync.
+         * many times the running requests (components/spike-autoscaler/queries.ts `panicThreshold`: 4, at most 1 + the
+         * queue cap), the whole queue counts, so that a steep ramp asks for its backlog at the next sync.
          */
         panicAbove?: number;
     };

@@ -10,6 +10,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { runtimeEntry, ServerMetricNames, ServingRuntime } from "../../sdk/catalog/runtimes";
 import { ScalingMetric } from "./args";
+import { DEFAULT_PANIC_THRESHOLD } from "./defaults";
 import type { AutoscalerSpec, KubernetesScaling } from "./spec";
 
 /** What decides whether the queue cap shapes the deployed query. */
@@ -102,21 +103,30 @@ export function queueCapApplies(spec: QueryChoice): boolean {
 }
 
 /**
- * The panic query (Knative's panic mode, as a third trigger): the whole in flight, queue and all, only while the
- * arrivals' in flight is above (1 + k) x the running requests, that is above what in flight with its queue capped at
- * k x running can ask for; empty otherwise (KEDA reads it as 0). A steep ramp then asks for its backlog at the next
- * sync, where the arrivals take a minute's window to show in full; a short burst on running replicas does not panic.
+ * The ratio of the arrivals' in flight to the running requests above which the panic query counts the whole queue:
+ * {@link DEFAULT_PANIC_THRESHOLD}, and at most 1 + the queue cap (k), where in flight with its queue capped at
+ * k x running stops seeing the demand.
  */
-function panicTemplate(g: { running: string; waiting: string }, completed: string, maxQueuedPerRunning: number): Template {
+export function panicThreshold(spec: Pick<AutoscalerSpec, "maxQueuedPerRunning">): number {
+    return Math.min(DEFAULT_PANIC_THRESHOLD, 1 + spec.maxQueuedPerRunning);
+}
+
+/**
+ * The panic query (Knative's panic mode, as a third trigger): the whole in flight, queue and all, only while the
+ * arrivals' in flight is above `threshold` x the running requests ({@link panicThreshold}); empty otherwise (KEDA
+ * reads it as 0). A steep ramp then asks for its backlog at the next sync, where the arrivals take a minute's window
+ * to show in full; a short burst on running replicas does not panic.
+ */
+function panicTemplate(g: { running: string; waiting: string }, completed: string, threshold: number): Template {
     const running = `sum(${g.running}{${SELECTOR}})`;
-    return `(${running} + sum(${g.waiting}{${SELECTOR}})) and on() (${arrivalTemplate(g, completed)} > ${1 + maxQueuedPerRunning} * ${running})`;
+    return `(${running} + sum(${g.waiting}{${SELECTOR}})) and on() (${arrivalTemplate(g, completed)} > ${threshold} * ${running})`;
 }
 
 /** The panic query of the server, where {@link arrivalQuery} has one; undefined otherwise. */
 export function panicQuery(spec: QueryChoice & Pick<AutoscalerSpec, "maxQueuedPerRunning">): Template | undefined {
     if (arrivalQuery(spec) === undefined) return undefined;
     const names = runtimeEntry((spec.kubernetes as Pick<KubernetesScaling, "runtime">).runtime).metrics;
-    return panicTemplate(inFlightGauges(names) as { running: string; waiting: string }, names.requestsCompleted as string, spec.maxQueuedPerRunning);
+    return panicTemplate(inFlightGauges(names) as { running: string; waiting: string }, names.requestsCompleted as string, panicThreshold(spec));
 }
 
 /**
@@ -135,7 +145,7 @@ export function arrivalQuery(spec: QueryChoice): Template | undefined {
  * running requests above which the whole queue counts), or undefined when none is deployed. The simulator runs exactly this.
  */
 export function deployedArrivalTriggers(spec: QueryChoice & Pick<AutoscalerSpec, "maxQueuedPerRunning">): { windowSeconds: number; panicAbove: number } | undefined {
-    return arrivalQuery(spec) === undefined ? undefined : { windowSeconds: ARRIVAL_WINDOW_SECONDS, panicAbove: 1 + spec.maxQueuedPerRunning };
+    return arrivalQuery(spec) === undefined ? undefined : { windowSeconds: ARRIVAL_WINDOW_SECONDS, panicAbove: panicThreshold(spec) };
 }
 
 /**

@@ -47,7 +47,7 @@ describe("the services of a plan", () => {
             max: 8,
             scaleDownDelaySeconds: 240,
             queueCap: 8,
-            arrivalTrigger: { windowSeconds: 60, panicAbove: 9 },
+            arrivalTrigger: { windowSeconds: 60, panicAbove: 4 },
             burst: { multiplier: 1000, minPods: 4 },
         });
         // Pre-warming "30 7 * * 1-5" Europe/Paris: 8 replicas from 06:30 UTC on Monday.

@@ -95,8 +95,8 @@ describe("SpikeAutoscaler on kubernetes with KEDA", () => {
                         metricType: "AverageValue",
                         metadata: {
                             serverAddress: PROMETHEUS,
-                            // The whole in flight, only while the arrivals' in flight is above 9x the running requests.
-                            query: `(${RUNNING} + sum(vllm:num_requests_waiting{${POD}})) and on() (${ARRIVAL_QUERY} > 9 * ${RUNNING})`,
+                            // The whole in flight, only while the arrivals' in flight is above 4x the running requests.
+                            query: `(${RUNNING} + sum(vllm:num_requests_waiting{${POD}})) and on() (${ARRIVAL_QUERY} > 4 * ${RUNNING})`,
                             threshold: "4",
                         },
                     },
