@@ -12,12 +12,13 @@
  * what built the backlog: the cause of the late request before it (else the state when it arrived). So the bound is
  * named only when the trace needs more than it allows.
  *
- * The late requests are found by replaying the policy's queue against its ready replicas, second by second, as the
- * model serves it (model.ts): what the queue does depends on nothing else.
+ * The late requests are found by replaying the policy's queue (simulate/queue.ts, the model's own) against the replicas
+ * that served in each second: what the queue does depends on nothing else.
  */
 import type { AutoscalerSpec } from "../components/spike-autoscaler/spec";
 import type { PolicyRun } from "./model";
 import { neededReplicas, ORACLE, ORACLE_AT_TARGET } from "./oracle";
+import { RequestQueue } from "./queue";
 import { percentile } from "./report";
 import { fullColdStart, ServiceModel } from "./service";
 
@@ -72,46 +73,24 @@ export interface LateRequests {
 }
 
 /**
- * Replays the queue of a run (FIFO, timeout, slots of the ready replicas; the model's own order within a second).
- * A second's serving uses the replicas ready before its decision: the larger of the ready counts that end it and
- * the second before (a decision only removes ready replicas).
+ * Replays the queue of a run (the model's own queue, model.ts) against the replicas that served in each second
+ * (`PolicyRun.servingReady`), recording by arrival second what was dropped and what was served past the SLO.
  */
-export function replayQueue(requests: Float64Array, service: ServiceModel, ready: Int32Array, sloSeconds: number): LateRequests {
+export function replayQueue(requests: Float64Array, service: ServiceModel, servingReady: Int32Array, sloSeconds: number): LateRequests {
     const T = requests.length;
-    const S = Math.max(1, Math.round(service.serviceSeconds));
-    const queue = new Float64Array(T);
-    const completing = new Float64Array(S);
+    const queue = new RequestQueue(T, Math.max(1, Math.round(service.serviceSeconds)), service.timeoutSeconds);
     const dropped = new Float64Array(T);
     const late = new Float64Array(T);
-    let qHead = 0;
-    let queued = 0;
-    let inService = 0;
     let served = 0;
+    const drop = (arrival: number, n: number) => (dropped[arrival] += n);
     for (let t = 0; t < T; t++) {
-        inService -= completing[t % S];
-        completing[t % S] = 0;
-        queue[t] = requests[t];
-        queued += requests[t];
-        while (qHead < t - service.timeoutSeconds) {
-            dropped[qHead] += queue[qHead];
-            queued -= queue[qHead];
-            queue[qHead++] = 0;
-        }
-        let free = Math.max(ready[t], t > 0 ? ready[t - 1] : 0) * service.concurrency - inService;
-        while (free > 1e-9 && queued > 1e-9) {
-            while (queue[qHead] <= 1e-9) qHead++;
-            const take = Math.min(free, queue[qHead]);
-            queue[qHead] -= take;
-            queued -= take;
-            free -= take;
-            inService += take;
-            completing[t % S] += take;
-            if (t - qHead > sloSeconds) late[qHead] += take;
-            served += take;
-        }
+        queue.arrive(t, requests[t], drop);
+        queue.serve(t, servingReady[t] * service.concurrency, (arrival, n) => {
+            if (t - arrival > sloSeconds) late[arrival] += n;
+            served += n;
+        });
     }
-    // Still waiting when the trace ends: dropped, as the model counts them.
-    for (let a = qHead; a < T; a++) dropped[a] += queue[a];
+    queue.remaining(drop);
     return { dropped, late, served, droppedTotal: dropped.reduce((x, y) => x + y, 0) };
 }
 
@@ -139,7 +118,7 @@ export function bindingLimits(requests: Float64Array, service: ServiceModel, spe
     for (const run of runs) {
         if (run.name === ORACLE || run.name === ORACLE_AT_TARGET || !isBound(run, slo)) continue;
         const bound = policyBound(run.name, spec);
-        const replay = replayQueue(requests, service, run.ready, slo);
+        const replay = replayQueue(requests, service, run.servingReady, slo);
         const causes = new Map<LimitBound, { dropped: number; late: number; first: number }>();
         let previous: LimitBound | undefined;
         const peakAbove = need[peakAt] > bound.value;

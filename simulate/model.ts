@@ -6,6 +6,7 @@
  * Deterministic: no randomness.
  */
 import { ControlPolicy, decide, LoopMemory, LoopState, prewarmFloor } from "./policy";
+import { RequestQueue } from "./queue";
 import { billedHours, fullColdStart, ServiceModel } from "./service";
 
 /** What one policy did over the trace. */
@@ -27,6 +28,8 @@ export interface PolicyRun {
     replicas: Int32Array;
     /** Ready replicas in each second. */
     ready: Int32Array;
+    /** Replicas ready to serve in each second: `ready` before the second's decision (which may remove some). */
+    servingReady: Int32Array;
 }
 
 /** Options of {@link simulatePolicy}. */
@@ -104,14 +107,11 @@ export function openingReplicas(requests: Float64Array, service: ServiceModel, p
 export function simulatePolicy(requests: Float64Array, service: ServiceModel, policy: ControlPolicy, start: SimulationStart = {}): PolicyRun {
     const T = requests.length;
     const S = Math.max(1, Math.round(service.serviceSeconds));
-    const queue = new Float64Array(T);
-    let qHead = 0;
-    let queued = 0;
-    const completing = new Float64Array(S);
-    let inService = 0;
+    const queue = new RequestQueue(T, S, service.timeoutSeconds);
     const waitHistogram = new Float64Array(service.timeoutSeconds + 1);
     const replicas = new Int32Array(T);
     const ready = new Int32Array(T);
+    const servingReady = new Int32Array(T);
     const inflightSum = new Float64Array(T + 1);
     const runningSum = new Float64Array(T + 1);
     const completedSum = new Float64Array(T + 1);
@@ -128,34 +128,17 @@ export function simulatePolicy(requests: Float64Array, service: ServiceModel, po
 
     for (let t = 0; t < T; t++) {
         fleet.tick(t);
-        // Requests finishing this second free their slots.
-        completedSum[t + 1] = completedSum[t] + completing[t % S];
-        inService -= completing[t % S];
-        completing[t % S] = 0;
-        queue[t] = requests[t];
-        queued += requests[t];
-        // Requests that waited past the timeout give up.
-        while (qHead < t - service.timeoutSeconds) {
-            dropped += queue[qHead];
-            queued -= queue[qHead];
-            queue[qHead++] = 0;
-        }
-        let free = fleet.ready * service.concurrency - inService;
-        while (free > 1e-9 && queued > 1e-9) {
-            while (queue[qHead] <= 1e-9) qHead++;
-            const take = Math.min(free, queue[qHead]);
-            queue[qHead] -= take;
-            queued -= take;
-            free -= take;
-            inService += take;
-            completing[t % S] += take;
-            waitHistogram[t - qHead] += take;
-            served += take;
-        }
-        const inflight = inService + queued;
+        // Requests finishing this second free their slots; new ones arrive; those that waited past the timeout give up.
+        completedSum[t + 1] = completedSum[t] + queue.arrive(t, requests[t], (_, n) => (dropped += n));
+        servingReady[t] = fleet.ready;
+        queue.serve(t, fleet.ready * service.concurrency, (arrival, n) => {
+            waitHistogram[t - arrival] += n;
+            served += n;
+        });
+        const inflight = queue.inService + queue.queued;
         if (inflight > 1e-9) lastBusy = t;
         inflightSum[t + 1] = inflightSum[t] + inflight;
-        runningSum[t + 1] = runningSum[t] + inService;
+        runningSum[t + 1] = runningSum[t] + queue.inService;
 
         const current = fleet.count;
         // At zero the HPA is off: only activation (work waiting, or a pre-warming window) brings the first replica.
@@ -180,9 +163,10 @@ export function simulatePolicy(requests: Float64Array, service: ServiceModel, po
         hours: billedHours(service, replicaHours),
         costUsd: service.hourlyUsd === null ? null : replicaHours * service.hourlyUsd,
         served,
-        dropped: dropped + queued,
+        dropped: dropped + queue.queued,
         waitHistogram,
         replicas,
         ready,
+        servingReady,
     };
 }

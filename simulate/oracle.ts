@@ -80,5 +80,6 @@ export function oracleRun(requests: Float64Array, service: ServiceModel, options
         waitHistogram,
         replicas,
         ready: replicas,
+        servingReady: replicas,
     };
 }

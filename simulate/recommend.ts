@@ -216,7 +216,7 @@ export function recommend(trace: Trace, service: AutoscaledService, resolver: Ca
         traceMinutes,
     });
     const lateOf = (e: Evaluated) => {
-        const replay = replayQueue(requests, e.model, e.run.ready, slo);
+        const replay = replayQueue(requests, e.model, e.run.servingReady, slo);
         const late = new Float64Array(requests.length);
         for (let a = 0; a < late.length; a++) late[a] = replay.dropped[a] + replay.late[a];
         return lateEpisodes(late, coldStartSeconds);

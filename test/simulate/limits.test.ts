@@ -41,7 +41,19 @@ const spec = (over: Partial<ScalingSpec> = {}): ScalingSpec => ({
 
 /** A run with the given replicas (starting or ready) and ready replicas per second, waits as given. */
 function handRun(name: string, replicas: number[], ready: number[], waits: Float64Array): PolicyRun {
-    return { name, replicaHours: 0, gpuHours: 0, hours: 0, costUsd: 0, served: 0, dropped: 0, waitHistogram: waits, replicas: Int32Array.from(replicas), ready: Int32Array.from(ready) };
+    return {
+        name,
+        replicaHours: 0,
+        gpuHours: 0,
+        hours: 0,
+        costUsd: 0,
+        served: 0,
+        dropped: 0,
+        waitHistogram: waits,
+        replicas: Int32Array.from(replicas),
+        ready: Int32Array.from(ready),
+        servingReady: Int32Array.from(ready),
+    };
 }
 
 describe("what binds", () => {
@@ -56,7 +68,7 @@ describe("what binds", () => {
         const run = handRun("hpa-default", replicas, ready, waits);
         // Requests 0-20 wait until second 20; then 3 start a second: request a starts at 20 + floor(a / 3). Past
         // the SLO of 2 s: a = 0..25 (26 late), none dropped.
-        const replay = replayQueue(requests, one, run.ready, 2);
+        const replay = replayQueue(requests, one, run.servingReady, 2);
         expect([replay.served, replay.droppedTotal, replay.late.reduce((a, b) => a + b, 0)]).toEqual([30, 0, 26]);
         // Late at a + 2: a = 0..7 before any replica was asked for, 8..17 while one started, 18..25 behind the
         // backlog once all 3 the bound allows are ready: the bound fits the peak (1), so the backlog is the cold start's.
@@ -128,7 +140,7 @@ describe("what binds", () => {
         const s = spec({ max: 12, specMax: 12 });
         const runs = runPolicies(trace, s, model);
         for (const run of runs) {
-            const replay = replayQueue(trace.requests, model, run.ready, 30);
+            const replay = replayQueue(trace.requests, model, run.servingReady, 30);
             expect([run.name, replay.served, replay.droppedTotal]).toEqual([run.name, expect.closeTo(run.served, 6), expect.closeTo(run.dropped, 6)]);
         }
         const limits = bindingLimits(trace.requests, model, s, runs, { sloP99Seconds: 30 });
