@@ -7,6 +7,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll } from "vitest";
+import { main } from "../cli";
 
 const root = path.resolve(__dirname, "..");
 
@@ -33,4 +34,12 @@ export function cli(args: string[], env: Record<string, string> = {}): { code: n
         env: { ...process.env, MODELSHIP_POLICY_MODULE: "", ...env },
     });
     return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Runs the `modelship` CLI in this process (faster than a child process; its output captured). */
+export async function cliInProcess(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    let stdout = "";
+    let stderr = "";
+    const code = await main(args, { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) } });
+    return { code, stdout, stderr };
 }

@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { main } from "../../cli";
+import { cliInProcess } from "../cli-helpers";
 import { runProgram } from "../../sdk/plan/run";
 import { modelshipPolicy } from "../../simulate/policies";
 import { serviceModel } from "../../simulate/simulate";
@@ -22,12 +22,7 @@ const POLICIES = ["modelship", "hpa-default", "knative-default", "keda-default",
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "modelship-simulate-"));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-async function cli(args: string[]) {
-    let stdout = "";
-    let stderr = "";
-    const code = await main(args, { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) } });
-    return { code, stdout, stderr };
-}
+const cli = cliInProcess;
 
 describe("the services of a plan", () => {
     it("are resolved by the components' own code: the modelship policy is the deployed spec", async () => {

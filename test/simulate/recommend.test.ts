@@ -6,7 +6,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { main } from "../../cli";
+import { cliInProcess } from "../cli-helpers";
 import { renderBlock } from "../../simulate/recommend-render";
 
 const root = path.resolve(__dirname, "../..");
@@ -17,12 +17,7 @@ const example = path.join(root, "examples/spike-autoscaler");
 const tmp = fs.mkdtempSync(path.join(root, "test", ".tmp-recommend-"));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-async function cli(args: string[]) {
-    let stdout = "";
-    let stderr = "";
-    const code = await main(args, { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) } });
-    return { code, stdout, stderr };
-}
+const cli = cliInProcess;
 
 /** A copy of the steep-spike program with `replace` applied to its index.ts. */
 function programCopy(name: string, replace: (source: string) => string): string {
