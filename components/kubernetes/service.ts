@@ -18,9 +18,19 @@ export interface ServiceSpec {
     metricsPort?: number;
 }
 
-/** The cluster DNS name of a Service. */
-export function clusterDnsName(name: pulumi.Input<string>, namespace: pulumi.Input<string>): pulumi.Output<string> {
-    return pulumi.interpolate`${name}.${namespace}.svc.cluster.local`;
+/** `<name>.<namespace>.svc.cluster.local`: the cluster DNS name of a Service, both names known. */
+export function clusterHost(name: string, namespace: string): string {
+    return `${name}.${namespace}.svc.cluster.local`;
+}
+
+/**
+ * The cluster DNS name of a Service, `http://<host>:<port>` with a port. One `apply` on the name when the namespace is
+ * plain (as it mostly is): no Output chain per service in large stacks.
+ */
+export function clusterDnsName(name: pulumi.Input<string>, namespace: pulumi.Input<string>, port?: number): pulumi.Output<string> {
+    const url = (host: string) => (port === undefined ? host : `http://${host}:${port}`);
+    if (typeof namespace === "string") return pulumi.output(name).apply((n) => url(clusterHost(n, namespace)));
+    return pulumi.all([name, namespace]).apply(([n, ns]) => url(clusterHost(n, ns)));
 }
 
 export function createService(logicalName: string, spec: ServiceSpec, opts: pulumi.CustomResourceOptions): kubernetes.core.v1.Service {

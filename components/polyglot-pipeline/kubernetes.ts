@@ -14,6 +14,7 @@
  */
 import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { clusterHost } from "../kubernetes/service";
 import { kubernetesLabels, physicalName } from "../../sdk/naming";
 import { describeValue, ValidationProblem } from "../../sdk/validate";
 import { criticalPathSeconds, flowStage } from "./flow";
@@ -114,7 +115,7 @@ function deploy(spec: PipelineSpec, stages: DeployedStage[], parent: pulumi.Comp
     );
     // In raw deployment mode KServe serves the graph through a ClusterIP Service named after it, on port 80.
     return {
-        url: pulumi.output(`http://${name}.${s.namespace}.svc.cluster.local`),
+        url: pulumi.output(`http://${clusterHost(name, s.namespace)}`),
         id: pulumi.output(`${s.namespace}/${name}`),
         resources: { inferenceGraph: graph },
     };

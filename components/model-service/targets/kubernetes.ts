@@ -173,11 +173,8 @@ function deploy(spec: ServingSpec, parent: pulumi.ComponentResource): TargetDepl
     // The service-wide Service selects every version: in-cluster callers are spread by ready replicas.
     const service = createService(base, { name: base, namespace, labels, selector: selectorLabels(spec.owner), port: spec.port, metricsPort: spec.metricsPort }, opts);
     resources.service = service;
-    // From the Service's name (so the URL depends on the Service); one apply when the namespace is plain, as it mostly is.
-    const internalUrl =
-        typeof namespace === "string"
-            ? service.metadata.name.apply((serviceName) => `http://${serviceName}.${namespace}.svc.cluster.local:${spec.port}`)
-            : pulumi.interpolate`http://${clusterDnsName(service.metadata.name, namespace)}:${spec.port}`;
+    // From the Service's name, so the URL depends on the Service.
+    const internalUrl = clusterDnsName(service.metadata.name, namespace, spec.port);
     if (!routed(spec)) return { url: internalUrl, internalUrl, resources };
 
     const backends = spec.canary
