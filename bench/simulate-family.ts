@@ -7,7 +7,8 @@
  *   npm run simulate:family                    (builds, then runs dist/bench/simulate-family.js)
  *   node dist/bench/simulate-family.js [--set tuning|held-out|real]... [--shape NAME]... [--json | --markdown]
  *                                      [--program DIR] [--service NAME] [--spec JSON] [--write DIR] [--list]
- *                                      [--node-seconds S] [--pull-seconds S] [--load-seconds S]
+ *                                      [--node-seconds S] [--pull-seconds S] [--load-seconds S] [--image-gib G]
+ *   node dist/bench/simulate-family.js --features [--markdown | --json]   (each cold-start feature of issue 15: bench/cold-start-features.ts)
  *
  * The reference service is a program (default test/fixtures/spike-family: a vLLM ModelService on Kubernetes, one L4
  * per replica, min 1, max 700, `autoscaling: {}`), run once like `modelship plan` so that its spec is resolved by
@@ -124,7 +125,7 @@ export function defaultProgram(): string {
 }
 
 /** The traces to run, with their group. */
-function selectTraces(options: FamilyOptions): { group: FamilyGroup; trace: () => Trace; shape?: SpikeShape }[] {
+export function selectTraces(options: FamilyOptions): { group: FamilyGroup; trace: () => Trace; shape?: SpikeShape }[] {
     if (options.shapes && options.shapes.length > 0) {
         return options.shapes.map((name) => {
             const shape = findShape(name);
@@ -195,17 +196,22 @@ export function runTrace(trace: Trace, group: FamilyGroup, service: AutoscaledSe
     return { trace: trace.name, group, seconds: trace.requests.length, requests: total, peakPerSecond: peak, oracleAtTargetGpuHours: atTarget, policies, goals: checkGoals(policies) };
 }
 
-/** Runs the reference program once, then every selected trace against its service. */
-export async function runFamily(options: FamilyOptions = {}): Promise<FamilyReport> {
+/** Runs the reference program once and returns its service (with `--spec` set over its spec). */
+export async function referenceService(options: FamilyOptions = {}): Promise<{ program: string; service: AutoscaledService }> {
     const program = options.program ?? defaultProgram();
-    // Resolve the shape names before the program runs: a typo should not wait for the providers to load.
-    const traces = selectTraces(options);
-    const started = performance.now();
     const run = await runProgram({ dir: program });
     if (run.error) throw new Error(`the reference program ${program} failed: ${run.error.message}`);
     const services = selectServices(run.resources, program, options.service);
     if (services.length > 1) throw new Error(`the reference program ${program} has ${services.length} autoscaled services (${services.map((s) => s.name).join(", ")}): pick one with --service`);
-    const service = options.specOverrides ? { ...services[0], spec: overSpec(services[0].spec, options.specOverrides) } : services[0];
+    return { program, service: options.specOverrides ? { ...services[0], spec: overSpec(services[0].spec, options.specOverrides) } : services[0] };
+}
+
+/** Runs the reference program once, then every selected trace against its service. */
+export async function runFamily(options: FamilyOptions = {}): Promise<FamilyReport> {
+    // Resolve the shape names before the program runs: a typo should not wait for the providers to load.
+    const traces = selectTraces(options);
+    const started = performance.now();
+    const { program, service } = await referenceService(options);
     const programMs = performance.now() - started;
     const results = traces.map(({ group, trace, shape }) => ({ ...runTrace(trace(), group, service, options.overrides), ...(shape && { shape }) }));
     return {
@@ -375,6 +381,10 @@ Options:
   --node-seconds S   node provisioning (simulator default 120 with a GPU)
   --pull-seconds S   image pull on a new node (default 334 with a GPU)
   --load-seconds S   model load (default 60)
+  --image-gib G      the serving image's compressed size in GiB (default: the measured 9.5 GB image)
+  --features         run every cold-start feature of issue 15 (image cache, model cache, streamed weights, headroom,
+                     Karpenter, all together) against the plain defaults: modelship's GPU-hours, dropped and worst
+                     p99 per set (docs/simulate.md "Cold-start features on the family")
   --list             list the shapes and exit
   --write DIR        write the shapes (or the --shape ones) as CSV traces into DIR and exit
   -h, --help         show this help
@@ -399,6 +409,8 @@ export async function familyMain(argv: string[], io: CliIo): Promise<number> {
                 "node-seconds": { type: "string" },
                 "pull-seconds": { type: "string" },
                 "load-seconds": { type: "string" },
+                "image-gib": { type: "string" },
+                features: { type: "boolean", default: false },
             },
         });
         for (const set of values.set ?? []) {
@@ -425,14 +437,23 @@ export async function familyMain(argv: string[], io: CliIo): Promise<number> {
             ...(values["pull-seconds"] !== undefined && { pullSeconds: seconds("pull-seconds", values["pull-seconds"]) }),
             ...(values["load-seconds"] !== undefined && { loadSeconds: seconds("load-seconds", values["load-seconds"]) }),
         };
-        const report = await runFamily({
+        const imageGiB = values["image-gib"] === undefined ? undefined : Number(values["image-gib"]);
+        if (imageGiB !== undefined && !(imageGiB > 0)) throw new Error(`--image-gib is ${JSON.stringify(values["image-gib"])}; expected a size in GiB > 0`);
+        const options: FamilyOptions = {
             program: values.program,
             service: values.service,
             groups: values.set as FamilyGroup[] | undefined,
             shapes: values.shape,
-            overrides: { coldStart },
+            overrides: { coldStart, ...(imageGiB !== undefined && { imageGiB }) },
             specOverrides: values.spec === undefined ? undefined : parseSpec(values.spec),
-        });
+        };
+        if (values.features) {
+            const { featuresJson, renderFeatures, runFeatures } = await import("./cold-start-features");
+            const features = await runFeatures(options);
+            io.stdout.write(values.json ? `${JSON.stringify(featuresJson(features), null, 2)}\n` : renderFeatures(features));
+            return 0;
+        }
+        const report = await runFamily(options);
         if (values.json) io.stdout.write(`${JSON.stringify(familyJson(report), null, 2)}\n`);
         else if (values.markdown) io.stdout.write(renderMarkdown(report));
         else io.stdout.write(renderFamily(report));

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs the language runtimes the end-to-end tests run real servers with (test/polyglot-pipeline/e2e.test.ts):
-# R with plumber, Python 3 with FastAPI and uvicorn (Debian's own python3, not a pyenv one), and a JDK.
+# R with plumber, Python 3 with FastAPI and uvicorn (Debian's own python3, not a pyenv one), and a JDK; and Prometheus's
+# promtool, which checks and unit-tests every PromQL query the components deploy (test/spike-autoscaler/promql.test.ts).
 # Idempotent: installs only what is missing, and does nothing (no apt-get update) when everything is there.
 # Debian/Ubuntu only (apt-get); runs apt-get through sudo when not root.
 set -euo pipefail
 
 # Debian packages, with the command or module that proves each is usable.
-PACKAGES=(r-cran-plumber python3-fastapi python3-uvicorn default-jdk-headless)
+PACKAGES=(r-cran-plumber python3-fastapi python3-uvicorn default-jdk-headless prometheus)
 
 installed() {
     case "$1" in
@@ -15,6 +16,8 @@ installed() {
         python3-uvicorn) /usr/bin/python3 -c 'import uvicorn' >/dev/null 2>&1 ;;
         # Any JDK will do (the stage is plain Java): an existing javac counts.
         default-jdk-headless) command -v javac >/dev/null 2>&1 ;;
+        # Only its promtool is used (the package also ships the server, which is not started here): an existing promtool counts.
+        prometheus) command -v promtool >/dev/null 2>&1 ;;
         *) dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed" ;;
     esac
 }
@@ -24,7 +27,7 @@ for package in "${PACKAGES[@]}"; do
     installed "$package" || missing+=("$package")
 done
 if [ "${#missing[@]}" -eq 0 ]; then
-    echo "setup-e2e: R/plumber, Python/FastAPI/uvicorn and a JDK are installed"
+    echo "setup-e2e: R/plumber, Python/FastAPI/uvicorn, a JDK and promtool are installed"
     exit 0
 fi
 

@@ -36,6 +36,10 @@ Options:
   --node-seconds S        node provisioning (default 120 with a GPU, 0 for a CPU service)
   --pull-seconds S        image pull on a new node (default 334 with a GPU, 35 for a CPU service)
   --load-seconds S        model load (default 60)
+                          (without these flags the cold start is read from the stack: the GpuPool that places the
+                          service, its image cache and headroom, model.sizeGiB, model.cache and model.loadMode)
+  --image-gib G           the serving image's compressed size in GiB (default: 9.5 GB, the measured image, with a
+                          GPU; 1 GB for a CPU service), pulled at the measured 334 s per 9.5 GB
   --slo-p99 S             p99 waiting (seconds) past which the report says what binds (default 30)
   --recommend             per service, search the cheapest autoscaling block (pre-warming windows, target, scale-down
                           delay, burst; min/max and budget kept) that drops nothing and waits within --slo-p99, and
@@ -84,6 +88,7 @@ export async function simulateMain(argv: string[], io: CliIo): Promise<number> {
                 "node-seconds": { type: "string" },
                 "pull-seconds": { type: "string" },
                 "load-seconds": { type: "string" },
+                "image-gib": { type: "string" },
                 "slo-p99": { type: "string" },
                 recommend: { type: "boolean", default: false },
                 help: { type: "boolean", short: "h", default: false },
@@ -107,6 +112,7 @@ export async function simulateMain(argv: string[], io: CliIo): Promise<number> {
             concurrency: positiveNumber("concurrency", values.concurrency),
             timeoutSeconds: positiveNumber("timeout", values.timeout, true),
             sloP99Seconds: positiveNumber("slo-p99", values["slo-p99"]),
+            imageGiB: positiveNumber("image-gib", values["image-gib"]),
             coldStart: {
                 ...(values["node-seconds"] !== undefined && { nodeSeconds: positiveNumber("node-seconds", values["node-seconds"], true) }),
                 ...(values["pull-seconds"] !== undefined && { pullSeconds: positiveNumber("pull-seconds", values["pull-seconds"], true) }),
@@ -116,6 +122,9 @@ export async function simulateMain(argv: string[], io: CliIo): Promise<number> {
         // Read the trace before the program runs: a bad trace should not wait for the providers to load.
         const { loadTrace } = await import("./trace");
         const trace = loadTrace(values.trace);
+        // The trace's clock places the pool's headroom windows (as it places pre-warming windows).
+        const start = trace.startTime ?? (await import("./report")).DEFAULT_TRACE_START;
+        const withClock: SimulationOverrides = { ...overrides, clock: { start, seconds: trace.requests.length } };
         if (values.recommend) {
             const { checkRecommendTrace } = await import("./recommend");
             checkRecommendTrace(trace);
@@ -130,13 +139,13 @@ export async function simulateMain(argv: string[], io: CliIo): Promise<number> {
         const { simulateService, simulationJson } = await import("./simulate");
         const { hourUnit } = await import("./service");
         const { renderTable, unitLabel } = await import("./report");
-        const { clockTime, describeLimits, describeReplica } = await import("./describe");
+        const { clockTime, describeColdStart, describeLimits, describeReplica } = await import("./describe");
         const { DEFAULT_TRACE_START } = await import("./report");
         const services = selectServices(run.resources, dir, values.service);
-        const results = services.map((s) => simulateService(trace, s, overrides));
+        const results = services.map((s) => simulateService(trace, s, withClock));
         const clock = (t: number) => clockTime(trace.startTime ?? DEFAULT_TRACE_START, t, trace.requests.length);
         // --recommend: every service checked (it can pre-warm) before any search, so a bad one fails fast.
-        const recommendations = values.recommend ? await recommendAll(trace, services, run.resources, overrides) : undefined;
+        const recommendations = values.recommend ? await recommendAll(trace, services, run.resources, withClock) : undefined;
         if (values.svg) {
             const { renderSvgs } = await import("./svg");
             fs.writeFileSync(values.svg, renderSvgs(trace, results));
@@ -153,7 +162,9 @@ export async function simulateMain(argv: string[], io: CliIo): Promise<number> {
         } else {
             const { renderRecommendation } = await import("./recommend-render");
             for (const [i, r] of results.entries()) {
-                io.stdout.write(`${r.urn}\n  trace ${trace.name}: ${trace.requests.length} s, ${Math.round(trace.requests.reduce((a, b) => a + b, 0))} requests; ${describeReplica(r.model)}\n\n`);
+                io.stdout.write(`${r.urn}\n  trace ${trace.name}: ${trace.requests.length} s, ${Math.round(trace.requests.reduce((a, b) => a + b, 0))} requests; ${describeReplica(r.model)}\n`);
+                const coldStart = describeColdStart(r.model).map((l) => `    ${l}\n`);
+                io.stdout.write(`${coldStart.join("")}\n`);
                 io.stdout.write(`${renderTable(r.summaries, hourUnit(r.model))}\n`);
                 const lines = describeLimits(r.limits, r.summaries, r.sloP99Seconds, clock);
                 io.stdout.write(

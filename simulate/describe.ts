@@ -11,6 +11,21 @@ export function describeReplica(m: ServiceModel): string {
     return `replica: ${m.concurrency} at once x ${m.serviceSeconds} s, ${hardware}, cold start ${c.nodeSeconds} + ${c.pullSeconds} + ${c.loadSeconds} s (node + image pull + model load)`;
 }
 
+/**
+ * Where each part of the cold start comes from, one line each (simulate/cold-start.ts), for example
+ * `node 120 s: pool l4: EKS managed node group: ...`; the load on a node that ran the service and the headroom when
+ * they differ from a new node's. Empty when the model has no sources (built by hand).
+ */
+export function describeColdStart(m: ServiceModel): string[] {
+    const s = m.coldStartSources;
+    if (!s) return [];
+    const c = m.coldStart;
+    const lines = [`node ${c.nodeSeconds} s: ${s.node}`, `image pull ${c.pullSeconds} s: ${s.pull}`, `model load ${c.loadSeconds} s: ${s.load}`];
+    if (m.warmLoadSeconds !== undefined && m.warmLoadSeconds !== c.loadSeconds) lines.push(`model load on a node that ran it ${m.warmLoadSeconds} s: ${s.warmLoad}`);
+    if (s.headroom) lines.push(`headroom: ${s.headroom}`);
+    return lines;
+}
+
 const WHOLE = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
 
 /** A count of requests, short: `1,234`, `12.3k`, `123k`, `1.3M`. */

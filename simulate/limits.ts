@@ -118,14 +118,16 @@ export function bindingLimits(requests: Float64Array, service: ServiceModel, spe
     for (const run of runs) {
         if (run.name === ORACLE || run.name === ORACLE_AT_TARGET || !isBound(run, slo)) continue;
         const bound = policyBound(run.name, spec);
-        const replay = replayQueue(requests, service, run.servingReady, slo);
+        // A policy with a request timeout of its own (Knative's revision timeout) holds requests that long.
+        const timeoutSeconds = run.timeoutSeconds ?? service.timeoutSeconds;
+        const replay = replayQueue(requests, { ...service, timeoutSeconds }, run.servingReady, slo);
         const causes = new Map<LimitBound, { dropped: number; late: number; first: number }>();
         let previous: LimitBound | undefined;
         const peakAbove = need[peakAt] > bound.value;
         for (let a = 0; a < T; a++) {
             const count = replay.dropped[a] + replay.late[a];
             if (count <= 1e-9) continue;
-            const c = Math.min(T - 1, a + Math.min(Math.floor(slo), service.timeoutSeconds));
+            const c = Math.min(T - 1, a + Math.min(Math.floor(slo), timeoutSeconds));
             const atBound = run.replicas[c] >= bound.value;
             const starting = run.replicas[c] > run.ready[c];
             const cause: LimitBound =

@@ -7,12 +7,13 @@
  */
 import { ControlPolicy, decide, LoopMemory, LoopState, prewarmFloor } from "./policy";
 import { RequestQueue } from "./queue";
+import { headroomKept } from "./cold-start";
 import { billedHours, fullColdStart, ServiceModel } from "./service";
 
 /** What one policy did over the trace. */
 export interface PolicyRun {
     name: string;
-    /** Replicas (starting or ready) and freed nodes still kept, in hours. */
+    /** Replicas (starting or ready), freed nodes still kept and the pool's warm headroom while kept, in hours. */
     replicaHours: number;
     /** Replica-hours x GPUs per replica: 0 for a CPU service. */
     gpuHours: number;
@@ -30,6 +31,8 @@ export interface PolicyRun {
     ready: Int32Array;
     /** Replicas ready to serve in each second: `ready` before the second's decision (which may remove some). */
     servingReady: Int32Array;
+    /** Seconds a request could wait before it was dropped, when the policy set its own (ControlPolicy.timeoutSeconds); else the service's. */
+    timeoutSeconds?: number;
 }
 
 /** Options of {@link simulatePolicy}. */
@@ -38,14 +41,25 @@ export interface SimulationStart {
     initialReplicas?: number;
 }
 
-/** Nodes and replicas: replicas starting (ready at a second) and freed nodes (released at a second). */
+/**
+ * Nodes and replicas: replicas starting (ready at a second), freed nodes (released at a second) and the pool's warm
+ * headroom (a node per slot, up at a second: -Infinity for one up before the trace).
+ */
 class Fleet {
     readonly starting: number[] = [];
     ready = 0;
     private readonly freeNodes: number[] = [];
     private freeHead = 0;
+    private readonly headroomUp: number[] = [];
+    private headroomOpen = false;
 
-    constructor(private readonly service: ServiceModel) {}
+    constructor(private readonly service: ServiceModel) {
+        const h = service.headroom;
+        if (h && headroomKept(h, 0)) {
+            this.headroomOpen = true;
+            for (let i = 0; i < h.replicas; i++) this.headroomUp.push(-Infinity);
+        }
+    }
 
     get count(): number {
         return this.ready + this.starting.length;
@@ -53,13 +67,37 @@ class Fleet {
     get idleNodes(): number {
         return this.freeNodes.length - this.freeHead;
     }
+    /** Replicas' worth of headroom billed now: its GPUs while it is kept. */
+    get headroomReplicas(): number {
+        return this.headroomOpen && this.service.headroom ? this.service.headroom.gpus / Math.max(1, this.service.gpusPerReplica) : 0;
+    }
     add(t: number, n: number): void {
+        const c = this.service.coldStart;
         for (let i = 0; i < n; i++) {
-            // Reuse the most recently freed node: its image is cached.
-            const warm = this.idleNodes > 0;
-            if (warm) this.freeNodes.pop();
-            this.starting.push(t + (warm ? this.service.coldStart.loadSeconds : fullColdStart(this.service.coldStart)));
+            if (this.idleNodes > 0) {
+                // Reuse the most recently freed node: its image is cached (and, with a node cache, its weights).
+                this.freeNodes.pop();
+                this.starting.push(t + (this.service.warmLoadSeconds ?? c.loadSeconds));
+            } else if (this.headroomUp.length > 0) {
+                this.starting.push(this.onHeadroom(t));
+            } else {
+                this.starting.push(t + fullColdStart(c));
+            }
         }
+    }
+    /**
+     * A replica preempts the placeholder whose node is up first (or comes up first): it waits for that node, the rest
+     * of the image pull (none once a pre-pull DaemonSet has pulled it: the DaemonSet starts with the node) and the model
+     * load. The evicted placeholder goes pending and brings up a node one node start later.
+     */
+    private onHeadroom(t: number): number {
+        const c = this.service.coldStart;
+        let first = 0;
+        for (let j = 1; j < this.headroomUp.length; j++) if (this.headroomUp[j] < this.headroomUp[first]) first = j;
+        const up = Math.max(t, this.headroomUp[first]);
+        const pull = this.service.headroom?.prePulled ? Math.max(0, this.headroomUp[first] + c.pullSeconds - up) : c.pullSeconds;
+        this.headroomUp[first] = t + c.nodeSeconds;
+        return up + pull + c.loadSeconds;
     }
     remove(t: number, n: number): void {
         for (let i = 0; i < n; i++) {
@@ -73,6 +111,14 @@ class Fleet {
         }
     }
     tick(t: number): void {
+        const h = this.service.headroom;
+        if (h) {
+            // A window opens: the placeholders go pending and bring up their nodes; it closes: they and their nodes go.
+            const open = headroomKept(h, t);
+            if (open && !this.headroomOpen) for (let i = 0; i < h.replicas; i++) this.headroomUp.push(t + this.service.coldStart.nodeSeconds);
+            if (!open) this.headroomUp.length = 0;
+            this.headroomOpen = open;
+        }
         for (let j = this.starting.length - 1; j >= 0; j--) {
             if (this.starting[j] <= t) {
                 this.ready++;
@@ -107,8 +153,9 @@ export function openingReplicas(requests: Float64Array, service: ServiceModel, p
 export function simulatePolicy(requests: Float64Array, service: ServiceModel, policy: ControlPolicy, start: SimulationStart = {}): PolicyRun {
     const T = requests.length;
     const S = Math.max(1, Math.round(service.serviceSeconds));
-    const queue = new RequestQueue(T, S, service.timeoutSeconds);
-    const waitHistogram = new Float64Array(service.timeoutSeconds + 1);
+    const timeoutSeconds = policy.timeoutSeconds ?? service.timeoutSeconds;
+    const queue = new RequestQueue(T, S, timeoutSeconds);
+    const waitHistogram = new Float64Array(timeoutSeconds + 1);
     const replicas = new Int32Array(T);
     const ready = new Int32Array(T);
     const servingReady = new Int32Array(T);
@@ -153,7 +200,7 @@ export function simulatePolicy(requests: Float64Array, service: ServiceModel, po
         }
         replicas[t] = fleet.count;
         ready[t] = fleet.ready;
-        nodeSeconds += fleet.count + fleet.idleNodes;
+        nodeSeconds += fleet.count + fleet.idleNodes + fleet.headroomReplicas;
     }
     const replicaHours = nodeSeconds / 3600;
     return {
@@ -168,5 +215,6 @@ export function simulatePolicy(requests: Float64Array, service: ServiceModel, po
         replicas,
         ready,
         servingReady,
+        timeoutSeconds: policy.timeoutSeconds,
     };
 }

@@ -8,6 +8,15 @@ import type { AutoscalerSpec } from "../components/spike-autoscaler/spec";
 import { BURST_MIN_PODS, BURST_PERIOD_SECONDS } from "../components/spike-autoscaler/defaults";
 import { ScalingMetric } from "../components/spike-autoscaler/args";
 import { deployedArrivalTriggers, deployedQueueCap } from "../components/spike-autoscaler/queries";
+import {
+    KNATIVE_PANIC_THRESHOLD_PERCENTAGE,
+    KNATIVE_PANIC_WINDOW_PERCENTAGE,
+    KNATIVE_SCALE_TO_ZERO_GRACE_SECONDS,
+    KNATIVE_STABLE_WINDOW_SECONDS,
+    KNATIVE_TICK_SECONDS,
+} from "../components/spike-autoscaler/knative";
+import { knativeTimeoutSeconds } from "../components/model-service/targets/kubernetes-knative-spec";
+import { DEFAULT_STARTUP_TIMEOUT_SECONDS } from "../sdk/catalog/runtimes";
 import { ControlPolicy } from "./policy";
 import { prewarmFloorByMinute } from "./prewarm";
 import { ServiceModel, TARGET_UTILISATION } from "./service";
@@ -16,9 +25,11 @@ import { ServiceModel, TARGET_UTILISATION } from "./service";
 export type ScalingSpec = Pick<
     AutoscalerSpec,
     "metric" | "metricTarget" | "query" | "min" | "max" | "specMax" | "scaleDownDelaySeconds" | "maxQueuedPerRunning" | "scaleToZeroAfterSeconds" | "burstMultiplier" | "prewarm"
-> & {
-    kubernetes?: Pick<NonNullable<AutoscalerSpec["kubernetes"]>, "pollingIntervalSeconds" | "engine" | "runtime">;
-};
+> &
+    /** The cold-start budget (Knative's request timeout at zero derives from it). Defaults to 600 s. */
+    Partial<Pick<AutoscalerSpec, "startupTimeoutSeconds">> & {
+        kubernetes?: Pick<NonNullable<AutoscalerSpec["kubernetes"]>, "pollingIntervalSeconds" | "engine" | "runtime">;
+    };
 
 /** The spec's target as in-flight requests per replica (the simulator's one metric). */
 export function inFlightTarget(spec: ScalingSpec, service: ServiceModel): number {
@@ -48,6 +59,7 @@ export const HPA_SYNC_SECONDS = 15;
  * beside it where the ScaledObject has them.
  */
 export function modelshipPolicy(spec: ScalingSpec, service: ServiceModel, start: Date, seconds: number): ControlPolicy {
+    if (spec.kubernetes?.engine === "knative") return knativeServicePolicy(spec, service);
     // Above one replica the HPA decides, every sync period of the cluster's controller manager (15 s, a cluster
     // setting no ScaledObject changes): KEDA's metrics server answers it with a fresh query whatever its polling
     // interval. The polling interval only times KEDA's own checks for activation from zero.
@@ -96,18 +108,47 @@ export function hpaPolicy(spec: ScalingSpec, service: ServiceModel): ControlPoli
 export function knativePolicy(spec: ScalingSpec, service: ServiceModel): ControlPolicy {
     return {
         name: "knative-default",
-        syncSeconds: 2,
+        syncSeconds: KNATIVE_TICK_SECONDS,
         targetPerReplica: inFlightTarget(spec, service),
         tolerance: 0,
-        metricWindowSeconds: 60,
-        panic: { windowSeconds: 6, threshold: 2 },
+        metricWindowSeconds: KNATIVE_STABLE_WINDOW_SECONDS,
+        panic: KNATIVE_PANIC,
         scaleDownDelaySeconds: 0,
         burst: { multiplier: 1000, minPods: 1 },
         min: 0,
         max: spec.specMax,
-        scaleToZeroAfterSeconds: 60 + 30,
+        scaleToZeroAfterSeconds: KNATIVE_STABLE_WINDOW_SECONDS + KNATIVE_SCALE_TO_ZERO_GRACE_SECONDS,
         activationPollSeconds: 0,
         prewarmFloorByMinute: NO_PREWARM,
+    };
+}
+
+/** Knative's panic mode: 10% of the 60 s stable window (6 s), at 200% of the ready pods (components/spike-autoscaler/knative.ts). */
+const KNATIVE_PANIC = { windowSeconds: (KNATIVE_STABLE_WINDOW_SECONDS * KNATIVE_PANIC_WINDOW_PERCENTAGE) / 100, threshold: KNATIVE_PANIC_THRESHOLD_PERCENTAGE / 100 };
+
+/**
+ * SpikeAutoscaler on engine knative, as deployed (components/spike-autoscaler/knative.ts): Knative's KPA with the
+ * service's own annotations: its target at 100% utilisation, min/max-scale, the scale-down delay, the last replica kept
+ * for the retention period after a stable window idle (at least the grace period), the activator waking the first
+ * replica at once and holding requests for the revision's request timeout (the cold-start budget included at zero).
+ */
+export function knativeServicePolicy(spec: ScalingSpec, service: ServiceModel): ControlPolicy {
+    return {
+        name: "modelship",
+        syncSeconds: KNATIVE_TICK_SECONDS,
+        targetPerReplica: inFlightTarget(spec, service),
+        tolerance: 0,
+        metricWindowSeconds: KNATIVE_STABLE_WINDOW_SECONDS,
+        panic: KNATIVE_PANIC,
+        scaleDownDelaySeconds: spec.scaleDownDelaySeconds,
+        // Knative's max-scale-up-rate (config-autoscaler, cluster-wide: 1000 by default).
+        burst: { multiplier: 1000, minPods: 1 },
+        min: spec.min,
+        max: spec.max,
+        scaleToZeroAfterSeconds: KNATIVE_STABLE_WINDOW_SECONDS + Math.max(KNATIVE_SCALE_TO_ZERO_GRACE_SECONDS, spec.scaleToZeroAfterSeconds),
+        activationPollSeconds: 0,
+        prewarmFloorByMinute: NO_PREWARM,
+        timeoutSeconds: knativeTimeoutSeconds({ min: spec.min, startupTimeoutSeconds: spec.startupTimeoutSeconds ?? DEFAULT_STARTUP_TIMEOUT_SECONDS }),
     };
 }
 

@@ -56,6 +56,11 @@ export interface ControlPolicy {
     activationPollSeconds: number;
     /** The floor from pre-warming windows in each minute of the trace (index: minute); none when empty. */
     prewarmFloorByMinute: Int32Array;
+    /**
+     * Seconds a request may wait before it is dropped, when the policy deploys its own request timeout (a Knative
+     * revision's `timeoutSeconds`, which its activator applies from the request's arrival). Defaults to the service's.
+     */
+    timeoutSeconds?: number;
 }
 
 /** What the loop sees each decision. */

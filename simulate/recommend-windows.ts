@@ -1,7 +1,8 @@
 /**
  * Pre-warming windows for `--recommend`, derived from a trace: where a run of the reactive loop lets requests wait
  * past the SLO or drops them, a window starts one cold start (and a sync) before, lasts until the loop has caught
- * up, and keeps the replicas the arrivals need at the service's target. Windows are whole minutes on the trace's
+ * up, and keeps the replicas the arrivals need at the service's target; on a ramp of several minutes, a staircase of
+ * windows that opens them as the ramp needs them ({@link stepSplits}). Windows are whole minutes on the trace's
  * clock, written as cron in a time zone, with the days of week taken from the trace's dates.
  */
 import type { PrewarmWindowArgs } from "../components/spike-autoscaler/args";
@@ -107,6 +108,32 @@ export function repairWindows(windows: TraceWindow[], episodes: Array<[number, n
         }
     }
     return changed;
+}
+
+/** The minutes a step may open after the window it splits from, and the share of its replicas the lower step keeps. */
+const STEP_DELAYS_MINUTES = [1, 2, 3, 5];
+const STEP_SHARES = [0.25, 0.5, 0.75];
+
+/**
+ * Stepped variants of a window, for a ramp that climbs over minutes: the window keeps its start and end with a share
+ * of its replicas, and a second window opens 1-5 minutes later to the same end with all of them. Windows are floors
+ * (the largest open one counts, as KEDA's cron triggers do), so the pair is a staircase that follows the ramp instead
+ * of holding the peak's replicas from the first minute. Shares that would not be above `min` are left out.
+ */
+export function stepSplits(w: TraceWindow, min: number): TraceWindow[][] {
+    const splits: TraceWindow[][] = [];
+    for (const later of STEP_DELAYS_MINUTES) {
+        if (later >= w.durationMinutes) continue;
+        for (const share of STEP_SHARES) {
+            const lower = Math.floor(w.replicas * share);
+            if (lower <= min) continue;
+            splits.push([
+                { ...w, replicas: lower },
+                { startMinute: w.startMinute + later, durationMinutes: w.durationMinutes - later, replicas: w.replicas },
+            ]);
+        }
+    }
+    return splits;
 }
 
 const DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];

@@ -19,7 +19,7 @@ import { neededReplicas } from "./oracle";
 import { inFlightTarget, modelshipPolicy } from "./policies";
 import { prewarmFloorByMinute } from "./prewarm";
 import type { CandidateResolver } from "./recommend-resolve";
-import { lateEpisodes, prewarmArgs, repairWindows, type TraceWindow, type WindowContext, windowsForEpisodes } from "./recommend-windows";
+import { lateEpisodes, prewarmArgs, repairWindows, stepSplits, type TraceWindow, type WindowContext, windowsForEpisodes } from "./recommend-windows";
 import { DEFAULT_TRACE_START, percentile } from "./report";
 import { fullColdStart, type ServiceModel } from "./service";
 import { serviceModel, type SimulationOverrides } from "./simulate";
@@ -76,6 +76,8 @@ export class RecommendInputError extends Error {
 
 interface Evaluated {
     args: AutoscalingArgs;
+    /** The searched windows on the trace's clock (none for a reactive candidate), for the moves made from it. */
+    windows: readonly TraceWindow[];
     service: AutoscaledService;
     model: ServiceModel;
     run: PolicyRun;
@@ -89,10 +91,17 @@ export interface RecommendOptions {
     sloP99Seconds: number;
     /** Milliseconds the search may take (it returns the best found by then). */
     budgetMs?: number;
+    /** Keep the service's own metric target (search the windows, delay and burst only). Defaults to false. */
+    keepTarget?: boolean;
 }
 
 const SEARCHED: Array<keyof AutoscalingArgs> = ["metricTarget", "scaleDownDelaySeconds", "burstMultiplier", "prewarm"];
-const DELAYS = [60, 120, 240, 480, 900];
+/**
+ * Scale-down delays searched: from one HPA sync (15 s) to 15 minutes. Short ones pay once windows cover the ramp:
+ * the loop then follows the decay closely, and a replica it removes too early comes back on its freed node in a
+ * model load (the simulator keeps a freed node 10 minutes, as Cluster Autoscaler does).
+ */
+const DELAYS = [15, 30, 60, 120, 240, 480, 900];
 const BURSTS = [2, 10, 1000];
 
 function predicted(e: Pick<Evaluated, "run" | "p99">): Predicted {
@@ -152,17 +161,17 @@ export function recommend(trace: Trace, service: AutoscaledService, resolver: Ca
         }
         return { ...base, spec: { ...base.spec, prewarm: plans } };
     };
-    const simulateWith = (args: AutoscalingArgs, resolved: AutoscaledService): Evaluated => {
+    const simulateWith = (args: AutoscalingArgs, resolved: AutoscaledService, windows: readonly TraceWindow[] = []): Evaluated => {
         const model = serviceModel(resolved, overrides);
         const run = simulatePolicy(requests, model, modelshipPolicy(resolved.spec, model, start, requests.length));
         const p99 = percentile(run.waitHistogram, 0.99);
-        return { args, service: resolved, model, run, p99, ok: run.dropped < 0.5 && p99 <= slo };
+        return { args, windows, service: resolved, model, run, p99, ok: run.dropped < 0.5 && p99 <= slo };
     };
-    const evaluate = (args: AutoscalingArgs): Evaluated | null => {
+    const evaluate = (args: AutoscalingArgs, windows: readonly TraceWindow[] = []): Evaluated | null => {
         const key = JSON.stringify(args);
         if (cache.has(key)) return cache.get(key) ?? null;
         const resolved = resolveFast(args);
-        const e = resolved ? simulateWith(args, resolved) : null;
+        const e = resolved ? simulateWith(args, resolved, windows) : null;
         cache.set(key, e);
         return e;
     };
@@ -188,7 +197,7 @@ export function recommend(trace: Trace, service: AutoscaledService, resolver: Ca
     const searchTarget = accepts("metricTarget", spec.metricTarget);
     const searchDelay = accepts("scaleDownDelaySeconds", spec.scaleDownDelaySeconds);
     const searchBurst = accepts("burstMultiplier", spec.burstMultiplier);
-    const targets = searchTarget ? targetsAll : [spec.metricTarget];
+    const targets = searchTarget && !options.keepTarget ? targetsAll : [spec.metricTarget];
     const delays = searchDelay ? [...new Set([spec.scaleDownDelaySeconds, ...DELAYS])].sort((a, b) => a - b) : [spec.scaleDownDelaySeconds];
     const bursts = searchBurst ? [...new Set([spec.burstMultiplier, ...BURSTS])].sort((a, b) => a - b) : [spec.burstMultiplier];
     // The team's windows that never open during the trace are kept as they are: the trace says nothing about them.
@@ -221,10 +230,13 @@ export function recommend(trace: Trace, service: AutoscaledService, resolver: Ca
         for (let a = 0; a < late.length; a++) late[a] = replay.dropped[a] + replay.late[a];
         return lateEpisodes(late, coldStartSeconds);
     };
-    const withWindows = (base: AutoscalingArgs, windows: TraceWindow[]) => {
+    const withWindows = (base: AutoscalingArgs, windows: readonly TraceWindow[]) => {
         const { prewarm: _none, ...rest } = base;
         const prewarm = [...unseen, ...prewarmArgs(windows, start, requests.length, timezone)];
-        return evaluate({ ...rest, ...(prewarm.length > 0 && { prewarm }) });
+        return evaluate(
+            { ...rest, ...(prewarm.length > 0 && { prewarm }) },
+            windows.map((w) => ({ ...w })),
+        );
     };
 
     // 1. The coarse grid, without windows.
@@ -239,19 +251,21 @@ export function recommend(trace: Trace, service: AutoscaledService, resolver: Ca
                 if (better(e, best)) best = e;
             }
 
-    // 2. Windows: from the best reactive runs of each target (fewest late, then cheapest), repaired, then shrunk.
+    // 2. Windows: from the best reactive run of each target (fewest late, then cheapest), repaired, then shrunk.
     const lateCount = (e: Evaluated) => e.run.dropped + (e.p99 > slo ? 1 : 0);
     const seeds = targets.flatMap((t) =>
         grid
             .filter((e) => e.service.spec.metricTarget === t && !e.ok)
             .sort((a, b) => lateCount(a) - lateCount(b) || a.run.hours - b.run.hours)
-            .slice(0, 2),
+            .slice(0, 1),
     );
-    const shrink = (e: Evaluated, windows: TraceWindow[]): Evaluated => {
+    // `only`: the windows to move (the others were shrunk already); all by default.
+    const shrink = (e: Evaluated, windows: TraceWindow[], only?: readonly number[]): Evaluated => {
         let here = e;
         for (let pass = 0; pass < 6 && !outOfTime(); pass++) {
             let improved = false;
             for (let i = 0; i < windows.length; i++) {
+                if (only && !only.includes(i)) continue;
                 const moves: Array<(w: TraceWindow) => TraceWindow> = [
                     ...[0.8, 0.9, 0.95, 0.98].map((f) => (w: TraceWindow) => ({ ...w, replicas: Math.max(windowContext(here).min + 1, Math.floor(w.replicas * f)) })),
                     ...[10, 5, 2, 1].map((m) => (w: TraceWindow) => ({ ...w, durationMinutes: Math.max(1, w.durationMinutes - m) })),
@@ -269,6 +283,25 @@ export function recommend(trace: Trace, service: AutoscaledService, resolver: Ca
                 }
             }
             if (!improved) break;
+        }
+        return here;
+    };
+    // Staircases: each window split into a lower step and a later full one (recommend-windows.ts, stepSplits), the
+    // best split kept and shrunk; again on the result, up to three steps a window.
+    const stepUp = (e: Evaluated): Evaluated => {
+        let here = e;
+        for (let round = 0; round < 3 && !outOfTime(); round++) {
+            const windows = here.windows;
+            let found: Evaluated | undefined;
+            let at = 0;
+            for (let i = 0; i < windows.length && !outOfTime(); i++) {
+                for (const split of stepSplits(windows[i], windowContext(here).min)) {
+                    const tried = withWindows(here.args, [...windows.slice(0, i), ...split, ...windows.slice(i + 1)]);
+                    if (better(tried, found ?? here)) [found, at] = [tried as Evaluated, i];
+                }
+            }
+            if (!found) break;
+            here = shrink(found, [...found.windows], [at, at + 1]);
         }
         return here;
     };
@@ -301,6 +334,21 @@ export function recommend(trace: Trace, service: AutoscaledService, resolver: Ca
             const e = reactive.ok ? reactive : fromSeed(reactive);
             if (better(e, best)) best = e;
         }
+    }
+
+    // 4. The best's windows kept: every delay and burst with them (the delay the loop needed without windows is not the
+    // one it needs once they cover the ramp), then the windows stepped to follow the ramp; each shrunk again.
+    if (best && best.windows.length > 0 && !outOfTime()) {
+        const { metricTarget: bt } = best.service.spec;
+        let swept: Evaluated = best;
+        for (const d of delays)
+            for (const x of bursts) {
+                if (outOfTime()) break;
+                const tried = withWindows(block(bt, d, x), best.windows);
+                if (better(tried, swept)) swept = tried as Evaluated;
+            }
+        if (swept !== best) best = shrink(swept, [...swept.windows]);
+        best = stepUp(best);
     }
 
     const result: Recommendation = {

@@ -4,6 +4,8 @@
  * or stated assumptions (docs/simulate.md); every one can be overridden.
  */
 
+import type { ColdStartSources, HeadroomModel } from "./cold-start";
+
 /** The parts of a cold start, in seconds. */
 export interface ColdStart {
     /** A new GPU node: ~45 s at best, often 2-10 min (kserve#1247). Default 120 s, the common case's low end; 0 for CPU. */
@@ -57,6 +59,12 @@ export interface ServiceModel {
     coldStart: ColdStart;
     /** Seconds a freed node is kept (a replica started on it skips the node and the image pull); 0: none kept. */
     nodeIdleSeconds: number;
+    /** Seconds of model load on a freed node that ran the service (a node cache holds its weights). Defaults to `coldStart.loadSeconds`. */
+    warmLoadSeconds?: number;
+    /** GPUs the pool keeps free for new replicas (simulate/cold-start.ts); none when undefined. */
+    headroom?: HeadroomModel;
+    /** Where each part of the cold start comes from (simulate/cold-start.ts). */
+    coldStartSources?: ColdStartSources;
     /** GPUs per replica; 0 for a CPU service, whose hours are replica-hours. */
     gpusPerReplica: number;
     /** USD per replica-hour from the cost model; null when unknown. */

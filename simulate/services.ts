@@ -8,6 +8,7 @@ import { modelServiceSchema } from "../components/model-service/schema";
 import { spikeAutoscalerSchema } from "../components/spike-autoscaler/schema";
 import { resolveAutoscaling, type AutoscalerSpec } from "../components/spike-autoscaler/spec";
 import { standaloneContext } from "../components/spike-autoscaler/standalone";
+import { coldStartFeatures, type ColdStartFeatures } from "./cold-start-stack";
 
 const MODEL_SERVICE = "modelship:index:ModelService";
 const SPIKE_AUTOSCALER = "modelship:index:SpikeAutoscaler";
@@ -20,6 +21,8 @@ export interface AutoscaledService {
     type: string;
     spec: AutoscalerSpec;
     gpusPerReplica: number;
+    /** What the stack says about its cold start (simulate/cold-start.ts); undefined: nothing, the defaults apply. */
+    coldStart?: ColdStartFeatures;
 }
 
 /** A service that cannot be simulated, or one asked for that is not there. */
@@ -53,7 +56,7 @@ export function autoscaledServices(resources: readonly ResourceRecord[]): Autosc
     const found: AutoscaledService[] = [];
     for (const r of resources) {
         const service = r.type === MODEL_SERVICE ? fromModelService(r) : r.type === SPIKE_AUTOSCALER ? fromSpikeAutoscaler(r) : undefined;
-        if (service) found.push(service);
+        if (service) found.push({ ...service, coldStart: coldStartFeatures(resources, service.urn) });
     }
     return found;
 }

@@ -8,7 +8,8 @@ import { bindingLimits, DEFAULT_SLO_P99_SECONDS, Limit, limitJson } from "./limi
 import type { PolicyRun } from "./model";
 import { defaultConcurrency, inFlightTarget } from "./policies";
 import { DEFAULT_TRACE_START, PolicySummary, policyJson, runPolicies, summarise } from "./report";
-import { ColdStart, defaultColdStart, defaultNodeIdleSeconds, DEFAULT_SERVICE_SECONDS, DEFAULT_TIMEOUT_SECONDS, hourUnit, ServiceModel } from "./service";
+import { headroomOnClock, resolveColdStart } from "./cold-start";
+import { ColdStart, defaultNodeIdleSeconds, DEFAULT_SERVICE_SECONDS, DEFAULT_TIMEOUT_SECONDS, hourUnit, ServiceModel } from "./service";
 import type { AutoscaledService } from "./services";
 import type { Trace } from "./trace";
 
@@ -18,21 +19,30 @@ export interface SimulationOverrides {
     concurrency?: number;
     timeoutSeconds?: number;
     coldStart?: Partial<ColdStart>;
+    /** The serving image's compressed size in GiB (`--image-gib`): the pull at the measured rate. */
+    imageGiB?: number;
     nodeIdleSeconds?: number;
+    /** The trace's clock, for the pool's headroom windows (without it, headroom is kept all the time). */
+    clock?: { start: Date; seconds: number };
     /** The SLO on waiting (p99, seconds) past which the report says what binds: `--slo-p99`, default 30. */
     sloP99Seconds?: number;
 }
 
 /**
- * The replica model of a service: its GPUs and price from the plan, the rest from defaults or overrides. A CPU
+ * The replica model of a service: its GPUs and price from the plan, its cold start from the stack's features
+ * (simulate/cold-start.ts: the documented defaults when it has none), the rest from defaults or overrides. A CPU
  * service (no GPU) gets the CPU cold start and keeps no node of its own after a replica goes (service.ts).
  */
-export function serviceModel(service: Pick<AutoscaledService, "spec" | "gpusPerReplica">, o: SimulationOverrides = {}): ServiceModel {
+export function serviceModel(service: Pick<AutoscaledService, "spec" | "gpusPerReplica" | "coldStart">, o: SimulationOverrides = {}): ServiceModel {
     const serviceSeconds = Math.max(1, Math.round(o.serviceSeconds ?? DEFAULT_SERVICE_SECONDS));
     const base = { concurrency: 1, serviceSeconds, timeoutSeconds: o.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS };
+    const cold = resolveColdStart(service.coldStart, service.gpusPerReplica, { ...o.coldStart, imageGiB: o.imageGiB });
     const model: ServiceModel = {
         ...base,
-        coldStart: { ...defaultColdStart(service.gpusPerReplica), ...o.coldStart },
+        coldStart: cold.coldStart,
+        warmLoadSeconds: cold.warmLoadSeconds,
+        ...(cold.headroom && { headroom: o.clock ? headroomOnClock(cold.headroom, o.clock.start, o.clock.seconds) : cold.headroom }),
+        coldStartSources: cold.sources,
         nodeIdleSeconds: o.nodeIdleSeconds ?? defaultNodeIdleSeconds(service.gpusPerReplica),
         gpusPerReplica: service.gpusPerReplica,
         hourlyUsd: service.spec.price.monthly === null || !service.spec.price.priced ? null : service.spec.price.monthly / HOURS_PER_MONTH,
@@ -57,7 +67,8 @@ export interface ServiceSimulation {
 
 /** Simulates one service under the seven policies and says what binds those that fall short of the SLO. */
 export function simulateService(trace: Trace, service: AutoscaledService, overrides: SimulationOverrides = {}): ServiceSimulation {
-    const model = serviceModel(service, overrides);
+    const clock = overrides.clock ?? { start: trace.startTime ?? DEFAULT_TRACE_START, seconds: trace.requests.length };
+    const model = serviceModel(service, { ...overrides, clock });
     const runs = runPolicies(trace, service.spec, model);
     const sloP99Seconds = overrides.sloP99Seconds ?? DEFAULT_SLO_P99_SECONDS;
     const limits = bindingLimits(trace.requests, model, service.spec, runs, { sloP99Seconds });
@@ -74,9 +85,19 @@ export function simulationJson(trace: Trace, results: ServiceSimulation[]): Reco
             urn: r.urn,
             unit: hourUnit(r.model),
             gpusPerReplica: r.model.gpusPerReplica,
-            coldStart: { ...r.model.coldStart },
+            coldStart: coldStartJson(r.model),
             policies: r.summaries.map(policyJson),
             limits: r.limits.map((l) => limitJson(l, start)),
         })),
+    };
+}
+
+/** A service's `coldStart` in `--json`: the parts on a new node, the load on a node that ran it, the headroom, and the sources. */
+export function coldStartJson(m: ServiceModel): Record<string, unknown> {
+    return {
+        ...m.coldStart,
+        warmLoadSeconds: m.warmLoadSeconds ?? m.coldStart.loadSeconds,
+        headroomGpus: m.headroom?.gpus ?? 0,
+        ...(m.coldStartSources && { sources: { ...m.coldStartSources } }),
     };
 }

@@ -89,15 +89,29 @@ const EXPECTED: Record<string, { items: Record<string, Figures>; total: Figures;
     // A pod of 1 L4, 8 vCPU, 32 GiB selecting cloud.google.com/gke-accelerator=nvidia-l4: the cheapest GCP machine that fits
     // is g2-standard-8 at 0.853624271/h (above); 2 replicas x 0.853624271 x 730 = 1246.2914.
     kubernetes: { items: { qwen: { min: 1246.29, max: 1246.29 } }, total: { min: 1246.29, max: 1246.29 }, known: { min: 1246.29, max: 1246.29 } },
+    // A pod of 1 L4, 8 vCPU, 32 GiB on nodes labelled modelship.dev/accelerator=l4 (priced on AWS): the cheapest node that
+    // fits it is g6.2xlarge,us-east-1,0.9776/h; 2 replicas x 0.9776 x 730 = 1427.296. The model cache's claim on EFS is
+    // billed per GB-month stored at a price the catalog lacks: unknown.
+    "kubernetes-model-cache": {
+        items: { qwen: { min: 1427.3, max: 1427.3 }, "qwen-model-cache": { min: null, max: null } },
+        total: { min: null, max: null },
+        known: { min: 1427.3, max: 1427.3 },
+    },
     // A pod of 1 L4, 4 vCPU, 16 GiB: the cheapest node that fits it is g6.xlarge,us-east-1,0.8048/h (730 h: 587.504).
     // The HPA's minimum 2 x 587.504 = 1175.008; budget $3,000 / 587.504 = 5.1, so at most 5 (of maxReplicas 6): 5 x 587.504 = 2937.52.
+    // A pod of 2 L4s, 16 vCPU, 64 GiB on nodes labelled karpenter.k8s.aws/instance-gpu-name=l4 (priced on AWS): no g6 has
+    // two L4s, the cheapest node that fits is g6.12xlarge (4 L4) at 4.6016/h; 1 replica x 4.6016 x 730 = 3359.168. Streaming
+    // from S3 adds no resource (the requests are billed to the bucket's account, outside this stack).
+    "kubernetes-vllm-stream": { items: { qwen: { min: 3359.17, max: 3359.17 } }, total: { min: 3359.17, max: 3359.17 }, known: { min: 3359.17, max: 3359.17 } },
     "kubernetes-hpa": { items: { qwen: { min: 1175.01, max: 2937.52 } }, total: { min: 1175.01, max: 2937.52 }, known: { min: 1175.01, max: 2937.52 } },
+    // The same pod (g6.xlarge, 587.504 a month) on Knative: min-scale 0 -> $0, max-scale 4 -> 4 x 587.504 = 2350.016.
+    "kubernetes-knative-llm": { items: { qwen: { min: 0, max: 2350.02 } }, total: { min: 0, max: 2350.02 }, known: { min: 0, max: 2350.02 } },
     // Spot node group of g6.2xlarge (0.9776), g6.4xlarge (1.3232), gr6.4xlarge (1.5392), 0-4 nodes, priced on-demand (no
     // AWS spot prices). The vLLM pod (1 L4, 4 vCPU, 16 GiB) runs on it: 1 node at its minimum, on the cheapest listed type
     // that fits, g6.2xlarge: 1 x 0.9776 x 730 = 713.648. Max: 4 x gr6.4xlarge 1.5392 x 730 = 4494.464. The pod and the
-    // device plugin are $0 "on pool".
+    // device plugin and the image pre-puller are $0 "on pool".
     "eks-gpu-pool": {
-        items: { "l4-gpu-nodes": { min: 713.65, max: 4494.46 }, qwen: { min: 0, max: 0 }, "l4-nvidia-device-plugin": { min: 0, max: 0 } },
+        items: { "l4-gpu-nodes": { min: 713.65, max: 4494.46 }, qwen: { min: 0, max: 0 }, "l4-nvidia-device-plugin": { min: 0, max: 0 }, "l4-image-puller": { min: 0, max: 0 } },
         total: { min: 713.65, max: 4494.46 },
         known: { min: 713.65, max: 4494.46 },
     },
@@ -106,10 +120,12 @@ const EXPECTED: Record<string, { items: Record<string, Figures>; total: Figures;
     // g6.2xlarge,g6,GPU instance,NVIDIA L4,1,24 GB GDDR6,8,32 GB,us-east-1,0.9776: 1 x 0.9776 x 730 = 713.648.
     // Max: the 2-GPU limit at the dearest per-GPU candidate, g6.16xlarge,...,NVIDIA L4,1,...,us-east-1,3.3968:
     // 2 x 3.3968 x 730 = 4959.328. The pod and the device plugin are $0 "on pool"; the KMS key is not in the stack.
+    // Headroom: one placeholder (1 L4, 5 vCPU, 17 GiB: a g6.2xlarge) 07:45-17:45 Europe/Paris on weekdays (261 in 2026):
+    // 261 x 10 h / 12 = 217.5 h x 0.9776 = 212.628; min 713.648 + 212.628 = 926.276. The placeholders are $0 "on pool".
     "eks-karpenter-pool": {
-        items: { "coder-node-pool": { min: 713.65, max: 4959.33 }, coder: { min: 0, max: 0 }, "coder-nvidia-device-plugin": { min: 0, max: 0 } },
-        total: { min: 713.65, max: 4959.33 },
-        known: { min: 713.65, max: 4959.33 },
+        items: { "coder-node-pool": { min: 926.28, max: 4959.33 }, coder: { min: 0, max: 0 }, "coder-headroom": { min: 0, max: 0 }, "coder-nvidia-device-plugin": { min: 0, max: 0 } },
+        total: { min: 926.28, max: 4959.33 },
+        known: { min: 926.28, max: 4959.33 },
     },
     // qwen: one pod of 1 L4, 8 vCPU, 32 GiB = one g6.2xlarge at 0.9776/h: 713.648 a month. Budget $6,000 / 713.648 = 8.41,
     // so at most 8 replicas: 8 x 713.648 = 5709.184. Pre-warming 07:30-10:30 on weekdays (261 in 2026) at 8 replicas:
@@ -141,6 +157,7 @@ const BILLED_UNKNOWN: Record<string, RegExp> = {
     "aws:sfn/stateMachine:StateMachine": /^Step Functions executions: \$0 without requests; at full scale unknown/,
     "aws:apigatewayv2/api:Api": /^API Gateway HTTP API requests: \$0 without requests; at full scale unknown/,
     "gcp:workflows/workflow:Workflow": /^Workflows steps and external HTTP calls: \$0 without requests; at full scale unknown/,
+    "kubernetes:core/v1:PersistentVolumeClaim": /^unknown: a PersistentVolumeClaim of \d+Gi on StorageClass [\w-]+: its volume is billed per GB-month/,
 };
 
 describe("the cost of every example", { timeout: 300_000 }, () => {

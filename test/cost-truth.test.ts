@@ -49,10 +49,11 @@ describe("the rule: priced, free with a reason, or unknown with the type named",
         expect(costClass({ type: "aws:rds/instance:Instance" })).toEqual({ kind: "unknown", reason: "aws:rds/instance:Instance: no price in the catalog, and not a type known to be free" });
         // A custom resource of another group may create cloud resources (ACK, Crossplane, Config Connector).
         expect(costClass({ type: "kubernetes:rds.services.k8s.aws/v1alpha1:DBInstance" }).kind).toBe("unknown");
-        expect(costClass({ type: "kubernetes:core/v1:PersistentVolumeClaim" })).toEqual({
-            kind: "unknown",
-            reason: "kubernetes:core/v1:PersistentVolumeClaim: a claim provisions a cloud disk through its StorageClass, billed per GB-month; disk prices are not in the catalog",
-        });
+        expect(costClass({ type: "kubernetes:core/v1:PersistentVolumeClaim" })).toEqual({ kind: "priced" });
+        // A claim's volume is billed per GB-month by its StorageClass at a price the catalog lacks: unknown, naming size and class.
+        const claim = estimateCost([resource("kubernetes:core/v1:PersistentVolumeClaim", { spec: { storageClassName: "efs-sc", resources: { requests: { storage: "200Gi" } } } })]).items[0];
+        expect(claim.monthly).toEqual({ min: null, max: null });
+        expect(claim.basis).toMatch(/^unknown: a PersistentVolumeClaim of 200Gi on StorageClass efs-sc: its volume is billed per GB-month/);
         expect(costClass({ type: "kubernetes:networking.k8s.io/v1:Ingress" }).kind).toBe("unknown");
     });
 

@@ -31,6 +31,8 @@ describe("examples", { timeout: 120_000 }, () => {
                 "quickstart",
                 "kubernetes",
                 "kubernetes-hpa",
+                "kubernetes-knative-llm",
+                "kubernetes-model-cache",
                 "aws-sagemaker",
                 "aws-lambda",
                 "gcp-cloudrun",

@@ -16,13 +16,22 @@ import { describe, expect, it } from "vitest";
 
 /** Each dispatch enum, and the files whose tables must name all its members (repository paths). */
 const EXPECTED_TABLE_FILES: Record<string, string[]> = {
-    Target: ["components/model-service/schema.ts", "components/model-service/targets/index.ts", "components/polyglot-pipeline/schema.ts", "components/polyglot-pipeline/stage-targets.ts"],
-    GpuPoolCloud: ["components/gpu-pool/clouds.ts", "components/gpu-pool/schema.ts"],
+    Target: [
+        "components/model-service/load-mode.ts",
+        "components/model-service/schema.ts",
+        "components/model-service/targets/index.ts",
+        "components/polyglot-pipeline/schema.ts",
+        "components/polyglot-pipeline/stage-targets.ts",
+    ],
+    GpuPoolCloud: ["components/gpu-pool/clouds.ts", "components/gpu-pool/image-cache.ts", "components/gpu-pool/schema.ts"],
     AwsProvisioning: ["components/gpu-pool/aws.ts"],
     AutoscalerTarget: ["components/spike-autoscaler/rules.ts", "components/spike-autoscaler/standalone/index.ts"],
+    KubernetesScalingEngine: ["components/spike-autoscaler/kubernetes.ts"],
     ServingRuntime: ["sdk/catalog/runtimes.ts"],
+    NodeProvisioning: ["sdk/catalog/cold-start.ts"],
     Orchestrator: ["components/polyglot-pipeline/index.ts"],
     StageLanguage: ["components/polyglot-pipeline/presets.ts"],
+    ModelCacheMode: ["components/model-service/model-cache.ts"],
 };
 
 const ROOT = path.resolve(__dirname, "..");

@@ -109,7 +109,9 @@ describe("the argument reference", () => {
     });
 
     it("gives each field its type, default, allowed values and description", () => {
-        expect(generated).toContain('| <a name="modelservice-resources-gpu-count"></a>`count` | number | Defaults to 1. | Number of GPUs per replica. |');
+        expect(generated).toContain(
+            '| <a name="modelservice-resources-gpu-count"></a>`count` | number | Defaults to 1. | Number of GPUs per replica. More than one shards the model over them: the preset adds vLLM\'s `--tensor-parallel-size N`',
+        );
         expect(generated).toContain(
             '| <a name="modelservice-resources-gpu-accelerator"></a>`accelerator` | enum [Accelerator](#enum-accelerator): `t4`, `a10g`, `l4`, `l40s`, `a100-40gb`, `a100-80gb`, `h100`, `h200`, `inferentia2` | **required** |',
         );

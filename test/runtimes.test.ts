@@ -104,12 +104,60 @@ describe("the serving runtimes table", () => {
     });
 
     it("names AWS's SageMaker container of vLLM and TGI, pinned, and none for the others", () => {
+        // Each container's own names for the Hub revision and the GPU count (LMI starting-guide.md; TGI sagemaker-entrypoint.sh).
         expect(SAGEMAKER_CONTAINERS).toEqual({
-            vllm: { repository: "djl-inference", tag: "0.36.0-lmi28.0.0-cu130", description: "the SageMaker Large Model Inference container (vLLM)" },
-            tgi: { repository: "huggingface-pytorch-tgi-inference", tag: "2.4.0-tgi3.0.1-gpu-py311-cu124-ubuntu22.04", description: "the Hugging Face TGI container for SageMaker" },
+            vllm: {
+                repository: "djl-inference",
+                tag: "0.36.0-lmi28.0.0-cu130",
+                description: "the SageMaker Large Model Inference container (vLLM)",
+                revisionEnv: "HF_REVISION",
+                gpusEnv: "TENSOR_PARALLEL_DEGREE",
+            },
+            tgi: {
+                repository: "huggingface-pytorch-tgi-inference",
+                tag: "2.4.0-tgi3.0.1-gpu-py311-cu124-ubuntu22.04",
+                description: "the Hugging Face TGI container for SageMaker",
+                revisionEnv: "HF_MODEL_REVISION",
+                gpusEnv: "SM_NUM_GPUS",
+            },
         });
         // The TGI container runs the same TGI release as the other targets.
         expect(runtimeEntry(ServingRuntime.Tgi).image.endsWith(":3.0.1")).toBe(true);
         expect(SAGEMAKER_CONTAINERS.tgi?.tag).toContain("tgi3.0.1");
+    });
+});
+
+describe("the runtimes' multi-GPU, streaming and model-directory facts", () => {
+    it("shards over a replica's GPUs with vLLM's and TGI's own arguments, and states how the others use several GPUs", () => {
+        const sharding = Object.fromEntries(Object.values(ServingRuntime).map((r) => [r, runtimeEntry(r).tensorParallel?.args(4)]));
+        expect(sharding).toEqual({
+            triton: undefined,
+            vllm: ["--tensor-parallel-size", "4"],
+            torchserve: undefined,
+            tgi: ["--num-shard", "4"],
+            custom: undefined,
+        });
+        expect(runtimeEntry(ServingRuntime.Vllm).tensorParallel?.flags).toEqual(["--tensor-parallel-size", "-tp"]);
+        expect(runtimeEntry(ServingRuntime.Tgi).tensorParallel).toMatchObject({ flags: ["--num-shard"], env: "NUM_SHARD" });
+        expect(runtimeEntry(ServingRuntime.Triton).multiGpu).toContain("instance_group");
+        expect(runtimeEntry(ServingRuntime.TorchServe).multiGpu).toContain("number_of_gpu");
+        for (const r of Object.values(ServingRuntime)) expect(runtimeEntry(r).multiGpu.length, r).toBeGreaterThan(20);
+    });
+
+    it("streams weights only with vLLM, from s3:// with the pinned image, and says why not gs://", () => {
+        expect(runtimesWhere((e) => e.stream !== undefined)).toEqual([ServingRuntime.Vllm]);
+        const stream = runtimeEntry(ServingRuntime.Vllm).stream;
+        expect(stream?.args).toEqual(["--load-format", "runai_streamer"]);
+        expect(stream?.schemes).toEqual(["s3"]);
+        expect(stream?.notInPinnedImage.gs).toContain("vllm-project/vllm#24909");
+        // The fact is about the pinned image: a new vLLM pin must revisit it.
+        expect(runtimeEntry(ServingRuntime.Vllm).image).toBe("vllm/vllm-openai:v0.8.5");
+    });
+
+    it("says what each server expects in its model directory, which an archive must unpack to", () => {
+        expect(runtimeEntry(ServingRuntime.Triton).modelLayout).toContain("config.pbtxt");
+        expect(runtimeEntry(ServingRuntime.TorchServe).modelLayout).toContain(".mar");
+        expect(runtimeEntry(ServingRuntime.Vllm).modelLayout).toContain("config.json");
+        expect(runtimeEntry(ServingRuntime.Tgi).modelLayout).toContain("safetensors");
     });
 });

@@ -187,6 +187,83 @@ export interface GpuPoolDockerArgs {
     deviceIds?: string[];
 }
 
+/**
+ * A window of warm headroom, for example "weekdays 08:00 for 2 h": `{ schedule: "0 8 * * 1-5", timezone: "Europe/Paris",
+ * durationMinutes: 120 }`. The same rules as SpikeAutoscaler's pre-warming windows.
+ */
+export interface GpuPoolHeadroomWindowArgs {
+    /**
+     * When the window starts: a five-field cron expression (minute hour day-of-month month day-of-week) naming one time of
+     * day, for example `0 8 * * 1-5`. Start it at least one node start (2 to 10 minutes for a GPU node) before the traffic. No default.
+     */
+    schedule: string;
+    /** IANA time zone of `schedule`, for example `Europe/Paris`. Defaults to `UTC`. */
+    timezone?: string;
+    /** How long the window lasts, in minutes (1 to 10080); it must end before the next one starts. No default. */
+    durationMinutes: number;
+}
+
+/**
+ * Warm GPU headroom: placeholder pods of a negative-priority PriorityClass hold `gpus` GPUs of the pool, one each, so the
+ * cluster autoscaler (or Karpenter) keeps that many GPUs' worth of nodes running; a serving pod preempts as many
+ * placeholders as it needs at once and skips the node start (and the image pull, when the image is on the node). The
+ * evicted placeholders go pending and bring up a node in the background. Needs the cluster's Kubernetes provider (as the
+ * device plugin does); with `windows`, KEDA in the cluster. Not with cloud docker.
+ */
+export interface GpuPoolHeadroomArgs {
+    /** GPUs kept free for the pool's serving pods, one placeholder pod each: a positive whole number, at most maxNodes x gpusPerNode. No default. */
+    gpus: number;
+    /**
+     * When the headroom is kept: during these windows only, through a KEDA ScaledObject with one cron trigger per window
+     * (KEDA must run in the cluster; SpikeAutoscaler's `installKeda` installs it). Defaults to none: always on.
+     */
+    windows?: GpuPoolHeadroomWindowArgs[];
+}
+
+/**
+ * Container images already on the pool's nodes when a serving pod lands there, instead of a pull of several minutes
+ * (a 9.5 GB image took 334 s in the EKS Blueprints' measurement; docs/cold-starts.md, "Image caching"). Not with cloud
+ * docker (the local engine keeps its images).
+ */
+export interface GpuPoolImageCacheArgs {
+    /**
+     * GKE image streaming (the node pool's `nodeConfig.gcfsConfig`): containers start while their image is still being read
+     * from Artifact Registry (or public Docker Hub); images of other registries are pulled as usual. The project needs the
+     * Container File System API (`containerfilesystem.googleapis.com`), and a node service account other than the default
+     * (`gcp.serviceAccount`) the Service Usage Consumer role in the images' project
+     * (https://cloud.google.com/kubernetes-engine/docs/how-to/image-streaming). Changed in place, without replacing the node
+     * pool. Cloud gcp only. Defaults to true on gcp.
+     */
+    streaming?: boolean;
+    /**
+     * A Compute Engine disk image holding the images, attached to every node as a secondary boot disk used as GKE's
+     * container image cache (`nodeConfig.secondaryBootDisks`, mode `CONTAINER_IMAGE_CACHE`; GKE 1.28.3-gke.1067000 or
+     * later): `global/images/<name>`, or `projects/<project>/global/images/<name>` in another project. Needs `streaming`
+     * (GKE reads the cache through it). Each node gets its own persistent disk of the image's size, billed per GB-month.
+     * Adding or changing it replaces the node pool. Cloud gcp only. Defaults to none.
+     */
+    diskImage?: string;
+    /**
+     * An EBS snapshot of a node's containerd store (`/var/lib/containerd`, xfs) holding the images, as `snap-` and 8 or 17
+     * hex digits: every node gets a gp3 volume restored from it at `/dev/xvdb`, mounted at `/var/lib/containerd` before
+     * containerd starts (the EKS Blueprints' ML container cache; build the snapshot from the Amazon Linux 2023 EKS AMI, see
+     * docs/cold-starts.md). The volume is encrypted as the snapshot is (EC2 takes no encryption setting for a restored
+     * volume): encrypt the snapshot with `volumeKmsKeyArn`'s key. One volume of the snapshot's size per node, billed per
+     * GB-month. Changing it rolls the nodes (a new launch template version). Cloud aws only, node group or Karpenter.
+     * Defaults to none.
+     */
+    snapshotId?: string;
+    /**
+     * Images to pull on every node of the pool as soon as it starts, for example the model servers' images: a DaemonSet
+     * (`<pool>-image-puller` in `kube-system`) with the pool's node selector and GPU toleration whose init containers pull
+     * them with the nodes' registry credentials. It helps on nodes that are up before a replica needs them (`minNodes`,
+     * `headroom`); a node started for a replica already waiting pulls the image as fast without it. Images already on the
+     * node (from `snapshotId` or `diskImage`) are not pulled again. Needs the cluster's Kubernetes provider, as the device
+     * plugin does. Clouds aws, gcp and kubernetes. Defaults to none.
+     */
+    prePullImages?: string[];
+}
+
 /** Arguments of GpuPool. */
 export interface GpuPoolArgs {
     /** Where the GPUs are. Give the matching settings block (`aws`, `gcp`, `kubernetes`, `docker`). */
@@ -216,6 +293,18 @@ export interface GpuPoolArgs {
     kubernetes?: GpuPoolKubernetesArgs;
     /** Settings for `cloud: docker`. Defaults to the defaults of each field. */
     docker?: GpuPoolDockerArgs;
+    /**
+     * Warm GPU headroom kept free for the models placed on the pool (aws, gcp, kubernetes): placeholder pods that serving
+     * pods preempt at once, always or in scheduled windows. Priced in `estimatedMonthlyCost` as the nodes it keeps running.
+     * Defaults to none: a new replica waits for a node when the pool is full.
+     */
+    headroom?: GpuPoolHeadroomArgs;
+    /**
+     * Container images cached or streamed on the pool's nodes (aws, gcp, kubernetes), so that a new node does not wait for
+     * the image pull: GKE image streaming and secondary boot disk, an EBS volume restored from a snapshot on EKS, or a
+     * pre-pull DaemonSet. Defaults to image streaming on gcp and nothing elsewhere.
+     */
+    imageCache?: GpuPoolImageCacheArgs;
     /** Extra cloud tags and Kubernetes labels (`team`, `cost-center`, `environment` override stack config). Defaults to none. */
     tags?: { [key: string]: string };
 }

@@ -7,6 +7,7 @@ import { GpuPoolCloud } from "./args";
 import { awsCloud } from "./aws";
 import { dockerCloud } from "./docker";
 import { gcpCloud } from "./gke";
+import { deployHeadroom } from "./headroom";
 import { kubernetesCloud } from "./kubernetes";
 import { ParsedGpuPoolArgs } from "./schema";
 import { PoolCloud, PoolDeployment, PoolSpec, poolBase, Resolved } from "./spec";
@@ -28,7 +29,7 @@ export function resolveSpec(name: string, args: ParsedGpuPoolArgs): Resolved<Poo
     return cloudOf(args.cloud).resolve(args, poolBase(name, args));
 }
 
-/** Creates the pool's resources on its cloud. */
+/** Creates the pool's resources on its cloud, then its warm headroom on the pool's cluster (`headroom.ts`). */
 export function deployPool(spec: PoolSpec, parent: pulumi.ComponentResource): PoolDeployment {
-    return cloudOf(spec.cloud).deploy(spec, parent);
+    return deployHeadroom(spec, cloudOf(spec.cloud).deploy(spec, parent), parent);
 }

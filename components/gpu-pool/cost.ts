@@ -9,6 +9,7 @@
 import { DEFAULT_AWS_REGION, DEFAULT_GCP_REGION, estimateCost } from "../../sdk/cost";
 import { knownEstimate, MonthlyCostEstimate, unknownEstimate } from "../../sdk/cost/estimate";
 import { GpuPoolCloud } from "./args";
+import { imageCacheBasis } from "./image-cache";
 import { PoolSpec, PricedNodes } from "./spec";
 
 /** The regions the cost model prices the pool in: its own on aws and gcp, the defaults elsewhere (nothing is priced there). */
@@ -35,16 +36,36 @@ function keyBasis(spec: PoolSpec): string[] {
  * (the catalog has no AWS spot prices); GCP spot uses GCP's spot prices. On `kubernetes` the nodes are not in
  * the stack: unknown. On `docker` the local engine costs no cloud charge: 0.
  */
-export function poolCost(spec: PoolSpec, nodes: PricedNodes | undefined): MonthlyCostEstimate {
+export function poolCost(spec: PoolSpec, nodes: PricedNodes | undefined, pods: readonly PricedNodes[] = [], volumes: readonly PricedNodes[] = []): MonthlyCostEstimate {
     if (spec.cloud === GpuPoolCloud.Docker) return knownEstimate(0, 0, ["local Docker engine: no cloud charge"]);
     if (!nodes) return unknownEstimate(["unknown: the pool does not create the cluster's GPU nodes, so their price is not known here"]);
-    const report = estimateCost([{ urn: spec.name, type: nodes.type, name: spec.name, inputs: nodes.inputs }], pricingRegions(spec));
-    const basis = [...report.items.map((i) => i.basis), ...keyBasis(spec)];
-    if (report.items.length === 0) return unknownEstimate([`unknown: the cost model prices no ${nodes.type} here`]);
-    const item = report.items[0];
+    // The headroom's placeholders land on the nodes like any pod of the stack: the cost model raises the nodes' minimum to
+    // what they hold (and adds the node-hours of their windows), per node of the cheapest type that fits them, as the plan does.
+    const workloads = pods.map((p, i) => ({ urn: `${spec.name}-headroom-${i}`, type: p.type, name: `${spec.name}-headroom`, inputs: p.inputs }));
+    const report = estimateCost([{ urn: spec.name, type: nodes.type, name: spec.name, inputs: nodes.inputs }, ...workloads], pricingRegions(spec));
+    const item = report.items.find((i) => i.urn === spec.name);
+    if (!item) return unknownEstimate([`unknown: the cost model prices no ${nodes.type} here`]);
+    const basis = [item.basis, ...keyBasis(spec), ...imageCacheBasis(spec.imageCache)];
     const estimate: MonthlyCostEstimate = { knownMin: item.monthly.min ?? 0, knownMax: item.monthly.max ?? 0, known: item.monthly.min !== null && item.monthly.max !== null, basis };
     // A known bound is kept even when the other is not (a Karpenter pool's maximum, for example).
     if (item.monthly.min !== null) estimate.min = item.monthly.min;
     if (item.monthly.max !== null) estimate.max = item.monthly.max;
-    return estimate;
+    return withVolumes(estimate, volumes, spec);
+}
+
+/**
+ * The nodes' estimate with the image cache's disks (an EBS volume restored from a snapshot, per node: the launch template
+ * or EC2NodeClass, priced as the plan prices them, `sdk/cost/pricers/volumes.ts`): unknown, never 0, except at a bound
+ * without nodes (no node, no disk).
+ */
+function withVolumes(estimate: MonthlyCostEstimate, volumes: readonly PricedNodes[], spec: PoolSpec): MonthlyCostEstimate {
+    const items = estimateCost(
+        volumes.map((v, i) => ({ urn: `${spec.name}-volumes-${i}`, type: v.type, name: spec.name, inputs: v.inputs })),
+        pricingRegions(spec),
+    ).items;
+    if (items.length === 0) return estimate;
+    const out: MonthlyCostEstimate = { ...estimate, known: false, basis: [...estimate.basis, ...items.map((i) => i.basis)] };
+    if (out.min !== 0) delete out.min;
+    delete out.max;
+    return out;
 }

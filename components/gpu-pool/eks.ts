@@ -14,6 +14,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { cloudTags } from "../../sdk/naming";
 import { GpuPoolCloud } from "./args";
 import { partitionOf } from "./kms";
+import { snapshotKeyWarnings, withLaunchTemplateCache } from "./image-cache";
+import { imagePullerResources } from "./image-puller";
 import { createDevicePlugin, DEVICE_PLUGIN_IMAGE } from "./kubernetes";
 import { GPU_TAINT, nodeLabels, placementOf } from "./placement";
 import { AwsNodeGroupPoolSpec, AwsPoolSpec, PoolDeployment } from "./spec";
@@ -216,16 +218,18 @@ export function deployEks(spec: AwsNodeGroupPoolSpec, parent: pulumi.ComponentRe
             provider: created.provider,
         });
     }
-    const launchTemplate = new aws.ec2.LaunchTemplate(`${spec.name}-gpu-nodes`, nodeLaunchTemplateArgs(spec, `GPU nodes of the modelship GpuPool ${spec.name}`, spec.diskSizeGiB), { parent });
+    const templateArgs = withLaunchTemplateCache(nodeLaunchTemplateArgs(spec, `GPU nodes of the modelship GpuPool ${spec.name}`, spec.diskSizeGiB), spec.imageCache);
+    const launchTemplate = new aws.ec2.LaunchTemplate(`${spec.name}-gpu-nodes`, templateArgs, { parent });
     resources.launchTemplate = launchTemplate;
     const args = gpuNodeGroupArgs(spec, clusterName, role.arn, launchTemplateRef(launchTemplate));
     // The cluster autoscaler moves desiredSize between min and max; Pulumi must not reset it on the next update.
     resources.nodeGroup = new aws.eks.NodeGroup(`${spec.name}-gpu-nodes`, args, { parent, dependsOn: attachments, ignoreChanges: ["scalingConfig.desiredSize"] });
     const placement = placementOf(nodeLabels(spec.name, spec.accelerator), true);
+    const clusterOpts: pulumi.CustomResourceOptions = created ? { parent, provider: created.provider } : { parent };
     if (spec.devicePlugin) {
-        const opts: pulumi.CustomResourceOptions = created ? { parent, provider: created.provider } : { parent };
-        resources.devicePlugin = createDevicePlugin({ owner: spec.owner, nodeSelector: placement.nodeSelector, image: DEVICE_PLUGIN_IMAGE }, opts);
+        resources.devicePlugin = createDevicePlugin({ owner: spec.owner, nodeSelector: placement.nodeSelector, image: DEVICE_PLUGIN_IMAGE }, clusterOpts);
     }
+    Object.assign(resources, imagePullerResources(spec.imageCache, spec.owner, placement, clusterOpts));
     return {
         cloud: GpuPoolCloud.Aws,
         placement,
@@ -233,10 +237,14 @@ export function deployEks(spec: AwsNodeGroupPoolSpec, parent: pulumi.ComponentRe
         nodeRoleArn: role.arn,
         kubeconfig: created?.kubeconfig,
         pricedNodes: { type: "aws:eks/nodeGroup:NodeGroup", inputs: args as unknown as Record<string, unknown> },
+        pricedVolumes: spec.imageCache.snapshotId !== undefined ? [{ type: "aws:ec2/launchTemplate:LaunchTemplate", inputs: templateArgs as unknown as Record<string, unknown> }] : undefined,
         resources,
-        warnings: spotWarnings(
-            spec.spot,
-            spec.shape.offers.map((o) => o.instanceType),
-        ),
+        warnings: [
+            ...spotWarnings(
+                spec.spot,
+                spec.shape.offers.map((o) => o.instanceType),
+            ),
+            ...snapshotKeyWarnings(spec.imageCache, spec.volumeKmsKeyArn),
+        ],
     };
 }

@@ -1,7 +1,8 @@
 /**
  * `cloud: gcp`: a GKE node pool of GPU machines on an existing cluster, or on a GKE Standard cluster the pool
- * creates. GKE installs the NVIDIA driver (`gpuDriverInstallationConfig`) and runs its own device plugin, so
- * nothing is deployed into the cluster.
+ * creates. GKE installs the NVIDIA driver (`gpuDriverInstallationConfig`) and runs its own device plugin, so no
+ * device plugin is deployed into the cluster (the image pre-puller of `imageCache.prePullImages` and the headroom's
+ * placeholders are, when asked for).
  *
  * Autoscaling uses total node counts (`totalMinNodeCount`/`totalMaxNodeCount`), not per-zone counts: `minNodes`
  * and `maxNodes` then mean what they say for the whole pool, whatever the number of zones, and the autoscaler
@@ -15,6 +16,8 @@ import { DEFAULT_GCP_REGION } from "../../sdk/cost/regions";
 import { cloudTags, gcpLabels } from "../../sdk/naming";
 import { describeValue, ValidationProblem, withDefaults } from "../../sdk/validate";
 import { GpuDriverVersion, GpuPoolCloud } from "./args";
+import { gkeImageCacheConfig } from "./image-cache";
+import { imagePullerResources } from "./image-puller";
 import { GPU_TAINT, nodeLabels, placementOf } from "./placement";
 import { ParsedGpuPoolArgs } from "./schema";
 import { gcpShape } from "./shapes";
@@ -131,6 +134,7 @@ export function gpuNodePoolArgs(spec: GcpPoolSpec, clusterName: pulumi.Input<str
             oauthScopes: [...NODE_OAUTH_SCOPES],
             serviceAccount: spec.serviceAccount,
             resourceLabels: gcpLabels(cloudTags(spec.owner)),
+            ...gkeImageCacheConfig(spec.imageCache),
         },
     };
 }
@@ -157,9 +161,11 @@ export function deployGke(spec: GcpPoolSpec, parent: pulumi.ComponentResource): 
     }
     const args = gpuNodePoolArgs(spec, clusterName);
     resources.nodePool = new gcp.container.NodePool(`${spec.name}-gpu-nodes`, args, { parent });
+    const placement = placementOf(nodeLabels(spec.name, spec.accelerator), true);
+    Object.assign(resources, imagePullerResources(spec.imageCache, spec.owner, placement, created ? { parent, provider: created.provider } : { parent }));
     return {
         cloud: GpuPoolCloud.Gcp,
-        placement: placementOf(nodeLabels(spec.name, spec.accelerator), true),
+        placement,
         clusterName,
         kubeconfig: created?.kubeconfig,
         pricedNodes: { type: "gcp:container/nodePool:NodePool", inputs: args as unknown as Record<string, unknown> },

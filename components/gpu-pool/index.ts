@@ -85,7 +85,7 @@ export class GpuPool extends pulumi.ComponentResource {
 
         const deployed = deployPool(spec, this);
         logWarnings(this, deployed.warnings);
-        const cost = poolCost(spec, deployed.pricedNodes);
+        const cost = poolCost(spec, deployed.pricedNodes, deployed.pricedPods, deployed.pricedVolumes);
 
         this.placement = pulumi.output(deployed.placement);
         this.capacity = pulumi.output({ gpusPerNode: spec.gpusPerNode, minGpus: spec.minNodes * spec.gpusPerNode, maxGpus: spec.maxNodes * spec.gpusPerNode });

@@ -15,6 +15,8 @@ import { awsInstancesFor } from "../../sdk/catalog";
 import { cloudTags, kubernetesLabels, physicalName } from "../../sdk/naming";
 import { GpuPoolCloud } from "./args";
 import { createNodeRole, regionInput, spotWarnings } from "./eks";
+import { nodeClassCacheVolume, snapshotKeyWarnings, snapshotUserData } from "./image-cache";
+import { imagePullerResources } from "./image-puller";
 import { createDevicePlugin, DEVICE_PLUGIN_IMAGE } from "./kubernetes";
 import { GPU_TAINT, nodeLabels, placementOf } from "./placement";
 import { AwsKarpenterPoolSpec, PoolDeployment } from "./spec";
@@ -97,7 +99,9 @@ function candidateTypes(spec: AwsKarpenterPoolSpec): string[] {
  */
 export function blockDeviceMappings(spec: AwsKarpenterPoolSpec): Record<string, unknown>[] {
     const key = spec.volumeKmsKeyArn !== undefined ? { kmsKeyID: spec.volumeKmsKeyArn } : {};
-    return [{ deviceName: "/dev/xvda", ebs: { volumeSize: `${spec.diskSizeGiB}Gi`, volumeType: "gp3", encrypted: true, ...key, deleteOnTermination: true } }];
+    const root = { deviceName: "/dev/xvda", ebs: { volumeSize: `${spec.diskSizeGiB}Gi`, volumeType: "gp3", encrypted: true, ...key, deleteOnTermination: true } };
+    // The image cache's data volume (`imageCache.snapshotId`, image-cache.ts): encrypted as its snapshot is.
+    return spec.imageCache.snapshotId !== undefined ? [root, nodeClassCacheVolume(spec.imageCache.snapshotId)] : [root];
 }
 
 /** `cloud: aws` with Karpenter. */
@@ -121,6 +125,9 @@ export function deployKarpenter(spec: AwsKarpenterPoolSpec, parent: pulumi.Compo
                 subnetSelectorTerms: selectorTerms(spec.subnetIds),
                 securityGroupSelectorTerms: spec.securityGroupIds ? selectorTerms(spec.securityGroupIds) : [{ tags: { "karpenter.sh/discovery": clusterName } }],
                 blockDeviceMappings: blockDeviceMappings(spec),
+                // Karpenter merges a MIME multi-part user data with its own NodeConfig on AL2023
+                // (https://karpenter.sh/docs/concepts/nodeclasses/#specuserdata): the cache's mount script.
+                ...(spec.imageCache.snapshotId !== undefined ? { userData: snapshotUserData() } : {}),
                 // IMDSv2 only, one hop: pods cannot borrow the node role through the metadata service.
                 metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
                 tags: cloudTags(spec.owner),
@@ -135,13 +142,16 @@ export function deployKarpenter(spec: AwsKarpenterPoolSpec, parent: pulumi.Compo
     if (spec.devicePlugin) {
         resources.devicePlugin = createDevicePlugin({ owner: spec.owner, nodeSelector: placement.nodeSelector, image: DEVICE_PLUGIN_IMAGE }, { parent });
     }
+    Object.assign(resources, imagePullerResources(spec.imageCache, spec.owner, placement, { parent }));
     return {
         cloud: GpuPoolCloud.Aws,
         placement,
         clusterName,
         nodeRoleArn: role.arn,
         pricedNodes: { type: "kubernetes:karpenter.sh/v1:NodePool", inputs: poolObject },
+        pricedVolumes:
+            spec.imageCache.snapshotId !== undefined ? [{ type: "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass", inputs: { spec: { blockDeviceMappings: blockDeviceMappings(spec) } } }] : undefined,
         resources,
-        warnings: spotWarnings(spec.spot, candidateTypes(spec)),
+        warnings: [...spotWarnings(spec.spot, candidateTypes(spec)), ...snapshotKeyWarnings(spec.imageCache, spec.volumeKmsKeyArn)],
     };
 }

@@ -20,6 +20,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { kubernetesLabels, labelValue, Ownership, physicalName } from "../../sdk/naming";
 import { withDefaults } from "../../sdk/validate";
 import { GpuPoolCloud } from "./args";
+import { imagePullerResources } from "./image-puller";
 import { GPU_TOLERATION, placementOf } from "./placement";
 import { ParsedGpuPoolArgs } from "./schema";
 import { KubernetesPoolSpec, PoolBase, PoolCloud, PoolDeployment, Resolved } from "./spec";
@@ -168,10 +169,12 @@ export function deployKubernetes(spec: KubernetesPoolSpec, parent: pulumi.Compon
     for (const [namespace, quota] of Object.entries(createGpuQuotas(spec.owner, spec.gpuQuotas, opts))) {
         resources[`gpuQuota-${namespace}`] = quota;
     }
+    // Tolerating a taint the nodes may not have is harmless; most GPU node images and pools set it.
+    const placement = placementOf(nodeSelector, true, priorityClassName);
+    Object.assign(resources, imagePullerResources(spec.imageCache, spec.owner, placement, opts));
     return {
         cloud: GpuPoolCloud.Kubernetes,
-        // Tolerating a taint the nodes may not have is harmless; most GPU node images and pools set it.
-        placement: placementOf(nodeSelector, true, priorityClassName),
+        placement,
         resources,
         warnings: [],
     };

@@ -10,6 +10,8 @@ import { awsRegion, count, gpusPerUnit, stringInput, tags } from "../../sdk/sche
 import { describeValue, foreignBlockProblems, input, ValidationProblem } from "../../sdk/validate";
 import { CapacityType, GpuDriverVersion, GpuPoolCloud } from "./args";
 import { awsKmsKeyArn, gcpKmsKeyName } from "./kms";
+import { headroomNames, headroomProblems, headroomSchema } from "./headroom";
+import { imageCacheNames, imageCacheProblems, imageCacheSchema } from "./image-cache";
 
 const stringList = input(z.array(stringInput));
 const nodeCount = (min: number) => count(min).max(MAX_POOL_NODES);
@@ -96,6 +98,8 @@ export const gpuPoolSchema = z
             })
             .strict()
             .optional(),
+        headroom: headroomSchema.optional(),
+        imageCache: imageCacheSchema.optional(),
         tags: tags.optional(),
     })
     .strict();
@@ -170,7 +174,7 @@ function awsProblems(args: ParsedGpuPoolArgs): ValidationProblem[] {
             problems.push(problem("aws.karpenter", true, "false with createCluster: Karpenter (its CRDs and controller) must already run in the cluster; attach to one that runs it"));
         }
         if (min > 0) {
-            problems.push(problem("minNodes", args.minNodes, "0 with aws.karpenter: Karpenter starts nodes only for pending pods (use a managed node group to keep nodes warm)"));
+            problems.push(problem("minNodes", args.minNodes, "0 with aws.karpenter: Karpenter starts nodes only for pending pods (keep GPUs warm with headroom, or use a managed node group)"));
         }
         if (aws.desiredNodes !== undefined) {
             problems.push(problem("aws.desiredNodes", aws.desiredNodes, "nothing with aws.karpenter (Karpenter sizes the pool to the pending pods)"));
@@ -216,6 +220,8 @@ function derivedKubernetesNames(args: ParsedGpuPoolArgs): DerivedKubernetesName[
     }
     if (kubernetes !== undefined && Object.keys(kubernetes.gpuQuotas ?? {}).length > 0) names.push({ suffix: "gpus", objects: "the GPU ResourceQuotas" });
     if (aws?.karpenter) names.push({ suffix: "", objects: "the Karpenter NodePool and EC2NodeClass" });
+    names.push(...headroomNames(args));
+    names.push(...imageCacheNames(args));
     return names;
 }
 
@@ -229,5 +235,5 @@ function nameProblems(name: string, args: ParsedGpuPoolArgs): ValidationProblem[
 
 /** Checks that span fields (and the pool's name where it names Kubernetes objects), run after the schema parsed the arguments. */
 export function crossFieldProblems(args: ParsedGpuPoolArgs, name: string): ValidationProblem[] {
-    return [...nameProblems(name, args), ...blockProblems(args), ...nodeProblems(args), ...awsProblems(args), ...gcpProblems(args)];
+    return [...nameProblems(name, args), ...blockProblems(args), ...nodeProblems(args), ...awsProblems(args), ...gcpProblems(args), ...headroomProblems(args), ...imageCacheProblems(args)];
 }

@@ -8,6 +8,8 @@ import { Accelerator } from "../../sdk/catalog/accelerators";
 import { Ownership } from "../../sdk/naming";
 import { ValidationProblem } from "../../sdk/validate";
 import { CapacityType, GpuDriverVersion, GpuPoolCloud, GpuPoolDeviceRequest, GpuPoolPlacement } from "./args";
+import { HeadroomSpec, resolveHeadroom } from "./headroom";
+import { ImageCacheSpec, imageCacheOf } from "./image-cache";
 import { ParsedGpuPoolArgs } from "./schema";
 import { AwsShape, GcpShape, ShapeRequest } from "./shapes";
 
@@ -19,6 +21,10 @@ export interface PoolBase {
     minNodes: number;
     maxNodes: number;
     owner: Ownership;
+    /** Warm GPU headroom (`headroom.ts`); undefined without it (and always on docker). */
+    headroom?: HeadroomSpec;
+    /** Images cached or streamed on the nodes (`image-cache.ts`): streaming on gcp by default, nothing else unless given. */
+    imageCache: ImageCacheSpec;
 }
 
 /** How an AWS pool gets its nodes. Internal: the public argument is `aws.karpenter`. */
@@ -135,6 +141,10 @@ export interface PoolDeployment {
     kubeconfig?: pulumi.Output<string>;
     /** The resource that holds the GPUs, as the cost model prices it. */
     pricedNodes?: PricedNodes;
+    /** Workloads of the pool's own whose pods hold its GPUs (the headroom's Deployment and ScaledObject), priced on its nodes. */
+    pricedPods?: PricedNodes[];
+    /** Disks of the image cache billed per node outside the node pool's price (the launch template or EC2NodeClass with a snapshot). */
+    pricedVolumes?: PricedNodes[];
     /** Docker's device request. */
     deviceRequest?: GpuPoolDeviceRequest;
     /** Underlying resources by role (escape hatches). */
@@ -168,6 +178,8 @@ export function poolBase(name: string, args: ParsedGpuPoolArgs): PoolBase {
         minNodes: args.minNodes ?? (args.cloud === GpuPoolCloud.Docker ? 1 : 0),
         maxNodes: args.maxNodes ?? 1,
         owner: { component: "GpuPool", service: name, tags: args.tags },
+        headroom: resolveHeadroom(args),
+        imageCache: imageCacheOf(args),
     };
 }
 

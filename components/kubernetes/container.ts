@@ -72,6 +72,8 @@ export interface InitContainerSpec {
     command: string[];
     env: Record<string, string>;
     secretEnv?: SecretEnvSpec;
+    /** Variables from the pod's own fields (downward API), name to field path, for example `{ POD_NAME: "metadata.name" }`. Defaults to none. */
+    fieldEnv?: Record<string, string>;
     volumeMounts: VolumeMount[];
 }
 
@@ -157,7 +159,7 @@ export function initContainer(spec: InitContainerSpec): Container {
         name: spec.name,
         image: spec.image,
         command: spec.command,
-        env: envVars(spec.env, spec.secretEnv),
+        env: [...envVars(spec.env, spec.secretEnv), ...Object.entries(spec.fieldEnv ?? {}).map(([name, fieldPath]) => ({ name, valueFrom: { fieldRef: { fieldPath } } }))],
         resources: { requests: { cpu: "500m", memory: "512Mi" }, limits: { memory: "2Gi" } },
         securityContext: restrictedContainerSecurityContext(true),
         volumeMounts: spec.volumeMounts,

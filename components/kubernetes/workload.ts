@@ -12,12 +12,31 @@ import { initContainer, InitContainerSpec, serverContainer, ServerContainerSpec 
 import { Placement, podPriorityClassName, podTolerations, topologySpread } from "./placement";
 import { restrictedPodSecurityContext } from "./security";
 
+type Container = kubernetes.types.input.core.v1.Container;
 type PodTemplateSpec = kubernetes.types.input.core.v1.PodTemplateSpec;
 type Volume = kubernetes.types.input.core.v1.Volume;
 type VolumeMount = kubernetes.types.input.core.v1.VolumeMount;
 
 /** The writable home directory of the non-root user (an emptyDir): caches such as `~/.cache/huggingface` land here. */
 export const HOME_DIR = "/home/modelship";
+
+/** The name of the volume of a {@link ModelStoreSpec}. */
+export const MODEL_STORE_VOLUME = "model-cache";
+
+/**
+ * A model volume that outlives the pod, in place of the per-pod emptyDir: ModelService's model cache (a hostPath
+ * directory per node, or a PersistentVolumeClaim), named {@link MODEL_STORE_VOLUME}.
+ */
+export interface ModelStoreSpec {
+    /** The volume source (`hostPath`, `persistentVolumeClaim`). */
+    volume: Omit<Volume, "name">;
+    /** The directory of the volume the server mounts read-only at `modelMountPath`. Defaults to the volume's root. */
+    serverSubPath?: string;
+    /** Where the `modelFetcher` mounts the volume (read-write), and which directory of it. Required with `modelFetcher`. */
+    fetcherMount?: { mountPath: string; subPath?: string };
+    /** Init containers that run before the fetcher, built by the caller (they mount {@link MODEL_STORE_VOLUME} themselves). Defaults to none. */
+    initContainers?: Container[];
+}
 
 /** A Deployment to build. */
 export interface WorkloadSpec {
@@ -42,8 +61,10 @@ export interface WorkloadSpec {
     server: Omit<ServerContainerSpec, "name" | "volumeMounts">;
     /** A container that downloads the model into the `model` volume before the server starts. Defaults to none. */
     modelFetcher?: Omit<InitContainerSpec, "name" | "volumeMounts">;
-    /** Where the `model` volume is mounted (read-only in the server). Required with `modelFetcher`. */
+    /** Where the `model` volume is mounted (read-only in the server). Required with `modelFetcher` or `modelStore`. */
     modelMountPath?: string;
+    /** The model volume when it outlives the pod (a model cache). Defaults to an emptyDir the `modelFetcher` fills. */
+    modelStore?: ModelStoreSpec;
     /** Size of a memory-backed `/dev/shm` in GiB (NCCL, tensor-parallel workers). Defaults to the runtime's 64 MiB. */
     sharedMemoryGiB?: number;
     placement: Placement;
@@ -65,7 +86,15 @@ function volumesOf(spec: WorkloadSpec): { volumes: Volume[]; serverMounts: Volum
         { name: "home", mountPath: HOME_DIR },
     ];
     const fetcherMounts: VolumeMount[] = [{ name: "tmp", mountPath: "/tmp" }];
-    if (spec.modelFetcher) {
+    if (spec.modelStore) {
+        const store = spec.modelStore;
+        if (!spec.modelMountPath) throw new Error(`workload ${spec.name}: modelStore needs modelMountPath`);
+        if (spec.modelFetcher && !store.fetcherMount) throw new Error(`workload ${spec.name}: a modelFetcher on a modelStore needs its fetcherMount`);
+        volumes.push({ name: MODEL_STORE_VOLUME, ...store.volume });
+        if (spec.modelFetcher && store.fetcherMount) fetcherMounts.push({ name: MODEL_STORE_VOLUME, ...store.fetcherMount });
+        const subPath = store.serverSubPath !== undefined ? { subPath: store.serverSubPath } : {};
+        serverMounts.push({ name: MODEL_STORE_VOLUME, mountPath: spec.modelMountPath, ...subPath, readOnly: true });
+    } else if (spec.modelFetcher) {
         if (!spec.modelMountPath) throw new Error(`workload ${spec.name}: modelFetcher needs modelMountPath`);
         // No size limit: models range from megabytes to hundreds of gigabytes, and an undersized limit
         // evicts the pod after every download.
@@ -88,7 +117,8 @@ export function podTemplate(spec: WorkloadSpec): PodTemplateSpec {
     // USER answers `getpass.getuser()` (PyTorch's compile caches fail without it).
     const env = { HOME: HOME_DIR, USER: "modelship", ...spec.server.env };
     const server = serverContainer({ ...spec.server, name: "server", env, volumeMounts: serverMounts });
-    const fetchers = spec.modelFetcher ? [initContainer({ ...spec.modelFetcher, name: "fetch-model", volumeMounts: fetcherMounts })] : undefined;
+    const fetcher = spec.modelFetcher ? [initContainer({ ...spec.modelFetcher, name: "fetch-model", volumeMounts: fetcherMounts })] : [];
+    const initContainers = [...(spec.modelStore?.initContainers ?? []), ...fetcher];
     return {
         metadata: {
             labels: spec.podLabels,
@@ -101,7 +131,7 @@ export function podTemplate(spec: WorkloadSpec): PodTemplateSpec {
             // VLLM_PORT=tcp://..., which vLLM reads as its port) and nothing here needs them: DNS works.
             enableServiceLinks: false,
             securityContext: restrictedPodSecurityContext(),
-            initContainers: fetchers,
+            initContainers: initContainers.length > 0 ? initContainers : undefined,
             containers: [server],
             volumes,
             nodeSelector: spec.placement.nodeSelector,

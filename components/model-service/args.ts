@@ -24,6 +24,17 @@ export enum Target {
 /** The model servers (a preset each): declared with their table in sdk/catalog/runtimes, part of this public API. */
 export { ServingRuntime };
 
+/** How a ModelService's server gets the weights of its artifact URI (`model.loadMode`). */
+export enum ModelLoadMode {
+    /** A fetcher downloads the artifact into /models (an archive unpacked) before the server starts. */
+    Download = "download",
+    /**
+     * The server streams the weights from object storage into GPU memory as it loads them: vLLM's Run:ai model streamer
+     * (`--load-format runai_streamer`) from `s3://`, with no download step and no copy on disk.
+     */
+    Stream = "stream",
+}
+
 /** How callers of a public endpoint authenticate. */
 export enum AuthMode {
     /** No authentication. Allowed only when chosen explicitly together with `public: true`. */
@@ -45,8 +56,12 @@ export interface ModelArgs {
      */
     image?: pulumi.Input<string>;
     /**
-     * Model artifact to download at start: `s3://bucket/prefix`, `gs://bucket/prefix`, `https://host/path`
-     * or `hf://org/name`. Served by the `runtime` preset's server image. No default.
+     * Model artifact to download at start: `s3://bucket/prefix`, `gs://bucket/prefix`, `https://host/path`, or
+     * `hf://org/name` with an optional revision `hf://org/name@revision` (a commit sha, a tag or a branch: only a
+     * 40-character commit sha is truly pinned, and a branch or tag is accepted with a warning). An `s3://`, `gs://` or
+     * `https://` URI ending in `.tar.gz` (SageMaker's `model.tar.gz`) is an archive, unpacked into /models as it downloads
+     * on `kubernetes` and `docker` and by SageMaker itself on `aws-sagemaker`. Served by the `runtime` preset's server
+     * image. No default.
      */
     uri?: string;
     /** Server preset. Defaults to `custom` with `image`, and is required with `uri`. */
@@ -82,11 +97,99 @@ export interface ModelArgs {
      * load together; see README "Cold starts").
      */
     startupTimeoutSeconds?: number;
+    /**
+     * How the server gets the weights of `uri`: `download` (a fetcher copies them into /models before the server starts)
+     * or `stream` (vLLM's Run:ai model streamer reads the safetensors from `s3://` straight into GPU memory: no download
+     * step and no /models volume; `runtime: vllm` on targets `kubernetes` and `docker` only, not with `model.cache`). The
+     * streamer reads the bucket with the pod's credentials: on EKS an IAM role through
+     * `kubernetes.serviceAccountAnnotations` (`eks.amazonaws.com/role-arn`), on Docker AWS keys in `secrets`. Defaults
+     * to `download`. See docs/cold-starts.md, "Loading the weights".
+     */
+    loadMode?: ModelLoadMode;
+    /**
+     * Size of the model's weights in GiB, a positive number (for example 15 for a 7B model in bf16). Read by the
+     * cold-start estimate of `modelship simulate` (the model load) and to size a `cluster` model cache. Defaults to none
+     * (unknown: the simulator uses its default load time, the cache its default size).
+     */
+    sizeGiB?: number;
+    /**
+     * Where the weights of `uri` are kept between pods (`target: kubernetes` only): downloaded once per node, once per
+     * cluster, or by every pod. Defaults to mode `none` (each pod downloads into its own emptyDir). See
+     * docs/cold-starts.md, "Model cache".
+     */
+    cache?: ModelCacheArgs;
+}
+
+/** Where a ModelService keeps the downloaded weights of its artifact URI. */
+export enum ModelCacheMode {
+    /** No cache: every pod downloads the artifact into its own emptyDir at start. */
+    None = "none",
+    /**
+     * Once per node: a hostPath directory under `nodePath`, one subdirectory per service and artifact URI, shared by the
+     * pods of that model and version on the node. hostPath volumes are refused by the `baseline` and `restricted` Pod
+     * Security Standards, and the pods run one root init container (capability CHOWN only) that hands the directory to
+     * the non-root user: the namespace must allow both (`pod-security.kubernetes.io/enforce: privileged`).
+     */
+    Node = "node",
+    /**
+     * Once per cluster: a PersistentVolumeClaim on `storageClassName` (EFS, Filestore, FSx, Azure Files), mounted by
+     * every replica; the pods keep the restricted Pod Security Standard.
+     */
+    Cluster = "cluster",
+}
+
+/** The access mode of the model cache's PersistentVolumeClaim. */
+export enum ModelCacheAccessMode {
+    /** Read-write by pods on many nodes: the pods download each version once into the claim. */
+    ReadWriteMany = "ReadWriteMany",
+    /**
+     * Read-only by pods on many nodes: the existing claim `claimName` already holds the weights at its root (pods cannot
+     * write such a claim, so nothing is downloaded). For volumes populated outside the service, such as a GKE
+     * Hyperdisk ML or a persistent disk restored from a snapshot.
+     */
+    ReadOnlyMany = "ReadOnlyMany",
+}
+
+/** The model cache of a ModelService on Kubernetes (`model.cache`). */
+export interface ModelCacheArgs {
+    /** Where the weights are kept: `none`, `node` or `cluster`. No default when the block is given. */
+    mode: ModelCacheMode;
+    /**
+     * StorageClass of the claim modelship creates (`mode: cluster`): one that offers `accessMode`, for example `efs-sc`
+     * (EKS, EFS CSI driver), `standard-rwx` (GKE Filestore) or `azurefile-csi` (AKS). Classes known to lack the access
+     * mode (EBS `gp2`/`gp3`/`ebs-sc`, GKE `standard`/`standard-rwo`/`premium-rwo`, AKS disks, `local-path`) are refused;
+     * other names are accepted as given. Required in mode `cluster` without `claimName`; no default.
+     */
+    storageClassName?: string;
+    /** Access mode of the claim (`mode: cluster`). Defaults to `ReadWriteMany`; `ReadOnlyMany` needs `claimName`. */
+    accessMode?: ModelCacheAccessMode;
+    /**
+     * Size of the claim modelship creates in GiB (`mode: cluster`; EFS bills what is stored, disks and Filestore the size
+     * provisioned, Filestore at least its tier's minimum, 1 TiB for most tiers).
+     * Defaults to twice `model.sizeGiB` when given (the new version downloads while the old one still serves), else 100.
+     */
+    sizeGiB?: number;
+    /**
+     * An existing PersistentVolumeClaim in the namespace to use instead of creating one (`mode: cluster`): required with
+     * `accessMode: ReadOnlyMany` (it holds the weights at its root), optional with `ReadWriteMany` (for example one EFS
+     * claim shared by several services). Not with `storageClassName` or `sizeGiB`. Defaults to none (modelship creates
+     * the claim `<name>-model-cache`).
+     */
+    claimName?: string;
+    /**
+     * Directory on each node that holds the cache (`mode: node`): an absolute path without `..`. Defaults to
+     * `/var/lib/modelship/models`.
+     */
+    nodePath?: string;
 }
 
 /** A GPU request. */
 export interface GpuArgs {
-    /** Number of GPUs per replica. Defaults to 1. */
+    /**
+     * Number of GPUs per replica. Defaults to 1. More than one shards the model over them: the preset adds vLLM's
+     * `--tensor-parallel-size N` or TGI's `--num-shard N` (on SageMaker `TENSOR_PARALLEL_DEGREE`, `SM_NUM_GPUS`) unless
+     * `args` sets it; Triton and TorchServe place model instances or workers on the GPUs themselves.
+     */
     count?: number;
     /** Accelerator from the catalog, for example `l4` or `a100-80gb`. No default: always name it. */
     accelerator: Accelerator;
@@ -129,7 +232,7 @@ export interface ModelVersionArgs {
     name: string;
     /** Image of this version. Defaults to `model.image`. */
     image?: pulumi.Input<string>;
-    /** Artifact URI of this version. Defaults to `model.uri`. */
+    /** Artifact URI of this version, of the forms `model.uri` takes (an `hf://` revision, a `.tar.gz` archive). Defaults to `model.uri`. */
     uri?: string;
     /** Share of traffic in percent; the weights of all versions sum to 100. No default. */
     weight: number;

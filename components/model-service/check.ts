@@ -5,6 +5,7 @@
  * exactly what the component would.
  */
 import { ValidationProblem } from "../../sdk/validate";
+import { modelArtifactWarnings } from "./artifact";
 import { resolveServiceAutoscaling } from "./autoscaling";
 import { crossFieldProblems, ParsedModelServiceArgs } from "./schema";
 import { resolveSpec, ServingSpec } from "./spec";
@@ -19,7 +20,7 @@ export interface ModelServiceCheck {
     target: ServingTarget;
     /** The resolved spec (autoscaling applied); undefined when a cross-field rule failed, since it cannot be resolved. */
     spec?: ServingSpec;
-    /** Warnings to log for valid arguments (from the autoscaling block). */
+    /** Warnings to log for valid arguments (a Hugging Face revision that can move, the autoscaling block). */
     warnings: string[];
 }
 
@@ -34,5 +35,5 @@ export function checkModelService(name: string, parsed: ParsedModelServiceArgs):
     // One problem per field: the target's own wording wins where both speak about the same argument.
     const own = target.validate(spec);
     const problems = [...own, ...scaling.problems.filter((p) => !own.some((o) => o.path === p.path))];
-    return { problems, target, spec, warnings: scaling.warnings };
+    return { problems, target, spec, warnings: [...modelArtifactWarnings(parsed), ...scaling.warnings] };
 }

@@ -22,8 +22,10 @@ import {
 } from "../../sdk/schema-fields";
 import { describeValue, foreignBlockProblems, input, ValidationProblem } from "../../sdk/validate";
 import { autoscalingSchema, kubernetesScalingSchema } from "../spike-autoscaler/schema";
-import { AuthMode, ServingRuntime, Target } from "./args";
-import { ARTIFACT_SCHEMES, isArtifactScheme, uriScheme } from "./artifact";
+import { AuthMode, ModelLoadMode, ServingRuntime, Target } from "./args";
+import { artifactUriProblems } from "./artifact";
+import { loadModeProblems } from "./load-mode";
+import { modelCacheProblems, modelCacheSchema } from "./model-cache";
 import { servedModelNameProblems } from "./served-name";
 import { placementIssues } from "./placement-check";
 
@@ -44,6 +46,9 @@ const modelSchema = z
         metricsPath: urlPath.optional(),
         metricsPort: port.optional(),
         startupTimeoutSeconds: startupTimeoutSeconds.optional(),
+        loadMode: z.enum(ModelLoadMode).optional(),
+        sizeGiB: z.number().positive().optional(),
+        cache: modelCacheSchema.optional(),
     })
     .strict();
 
@@ -186,11 +191,9 @@ export const TARGET_BLOCKS: Record<Target, "kubernetes" | "sagemaker" | "lambda"
     [Target.Docker]: "docker",
 };
 
+/** The form of an artifact URI: its scheme, and an `@revision` only on `hf://` (artifact.ts). */
 function checkArtifact(path: string, uri: string | undefined, problems: ValidationProblem[]): void {
-    if (uri === undefined) return;
-    if (!isArtifactScheme(uriScheme(uri))) {
-        problems.push({ path, received: describeValue(uri), expected: `a URI with one of the schemes ${ARTIFACT_SCHEMES.map((s) => `${s}://`).join(", ")}` });
-    }
+    problems.push(...artifactUriProblems(path, uri));
 }
 
 /** Checks that span fields and hold for every target. */
@@ -217,6 +220,8 @@ export function crossFieldProblems(args: ParsedModelServiceArgs): ValidationProb
     }
 
     problems.push(...servedModelNameProblems(args));
+    problems.push(...loadModeProblems(args));
+    problems.push(...modelCacheProblems(args));
     problems.push(...foreignBlockProblems(args, { field: "target", value: args.target }, TARGET_BLOCKS));
 
     const s = args.scaling;

@@ -1,12 +1,13 @@
 /**
  * The name a model is served under: what OpenAI-compatible clients send in the `model` field. vLLM answers only
  * the names it serves (`--served-model-name`; without one, the `--model` path, `/models` here, which no client
- * would guess), so every vLLM service gets one: the Hugging Face id of an `hf://` model, or the service's name.
+ * would guess), so every vLLM service gets one: the Hugging Face id of an `hf://` model (without its `@revision`: a
+ * new revision keeps the name clients send), or the service's name.
  * One name per service, whatever the version: clients of a canary keep sending the same name.
  */
 import { describeValue, ValidationProblem } from "../../sdk/validate";
 import { ServingRuntime } from "./args";
-import { uriScheme } from "./artifact";
+import { huggingFaceId } from "./artifact";
 import { runtimeEntry } from "../../sdk/catalog/runtimes";
 import type { ParsedModelServiceArgs } from "./schema";
 
@@ -15,10 +16,8 @@ export function namedRuntimes(): ServingRuntime[] {
     return Object.values(ServingRuntime).filter((r) => runtimeEntry(r).servedNameArgs !== undefined);
 }
 
-/** The Hugging Face Hub id of an `hf://org/name` URI (`org/name`); undefined for other schemes. */
-export function huggingFaceId(uri: string | undefined): string | undefined {
-    return uri !== undefined && uriScheme(uri) === "hf" ? uri.slice("hf://".length) : undefined;
-}
+/** The Hugging Face Hub id of an `hf://org/name[@revision]` URI (`org/name`, without the revision); undefined for other schemes. */
+export { huggingFaceId };
 
 /** True when a preset serves an artifact URI (of the model or of a version): only then does modelship start the server. */
 function servesUri(args: ParsedModelServiceArgs): boolean {

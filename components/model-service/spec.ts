@@ -7,8 +7,11 @@ import * as pulumi from "@pulumi/pulumi";
 import { Accelerator } from "../../sdk/catalog/accelerators";
 import { Ownership } from "../../sdk/naming";
 import type { AutoscalerSpec } from "../spike-autoscaler/spec";
-import { AuthMode, JwtArgs, ServingRuntime, Target } from "./args";
+import { AuthMode, JwtArgs, ModelLoadMode, ServingRuntime, Target } from "./args";
 import { fetcherFor, ArtifactFetcher } from "./artifact";
+import { loadModeOf } from "./load-mode";
+import { ModelCache, resolveModelCache } from "./model-cache";
+import { tensorParallelArgs } from "./tensor-parallel";
 import { DEFAULT_STARTUP_TIMEOUT_SECONDS, MODEL_MOUNT_PATH, runtimeEntry } from "../../sdk/catalog/runtimes";
 import { ParsedModelServiceArgs } from "./schema";
 import { servedModelName } from "./served-name";
@@ -18,9 +21,12 @@ export interface ServingVersion {
     name: string;
     /** Image that serves this version. */
     image: pulumi.Input<string>;
-    /** Artifact to download before the server starts. */
-    artifact?: { uri: string; fetcher: ArtifactFetcher };
-    /** Server arguments for this version (preset model arguments, then the user's). */
+    /**
+     * The artifact URI this version serves, and the container that downloads it before the server starts: none when
+     * the server streams it (`model.loadMode: stream`). `parseArtifactUri` (artifact.ts) takes the URI apart.
+     */
+    artifact?: { uri: string; fetcher?: ArtifactFetcher };
+    /** Server arguments for this version (preset model, tensor-parallel and name arguments, then the user's). */
     args: pulumi.Input<string>[];
     /** Traffic share in percent. */
     weight: number;
@@ -34,6 +40,12 @@ export interface ServingSpec {
     runtime: ServingRuntime;
     /** The name OpenAI-compatible clients send in `model` (served-name.ts); undefined when the runtime takes none. */
     servedModelName?: string;
+    /** How the server gets the weights of an artifact URI (`model.loadMode`, default `download`; load-mode.ts). */
+    loadMode: ModelLoadMode;
+    /** Size of the weights in GiB (`model.sizeGiB`), for the cold-start estimate and the cache size; undefined when not given. */
+    modelSizeGiB?: number;
+    /** Where the weights are kept between pods (`model.cache`, model-cache.ts); undefined for mode `none`. */
+    modelCache?: ModelCache;
     versions: ServingVersion[];
     /** True when the user declared versions: resource names then carry the version name. */
     canary: boolean;
@@ -118,14 +130,19 @@ export function resolveSpec(name: string, args: ParsedModelServiceArgs): Serving
     const gpu = gpuArgs ? { count: gpuArgs.count ?? 1, accelerator: gpuArgs.accelerator } : undefined;
     const gpus = gpu?.count ?? 0;
     const served = servedModelName(name, args);
+    const loadMode = loadModeOf(args);
+    // Streaming (load-mode.ts): the server gets the URI itself and its streaming loader, and nothing is downloaded.
+    const streamed = loadMode === ModelLoadMode.Stream && preset.stream !== undefined;
+    const parallelArgs = tensorParallelArgs(runtime, gpus, args.args ?? [], args.env ?? {});
 
     const versionOf = (vName: string, image: pulumi.Input<string> | undefined, uri: string | undefined, weight: number): ServingVersion => {
         const nameArgs = served !== undefined && preset.servedNameArgs ? preset.servedNameArgs(served) : [];
-        const presetArgs = uri !== undefined ? [...preset.modelArgs(MODEL_MOUNT_PATH), ...nameArgs] : [];
+        const loadArgs = streamed && uri !== undefined ? [...preset.modelArgs(uri), ...(preset.stream?.args ?? [])] : preset.modelArgs(MODEL_MOUNT_PATH);
+        const presetArgs = uri !== undefined ? [...loadArgs, ...nameArgs, ...parallelArgs] : [];
         return {
             name: vName,
             image: uri !== undefined ? (model.serverImage ?? preset.image) : (image as pulumi.Input<string>),
-            artifact: uri !== undefined ? { uri, fetcher: fetcherFor(uri) } : undefined,
+            artifact: uri !== undefined ? { uri, fetcher: streamed ? undefined : fetcherFor(uri) } : undefined,
             args: [...presetArgs, ...(args.args ?? [])],
             weight,
         };
@@ -143,6 +160,8 @@ export function resolveSpec(name: string, args: ParsedModelServiceArgs): Serving
         owner: { component: "ModelService", service: name, tags: args.tags },
         runtime,
         servedModelName: served,
+        loadMode,
+        modelSizeGiB: model.sizeGiB,
         versions,
         canary: declared.length >= 2,
         command: args.command ?? preset.command,
@@ -160,6 +179,7 @@ export function resolveSpec(name: string, args: ParsedModelServiceArgs): Serving
         env: args.env ?? {},
         secrets: args.secrets ?? {},
         replicas: replicaBounds(args),
+        modelCache: resolveModelCache(name, args),
         exposure: {
             public: args.exposure?.public ?? false,
             auth: args.exposure?.auth,

@@ -49,6 +49,12 @@ export enum KubernetesScalingEngine {
     Keda = "keda",
     /** An autoscaling/v2 HorizontalPodAutoscaler on a custom metric: no pre-warming, no scale to zero. */
     Hpa = "hpa",
+    /**
+     * Knative Serving's KPA (ModelService only): a `serving.knative.dev/v1` Service replaces the Deployment, scales on
+     * in-flight requests or requests per second every 2 s, and scales to zero on HTTP metrics (its activator holds
+     * requests while the first replica starts). Needs Knative Serving in the cluster, with the feature flags in docs/scaling.md.
+     */
+    Knative = "knative",
 }
 
 /**
@@ -105,8 +111,9 @@ export interface AutoscalingArgs {
     burstMultiplier?: number;
     /**
      * Seconds the load must stay low before replicas are removed. Defaults on Kubernetes to 240 (a freed GPU node
-     * stays about 10 minutes, so a pod removed early comes back in a model load; tuned with `modelship simulate`),
-     * elsewhere to the larger of 300 and the cold-start budget (600), as the instance goes with the replica.
+     * stays about 10 minutes, so a pod removed early comes back in a model load; tuned with `modelship simulate`), and
+     * to 0 with engine knative (Knative's own: its KPA already averages over 60 s), elsewhere to the larger of 300 and
+     * the cold-start budget (600), as the instance goes with the replica.
      */
     scaleDownDelaySeconds?: number;
     /**
@@ -125,10 +132,16 @@ export interface AutoscalingArgs {
 
 /** Kubernetes settings of the autoscaler; ModelService takes them as `kubernetes.autoscaler`. */
 export interface KubernetesScalingArgs {
-    /** KEDA ScaledObject or HorizontalPodAutoscaler. Defaults to `keda`. */
+    /** KEDA ScaledObject, HorizontalPodAutoscaler, or (ModelService only) a Knative Service scaled by Knative's KPA. Defaults to `keda`. */
     engine?: KubernetesScalingEngine;
     /** Install KEDA as a Helm release (chart kedacore/keda, pinned) in the `keda` namespace. Install it once per cluster. Defaults to false. */
     installKeda?: boolean;
+    /**
+     * With engine `knative`: install Knative Serving (the knative-operator Helm chart, pinned, and a KnativeServing
+     * resource with Kourier as a cluster-local ingress, the config-features flags the service's pods need and a
+     * request timeout limit that fits its cold start). Install it once per cluster. Defaults to false.
+     */
+    installKnative?: boolean;
     /**
      * Prometheus server the KEDA trigger queries, for example `http://prometheus-operated.monitoring.svc:9090`.
      * Required with engine `keda` unless the only triggers are pre-warming windows. No default.

@@ -1,11 +1,13 @@
 /**
- * Kubernetes: what the target can do and which autoscaler object it gets (keda.ts or hpa.ts), the shape of one
- * replica for the budget, and the check that a GPU pool's maximum covers the pods' maximum.
+ * Kubernetes: what the target can do and which autoscaler object it gets (keda.ts or hpa.ts; with engine knative the
+ * annotations of a Knative revision, knative.ts), the shape of one replica for the budget, and the check that a GPU
+ * pool's maximum covers the pods' maximum.
  *
  * Scale from zero: with no replica running, nothing in the cluster holds an HTTP request (the gateway answers
- * 503 while the Service has no ready endpoint), and the pods' own metrics do not exist to activate on. So zero is
- * accepted only where the work waits outside the pods: metric `queue-depth` or `custom` with a query that counts
- * it. For HTTP traffic keep `minReplicas >= 1` (the default) and pre-warm on a schedule (docs/scaling.md).
+ * 503 while the Service has no ready endpoint), and the pods' own metrics do not exist to activate on. So with KEDA
+ * zero is accepted only where the work waits outside the pods: metric `queue-depth` or `custom` with a query that
+ * counts it. HTTP traffic scales to zero with engine knative, whose activator holds the requests; otherwise keep
+ * `minReplicas >= 1` (the default) and pre-warm on a schedule (docs/scaling.md).
  */
 import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -16,6 +18,7 @@ import { describeValue, isDeferred, ModelshipValidationError, ValidationProblem 
 import { ServingRuntime } from "../../sdk/catalog/runtimes";
 import { KubernetesScalingEngine, ScalingMetric } from "./args";
 import { createHpa, hpaArgs } from "./hpa";
+import { KNATIVE_SCALE_DOWN_DELAY_SECONDS, knativeProblems } from "./knative";
 import { createScaledObject, scaledObjectArgs } from "./keda";
 import { at } from "./paths";
 import { presetQuery, readsPodMetrics } from "./queries";
@@ -42,11 +45,19 @@ const HPA_METRIC_NAMES: Record<ScalingMetric, string | undefined> = {
     [ScalingMetric.Custom]: undefined,
 };
 
+/** The resolved engine of each `engine` value (the default is keda). */
+const ENGINES: Record<KubernetesScalingEngine, KubernetesScaling["engine"]> = {
+    [KubernetesScalingEngine.Keda]: "keda",
+    [KubernetesScalingEngine.Hpa]: "hpa",
+    [KubernetesScalingEngine.Knative]: "knative",
+};
+
 function resolve(ctx: AutoscalerContext, metric: ScalingMetric): Partial<AutoscalerSpec> {
     const given = ctx.kubernetes?.args ?? {};
     const kubernetesScaling: KubernetesScaling = {
-        engine: given.engine === KubernetesScalingEngine.Hpa ? "hpa" : "keda",
+        engine: ENGINES[given.engine ?? KubernetesScalingEngine.Keda],
         installKeda: given.installKeda ?? false,
+        installKnative: given.installKnative ?? false,
         prometheusUrl: given.prometheusUrl,
         pollingIntervalSeconds: given.pollingIntervalSeconds ?? DEFAULT_POLLING_INTERVAL_SECONDS,
         hpaMetricName: given.hpaMetricName ?? HPA_METRIC_NAMES[metric] ?? "",
@@ -58,20 +69,24 @@ function resolve(ctx: AutoscalerContext, metric: ScalingMetric): Partial<Autosca
 }
 
 function zeroProblems(spec: AutoscalerSpec, args: ParsedAutoscalingArgs, ctx: AutoscalerContext, k8s: KubernetesScaling): ValidationProblem[] {
-    if (spec.min > 0) return [];
+    // Knative's activator holds HTTP requests while the first replica starts: zero is fine there.
+    if (spec.min > 0 || k8s.engine === "knative") return [];
     const received = "0";
     if (k8s.engine === "hpa") {
         return [{ path: ctx.paths.min, received, expected: `at least 1 with ${at(ctx.paths.kubernetes, "engine")} hpa (a HorizontalPodAutoscaler cannot scale to zero; use engine keda)` }];
     }
     const queued = spec.metric === ScalingMetric.QueueDepth || spec.metric === ScalingMetric.Custom;
     if (!queued) {
+        // Knative serves a ModelService only: a standalone SpikeAutoscaler scales a Deployment it did not make.
+        const knative = ctx.kubernetes?.knativeServing ? `${at(ctx.paths.kubernetes, "engine")} knative` : "a ModelService with kubernetes.autoscaler.engine knative";
         return [
             {
                 path: ctx.paths.min,
                 received,
                 expected:
-                    `at least 1 with metric ${spec.metric} on kubernetes: at zero replicas nothing holds the first requests (the gateway answers 503 ` +
-                    "until a pod is ready) and the pods' metrics do not exist to wake on. Scale to zero with metric queue-depth or custom, whose work waits outside the pods, or keep 1 and pre-warm (docs/scaling.md)",
+                    `at least 1 with metric ${spec.metric} and engine keda: at zero replicas nothing holds the first requests (the gateway answers 503 ` +
+                    `until a pod is ready) and the pods' metrics do not exist to wake on. Two ways to zero: ${knative} (its activator holds ` +
+                    "the requests while the first replica starts), or metric queue-depth or custom, whose work waits outside the pods; else keep 1 and pre-warm (docs/scaling.md)",
             },
         ];
     }
@@ -91,6 +106,8 @@ function problems(spec: AutoscalerSpec, args: ParsedAutoscalingArgs, ctx: Autosc
     const k8s = spec.kubernetes as KubernetesScaling;
     const out = zeroProblems(spec, args, ctx, k8s);
     const path = (field: string) => at(ctx.paths.kubernetes, field);
+    if (k8s.engine === "knative") return [...out, ...knativeProblems(spec, args, ctx), ...poolProblems(spec, k8s, ctx)];
+    if (k8s.installKnative) out.push({ path: path("installKnative"), received: "true", expected: `false unless ${path("engine")} is knative (it is ${k8s.engine})` });
     if (k8s.engine === "hpa") {
         if (spec.prewarm.length > 0)
             out.push({
@@ -168,6 +185,7 @@ export function deferredPoolCheck(spec: AutoscalerSpec, componentType: string, n
 export const kubernetesRules: TargetRules = {
     defaultMetricTarget: defaultReplicaTarget,
     defaultScaleDownDelaySeconds: KUBERNETES_SCALE_DOWN_DELAY_SECONDS,
+    scaleDownDelayFor: (ctx) => (ctx.kubernetes?.args?.engine === KubernetesScalingEngine.Knative ? KNATIVE_SCALE_DOWN_DELAY_SECONDS : undefined),
     problems,
     resolve,
 };

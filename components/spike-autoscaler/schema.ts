@@ -46,6 +46,7 @@ export const autoscalingSchema = z.object(autoscalingShape).strict();
 const kubernetesScalingShape = {
     engine: z.enum(KubernetesScalingEngine).optional(),
     installKeda: z.boolean().optional(),
+    installKnative: z.boolean().optional(),
     prometheusUrl: z
         .string()
         .regex(/^https?:\/\/[^\s/]+/, "an http(s) URL of a Prometheus server, such as http://prometheus-operated.monitoring.svc:9090")

@@ -4,7 +4,8 @@
  *
  * Defaults (docs/scaling.md has the reasoning and the numbers of HPA, Knative and KEDA; docs/simulate.md the
  * replays of real traces that tuned them):
- * - scale-down delay: on Kubernetes 240 s (a freed GPU node stays ~10 min, so an early removal costs a model load);
+ * - scale-down delay: on Kubernetes 240 s (a freed GPU node stays ~10 min, so an early removal costs a model load),
+ *   0 s with engine knative (Knative's own: its KPA averages over 60 s; knative.ts);
  *   elsewhere the larger of 300 s and the cold-start budget (the instance goes with the replica);
  * - queued requests count at most 8x the running ones (in-flight presets of vLLM and TGI);
  * - idle time before zero: the cold-start budget (keeping a replica costs no more than waiting for one);
@@ -26,10 +27,11 @@ import { at, AutoscalerPaths } from "./paths";
 import type { ParsedAutoscalingArgs, ParsedKubernetesScalingArgs } from "./schema";
 import { TARGET_RULES } from "./rules";
 
-/** The Kubernetes settings, resolved (KEDA or HPA). */
+/** The Kubernetes settings, resolved (KEDA, HPA, or Knative's KPA: knative.ts). */
 export interface KubernetesScaling {
-    engine: "keda" | "hpa";
+    engine: "keda" | "hpa" | "knative";
     installKeda: boolean;
+    installKnative: boolean;
     prometheusUrl?: string;
     pollingIntervalSeconds: number;
     hpaMetricName: string;
@@ -51,7 +53,13 @@ export interface AutoscalerContext {
     pricing: ReplicaPricing;
     costOptions: CostOptions;
     /** Kubernetes settings as given, with the server (for preset queries) and GPUs per replica. */
-    kubernetes?: { args?: ParsedKubernetesScalingArgs; runtime: ServingRuntime; gpusPerReplica: number };
+    kubernetes?: {
+        args?: ParsedKubernetesScalingArgs;
+        runtime: ServingRuntime;
+        gpusPerReplica: number;
+        /** True when the caller can serve as a Knative Service (ModelService); a standalone SpikeAutoscaler scales a Deployment it did not make. */
+        knativeServing?: boolean;
+    };
     /** Target defaults that replace the generic ones (SageMaker's invocations target, Cloud Run's concurrency). */
     defaults?: { metric?: ScalingMetric; metricTarget?: number };
 }
@@ -95,6 +103,8 @@ export interface TargetRules {
     problems(spec: AutoscalerSpec, args: ParsedAutoscalingArgs, ctx: AutoscalerContext): ValidationProblem[];
     /** The scale-down delay's default when a removed replica's machine stays a while (Kubernetes); else max(300 s, cold-start budget). */
     defaultScaleDownDelaySeconds?: number;
+    /** A default of the scale-down delay that depends on the target's settings (Kubernetes engine knative), over the one above. */
+    scaleDownDelayFor?(ctx: AutoscalerContext): number | undefined;
     /** Target settings resolved from the context (Kubernetes: engine, Prometheus, queries). */
     resolve?(ctx: AutoscalerContext, metric: ScalingMetric): Partial<AutoscalerSpec>;
 }
@@ -181,7 +191,7 @@ export function resolveAutoscaling(args: ParsedAutoscalingArgs, ctx: AutoscalerC
         specMax: ctx.max,
         bindingBound,
         scaleToZeroAfterSeconds: args.scaleToZeroAfterSeconds ?? startup,
-        scaleDownDelaySeconds: args.scaleDownDelaySeconds ?? rules.defaultScaleDownDelaySeconds ?? Math.min(3600, Math.max(MIN_SCALE_DOWN_DELAY_SECONDS, startup)),
+        scaleDownDelaySeconds: args.scaleDownDelaySeconds ?? rules.scaleDownDelayFor?.(ctx) ?? rules.defaultScaleDownDelaySeconds ?? Math.min(3600, Math.max(MIN_SCALE_DOWN_DELAY_SECONDS, startup)),
         maxQueuedPerRunning: args.maxQueuedPerRunning ?? DEFAULT_MAX_QUEUED_PER_RUNNING,
         burstMultiplier: args.burstMultiplier ?? DEFAULT_BURST_MULTIPLIER,
         startupTimeoutSeconds: startup,

@@ -8,6 +8,9 @@ import { Accelerator, CapacityType, GpuPool, GpuPoolCloud, ModelService, Serving
 
 const config = new pulumi.Config();
 
+// The preset's server, pinned by digest: a tag can later point at another build.
+const serverImage = "vllm/vllm-openai:v0.8.5@sha256:6cf9808ca8810fc6c3fd0451c2e7784fb224590d81f7db338e7eaf3c02a33d33";
+
 const pool = new GpuPool("l4", {
     cloud: GpuPoolCloud.Aws,
     accelerator: Accelerator.L4,
@@ -20,14 +23,17 @@ const pool = new GpuPool("l4", {
         clusterName: config.require("clusterName"),
         subnetIds: config.requireObject<string[]>("privateSubnetIds"),
     },
+    // A new node pulls the vLLM image (about 10 GB) as soon as it starts, before the pod is scheduled there. With an EBS
+    // snapshot of a node's containerd store holding it (docs/cold-starts.md, "Image caching"), set imageCacheSnapshotId:
+    // every node then starts with the image on a volume restored from the snapshot.
+    imageCache: { prePullImages: [serverImage], snapshotId: config.get("imageCacheSnapshotId") },
 });
 
 const llm = new ModelService("qwen", {
     model: {
         uri: "hf://Qwen/Qwen2.5-7B-Instruct",
         runtime: ServingRuntime.Vllm,
-        // The preset's server, pinned by digest: a tag can later point at another build.
-        serverImage: "vllm/vllm-openai:v0.8.5@sha256:6cf9808ca8810fc6c3fd0451c2e7784fb224590d81f7db338e7eaf3c02a33d33",
+        serverImage,
         // A GPU node from zero (2 to 10 min), the image pull and a 15 GB download: allow 15 minutes.
         startupTimeoutSeconds: 900,
     },

@@ -2,8 +2,9 @@
 // served by vLLM on it. Karpenter launches the g6/gr6 instance that fits the pending pod within about a minute and
 // removes the node once it is empty: no node group, no idle GPU. The service lands on the pool through the pool's
 // placement outputs (node selector and toleration), passed as data.
-// Karpenter 1.x must already run in the cluster (see README.md). The Kubernetes objects (the NodePool, the
-// EC2NodeClass, the device plugin, the service) go to the cluster of the ambient kubeconfig:
+// Karpenter 1.x and KEDA 2.x (for the headroom's window) must already run in the cluster (see README.md). The
+// Kubernetes objects (the NodePool, the EC2NodeClass, the device plugin, the headroom, the service) go to the cluster
+// of the ambient kubeconfig:
 // `aws eks update-kubeconfig --name <clusterName>` first, or pass a provider in `opts.providers`.
 import * as pulumi from "@pulumi/pulumi";
 import { Accelerator, CapacityType, GpuPool, GpuPoolCloud, ModelService, ServingRuntime, Target } from "modelship";
@@ -26,6 +27,10 @@ const pool = new GpuPool("coder", {
         // role use it, or the nodes are terminated before they are ready (README.md).
         volumeKmsKeyArn: config.get("volumeKmsKeyArn"),
     },
+    // One warm L4 during working hours: a placeholder pod (negative priority) keeps a node up, and a new replica, a
+    // rolling update's surge pod or a pod moved off a reclaimed spot node preempts it at once instead of waiting for
+    // Karpenter's node. Outside the window KEDA scales the placeholder to zero and Karpenter removes the node.
+    headroom: { gpus: 1, windows: [{ schedule: "45 7 * * 1-5", timezone: "Europe/Paris", durationMinutes: 600 }] },
 });
 
 const coder = new ModelService("coder", {

@@ -1,7 +1,8 @@
 /**
  * Kubernetes endpoints reachable from outside the cluster without authentication: Services of type
- * LoadBalancer on a public load balancer, and Gateway API routes on a public Gateway that no Envoy Gateway
- * SecurityPolicy authenticates (the policy ModelService emits for exposure.auth jwt and api-key).
+ * LoadBalancer on a public load balancer, Gateway API routes on a public Gateway that no Envoy Gateway
+ * SecurityPolicy authenticates (the policy ModelService emits for exposure.auth jwt and api-key), and Knative
+ * Services and Routes not labelled cluster-local.
  */
 import { get, list, num, record, str } from "../../sdk/cost/inputs";
 import { kubernetesName, kubernetesNamespace } from "../../sdk/cost/scaling";
@@ -29,6 +30,23 @@ export function loadBalancerServiceProblem(r: PlainResource): string[] {
     return [
         `the Service of type LoadBalancer exposes port(s) ${ports.join(", ")} on a public load balancer, which authenticates no one; ` +
             "route it through a Gateway with an authenticating SecurityPolicy, or make the load balancer internal (for example service.beta.kubernetes.io/aws-load-balancer-scheme: internal)",
+    ];
+}
+
+/** The label that keeps a Knative Service or Route off Knative's public ingress (knative.dev/docs/serving/services/private-services). */
+const KNATIVE_VISIBILITY = "networking.knative.dev/visibility";
+
+/**
+ * Why a Knative Service or Route is public without authentication: without the cluster-local visibility label Knative
+ * publishes it on its ingress under the cluster's domain, and Knative Serving checks no credentials.
+ */
+export function knativeVisibilityProblem(r: PlainResource): string[] {
+    if (r.type !== K8S.knativeService && r.type !== K8S.knativeRoute) return [];
+    if (record(r.inputs, "metadata.labels")[KNATIVE_VISIBILITY] === "cluster-local") return [];
+    const kind = r.type === K8S.knativeService ? "Knative Service" : "Knative Route";
+    return [
+        `the ${kind} has no ${KNATIVE_VISIBILITY}: cluster-local label, so Knative publishes it on its ingress, and Knative checks no credentials; ` +
+            "label it cluster-local (ModelService with engine knative does), or put an authenticating gateway in front",
     ];
 }
 

@@ -5,7 +5,7 @@
  */
 import { get, list, num, quantityEntry, record, str } from "../../sdk/cost/inputs";
 import { cloudRunInstanceCounts } from "../../sdk/cost/pricers/cloudrun";
-import { devicesPerPod } from "../../sdk/cost/pricers/kubernetes";
+import { devicesPerPod, KNATIVE_MIN_SCALE, knativeScale } from "../../sdk/cost/pricers/kubernetes";
 import type { ResourceScaling } from "../../sdk/cost/types";
 import { ACCELERATOR_LABEL, GKE_ACCELERATOR_LABEL, KARPENTER_GPU_NAME_LABEL } from "../../sdk/naming";
 import type { PlainResource } from "../framework/types";
@@ -53,6 +53,33 @@ export function podFleet(r: PlainResource, scaling: ResourceScaling): GpuFleet |
         max: bounds.max,
         boundsWords: `${range(bounds.min, bounds.max)} replica(s) from ${bounds.by}`,
         fix: { min: scaling.replicas ? `the autoscaler's minimum at 0 (a KEDA ScaledObject: minReplicaCount 0)` : "spec.replicas: 0, or a KEDA ScaledObject with minReplicaCount 0" },
+        accelerators: podAccelerators(podSpec, record(r.inputs, "spec.template.metadata.labels")),
+    };
+}
+
+/**
+ * A Knative Service or Configuration whose revisions' pods ask for GPUs: replicas between the template's
+ * `autoscaling.knative.dev/min-scale` (default 0: Knative scales to zero, its activator holding the requests) and
+ * `max-scale` (unset or 0: unbounded).
+ */
+export function knativeFleet(r: PlainResource): GpuFleet | undefined {
+    const podSpec = get(r.inputs, "spec.template.spec");
+    const perPod = devicesPerPod(podSpec).count;
+    if (perPod === 0) return undefined;
+    const bounds = knativeScale(r.inputs);
+    const unbounded = typeof bounds === "string";
+    const min = unbounded ? Number(record(r.inputs, "spec.template.metadata.annotations")[KNATIVE_MIN_SCALE] ?? 0) : bounds.min;
+    return {
+        urn: r.urn,
+        label: r.name,
+        capacity: false,
+        unit: "replica",
+        gpusPerUnit: perPod,
+        min,
+        max: unbounded ? undefined : bounds.max,
+        maxMissing: unbounded ? { kind: "unbounded", words: bounds } : undefined,
+        boundsWords: unbounded ? bounds : `${range(bounds.min, bounds.max)} replica(s) from ${bounds.by}`,
+        fix: { min: `autoscaling.knative.dev/min-scale: "0" on the revision template (Knative's activator holds requests while the first replica starts)` },
         accelerators: podAccelerators(podSpec, record(r.inputs, "spec.template.metadata.labels")),
     };
 }

@@ -3,7 +3,7 @@ import type { ResourceScaling } from "../../sdk/cost/types";
 import type { PlainResource } from "../framework/types";
 import type { GpuFleet } from "./fleet";
 import { ec2InstanceFleet, eksNodeGroupFleet, gceInstanceFleet, gkeNodePoolFleet, karpenterFleet } from "./fleets-nodes";
-import { cloudRunFleet, podFleet, sagemakerFleets } from "./fleets-serving";
+import { cloudRunFleet, knativeFleet, podFleet, sagemakerFleets } from "./fleets-serving";
 import { AWS, GCP, K8S, KARPENTER_NODE_POOLS } from "./types";
 
 /** Resource types that can hold GPUs. */
@@ -20,6 +20,8 @@ const GPU_TYPES: ReadonlySet<string> = new Set([
     GCP.cloudRunService,
     K8S.deployment,
     K8S.statefulSet,
+    K8S.knativeService,
+    K8S.knativeConfiguration,
 ]);
 
 /**
@@ -46,6 +48,9 @@ export function gpuFleets(r: PlainResource, scaling: ResourceScaling = {}): GpuF
         case K8S.deployment:
         case K8S.statefulSet:
             return one(podFleet(r, scaling));
+        case K8S.knativeService:
+        case K8S.knativeConfiguration:
+            return one(knativeFleet(r));
         default:
             return [];
     }

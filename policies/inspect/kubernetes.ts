@@ -11,9 +11,12 @@ const POD_TEMPLATE_PATHS: Readonly<Record<string, string>> = {
     [K8S.replicaSet]: "spec.template",
     [K8S.job]: "spec.template",
     [K8S.cronJob]: "spec.jobTemplate.spec.template",
+    // Knative Serving: the revision template (a RevisionTemplateSpec holding a PodSpec).
+    [K8S.knativeService]: "spec.template",
+    [K8S.knativeConfiguration]: "spec.template",
 };
 
-/** True for the kinds that run pods: Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, Pod. */
+/** True for the kinds that run pods: Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, Pod, Knative Service and Configuration. */
 export function runsPods(type: string): boolean {
     return type === K8S.pod || POD_TEMPLATE_PATHS[type] !== undefined;
 }

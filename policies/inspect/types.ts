@@ -35,6 +35,9 @@ export const K8S = {
     service: "kubernetes:core/v1:Service",
     scaledObject: "kubernetes:keda.sh/v1alpha1:ScaledObject",
     securityPolicy: "kubernetes:gateway.envoyproxy.io/v1alpha1:SecurityPolicy",
+    knativeService: "kubernetes:serving.knative.dev/v1:Service",
+    knativeConfiguration: "kubernetes:serving.knative.dev/v1:Configuration",
+    knativeRoute: "kubernetes:serving.knative.dev/v1:Route",
 } as const;
 
 export const KARPENTER_NODE_POOLS: ReadonlySet<string> = new Set(["kubernetes:karpenter.sh/v1:NodePool", "kubernetes:karpenter.sh/v1beta1:NodePool"]);

@@ -1,14 +1,14 @@
 /**
  * public-endpoint-auth: no endpoint reachable from the internet without authentication. Checked: Lambda
  * function URLs, Cloud Run invoker grants to allUsers, Kubernetes Services of type LoadBalancer, Gateway API
- * routes on a Gateway not listed as internal without an Envoy Gateway SecurityPolicy that authenticates, and
- * Docker containers publishing ports on every interface.
+ * routes on a Gateway not listed as internal without an Envoy Gateway SecurityPolicy that authenticates, Knative
+ * Services and Routes not labelled cluster-local, and Docker containers publishing ports on every interface.
  */
 import { list, num, str } from "../../sdk/cost/inputs";
 import type { Finding, PlainResource, StackRule } from "../framework/types";
 import { checking } from "../framework/unknowns";
 import { cloudRunProblem } from "../inspect/exposure-cloud";
-import { gatewayRouteProblems, loadBalancerServiceProblem } from "../inspect/exposure-kubernetes";
+import { gatewayRouteProblems, knativeVisibilityProblem, loadBalancerServiceProblem } from "../inspect/exposure-kubernetes";
 import { AWS, DOCKER, GATEWAY_ROUTES, K8S } from "../inspect/types";
 
 /** Config of public-endpoint-auth. */
@@ -33,6 +33,7 @@ function problemsOf(r: PlainResource, resources: ReadonlyArray<PlainResource>, c
         return str(r.inputs, "authorizationType") === "NONE" ? ['the function URL has authorizationType "NONE": anyone on the internet can invoke the function; use "AWS_IAM"'] : [];
     }
     if (r.type === K8S.service) return loadBalancerServiceProblem(r);
+    if (r.type === K8S.knativeService || r.type === K8S.knativeRoute) return knativeVisibilityProblem(r);
     if (GATEWAY_ROUTES.has(r.type)) return gatewayRouteProblems(r, resources, config.internalGateways);
     if (r.type === DOCKER.container) return dockerProblems(r);
     if (r.type.startsWith("gcp:")) return cloudRunProblem(r, resources);
@@ -43,7 +44,7 @@ export const publicEndpointAuth: StackRule<ExposureConfig> = {
     kind: "stack",
     name: "public-endpoint-auth",
     description:
-        "No public endpoint without authentication: Lambda function URLs with authorizationType NONE, Cloud Run services invokable by allUsers, Kubernetes LoadBalancer Services, Gateway API routes on a public Gateway without an authenticating SecurityPolicy, Docker ports on 0.0.0.0.",
+        "No public endpoint without authentication: Lambda function URLs with authorizationType NONE, Cloud Run services invokable by allUsers, Kubernetes LoadBalancer Services, Gateway API routes on a public Gateway without an authenticating SecurityPolicy, Knative Services and Routes not labelled cluster-local, Docker ports on 0.0.0.0.",
     enforcementLevel: "mandatory",
     settings: {
         internalGateways: {

@@ -66,6 +66,33 @@ export interface SageMakerContainer {
     tag: string;
     /** What it is, for error messages and documentation. */
     description: string;
+    /** The environment variable that names the Hugging Face revision (commit, tag or branch) of an `HF_MODEL_ID` Hub id. */
+    revisionEnv: string;
+    /** The environment variable that sets how many GPUs the model is sharded over (tensor parallelism). */
+    gpusEnv: string;
+}
+
+/**
+ * Tensor parallelism: one replica's model sharded over its GPUs. Without it, a server given several GPUs loads the
+ * model on one of them (vLLM) and the others are paid for and idle.
+ */
+export interface TensorParallelism {
+    /** The server arguments that shard the model over `gpus` GPUs. */
+    args: (gpus: number) => string[];
+    /** The flags (and aliases) that set it: when the user's `args` hold one of them, the preset adds none. */
+    flags: readonly string[];
+    /** The environment variable the server also reads it from, if any: when the user's `env` sets it, the preset adds no flag. */
+    env?: string;
+}
+
+/** Streaming the weights from object storage straight into GPU memory, instead of downloading them first. */
+export interface WeightStreaming {
+    /** The server arguments that select the streaming loader (the model itself is then given as the URI). */
+    args: string[];
+    /** URI schemes the pinned image streams from. */
+    schemes: readonly string[];
+    /** Why a scheme the streamer knows in later releases is not offered with the pinned image, by scheme. */
+    notInPinnedImage: Readonly<Record<string, string>>;
 }
 
 /** One model server. Every field is a fact about the server; ModelService's `model` overrides the serving ones. */
@@ -92,14 +119,24 @@ export interface RuntimeEntry {
     filesystem: ServerFilesystem;
     /** AWS's own SageMaker container that runs this server, the default image on `aws-sagemaker`; undefined where AWS has none. */
     sagemaker: SageMakerContainer | undefined;
+    /** Sharding one model over a replica's GPUs; undefined where the server has no such argument (see `multiGpu`). */
+    tensorParallel: TensorParallelism | undefined;
+    /** How the server uses several GPUs in one replica, for the documentation and TSDoc (docs/cold-starts.md). */
+    multiGpu: string;
+    /** Streaming the weights from object storage (`model.loadMode: stream`); undefined where the server cannot. */
+    stream: WeightStreaming | undefined;
+    /** What the server expects in the model directory: what an `s3://`, `gs://` or `https://` `.tar.gz` archive must unpack to. */
+    modelLayout: string;
 }
 
 /** The model servers, one entry each. */
 export const SERVING_RUNTIMES: Readonly<Record<ServingRuntime, RuntimeEntry>> = {
     /**
      * Triton's HTTP and metrics ports and health API: docs.nvidia.com, "Triton Inference Server: HTTP/REST and GRPC
-     * protocol". Metrics: Triton's metrics documentation (`nv_inference_request_success`, a counter;
-     * `nv_inference_pending_request_count`, requests queued and not yet executing). It reports no gauge of requests
+     * protocol". Metrics: Triton's metrics documentation at r24.12 (docs/user_guide/metrics.md:
+     * `nv_inference_request_success`, a counter of successful requests, incremented when a request completes, in
+     * triton-inference-server/core src/infer_stats.cc `UpdateSuccess`; `nv_inference_pending_request_count`, requests
+     * enqueued and not yet picked up by a backend). It reports no gauge of requests
      * being executed, so it has no in-flight preset. It writes only to /tmp and $HOME.
      */
     [ServingRuntime.Triton]: {
@@ -114,12 +151,20 @@ export const SERVING_RUNTIMES: Readonly<Record<ServingRuntime, RuntimeEntry>> = 
         metrics: { requestsCompleted: "nv_inference_request_success", requestsWaiting: "nv_inference_pending_request_count" },
         filesystem: { readOnlyRoot: true, writes: [] },
         sagemaker: undefined,
+        tensorParallel: undefined,
+        multiGpu:
+            "no server flag: by default Triton starts one instance of each model on every GPU it sees (replicas, not shards); the model's config.pbtxt `instance_group` (`kind: KIND_GPU`, `gpus`, `count`) places them, and the TensorRT-LLM backend shards a model over the GPUs its engine was built for (Triton's model configuration documentation, \"Instance Groups\")",
+        stream: undefined,
+        modelLayout: "a Triton model repository: one directory per model with its config.pbtxt and numbered version directories",
     },
     /**
      * vLLM's OpenAI server (`vllm serve`, `/health`, `/metrics`). `--served-model-name` is the name the OpenAI API
      * answers to (without it, the `--model` path: `/models` here), so the preset always passes one
-     * (components/model-service/served-name.ts). Metrics: vLLM's metrics documentation (`vllm:request_success_total`;
-     * `vllm:num_requests_running` and `vllm:num_requests_waiting`, the running batch and the queue apart). It writes
+     * (components/model-service/served-name.ts). Metrics: vLLM's metrics documentation at v0.8.5
+     * (docs.vllm.ai/en/v0.8.5/serving/metrics.html; vllm/v1/metrics/loggers.py): `vllm:request_success_total`, a
+     * counter of finished requests (label `finished_reason`; prometheus_client adds `_total` to the V1 engine's
+     * `vllm:request_success`); `vllm:num_requests_running` and `vllm:num_requests_waiting`, gauges of the running
+     * batch and the queue apart. It writes
      * only to /tmp and $HOME (its caches under ~/.cache).
      *
      * SageMaker: the Large Model Inference (LMI) container, DJL Serving with vLLM in async mode (the default for
@@ -128,7 +173,17 @@ export const SERVING_RUNTIMES: Readonly<Record<ServingRuntime, RuntimeEntry>> = 
      * `OPTION_MAX_MODEL_LEN`, ...): github.com/deepjavalibrary/djl-serving, serving/docs/lmi/user_guides/
      * vllm_user_guide.md and starting-guide.md. Tag: the newest LMI image in AWS's list of available images
      * (github.com/aws/deep-learning-containers, docs/src/data/djl-inference/0.36-lmi28.0.0-gpu.yml, 2026-08-11:
-     * LMI 28.0.0, vLLM 0.26.0, CUDA 13.0).
+     * LMI 28.0.0, vLLM 0.26.0, CUDA 13.0). It also reads `HF_REVISION`, the commit or branch of an `HF_MODEL_ID` Hub id
+     * (starting-guide.md, "Available Environment Variable Configurations"); `TENSOR_PARALLEL_DEGREE` defaults to `max`
+     * (every GPU of the instance), and modelship sets it to `resources.gpu.count`, which the instance type matches.
+     *
+     * Streaming (`model.loadMode: stream`): `--load-format runai_streamer` with the model given as `s3://bucket/prefix`
+     * loads the safetensors weights straight from S3 into GPU memory (docs.vllm.ai/en/v0.8.5, models/extensions/
+     * runai_model_streamer.md); the v0.8.5 image installs `runai-model-streamer runai-model-streamer[s3]` in its
+     * vllm-openai-base stage (docker/Dockerfile). Google Cloud Storage came later (vllm-project/vllm#24909).
+     *
+     * Tensor parallelism: `--tensor-parallel-size` ("number of tensor parallel replicas"), short form `-tp`, in
+     * vllm/engine/arg_utils.py; vLLM's argument parser also takes it with underscores.
      */
     [ServingRuntime.Vllm]: {
         image: "vllm/vllm-openai:v0.8.5",
@@ -140,7 +195,23 @@ export const SERVING_RUNTIMES: Readonly<Record<ServingRuntime, RuntimeEntry>> = 
         servedNameArgs: (name) => ["--served-model-name", name],
         metrics: { requestsCompleted: "vllm:request_success_total", requestsRunning: "vllm:num_requests_running", requestsWaiting: "vllm:num_requests_waiting" },
         filesystem: { readOnlyRoot: true, writes: [] },
-        sagemaker: { repository: "djl-inference", tag: "0.36.0-lmi28.0.0-cu130", description: "the SageMaker Large Model Inference container (vLLM)" },
+        sagemaker: {
+            repository: "djl-inference",
+            tag: "0.36.0-lmi28.0.0-cu130",
+            description: "the SageMaker Large Model Inference container (vLLM)",
+            revisionEnv: "HF_REVISION",
+            gpusEnv: "TENSOR_PARALLEL_DEGREE",
+        },
+        tensorParallel: { args: (gpus) => ["--tensor-parallel-size", String(gpus)], flags: ["--tensor-parallel-size", "-tp"] },
+        multiGpu: "tensor parallelism: `--tensor-parallel-size N` shards every layer over the N GPUs (vLLM's distributed inference and serving documentation); without it vLLM uses one GPU",
+        stream: {
+            args: ["--load-format", "runai_streamer"],
+            schemes: ["s3"],
+            notInPinnedImage: {
+                gs: "streaming from gs:// needs a vLLM image with runai-model-streamer[gcs] (vllm-project/vllm#24909, merged 2025-09-15); the pinned vllm/vllm-openai:v0.8.5 has its S3 backend only",
+            },
+        },
+        modelLayout: "a Hugging Face model directory: config.json, the tokenizer files and the weights",
     },
     /**
      * TorchServe's default ports 8080 (inference), 8081 (management), 8082 (metrics) and `/ping`. Metrics:
@@ -161,16 +232,26 @@ export const SERVING_RUNTIMES: Readonly<Record<ServingRuntime, RuntimeEntry>> = 
         metrics: { requestsCompleted: "ts_inference_requests_total" },
         filesystem: { readOnlyRoot: false, writes: ["/home/model-server/tmp", "/home/model-server/logs"] },
         sagemaker: undefined,
+        tensorParallel: undefined,
+        multiGpu:
+            "no server flag: TorchServe assigns its workers to the GPUs it sees round-robin (`number_of_gpu` in config.properties, all by default), and a large model shards itself through torchrun from its model-config.yaml (`parallelType`, `torchrun.nproc-per-node`) (TorchServe's configuration and large model inference documentation)",
+        stream: undefined,
+        modelLayout: "a TorchServe model store: .mar archives, every one of which is served",
     },
     /**
      * text-generation-inference's launcher flags `--model-id`, `--port`; its OpenAI route answers whatever name is
-     * sent, so it takes no served name. Metrics: TGI's metrics documentation (`tgi_request_count`;
-     * `tgi_batch_current_size` and `tgi_queue_size`, the running batch and the queue apart). Writes: its Hub cache,
+     * sent, so it takes no served name. Metrics, checked in TGI's source at v3.0.1 (router/src/server.rs,
+     * docs/source/reference/metrics.md): `tgi_request_success` is incremented once per request when it completes
+     * successfully (the completions counter); `tgi_request_count` is incremented when a request arrives, and twice for
+     * the OpenAI routes (`/v1/chat/completions` and `/v1/completions` count it, then `generate_internal` or
+     * `generate_stream_internal` again), so it counts neither arrivals nor completions exactly and is not used;
+     * `tgi_batch_current_size` and `tgi_queue_size` are gauges of the running batch and the queue apart. Writes: its Hub cache,
      * `HUGGINGFACE_HUB_CACHE=/data` in the image (github.com/huggingface/text-generation-inference, Dockerfile), so
      * its root stays writable.
      *
      * SageMaker: the Hugging Face TGI container, the release that runs this TGI 3.0.1 (the same server as on the
-     * other targets). It reads `HF_MODEL_ID` and `SM_NUM_GPUS`.
+     * other targets). It reads `HF_MODEL_ID`, `HF_MODEL_REVISION` (the launcher's `REVISION`) and `SM_NUM_GPUS` (the
+     * launcher's `NUM_SHARD`): github.com/huggingface/text-generation-inference, sagemaker-entrypoint.sh.
      */
     [ServingRuntime.Tgi]: {
         image: "ghcr.io/huggingface/text-generation-inference:3.0.1",
@@ -179,13 +260,19 @@ export const SERVING_RUNTIMES: Readonly<Record<ServingRuntime, RuntimeEntry>> = 
         livenessPath: "/health",
         metricsPath: "/metrics",
         modelArgs: (dir) => ["--model-id", dir, "--port", "8080"],
-        metrics: { requestsCompleted: "tgi_request_count", requestsRunning: "tgi_batch_current_size", requestsWaiting: "tgi_queue_size" },
+        metrics: { requestsCompleted: "tgi_request_success", requestsRunning: "tgi_batch_current_size", requestsWaiting: "tgi_queue_size" },
         filesystem: { readOnlyRoot: false, writes: ["/data"] },
         sagemaker: {
             repository: "huggingface-pytorch-tgi-inference",
             tag: "2.4.0-tgi3.0.1-gpu-py311-cu124-ubuntu22.04",
             description: "the Hugging Face TGI container for SageMaker",
+            revisionEnv: "HF_MODEL_REVISION",
+            gpusEnv: "SM_NUM_GPUS",
         },
+        tensorParallel: { args: (gpus) => ["--num-shard", String(gpus)], flags: ["--num-shard"], env: "NUM_SHARD" },
+        multiGpu: "sharding: `--num-shard N` (env NUM_SHARD) splits the model over N GPUs (TGI's launcher reference); TGI would otherwise shard over every GPU it sees",
+        stream: undefined,
+        modelLayout: "a Hugging Face model directory: config.json, the tokenizer files and safetensors weights",
     },
     /**
      * Your own image (`model.image`): it serves on 8080 with a readiness endpoint at `/` unless `model` says
@@ -201,6 +288,10 @@ export const SERVING_RUNTIMES: Readonly<Record<ServingRuntime, RuntimeEntry>> = 
         metrics: {},
         filesystem: { readOnlyRoot: false, writes: [] },
         sagemaker: undefined,
+        tensorParallel: undefined,
+        multiGpu: "whatever your server does with the GPUs the replica is given: pass its own flag in `args`",
+        stream: undefined,
+        modelLayout: "whatever your server reads from its model directory",
     },
 };
 

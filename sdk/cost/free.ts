@@ -24,7 +24,6 @@ export const FREE_TYPES: Readonly<Record<string, string>> = {
     "aws:lambda/functionUrl:FunctionUrl": "no charge of its own: requests through it are billed as the function's invocations",
     "aws:sagemaker/model:Model": "a model definition: billed nothing until an endpoint hosts it (priced on the EndpointConfiguration)",
     "aws:sagemaker/endpoint:Endpoint": "billed through the instances of its EndpointConfiguration, priced there",
-    "aws:ec2/launchTemplate:LaunchTemplate": "a launch configuration: the instances launched from it are priced on the node group or instance",
     "aws:ec2/securityGroup:SecurityGroup": "security groups have no charge",
     "aws:ec2/securityGroupRule:SecurityGroupRule": "security group rules have no charge",
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": "security group rules have no charge",
@@ -66,12 +65,12 @@ export const FREE_PATTERNS: ReadonlyArray<{ pattern: RegExp; reason: string }> =
 
 /** Kubernetes kinds of otherwise free groups that are billed, or whose pods the cost model does not read: unknown. */
 export const KUBERNETES_BILLED: Readonly<Record<string, string>> = {
-    "core/PersistentVolumeClaim": "a claim provisions a cloud disk through its StorageClass, billed per GB-month; disk prices are not in the catalog",
     "core/PersistentVolume": "a volume backed by a cloud disk is billed per GB-month; disk prices are not in the catalog",
     "networking.k8s.io/Ingress": "an Ingress makes the ingress controller create a cloud load balancer (AWS Load Balancer Controller, GKE Ingress), whose price is not in the catalog",
     "gateway.networking.k8s.io/Gateway": "a Gateway makes its controller run proxies behind a cloud load balancer, whose price is not in the catalog",
     "keda.sh/ScaledJob": "a ScaledJob runs Jobs whose pods the cost model does not price",
     "serving.kserve.io/InferenceService": "an InferenceService runs predictor pods (possibly with GPUs) that the cost model does not read",
+    "serving.knative.dev/Revision": "a Knative Revision runs pods whose bounds Knative sets; the cost model prices them on the Service or Configuration that makes it",
     "monitoring.coreos.com/Prometheus": "a Prometheus runs pods and their volumes, which the cost model does not price",
     "monitoring.coreos.com/Alertmanager": "an Alertmanager runs pods and their volumes, which the cost model does not price",
 };
@@ -99,6 +98,9 @@ export const KUBERNETES_FREE_GROUPS: Readonly<Record<string, string>> = {
     "karpenter.k8s.aws": "a Karpenter node class: the nodes are priced on the NodePool that uses it",
     "monitoring.coreos.com": "monitoring configuration read by Prometheus: no charge of its own",
     "serving.kserve.io": "KServe configuration; an InferenceGraph's router is a CPU pod on the cluster's nodes, priced where those are created",
+    "serving.knative.dev": "Knative routing (a Route): no charge of its own; the pods of Knative Services and Configurations are priced on them",
+    "operator.knative.dev":
+        "Knative Serving's control plane (activator, autoscaler, controller, webhook, Kourier as a ClusterIP Service): CPU pods on the cluster's nodes, priced where those are created",
     "cert-manager.io": "a cert-manager object: no charge of its own",
 };
 

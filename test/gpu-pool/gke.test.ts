@@ -30,6 +30,8 @@ describe("GpuPool on GKE", () => {
                 taints: [{ key: "nvidia.com/gpu", value: "present", effect: "NO_SCHEDULE" }],
                 oauthScopes: SCOPES,
                 resourceLabels: { environment: "dev", service: "l4", "managed-by": "modelship" },
+                // Image streaming is on by default (imageCache.streaming), set explicitly.
+                gcfsConfig: { enabled: true },
             },
         });
         expect(await outputValue(pool.placement)).toMatchObject({

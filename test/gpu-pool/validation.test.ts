@@ -74,7 +74,7 @@ const invalid: Array<[string, GpuPoolArgs, string]> = [
         { cloud: GpuPoolCloud.Aws, accelerator: Accelerator.L4, minNodes: 1, aws: { ...aws, karpenter: true, createCluster: true } },
         header(2) +
             "  - aws.karpenter: received true; expected false with createCluster: Karpenter (its CRDs and controller) must already run in the cluster; attach to one that runs it\n" +
-            "  - minNodes: received 1; expected 0 with aws.karpenter: Karpenter starts nodes only for pending pods (use a managed node group to keep nodes warm)",
+            "  - minNodes: received 1; expected 0 with aws.karpenter: Karpenter starts nodes only for pending pods (keep GPUs warm with headroom, or use a managed node group)",
     ],
     [
         // Schema problems are reported first; the cross-field checks (accelerator, cluster) run once they are fixed.

@@ -75,8 +75,8 @@ describe("ModelService on kubernetes", () => {
 
         const server = serverOf(deployment);
         expect(server.image).toBe("vllm/vllm-openai:v0.8.5");
-        // OpenAI clients send the Hub id as `model`: vLLM serves the model under that name, not its path.
-        expect(server.args).toEqual(["--model", "/models", "--port", "8000", "--served-model-name", "Qwen/Qwen2.5-7B-Instruct"]);
+        // OpenAI clients send the Hub id as `model`: vLLM serves the model under that name, not its path; two GPUs shard it.
+        expect(server.args).toEqual(["--model", "/models", "--port", "8000", "--served-model-name", "Qwen/Qwen2.5-7B-Instruct", "--tensor-parallel-size", "2"]);
         expect(server.resources).toEqual({ requests: { cpu: "8", memory: "32Gi", "nvidia.com/gpu": "2" }, limits: { memory: "32Gi", "nvidia.com/gpu": "2" } });
         expect(server.securityContext).toEqual({ allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, readOnlyRootFilesystem: true, runAsNonRoot: true });
         expect(server.startupProbe).toEqual({ httpGet: { path: "/health", port: "http" }, periodSeconds: 10, failureThreshold: 60, timeoutSeconds: 5 });

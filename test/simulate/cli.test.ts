@@ -70,8 +70,18 @@ describe("modelship simulate", () => {
         // The shape of before, plus what the hours count and the replica's cold start (docs/simulate.md).
         const [qwenService, scorerService] = doc.services;
         expect(Object.keys(qwenService)).toEqual(["urn", "unit", "gpusPerReplica", "coldStart", "policies", "limits"]);
-        expect([qwenService.unit, qwenService.gpusPerReplica, qwenService.coldStart]).toEqual(["gpu-hours", 1, { nodeSeconds: 120, pullSeconds: 334, loadSeconds: 60 }]);
-        expect([scorerService.unit, scorerService.gpusPerReplica, scorerService.coldStart]).toEqual(["replica-hours", 0, { nodeSeconds: 0, pullSeconds: 35, loadSeconds: 60 }]);
+        // The cold start with where each part came from (test/simulate/cold-start.test.ts tests the sources).
+        expect([qwenService.unit, qwenService.gpusPerReplica, qwenService.coldStart]).toMatchObject([
+            "gpu-hours",
+            1,
+            { nodeSeconds: 120, pullSeconds: 334, loadSeconds: 60, warmLoadSeconds: 60, headroomGpus: 0 },
+        ]);
+        expect([scorerService.unit, scorerService.gpusPerReplica, scorerService.coldStart]).toMatchObject([
+            "replica-hours",
+            0,
+            { nodeSeconds: 0, pullSeconds: 35, loadSeconds: 60, warmLoadSeconds: 60, headroomGpus: 0 },
+        ]);
+        expect(Object.keys(qwenService.coldStart)).toEqual(["nodeSeconds", "pullSeconds", "loadSeconds", "warmLoadSeconds", "headroomGpus", "sources"]);
         for (const service of doc.services) {
             expect(service.policies.map((p: { name: string }) => p.name)).toEqual(POLICIES);
             expect(Array.isArray(service.limits)).toBe(true);

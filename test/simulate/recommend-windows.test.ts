@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { parsePrewarmWindow } from "../../components/spike-autoscaler/cron";
 import { prewarmFloorByMinute } from "../../simulate/prewarm";
-import { dayField, lateEpisodes, prewarmArgs, repairWindows, windowsForEpisodes, type WindowContext } from "../../simulate/recommend-windows";
+import { dayField, lateEpisodes, prewarmArgs, repairWindows, stepSplits, windowsForEpisodes, type WindowContext } from "../../simulate/recommend-windows";
 import { renderBlock } from "../../simulate/recommend-render";
 import { ScalingMetric } from "../../components/spike-autoscaler/args";
 
@@ -84,6 +84,46 @@ describe("recommended windows", () => {
         // An episode far from every window gets its own.
         expect(repairWindows(windows, [[13_000, 13_100]], context(need.fill(50, 13_000, 13_200)))).toBe(true);
         expect(windows).toHaveLength(2);
+    });
+
+    it("steps a window into a staircase that follows a ramp: a lower step from its start, the full one later, to the same end", () => {
+        const w = { startMinute: 500, durationMinutes: 25, replicas: 400 };
+        const splits = stepSplits(w, 1);
+        // 1, 2, 3 or 5 minutes later, keeping a quarter, half or three quarters of the replicas below.
+        expect(splits).toHaveLength(12);
+        expect(splits).toContainEqual([
+            { startMinute: 500, durationMinutes: 25, replicas: 200 },
+            { startMinute: 502, durationMinutes: 23, replicas: 400 },
+        ]);
+        for (const [lower, full] of splits) {
+            expect(lower.startMinute + lower.durationMinutes).toBe(full.startMinute + full.durationMinutes);
+            expect(lower.replicas).toBeLessThan(full.replicas);
+        }
+        // The floor the component deploys is the largest open window: the lower step first, then all of them.
+        const prewarm = prewarmArgs(
+            splits.find(([l, f]) => l.replicas === 200 && f.startMinute === 502)!,
+            MONDAY,
+            10 * 3600,
+            "UTC",
+        );
+        expect(prewarm.map((p) => p.schedule)).toEqual(["20 8 * * 1-5", "22 8 * * 1-5"]);
+        const floor = prewarmFloorByMinute(
+            prewarm.map((p) => ({ schedule: parsePrewarmWindow(p, "prewarm").schedule!, replicas: p.replicas })),
+            MONDAY,
+            10 * 3600,
+        );
+        expect([floor[499], floor[500], floor[501], floor[502], floor[524], floor[525]]).toEqual([0, 200, 200, 400, 400, 0]);
+        // No step at or below the minimum, none past the window's end.
+        expect(stepSplits({ startMinute: 10, durationMinutes: 2, replicas: 8 }, 2)).toEqual([
+            [
+                { startMinute: 10, durationMinutes: 2, replicas: 4 },
+                { startMinute: 11, durationMinutes: 1, replicas: 8 },
+            ],
+            [
+                { startMinute: 10, durationMinutes: 2, replicas: 6 },
+                { startMinute: 11, durationMinutes: 1, replicas: 8 },
+            ],
+        ]);
     });
 
     it("renders the block as TypeScript: enum members by name, one window a line", () => {

@@ -8,6 +8,14 @@ import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { cliInProcess } from "../cli-helpers";
 import { renderBlock } from "../../simulate/recommend-render";
+import { runProgram } from "../../sdk/plan/run";
+import { selectServices } from "../../simulate/services";
+import { candidateResolver } from "../../simulate/recommend-resolve";
+import { recommend } from "../../simulate/recommend";
+import { ORACLE_AT_TARGET, oracleRun } from "../../simulate/oracle";
+import { inFlightTarget } from "../../simulate/policies";
+import { serviceModel } from "../../simulate/simulate";
+import { findShape, shapeTrace } from "../../simulate/family";
 
 const root = path.resolve(__dirname, "../..");
 const steep = path.join(root, "test/fixtures/steep-spike");
@@ -78,7 +86,8 @@ describe("modelship simulate --recommend", () => {
         expect(r.stdout).toMatch(new RegExp(`current\\s+${policy![1].replace(".", "\\.")}\\s`));
         expect(r.stdout).toMatch(/recommended\s+\d+\.\d\d\s+\S+\s+0\s+\d+ s/);
         expect(r.stdout).toContain("Paste in place of scaling.autoscaling of llm:\n    autoscaling: {\n        metricTarget: ");
-        expect(r.stdout).toMatch(/prewarm: \[\n {12}\{ schedule: "\d+ \d+ \* \* 1-5", timezone: "UTC", durationMinutes: \d+, replicas: \d+ \},\n {8}\],/);
+        // One window a line (a staircase on a ramp: several).
+        expect(r.stdout).toMatch(/prewarm: \[\n( {12}\{ schedule: "\d+ \d+ \* \* 1-5", timezone: "UTC", durationMinutes: \d+, replicas: \d+ \},\n)+ {8}\],/);
     }, 120_000);
 
     it("says when the budget makes the SLO unreachable, and what bound would reach it", async () => {
@@ -128,6 +137,29 @@ describe("modelship simulate --recommend", () => {
         expect(again.stderr).toBe("");
         const pasted = JSON.parse(again.stdout).services[0].policies.find((p: { name: string }) => p.name === "modelship");
         expect({ gpuHours: pasted.gpuHours, hours: pasted.hours, costUsd: pasted.costUsd, dropped: pasted.dropped, waitP99Seconds: pasted.waitP99Seconds }).toEqual(rec.predicted);
+    }, 120_000);
+
+    it("at the team's own target (keepTarget), pre-warms a staircase within 1.25x oracle-at-target on the issue's spike", async () => {
+        // The spike family's reference service and its first shape, the issue's: a one-minute ramp at 08:30 to 1,200/s for 15 minutes.
+        const dir = path.join(root, "test/fixtures/spike-family");
+        const run = await runProgram({ dir });
+        const [service] = selectServices(run.resources, dir);
+        const resolver = candidateResolver(run.resources.find((r) => r.urn === service.urn)!);
+        const trace = shapeTrace(findShape("0830-1.08M-in-15m-ramp-1m"));
+        const rec = recommend(trace, service, resolver, { overrides: {}, sloP99Seconds: 30, keepTarget: true });
+        // The target stays the team's (4, the default); the windows, the delay and the burst are searched.
+        expect(rec.autoscaling?.metricTarget).toBe(service.spec.metricTarget);
+        expect(rec.needsConcurrencyFlag).toBe(false);
+        expect(rec.predicted).toMatchObject({ dropped: 0 });
+        expect(rec.predicted!.waitP99Seconds).toBeLessThanOrEqual(30);
+        const model = serviceModel(service, {});
+        const atTarget = oracleRun(trace.requests, model, { name: ORACLE_AT_TARGET, perReplica: inFlightTarget(service.spec, model) }).hours;
+        expect(rec.predicted!.hours / atTarget).toBeLessThanOrEqual(1.25);
+        // Windows rising before the ramp: a staircase, each step opening later with more replicas, all before 08:30.
+        const windows = rec.autoscaling!.prewarm!.map((w) => ({ ...w, at: Number(w.schedule.split(" ")[1]) * 60 + Number(w.schedule.split(" ")[0]) }));
+        expect(windows.length).toBeGreaterThan(1);
+        for (let i = 1; i < windows.length; i++) expect(windows[i].at > windows[i - 1].at && windows[i].replicas > windows[i - 1].replicas).toBe(true);
+        expect(windows[windows.length - 1].at).toBeLessThan(8 * 60 + 30);
     }, 120_000);
 
     it("refuses a trace under about an hour (exit 2, naming the flag)", async () => {

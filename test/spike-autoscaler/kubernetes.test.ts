@@ -157,7 +157,7 @@ describe("SpikeAutoscaler on kubernetes with KEDA", () => {
         await rt.construct(() => new SpikeAutoscaler("llm", vllm({ maxQueuedPerRunning: 2.5 }, { runtime: ServingRuntime.Tgi })));
         const triggers = (rt.one(SCALED_OBJECT).inputs.spec as Record<string, any>).triggers; // eslint-disable-line @typescript-eslint/no-explicit-any
         expect(triggers.map((t: { name: string }) => t.name)).toEqual(["in-flight-requests", "arrival-rate", "panic"]);
-        expect(triggers[1].metadata.query).toContain(`sum(rate(tgi_request_count{${POD}}[60s]))`);
+        expect(triggers[1].metadata.query).toContain(`sum(rate(tgi_request_success{${POD}}[60s]))`);
         expect(triggers[1].metadata.query).toContain(`deriv((sum(tgi_batch_current_size{${POD}}) + sum(tgi_queue_size{${POD}}))[60s:15s])`);
         // Panic above 1 + 2.5 = 3.5x the running requests.
         expect(triggers[2].metadata.query).toMatch(/ > 3\.5 \* sum\(tgi_batch_current_size\{[^}]+\}\)\)$/);
@@ -240,9 +240,10 @@ describe("SpikeAutoscaler on kubernetes refuses", () => {
     it("scale to zero for HTTP metrics: nothing holds the first requests", () => {
         expect(refuse(vllm({ minReplicas: 0 }))).toThrow(
             'modelship:index:SpikeAutoscaler "llm": 1 invalid argument:\n' +
-                "  - minReplicas: received 0; expected at least 1 with metric in-flight-requests on kubernetes: at zero replicas nothing holds the first requests " +
-                "(the gateway answers 503 until a pod is ready) and the pods' metrics do not exist to wake on. Scale to zero with metric queue-depth or custom, " +
-                "whose work waits outside the pods, or keep 1 and pre-warm (docs/scaling.md)",
+                "  - minReplicas: received 0; expected at least 1 with metric in-flight-requests and engine keda: at zero replicas nothing holds the first requests " +
+                "(the gateway answers 503 until a pod is ready) and the pods' metrics do not exist to wake on. Two ways to zero: a ModelService with " +
+                "kubernetes.autoscaler.engine knative (its activator holds the requests while the first replica starts), or metric queue-depth or custom, " +
+                "whose work waits outside the pods; else keep 1 and pre-warm (docs/scaling.md)",
         );
     });
 

@@ -22,7 +22,7 @@ import { describeValue, ValidationProblem, withDefaults } from "../../../sdk/val
 import { AutoscalerTarget } from "../../spike-autoscaler/args";
 import { cloudRunDefaultConcurrency } from "../../spike-autoscaler/cloudrun";
 import { AuthMode } from "../args";
-import { uriScheme } from "../artifact";
+import { ARCHIVE_SUFFIX, parseArtifactUri, uriScheme } from "../artifact";
 import { ServingSpec } from "../spec";
 import { TargetAutoscaling } from "./target";
 
@@ -237,8 +237,18 @@ function computeProblems(spec: ServingSpec, problems: ValidationProblem[]): void
 
 function artifactProblems(spec: ServingSpec, problems: ValidationProblem[]): void {
     spec.versions.forEach((version, i) => {
-        if (!version.artifact || uriScheme(version.artifact.uri) === "gs") return;
+        if (!version.artifact) return;
         const path = spec.canary ? `versions[${i}].uri` : "model.uri";
+        if (uriScheme(version.artifact.uri) === "gs") {
+            if (parseArtifactUri(version.artifact.uri).archive) {
+                problems.push({
+                    path,
+                    received: describeValue(version.artifact.uri),
+                    expected: `a gs:// prefix on target gcp-cloudrun, not a ${ARCHIVE_SUFFIX} archive: the bucket is mounted read-only as it is and Cloud Run has no init container to unpack it (unpack it into a prefix)`,
+                });
+            }
+            return;
+        }
         problems.push({
             path,
             received: describeValue(version.artifact.uri),

@@ -79,9 +79,10 @@ function deploy(spec: ServingSpec, parent: pulumi.ComponentResource): TargetDepl
 
     const mounts: docker.types.input.ContainerMount[] = [];
     let fetch: docker.Container | undefined;
-    if (version.artifact) {
+    // A streamed model (model.loadMode stream) has no fetcher: the server reads the URI with the container's credentials.
+    const fetcher = version.artifact?.fetcher;
+    if (fetcher) {
         const volume = new docker.Volume(`${spec.name}-models`, { name: physicalName(spec.name, "models") }, { parent });
-        const fetcher = version.artifact.fetcher;
         fetch = new docker.Container(
             `${spec.name}-fetch`,
             {

@@ -6,10 +6,25 @@
 import { runtimeEntry } from "../../../sdk/catalog/runtimes";
 import { DerivedKubernetesName, KubernetesNameKind, kubernetesResourceNameProblem } from "../../../sdk/naming";
 import { describeValue, ValidationProblem, withDefaults, WithDefaults } from "../../../sdk/validate";
-import { AutoscalerTarget } from "../../spike-autoscaler/args";
+import { AutoscalerTarget, KubernetesScalingEngine } from "../../spike-autoscaler/args";
 import { AuthMode } from "../args";
+import { modelCacheDerivedNames } from "../model-cache";
 import { GivenArgs, ServingSpec } from "../spec";
 import { TargetAutoscaling } from "./target";
+
+/** Longest request the gateway lets run and a stopping pod finishes, in seconds (long generations included). */
+export const REQUEST_TIMEOUT_SECONDS = 300;
+
+/**
+ * Time a rollout may take before the startup probe's clock starts, in seconds: a GPU node from a node
+ * autoscaler (2 to 10 min), a multi-gigabyte image pull and the artifact download.
+ */
+export const PRE_START_BUDGET_SECONDS = 600;
+
+/** True when the service runs as a Knative Service (`kubernetes.autoscaler.engine: knative`; kubernetes-knative.ts). */
+export function onKnative(spec: ServingSpec): boolean {
+    return spec.given.kubernetes?.autoscaler?.engine === KubernetesScalingEngine.Knative;
+}
 
 /** Suffixes of the Secret of `secrets` and of the Secret of `kubernetes.apiKeys`: `<name>-secrets`, `<name>-api-keys`. */
 export const SECRETS_SUFFIX = "secrets";
@@ -23,10 +38,10 @@ export function kubernetesSettings(spec: ServingSpec): KubernetesSettings {
     return withDefaults({ namespace: "default", readOnlyRootFilesystem: runtimeEntry(spec.runtime).filesystem.readOnlyRoot }, spec.given.kubernetes);
 }
 
-/** KEDA (or an HPA with `kubernetes.autoscaler.engine`) scales each version's Deployment. */
+/** KEDA (or an HPA with `kubernetes.autoscaler.engine`) scales each version's Deployment; engine knative, Knative's KPA each version's revisions. */
 export const kubernetesAutoscaling: TargetAutoscaling = {
     autoscaler: AutoscalerTarget.Kubernetes,
-    context: (spec) => ({ kubernetes: { args: spec.given.kubernetes?.autoscaler, runtime: spec.runtime, gpusPerReplica: spec.gpu?.count ?? 0 } }),
+    context: (spec) => ({ kubernetes: { args: spec.given.kubernetes?.autoscaler, runtime: spec.runtime, gpusPerReplica: spec.gpu?.count ?? 0, knativeServing: true } }),
     problems: (spec) => {
         const autoscaler = spec.given.kubernetes?.autoscaler;
         if (spec.given.scaling?.autoscaling !== undefined || autoscaler === undefined) return [];
@@ -34,19 +49,38 @@ export const kubernetesAutoscaling: TargetAutoscaling = {
     },
 };
 
-/** True when an HTTPRoute is made: public endpoints, and canaries (the gateway applies the weights). */
+/** True when an HTTPRoute is made: public endpoints, and canaries (the gateway applies the weights); never on Knative (its Route splits the traffic). */
 export function routed(spec: ServingSpec): boolean {
-    return spec.exposure.public || spec.canary;
+    return !onKnative(spec) && (spec.exposure.public || spec.canary);
 }
 
 /** Every Kubernetes object `deploy` names after the service, by the suffix of its name, for the name check. */
 function derivedNames(spec: ServingSpec): DerivedKubernetesName[] {
     const settings = kubernetesSettings(spec);
+    if (onKnative(spec)) return [...knativeDerivedNames(spec, settings), ...modelCacheDerivedNames(spec)];
     const perService = ["ServiceAccount", "Service", ...(spec.canary ? [] : ["Deployment", "PodDisruptionBudget"]), ...(routed(spec) ? ["HTTPRoute"] : [])];
     const names: DerivedKubernetesName[] = [{ suffix: "", objects: `the ${perService.slice(0, -1).join(", ")} and ${perService[perService.length - 1]}` }];
     if (Object.keys(spec.secrets).length > 0) names.push({ suffix: SECRETS_SUFFIX, objects: "the Secret of secrets" });
     if (settings.apiKeys !== undefined) names.push({ suffix: API_KEYS_SUFFIX, objects: "the Secret of kubernetes.apiKeys" });
     if (spec.canary) for (const v of spec.versions) names.push({ suffix: v.name, objects: `the Deployment, PodDisruptionBudget and Service of version ${JSON.stringify(v.name)}` });
+    return [...names, ...modelCacheDerivedNames(spec)];
+}
+
+/**
+ * The names on Knative: the Knative Service (one version) or each version's Configuration and the Route, and the
+ * revisions Knative names `<configuration>-00001` on, whose name must stay a DNS label too.
+ */
+function knativeDerivedNames(spec: ServingSpec, settings: KubernetesSettings): DerivedKubernetesName[] {
+    const objects = spec.canary ? "the ServiceAccount and the Knative Route" : "the ServiceAccount, the Knative Service and PodDisruptionBudget";
+    const names: DerivedKubernetesName[] = [{ suffix: "", objects }];
+    if (Object.keys(spec.secrets).length > 0) names.push({ suffix: SECRETS_SUFFIX, objects: "the Secret of secrets" });
+    if (settings.apiKeys !== undefined) names.push({ suffix: API_KEYS_SUFFIX, objects: "the Secret of kubernetes.apiKeys" });
+    const configurations = spec.canary ? spec.versions.map((v) => v.name) : [""];
+    for (const c of configurations) {
+        const what = c === "" ? "the Knative Service" : `the Knative Configuration and PodDisruptionBudget of version ${JSON.stringify(c)}`;
+        if (c !== "") names.push({ suffix: c, objects: what });
+        names.push({ suffix: c === "" ? "00001" : `${c}-00001`, objects: `the revisions of ${what} (Knative names them <name>-00001, -00002, ...)` });
+    }
     return names;
 }
 
@@ -58,6 +92,8 @@ export function kubernetesProblems(spec: ServingSpec): ValidationProblem[] {
     // The objects carry the name as given (a Service's name is an RFC 1035 label): never lower-cased or hashed.
     const name = kubernetesResourceNameProblem(spec.name, KubernetesNameKind.Service, derivedNames(spec));
     if (name) problems.push({ path: "name", ...name });
+    // Knative's own rules (exposure, gateway, ports): kubernetes-knative-spec.ts.
+    if (onKnative(spec)) return problems;
     if (settings.gateway === undefined && spec.exposure.public) {
         problems.push({ path: "kubernetes.gateway", received: describeValue(undefined), expected: "a Gateway as 'namespace/name' for a public endpoint (its HTTPRoute attaches there)" });
     } else if (settings.gateway === undefined && spec.canary) {

@@ -37,24 +37,32 @@ import { createKedaRelease } from "../../spike-autoscaler/keda";
 import { createKubernetesAutoscaler, KubernetesScaleRef, kubernetesAutoscalerShape, kubernetesReplicaShape } from "../../spike-autoscaler/kubernetes";
 import { AuthMode, Target } from "../args";
 import { MODEL_MOUNT_PATH } from "../../../sdk/catalog/runtimes";
+import { createModelCacheClaim, modelCacheClaimArgs, modelVolume } from "../model-cache";
 import { ServingSpec, ServingVersion } from "../spec";
-import { API_KEYS_SUFFIX, kubernetesAutoscaling, kubernetesProblems, KubernetesSettings, kubernetesSettings, routed, SECRETS_SUFFIX } from "./kubernetes-spec";
+import {
+    API_KEYS_SUFFIX,
+    kubernetesAutoscaling,
+    kubernetesProblems,
+    KubernetesSettings,
+    kubernetesSettings,
+    onKnative,
+    PRE_START_BUDGET_SECONDS,
+    REQUEST_TIMEOUT_SECONDS,
+    routed,
+    SECRETS_SUFFIX,
+} from "./kubernetes-spec";
+import { deployKnative, knativeCostedResources } from "./kubernetes-knative";
+import { knativeServiceProblems } from "./kubernetes-knative-spec";
 import { ServingTarget, TargetDeployment } from "./target";
 
 /** Pod label that tells the versions of a canary apart (part of each version's selector). */
 export const VERSION_LABEL = `${LABEL_PREFIX}/version`;
 
-/** Longest request the gateway lets run and a stopping pod finishes, in seconds (long generations included). */
-export const REQUEST_TIMEOUT_SECONDS = 300;
+/** The request timeout and the pre-start budget (defined in kubernetes-spec.ts, which the Knative mode shares). */
+export { PRE_START_BUDGET_SECONDS, REQUEST_TIMEOUT_SECONDS };
 
-/**
- * Time a rollout may take before the startup probe's clock starts, in seconds: a GPU node from a node
- * autoscaler (2 to 10 min), a multi-gigabyte image pull and the artifact download.
- */
-export const PRE_START_BUDGET_SECONDS = 600;
-
-/** Names, labels and replicas of one version's Deployment. */
-interface VersionLayout {
+/** Names, labels and replicas of one version's Deployment (or, on Knative, Configuration). */
+export interface VersionLayout {
     version: ServingVersion;
     /** Resource and physical name of the Deployment, its PodDisruptionBudget and (canary) its Service. */
     name: string;
@@ -70,11 +78,11 @@ interface VersionLayout {
  * Replicas of a canary version: its share of the service's, rounded up, and at least one while the service
  * runs any (a version the gateway sends traffic to must have a pod to answer).
  */
-function versionReplicas(count: number, weight: number): number {
+export function versionReplicas(count: number, weight: number): number {
     return count === 0 ? 0 : Math.max(1, Math.ceil((count * weight) / 100));
 }
 
-function layouts(spec: ServingSpec): VersionLayout[] {
+export function layouts(spec: ServingSpec): VersionLayout[] {
     const accelerator: Record<string, string> = spec.gpu ? { [ACCELERATOR_LABEL]: spec.gpu.accelerator } : {};
     return spec.versions.map((version) => {
         const versioned: Record<string, string> = spec.canary ? { [VERSION_LABEL]: version.name } : {};
@@ -92,10 +100,9 @@ function layouts(spec: ServingSpec): VersionLayout[] {
 }
 
 /** The workload of one version. Names of the ServiceAccount and Secret are Outputs in `deploy` (dependencies). */
-function workloadSpec(spec: ServingSpec, layout: VersionLayout, refs: { serviceAccountName: pulumi.Input<string>; secretName?: pulumi.Input<string> }): WorkloadSpec {
+export function workloadSpec(spec: ServingSpec, layout: VersionLayout, refs: { serviceAccountName: pulumi.Input<string>; secretName?: pulumi.Input<string> }): WorkloadSpec {
     const settings = kubernetesSettings(spec);
     const secretEnv = refs.secretName !== undefined ? { secretName: refs.secretName, keys: Object.keys(spec.secrets) } : undefined;
-    const fetcher = layout.version.artifact?.fetcher;
     const metricsAnnotations: Record<string, string> = spec.metricsPath
         ? { "prometheus.io/scrape": "true", "prometheus.io/port": String(spec.metricsPort ?? spec.port), "prometheus.io/path": spec.metricsPath }
         : {};
@@ -121,8 +128,8 @@ function workloadSpec(spec: ServingSpec, layout: VersionLayout, refs: { serviceA
             resources: { cpu: spec.cpu, memoryGiB: spec.memoryGiB, accelerator: spec.gpu },
             readOnlyRootFilesystem: settings.readOnlyRootFilesystem,
         },
-        // The fetcher sees the secrets too: gated Hugging Face models need HF_TOKEN, buckets may need keys.
-        modelFetcher: fetcher ? { image: fetcher.image, command: fetcher.command, env: fetcher.env, secretEnv } : undefined,
+        // The fetcher and the volume it fills: a per-pod emptyDir, or the model cache (model-cache.ts).
+        ...modelVolume(spec, layout.version, secretEnv),
         modelMountPath: MODEL_MOUNT_PATH,
         sharedMemoryGiB: spec.sharedMemoryGiB,
         placement: { nodeSelector: settings.nodeSelector, tolerations: settings.tolerations, priorityClassName: settings.priorityClassName },
@@ -152,6 +159,13 @@ function deploy(spec: ServingSpec, parent: pulumi.ComponentResource): TargetDepl
         secretName = secret.metadata.name;
     }
 
+    // The model cache's claim, before the workloads that mount it.
+    const claimArgs = modelCacheClaimArgs(spec, namespace, labels);
+    const claim = claimArgs ? createModelCacheClaim(claimArgs, opts) : undefined;
+    if (claim) resources.modelCacheClaim = claim;
+
+    if (onKnative(spec)) return deployKnative(spec, { opts: claim ? { ...opts, dependsOn: [claim] } : opts, resources, serviceAccountName: serviceAccount.metadata.name, secretName });
+
     const versions = layouts(spec);
     if (spec.replicas.max > spec.replicas.min && !spec.autoscaling) {
         void pulumi.log.warn(`replicas stay at ${spec.replicas.min}: give scaling.autoscaling to scale the Deployment toward ${spec.replicas.max}`, parent);
@@ -160,7 +174,7 @@ function deploy(spec: ServingSpec, parent: pulumi.ComponentResource): TargetDepl
     if (kedaRelease) resources.kedaRelease = kedaRelease;
     for (const layout of versions) {
         const workload = workloadSpec(spec, layout, { serviceAccountName: serviceAccount.metadata.name, secretName });
-        const deployment = createDeployment(layout.name, workload, opts);
+        const deployment = createDeployment(layout.name, workload, claim ? { ...opts, dependsOn: [claim] } : opts);
         resources[layout.role("deployment")] = deployment;
         resources[layout.role("disruptionBudget")] = createDisruptionBudget(layout.name, { name: layout.name, namespace, labels: layout.labels, selector: layout.selector }, opts);
         if (spec.autoscaling) {
@@ -236,8 +250,13 @@ function scaleRef(spec: ServingSpec, layout: VersionLayout, deploymentName: pulu
  * that targets them (with its pre-warming windows).
  */
 function costedResources(spec: ServingSpec): CostedResource[] {
+    // The model cache's claim: billed per GB-month through its StorageClass (disk prices are not in the catalog: unknown).
+    const claimArgs = modelCacheClaimArgs(spec, kubernetesSettings(spec).namespace, kubernetesLabels(spec.owner));
+    const claimName = (claimArgs?.metadata as { name?: string } | undefined)?.name ?? "";
+    const claim: CostedResource[] = claimArgs ? [{ urn: claimName, type: "kubernetes:core/v1:PersistentVolumeClaim", name: claimName, inputs: claimArgs as unknown as Record<string, unknown> }] : [];
+    if (onKnative(spec)) return [...claim, ...knativeCostedResources(spec)];
     const secretName = Object.keys(spec.secrets).length > 0 ? physicalName(spec.name, SECRETS_SUFFIX) : undefined;
-    return layouts(spec).flatMap((layout) => {
+    const workloads = layouts(spec).flatMap((layout) => {
         const deployment: CostedResource = {
             urn: layout.name,
             type: "kubernetes:apps/v1:Deployment",
@@ -246,6 +265,7 @@ function costedResources(spec: ServingSpec): CostedResource[] {
         };
         return spec.autoscaling ? [deployment, kubernetesAutoscalerShape(spec.autoscaling, scaleRef(spec, layout, layout.name))] : [deployment];
     });
+    return [...claim, ...workloads];
 }
 
 /** One pod of the service for the autoscaling budget; a canary bills each version's share, rounded up. */
@@ -261,7 +281,7 @@ export const kubernetesTarget: ServingTarget<KubernetesSettings> = {
     target: Target.Kubernetes,
     settings: kubernetesSettings,
     autoscaling: kubernetesAutoscaling,
-    validate: kubernetesProblems,
+    validate: (spec) => [...kubernetesProblems(spec), ...(onKnative(spec) ? knativeServiceProblems(spec) : [])],
     deploy,
     costedResources,
     replicaPricing,

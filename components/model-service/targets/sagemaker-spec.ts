@@ -7,7 +7,7 @@ import { describeValue, ValidationProblem, withDefaults } from "../../../sdk/val
 import { AutoscalerTarget, ScalingMetric } from "../../spike-autoscaler/args";
 import { sagemakerScalingShape } from "../../spike-autoscaler/sagemaker";
 import { AuthMode, ServingRuntime } from "../args";
-import { uriScheme } from "../artifact";
+import { parseArtifactUri, uriScheme } from "../artifact";
 import { minReplicasPath, ServingSpec, ServingVersion } from "../spec";
 import { physicalName } from "../../../sdk/naming";
 import { cheapestCpuInstanceType, cheapestGpuInstanceType, gpuMismatch, LARGEST_CPU_TYPE } from "./aws/sagemaker-instances";
@@ -149,6 +149,12 @@ function modelProblems(spec: ServingSpec): ValidationProblem[] {
                 path,
                 received: describeValue(v.artifact.uri),
                 expected: "an s3:// or hf:// URI on target aws-sagemaker (SageMaker loads model data from S3 only: copy the artifact to S3)",
+            });
+        } else if (scheme === "hf" && parseArtifactUri(v.artifact.uri).revision !== undefined && !hasSageMakerContainer(spec.runtime)) {
+            problems.push({
+                path,
+                received: describeValue(v.artifact.uri),
+                expected: `hf://org/name without @revision with runtime ${spec.runtime} on target aws-sagemaker: only AWS's containers for ${Object.keys(SAGEMAKER_CONTAINERS).join(" and ")} read a revision (HF_MODEL_REVISION, HF_REVISION); give your server its revision in env`,
             });
         }
     });

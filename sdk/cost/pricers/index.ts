@@ -14,6 +14,7 @@ import { priceDockerContainer } from "./docker";
 import { priceGceInstance, priceGkeNodePool } from "./gcp";
 import { priceKarpenterNodePool } from "./karpenter";
 import { WORKLOAD_PRICERS } from "./kubernetes";
+import { priceEc2NodeClass, priceLaunchTemplate, withSecondaryBootDisks } from "./volumes";
 
 export { NODE_TYPES };
 
@@ -35,6 +36,16 @@ const priceKubernetesService: Pricer = (inputs) =>
         ? unknown("a Service of type LoadBalancer creates a cloud load balancer, whose price is not in the catalog")
         : free(`a Service of type ${str(inputs, "spec.type") ?? "ClusterIP"}: a Kubernetes object, no charge of its own`);
 
+/**
+ * A PersistentVolumeClaim makes its StorageClass provision a volume, billed per GB-month by the cloud's disk or file
+ * service (EBS, EFS, Persistent Disk, Filestore, Azure Disks and Files): prices the catalog does not hold.
+ */
+const pricePersistentVolumeClaim: Pricer = (inputs) =>
+    unknown(
+        `a PersistentVolumeClaim of ${str(inputs, "spec.resources.requests.storage") ?? "an unstated size"} on StorageClass ${str(inputs, "spec.storageClassName") ?? "(the cluster's default)"}: ` +
+            "its volume is billed per GB-month (file systems such as EFS by what they store), and disk and file-system prices are not in the catalog",
+    );
+
 /** Target tracking creates CloudWatch alarms for the policy; a step policy uses alarms defined (and priced) on their own. */
 const priceScalingPolicy: Pricer = (inputs) =>
     str(inputs, "policyType") === "TargetTrackingScaling"
@@ -52,6 +63,7 @@ const priceEcsService: Pricer = (inputs) => {
 /** Charts whose objects are known: CPU operators on the cluster's nodes. Any other release is unknown. */
 const KNOWN_CHARTS: Readonly<Record<string, string>> = {
     keda: "KEDA's operator and metrics server are CPU pods on the cluster's nodes, priced where those are created",
+    "knative-operator": "the Knative operator is a CPU pod on the cluster's nodes, priced where those are created",
 };
 
 const priceHelmRelease: Pricer = (inputs) => {
@@ -65,13 +77,17 @@ export const PRICERS: Readonly<Record<string, Pricer>> = {
     "aws:ec2/instance:Instance": priceEc2Instance,
     "aws:sagemaker/endpointConfiguration:EndpointConfiguration": priceSageMakerEndpointConfig,
     "aws:lambda/function:Function": priceLambdaFunction,
-    "gcp:container/nodePool:NodePool": priceGkeNodePool,
+    // A node pool with a GKE secondary boot disk (an image cache) pays for one disk per node too (volumes.ts).
+    "gcp:container/nodePool:NodePool": (inputs, ctx) => withSecondaryBootDisks(priceGkeNodePool(inputs, ctx), inputs),
+    "aws:ec2/launchTemplate:LaunchTemplate": priceLaunchTemplate,
+    "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass": priceEc2NodeClass,
     "gcp:compute/instance:Instance": priceGceInstance,
     "gcp:cloudrunv2/service:Service": priceCloudRunService,
     ...WORKLOAD_PRICERS,
     "kubernetes:karpenter.sh/v1:NodePool": priceKarpenterNodePool,
     "kubernetes:karpenter.sh/v1beta1:NodePool": priceKarpenterNodePool,
     "kubernetes:core/v1:Service": priceKubernetesService,
+    "kubernetes:core/v1:PersistentVolumeClaim": pricePersistentVolumeClaim,
     "kubernetes:helm.sh/v3:Release": priceHelmRelease,
     "kubernetes:helm.sh/v4:Chart": priceHelmRelease,
     "docker:index/container:Container": priceDockerContainer,

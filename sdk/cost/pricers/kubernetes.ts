@@ -23,8 +23,11 @@ interface WorkloadShape {
     kind: string;
     podSpec: string;
     labels: string;
-    /** `spec.replicas` (default 1), a single pod, or pods the cost model cannot count (one per node, run to completion). */
-    replicas: "spec.replicas" | "one" | { uncounted: string };
+    /**
+     * `spec.replicas` (default 1), a single pod, Knative's `min-scale` / `max-scale` annotations on the revision
+     * template, or pods the cost model cannot count (one per node, run to completion).
+     */
+    replicas: "spec.replicas" | "one" | "knative-scale" | { uncounted: string };
 }
 
 const TEMPLATE = { podSpec: "spec.template.spec", labels: "spec.template.metadata.labels" };
@@ -44,11 +47,37 @@ export const WORKLOADS: Readonly<Record<string, WorkloadShape>> = {
         labels: "spec.jobTemplate.spec.template.metadata.labels",
         replicas: { uncounted: "a CronJob's pods run on its schedule until they complete, for a time the stack does not state" },
     },
+    // Knative Serving: the revisions' pods, between the template's min-scale and max-scale (knative.dev/docs/serving/autoscaling/scale-bounds).
+    "kubernetes:serving.knative.dev/v1:Service": { kind: "Knative Service", ...TEMPLATE, replicas: "knative-scale" },
+    "kubernetes:serving.knative.dev/v1:Configuration": { kind: "Knative Configuration", ...TEMPLATE, replicas: "knative-scale" },
 };
+
+/** Knative's scale annotations on a revision template (`autoscaling.knative.dev/...`). */
+export const KNATIVE_MIN_SCALE = "autoscaling.knative.dev/min-scale";
+const KNATIVE_SCALE = { min: KNATIVE_MIN_SCALE, max: "autoscaling.knative.dev/max-scale" };
+
+/**
+ * The bounds of a Knative revision from its template's annotations: min-scale defaults to 0 (scale to zero), and a
+ * max-scale unset or 0 means unbounded (the cluster's max-scale-limit, not in the stack): a reason instead.
+ */
+export function knativeScale(inputs: Record<string, unknown>): ReplicaBounds | string {
+    const annotations = record(inputs, "spec.template.metadata.annotations");
+    const read = (key: string) => (annotations[key] === undefined ? undefined : Number(annotations[key]));
+    const min = read(KNATIVE_SCALE.min) ?? 0;
+    const max = read(KNATIVE_SCALE.max);
+    if (!Number.isFinite(min) || max === undefined || !Number.isFinite(max) || max <= 0) {
+        return `its template sets no ${KNATIVE_SCALE.max} (unbounded: the cluster's max-scale-limit, not in this stack)`;
+    }
+    return { min, max, by: `${KNATIVE_SCALE.min} ${min} and ${KNATIVE_SCALE.max} ${max}` };
+}
 
 /** The replica bounds of a workload: its autoscaler's, else its own count. */
 export function workloadReplicas(inputs: Record<string, unknown>, shape: WorkloadShape, linked: ReplicaBounds | undefined): ReplicaBounds {
     if (linked) return linked;
+    if (shape.replicas === "knative-scale") {
+        const bounds = knativeScale(inputs);
+        return typeof bounds === "string" ? { min: 0, max: 0, by: "" } : bounds;
+    }
     const count = shape.replicas === "spec.replicas" ? (num(inputs, "spec.replicas") ?? 1) : 1;
     return { min: count, max: count, by: "" };
 }
@@ -68,6 +97,8 @@ function priceWorkload(shape: WorkloadShape, inputs: Record<string, unknown>, ct
     }
     if (demand.devices === 0) return free(`CPU-only pods (${demandWords(demand)}) run on the cluster's nodes, priced where those are created`);
     if (typeof shape.replicas !== "string") return unknown(`${demand.devices} ${demand.resource} per pod, but ${shape.replicas.uncounted}`);
+    const unbounded = shape.replicas === "knative-scale" && !ctx.scaling.replicas ? knativeScale(inputs) : undefined;
+    if (typeof unbounded === "string") return unknown(`${demand.devices} ${demand.resource} per pod, but ${unbounded}`);
     const found = podAccelerator(podSpec, record(inputs, shape.labels), demand.resource);
     if (typeof found === "string") return unknown(`${demand.devices} ${demand.resource} per pod, but ${found}`);
     const cloud = found.cloud ?? ctx.kubernetesCloud;

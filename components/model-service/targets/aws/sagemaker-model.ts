@@ -3,7 +3,8 @@
  * environment the Hugging Face and LMI server images read, and the execution role's policy.
  */
 import { ServingRuntime } from "../../args";
-import { uriScheme } from "../../artifact";
+import { huggingFaceId, parseArtifactUri, uriScheme } from "../../artifact";
+import { runtimeEntry } from "../../../../sdk/catalog/runtimes";
 import { ServingSpec, ServingVersion } from "../../spec";
 import { AwsContext } from "./context";
 import { ecrPullStatements, policy, PolicyDocument, PolicyStatement, readSecretsStatement, S3Location, s3Location, s3ReadStatements, writeLogsStatement } from "./iam";
@@ -39,19 +40,26 @@ export function modelDataSource(location: S3Location) {
 }
 
 /**
- * Environment the server images read (sagemaker-images.ts): `HF_MODEL_ID` (a Hub id for hf://, or /opt/ml/model
- * for S3 data) for TGI and vLLM (LMI) images; the GPUs to shard over (TGI `SM_NUM_GPUS`, LMI
- * `TENSOR_PARALLEL_DEGREE`); and for vLLM the name clients send (`OPTION_SERVED_MODEL_NAME`, the LMI form of
+ * Environment the server images read (sagemaker-images.ts, the runtime table's `sagemaker` entries): `HF_MODEL_ID` (a
+ * Hub id for hf://, or /opt/ml/model for S3 data) for TGI and vLLM (LMI) images, and the Hub revision of an
+ * `hf://org/name@revision` (TGI `HF_MODEL_REVISION`, LMI `HF_REVISION`); the GPUs to shard over (TGI `SM_NUM_GPUS`,
+ * LMI `TENSOR_PARALLEL_DEGREE`); and for vLLM the name clients send (`OPTION_SERVED_MODEL_NAME`, the LMI form of
  * `--served-model-name`). The user's env overrides these.
  */
 export function presetEnvironment(spec: ServingSpec, version: ServingVersion): Record<string, string> {
     const env: Record<string, string> = {};
+    const container = runtimeEntry(spec.runtime).sagemaker;
     const scheme = version.artifact ? uriScheme(version.artifact.uri) : undefined;
-    if (scheme === "hf") env.HF_MODEL_ID = version.artifact!.uri.slice("hf://".length);
-    else if (scheme === "s3" && HF_MODEL_ID_RUNTIMES.includes(spec.runtime)) env.HF_MODEL_ID = SAGEMAKER_MODEL_DIR;
-    if (spec.gpu && spec.runtime === ServingRuntime.Tgi) env.SM_NUM_GPUS = String(spec.gpu.count);
+    if (scheme === "hf") {
+        const uri = version.artifact!.uri;
+        env.HF_MODEL_ID = huggingFaceId(uri) as string;
+        const revision = parseArtifactUri(uri).revision;
+        // sagemaker-spec.ts refuses a revision where no container reads it.
+        if (revision !== undefined && container) env[container.revisionEnv] = revision;
+    } else if (scheme === "s3" && HF_MODEL_ID_RUNTIMES.includes(spec.runtime)) env.HF_MODEL_ID = SAGEMAKER_MODEL_DIR;
+    if (spec.gpu && spec.runtime === ServingRuntime.Tgi && container) env[container.gpusEnv] = String(spec.gpu.count);
     if (version.artifact && spec.runtime === ServingRuntime.Vllm) {
-        if (spec.gpu) env.TENSOR_PARALLEL_DEGREE = String(spec.gpu.count);
+        if (spec.gpu && container) env[container.gpusEnv] = String(spec.gpu.count);
         if (spec.servedModelName !== undefined) env.OPTION_SERVED_MODEL_NAME = spec.servedModelName;
     }
     return env;

@@ -1,0 +1,143 @@
+/**
+ * What `target: kubernetes` with `kubernetes.autoscaler.engine: knative` knows before it creates anything: whether the
+ * service runs on Knative, its rules (exposure, reserved ports), its request timeout and progress deadline, and the
+ * Knative feature flags (config-features) the revision's pod spec needs.
+ *
+ * Knative's webhook refuses pod spec fields outside its allow-list unless a feature flag enables them
+ * (knative/serving pkg/apis/serving/fieldmask.go, pkg/apis/config/features.go); {@link KNATIVE_FEATURE_FLAGS} lists
+ * those modelship's pods use, and {@link requiredFeatureFlags} reads them off the emitted spec.
+ */
+import type * as kubernetes from "@pulumi/kubernetes";
+import { describeValue, ValidationProblem } from "../../../sdk/validate";
+import { AuthMode, ModelCacheMode } from "../args";
+import type { ServingSpec } from "../spec";
+import { kubernetesSettings, PRE_START_BUDGET_SECONDS, REQUEST_TIMEOUT_SECONDS } from "./kubernetes-spec";
+
+type PodSpec = kubernetes.types.input.core.v1.PodSpec;
+
+/**
+ * Ports Knative keeps for its queue-proxy and activator (knative/serving pkg/apis/serving/k8s_validation.go
+ * `reservedPorts`: 8012, 8013 the queue-proxy's HTTP and HTTP/2, 8022 its admin port, 9090 and 9091 its metrics,
+ * 8008 profiling). The serving container may not listen on them.
+ */
+export const KNATIVE_RESERVED_PORTS: readonly number[] = [8008, 8012, 8013, 8022, 9090, 9091];
+
+/** Environment variables Knative sets in the serving container itself (k8s_validation.go `reservedEnvVars`). */
+export const KNATIVE_RESERVED_ENV: readonly string[] = ["PORT", "K_SERVICE", "K_CONFIGURATION", "K_REVISION"];
+
+/**
+ * The revision's request timeout (`timeoutSeconds`), which the activator applies to a request from its arrival, the
+ * wait for a replica included (cmd/activator: the timeout handler takes the revision's timeoutSeconds): the longest
+ * request, plus with `minReplicas: 0` the cold-start budget (the node and image before the startup probe, and the
+ * startup probe's budget), so that a request that wakes the service is not cut off while the first replica starts.
+ */
+export function knativeTimeoutSeconds(spec: { min: number; startupTimeoutSeconds: number }): number {
+    return REQUEST_TIMEOUT_SECONDS + (spec.min === 0 ? spec.startupTimeoutSeconds + PRE_START_BUDGET_SECONDS : 0);
+}
+
+/** The revision's progress deadline (`serving.knative.dev/progress-deadline`): the cold-start budget, as the Deployment's on the other engines. */
+export function knativeProgressDeadlineSeconds(startupTimeoutSeconds: number): number {
+    return startupTimeoutSeconds + PRE_START_BUDGET_SECONDS;
+}
+
+/** The config-features flag each pod spec field modelship may emit needs, or undefined when Knative allows it always. */
+export const KNATIVE_FEATURE_FLAGS: Readonly<Record<string, (pod: PodSpec) => string[]>> = {
+    nodeSelector: (pod) => (pod.nodeSelector !== undefined ? ["kubernetes.podspec-nodeselector"] : []),
+    tolerations: (pod) => (pod.tolerations !== undefined ? ["kubernetes.podspec-tolerations"] : []),
+    affinity: (pod) => (pod.affinity !== undefined ? ["kubernetes.podspec-affinity"] : []),
+    topologySpreadConstraints: (pod) => (pod.topologySpreadConstraints !== undefined ? ["kubernetes.podspec-topologyspreadconstraints"] : []),
+    priorityClassName: (pod) => (pod.priorityClassName !== undefined ? ["kubernetes.podspec-priorityclassname"] : []),
+    runtimeClassName: (pod) => (pod.runtimeClassName !== undefined ? ["kubernetes.podspec-runtimeclassname"] : []),
+    // Without the flag only seccompProfile is allowed at the pod level: runAsUser, runAsGroup, runAsNonRoot and fsGroup need it.
+    securityContext: (pod) => (pod.securityContext !== undefined ? ["kubernetes.podspec-securitycontext"] : []),
+    initContainers: (pod) => (pod.initContainers !== undefined ? ["kubernetes.podspec-init-containers"] : []),
+    // An environment variable from the pod's own fields (the model cache's fetcher reads its pod's name).
+    env: (pod) => {
+        const containers = [...((pod.containers ?? []) as unknown as Record<string, unknown>[]), ...((pod.initContainers ?? []) as unknown as Record<string, unknown>[])];
+        const env = containers.flatMap((c) => (c.env ?? []) as { valueFrom?: { fieldRef?: unknown; resourceFieldRef?: unknown } }[]);
+        return env.some((e) => e.valueFrom?.fieldRef !== undefined || e.valueFrom?.resourceFieldRef !== undefined) ? ["kubernetes.podspec-fieldref"] : [];
+    },
+    volumes: (pod) => {
+        const flags: string[] = [];
+        for (const volume of (pod.volumes ?? []) as unknown as Record<string, unknown>[]) {
+            // emptyDir is enabled by default (config-features kubernetes.podspec-volumes-emptydir: enabled).
+            if (volume.emptyDir !== undefined) flags.push("kubernetes.podspec-volumes-emptydir");
+            if (volume.hostPath !== undefined) flags.push("kubernetes.podspec-volumes-hostpath");
+            if (volume.csi !== undefined) flags.push("kubernetes.podspec-volumes-csi");
+            if (volume.ephemeral !== undefined) flags.push("kubernetes.podspec-volumes-ephemeral");
+            if (volume.image !== undefined) flags.push("kubernetes.podspec-volumes-image");
+            const claim = volume.persistentVolumeClaim as { readOnly?: boolean } | undefined;
+            if (claim !== undefined) flags.push("kubernetes.podspec-persistent-volume-claim", ...(claim.readOnly ? [] : ["kubernetes.podspec-persistent-volume-write"]));
+        }
+        return flags;
+    },
+};
+
+/** The config-features flags the pod spec needs enabled, sorted and without repeats. */
+export function requiredFeatureFlags(pod: PodSpec): string[] {
+    const flags = Object.values(KNATIVE_FEATURE_FLAGS).flatMap((of) => of(pod));
+    return [...new Set(flags)].sort();
+}
+
+/** The rules of engine knative on `target: kubernetes`, in ModelService's paths. */
+export function knativeServiceProblems(spec: ServingSpec): ValidationProblem[] {
+    const problems: ValidationProblem[] = [];
+    if (spec.exposure.public) {
+        problems.push({
+            path: "exposure.public",
+            received: "true",
+            expected:
+                "false with kubernetes.autoscaler.engine knative: the Knative Service is cluster-local. A Gateway API route cannot reach it through the Gateway modelship " +
+                "authenticates on (Envoy Gateway does not route to the ExternalName Service a Knative Route makes, envoyproxy/gateway#5817); use engine keda for a public endpoint",
+        });
+    }
+    const auth = spec.exposure.auth;
+    if (auth !== undefined && auth !== AuthMode.None) {
+        problems.push({
+            path: "exposure.auth",
+            received: describeValue(auth),
+            expected: '"none" with kubernetes.autoscaler.engine knative: the Knative Service is cluster-local, callers reach it directly and nothing would check the credentials',
+        });
+    }
+    if (spec.exposure.hostname !== undefined) {
+        problems.push({ path: "exposure.hostname", received: describeValue(spec.exposure.hostname), expected: "no hostname with kubernetes.autoscaler.engine knative (the service is cluster-local)" });
+    }
+    const gateway = spec.given.kubernetes?.gateway;
+    if (gateway !== undefined) {
+        problems.push({
+            path: "kubernetes.gateway",
+            received: describeValue(gateway),
+            expected: "no Gateway with kubernetes.autoscaler.engine knative: Knative's Route splits the traffic of versions and the service is cluster-local",
+        });
+    }
+    const settings = kubernetesSettings(spec);
+    if (settings.apiKeys !== undefined || settings.apiKeySecret !== undefined) {
+        const path = settings.apiKeys !== undefined ? "kubernetes.apiKeys" : "kubernetes.apiKeySecret";
+        problems.push({ path, received: describeValue(settings.apiKeys ?? settings.apiKeySecret), expected: "no API keys with kubernetes.autoscaler.engine knative (the service is cluster-local)" });
+    }
+    if (spec.modelCache?.mode === ModelCacheMode.Node) {
+        problems.push({
+            path: "model.cache.mode",
+            received: describeValue(spec.modelCache.mode),
+            expected:
+                "none or cluster with kubernetes.autoscaler.engine knative: Knative's webhook refuses the node cache's writable hostPath mount (a volume other than " +
+                "emptyDir or a claim must be mounted read-only) and the CHOWN capability its init container needs (knative/serving k8s_validation.go, fieldmask.go)",
+        });
+    }
+    const reserved = Object.keys(spec.env).filter((name) => KNATIVE_RESERVED_ENV.includes(name));
+    for (const name of reserved) {
+        problems.push({
+            path: `env.${name}`,
+            received: describeValue(spec.env[name]),
+            expected: `no ${name} with kubernetes.autoscaler.engine knative (Knative sets ${KNATIVE_RESERVED_ENV.join(", ")} itself)`,
+        });
+    }
+    if (KNATIVE_RESERVED_PORTS.includes(spec.port)) {
+        problems.push({
+            path: "model.port",
+            received: String(spec.port),
+            expected: `a port other than ${KNATIVE_RESERVED_PORTS.join(", ")} with kubernetes.autoscaler.engine knative (Knative's queue-proxy listens there)`,
+        });
+    }
+    return problems;
+}
