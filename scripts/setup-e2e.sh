@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Installs the language runtimes the end-to-end tests run real servers with (test/polyglot-pipeline/e2e.test.ts):
 # R with plumber, Python 3 with FastAPI and uvicorn (Debian's own python3, not a pyenv one), and a JDK; and Prometheus's
-# promtool, which checks and unit-tests every PromQL query the components deploy (test/spike-autoscaler/promql.test.ts).
+# promtool, which checks and unit-tests every PromQL query the components deploy (test/spike-autoscaler/promql.test.ts);
+# and BusyBox, the shell of the curl fetcher image, which runs the model cache's populate script
+# (test/model-service/model-cache.test.ts).
 # Idempotent: installs only what is missing, and does nothing (no apt-get update) when everything is there.
 # Debian/Ubuntu only (apt-get); runs apt-get through sudo when not root.
 set -euo pipefail
 
 # Debian packages, with the command or module that proves each is usable.
-PACKAGES=(r-cran-plumber python3-fastapi python3-uvicorn default-jdk-headless prometheus)
+PACKAGES=(r-cran-plumber python3-fastapi python3-uvicorn default-jdk-headless prometheus busybox)
 
 installed() {
     case "$1" in
@@ -18,6 +20,7 @@ installed() {
         default-jdk-headless) command -v javac >/dev/null 2>&1 ;;
         # Only its promtool is used (the package also ships the server, which is not started here): an existing promtool counts.
         prometheus) command -v promtool >/dev/null 2>&1 ;;
+        busybox) [ -x /usr/bin/busybox ] || [ -x /bin/busybox ] ;;
         *) dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed" ;;
     esac
 }
@@ -27,7 +30,7 @@ for package in "${PACKAGES[@]}"; do
     installed "$package" || missing+=("$package")
 done
 if [ "${#missing[@]}" -eq 0 ]; then
-    echo "setup-e2e: R/plumber, Python/FastAPI/uvicorn, a JDK and promtool are installed"
+    echo "setup-e2e: R/plumber, Python/FastAPI/uvicorn, a JDK, promtool and BusyBox are installed"
     exit 0
 fi
 

@@ -4,7 +4,7 @@
  */
 import { ScalingMetric, type AutoscalingArgs } from "../components/spike-autoscaler/args";
 import { dollars } from "../sdk/catalog/format";
-import type { Predicted, Recommendation } from "./recommend";
+import type { Predicted, Recommendation } from "./recommend-input";
 
 const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
 

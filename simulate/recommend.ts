@@ -6,9 +6,11 @@
  * delay and the burst. Every candidate is resolved by the component's own code (recommend-resolve.ts) and simulated
  * as `modelship` is, so the figures predicted are those of the block pasted in.
  *
- * The search: a coarse grid of target x delay x burst without windows; then, from the best few of each target,
- * windows derived from their late requests, repaired until the SLO holds, and shrunk one setting at a time while it
- * still holds; last, the target, delay and burst moved one step at a time around the best. It stops at a time budget.
+ * The search: a coarse grid of target x delay x burst without windows; then, from the best of each target, windows
+ * derived from its late requests, repaired until the SLO holds, and shrunk one setting at a time while it still
+ * holds; the target, delay and burst moved one step at a time around the best; last, with the best's windows kept,
+ * every delay and burst again, and the windows stepped into staircases that follow the ramp. It stops at a time
+ * budget. `keepTarget` holds the team's own target (docs/simulate.md, "Recommendations").
  */
 import { ScalingMetric, type AutoscalingArgs, type PrewarmWindowArgs } from "../components/spike-autoscaler/args";
 import { parsePrewarmWindow, type PrewarmSchedule } from "../components/spike-autoscaler/cron";
@@ -18,6 +20,7 @@ import { simulatePolicy, type PolicyRun } from "./model";
 import { neededReplicas } from "./oracle";
 import { inFlightTarget, modelshipPolicy } from "./policies";
 import { prewarmFloorByMinute } from "./prewarm";
+import { checkCanPrewarm, checkRecommendTrace, RecommendInputError, type Predicted, type Recommendation } from "./recommend-input";
 import type { CandidateResolver } from "./recommend-resolve";
 import { lateEpisodes, prewarmArgs, repairWindows, stepSplits, type TraceWindow, type WindowContext, windowsForEpisodes } from "./recommend-windows";
 import { DEFAULT_TRACE_START, percentile } from "./report";
@@ -26,53 +29,7 @@ import { serviceModel, type SimulationOverrides } from "./simulate";
 import type { AutoscaledService } from "./services";
 import type { Trace } from "./trace";
 
-/**
- * The shortest trace a recommendation is made from: about an hour (issue 14). Not a full 3,600 s: the public
- * hour-long captures (data/traces) hold 57-59 minutes of it, and a recommendation on them is one of the goals.
- */
-export const MIN_RECOMMEND_SECONDS = 55 * 60;
-
-/** Refuses a trace too short to recommend from (under about an hour), naming the flag and the trace. */
-export function checkRecommendTrace(trace: Pick<Trace, "name" | "requests">): void {
-    const seconds = trace.requests.length;
-    if (seconds < MIN_RECOMMEND_SECONDS) {
-        throw new RecommendInputError(
-            `--recommend: the trace ${trace.name} covers ${seconds} s (${Math.floor(seconds / 60)} min); a recommendation needs about an hour of traffic (at least ${MIN_RECOMMEND_SECONDS / 60} min, ${MIN_RECOMMEND_SECONDS} s)`,
-        );
-    }
-}
-
-/** Figures of a candidate on the trace (the `--json` `predicted`). */
-export interface Predicted {
-    gpuHours: number;
-    /** Billed hours in the service's unit (GPU-hours, or replica-hours for a CPU service). */
-    hours: number;
-    costUsd: number | null;
-    dropped: number;
-    waitP99Seconds: number;
-}
-
-/** What `--recommend` found for one service. */
-export interface Recommendation {
-    /** The block to paste, every searched setting explicit (so that a later change of defaults does not move it). */
-    autoscaling?: AutoscalingArgs;
-    predicted?: Predicted;
-    /** The block as given, simulated the same way. */
-    current: Predicted;
-    /** The concurrency candidates were simulated at (one replica's capacity, fixed while the target moves). */
-    concurrency: number;
-    /** True when the recommended target differs from the current and `--concurrency` was not given: simulate the block with it. */
-    needsConcurrencyFlag: boolean;
-    /** When no block meets the SLO within the team's bounds: why, and what bound would. */
-    unreachable?: { replicasNeeded: number; atSecond: number; max: number; source: "spec" | "budget"; budgetMonthlyUsd?: number; budgetNeededUsd?: number | null };
-    candidates: number;
-    milliseconds: number;
-}
-
-/** A bad `--recommend` input (exit 2). */
-export class RecommendInputError extends Error {
-    override name = "RecommendInputError";
-}
+export { checkCanPrewarm, checkRecommendTrace, MIN_RECOMMEND_SECONDS, RecommendInputError, type Predicted, type Recommendation } from "./recommend-input";
 
 interface Evaluated {
     args: AutoscalingArgs;
@@ -114,17 +71,6 @@ function targetFor(metric: ScalingMetric, inFlight: number, model: ServiceModel)
     if (metric === ScalingMetric.RequestsPerSecond) return Math.round((inFlight / model.serviceSeconds) * 1000) / 1000;
     if (metric === ScalingMetric.GpuUtilization) return Math.min(100, Math.round((100 * inFlight) / model.concurrency));
     return undefined;
-}
-
-/** Checks that the service can pre-warm: resolves its block with one window; the component's problem says why not. */
-export function checkCanPrewarm(resolver: CandidateResolver, service: AutoscaledService): void {
-    const { min, max } = service.spec;
-    if (max <= min) throw new RecommendInputError(`--recommend: service ${service.name} cannot pre-warm: its minimum and maximum are both ${max} replicas, so there is nothing to search`);
-    const probe = resolver.resolve({ ...resolver.given, prewarm: [{ schedule: "0 8 * * 1-5", timezone: "UTC", durationMinutes: 60, replicas: max }] });
-    if (!probe.service) {
-        const why = probe.problems.map((p) => `${p.path}: expected ${p.expected}`).join("; ");
-        throw new RecommendInputError(`--recommend: service ${service.name} cannot pre-warm: ${why}`);
-    }
 }
 
 /** Searches the cheapest block for `service` that drops nothing and waits within the SLO at p99 on `trace`. */
