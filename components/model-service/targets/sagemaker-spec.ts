@@ -3,6 +3,7 @@
  * target's validation rules, its part in autoscaling (the default invocations-per-instance policy), and the plain
  * shapes of the endpoint configuration and scaling targets that both the deployment and the cost model read.
  */
+import type { Input } from "@pulumi/pulumi";
 import { describeValue, ValidationProblem, withDefaults } from "../../../sdk/validate";
 import { AutoscalerTarget, ScalingMetric } from "../../spike-autoscaler/args";
 import { sagemakerScalingShape } from "../../spike-autoscaler/sagemaker";
@@ -33,7 +34,15 @@ export interface SageMakerSettings {
      */
     invocationsPerInstanceTarget: number;
     logRetentionDays: number;
+    /** The customer managed key of the queue mode's bucket, results and topics; undefined for SSE-S3 and `alias/aws/sns`. */
+    kmsKeyArn?: Input<string>;
 }
+
+/**
+ * The target of the backlog per instance (`ApproximateBacklogSizePerInstance`) in queue mode without a `metricTarget`:
+ * the value of AWS's example policy for asynchronous endpoints (docs.aws.amazon.com/sagemaker/latest/dg/async-inference-autoscale.html).
+ */
+export const DEFAULT_BACKLOG_PER_INSTANCE = 5;
 
 export function sagemakerSettings(spec: ServingSpec): SageMakerSettings {
     const s = withDefaults(DEFAULTS, spec.given.sagemaker);
@@ -47,6 +56,7 @@ export function sagemakerSettings(spec: ServingSpec): SageMakerSettings {
         maxConcurrency: s.serverlessMaxConcurrency,
         invocationsPerInstanceTarget: s.invocationsPerInstanceTarget,
         logRetentionDays: s.logRetentionDays,
+        kmsKeyArn: s.kmsKeyArn,
     };
 }
 
@@ -71,7 +81,9 @@ export function variantShapes(spec: ServingSpec, settings: SageMakerSettings): V
     return spec.versions.map((v) => ({
         variantName: v.name,
         instanceType: settings.instanceType,
-        initialInstanceCount: spec.replicas.min,
+        // SageMaker starts a variant with at least one instance (ProductionVariant InitialInstanceCount, minimum 1); an
+        // asynchronous endpoint with minReplicas 0 then goes to zero through its scaling policy once the backlog is empty.
+        initialInstanceCount: Math.max(1, spec.replicas.min),
         ...(spec.canary ? { initialVariantWeight: v.weight } : {}),
     }));
 }
@@ -192,7 +204,8 @@ function capacityProblems(spec: ServingSpec, settings: SageMakerSettings): Valid
                 received: `an array of ${spec.versions.length}`,
                 expected: "no versions with sagemaker.serverless (a serverless endpoint has one production variant; use real-time instances for canaries)",
             });
-        if (spec.given.scaling !== undefined)
+        // Queue mode on serverless is refused about sagemaker.serverless (queueModeProblems).
+        if (spec.given.scaling !== undefined && !spec.queue)
             problems.push({
                 path: "scaling",
                 received: describeValue(spec.given.scaling),
@@ -211,11 +224,12 @@ function capacityProblems(spec: ServingSpec, settings: SageMakerSettings): Valid
     for (const key of ["serverlessMemoryMiB", "serverlessMaxConcurrency"] as const) {
         if (s[key] !== undefined) problems.push({ path: `sagemaker.${key}`, received: String(s[key]), expected: "nothing without sagemaker.serverless: true" });
     }
-    if (spec.replicas.min < 1) {
+    if (spec.replicas.min < 1 && !spec.queue) {
         problems.push({
             path: minReplicasPath(spec),
             received: String(spec.replicas.min),
-            expected: "at least 1 on a real-time SageMaker endpoint (it cannot scale to zero; use sagemaker.serverless to pay per request)",
+            expected:
+                'at least 1 on a real-time SageMaker endpoint (it cannot scale to zero; use scaling.mode "queue" for an asynchronous endpoint that can, or sagemaker.serverless to pay per request)',
         });
     }
     if (spec.gpu && s.instanceType === undefined) {
@@ -235,10 +249,58 @@ function capacityProblems(spec: ServingSpec, settings: SageMakerSettings): Valid
     return problems;
 }
 
+/** The longest time a request waits in an asynchronous endpoint's queue (InvokeEndpointAsync RequestTTLSeconds, 60 to 21600). */
+const SAGEMAKER_MAX_REQUEST_TTL_SECONDS = 21600;
+
+/** Queue mode on SageMaker (asynchronous inference): real-time instances, one variant, no redelivery; the KMS key only there. */
+function queueModeProblems(spec: ServingSpec, settings: SageMakerSettings): ValidationProblem[] {
+    const problems: ValidationProblem[] = [];
+    const kmsKeyArn = spec.given.sagemaker?.kmsKeyArn;
+    if (!spec.queue) {
+        if (kmsKeyArn !== undefined)
+            problems.push({ path: "sagemaker.kmsKeyArn", received: describeValue(kmsKeyArn), expected: 'nothing without scaling.mode "queue" (it encrypts the queue\'s bucket, results and topics)' });
+        return problems;
+    }
+    if (settings.serverless) {
+        problems.push({
+            path: "sagemaker.serverless",
+            received: "true",
+            expected: 'false with scaling.mode "queue" (asynchronous inference runs on instances; a serverless endpoint has no queue)',
+        });
+    }
+    if (spec.canary) {
+        problems.push({
+            path: "versions",
+            received: `an array of ${spec.versions.length}`,
+            expected:
+                'no versions with scaling.mode "queue": SageMaker measures the backlog per endpoint (EndpointName), so two variants could not each scale on their own; deploy a second ModelService instead',
+        });
+    }
+    if (spec.queue.retentionSeconds > SAGEMAKER_MAX_REQUEST_TTL_SECONDS) {
+        problems.push({
+            path: "scaling.queue.retentionSeconds",
+            received: String(spec.queue.retentionSeconds),
+            expected: `at most ${SAGEMAKER_MAX_REQUEST_TTL_SECONDS} on aws-sagemaker (the longest RequestTTLSeconds InvokeEndpointAsync accepts, 6 hours)`,
+        });
+    }
+    const maxDeliveries = spec.given.scaling?.queue?.maxDeliveries;
+    if (maxDeliveries !== undefined) {
+        problems.push({
+            path: "scaling.queue.maxDeliveries",
+            received: String(maxDeliveries),
+            expected: "nothing on aws-sagemaker: asynchronous inference does not deliver a request twice; a failed request is written to the failure location and announced on the error topic",
+        });
+    }
+    if (spec.replicas.max < 1) {
+        problems.push({ path: "scaling.replicas", received: String(spec.replicas.max), expected: "minReplicas 0 with maxReplicas 1 or more, for an endpoint that scales to zero and back" });
+    }
+    return problems;
+}
+
 /** The rules of `target: aws-sagemaker`, in the format of every ModelService problem. */
 export function sagemakerProblems(spec: ServingSpec): ValidationProblem[] {
     const settings = sagemakerSettings(spec);
-    return [...modelProblems(spec), ...containerProblems(spec, settings), ...capacityProblems(spec, settings), ...exposureProblems(spec)];
+    return [...modelProblems(spec), ...containerProblems(spec, settings), ...queueModeProblems(spec, settings), ...capacityProblems(spec, settings), ...exposureProblems(spec)];
 }
 
 /** True when the default policy applies: no `scaling.autoscaling`, a real-time endpoint, a maximum above the minimum. */
@@ -246,16 +308,32 @@ function defaultPolicy(spec: ServingSpec): boolean {
     return spec.given.scaling?.autoscaling === undefined && !sagemakerSettings(spec).serverless && spec.replicas.max > spec.replicas.min;
 }
 
+/** The autoscaler's context: in queue mode the backlog per instance (given block or not), else the default invocations policy. */
+function scalingContext(spec: ServingSpec) {
+    if (spec.queue) return { queue: true, defaults: { metric: ScalingMetric.QueueDepth, metricTarget: DEFAULT_BACKLOG_PER_INSTANCE } };
+    return defaultPolicy(spec) ? { defaults: { metric: ScalingMetric.RequestsPerSecond, metricTarget: sagemakerSettings(spec).invocationsPerInstanceTarget / 60 } } : {};
+}
+
 /**
  * Application Auto Scaling of each variant's instance count. Without `scaling.autoscaling`, a real-time endpoint whose
- * maximum exceeds its minimum tracks invocations per instance (`sagemaker.invocationsPerInstanceTarget` a minute).
+ * maximum exceeds its minimum tracks invocations per instance (`sagemaker.invocationsPerInstanceTarget` a minute), and
+ * an asynchronous one (queue mode) its backlog per instance ({@link DEFAULT_BACKLOG_PER_INSTANCE}).
  */
 export const sagemakerAutoscaling: TargetAutoscaling = {
     autoscaler: AutoscalerTarget.AwsSageMaker,
     implicit: defaultPolicy,
-    context: (spec) => (defaultPolicy(spec) ? { defaults: { metric: ScalingMetric.RequestsPerSecond, metricTarget: sagemakerSettings(spec).invocationsPerInstanceTarget / 60 } } : {}),
+    context: scalingContext,
     problems: (spec) => {
         const target = spec.given.sagemaker?.invocationsPerInstanceTarget;
+        if (spec.queue && target !== undefined) {
+            return [
+                {
+                    path: "sagemaker.invocationsPerInstanceTarget",
+                    received: String(target),
+                    expected: 'nothing with scaling.mode "queue" (an asynchronous endpoint scales on its backlog per instance: scaling.autoscaling.metricTarget)',
+                },
+            ];
+        }
         if (spec.given.scaling?.autoscaling === undefined || target === undefined) return [];
         return [
             {
