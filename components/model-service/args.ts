@@ -430,7 +430,8 @@ export interface SageMakerTargetArgs {
     /**
      * ARN of a KMS key (a customer managed key in the endpoint's account and region) that encrypts the queue mode's
      * bucket, the results SageMaker writes and the two notification topics; the execution role may use this key and no
-     * other. With `scaling.mode: queue` only. Defaults to none: S3-managed encryption (SSE-S3) for the bucket and
+     * other (the key's policy must let IAM policies of the account grant its use, as KMS's default key policy does).
+     * With `scaling.mode: queue` only. Defaults to none: S3-managed encryption (SSE-S3) for the bucket and
      * results, and the AWS managed key `alias/aws/sns` for the topics.
      */
     kmsKeyArn?: pulumi.Input<string>;

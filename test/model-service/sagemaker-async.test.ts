@@ -255,6 +255,14 @@ describe("ModelService on aws-sagemaker in queue mode", () => {
         ]);
     });
 
+    it("sizes the way back from zero to the cold start: no second instance while the first one starts", async () => {
+        await rt.construct(() => new ModelService("llm", queued({ model: { uri: "hf://Qwen/Qwen2.5-7B-Instruct", runtime: ServingRuntime.Vllm, startupTimeoutSeconds: 1200 } })));
+        expect(rt.one("aws:appautoscaling/policy:Policy", "llm-scaling-from-zero").inputs.stepScalingPolicyConfiguration).toMatchObject({ cooldown: 1200 });
+        // The scale-in cooldown is the scale-down delay, by default the cold-start budget too (docs/scaling.md).
+        expect(rt.one("aws:appautoscaling/policy:Policy", "llm-scaling").inputs.targetTrackingScalingPolicyConfiguration).toMatchObject({ scaleInCooldown: 1200 });
+        expect(rt.one("aws:sagemaker/endpointConfiguration:EndpointConfiguration").inputs.productionVariants).toMatchObject([{ containerStartupHealthCheckTimeoutInSeconds: 1200 }]);
+    });
+
     it("keeps the real-time endpoint unchanged in HTTP mode: no bucket, no topics, the invocations URL and an empty queue output", async () => {
         const { value: svc, resources } = await rt.construct(() => new ModelService("llm", queued({ scaling: { minReplicas: 1, maxReplicas: 2 } })));
         expect(resources.filter((r) => r.type.startsWith("aws:s3/") || r.type.startsWith("aws:sns/") || r.type.startsWith("aws:cloudwatch/metricAlarm"))).toEqual([]);
@@ -287,7 +295,7 @@ describe("ModelService on aws-sagemaker in queue mode", () => {
             "  - scaling.queue.retentionSeconds: received 1200; expected at least 1500: the cold start (model.startupTimeoutSeconds 600) plus the request time (scaling.queue.requestTimeoutSeconds 900), else a request that arrives at zero replicas can expire before the first one serves it",
         ],
         [
-            "a default retention under a long request and cold start",
+            "a retention under a long cold start and request",
             {
                 ...queued(),
                 model: { uri: "hf://Qwen/Qwen2.5-7B-Instruct", runtime: ServingRuntime.Vllm, startupTimeoutSeconds: 3600 },
