@@ -14,6 +14,7 @@ import { physicalName } from "../../../sdk/naming";
 import { cheapestCpuInstanceType, cheapestGpuInstanceType, gpuMismatch, LARGEST_CPU_TYPE } from "./aws/sagemaker-instances";
 import { hasSageMakerContainer, SAGEMAKER_CONTAINERS } from "./aws/sagemaker-images";
 import { nonEcrImageProblems } from "./aws/validate";
+import { DEFAULT_BACKLOG_PER_INSTANCE, queueModeProblems } from "./sagemaker-async-spec";
 import { TargetAutoscaling } from "./target";
 
 const DEFAULTS = { serverless: false, serverlessMaxConcurrency: 20, invocationsPerInstanceTarget: 70, logRetentionDays: 30 };
@@ -37,12 +38,6 @@ export interface SageMakerSettings {
     /** The customer managed key of the queue mode's bucket, results and topics; undefined for SSE-S3 and `alias/aws/sns`. */
     kmsKeyArn?: Input<string>;
 }
-
-/**
- * The target of the backlog per instance (`ApproximateBacklogSizePerInstance`) in queue mode without a `metricTarget`:
- * the value of AWS's example policy for asynchronous endpoints (docs.aws.amazon.com/sagemaker/latest/dg/async-inference-autoscale.html).
- */
-export const DEFAULT_BACKLOG_PER_INSTANCE = 5;
 
 export function sagemakerSettings(spec: ServingSpec): SageMakerSettings {
     const s = withDefaults(DEFAULTS, spec.given.sagemaker);
@@ -245,54 +240,6 @@ function capacityProblems(spec: ServingSpec, settings: SageMakerSettings): Valid
             received: describeValue(undefined),
             expected: `an ml.* instance type for ${spec.cpu} vCPUs and ${spec.memoryGiB} GiB: the largest default is ${LARGEST_CPU_TYPE.type} (${LARGEST_CPU_TYPE.vcpus} vCPUs, ${LARGEST_CPU_TYPE.memoryGiB} GiB)`,
         });
-    }
-    return problems;
-}
-
-/** The longest time a request waits in an asynchronous endpoint's queue (InvokeEndpointAsync RequestTTLSeconds, 60 to 21600). */
-const SAGEMAKER_MAX_REQUEST_TTL_SECONDS = 21600;
-
-/** Queue mode on SageMaker (asynchronous inference): real-time instances, one variant, no redelivery; the KMS key only there. */
-function queueModeProblems(spec: ServingSpec, settings: SageMakerSettings): ValidationProblem[] {
-    const problems: ValidationProblem[] = [];
-    const kmsKeyArn = spec.given.sagemaker?.kmsKeyArn;
-    if (!spec.queue) {
-        if (kmsKeyArn !== undefined)
-            problems.push({ path: "sagemaker.kmsKeyArn", received: describeValue(kmsKeyArn), expected: 'nothing without scaling.mode "queue" (it encrypts the queue\'s bucket, results and topics)' });
-        return problems;
-    }
-    if (settings.serverless) {
-        problems.push({
-            path: "sagemaker.serverless",
-            received: "true",
-            expected: 'false with scaling.mode "queue" (asynchronous inference runs on instances; a serverless endpoint has no queue)',
-        });
-    }
-    if (spec.canary) {
-        problems.push({
-            path: "versions",
-            received: `an array of ${spec.versions.length}`,
-            expected:
-                'no versions with scaling.mode "queue": SageMaker measures the backlog per endpoint (EndpointName), so two variants could not each scale on their own; deploy a second ModelService instead',
-        });
-    }
-    if (spec.queue.retentionSeconds > SAGEMAKER_MAX_REQUEST_TTL_SECONDS) {
-        problems.push({
-            path: "scaling.queue.retentionSeconds",
-            received: String(spec.queue.retentionSeconds),
-            expected: `at most ${SAGEMAKER_MAX_REQUEST_TTL_SECONDS} on aws-sagemaker (the longest RequestTTLSeconds InvokeEndpointAsync accepts, 6 hours)`,
-        });
-    }
-    const maxDeliveries = spec.given.scaling?.queue?.maxDeliveries;
-    if (maxDeliveries !== undefined) {
-        problems.push({
-            path: "scaling.queue.maxDeliveries",
-            received: String(maxDeliveries),
-            expected: "nothing on aws-sagemaker: asynchronous inference does not deliver a request twice; a failed request is written to the failure location and announced on the error topic",
-        });
-    }
-    if (spec.replicas.max < 1) {
-        problems.push({ path: "scaling.replicas", received: String(spec.replicas.max), expected: "minReplicas 0 with maxReplicas 1 or more, for an endpoint that scales to zero and back" });
     }
     return problems;
 }

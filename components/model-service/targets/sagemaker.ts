@@ -15,7 +15,8 @@
  * from aws/sagemaker-async.ts, it scales on its backlog per instance, and from zero through the step policy and alarm of
  * spike-autoscaler/sagemaker-backlog.ts.
  *
- * The settings step, the rules, the autoscaling part and the shapes the cost model reads: sagemaker-spec.ts.
+ * The settings step, the rules, the autoscaling part and the shapes the cost model reads: sagemaker-spec.ts (queue
+ * mode's rules: sagemaker-async-spec.ts).
  */
 import { createExecutionRole, logGroupShape } from "./aws/execution-role";
 import * as aws from "@pulumi/aws";
