@@ -82,6 +82,22 @@ const EXPECTED: Record<string, { items: Record<string, Figures>; total: Figures;
         total: { min: null, max: null },
         known: { min: 892.06, max: 1784.12 },
     },
+    // ml.g6.2xlarge,1.222,us-east-1: min 0 (asynchronous inference at zero instances); 4 x 1.222 x 730 = 3568.24. The bucket
+    // (storage and requests) is unknown; the topics are billed per publish: $0 without requests, unknown at full scale;
+    // target tracking's alarms and the alarm that brings the first instance back: unknown per alarm-month.
+    "aws-sagemaker-async": {
+        items: {
+            "qwen-batch-config": { min: 0, max: 3568.24 },
+            "qwen-batch-logs": { min: 0, max: null },
+            "qwen-batch-queue": { min: null, max: null },
+            "qwen-batch-success": { min: 0, max: null },
+            "qwen-batch-error": { min: 0, max: null },
+            "qwen-batch-scaling": { min: null, max: null },
+            "qwen-batch-scaling-from-zero": { min: null, max: null },
+        },
+        total: { min: null, max: null },
+        known: { min: 0, max: 3568.24 },
+    },
     // 4 vCPU x 0.000018 x 3600 + 16 GiB x 0.000002 x 3600 + 1 L4 x 0.67 = 1.0444/h (instance-based); 0-2 instances: 2 x 1.0444 x 730 = 1524.824.
     "gcp-cloudrun": { items: { "qwen-service": { min: 0, max: 1524.82 } }, total: { min: 0, max: 1524.82 }, known: { min: 0, max: 1524.82 } },
     // g2-standard-8,us-central1,8,32,0.293584032 + nvidia-l4 0.560040239 = 0.853624271/h: 1 x 730 = 623.1457; 3 x = 1869.4371.
@@ -157,6 +173,9 @@ const BILLED_UNKNOWN: Record<string, RegExp> = {
     "aws:sfn/stateMachine:StateMachine": /^Step Functions executions: \$0 without requests; at full scale unknown/,
     "aws:apigatewayv2/api:Api": /^API Gateway HTTP API requests: \$0 without requests; at full scale unknown/,
     "gcp:workflows/workflow:Workflow": /^Workflows steps and external HTTP calls: \$0 without requests; at full scale unknown/,
+    "aws:sns/topic:Topic": /^SNS publishes and deliveries \(per million requests\): \$0 without requests; at full scale unknown/,
+    "aws:s3/bucket:Bucket": /^unknown: S3 bills per use: storage per GB-month of what the bucket holds and requests per 1,000/,
+    "aws:cloudwatch/metricAlarm:MetricAlarm": /^unknown: a CloudWatch alarm \(per alarm-month\) is billed/,
     "kubernetes:core/v1:PersistentVolumeClaim": /^unknown: a PersistentVolumeClaim of \d+Gi on StorageClass [\w-]+: its volume is billed per GB-month/,
 };
 

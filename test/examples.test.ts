@@ -34,6 +34,7 @@ describe("examples", { timeout: 120_000 }, () => {
                 "kubernetes-knative-llm",
                 "kubernetes-model-cache",
                 "aws-sagemaker",
+                "aws-sagemaker-async",
                 "aws-lambda",
                 "gcp-cloudrun",
                 "eks-gpu-pool",

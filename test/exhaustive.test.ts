@@ -18,6 +18,7 @@ import { describe, expect, it } from "vitest";
 const EXPECTED_TABLE_FILES: Record<string, string[]> = {
     Target: [
         "components/model-service/load-mode.ts",
+        "components/model-service/queue.ts",
         "components/model-service/schema.ts",
         "components/model-service/targets/index.ts",
         "components/polyglot-pipeline/schema.ts",

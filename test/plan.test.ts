@@ -164,13 +164,13 @@ describe("runProgram", () => {
         const deployment = byName(dev, "kubernetes:apps/v1:Deployment", "llm");
         expect(deployment.inputs.metadata).toEqual({ namespace: "ml", labels: { app: "llm", team: "ml", "cost-center": "42", tier: "standard" } });
         expect((deployment.inputs.spec as { replicas: number }).replicas).toBe(2);
-        expect(byName(dev, "aws:s3/bucket:Bucket", "weights").outputs.arn).toBe("arn:aws:s3:eu-west-1:123456789012:bucket/weights");
+        expect(byName(dev, "aws:s3/bucket:Bucket", "weights").outputs.arn).toBe("arn:aws:s3:::weights");
     });
 
     it("returns the module's exports as stack outputs, knowing which are secret", () => {
         expect(dev.outputs).toEqual({
             serviceName: "llm-svc",
-            bucketArn: "arn:aws:s3:eu-west-1:123456789012:bucket/weights",
+            bucketArn: "arn:aws:s3:::weights",
             imageDigest: expect.stringMatching(/^ghcr\.io\/example\/llm-server@sha256:[0-9a-f]{64}$/),
             token: SECRET_PLACEHOLDER,
             settings: { replicas: 2, tier: "standard" },

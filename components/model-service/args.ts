@@ -210,8 +210,85 @@ export interface ResourcesArgs {
     sharedMemoryGiB?: number;
 }
 
+/** How requests reach a ModelService's replicas (`scaling.mode`). */
+export enum ScalingMode {
+    /** Callers hold an HTTP request open until a replica answers it; requests beyond capacity wait at the endpoint and may time out. */
+    Http = "http",
+    /**
+     * Callers submit requests to a durable queue and fetch each result later by its id; replicas take requests at their
+     * own pace, and the replica count follows the backlog, to and from zero. On `aws-sagemaker`: SageMaker asynchronous
+     * inference (docs/scaling.md, "Queue mode"). Available on target `aws-sagemaker` in this release.
+     */
+    Queue = "queue",
+}
+
+/**
+ * The queue of a ModelService in queue mode (`scaling.queue`). Every field has a default; the same block serves every
+ * target that offers queue mode, each field saying where it applies.
+ */
+export interface QueueArgs {
+    /**
+     * Longest time a request may wait in the queue before it expires unanswered, in seconds. At least the cold start
+     * (`model.startupTimeoutSeconds`) plus `requestTimeoutSeconds`, so that a request that arrives at zero replicas is
+     * served by the first one. 60 to 1209600 (14 days); on `aws-sagemaker` at most 21600: the `RequestTTLSeconds` clients pass to
+     * InvokeEndpointAsync (SageMaker's own default and maximum are 21600, 6 hours), which also sets when the bucket
+     * deletes request payloads. Defaults to 21600.
+     */
+    retentionSeconds?: number;
+    /**
+     * Longest time one request may take on a replica, in seconds, 1 to 3600: on `aws-sagemaker` the
+     * `InvocationTimeoutSeconds` clients pass to InvokeEndpointAsync (a request still running then fails). Defaults to
+     * 900 (SageMaker's default, 15 minutes).
+     */
+    requestTimeoutSeconds?: number;
+    /**
+     * Deliveries of one request before it goes to the dead-letter queue, 1 to 1000, for queues that deliver a request
+     * again when a replica fails it. Not on `aws-sagemaker`, which does not retry: a failed request is written to the
+     * failure location and announced on the error topic. Defaults to none (not used on the targets of this release).
+     */
+    maxDeliveries?: number;
+    /**
+     * Requests one replica takes from the queue at once, 1 to 1000: on `aws-sagemaker` the endpoint's
+     * `MaxConcurrentInvocationsPerInstance`. Defaults to the target's own choice (SageMaker picks a value for the container).
+     */
+    concurrencyPerReplica?: number;
+    /**
+     * Days results and failures are kept for clients to fetch before they are deleted, 1 to 365 (an S3 lifecycle rule on
+     * `aws-sagemaker`). Defaults to 7.
+     */
+    resultRetentionDays?: number;
+}
+
+/**
+ * How clients use a ModelService in queue mode (its `queue` output); every field is empty in HTTP mode. On
+ * `aws-sagemaker` (docs/scaling.md, "Queue mode"): upload the request body under `inputLocation`, call
+ * InvokeEndpointAsync with it (SigV4, `sagemaker:InvokeEndpointAsync`), then read the result at the OutputLocation the
+ * call returns (under `outputLocation`), or its error under `failureLocation`; or subscribe to the two topics.
+ */
+export interface ModelServiceQueueOutputs {
+    /** The URL of InvokeEndpointAsync for this endpoint (`.../endpoints/<name>/async-invocations`). */
+    submitUrl: string;
+    /** The S3 prefix clients upload request bodies under, `s3://<bucket>/inputs/`. */
+    inputLocation: string;
+    /** The S3 prefix results are written under, `s3://<bucket>/outputs/` (one object per inference id). */
+    outputLocation: string;
+    /** The S3 prefix failures are written under, `s3://<bucket>/failures/`. */
+    failureLocation: string;
+    /** ARN of the SNS topic told of every result. */
+    successTopicArn: string;
+    /** ARN of the SNS topic told of every failure. */
+    errorTopicArn: string;
+}
+
 /** Replica bounds, and the autoscaling spec between them. */
 export interface ScalingArgs {
+    /**
+     * How requests reach the replicas: `http` (callers wait for the answer) or `queue` (callers submit to a durable
+     * queue and fetch results by id; the replicas follow the backlog and may scale to zero). Defaults to `http`.
+     */
+    mode?: ScalingMode;
+    /** The queue, with `mode: queue`. Defaults to the defaults of each field in queue mode; nothing with `http`. */
+    queue?: QueueArgs;
     /** Fixed replica count, at most 10,000. Defaults to 1 when neither `replicas` nor `minReplicas`/`maxReplicas` is set. */
     replicas?: number;
     /** Fewest replicas, at most 10,000. Defaults to `replicas`, else 1. */
@@ -221,7 +298,8 @@ export interface ScalingArgs {
     /**
      * Autoscale between `minReplicas` and `maxReplicas` (the SpikeAutoscaler's spec, inline): the metric, burst and
      * scale-down speed, pre-warming windows and a budget cap. Defaults to none (on Kubernetes the Deployment then stays
-     * at `minReplicas`; SageMaker scales on invocations per instance when `maxReplicas` exceeds `minReplicas`).
+     * at `minReplicas`; SageMaker scales on invocations per instance when `maxReplicas` exceeds `minReplicas`, and in queue
+     * mode on its backlog per instance, metric `queue-depth` with a target of 5).
      */
     autoscaling?: AutoscalingArgs;
 }
@@ -349,6 +427,14 @@ export interface SageMakerTargetArgs {
     invocationsPerInstanceTarget?: number;
     /** Days to keep the endpoint's CloudWatch logs (`/aws/sagemaker/Endpoints/<name>`). Defaults to 30. */
     logRetentionDays?: number;
+    /**
+     * ARN of a KMS key (a customer managed key in the endpoint's account and region) that encrypts the queue mode's
+     * bucket, the results SageMaker writes and the two notification topics; the execution role may use this key and no
+     * other (the key's policy must let IAM policies of the account grant its use, as KMS's default key policy does).
+     * With `scaling.mode: queue` only. Defaults to none: S3-managed encryption (SSE-S3) for the bucket and
+     * results, and the AWS managed key `alias/aws/sns` for the topics.
+     */
+    kmsKeyArn?: pulumi.Input<string>;
 }
 
 /**

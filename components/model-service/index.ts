@@ -7,7 +7,7 @@ import { costEstimateOutput, MonthlyCostEstimate } from "../../sdk/cost/estimate
 import { argumentsValid, logWarnings, resourcesByRole, validateComponent } from "../../sdk/component";
 import { isDeferred } from "../../sdk/validate";
 import { deferredPoolCheck } from "../spike-autoscaler/kubernetes";
-import { ModelServiceArgs } from "./args";
+import { ModelServiceArgs, ModelServiceQueueOutputs } from "./args";
 import { checkModelService } from "./check";
 import { modelServiceSchema } from "./schema";
 import { ServingSpec } from "./spec";
@@ -16,6 +16,9 @@ import { ServingTarget } from "./targets/target";
 export * from "./args";
 
 const TYPE = "modelship:index:ModelService";
+
+/** The `queue` output of a service in HTTP mode. */
+const NO_QUEUE: ModelServiceQueueOutputs = { submitUrl: "", inputLocation: "", outputLocation: "", failureLocation: "", successTopicArn: "", errorTopicArn: "" };
 
 /** The underlying resources of each ModelService, kept outside the class so they are not schema outputs. */
 const UNDERLYING = resourcesByRole();
@@ -63,6 +66,11 @@ export class ModelService extends pulumi.ComponentResource {
     readonly url: pulumi.Output<string>;
     /** The endpoint inside the cluster or network; empty where the target has none. */
     readonly internalUrl: pulumi.Output<string>;
+    /**
+     * In queue mode (`scaling.mode: queue`), where clients submit requests and fetch results: the submit URL, the S3
+     * locations of requests, results and failures, and the two notification topics. Every field is empty in HTTP mode.
+     */
+    readonly queue: pulumi.Output<ModelServiceQueueOutputs>;
     /** Monthly cost in USD at minimum and maximum scale, from the sdk cost model, with its basis. */
     readonly estimatedMonthlyCost: pulumi.Output<MonthlyCostEstimate>;
     /**
@@ -85,6 +93,7 @@ export class ModelService extends pulumi.ComponentResource {
 
         this.url = deployed.url;
         this.internalUrl = deployed.internalUrl ?? pulumi.output("");
+        this.queue = deployed.queue ?? pulumi.output(NO_QUEUE);
         // The target's costed resources carry its pre-warming schedules (KEDA cron triggers, scheduled actions, scheduler jobs).
         this.estimatedMonthlyCost = costEstimateOutput(target.costedResources(spec));
         UNDERLYING.set(this, deployed.resources);
@@ -95,6 +104,7 @@ export class ModelService extends pulumi.ComponentResource {
         this.registerOutputs({
             url: this.url,
             internalUrl: this.internalUrl,
+            queue: this.queue,
             estimatedMonthlyCost: this.estimatedMonthlyCost,
             argumentsValid: argumentsValid(...checks),
         });

@@ -22,12 +22,14 @@ import {
 } from "../../sdk/schema-fields";
 import { describeValue, foreignBlockProblems, input, ValidationProblem } from "../../sdk/validate";
 import { autoscalingSchema, kubernetesScalingSchema } from "../spike-autoscaler/schema";
-import { AuthMode, ModelLoadMode, ServingRuntime, Target } from "./args";
+import { AuthMode, ModelLoadMode, ScalingMode, ServingRuntime, Target } from "./args";
 import { artifactUriProblems } from "./artifact";
 import { loadModeProblems } from "./load-mode";
 import { modelCacheProblems, modelCacheSchema } from "./model-cache";
 import { servedModelNameProblems } from "./served-name";
 import { placementIssues } from "./placement-check";
+import { queueProblems, queueSchema } from "./queue";
+import { DEFAULT_STARTUP_TIMEOUT_SECONDS } from "../../sdk/catalog/runtimes";
 
 /** A version's name, which also names its resources and (Cloud Run) its revision. */
 const versionName = z.string().regex(/^[a-z0-9]([a-z0-9-]{0,18}[a-z0-9])?$/, "a name of 1 to 20 lowercase letters, digits and '-'");
@@ -65,7 +67,14 @@ const resourcesSchema = z
     .strict();
 
 const scalingSchema = z
-    .object({ replicas: replicaCount(0).optional(), minReplicas: replicaCount(0).optional(), maxReplicas: replicaCount(1).optional(), autoscaling: autoscalingSchema.optional() })
+    .object({
+        mode: z.enum(ScalingMode).optional(),
+        queue: queueSchema.optional(),
+        replicas: replicaCount(0).optional(),
+        minReplicas: replicaCount(0).optional(),
+        maxReplicas: replicaCount(1).optional(),
+        autoscaling: autoscalingSchema.optional(),
+    })
     .strict();
 
 const versionSchema = z
@@ -129,6 +138,9 @@ export const modelServiceSchema = z
                 serverlessMaxConcurrency: count(1).max(200).optional(),
                 invocationsPerInstanceTarget: z.number().positive().optional(),
                 logRetentionDays: logRetentionDays.optional(),
+                kmsKeyArn: input(
+                    z.string().regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/, "a KMS key ARN such as arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"),
+                ).optional(),
             })
             .strict()
             .optional(),
@@ -223,6 +235,7 @@ export function crossFieldProblems(args: ParsedModelServiceArgs): ValidationProb
     problems.push(...loadModeProblems(args));
     problems.push(...modelCacheProblems(args));
     problems.push(...foreignBlockProblems(args, { field: "target", value: args.target }, TARGET_BLOCKS));
+    problems.push(...queueProblems(args, model.startupTimeoutSeconds ?? DEFAULT_STARTUP_TIMEOUT_SECONDS));
 
     const s = args.scaling;
     if (s?.replicas !== undefined && (s.minReplicas !== undefined || s.maxReplicas !== undefined)) {

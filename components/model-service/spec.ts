@@ -15,6 +15,7 @@ import { tensorParallelArgs } from "./tensor-parallel";
 import { DEFAULT_STARTUP_TIMEOUT_SECONDS, MODEL_MOUNT_PATH, runtimeEntry } from "../../sdk/catalog/runtimes";
 import { ParsedModelServiceArgs } from "./schema";
 import { servedModelName } from "./served-name";
+import { QueueSpec, resolveQueue } from "./queue";
 
 export interface ServingVersion {
     /** Version name; `default` for a single-version service. */
@@ -65,6 +66,8 @@ export interface ServingSpec {
     secrets: Record<string, pulumi.Input<string>>;
     /** Replica bounds; with autoscaling, the effective ones (the budget may lower the maximum). */
     replicas: { min: number; max: number };
+    /** The queue in queue mode (`scaling.mode: queue`, queue.ts); undefined in HTTP mode. */
+    queue?: QueueSpec;
     /** The resolved autoscaling spec (`scaling.autoscaling`, or SageMaker's default policy), set by `autoscaling.ts`. */
     autoscaling?: AutoscalerSpec;
     exposure: { public: boolean; auth?: AuthMode; jwt?: JwtArgs; hostname?: string };
@@ -179,6 +182,7 @@ export function resolveSpec(name: string, args: ParsedModelServiceArgs): Serving
         env: args.env ?? {},
         secrets: args.secrets ?? {},
         replicas: replicaBounds(args),
+        queue: resolveQueue(args),
         modelCache: resolveModelCache(name, args),
         exposure: {
             public: args.exposure?.public ?? false,

@@ -6,7 +6,7 @@
  * (`stages[1].resources.gpu`).
  */
 import { describeValue, toProblems, ValidationProblem } from "../../sdk/validate";
-import { ModelServiceArgs, ServingRuntime, Target } from "../model-service/args";
+import { ModelServiceArgs, ScalingMode, ServingRuntime, Target } from "../model-service/args";
 import { checkModelService } from "../model-service/check";
 import { modelServiceSchema } from "../model-service/schema";
 import { ServingSpec } from "../model-service/spec";
@@ -128,5 +128,18 @@ export function resolveStage(pipelineName: string, stage: PipelineStageArgs, ind
         serviceArgs,
     };
     const limits = rules.problems?.({ index, path: resolved.path, timeoutSeconds, serviceArgs, given: stage }) ?? [];
-    return { stage: resolved, problems: [...limits, ...checked.problems] };
+    return { stage: resolved, problems: [...limits, ...queueStageProblems(stage, index), ...checked.problems] };
+}
+
+/** A pipeline calls each stage and waits for its answer: a stage cannot be a queue-mode service, which answers later by id. */
+function queueStageProblems(stage: PipelineStageArgs, index: number): ValidationProblem[] {
+    const mode = stage.scaling?.mode;
+    if (mode !== ScalingMode.Queue) return [];
+    return [
+        {
+            path: `stages[${index}].scaling.mode`,
+            received: describeValue(mode),
+            expected: '"http" in a pipeline stage: the pipeline calls each stage and waits for its answer, and a queue-mode service answers later, by id',
+        },
+    ];
 }

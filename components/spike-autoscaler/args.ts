@@ -94,7 +94,8 @@ export interface AutoscalingArgs {
     /**
      * The metric's target per replica. Defaults, for `in-flight-requests`, to 4 with a GPU and 70 without (on Lambda a
      * fraction of one: 0.7; on Cloud Run the concurrency cap, 4 with a GPU and 80 without); for `gpu-utilization` to 70.
-     * Required for `requests-per-second`, `queue-depth` and `custom`.
+     * Required for `requests-per-second`, `queue-depth` and `custom`, except in ModelService queue mode on `aws-sagemaker`,
+     * where the metric defaults to `queue-depth` with a target of 5 requests of backlog per instance (AWS's example).
      */
     metricTarget?: number;
     /**

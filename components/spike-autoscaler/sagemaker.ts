@@ -9,7 +9,11 @@
  * - requests-per-second: `SageMakerVariantInvocationsPerInstance`, a per-minute count (target x 60);
  * - gpu-utilization: the variant's CloudWatch `GPUUtilization` (namespace /aws/sagemaker/Endpoints), averaged over
  *   instances. It sums the instance's GPUs (0-400% on four), so the per-GPU target is multiplied by the GPUs of one.
- * A real-time variant cannot scale to zero (that needs inference components, which modelship does not create).
+ * - queue-depth (asynchronous inference only, ModelService `scaling.mode: queue`): the endpoint's
+ *   `ApproximateBacklogSizePerInstance` (namespace AWS/SageMaker, dimension EndpointName, statistic Average), AWS's
+ *   documented target-tracking metric for asynchronous endpoints (docs.aws.amazon.com/sagemaker/latest/dg/async-inference-autoscale.html).
+ * A real-time variant cannot scale to zero (that needs inference components, which modelship does not create); an
+ * asynchronous one can, and comes back from zero through the step policy of sagemaker-backlog.ts.
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { CostedResource } from "../../sdk/cost/types";
@@ -64,7 +68,15 @@ const TRACKED: Record<ScalingMetric, ((spec: AutoscalerSpec, ref: SageMakerVaria
             ],
         },
     }),
-    [ScalingMetric.QueueDepth]: undefined,
+    [ScalingMetric.QueueDepth]: (spec, ref) => ({
+        targetValue: spec.metricTarget,
+        customizedMetricSpecification: {
+            metricName: "ApproximateBacklogSizePerInstance",
+            namespace: "AWS/SageMaker",
+            statistic: "Average",
+            dimensions: [{ name: "EndpointName", value: ref.endpointName }],
+        },
+    }),
     [ScalingMetric.Custom]: undefined,
 };
 
@@ -97,6 +109,7 @@ export function createSageMakerScaling(logicalName: string, spec: AutoscalerSpec
 
 function problems(spec: AutoscalerSpec, args: ParsedAutoscalingArgs, ctx: AutoscalerContext): ValidationProblem[] {
     const out: ValidationProblem[] = [];
+    if (ctx.queue) return [...queueModeProblems(spec, args, ctx), ...commonProblems(args, ctx)];
     if (spec.min < 1) {
         out.push({
             path: ctx.paths.min,
@@ -104,13 +117,43 @@ function problems(spec: AutoscalerSpec, args: ParsedAutoscalingArgs, ctx: Autosc
             expected: "at least 1 on a real-time SageMaker endpoint (scaling to zero needs inference components, which modelship does not create; use sagemaker.serverless to pay per request)",
         });
     }
-    if (TRACKED[spec.metric] === undefined) {
+    if (TRACKED[spec.metric] === undefined || spec.metric === ScalingMetric.QueueDepth) {
         out.push({
             path: at(ctx.paths.block, "metric"),
             received: describeValue(spec.metric),
-            expected: "in-flight-requests, requests-per-second or gpu-utilization on aws-sagemaker (CloudWatch has no queue or Prometheus metric of an endpoint)",
+            expected:
+                "in-flight-requests, requests-per-second or gpu-utilization on a real-time SageMaker endpoint (CloudWatch has no Prometheus metric of an endpoint; queue-depth, the backlog, needs ModelService scaling.mode queue: asynchronous inference)",
         });
     }
+    if (spec.metric === ScalingMetric.GpuUtilization && !ctx.gpu) {
+        out.push({ path: at(ctx.paths.block, "metric"), received: describeValue(spec.metric), expected: "a metric other than gpu-utilization on a CPU instance type" });
+    }
+    return [...out, ...commonProblems(args, ctx)];
+}
+
+/** An asynchronous endpoint scales on its backlog, to zero if asked; nothing removes the last instance but target tracking. */
+function queueModeProblems(spec: AutoscalerSpec, args: ParsedAutoscalingArgs, ctx: AutoscalerContext): ValidationProblem[] {
+    const out: ValidationProblem[] = [];
+    if (spec.metric !== ScalingMetric.QueueDepth) {
+        out.push({
+            path: at(ctx.paths.block, "metric"),
+            received: describeValue(spec.metric),
+            expected: "queue-depth in queue mode: the endpoint's backlog per instance (ApproximateBacklogSizePerInstance), the metric that reaches zero replicas and comes back",
+        });
+    }
+    if (args.scaleToZeroAfterSeconds !== undefined && spec.min === 0) {
+        out.push({
+            path: at(ctx.paths.block, "scaleToZeroAfterSeconds"),
+            received: String(args.scaleToZeroAfterSeconds),
+            expected: "nothing on aws-sagemaker: target tracking removes the last instance once the backlog is empty, after scaleDownDelaySeconds (its scale-in cooldown)",
+        });
+    }
+    return out;
+}
+
+/** Rules of every SageMaker endpoint, real-time or asynchronous. */
+function commonProblems(args: ParsedAutoscalingArgs, ctx: AutoscalerContext): ValidationProblem[] {
+    const out: ValidationProblem[] = [];
     if (args.query !== undefined)
         out.push({ path: at(ctx.paths.block, "query"), received: describeValue(args.query), expected: "no Prometheus query on aws-sagemaker (it scales on CloudWatch metrics)" });
     if (args.burstMultiplier !== undefined) {
@@ -119,9 +162,6 @@ function problems(spec: AutoscalerSpec, args: ParsedAutoscalingArgs, ctx: Autosc
             received: String(args.burstMultiplier),
             expected: "nothing on aws-sagemaker (target tracking adds the instances the metric asks for in one step; there is no step cap to set)",
         });
-    }
-    if (spec.metric === ScalingMetric.GpuUtilization && !ctx.gpu) {
-        out.push({ path: at(ctx.paths.block, "metric"), received: describeValue(spec.metric), expected: "a metric other than gpu-utilization on a CPU instance type" });
     }
     return out;
 }

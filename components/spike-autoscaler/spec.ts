@@ -60,6 +60,11 @@ export interface AutoscalerContext {
         /** True when the caller can serve as a Knative Service (ModelService); a standalone SpikeAutoscaler scales a Deployment it did not make. */
         knativeServing?: boolean;
     };
+    /**
+     * True when the workload takes its requests from a durable queue (ModelService `scaling.mode: queue`): it may scale
+     * on the backlog (`queue-depth`) and to zero where the target allows (SageMaker asynchronous inference).
+     */
+    queue?: boolean;
     /** Target defaults that replace the generic ones (SageMaker's invocations target, Cloud Run's concurrency). */
     defaults?: { metric?: ScalingMetric; metricTarget?: number };
 }

@@ -121,7 +121,9 @@ export function sagemakerFleets(r: PlainResource, scaling: ResourceScaling): Gpu
             max: bounds.max,
             maxMissing: bounds.maxMissing,
             boundsWords: bounds.words,
-            fix: { min: "serverless inference (serverlessConfig), or no real-time endpoint outside production: a real-time variant keeps at least one instance" },
+            fix: {
+                min: 'asynchronous inference scaled to a minimum of 0 (ModelService scaling.mode "queue" with minReplicas 0), serverless inference (serverlessConfig), or no real-time endpoint outside production: a real-time variant keeps at least one instance',
+            },
             accelerators: found.use ? [found.use] : [],
         });
     }

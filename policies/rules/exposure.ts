@@ -3,6 +3,8 @@
  * function URLs, Cloud Run invoker grants to allUsers, Kubernetes Services of type LoadBalancer, Gateway API
  * routes on a Gateway not listed as internal without an Envoy Gateway SecurityPolicy that authenticates, Knative
  * Services and Routes not labelled cluster-local, and Docker containers publishing ports on every interface.
+ * SageMaker endpoints, real-time or asynchronous (queue mode: InvokeEndpointAsync, with its request payloads in a bucket
+ * that blocks public access), accept only SigV4-signed requests: they are IAM-only, and there is nothing to check.
  */
 import { list, num, str } from "../../sdk/cost/inputs";
 import type { Finding, PlainResource, StackRule } from "../framework/types";

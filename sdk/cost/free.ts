@@ -24,6 +24,11 @@ export const FREE_TYPES: Readonly<Record<string, string>> = {
     "aws:lambda/functionUrl:FunctionUrl": "no charge of its own: requests through it are billed as the function's invocations",
     "aws:sagemaker/model:Model": "a model definition: billed nothing until an endpoint hosts it (priced on the EndpointConfiguration)",
     "aws:sagemaker/endpoint:Endpoint": "billed through the instances of its EndpointConfiguration, priced there",
+    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": "a setting of a bucket: no charge of its own (the bucket is priced on its own resource)",
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration":
+        "a setting of a bucket: no charge of its own (SSE-S3 is free; with SSE-KMS, KMS bills its requests per use)",
+    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": "a setting of a bucket: no charge of its own (expiration actions are not billed)",
+    "aws:s3/bucketPolicy:BucketPolicy": "a setting of a bucket: no charge of its own",
     "aws:ec2/securityGroup:SecurityGroup": "security groups have no charge",
     "aws:ec2/securityGroupRule:SecurityGroupRule": "security group rules have no charge",
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": "security group rules have no charge",

@@ -65,6 +65,13 @@ export function simulatedOutputs(type: string, name: string, inputs: Inputs, ctx
         // A new launch template is at version 1.
         if (type === "aws:ec2/launchTemplate:LaunchTemplate") Object.assign(out, { latestVersion: 1, defaultVersion: 1 });
         if (type === "aws:iam/role:Role") out.arn = `arn:aws:iam::${SIMULATED_AWS_ACCOUNT}:role/${resourceName}`;
+        if (type === "aws:s3/bucket:Bucket") {
+            // A bucket named by `bucketPrefix` gets the prefix and a suffix (the provider's is a timestamp and counter; a hash here).
+            const bucket = str(inputs.bucket, typeof inputs.bucketPrefix === "string" ? `${inputs.bucketPrefix}${shortHash(`${ctx.stack}/${name}`, 26)}` : name);
+            Object.assign(out, { bucket, arn: `arn:aws:s3:::${bucket}`, name: bucket });
+        }
+        // Topic ARNs end in the name, without a resource type.
+        if (type === "aws:sns/topic:Topic") out.arn = `arn:aws:sns:${region}:${SIMULATED_AWS_ACCOUNT}:${resourceName}`;
         if (type === "aws:eks/cluster:Cluster") {
             out.endpoint = `https://${shortHash(name, 32).toUpperCase()}.gr7.${region}.eks.amazonaws.com`;
             out.certificateAuthority = { data: "c2ltdWxhdGVkLWNh" };

@@ -395,7 +395,7 @@ describe("ModelService on aws-sagemaker", () => {
         [
             "a real-time endpoint with min replicas 0",
             { model: { image: digest }, scaling: { minReplicas: 0, maxReplicas: 2 }, target: Target.AwsSageMaker },
-            "  - scaling.minReplicas: received 0; expected at least 1 on a real-time SageMaker endpoint (it cannot scale to zero; use sagemaker.serverless to pay per request)",
+            '  - scaling.minReplicas: received 0; expected at least 1 on a real-time SageMaker endpoint (it cannot scale to zero; use scaling.mode "queue" for an asynchronous endpoint that can, or sagemaker.serverless to pay per request)',
         ],
         [
             "public without auth",

@@ -1,7 +1,7 @@
 /** Bad pipelines get one clear error listing every problem, before anything is registered. */
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
-import { Accelerator, PipelineStageArgs, PolyglotPipeline, PolyglotPipelineArgs, StageLanguage, Target } from "../../index";
+import { Accelerator, PipelineStageArgs, PolyglotPipeline, PolyglotPipelineArgs, ScalingMode, StageLanguage, Target } from "../../index";
 import { useMockRuntime } from "../harness";
 import { digest, ecr, fraudStages } from "./fixtures";
 
@@ -89,6 +89,11 @@ const invalid: Array<[string, PolyglotPipelineArgs, string[]]> = [
             "stages[0].scaling.replicas: received 2; expected minReplicas and maxReplicas with scaling.autoscaling (a fixed count leaves nothing to scale)",
             "stages[0].scaling.maxReplicas: received nothing (the field is missing); expected the autoscaler's upper bound with scaling.autoscaling",
         ],
+    ],
+    [
+        "a queue-mode stage, which would answer later by id",
+        { stages: [stage("a", { image: ecr("a"), scaling: { mode: ScalingMode.Queue, minReplicas: 0, maxReplicas: 2 } })], target: Target.AwsSageMaker },
+        ['stages[0].scaling.mode: received "queue"; expected "http" in a pipeline stage: the pipeline calls each stage and waits for its answer, and a queue-mode service answers later, by id'],
     ],
     [
         "a stage's autoscaling block on docker",

@@ -108,7 +108,7 @@ describe("SpikeAutoscaler on aws-sagemaker", () => {
             'modelship:index:SpikeAutoscaler "llm": 4 invalid arguments:\n' +
                 "  - budget.maxMonthlyUsd: received 1000; expected no budget on a workload the cost model cannot price: one replica is unknown: sagemaker.instanceType is not given\n" +
                 "  - minReplicas: received 0; expected at least 1 on a real-time SageMaker endpoint (scaling to zero needs inference components, which modelship does not create; use sagemaker.serverless to pay per request)\n" +
-                '  - metric: received "queue-depth"; expected in-flight-requests, requests-per-second or gpu-utilization on aws-sagemaker (CloudWatch has no queue or Prometheus metric of an endpoint)\n' +
+                '  - metric: received "queue-depth"; expected in-flight-requests, requests-per-second or gpu-utilization on a real-time SageMaker endpoint (CloudWatch has no Prometheus metric of an endpoint; queue-depth, the backlog, needs ModelService scaling.mode queue: asynchronous inference)\n' +
                 "  - burstMultiplier: received 3; expected nothing on aws-sagemaker (target tracking adds the instances the metric asks for in one step; there is no step cap to set)",
         );
     });

@@ -224,7 +224,7 @@ describe("ModelService with scaling.autoscaling refuses", () => {
             refuse("llm", { model: { image: ecr }, sagemaker: { instanceType: "ml.c5.xlarge" }, scaling: { minReplicas: 0, maxReplicas: 3, autoscaling: {} }, target: Target.AwsSageMaker }),
         ).toThrow(
             'modelship:index:ModelService "llm": 1 invalid argument:\n' +
-                "  - scaling.minReplicas: received 0; expected at least 1 on a real-time SageMaker endpoint (it cannot scale to zero; use sagemaker.serverless to pay per request)",
+                '  - scaling.minReplicas: received 0; expected at least 1 on a real-time SageMaker endpoint (it cannot scale to zero; use scaling.mode "queue" for an asynchronous endpoint that can, or sagemaker.serverless to pay per request)',
         );
     });
 

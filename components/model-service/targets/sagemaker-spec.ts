@@ -3,6 +3,7 @@
  * target's validation rules, its part in autoscaling (the default invocations-per-instance policy), and the plain
  * shapes of the endpoint configuration and scaling targets that both the deployment and the cost model read.
  */
+import type { Input } from "@pulumi/pulumi";
 import { describeValue, ValidationProblem, withDefaults } from "../../../sdk/validate";
 import { AutoscalerTarget, ScalingMetric } from "../../spike-autoscaler/args";
 import { sagemakerScalingShape } from "../../spike-autoscaler/sagemaker";
@@ -13,6 +14,7 @@ import { physicalName } from "../../../sdk/naming";
 import { cheapestCpuInstanceType, cheapestGpuInstanceType, gpuMismatch, LARGEST_CPU_TYPE } from "./aws/sagemaker-instances";
 import { hasSageMakerContainer, SAGEMAKER_CONTAINERS } from "./aws/sagemaker-images";
 import { nonEcrImageProblems } from "./aws/validate";
+import { DEFAULT_BACKLOG_PER_INSTANCE, queueModeProblems } from "./sagemaker-async-spec";
 import { TargetAutoscaling } from "./target";
 
 const DEFAULTS = { serverless: false, serverlessMaxConcurrency: 20, invocationsPerInstanceTarget: 70, logRetentionDays: 30 };
@@ -33,6 +35,8 @@ export interface SageMakerSettings {
      */
     invocationsPerInstanceTarget: number;
     logRetentionDays: number;
+    /** The customer managed key of the queue mode's bucket, results and topics; undefined for SSE-S3 and `alias/aws/sns`. */
+    kmsKeyArn?: Input<string>;
 }
 
 export function sagemakerSettings(spec: ServingSpec): SageMakerSettings {
@@ -47,6 +51,7 @@ export function sagemakerSettings(spec: ServingSpec): SageMakerSettings {
         maxConcurrency: s.serverlessMaxConcurrency,
         invocationsPerInstanceTarget: s.invocationsPerInstanceTarget,
         logRetentionDays: s.logRetentionDays,
+        kmsKeyArn: s.kmsKeyArn,
     };
 }
 
@@ -71,7 +76,9 @@ export function variantShapes(spec: ServingSpec, settings: SageMakerSettings): V
     return spec.versions.map((v) => ({
         variantName: v.name,
         instanceType: settings.instanceType,
-        initialInstanceCount: spec.replicas.min,
+        // SageMaker starts a variant with at least one instance (ProductionVariant InitialInstanceCount, minimum 1); an
+        // asynchronous endpoint with minReplicas 0 then goes to zero through its scaling policy once the backlog is empty.
+        initialInstanceCount: Math.max(1, spec.replicas.min),
         ...(spec.canary ? { initialVariantWeight: v.weight } : {}),
     }));
 }
@@ -192,7 +199,8 @@ function capacityProblems(spec: ServingSpec, settings: SageMakerSettings): Valid
                 received: `an array of ${spec.versions.length}`,
                 expected: "no versions with sagemaker.serverless (a serverless endpoint has one production variant; use real-time instances for canaries)",
             });
-        if (spec.given.scaling !== undefined)
+        // Queue mode on serverless is refused about sagemaker.serverless (queueModeProblems).
+        if (spec.given.scaling !== undefined && !spec.queue)
             problems.push({
                 path: "scaling",
                 received: describeValue(spec.given.scaling),
@@ -211,11 +219,12 @@ function capacityProblems(spec: ServingSpec, settings: SageMakerSettings): Valid
     for (const key of ["serverlessMemoryMiB", "serverlessMaxConcurrency"] as const) {
         if (s[key] !== undefined) problems.push({ path: `sagemaker.${key}`, received: String(s[key]), expected: "nothing without sagemaker.serverless: true" });
     }
-    if (spec.replicas.min < 1) {
+    if (spec.replicas.min < 1 && !spec.queue) {
         problems.push({
             path: minReplicasPath(spec),
             received: String(spec.replicas.min),
-            expected: "at least 1 on a real-time SageMaker endpoint (it cannot scale to zero; use sagemaker.serverless to pay per request)",
+            expected:
+                'at least 1 on a real-time SageMaker endpoint (it cannot scale to zero; use scaling.mode "queue" for an asynchronous endpoint that can, or sagemaker.serverless to pay per request)',
         });
     }
     if (spec.gpu && s.instanceType === undefined) {
@@ -238,7 +247,7 @@ function capacityProblems(spec: ServingSpec, settings: SageMakerSettings): Valid
 /** The rules of `target: aws-sagemaker`, in the format of every ModelService problem. */
 export function sagemakerProblems(spec: ServingSpec): ValidationProblem[] {
     const settings = sagemakerSettings(spec);
-    return [...modelProblems(spec), ...containerProblems(spec, settings), ...capacityProblems(spec, settings), ...exposureProblems(spec)];
+    return [...modelProblems(spec), ...containerProblems(spec, settings), ...queueModeProblems(spec, settings), ...capacityProblems(spec, settings), ...exposureProblems(spec)];
 }
 
 /** True when the default policy applies: no `scaling.autoscaling`, a real-time endpoint, a maximum above the minimum. */
@@ -246,16 +255,32 @@ function defaultPolicy(spec: ServingSpec): boolean {
     return spec.given.scaling?.autoscaling === undefined && !sagemakerSettings(spec).serverless && spec.replicas.max > spec.replicas.min;
 }
 
+/** The autoscaler's context: in queue mode the backlog per instance (given block or not), else the default invocations policy. */
+function scalingContext(spec: ServingSpec) {
+    if (spec.queue) return { queue: true, defaults: { metric: ScalingMetric.QueueDepth, metricTarget: DEFAULT_BACKLOG_PER_INSTANCE } };
+    return defaultPolicy(spec) ? { defaults: { metric: ScalingMetric.RequestsPerSecond, metricTarget: sagemakerSettings(spec).invocationsPerInstanceTarget / 60 } } : {};
+}
+
 /**
  * Application Auto Scaling of each variant's instance count. Without `scaling.autoscaling`, a real-time endpoint whose
- * maximum exceeds its minimum tracks invocations per instance (`sagemaker.invocationsPerInstanceTarget` a minute).
+ * maximum exceeds its minimum tracks invocations per instance (`sagemaker.invocationsPerInstanceTarget` a minute), and
+ * an asynchronous one (queue mode) its backlog per instance ({@link DEFAULT_BACKLOG_PER_INSTANCE}).
  */
 export const sagemakerAutoscaling: TargetAutoscaling = {
     autoscaler: AutoscalerTarget.AwsSageMaker,
     implicit: defaultPolicy,
-    context: (spec) => (defaultPolicy(spec) ? { defaults: { metric: ScalingMetric.RequestsPerSecond, metricTarget: sagemakerSettings(spec).invocationsPerInstanceTarget / 60 } } : {}),
+    context: scalingContext,
     problems: (spec) => {
         const target = spec.given.sagemaker?.invocationsPerInstanceTarget;
+        if (spec.queue && target !== undefined) {
+            return [
+                {
+                    path: "sagemaker.invocationsPerInstanceTarget",
+                    received: String(target),
+                    expected: 'nothing with scaling.mode "queue" (an asynchronous endpoint scales on its backlog per instance: scaling.autoscaling.metricTarget)',
+                },
+            ];
+        }
         if (spec.given.scaling?.autoscaling === undefined || target === undefined) return [];
         return [
             {

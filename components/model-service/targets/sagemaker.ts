@@ -11,7 +11,12 @@
  * A `uri` served by runtime vllm or tgi runs on AWS's own container for that runtime in the endpoint's region
  * (aws/sagemaker-images.ts) unless `model.serverImage` names another.
  *
- * The settings step, the rules, the autoscaling part and the shapes the cost model reads: sagemaker-spec.ts.
+ * In queue mode (`scaling.mode: queue`) the endpoint serves asynchronous inference: its bucket, topics and grants come
+ * from aws/sagemaker-async.ts, it scales on its backlog per instance, and from zero through the step policy and alarm of
+ * spike-autoscaler/sagemaker-backlog.ts.
+ *
+ * The settings step, the rules, the autoscaling part and the shapes the cost model reads: sagemaker-spec.ts (queue
+ * mode's rules: sagemaker-async-spec.ts).
  */
 import { createExecutionRole, logGroupShape } from "./aws/execution-role";
 import * as aws from "@pulumi/aws";
@@ -28,6 +33,8 @@ import { ServingTarget, TargetDeployment } from "./target";
 import type { ReplicaPricing } from "../../spike-autoscaler/budget";
 import { scheduledActionShapes, trackingPolicyShape } from "../../spike-autoscaler/app-autoscaling";
 import { createSageMakerScaling, sagemakerGpusPerInstance, sagemakerReplicaShape } from "../../spike-autoscaler/sagemaker";
+import { createScaleFromZero, scaleFromZeroShapes } from "../../spike-autoscaler/sagemaker-backlog";
+import { createQueueStore, queueEndpoint, queueStoreShapes } from "./aws/sagemaker-async";
 
 /** SageMaker's bounds for the startup health check and model download timeouts. */
 const TIMEOUT_BOUNDS = { min: 60, max: 3600 };
@@ -51,12 +58,17 @@ function deploy(spec: ServingSpec, parent: pulumi.ComponentResource): TargetDepl
     const tags = cloudTags(spec.owner);
     const name = endpointName(spec);
     const logGroupName = sagemakerLogGroupName(spec);
+    const store = spec.queue ? createQueueStore(spec, spec.queue, settings.kmsKeyArn, tags, parent) : undefined;
     const { ctx, logGroup, secrets, role, rolePolicy } = createExecutionRole(spec, tags, parent, {
         service: "sagemaker.amazonaws.com",
         workload: "SageMaker",
         logGroupName,
         logRetentionDays: settings.logRetentionDays,
-        policy: (c, arns) => pulumi.all(spec.versions.map((v) => imageIn(c, spec, v))).apply((images) => executionPolicy(c, spec, images, logGroupName, arns)),
+        policy: (c, arns) =>
+            pulumi.all([pulumi.all(spec.versions.map((v) => imageIn(c, spec, v))), store ? store.statements(c) : []]).apply(([images, queueGrants]) => {
+                const document = executionPolicy(c, spec, images, logGroupName, arns);
+                return { ...document, Statement: [...document.Statement, ...queueGrants] };
+            }),
     });
 
     const shapes = variantShapes(spec, settings);
@@ -95,10 +107,14 @@ function deploy(spec: ServingSpec, parent: pulumi.ComponentResource): TargetDepl
 
     // Auto-named and create-before-delete: every configuration field forces a replacement, and the
     // endpoint must switch to the new configuration before the old one may go.
-    const endpointConfig = new aws.sagemaker.EndpointConfiguration(`${spec.name}-config`, { productionVariants: variants, tags }, { parent, deleteBeforeReplace: false });
+    const endpointConfig = new aws.sagemaker.EndpointConfiguration(
+        `${spec.name}-config`,
+        { productionVariants: variants, ...(store ? { asyncInferenceConfig: store.asyncInferenceConfig } : {}), tags },
+        { parent, deleteBeforeReplace: false },
+    );
     const endpoint = new aws.sagemaker.Endpoint(`${spec.name}-endpoint`, { name, endpointConfigName: endpointConfig.name, tags }, { parent, dependsOn: [logGroup] });
 
-    const resources: Record<string, pulumi.Resource> = { role, rolePolicy, logGroup, ...models, endpointConfig, endpoint, ...secrets.resources };
+    const resources: Record<string, pulumi.Resource> = { role, rolePolicy, logGroup, ...models, endpointConfig, endpoint, ...secrets.resources, ...store?.resources };
     const autoscaling = spec.autoscaling;
     if (autoscaling && !settings.serverless) {
         for (const version of spec.versions) {
@@ -106,12 +122,16 @@ function deploy(spec: ServingSpec, parent: pulumi.ComponentResource): TargetDepl
             // The endpoint's name as an Output: scaling registers after the endpoint exists.
             const ref = { endpointName: endpoint.name, variantName: version.name, gpusPerInstance: sagemakerGpusPerInstance(settings.instanceType) };
             const made = createSageMakerScaling(`${spec.name}-scaling${suffix}`, autoscaling, ref, tags, parent);
+            // An asynchronous endpoint at zero has no backlog per instance to track: a step policy brings the first one.
+            if (store && autoscaling.min === 0)
+                Object.assign(made, createScaleFromZero(`${spec.name}-scaling${suffix}`, autoscaling, made.scalingTarget as aws.appautoscaling.Target, endpoint.name, tags, parent));
             for (const [role, resource] of Object.entries(made)) resources[`${role}${suffix}`] = resource;
         }
     }
 
-    const url = pulumi.interpolate`https://runtime.sagemaker.${ctx.region}.${ctx.dnsSuffix}/endpoints/${endpoint.name}/invocations`;
-    return { url, resources };
+    // Asynchronous endpoints are called through InvokeEndpointAsync, at their own path.
+    const url = pulumi.interpolate`https://runtime.sagemaker.${ctx.region}.${ctx.dnsSuffix}/endpoints/${endpoint.name}/${store ? "async-invocations" : "invocations"}`;
+    return { url, resources, queue: store ? queueEndpoint(store, url) : undefined };
 }
 
 function costedResources(spec: ServingSpec): CostedResource[] {
@@ -122,6 +142,7 @@ function costedResources(spec: ServingSpec): CostedResource[] {
     // targets, which name the endpoint: the cost model prices each variant at its target's bounds.
     const out: CostedResource[] = [
         { urn: config, type: "aws:sagemaker/endpointConfiguration:EndpointConfiguration", name: config, inputs: { productionVariants: variantShapes(spec, settings) } },
+        ...(spec.queue ? queueStoreShapes(spec) : []),
         { urn: endpoint, type: "aws:sagemaker/endpoint:Endpoint", name: endpoint, inputs: { name: endpointName(spec), endpointConfigName: config } },
         logGroupShape(spec, { logGroupName: sagemakerLogGroupName(spec), logRetentionDays: settings.logRetentionDays }),
     ];
@@ -130,6 +151,7 @@ function costedResources(spec: ServingSpec): CostedResource[] {
         out.push({ urn: name, type: "aws:appautoscaling/target:Target", name, inputs: shape }, trackingPolicyShape(name));
         // The pre-warming actions on the target: the cost model counts their hours in the minimum.
         if (spec.autoscaling) out.push(...scheduledActionShapes(name, spec.autoscaling, shape as { serviceNamespace: string; resourceId: string; scalableDimension: string }));
+        if (spec.queue && spec.autoscaling?.min === 0) out.push(...scaleFromZeroShapes(name, spec.autoscaling, endpointName(spec)));
     });
     return out;
 }

@@ -8,7 +8,7 @@ import type { AutoscalerTarget } from "../../spike-autoscaler/args";
 import type { ReplicaPricing } from "../../spike-autoscaler/budget";
 import type { AutoscalerContext } from "../../spike-autoscaler/spec";
 import { ValidationProblem } from "../../../sdk/validate";
-import { Target } from "../args";
+import { ModelServiceQueueOutputs, Target } from "../args";
 import { ServingSpec } from "../spec";
 
 /** What a target deployed. */
@@ -17,6 +17,8 @@ export interface TargetDeployment {
     url: pulumi.Output<string>;
     /** The endpoint inside the cluster or network, where there is one. */
     internalUrl?: pulumi.Output<string>;
+    /** What clients of a queue-mode service need; undefined in HTTP mode. */
+    queue?: pulumi.Output<ModelServiceQueueOutputs>;
     /** The underlying resources by role (escape hatches), for example `{ deployment, service }`. */
     resources: Record<string, pulumi.Resource>;
 }
@@ -30,8 +32,8 @@ export interface TargetAutoscaling {
     autoscaler: AutoscalerTarget;
     /** True when the target autoscales without `scaling.autoscaling` (a default policy, resolved from `{}` and `context`). */
     implicit?(spec: ServingSpec): boolean;
-    /** The target's part of the autoscaler's context: defaults that replace the generic ones, Kubernetes settings. */
-    context?(spec: ServingSpec): Pick<AutoscalerContext, "defaults" | "kubernetes">;
+    /** The target's part of the autoscaler's context: defaults that replace the generic ones, Kubernetes settings, queue mode. */
+    context?(spec: ServingSpec): Pick<AutoscalerContext, "defaults" | "kubernetes" | "queue">;
     /** Problems between the target's settings and `scaling.autoscaling` (given or not), in ModelService's paths. */
     problems?(spec: ServingSpec): ValidationProblem[];
 }

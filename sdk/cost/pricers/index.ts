@@ -30,6 +30,12 @@ function perUse(what: string): Pricer {
     return () => ({ min: 0, max: null, basis: `${what}: $0 without requests; at full scale unknown (billed per use at a price not in the catalog)` });
 }
 
+/**
+ * S3 bills per use, with no fixed monthly part: storage per GB-month of what the bucket holds, and requests per 1,000.
+ * What a bucket holds does not follow the stack's scale, so even its minimum is unknown (never $0).
+ */
+const priceS3Bucket: Pricer = () => unknown("S3 bills per use: storage per GB-month of what the bucket holds and requests per 1,000, with no fixed monthly part; neither price is in the catalog");
+
 /** A Kubernetes Service of type LoadBalancer makes the cloud create a load balancer, which is billed. */
 const priceKubernetesService: Pricer = (inputs) =>
     str(inputs, "spec.type") === "LoadBalancer"
@@ -108,8 +114,9 @@ export const PRICERS: Readonly<Record<string, Pricer>> = {
     }),
     "aws:secretsmanager/secret:Secret": unpriced("a Secrets Manager secret (per secret-month, and API calls per 10,000)"),
     "aws:ecr/repository:Repository": unpriced("ECR image storage (per GB-month)"),
-    "aws:s3/bucket:Bucket": unpriced("S3 storage and requests"),
-    "aws:s3/bucketV2:BucketV2": unpriced("S3 storage and requests"),
+    "aws:s3/bucket:Bucket": priceS3Bucket,
+    "aws:s3/bucketV2:BucketV2": priceS3Bucket,
+    "aws:sns/topic:Topic": perUse("SNS publishes and deliveries (per million requests)"),
     "aws:ecs/service:Service": priceEcsService,
     "gcp:secretmanager/secretVersion:SecretVersion": unpriced("a Secret Manager active version (per version and location per month, and accesses per 10,000)"),
     "gcp:cloudscheduler/job:Job": unpriced("a Cloud Scheduler job (per job-month beyond three free jobs per billing account)"),

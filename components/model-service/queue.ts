@@ -1,0 +1,101 @@
+/**
+ * Queue mode (`scaling.mode: queue`, `scaling.queue`): callers submit requests to a durable queue and fetch each result
+ * by its id later; the replicas follow the backlog, to and from zero. This file holds what every target shares: the
+ * schema of the block, its defaults, which targets offer it (a table: a new target must say), and the rules that
+ * hold everywhere (a retention that covers a cold start and a request). The SageMaker resources are in
+ * targets/aws/sagemaker-async.ts, the SageMaker-only rules in targets/sagemaker-spec.ts.
+ */
+import { z } from "zod";
+import { count } from "../../sdk/schema-fields";
+import { describeValue, ValidationProblem, withDefaults } from "../../sdk/validate";
+import { KubernetesScalingEngine } from "../spike-autoscaler/args";
+import { ScalingMode, Target } from "./args";
+import type { ParsedModelServiceArgs } from "./schema";
+
+export const queueSchema = z
+    .object({
+        // Up to 14 days (SQS's longest retention); each target checks its own maximum (SageMaker: 21,600 s).
+        retentionSeconds: count(60).max(1209600).optional(),
+        requestTimeoutSeconds: count(1).max(3600).optional(),
+        maxDeliveries: count(1).max(1000).optional(),
+        concurrencyPerReplica: count(1).max(1000).optional(),
+        resultRetentionDays: count(1).max(365).optional(),
+    })
+    .strict();
+
+/**
+ * Defaults: SageMaker's own for RequestTTLSeconds (21,600 s, also its maximum) and InvocationTimeoutSeconds (900 s)
+ * (InvokeEndpointAsync, SageMaker Runtime API reference); a week to fetch a result.
+ */
+const DEFAULTS = { retentionSeconds: 21600, requestTimeoutSeconds: 900, resultRetentionDays: 7 };
+
+/** The queue of a service in queue mode, defaults applied. */
+export interface QueueSpec {
+    retentionSeconds: number;
+    requestTimeoutSeconds: number;
+    maxDeliveries?: number;
+    /** Undefined: the target's own choice. */
+    concurrencyPerReplica?: number;
+    resultRetentionDays: number;
+}
+
+/**
+ * Whether a target offers queue mode: undefined where it does, else why not. Kubernetes (a consumer beside the server,
+ * KEDA on the backlog), Cloud Run (Pub/Sub push) and Docker (a local queue) come in later releases (issue 16).
+ */
+export const QUEUE_TARGETS: Readonly<Record<Target, string | undefined>> = {
+    [Target.AwsSageMaker]: undefined,
+    [Target.AwsLambda]:
+        "Lambda queues asynchronous invocations itself: invoke the function with InvocationType Event (its queue keeps a request up to 6 hours) and collect results with an on-success destination",
+    [Target.Kubernetes]: "queue mode is available on target aws-sagemaker in this release",
+    [Target.GcpCloudRun]: "queue mode is available on target aws-sagemaker in this release",
+    [Target.Docker]: "queue mode is available on target aws-sagemaker in this release",
+};
+
+/** True when the arguments ask for queue mode. */
+export function isQueueMode(args: Pick<ParsedModelServiceArgs, "scaling">): boolean {
+    return args.scaling?.mode === ScalingMode.Queue;
+}
+
+/** The queue with its defaults; undefined in HTTP mode. */
+export function resolveQueue(args: ParsedModelServiceArgs): QueueSpec | undefined {
+    if (!isQueueMode(args)) return undefined;
+    const q = withDefaults(DEFAULTS, args.scaling?.queue);
+    return {
+        retentionSeconds: q.retentionSeconds,
+        requestTimeoutSeconds: q.requestTimeoutSeconds,
+        maxDeliveries: q.maxDeliveries,
+        concurrencyPerReplica: q.concurrencyPerReplica,
+        resultRetentionDays: q.resultRetentionDays,
+    };
+}
+
+/** The rules of queue mode on every target: where it exists, a block only with the mode, a retention that covers a cold start and a request. */
+export function queueProblems(args: ParsedModelServiceArgs, startupTimeoutSeconds: number): ValidationProblem[] {
+    const scaling = args.scaling ?? {};
+    if (!isQueueMode(args)) {
+        if (scaling.queue === undefined) return [];
+        return [{ path: "scaling.queue", received: describeValue(scaling.queue), expected: 'nothing without scaling.mode "queue" (an HTTP service has no queue)' }];
+    }
+    const problems: ValidationProblem[] = [];
+    const why = QUEUE_TARGETS[args.target];
+    if (why !== undefined) problems.push({ path: "scaling.mode", received: describeValue(scaling.mode), expected: `"http" on target ${args.target}: ${why}` });
+    if (args.target === Target.Kubernetes && args.kubernetes?.autoscaler?.engine === KubernetesScalingEngine.Knative) {
+        problems.push({
+            path: "kubernetes.autoscaler.engine",
+            received: describeValue(KubernetesScalingEngine.Knative),
+            expected:
+                'no engine knative with scaling.mode "queue": Knative holds HTTP requests in its activator while replicas start; queue mode has the replicas take requests from a durable queue instead',
+        });
+    }
+    const queue = resolveQueue(args) as QueueSpec;
+    const needed = startupTimeoutSeconds + queue.requestTimeoutSeconds;
+    if (queue.retentionSeconds < needed) {
+        problems.push({
+            path: "scaling.queue.retentionSeconds",
+            received: `${queue.retentionSeconds}${scaling.queue?.retentionSeconds === undefined ? " (the default)" : ""}`,
+            expected: `at least ${needed}: the cold start (model.startupTimeoutSeconds ${startupTimeoutSeconds}) plus the request time (scaling.queue.requestTimeoutSeconds ${queue.requestTimeoutSeconds}), else a request that arrives at zero replicas can expire before the first one serves it`,
+        });
+    }
+    return problems;
+}

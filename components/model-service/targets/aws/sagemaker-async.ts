@@ -1,0 +1,170 @@
+/**
+ * Queue mode on `aws-sagemaker`: SageMaker asynchronous inference (docs.aws.amazon.com/sagemaker/latest/dg/async-inference.html).
+ * Clients upload a request payload under the bucket's `inputs/` prefix and call InvokeEndpointAsync with it as the
+ * InputLocation; SageMaker queues the request, a replica serves it, and SageMaker writes the result under `outputs/`
+ * (a failure under `failures/`) and publishes to the success or error topic. What is made here:
+ *
+ * - one bucket, private: every public access blocked, encrypted at rest (SSE-S3, or SSE-KMS with `sagemaker.kmsKeyArn`
+ *   and an S3 Bucket Key), TLS only (a bucket policy denies plain HTTP). Not versioned and not protected from deletion:
+ *   what it holds is transient (each object is written once under a new inference id, and deleted by the lifecycle
+ *   rules), so versions would only keep deleted payloads, and `pulumi destroy` empties it (`forceDestroy`). Request
+ *   payloads expire a day after the queue's retention and the request time (S3 lifecycle counts whole days), results
+ *   and failures after `scaling.queue.resultRetentionDays`; unfinished multipart uploads are aborted after a day;
+ * - two SNS topics, success and error, encrypted (the AWS managed key `alias/aws/sns`, or `sagemaker.kmsKeyArn`). They
+ *   carry no inference response (`includeInferenceResponseIn` is not set): subscribers fetch it from its OutputLocation;
+ * - the execution role's extra grants, exactly: s3:GetObject on `inputs/*`, s3:PutObject on `outputs/*` and
+ *   `failures/*`, sns:Publish on the two topics, and kms:Decrypt and kms:GenerateDataKey on the key when one is given.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { CostedResource } from "../../../../sdk/cost/types";
+import { physicalName } from "../../../../sdk/naming";
+import type { QueueSpec } from "../../queue";
+import { ServingSpec } from "../../spec";
+import { AwsContext } from "./context";
+import { PolicyStatement } from "./iam";
+
+/** Where clients put requests, and where SageMaker writes results and failures, in the queue's bucket. */
+export const QUEUE_PREFIXES = { input: "inputs/", output: "outputs/", failure: "failures/" } as const;
+
+/** S3 lifecycle rules count whole days. */
+const SECONDS_PER_DAY = 86400;
+
+/** What queue mode made, for the endpoint configuration, the role and the component's outputs. */
+export interface QueueStore {
+    bucket: aws.s3.Bucket;
+    successTopic: aws.sns.Topic;
+    errorTopic: aws.sns.Topic;
+    /** The endpoint configuration's `asyncInferenceConfig`. */
+    asyncInferenceConfig: aws.types.input.sagemaker.EndpointConfigurationAsyncInferenceConfig;
+    /** The execution role's grants on the bucket, topics and key. */
+    statements(ctx: AwsContext): pulumi.Output<PolicyStatement[]>;
+    /** The underlying resources by role. */
+    resources: Record<string, pulumi.Resource>;
+}
+
+/** Whole days a request payload is kept: the queue's retention plus the request time, rounded up. */
+export function inputExpiryDays(queue: QueueSpec): number {
+    return Math.max(1, Math.ceil((queue.retentionSeconds + queue.requestTimeoutSeconds) / SECONDS_PER_DAY));
+}
+
+/** The bucket's lifecycle rules: payloads after the queue's time, results and failures after `resultRetentionDays`. */
+export function lifecycleRules(queue: QueueSpec) {
+    const rule = (id: string, prefix: string, days: number) => ({ id, status: "Enabled", filter: { prefix }, expiration: { days }, abortIncompleteMultipartUpload: { daysAfterInitiation: 1 } });
+    return [
+        rule("expire-requests", QUEUE_PREFIXES.input, inputExpiryDays(queue)),
+        rule("expire-results", QUEUE_PREFIXES.output, queue.resultRetentionDays),
+        rule("expire-failures", QUEUE_PREFIXES.failure, queue.resultRetentionDays),
+    ];
+}
+
+/** Encryption at rest: SSE-KMS with the customer key (and an S3 Bucket Key, fewer KMS requests), else SSE-S3. */
+export function encryptionRule(kmsKeyArn: pulumi.Input<string> | undefined) {
+    return kmsKeyArn === undefined
+        ? { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }
+        : { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: kmsKeyArn }, bucketKeyEnabled: true };
+}
+
+/** The bucket policy: no request over plain HTTP. */
+export function tlsOnlyPolicy(bucketArn: string) {
+    return {
+        Version: "2012-10-17",
+        Statement: [{ Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [bucketArn, `${bucketArn}/*`], Condition: { Bool: { "aws:SecureTransport": "false" } } }],
+    };
+}
+
+/** The execution role's grants, exactly: read payloads, write results and failures, publish to the two topics, use the key. */
+export function queueStatements(ctx: AwsContext, bucketName: string, topicArns: string[], kmsKeyArn: string | undefined): PolicyStatement[] {
+    const object = (prefix: string) => `arn:${ctx.partition}:s3:::${bucketName}/${prefix}*`;
+    const statements: PolicyStatement[] = [
+        { Sid: "ReadQueuedRequests", Effect: "Allow", Action: "s3:GetObject", Resource: object(QUEUE_PREFIXES.input) },
+        { Sid: "WriteQueueResults", Effect: "Allow", Action: "s3:PutObject", Resource: [object(QUEUE_PREFIXES.output), object(QUEUE_PREFIXES.failure)] },
+        { Sid: "PublishQueueNotifications", Effect: "Allow", Action: "sns:Publish", Resource: topicArns },
+    ];
+    // S3 decrypts payloads and encrypts results with the key (an S3 Bucket Key still asks KMS for its data keys); SNS
+    // encrypts what is published to the topics.
+    if (kmsKeyArn !== undefined) statements.push({ Sid: "UseQueueKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: kmsKeyArn });
+    return statements;
+}
+
+/** The S3 URI of a prefix of the bucket. */
+function location(bucketName: pulumi.Input<string>, prefix: string): pulumi.Output<string> {
+    return pulumi.interpolate`s3://${bucketName}/${prefix}`;
+}
+
+/** The bucket (its settings), the two topics, and what the endpoint configuration and the role need of them. */
+export function createQueueStore(spec: ServingSpec, queue: QueueSpec, kmsKeyArn: pulumi.Input<string> | undefined, tags: Record<string, string>, parent: pulumi.Resource): QueueStore {
+    const name = `${spec.name}-queue`;
+    // Auto-named (S3 names are global): at most 37 characters before the provider's random suffix.
+    const bucket = new aws.s3.Bucket(name, { bucketPrefix: `${physicalName(spec.name, "queue", 36)}-`, forceDestroy: true, tags }, { parent });
+    const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
+        name,
+        { bucket: bucket.bucket, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
+        { parent },
+    );
+    const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(name, { bucket: bucket.bucket, rules: [encryptionRule(kmsKeyArn)] }, { parent });
+    const lifecycle = new aws.s3.BucketLifecycleConfiguration(name, { bucket: bucket.bucket, rules: lifecycleRules(queue) }, { parent });
+    const bucketPolicy = new aws.s3.BucketPolicy(
+        name,
+        { bucket: bucket.bucket, policy: bucket.arn.apply((arn) => JSON.stringify(tlsOnlyPolicy(arn))) },
+        // After the public access block, so that S3 checks the policy against it.
+        { parent, dependsOn: [publicAccessBlock] },
+    );
+    const topic = (kind: "success" | "error") =>
+        new aws.sns.Topic(`${spec.name}-${kind}`, { name: physicalName(spec.name, kind, 256), kmsMasterKeyId: kmsKeyArn ?? "alias/aws/sns", tags }, { parent });
+    const successTopic = topic("success");
+    const errorTopic = topic("error");
+
+    const asyncInferenceConfig = {
+        outputConfig: {
+            s3OutputPath: location(bucket.bucket, QUEUE_PREFIXES.output),
+            s3FailurePath: location(bucket.bucket, QUEUE_PREFIXES.failure),
+            kmsKeyId: kmsKeyArn,
+            notificationConfig: { successTopic: successTopic.arn, errorTopic: errorTopic.arn },
+        },
+        clientConfig: queue.concurrencyPerReplica !== undefined ? { maxConcurrentInvocationsPerInstance: queue.concurrencyPerReplica } : undefined,
+    };
+    return {
+        bucket,
+        successTopic,
+        errorTopic,
+        asyncInferenceConfig,
+        statements: (ctx) =>
+            pulumi
+                .all([bucket.bucket, successTopic.arn, errorTopic.arn, pulumi.output(kmsKeyArn)])
+                .apply(([bucketName, success, error, key]) => queueStatements(ctx, bucketName, [success, error], key)),
+        resources: {
+            queueBucket: bucket,
+            queueBucketPublicAccessBlock: publicAccessBlock,
+            queueBucketEncryption: encryption,
+            queueBucketLifecycle: lifecycle,
+            queueBucketPolicy: bucketPolicy,
+            successTopic,
+            errorTopic,
+        },
+    };
+}
+
+/** What clients need to submit requests and fetch results (the ModelService's `queue` output). */
+export function queueEndpoint(store: QueueStore, submitUrl: pulumi.Output<string>) {
+    return pulumi.all([submitUrl, store.bucket.bucket, store.successTopic.arn, store.errorTopic.arn]).apply(([url, bucketName, successTopicArn, errorTopicArn]) => ({
+        submitUrl: url,
+        inputLocation: `s3://${bucketName}/${QUEUE_PREFIXES.input}`,
+        outputLocation: `s3://${bucketName}/${QUEUE_PREFIXES.output}`,
+        failureLocation: `s3://${bucketName}/${QUEUE_PREFIXES.failure}`,
+        successTopicArn,
+        errorTopicArn,
+    }));
+}
+
+/** The billed resources of queue mode, as the cost model prices them: the bucket and the two topics (billed per use). */
+export function queueStoreShapes(spec: ServingSpec): CostedResource[] {
+    const bucket = `${spec.name}-queue`;
+    return [
+        { urn: bucket, type: "aws:s3/bucket:Bucket", name: bucket, inputs: { bucketPrefix: `${physicalName(spec.name, "queue", 36)}-` } },
+        ...(["success", "error"] as const).map((kind) => {
+            const name = `${spec.name}-${kind}`;
+            return { urn: name, type: "aws:sns/topic:Topic", name, inputs: { name: physicalName(spec.name, kind, 256) } };
+        }),
+    ];
+}

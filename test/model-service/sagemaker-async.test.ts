@@ -1,0 +1,385 @@
+/**
+ * Queue mode on aws-sagemaker: SageMaker asynchronous inference with its bucket, topics, least-privilege grants, backlog
+ * scaling to and from zero (docs.aws.amazon.com/sagemaker/latest/dg/async-inference-autoscale.html), and the errors.
+ */
+import { describe, expect, it } from "vitest";
+import { Accelerator, AuthMode, KubernetesScalingEngine, ModelService, ModelServiceArgs, ScalingMetric, ScalingMode, ServingRuntime, Target } from "../../index";
+import { ResourceRecord } from "../../sdk/plan/runtime";
+import { outputValue, useMockRuntime } from "../harness";
+
+const rt = useMockRuntime({ config: { "aws:region": "us-east-1", "modelship:team": "ml-platform" } });
+
+const TAGS = { environment: "dev", team: "ml-platform", service: "llm", "managed-by": "modelship" };
+const BUCKET = "llm-queue-79e00ef8b49256fdc535cd6213";
+const KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+const LMI = "763104351884.dkr.ecr.us-east-1.amazonaws.com/djl-inference:0.36.0-lmi28.0.0-cu130";
+const typeAndName = (resources: ResourceRecord[]) => resources.map((r) => `${r.type}::${r.name}`);
+const json = (r: ResourceRecord, key: string) => JSON.parse(r.inputs[key] as string) as unknown;
+
+const queued = (extra: Partial<ModelServiceArgs> = {}): ModelServiceArgs => ({
+    model: { uri: "hf://Qwen/Qwen2.5-7B-Instruct", runtime: ServingRuntime.Vllm },
+    resources: { gpu: { accelerator: Accelerator.L4 } },
+    scaling: { mode: ScalingMode.Queue, minReplicas: 0, maxReplicas: 4 },
+    target: Target.AwsSageMaker,
+    ...extra,
+});
+
+describe("ModelService on aws-sagemaker in queue mode", () => {
+    it("serves asynchronous inference from a private bucket with two encrypted topics, and scales on the backlog to and from zero", async () => {
+        const { value: svc, resources } = await rt.construct(() => new ModelService("llm", queued()));
+        expect(typeAndName(resources)).toEqual([
+            "modelship:index:ModelService::llm",
+            "aws:cloudwatch/logGroup:LogGroup::llm-logs",
+            "aws:sns/topic:Topic::llm-success",
+            "aws:sns/topic:Topic::llm-error",
+            "aws:s3/bucket:Bucket::llm-queue",
+            "aws:iam/role:Role::llm-role",
+            "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock::llm-queue",
+            "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration::llm-queue",
+            "aws:s3/bucketPolicy:BucketPolicy::llm-queue",
+            "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration::llm-queue",
+            "aws:iam/rolePolicy:RolePolicy::llm-role-policy",
+            "aws:sagemaker/model:Model::llm-model",
+            "aws:sagemaker/endpointConfiguration:EndpointConfiguration::llm-config",
+            "aws:sagemaker/endpoint:Endpoint::llm-endpoint",
+            "aws:appautoscaling/target:Target::llm-scaling",
+            "aws:appautoscaling/policy:Policy::llm-scaling-from-zero",
+            "aws:appautoscaling/policy:Policy::llm-scaling",
+            "aws:cloudwatch/metricAlarm:MetricAlarm::llm-scaling-from-zero",
+        ]);
+
+        // The bucket: auto-named, private, encrypted, TLS only, its transient objects expired.
+        expect(rt.one("aws:s3/bucket:Bucket").inputs).toEqual({ bucketPrefix: "llm-queue-", forceDestroy: true, tags: TAGS });
+        expect(rt.one("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").inputs).toEqual({
+            bucket: BUCKET,
+            blockPublicAcls: true,
+            blockPublicPolicy: true,
+            ignorePublicAcls: true,
+            restrictPublicBuckets: true,
+        });
+        expect(rt.one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").inputs).toEqual({
+            bucket: BUCKET,
+            rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
+        });
+        const bucketPolicy = rt.one("aws:s3/bucketPolicy:BucketPolicy");
+        expect(json(bucketPolicy, "policy")).toEqual({
+            Version: "2012-10-17",
+            Statement: [
+                {
+                    Sid: "DenyInsecureTransport",
+                    Effect: "Deny",
+                    Principal: "*",
+                    Action: "s3:*",
+                    Resource: [`arn:aws:s3:::${BUCKET}`, `arn:aws:s3:::${BUCKET}/*`],
+                    Condition: { Bool: { "aws:SecureTransport": "false" } },
+                },
+            ],
+        });
+        expect(bucketPolicy.options.dependencies).toContain(rt.one("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").urn);
+        const abort = { daysAfterInitiation: 1 };
+        expect(rt.one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs).toEqual({
+            bucket: BUCKET,
+            rules: [
+                // 21,600 s of retention + 900 s of request time: one day, the shortest S3 expiry.
+                { id: "expire-requests", status: "Enabled", filter: { prefix: "inputs/" }, expiration: { days: 1 }, abortIncompleteMultipartUpload: abort },
+                { id: "expire-results", status: "Enabled", filter: { prefix: "outputs/" }, expiration: { days: 7 }, abortIncompleteMultipartUpload: abort },
+                { id: "expire-failures", status: "Enabled", filter: { prefix: "failures/" }, expiration: { days: 7 }, abortIncompleteMultipartUpload: abort },
+            ],
+        });
+        expect(rt.one("aws:sns/topic:Topic", "llm-success").inputs).toEqual({ name: "llm-success", kmsMasterKeyId: "alias/aws/sns", tags: TAGS });
+        expect(rt.one("aws:sns/topic:Topic", "llm-error").inputs).toEqual({ name: "llm-error", kmsMasterKeyId: "alias/aws/sns", tags: TAGS });
+
+        // The role: what every SageMaker endpoint gets, then exactly the queue's grants.
+        expect(json(rt.one("aws:iam/rolePolicy:RolePolicy"), "policy")).toEqual({
+            Version: "2012-10-17",
+            Statement: [
+                { Sid: "EcrToken", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
+                {
+                    Sid: "PullModelImage",
+                    Effect: "Allow",
+                    Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+                    Resource: "arn:aws:ecr:us-east-1:763104351884:repository/djl-inference",
+                },
+                {
+                    Sid: "WriteOwnLogs",
+                    Effect: "Allow",
+                    Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"],
+                    Resource: ["arn:aws:logs:us-east-1:123456789012:log-group:/aws/sagemaker/Endpoints/llm", "arn:aws:logs:us-east-1:123456789012:log-group:/aws/sagemaker/Endpoints/llm:*"],
+                },
+                {
+                    Sid: "PublishEndpointMetrics",
+                    Effect: "Allow",
+                    Action: "cloudwatch:PutMetricData",
+                    Resource: "*",
+                    Condition: { StringEquals: { "cloudwatch:namespace": "/aws/sagemaker/Endpoints" } },
+                },
+                { Sid: "ReadQueuedRequests", Effect: "Allow", Action: "s3:GetObject", Resource: `arn:aws:s3:::${BUCKET}/inputs/*` },
+                { Sid: "WriteQueueResults", Effect: "Allow", Action: "s3:PutObject", Resource: [`arn:aws:s3:::${BUCKET}/outputs/*`, `arn:aws:s3:::${BUCKET}/failures/*`] },
+                {
+                    Sid: "PublishQueueNotifications",
+                    Effect: "Allow",
+                    Action: "sns:Publish",
+                    Resource: ["arn:aws:sns:us-east-1:123456789012:llm-success", "arn:aws:sns:us-east-1:123456789012:llm-error"],
+                },
+            ],
+        });
+        expect(rt.one("aws:sagemaker/model:Model").inputs.primaryContainer).toMatchObject({ image: LMI, environment: { HF_MODEL_ID: "Qwen/Qwen2.5-7B-Instruct" } });
+
+        // The endpoint configuration: one instance to start (SageMaker's minimum), the asynchronous inference settings.
+        expect(rt.one("aws:sagemaker/endpointConfiguration:EndpointConfiguration").inputs).toEqual({
+            productionVariants: [{ variantName: "default", modelName: "llm-model", instanceType: "ml.g6.xlarge", initialInstanceCount: 1, containerStartupHealthCheckTimeoutInSeconds: 600 }],
+            asyncInferenceConfig: {
+                outputConfig: {
+                    s3OutputPath: `s3://${BUCKET}/outputs/`,
+                    s3FailurePath: `s3://${BUCKET}/failures/`,
+                    notificationConfig: { successTopic: "arn:aws:sns:us-east-1:123456789012:llm-success", errorTopic: "arn:aws:sns:us-east-1:123456789012:llm-error" },
+                },
+            },
+            tags: TAGS,
+        });
+
+        // Scaling: 0 to 4 on the backlog per instance (AWS's example target, 5), and back from zero on HasBacklogWithoutCapacity.
+        const target = rt.one("aws:appautoscaling/target:Target");
+        expect(target.inputs).toEqual({
+            serviceNamespace: "sagemaker",
+            resourceId: "endpoint/llm/variant/default",
+            scalableDimension: "sagemaker:variant:DesiredInstanceCount",
+            minCapacity: 0,
+            maxCapacity: 4,
+            tags: TAGS,
+        });
+        const scalable = { serviceNamespace: "sagemaker", resourceId: "endpoint/llm/variant/default", scalableDimension: "sagemaker:variant:DesiredInstanceCount" };
+        expect(rt.one("aws:appautoscaling/policy:Policy", "llm-scaling").inputs).toEqual({
+            ...scalable,
+            policyType: "TargetTrackingScaling",
+            targetTrackingScalingPolicyConfiguration: {
+                targetValue: 5,
+                customizedMetricSpecification: {
+                    metricName: "ApproximateBacklogSizePerInstance",
+                    namespace: "AWS/SageMaker",
+                    statistic: "Average",
+                    dimensions: [{ name: "EndpointName", value: "llm" }],
+                },
+                scaleOutCooldown: 60,
+                scaleInCooldown: 600,
+            },
+        });
+        const step = rt.one("aws:appautoscaling/policy:Policy", "llm-scaling-from-zero");
+        expect(step.inputs).toEqual({
+            ...scalable,
+            policyType: "StepScaling",
+            stepScalingPolicyConfiguration: {
+                adjustmentType: "ChangeInCapacity",
+                metricAggregationType: "Average",
+                cooldown: 600,
+                stepAdjustments: [{ metricIntervalLowerBound: "0", scalingAdjustment: 1 }],
+            },
+        });
+        expect(rt.one("aws:cloudwatch/metricAlarm:MetricAlarm").inputs).toEqual({
+            metricName: "HasBacklogWithoutCapacity",
+            namespace: "AWS/SageMaker",
+            statistic: "Average",
+            period: 60,
+            evaluationPeriods: 2,
+            datapointsToAlarm: 2,
+            threshold: 1,
+            comparisonOperator: "GreaterThanOrEqualToThreshold",
+            treatMissingData: "missing",
+            dimensions: { EndpointName: "llm" },
+            alarmDescription: "Requests wait on SageMaker endpoint llm with no instance: start one (modelship queue mode)",
+            alarmActions: ["arn:aws:appautoscaling:us-east-1:123456789012:policy/llm-scaling-from-zero"],
+            tags: TAGS,
+        });
+
+        // What clients need to submit and fetch.
+        expect(await outputValue(svc.url)).toBe("https://runtime.sagemaker.us-east-1.amazonaws.com/endpoints/llm/async-invocations");
+        expect(await outputValue(svc.queue)).toEqual({
+            submitUrl: "https://runtime.sagemaker.us-east-1.amazonaws.com/endpoints/llm/async-invocations",
+            inputLocation: `s3://${BUCKET}/inputs/`,
+            outputLocation: `s3://${BUCKET}/outputs/`,
+            failureLocation: `s3://${BUCKET}/failures/`,
+            successTopicArn: "arn:aws:sns:us-east-1:123456789012:llm-success",
+            errorTopicArn: "arn:aws:sns:us-east-1:123456789012:llm-error",
+        });
+        expect(Object.keys(svc.resources)).toEqual(
+            expect.arrayContaining(["queueBucket", "queueBucketPolicy", "successTopic", "errorTopic", "scalingTarget", "scalingPolicy", "scaleFromZeroPolicy", "scaleFromZeroAlarm"]),
+        );
+
+        // Instances from $0 (at zero) to 4 x ml.g6.xlarge at $1.1267/h x 730 h = 3,289.96; the bucket, topics and alarms billed per use or unknown.
+        const cost = await outputValue(svc.estimatedMonthlyCost);
+        expect(cost).toMatchObject({ known: false, knownMin: 0, knownMax: 3289.96 });
+        expect(cost.basis).toContain("SNS publishes and deliveries (per million requests): $0 without requests; at full scale unknown (billed per use at a price not in the catalog)");
+        expect(cost.basis).toContain("unknown: S3 bills per use: storage per GB-month of what the bucket holds and requests per 1,000, with no fixed monthly part; neither price is in the catalog");
+    });
+
+    it("encrypts the bucket, results and topics with a customer key the role may use, and takes the queue's settings", async () => {
+        const { resources } = await rt.construct(
+            () =>
+                new ModelService(
+                    "llm",
+                    queued({
+                        scaling: {
+                            mode: ScalingMode.Queue,
+                            minReplicas: 1,
+                            maxReplicas: 3,
+                            queue: { retentionSeconds: 3600, requestTimeoutSeconds: 1800, concurrencyPerReplica: 8, resultRetentionDays: 2 },
+                            autoscaling: { metricTarget: 3 },
+                        },
+                        sagemaker: { kmsKeyArn: KEY },
+                    }),
+                ),
+        );
+        // At least one instance: target tracking has one to measure, so no step policy and no alarm.
+        expect(resources.filter((r) => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm" || r.name.endsWith("-from-zero"))).toEqual([]);
+        expect(rt.one("aws:appautoscaling/policy:Policy").inputs.targetTrackingScalingPolicyConfiguration).toMatchObject({ targetValue: 3 });
+        expect(rt.one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").inputs.rules).toEqual([
+            { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: KEY }, bucketKeyEnabled: true },
+        ]);
+        for (const topic of rt.ofType("aws:sns/topic:Topic")) expect(topic.inputs.kmsMasterKeyId).toBe(KEY);
+        expect(rt.one("aws:sagemaker/endpointConfiguration:EndpointConfiguration").inputs.asyncInferenceConfig).toEqual({
+            outputConfig: {
+                s3OutputPath: `s3://${BUCKET}/outputs/`,
+                s3FailurePath: `s3://${BUCKET}/failures/`,
+                kmsKeyId: KEY,
+                notificationConfig: { successTopic: "arn:aws:sns:us-east-1:123456789012:llm-success", errorTopic: "arn:aws:sns:us-east-1:123456789012:llm-error" },
+            },
+            clientConfig: { maxConcurrentInvocationsPerInstance: 8 },
+        });
+        const statements = (json(rt.one("aws:iam/rolePolicy:RolePolicy"), "policy") as { Statement: { Sid: string }[] }).Statement;
+        expect(statements.at(-1)).toEqual({ Sid: "UseQueueKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: KEY });
+        const rules = rt.one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs.rules as { id: string; expiration: { days: number } }[];
+        expect(rules.map((r) => [r.id, r.expiration.days])).toEqual([
+            ["expire-requests", 1],
+            ["expire-results", 2],
+            ["expire-failures", 2],
+        ]);
+    });
+
+    it("sizes the way back from zero to the cold start: no second instance while the first one starts", async () => {
+        await rt.construct(() => new ModelService("llm", queued({ model: { uri: "hf://Qwen/Qwen2.5-7B-Instruct", runtime: ServingRuntime.Vllm, startupTimeoutSeconds: 1200 } })));
+        expect(rt.one("aws:appautoscaling/policy:Policy", "llm-scaling-from-zero").inputs.stepScalingPolicyConfiguration).toMatchObject({ cooldown: 1200 });
+        // The scale-in cooldown is the scale-down delay, by default the cold-start budget too (docs/scaling.md).
+        expect(rt.one("aws:appautoscaling/policy:Policy", "llm-scaling").inputs.targetTrackingScalingPolicyConfiguration).toMatchObject({ scaleInCooldown: 1200 });
+        expect(rt.one("aws:sagemaker/endpointConfiguration:EndpointConfiguration").inputs.productionVariants).toMatchObject([{ containerStartupHealthCheckTimeoutInSeconds: 1200 }]);
+    });
+
+    it("keeps the real-time endpoint unchanged in HTTP mode: no bucket, no topics, the invocations URL and an empty queue output", async () => {
+        const { value: svc, resources } = await rt.construct(() => new ModelService("llm", queued({ scaling: { minReplicas: 1, maxReplicas: 2 } })));
+        expect(resources.filter((r) => r.type.startsWith("aws:s3/") || r.type.startsWith("aws:sns/") || r.type.startsWith("aws:cloudwatch/metricAlarm"))).toEqual([]);
+        expect(rt.one("aws:sagemaker/endpointConfiguration:EndpointConfiguration").inputs.asyncInferenceConfig).toBeUndefined();
+        expect(await outputValue(svc.url)).toBe("https://runtime.sagemaker.us-east-1.amazonaws.com/endpoints/llm/invocations");
+        expect(await outputValue(svc.queue)).toEqual({ submitUrl: "", inputLocation: "", outputLocation: "", failureLocation: "", successTopicArn: "", errorTopicArn: "" });
+    });
+
+    const image = "111122223333.dkr.ecr.us-east-1.amazonaws.com/fraud/scorer@sha256:" + "a".repeat(64);
+    const queue = { mode: ScalingMode.Queue };
+    const invalid: [string, ModelServiceArgs, string | RegExp][] = [
+        [
+            "queue mode on Lambda",
+            { model: { image }, scaling: queue, target: Target.AwsLambda },
+            '  - scaling.mode: received "queue"; expected "http" on target aws-lambda: Lambda queues asynchronous invocations itself: invoke the function with InvocationType Event (its queue keeps a request up to 6 hours) and collect results with an on-success destination',
+        ],
+        ...[Target.Kubernetes, Target.GcpCloudRun, Target.Docker].map((target): [string, ModelServiceArgs, string] => [
+            `queue mode on ${target}`,
+            { model: { image }, scaling: queue, target },
+            `  - scaling.mode: received "queue"; expected "http" on target ${target}: queue mode is available on target aws-sagemaker in this release`,
+        ]),
+        [
+            "queue mode with Knative",
+            { model: { image }, scaling: queue, kubernetes: { autoscaler: { engine: KubernetesScalingEngine.Knative } }, target: Target.Kubernetes },
+            '  - kubernetes.autoscaler.engine: received "knative"; expected no engine knative with scaling.mode "queue": Knative holds HTTP requests in its activator while replicas start; queue mode has the replicas take requests from a durable queue instead',
+        ],
+        [
+            "a retention shorter than a cold start and a request",
+            { ...queued(), scaling: { ...queue, minReplicas: 0, maxReplicas: 2, queue: { retentionSeconds: 1200 } } },
+            "  - scaling.queue.retentionSeconds: received 1200; expected at least 1500: the cold start (model.startupTimeoutSeconds 600) plus the request time (scaling.queue.requestTimeoutSeconds 900), else a request that arrives at zero replicas can expire before the first one serves it",
+        ],
+        [
+            "a retention under a long cold start and request",
+            {
+                ...queued(),
+                model: { uri: "hf://Qwen/Qwen2.5-7B-Instruct", runtime: ServingRuntime.Vllm, startupTimeoutSeconds: 3600 },
+                scaling: { ...queue, queue: { retentionSeconds: 4000, requestTimeoutSeconds: 600 } },
+            },
+            "  - scaling.queue.retentionSeconds: received 4000; expected at least 4200",
+        ],
+        [
+            "a retention above SageMaker's maximum",
+            { ...queued(), scaling: { ...queue, queue: { retentionSeconds: 86400 } } },
+            "  - scaling.queue.retentionSeconds: received 86400; expected at most 21600 on aws-sagemaker (the longest RequestTTLSeconds InvokeEndpointAsync accepts, 6 hours)",
+        ],
+        [
+            "a queue block in HTTP mode",
+            { ...queued(), scaling: { minReplicas: 1, queue: { retentionSeconds: 3600 } } },
+            '  - scaling.queue: received an object with retentionSeconds; expected nothing without scaling.mode "queue" (an HTTP service has no queue)',
+        ],
+        [
+            "queue mode on serverless inference",
+            { model: { image }, scaling: queue, sagemaker: { serverless: true }, target: Target.AwsSageMaker },
+            '  - sagemaker.serverless: received true; expected false with scaling.mode "queue" (asynchronous inference runs on instances; a serverless endpoint has no queue)',
+        ],
+        [
+            "queue mode with a canary",
+            {
+                model: { image },
+                versions: [
+                    { name: "a", weight: 50 },
+                    { name: "b", weight: 50 },
+                ],
+                scaling: queue,
+                target: Target.AwsSageMaker,
+            },
+            '  - versions: received an array of 2; expected no versions with scaling.mode "queue": SageMaker measures the backlog per endpoint (EndpointName), so two variants could not each scale on their own; deploy a second ModelService instead',
+        ],
+        [
+            "dead-lettering on SageMaker",
+            { ...queued(), scaling: { ...queue, queue: { maxDeliveries: 3 } } },
+            "  - scaling.queue.maxDeliveries: received 3; expected nothing on aws-sagemaker: asynchronous inference does not deliver a request twice; a failed request is written to the failure location and announced on the error topic",
+        ],
+        [
+            "a KMS key in HTTP mode",
+            { ...queued(), scaling: { minReplicas: 1 }, sagemaker: { kmsKeyArn: KEY } },
+            `  - sagemaker.kmsKeyArn: received "${KEY}"; expected nothing without scaling.mode "queue" (it encrypts the queue's bucket, results and topics)`,
+        ],
+        ["a KMS alias instead of a key ARN", { ...queued(), sagemaker: { kmsKeyArn: "alias/queue" } }, /sagemaker\.kmsKeyArn: received "alias\/queue"; expected a KMS key ARN/],
+        [
+            "an HTTP metric in queue mode",
+            { ...queued(), scaling: { ...queue, minReplicas: 0, maxReplicas: 2, autoscaling: { metric: ScalingMetric.InFlightRequests } } },
+            '  - scaling.autoscaling.metric: received "in-flight-requests"; expected queue-depth in queue mode: the endpoint\'s backlog per instance (ApproximateBacklogSizePerInstance), the metric that reaches zero replicas and comes back',
+        ],
+        [
+            "the invocations target in queue mode",
+            { ...queued(), sagemaker: { invocationsPerInstanceTarget: 70 } },
+            '  - sagemaker.invocationsPerInstanceTarget: received 70; expected nothing with scaling.mode "queue" (an asynchronous endpoint scales on its backlog per instance: scaling.autoscaling.metricTarget)',
+        ],
+        [
+            "an idle time before zero on SageMaker",
+            { ...queued(), scaling: { ...queue, minReplicas: 0, maxReplicas: 2, autoscaling: { scaleToZeroAfterSeconds: 300 } } },
+            "  - scaling.autoscaling.scaleToZeroAfterSeconds: received 300; expected nothing on aws-sagemaker: target tracking removes the last instance once the backlog is empty, after scaleDownDelaySeconds (its scale-in cooldown)",
+        ],
+        [
+            "zero replicas in queue mode",
+            { ...queued(), scaling: { ...queue, replicas: 0 } },
+            "  - scaling.replicas: received 0; expected minReplicas 0 with maxReplicas 1 or more, for an endpoint that scales to zero and back",
+        ],
+        [
+            "zero instances on a real-time endpoint",
+            { ...queued(), scaling: { minReplicas: 0, maxReplicas: 2 } },
+            '  - scaling.minReplicas: received 0; expected at least 1 on a real-time SageMaker endpoint (it cannot scale to zero; use scaling.mode "queue" for an asynchronous endpoint that can, or sagemaker.serverless to pay per request)',
+        ],
+        [
+            "the backlog metric on a real-time endpoint",
+            { ...queued(), scaling: { minReplicas: 1, maxReplicas: 2, autoscaling: { metric: ScalingMetric.QueueDepth, metricTarget: 5 } } },
+            '  - scaling.autoscaling.metric: received "queue-depth"; expected in-flight-requests, requests-per-second or gpu-utilization on a real-time SageMaker endpoint (CloudWatch has no Prometheus metric of an endpoint; queue-depth, the backlog, needs ModelService scaling.mode queue: asynchronous inference)',
+        ],
+        ["an auth mode other than IAM", { ...queued(), exposure: { public: true, auth: AuthMode.ApiKey } }, /exposure\.auth: received "api-key"; expected "iam" on target aws-sagemaker/],
+    ];
+    for (const [what, args, message] of invalid) {
+        it(`rejects ${what} before registering anything`, async () => {
+            const { resources } = await rt.construct(() => {
+                expect(() => new ModelService("bad", args)).toThrow(message);
+            });
+            expect(resources).toEqual([]);
+        });
+    }
+});
