@@ -9,6 +9,8 @@ import importlib.util
 import json
 import sys
 
+sys.dont_write_bytecode = True  # no __pycache__ beside consumer.py in the source tree
+
 import boto3
 from botocore.awsrequest import AWSRequest
 from botocore.stub import Stubber
