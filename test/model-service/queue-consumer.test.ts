@@ -223,6 +223,47 @@ describe("the queue consumer's start and stop", () => {
         expect(stopping.output()).toContain('{"event": "stopped", "unfinished": 0}');
     }, 30_000);
 
+    it("on SIGTERM releases a request still running after STOP_TIMEOUT at once, for another replica, and writes nothing", async () => {
+        const results = fs.mkdtempSync(path.join(os.tmpdir(), "queue-results-"));
+        const id = submit("abandon", "abandoned-1", { mode: "sleep", seconds: 5 });
+        const stopping = startServer("consumer (stop timeout)", PYTHON, [CONSUMER], {
+            env: consumerEnv({ QUEUE: "abandon", RESULT_URL: `file://${results}`, MODEL_PORT: String(modelPort), VISIBILITY_TIMEOUT: "30", STOP_TIMEOUT: "1", CONSUMER_NAME: "consumer-c" }),
+        });
+        await waitFor("the call of abandoned-1", async () => ((await calls(modelPort))["abandoned-1"] ? true : undefined), 15_000, stopping.output);
+        process.kill(stopping.child.pid as number, "SIGTERM");
+        expect(await exited(stopping.child, 5000)).toBe(0);
+        expect(stopping.output()).toContain('{"event": "stopped", "unfinished": 1}');
+        // Visible now, not after the 30 s visibility timeout: another consumer claims it at once.
+        const claimed = redis("XAUTOCLAIM", "abandon", "modelship", "another-replica", "30000", "0-0", "JUSTID") as [string, string[]];
+        expect(claimed[1]).toEqual([id]);
+        expect(fs.readdirSync(results)).toEqual([]);
+    }, 30_000);
+
+    it("stops receiving while the model server is gone, and retries the request once it answers its readiness probe again", async () => {
+        const port = await freePort();
+        const results = fs.mkdtempSync(path.join(os.tmpdir(), "queue-results-"));
+        const first = startServer("model server (to be killed)", PYTHON, [MODEL_SERVER, String(port)], { env: { MODEL_PATH } });
+        await waitReady(first, `http://127.0.0.1:${port}/health`, 15_000);
+        const restarting = startServer("consumer (restart)", PYTHON, [CONSUMER], {
+            env: consumerEnv({ QUEUE: "restart", RESULT_URL: `file://${results}`, MODEL_PORT: String(port), CONSUMER_NAME: "consumer-d" }),
+        });
+        await waitFor("the consumer ready", () => (restarting.output().includes('"event": "ready"') ? true : undefined), 10_000, restarting.output);
+        process.kill(-(first.child.pid as number), "SIGKILL");
+        await exited(first.child, 5000);
+
+        submit("restart", "after-restart-1", { mode: "ok" });
+        await waitFor("the refused call", () => (restarting.output().includes('{"event": "retry", "requestId": "after-restart-1", "deliveries": 1') ? true : undefined), 10_000, restarting.output);
+        expect(restarting.output()).toContain("Connection refused");
+        const second = startServer("model server (restarted)", PYTHON, [MODEL_SERVER, String(port)], { env: { MODEL_PATH } });
+        await waitReady(second, `http://127.0.0.1:${port}/health`, 15_000);
+
+        const file = path.join(results, "after-restart-1.json");
+        await waitFor("the result after the restart", () => (fs.existsSync(file) ? true : undefined), 15_000, restarting.output);
+        expect(JSON.parse(fs.readFileSync(file, "utf8"))).toMatchObject({ outcome: "succeeded", status: 200, deliveries: 2 });
+        expect(await calls(port)).toEqual({ "after-restart-1": 1 });
+        expect(restarting.output().match(/"event": "ready"/g)).toHaveLength(2);
+    }, 45_000);
+
     it("exits with an error naming the URL when the model server never becomes ready", async () => {
         const nobody = await freePort();
         const run = startServer("consumer (never ready)", PYTHON, [CONSUMER], {
