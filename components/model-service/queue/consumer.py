@@ -21,7 +21,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Callable, Protocol
 
@@ -48,47 +48,35 @@ def env_int(name: str, default: int) -> int:
     return int(raw)
 
 
+def setting(name: str, default: int | str | None = None) -> Any:
+    """A field read from the environment when the Config is made (tests pass values instead)."""
+    return field(default_factory=lambda: env_int(name, default) if isinstance(default, int) else env(name, default))
+
+
 @dataclass(frozen=True)
 class Config:
-    backend: str
-    queue: str
-    result_url: str
-    model_url: str
-    readiness_url: str
-    readiness_timeout: int
-    request_timeout: int
-    visibility: int
-    max_deliveries: int
-    backoff_base: int
-    backoff_max: int
-    concurrency: int
-    stop_timeout: int
-    poll_wait: int
-    result_headers: tuple[str, ...]
+    backend: str = setting("QUEUE_BACKEND")
+    queue: str = setting("QUEUE")
+    result_url: str = setting("RESULT_URL")
+    model_port: int = setting("MODEL_PORT", 8000)
+    model_path: str = setting("MODEL_PATH", "/")
+    readiness_path: str = setting("MODEL_READINESS_PATH", "/health")
+    readiness_timeout: int = setting("MODEL_READINESS_TIMEOUT", 900)
+    request_timeout: int = setting("REQUEST_TIMEOUT", 300)
+    visibility: int = setting("VISIBILITY_TIMEOUT", 60)
+    max_deliveries: int = setting("MAX_DELIVERIES", 5)
+    backoff_base: int = setting("RETRY_BACKOFF_BASE", 5)
+    backoff_max: int = setting("RETRY_BACKOFF_MAX", 300)
+    concurrency: int = setting("CONCURRENCY", 1)
+    stop_timeout: int = setting("STOP_TIMEOUT", 25)
+    poll_wait: int = setting("POLL_WAIT", 20)
+    result_headers: str = setting("RESULT_HEADERS", "content-type,content-encoding,content-language")
 
-    @staticmethod
-    def from_env() -> Config:
-        port = env_int("MODEL_PORT", 8000)
-        backend = env("QUEUE_BACKEND")
-        if backend not in BACKENDS:
-            raise SystemExit(f"consumer: QUEUE_BACKEND must be one of {', '.join(BACKENDS)}, got {backend!r}")
-        return Config(
-            backend=backend,
-            queue=env("QUEUE"),
-            result_url=env("RESULT_URL"),
-            model_url=f"http://127.0.0.1:{port}{env('MODEL_PATH', '/')}",
-            readiness_url=f"http://127.0.0.1:{port}{env('MODEL_READINESS_PATH', '/health')}",
-            readiness_timeout=env_int("MODEL_READINESS_TIMEOUT", 900),
-            request_timeout=env_int("REQUEST_TIMEOUT", 300),
-            visibility=env_int("VISIBILITY_TIMEOUT", 60),
-            max_deliveries=env_int("MAX_DELIVERIES", 5),
-            backoff_base=env_int("RETRY_BACKOFF_BASE", 5),
-            backoff_max=env_int("RETRY_BACKOFF_MAX", 300),
-            concurrency=max(1, env_int("CONCURRENCY", 1)),
-            stop_timeout=env_int("STOP_TIMEOUT", 25),
-            poll_wait=env_int("POLL_WAIT", 20),
-            result_headers=tuple(h.strip().lower() for h in env("RESULT_HEADERS", "content-type,content-encoding,content-language").split(",") if h.strip()),
-        )
+    def __post_init__(self) -> None:
+        if self.backend not in BACKENDS:
+            raise SystemExit(f"consumer: QUEUE_BACKEND must be one of {', '.join(BACKENDS)}, got {self.backend!r}")
+        if self.concurrency < 1:
+            raise SystemExit(f"consumer: CONCURRENCY must be at least 1, got {self.concurrency}")
 
 
 @dataclass(frozen=True)
@@ -276,25 +264,29 @@ class RedisError(Exception):
 class Redis:
     """One connection per thread (the receive loop blocks on XREADGROUP while workers acknowledge)."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, timeout: float = 120) -> None:  # longer than any XREADGROUP BLOCK
         u = urllib.parse.urlparse(url)
-        self.host, self.port, self.password = u.hostname or "127.0.0.1", u.port or 6379, u.password
+        self.host, self.port, self.password, self.timeout = u.hostname or "127.0.0.1", u.port or 6379, u.password, timeout
         self.db = (u.path.strip("/").split("/")[0] or "0") if u.path else "0"
         self.local = threading.local()
 
-    def __call__(self, *args: str | int) -> Any:
+    def __call__(self, *args: str | int | bytes) -> Any:
         if getattr(self.local, "file", None) is None:
-            sock = socket.create_connection((self.host, self.port), timeout=120)
+            sock = socket.create_connection((self.host, self.port), timeout=self.timeout)
             self.local.sock, self.local.file = sock, sock.makefile("rb")
             if self.password:
                 self._send("AUTH", self.password)
             self._send("SELECT", self.db)
         return self._send(*args)
 
-    def _send(self, *args: str | int) -> Any:
+    def _send(self, *args: str | int | bytes) -> Any:
         parts = [a if isinstance(a, bytes) else str(a).encode() for a in args]
-        self.local.sock.sendall(b"*%d\r\n" % len(parts) + b"".join(b"$%d\r\n%s\r\n" % (len(p), p) for p in parts))
-        return self._read()
+        try:
+            self.local.sock.sendall(b"*%d\r\n" % len(parts) + b"".join(b"$%d\r\n%s\r\n" % (len(p), p) for p in parts))
+            return self._read()
+        except OSError:
+            self.local.file = None  # reconnect on the next command
+            raise
 
     def _read(self) -> Any:
         line = self.local.file.readline()
@@ -315,7 +307,7 @@ class Redis:
 
 class RedisStreams:
     def __init__(self, cfg: Config, redis: Redis | None = None) -> None:
-        self.r = redis or Redis(env("REDIS_URL", "redis://127.0.0.1:6379/0"))
+        self.r = redis or Redis(env("REDIS_URL", "redis://127.0.0.1:6379/0"), timeout=cfg.poll_wait + 60)
         self.stream, self.group = cfg.queue, env("QUEUE_GROUP", "modelship")
         self.dead, self.consumer = env("QUEUE_DEAD_LETTER", f"{cfg.queue}:dead-letter"), env("CONSUMER_NAME", socket.gethostname())
         self.visibility_ms = cfg.visibility * 1000
@@ -431,6 +423,9 @@ def record(request_id: str, outcome: str, deliveries: int, status: int | None, h
 class Consumer:
     def __init__(self, cfg: Config, backend: Backend, store: Store) -> None:
         self.cfg, self.backend, self.store = cfg, backend, store
+        self.model_url = f"http://127.0.0.1:{cfg.model_port}{cfg.model_path}"
+        self.readiness_url = f"http://127.0.0.1:{cfg.model_port}{cfg.readiness_path}"
+        self.kept_headers = {h.strip().lower() for h in cfg.result_headers.split(",")}
         self.ready, self.stopping, self.done = threading.Event(), threading.Event(), threading.Event()
         self.inflight: dict[str, Message] = {}  # received and neither acknowledged nor released: the heartbeat extends these
         self.running = 0  # workers busy with a message, until their last queue call returns
@@ -440,18 +435,18 @@ class Consumer:
         deadline = time.monotonic() + self.cfg.readiness_timeout
         while not self.stopping.is_set():
             try:
-                with urllib.request.urlopen(self.cfg.readiness_url, timeout=5) as r:
+                with urllib.request.urlopen(self.readiness_url, timeout=5) as r:
                     if 200 <= r.status < 300:
                         self.ready.set()
-                        return log("ready", url=self.cfg.readiness_url)
+                        return log("ready", url=self.readiness_url)
             except (OSError, urllib.error.URLError):
                 pass
             if time.monotonic() > deadline:
-                raise SystemExit(f"consumer: the model server was not ready at {self.cfg.readiness_url} within {self.cfg.readiness_timeout} s")
+                raise SystemExit(f"consumer: the model server was not ready at {self.readiness_url} within {self.cfg.readiness_timeout} s")
             time.sleep(1)
 
     def call(self, m: Message, rid: str) -> tuple[int, dict[str, str], bytes]:
-        req = urllib.request.Request(self.cfg.model_url, data=m.body, method="POST", headers={"Content-Type": m.content_type, "X-Request-Id": rid})
+        req = urllib.request.Request(self.model_url, data=m.body, method="POST", headers={"Content-Type": m.content_type, "X-Request-Id": rid})
         try:
             with urllib.request.urlopen(req, timeout=self.cfg.request_timeout) as r:
                 status, headers, body = r.status, r.headers, r.read()
@@ -462,7 +457,7 @@ class Consumer:
             if isinstance(reason, ConnectionRefusedError):
                 self.ready.clear()  # the server went away: receive nothing more until it answers its readiness probe
             raise Retry(f"{'timed out after %d s' % self.cfg.request_timeout if isinstance(reason, TimeoutError) else reason}") from e
-        kept = {k.lower(): v for k, v in headers.items() if k.lower() in self.cfg.result_headers}
+        kept = {k.lower(): v for k, v in headers.items() if k.lower() in self.kept_headers}
         if status >= 500 or status in (408, 429):
             raise Retry(f"the model server answered {status}: {body[:200].decode(errors='replace')}")
         return status, kept, body
@@ -558,7 +553,7 @@ class Consumer:
 
 
 def main() -> int:
-    cfg = Config.from_env()
+    cfg = Config()
     return Consumer(cfg, BACKENDS[cfg.backend](cfg), open_store(cfg.result_url)).run()
 
 

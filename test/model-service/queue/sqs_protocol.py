@@ -27,9 +27,9 @@ QUEUE_URL = "https://sqs.eu-west-1.amazonaws.com/123456789012/llm-requests"
 
 def config() -> "consumer.Config":
     return consumer.Config(
-        backend="sqs", queue=QUEUE_URL, result_url="s3://llm-results/results/", model_url=f"http://127.0.0.1:{PORT}/v1/predict",
-        readiness_url=f"http://127.0.0.1:{PORT}/health", readiness_timeout=5, request_timeout=5, visibility=60, max_deliveries=3,
-        backoff_base=5, backoff_max=300, concurrency=1, stop_timeout=5, poll_wait=20, result_headers=("content-type",),
+        backend="sqs", queue=QUEUE_URL, result_url="s3://llm-results/results/", model_port=PORT, model_path="/v1/predict",
+        readiness_path="/health", readiness_timeout=5, request_timeout=5, visibility=60, max_deliveries=3,
+        backoff_base=5, backoff_max=300, concurrency=1, stop_timeout=5, poll_wait=20, result_headers="content-type",
     )
 
 
