@@ -3,13 +3,14 @@
 # R with plumber, Python 3 with FastAPI and uvicorn (Debian's own python3, not a pyenv one), and a JDK; and Prometheus's
 # promtool, which checks and unit-tests every PromQL query the components deploy (test/spike-autoscaler/promql.test.ts);
 # and BusyBox, the shell of the curl fetcher image, which runs the model cache's populate script
-# (test/model-service/model-cache.test.ts).
+# (test/model-service/model-cache.test.ts); and Redis with boto3, for the queue consumer of ModelService's queue mode, run
+# against a real redis-server and protocol-tested with botocore's Stubber (test/model-service/queue-consumer.test.ts).
 # Idempotent: installs only what is missing, and does nothing (no apt-get update) when everything is there.
 # Debian/Ubuntu only (apt-get); runs apt-get through sudo when not root.
 set -euo pipefail
 
 # Debian packages, with the command or module that proves each is usable.
-PACKAGES=(r-cran-plumber python3-fastapi python3-uvicorn default-jdk-headless prometheus busybox)
+PACKAGES=(r-cran-plumber python3-fastapi python3-uvicorn default-jdk-headless prometheus busybox redis-server python3-boto3)
 
 installed() {
     case "$1" in
@@ -21,6 +22,9 @@ installed() {
         # Only its promtool is used (the package also ships the server, which is not started here): an existing promtool counts.
         prometheus) command -v promtool >/dev/null 2>&1 ;;
         busybox) [ -x /usr/bin/busybox ] || [ -x /bin/busybox ] ;;
+        # The server binary only (the test starts its own on a free port; the package's service is not used).
+        redis-server) command -v redis-server >/dev/null 2>&1 ;;
+        python3-boto3) /usr/bin/python3 -c 'import boto3, botocore.stub' >/dev/null 2>&1 ;;
         *) dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed" ;;
     esac
 }
@@ -30,7 +34,7 @@ for package in "${PACKAGES[@]}"; do
     installed "$package" || missing+=("$package")
 done
 if [ "${#missing[@]}" -eq 0 ]; then
-    echo "setup-e2e: R/plumber, Python/FastAPI/uvicorn, a JDK, promtool and BusyBox are installed"
+    echo "setup-e2e: R/plumber, Python/FastAPI/uvicorn, a JDK, promtool, BusyBox, redis-server and boto3 are installed"
     exit 0
 fi
 

@@ -1,0 +1,561 @@
+#!/usr/bin/env python3
+"""modelship's queue consumer: takes a message from a queue, calls the model server beside it on loopback, writes the
+response to the result store under the message's request id, then acknowledges the message.
+
+Design, environment variables and sources: docs/queue-mode.md. Python 3.11+, standard library only, except boto3 for
+the sqs backend and the s3 store (imported only when used).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import re
+import signal
+import socket
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Callable, Protocol
+
+# A request id becomes an object key: letters, digits and . _ - only, so no id can escape the result prefix.
+SAFE_ID = re.compile(r"[A-Za-z0-9._-]{1,128}")
+DEFAULT_CONTENT_TYPE = "application/json"
+
+
+def log(event: str, **fields: Any) -> None:
+    print(json.dumps({"event": event, **fields}), flush=True)
+
+
+def env(name: str, default: str | None = None) -> str:
+    value = os.environ.get(name) or default
+    if value is None:
+        raise SystemExit(f"consumer: the environment variable {name} is required (docs/queue-mode.md lists them)")
+    return value
+
+
+def env_int(name: str, default: int) -> int:
+    raw = env(name, str(default))
+    if not raw.isdigit():
+        raise SystemExit(f"consumer: {name} must be a whole number, got {raw!r}")
+    return int(raw)
+
+
+def setting(name: str, default: int | str | None = None) -> Any:
+    """A field read from the environment when the Config is made (tests pass values instead)."""
+    return field(default_factory=lambda: env_int(name, default) if isinstance(default, int) else env(name, default))
+
+
+@dataclass(frozen=True)
+class Config:
+    backend: str = setting("QUEUE_BACKEND")
+    queue: str = setting("QUEUE")
+    result_url: str = setting("RESULT_URL")
+    model_port: int = setting("MODEL_PORT", 8000)
+    model_path: str = setting("MODEL_PATH", "/")
+    readiness_path: str = setting("MODEL_READINESS_PATH", "/health")
+    readiness_timeout: int = setting("MODEL_READINESS_TIMEOUT", 900)
+    request_timeout: int = setting("REQUEST_TIMEOUT", 300)
+    visibility: int = setting("VISIBILITY_TIMEOUT", 60)
+    max_deliveries: int = setting("MAX_DELIVERIES", 5)
+    backoff_base: int = setting("RETRY_BACKOFF_BASE", 5)
+    backoff_max: int = setting("RETRY_BACKOFF_MAX", 300)
+    concurrency: int = setting("CONCURRENCY", 1)
+    stop_timeout: int = setting("STOP_TIMEOUT", 25)
+    poll_wait: int = setting("POLL_WAIT", 20)
+    result_headers: str = setting("RESULT_HEADERS", "content-type,content-encoding,content-language")
+
+    def __post_init__(self) -> None:
+        if self.backend not in BACKENDS:
+            raise SystemExit(f"consumer: QUEUE_BACKEND must be one of {', '.join(BACKENDS)}, got {self.backend!r}")
+        if self.concurrency < 1:
+            raise SystemExit(f"consumer: CONCURRENCY must be at least 1, got {self.concurrency}")
+
+
+@dataclass(frozen=True)
+class Message:
+    handle: str  # what ack, nack and extend take: an SQS receipt handle, a Pub/Sub ack id, a Redis entry id
+    message_id: str
+    request_id: str
+    body: bytes
+    content_type: str
+    deliveries: int  # 1 on the first delivery
+    fields: dict[str, str]  # the message's attributes, kept for the dead-letter stream
+
+
+class Backend(Protocol):
+    def receive(self, max_messages: int, wait_seconds: int) -> list[Message]: ...
+    def ack(self, m: Message) -> None: ...
+    def nack(self, m: Message, delay_seconds: int) -> None: ...
+    def extend(self, m: Message, seconds: int) -> None: ...
+    def dead_letter(self, m: Message, reason: str) -> None: ...
+
+
+class Store(Protocol):
+    def exists(self, key: str) -> bool: ...
+    def put(self, key: str, record: bytes) -> bool: ...  # False: the key was already written (another delivery won)
+
+
+# ---------------------------------------------------------------- SQS and S3 (boto3)
+class Sqs:
+    def __init__(self, cfg: Config, client: Any = None) -> None:
+        if client is None:
+            import boto3
+
+            client = boto3.client("sqs")
+        self.sqs, self.url, self.visibility = client, cfg.queue, cfg.visibility
+
+    def receive(self, max_messages: int, wait_seconds: int) -> list[Message]:
+        # At most 10 messages and a 20 s long poll per call: SQS's own limits (ReceiveMessage API reference).
+        out = self.sqs.receive_message(
+            QueueUrl=self.url, MaxNumberOfMessages=min(max_messages, 10), WaitTimeSeconds=min(wait_seconds, 20), VisibilityTimeout=self.visibility,
+            AttributeNames=["ApproximateReceiveCount"], MessageAttributeNames=["All"],
+        )  # fmt: skip
+        messages = []
+        for m in out.get("Messages", []):
+            attrs = {k: v.get("StringValue", "") for k, v in m.get("MessageAttributes", {}).items()}
+            rid = attrs.get("request-id") or m["MessageId"]
+            deliveries = int(m.get("Attributes", {}).get("ApproximateReceiveCount", "1"))
+            messages.append(Message(m["ReceiptHandle"], m["MessageId"], rid, m["Body"].encode(), attrs.get("content-type", DEFAULT_CONTENT_TYPE), deliveries, attrs))
+        return messages
+
+    def ack(self, m: Message) -> None:
+        self.sqs.delete_message(QueueUrl=self.url, ReceiptHandle=m.handle)
+
+    def nack(self, m: Message, delay_seconds: int) -> None:
+        self.sqs.change_message_visibility(QueueUrl=self.url, ReceiptHandle=m.handle, VisibilityTimeout=delay_seconds)
+
+    def extend(self, m: Message, seconds: int) -> None:
+        self.sqs.change_message_visibility(QueueUrl=self.url, ReceiptHandle=m.handle, VisibilityTimeout=seconds)
+
+    def dead_letter(self, m: Message, reason: str) -> None:
+        self.nack(m, 0)  # the queue's redrive policy moves it once its receive count passes maxReceiveCount
+
+
+def _if_none_match(request: Any, **_: Any) -> None:
+    request.headers["If-None-Match"] = "*"  # S3 conditional write: 412 when the key exists (S3 user guide, conditional writes)
+
+
+class S3Store:
+    def __init__(self, bucket: str, prefix: str, client: Any = None) -> None:
+        if client is None:
+            import boto3
+
+            client = boto3.client("s3")
+        # A header, not a parameter: boto3 releases before S3's conditional writes (2024) have no IfNoneMatch argument.
+        client.meta.events.register("before-sign.s3.PutObject", _if_none_match)
+        self.s3, self.bucket, self.prefix = client, bucket, prefix
+
+    def exists(self, key: str) -> bool:
+        from botocore.exceptions import ClientError
+
+        try:
+            self.s3.head_object(Bucket=self.bucket, Key=self.prefix + key)
+            return True
+        except ClientError as e:
+            if e.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+                return False
+            raise
+
+    def put(self, key: str, record: bytes) -> bool:
+        from botocore.exceptions import ClientError
+
+        try:
+            self.s3.put_object(Bucket=self.bucket, Key=self.prefix + key, Body=record, ContentType="application/json")
+            return True
+        except ClientError as e:
+            if e.response.get("Error", {}).get("Code") in ("PreconditionFailed", "412"):
+                return False
+            raise
+
+
+# ---------------------------------------------------------------- Pub/Sub and GCS (REST, the metadata server's token)
+class GoogleApi:
+    def __init__(self) -> None:
+        self.metadata = os.environ.get("GCE_METADATA_HOST", "metadata.google.internal")
+        self.token, self.expires, self.lock = "", 0.0, threading.Lock()
+
+    def bearer(self) -> str:
+        with self.lock:
+            if time.time() > self.expires - 60:
+                url = f"http://{self.metadata}/computeMetadata/v1/instance/service-accounts/default/token"
+                with urllib.request.urlopen(urllib.request.Request(url, headers={"Metadata-Flavor": "Google"}), timeout=10) as r:
+                    answer = json.load(r)
+                self.token, self.expires = answer["access_token"], time.time() + int(answer["expires_in"])
+            return self.token
+
+    def call(self, method: str, url: str, body: bytes | None = None, content_type: str = "application/json", timeout: float = 30) -> tuple[int, bytes]:
+        headers = {"Authorization": f"Bearer {self.bearer()}", "Content-Type": content_type}
+        try:
+            with urllib.request.urlopen(urllib.request.Request(url, data=body, method=method, headers=headers), timeout=timeout) as r:
+                return r.status, r.read()
+        except urllib.error.HTTPError as e:
+            return e.code, e.read()
+
+    def json(self, url: str, payload: dict[str, Any], timeout: float = 30) -> dict[str, Any]:
+        status, body = self.call("POST", url, json.dumps(payload).encode(), timeout=timeout)
+        if status != 200:
+            raise RuntimeError(f"POST {url} answered {status}: {body[:300]!r}")
+        return json.loads(body or b"{}")
+
+
+GOOGLE = GoogleApi()  # one token for the queue and the store
+
+
+class PubSub:
+    def __init__(self, cfg: Config, api: GoogleApi | None = None) -> None:
+        self.api = api or GOOGLE
+        self.base = f"{os.environ.get('PUBSUB_ENDPOINT', 'https://pubsub.googleapis.com')}/v1/{cfg.queue}"
+
+    def receive(self, max_messages: int, wait_seconds: int) -> list[Message]:
+        out = self.api.json(f"{self.base}:pull", {"maxMessages": max_messages}, timeout=wait_seconds + 60)
+        messages = []
+        for r in out.get("receivedMessages", []):
+            m, attrs = r["message"], r["message"].get("attributes", {})
+            # deliveryAttempt is set only on a subscription with a dead-letter policy; the wiring always sets one.
+            messages.append(Message(r["ackId"], m["messageId"], attrs.get("request-id") or m["messageId"], base64.b64decode(m.get("data", "")), attrs.get("content-type", DEFAULT_CONTENT_TYPE), int(r.get("deliveryAttempt", 1)), attrs))
+        return messages
+
+    def ack(self, m: Message) -> None:
+        self.api.json(f"{self.base}:acknowledge", {"ackIds": [m.handle]})
+
+    def nack(self, m: Message, delay_seconds: int) -> None:
+        self.api.json(f"{self.base}:modifyAckDeadline", {"ackIds": [m.handle], "ackDeadlineSeconds": min(delay_seconds, 600)})
+
+    def extend(self, m: Message, seconds: int) -> None:
+        self.nack(m, seconds)  # the same call: a new deadline, at most 600 s from now (ModifyAckDeadline reference)
+
+    def dead_letter(self, m: Message, reason: str) -> None:
+        self.nack(m, 0)  # the subscription's dead-letter policy forwards it after maxDeliveryAttempts
+
+
+class GcsStore:
+    def __init__(self, bucket: str, prefix: str, api: GoogleApi | None = None) -> None:
+        self.api, self.bucket, self.prefix = api or GOOGLE, bucket, prefix
+        self.endpoint = os.environ.get("STORAGE_ENDPOINT", "https://storage.googleapis.com")
+
+    def exists(self, key: str) -> bool:
+        status, body = self.api.call("GET", f"{self.endpoint}/storage/v1/b/{self.bucket}/o/{urllib.parse.quote(self.prefix + key, safe='')}")
+        if status in (200, 404):
+            return status == 200
+        raise RuntimeError(f"GCS metadata of {key} answered {status}: {body[:300]!r}")
+
+    def put(self, key: str, record: bytes) -> bool:
+        # ifGenerationMatch=0: create only if no live object has this name (GCS request preconditions).
+        query = urllib.parse.urlencode({"uploadType": "media", "name": self.prefix + key, "ifGenerationMatch": "0"})
+        status, body = self.api.call("POST", f"{self.endpoint}/upload/storage/v1/b/{self.bucket}/o?{query}", record)
+        if status in (200, 412):
+            return status == 200
+        raise RuntimeError(f"GCS upload of {key} answered {status}: {body[:300]!r}")
+
+
+# ---------------------------------------------------------------- Redis Streams (a minimal RESP2 client) and local stores
+class RedisError(Exception):
+    pass
+
+
+class Redis:
+    """One connection per thread (the receive loop blocks on XREADGROUP while workers acknowledge)."""
+
+    def __init__(self, url: str, timeout: float = 120) -> None:  # longer than any XREADGROUP BLOCK
+        u = urllib.parse.urlparse(url)
+        self.host, self.port, self.password, self.timeout = u.hostname or "127.0.0.1", u.port or 6379, u.password, timeout
+        self.db = (u.path.strip("/").split("/")[0] or "0") if u.path else "0"
+        self.local = threading.local()
+
+    def __call__(self, *args: str | int | bytes) -> Any:
+        if getattr(self.local, "file", None) is None:
+            sock = socket.create_connection((self.host, self.port), timeout=self.timeout)
+            self.local.sock, self.local.file = sock, sock.makefile("rb")
+            if self.password:
+                self._send("AUTH", self.password)
+            self._send("SELECT", self.db)
+        return self._send(*args)
+
+    def _send(self, *args: str | int | bytes) -> Any:
+        parts = [a if isinstance(a, bytes) else str(a).encode() for a in args]
+        try:
+            self.local.sock.sendall(b"*%d\r\n" % len(parts) + b"".join(b"$%d\r\n%s\r\n" % (len(p), p) for p in parts))
+            return self._read()
+        except OSError:
+            self.local.file = None  # reconnect on the next command
+            raise
+
+    def _read(self) -> Any:
+        line = self.local.file.readline()
+        if not line:
+            self.local.file = None
+            raise RedisError("connection closed by redis")
+        kind, rest = line[:1], line[1:-2]
+        if kind == b"+":
+            return rest.decode()
+        if kind == b"-":
+            raise RedisError(rest.decode())
+        if kind == b":":
+            return int(rest)
+        if kind == b"$":
+            return None if int(rest) < 0 else self.local.file.read(int(rest) + 2)[:-2]
+        return None if int(rest) < 0 else [self._read() for _ in range(int(rest))]
+
+
+class RedisStreams:
+    def __init__(self, cfg: Config, redis: Redis | None = None) -> None:
+        self.r = redis or Redis(env("REDIS_URL", "redis://127.0.0.1:6379/0"), timeout=cfg.poll_wait + 60)
+        self.stream, self.group = cfg.queue, env("QUEUE_GROUP", "modelship")
+        self.dead, self.consumer = env("QUEUE_DEAD_LETTER", f"{cfg.queue}:dead-letter"), env("CONSUMER_NAME", socket.gethostname())
+        self.visibility_ms = cfg.visibility * 1000
+        try:  # From 0, not $: what was queued while no replica ran is what scale-from-zero is for.
+            self.r("XGROUP", "CREATE", self.stream, self.group, "0", "MKSTREAM")
+        except RedisError as e:
+            if "BUSYGROUP" not in str(e):
+                raise
+
+    def _message(self, entry_id: bytes, flat: list[bytes], deliveries: int) -> Message:
+        fields = {flat[i].decode(): flat[i + 1] for i in range(0, len(flat), 2)}
+        attrs = {k: v.decode(errors="replace") for k, v in fields.items() if k != "body"}
+        eid = entry_id.decode()
+        return Message(eid, eid, attrs.get("request-id") or eid, fields.get("body", b""), attrs.get("content-type", DEFAULT_CONTENT_TYPE), deliveries, attrs)
+
+    def receive(self, max_messages: int, wait_seconds: int) -> list[Message]:
+        # Redelivery first: entries idle past the visibility timeout (their consumer died, or nack made them due).
+        claimed = self.r("XAUTOCLAIM", self.stream, self.group, self.consumer, self.visibility_ms, "0-0", "COUNT", max_messages)[1]
+        messages = []
+        for entry in (e for e in claimed if e is not None):
+            pending = self.r("XPENDING", self.stream, self.group, entry[0], entry[0], 1)
+            messages.append(self._message(entry[0], entry[1], int(pending[0][3]) if pending else 1))
+        if messages:
+            return messages
+        out = self.r("XREADGROUP", "GROUP", self.group, self.consumer, "COUNT", max_messages, "BLOCK", wait_seconds * 1000, "STREAMS", self.stream, ">")
+        return [self._message(eid, flat, 1) for eid, flat in (out[0][1] if out else [])]
+
+    def ack(self, m: Message) -> None:
+        self.r("XACK", self.stream, self.group, m.handle)
+
+    def nack(self, m: Message, delay_seconds: int) -> None:
+        # Redis has no per-message visibility: backdate the entry's idle time so XAUTOCLAIM takes it after the delay.
+        # JUSTID leaves the delivery counter alone (XCLAIM reference).
+        idle = max(0, self.visibility_ms - delay_seconds * 1000)
+        self.r("XCLAIM", self.stream, self.group, self.consumer, 0, m.handle, "IDLE", idle, "JUSTID")
+
+    def extend(self, m: Message, seconds: int) -> None:
+        self.r("XCLAIM", self.stream, self.group, self.consumer, 0, m.handle, "JUSTID")  # idle back to 0
+
+    def dead_letter(self, m: Message, reason: str) -> None:
+        fields = [x for k, v in {**m.fields, "body": m.body, "source-id": m.message_id, "delivery-count": str(m.deliveries), "error": reason}.items() for x in (k, v)]
+        self.r("XADD", self.dead, "*", *fields)
+        self.ack(m)
+
+
+class DirStore:
+    def __init__(self, directory: str) -> None:
+        self.dir = directory
+        os.makedirs(directory, exist_ok=True)
+
+    def exists(self, key: str) -> bool:
+        return os.path.exists(os.path.join(self.dir, key))
+
+    def put(self, key: str, record: bytes) -> bool:
+        tmp = os.path.join(self.dir, f".{key}.{os.getpid()}.{threading.get_ident()}")
+        with open(tmp, "wb") as f:
+            f.write(record)
+        try:
+            os.link(tmp, os.path.join(self.dir, key))  # atomic, and fails when the name exists (no overwrite)
+            return True
+        except FileExistsError:
+            return False
+        finally:
+            os.unlink(tmp)
+
+
+class RedisStore:
+    def __init__(self, url: str) -> None:
+        self.r, parts = Redis(url), urllib.parse.urlparse(url).path.strip("/").split("/", 1)
+        self.prefix = parts[1] if len(parts) > 1 else ""
+
+    def exists(self, key: str) -> bool:
+        return self.r("EXISTS", self.prefix + key) == 1
+
+    def put(self, key: str, record: bytes) -> bool:
+        return self.r("SET", self.prefix + key, record, "NX") == "OK"
+
+
+BACKENDS: dict[str, type] = {"sqs": Sqs, "pubsub": PubSub, "redis": RedisStreams}
+
+
+def open_store(url: str) -> Store:
+    u = urllib.parse.urlparse(url)
+    if u.scheme == "s3":
+        return S3Store(u.netloc, u.path.lstrip("/"))
+    if u.scheme == "gs":
+        return GcsStore(u.netloc, u.path.lstrip("/"))
+    if u.scheme == "file":
+        return DirStore(u.path)
+    if u.scheme == "redis":
+        return RedisStore(url)
+    raise SystemExit(f"consumer: RESULT_URL must start with s3://, gs://, file:// or redis://, got {url!r}")
+
+
+# ---------------------------------------------------------------- the consumer
+class Retry(Exception):
+    """A failure another attempt may fix: 5xx, 408, 429, connection refused, timeout."""
+
+
+def record(request_id: str, outcome: str, deliveries: int, status: int | None, headers: dict[str, str], body: bytes | None, error: str | None = None) -> bytes:
+    r: dict[str, Any] = {"requestId": request_id, "outcome": outcome, "status": status, "deliveries": deliveries, "completedAt": datetime.now(timezone.utc).isoformat()}
+    if body is not None:
+        r["headers"] = headers
+        try:
+            r["body"] = body.decode("utf-8")
+        except UnicodeDecodeError:
+            r["bodyBase64"] = base64.b64encode(body).decode()
+    if error is not None:
+        r["error"] = error
+    return json.dumps(r).encode()
+
+
+class Consumer:
+    def __init__(self, cfg: Config, backend: Backend, store: Store) -> None:
+        self.cfg, self.backend, self.store = cfg, backend, store
+        self.model_url = f"http://127.0.0.1:{cfg.model_port}{cfg.model_path}"
+        self.readiness_url = f"http://127.0.0.1:{cfg.model_port}{cfg.readiness_path}"
+        self.kept_headers = {h.strip().lower() for h in cfg.result_headers.split(",")}
+        self.ready, self.stopping, self.done = threading.Event(), threading.Event(), threading.Event()
+        self.inflight: dict[str, Message] = {}  # received and neither acknowledged nor released: the heartbeat extends these
+        self.running = 0  # workers busy with a message, until their last queue call returns
+        self.lock = threading.Lock()
+
+    def wait_ready(self) -> None:
+        deadline = time.monotonic() + self.cfg.readiness_timeout
+        while not self.stopping.is_set():
+            try:
+                with urllib.request.urlopen(self.readiness_url, timeout=5) as r:
+                    if 200 <= r.status < 300:
+                        self.ready.set()
+                        return log("ready", url=self.readiness_url)
+            except (OSError, urllib.error.URLError):
+                pass
+            if time.monotonic() > deadline:
+                raise SystemExit(f"consumer: the model server was not ready at {self.readiness_url} within {self.cfg.readiness_timeout} s")
+            time.sleep(1)
+
+    def call(self, m: Message, rid: str) -> tuple[int, dict[str, str], bytes]:
+        req = urllib.request.Request(self.model_url, data=m.body, method="POST", headers={"Content-Type": m.content_type, "X-Request-Id": rid})
+        try:
+            with urllib.request.urlopen(req, timeout=self.cfg.request_timeout) as r:
+                status, headers, body = r.status, r.headers, r.read()
+        except urllib.error.HTTPError as e:
+            status, headers, body = e.code, e.headers, e.read()
+        except (OSError, urllib.error.URLError) as e:
+            reason = getattr(e, "reason", e)
+            if isinstance(reason, ConnectionRefusedError):
+                self.ready.clear()  # the server went away: receive nothing more until it answers its readiness probe
+            raise Retry(f"{'timed out after %d s' % self.cfg.request_timeout if isinstance(reason, TimeoutError) else reason}") from e
+        kept = {k.lower(): v for k, v in headers.items() if k.lower() in self.kept_headers}
+        if status >= 500 or status in (408, 429):
+            raise Retry(f"the model server answered {status}: {body[:200].decode(errors='replace')}")
+        return status, kept, body
+
+    def process(self, m: Message) -> None:
+        rid = m.request_id if SAFE_ID.fullmatch(m.request_id) else m.message_id
+        key = f"{rid}.json"
+        try:
+            if rid != m.request_id:
+                self.finish(m, rid, record(rid, "rejected", m.deliveries, None, {}, None, f"request-id {m.request_id[:200]!r} is not [A-Za-z0-9._-]{{1,128}}"))
+            elif self.store.exists(key):
+                log("duplicate", requestId=rid, deliveries=m.deliveries)  # done before: never call the server twice
+                self.settle(m, self.backend.ack)
+            else:
+                try:
+                    status, headers, body = self.call(m, rid)
+                    self.finish(m, rid, record(rid, "succeeded" if status < 400 else "rejected", m.deliveries, status, headers, body))
+                except Retry as e:
+                    if m.deliveries >= self.cfg.max_deliveries:
+                        self.store.put(key, record(rid, "failed", m.deliveries, None, {}, None, str(e)))
+                        self.settle(m, lambda m: self.backend.dead_letter(m, str(e)))
+                        log("dead-letter", requestId=rid, deliveries=m.deliveries, error=str(e))
+                    else:
+                        delay = min(self.cfg.backoff_max, self.cfg.backoff_base * 2 ** (m.deliveries - 1))
+                        self.settle(m, lambda m: self.backend.nack(m, delay))
+                        log("retry", requestId=rid, deliveries=m.deliveries, delaySeconds=delay, error=str(e))
+        except Exception as e:  # the store or the queue failed: the message reappears after its visibility timeout
+            log("error", requestId=rid, error=f"{type(e).__name__}: {e}")
+        finally:
+            with self.lock:
+                self.inflight.pop(m.handle, None)
+                self.running -= 1
+
+    def settle(self, m: Message, action: Callable[[Message], None]) -> None:
+        with self.lock:  # out of the heartbeat's hands first: no extension may follow an ack or a nack
+            self.inflight.pop(m.handle, None)
+        action(m)
+
+    def finish(self, m: Message, rid: str, data: bytes) -> None:
+        written = self.store.put(f"{rid}.json", data)
+        self.settle(m, self.backend.ack)
+        log("result", requestId=rid, outcome=json.loads(data)["outcome"], deliveries=m.deliveries, written=written)
+
+    def heartbeat(self) -> None:
+        # Every third of the visibility timeout: a message reappears only if two extensions in a row fail.
+        while not self.done.wait(max(1, self.cfg.visibility // 3)):
+            with self.lock:
+                for m in list(self.inflight.values()):
+                    try:
+                        self.backend.extend(m, self.cfg.visibility)
+                    except Exception as e:
+                        log("error", requestId=m.request_id, error=f"extend failed: {e}")
+
+    def run(self) -> int:
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, lambda *_: self.stopping.set())
+        threading.Thread(target=self.heartbeat, daemon=True).start()
+        pool = ThreadPoolExecutor(self.cfg.concurrency)
+        while not self.stopping.is_set():
+            if not self.ready.is_set():
+                self.wait_ready()
+                continue
+            free = self.cfg.concurrency - self.running
+            if free <= 0:
+                time.sleep(0.05)
+                continue
+            try:
+                messages = self.backend.receive(free, self.cfg.poll_wait)
+            except Exception as e:
+                log("error", error=f"receive failed: {type(e).__name__}: {e}")
+                time.sleep(1)
+                continue
+            for m in messages:
+                if self.stopping.is_set():
+                    self.backend.nack(m, 0)  # received during the stop: let another replica have it now
+                    continue
+                with self.lock:
+                    self.inflight[m.handle] = m
+                    self.running += 1
+                pool.submit(self.process, m)
+        log("stopping", inflight=self.running)
+        deadline = time.monotonic() + self.cfg.stop_timeout
+        while self.running and time.monotonic() < deadline:
+            time.sleep(0.05)
+        self.done.set()  # no extension after this
+        with self.lock:
+            left, self.inflight = list(self.inflight.values()), {}
+        for m in left:  # still running at the end of the grace period: visible again at once, for another replica
+            self.backend.nack(m, 0)
+        log("stopped", unfinished=len(left))
+        sys.stdout.flush()
+        os._exit(0)  # worker threads may still wait on the model server; their messages were released above
+
+
+def main() -> int:
+    cfg = Config()
+    return Consumer(cfg, BACKENDS[cfg.backend](cfg), open_store(cfg.result_url)).run()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
