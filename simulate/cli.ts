@@ -32,7 +32,8 @@ Options:
   --svg FILE              write a chart of requests and replicas over time per policy
   --service-time SECONDS  seconds one request takes (default 2)
   --concurrency N         requests one replica serves at once (default: the target at 70% utilisation)
-  --timeout SECONDS       seconds a request waits before it is dropped (default 300)
+  --timeout SECONDS       seconds a request waits before it is dropped (default 300; for a queue-mode service
+                          the queue's retention, scaling.queue.retentionSeconds)
   --node-seconds S        node provisioning (default 120 with a GPU, 0 for a CPU service)
   --pull-seconds S        image pull on a new node (default 334 with a GPU, 35 for a CPU service)
   --load-seconds S        model load (default 60)

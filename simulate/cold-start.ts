@@ -19,6 +19,7 @@ import {
     STREAMED_PULL_FRACTION,
 } from "../sdk/catalog/cold-start";
 import { ModelCacheMode, ModelLoadMode } from "../components/model-service/args";
+import { AutoscalerTarget } from "../components/spike-autoscaler/args";
 import type { PrewarmSchedule } from "../components/spike-autoscaler/cron";
 import { imageRepository, streamable, type ColdStartFeatures } from "./cold-start-stack";
 import { prewarmFloorByMinute } from "./prewarm";
@@ -68,9 +69,18 @@ export interface ColdStartFlags extends Partial<ColdStart> {
 const whole = (s: number) => Math.round(s);
 const fmt = (x: number) => String(Math.round(x * 10) / 10);
 
-function nodePart(f: ColdStartFeatures | undefined, flags: ColdStartFlags): { seconds: number; source: string } {
+/**
+ * A SageMaker instance's start: no public measurement of the launch of an ml.* GPU instance was found to source (AWS
+ * documents none; ../shared/reference/serving-facts.md says only that scaling from zero "takes minutes"), so the
+ * node part keeps the simulator's default, and says so. SageMaker then pulls the image from ECR onto the new instance
+ * and loads the model, as the image and load parts say.
+ */
+const SAGEMAKER_INSTANCE = 'SageMaker instance start: no public measurement sourced (AWS documents none; scaling from zero "takes minutes"), so the simulator\'s';
+
+function nodePart(f: ColdStartFeatures | undefined, flags: ColdStartFlags, target?: AutoscalerTarget): { seconds: number; source: string } {
     if (flags.nodeSeconds !== undefined) return { seconds: flags.nodeSeconds, source: "flag --node-seconds" };
     const fact = NODE_START[f?.pool?.provisioning ?? NodeProvisioning.Unknown];
+    if (target === AutoscalerTarget.AwsSageMaker) return { seconds: fact.value, source: `${SAGEMAKER_INSTANCE} ${fact.source}` };
     // No features: not a ModelService on Kubernetes (nothing to match); features without a pool: none places it.
     return { seconds: fact.value, source: f?.pool ? `pool ${f.pool.name}: ${fact.source}` : f ? `no GpuPool in the stack places it; ${fact.source}` : fact.source };
 }
@@ -161,9 +171,10 @@ function headroomPart(f: ColdStartFeatures | undefined, gpusPerReplica: number):
 
 /**
  * The cold start of a replica with `gpusPerReplica` GPUs (0: CPU) from the stack's features (undefined: none known),
- * with the flags over them. A stack without any of the features gives the documented defaults (120 + 334 + 60 s).
+ * with the flags over them. A stack without any of the features gives the documented defaults (120 + 334 + 60 s); on
+ * `target` aws-sagemaker the node is the instance's start (no sourced figure: the default, said so).
  */
-export function resolveColdStart(features: ColdStartFeatures | undefined, gpusPerReplica: number, flags: ColdStartFlags = {}): ResolvedColdStart {
+export function resolveColdStart(features: ColdStartFeatures | undefined, gpusPerReplica: number, flags: ColdStartFlags = {}, target?: AutoscalerTarget): ResolvedColdStart {
     if (gpusPerReplica <= 0) {
         const cpu = "CPU default (docs/simulate.md)";
         // --image-gib sizes a CPU image too, at the same measured rate; --pull-seconds wins over it.
@@ -182,7 +193,7 @@ export function resolveColdStart(features: ColdStartFeatures | undefined, gpusPe
             },
         };
     }
-    const node = nodePart(features, flags);
+    const node = nodePart(features, flags, target);
     const pull = pullPart(features, flags);
     const load = loadPart(features, flags);
     const headroom = headroomPart(features, gpusPerReplica);

@@ -4,11 +4,15 @@ import type { Limit } from "./limits";
 import type { PolicySummary } from "./report";
 import { hourUnit, ServiceModel } from "./service";
 
-/** For example `replica: 6 at once x 2 s, 1 GPU, cold start 120 + 334 + 60 s (node + image pull + model load)`. */
+/**
+ * For example `replica: 6 at once x 2 s, 1 GPU, cold start 120 + 334 + 60 s (node + image pull + model load)`, and for a
+ * queue-mode service the queue's retention.
+ */
 export function describeReplica(m: ServiceModel): string {
     const hardware = hourUnit(m) === "gpu-hours" ? `${m.gpusPerReplica} GPU${m.gpusPerReplica > 1 ? "s" : ""}` : "CPU only (hours are replica-hours)";
     const c = m.coldStart;
-    return `replica: ${m.concurrency} at once x ${m.serviceSeconds} s, ${hardware}, cold start ${c.nodeSeconds} + ${c.pullSeconds} + ${c.loadSeconds} s (node + image pull + model load)`;
+    const queue = m.queue ? `; queue mode: requests wait in the queue up to its retention, ${m.queue.retentionSeconds} s, under every policy` : "";
+    return `replica: ${m.concurrency} at once x ${m.serviceSeconds} s, ${hardware}, cold start ${c.nodeSeconds} + ${c.pullSeconds} + ${c.loadSeconds} s (node + image pull + model load)${queue}`;
 }
 
 /**

@@ -78,13 +78,15 @@ export interface LateRequests {
  */
 export function replayQueue(requests: Float64Array, service: ServiceModel, servingReady: Int32Array, sloSeconds: number): LateRequests {
     const T = requests.length;
-    const queue = new RequestQueue(T, Math.max(1, Math.round(service.serviceSeconds)), service.timeoutSeconds);
+    // A queue-mode run goes on past the trace while its queue drains: servingReady is then longer than the trace.
+    const horizon = Math.max(T, servingReady.length);
+    const queue = new RequestQueue(horizon, Math.max(1, Math.round(service.serviceSeconds)), service.timeoutSeconds);
     const dropped = new Float64Array(T);
     const late = new Float64Array(T);
     let served = 0;
     const drop = (arrival: number, n: number) => (dropped[arrival] += n);
-    for (let t = 0; t < T; t++) {
-        queue.arrive(t, requests[t], drop);
+    for (let t = 0; t < horizon; t++) {
+        queue.arrive(t, t < T ? requests[t] : 0, drop);
         queue.serve(t, servingReady[t] * service.concurrency, (arrival, n) => {
             if (t - arrival > sloSeconds) late[arrival] += n;
             served += n;

@@ -6,6 +6,7 @@
  * Deterministic: no randomness.
  */
 import { ControlPolicy, decide, LoopMemory, LoopState, prewarmFloor } from "./policy";
+import { decideTargetTracking, TrackingMemory } from "./target-tracking";
 import { RequestQueue } from "./queue";
 import { headroomKept } from "./cold-start";
 import { billedHours, fullColdStart, ServiceModel } from "./service";
@@ -154,16 +155,20 @@ export function simulatePolicy(requests: Float64Array, service: ServiceModel, po
     const T = requests.length;
     const S = Math.max(1, Math.round(service.serviceSeconds));
     const timeoutSeconds = policy.timeoutSeconds ?? service.timeoutSeconds;
-    const queue = new RequestQueue(T, S, timeoutSeconds);
+    // Queue mode: what still waits when the trace ends is served after it (or expires at its retention), so the run
+    // goes on without arrivals until the queue is empty, its replicas billed meanwhile.
+    const horizon = service.queue ? T + timeoutSeconds + S : T;
+    const queue = new RequestQueue(horizon, S, timeoutSeconds);
     const waitHistogram = new Float64Array(timeoutSeconds + 1);
-    const replicas = new Int32Array(T);
-    const ready = new Int32Array(T);
-    const servingReady = new Int32Array(T);
-    const inflightSum = new Float64Array(T + 1);
-    const runningSum = new Float64Array(T + 1);
-    const completedSum = new Float64Array(T + 1);
+    const replicas = new Int32Array(horizon);
+    const ready = new Int32Array(horizon);
+    const servingReady = new Int32Array(horizon);
+    const inflightSum = new Float64Array(horizon + 1);
+    const runningSum = new Float64Array(horizon + 1);
+    const completedSum = new Float64Array(horizon + 1);
     const fleet = new Fleet(service);
     const memory = new LoopMemory();
+    const tracking = policy.targetTracking ? new TrackingMemory() : undefined;
     const initial = start.initialReplicas ?? openingReplicas(requests, service, policy);
     fleet.ready = initial;
     // The opening count is what the loop has been asking for before the trace: the scale-down delay counts from it.
@@ -173,10 +178,13 @@ export function simulatePolicy(requests: Float64Array, service: ServiceModel, po
     let lastBusy = -Infinity;
     let nodeSeconds = 0;
 
-    for (let t = 0; t < T; t++) {
+    let end = T;
+    for (let t = 0; t < horizon; t++) {
+        if (t >= T && queue.queued + queue.inService <= 1e-9) break;
+        end = t + 1;
         fleet.tick(t);
         // Requests finishing this second free their slots; new ones arrive; those that waited past the timeout give up.
-        completedSum[t + 1] = completedSum[t] + queue.arrive(t, requests[t], (_, n) => (dropped += n));
+        completedSum[t + 1] = completedSum[t] + queue.arrive(t, t < T ? requests[t] : 0, (_, n) => (dropped += n));
         servingReady[t] = fleet.ready;
         queue.serve(t, fleet.ready * service.concurrency, (arrival, n) => {
             waitHistogram[t - arrival] += n;
@@ -189,11 +197,12 @@ export function simulatePolicy(requests: Float64Array, service: ServiceModel, po
 
         const current = fleet.count;
         // At zero the HPA is off: only activation (work waiting, or a pre-warming window) brings the first replica.
-        const tick = t > 0 && t % policy.syncSeconds === 0 && (current > 0 || prewarmFloor(policy, t) > 0);
-        const wake = current === 0 && inflight > 1e-9 && (policy.activationPollSeconds === 0 || t % policy.activationPollSeconds === 0);
+        // Target tracking's alarms are evaluated every period, at zero too (the step policy from zero is one of them).
+        const tick = t > 0 && t % policy.syncSeconds === 0 && (tracking !== undefined || current > 0 || prewarmFloor(policy, t) > 0);
+        const wake = !tracking && current === 0 && inflight > 1e-9 && (policy.activationPollSeconds === 0 || t % policy.activationPollSeconds === 0);
         if (tick || wake) {
             const state: LoopState = { t, current, ready: fleet.ready, inflightSum, runningSum, completedSum, lastBusy };
-            let desired = decide(policy, state, memory);
+            let desired = tracking ? decideTargetTracking(policy, state, tracking) : decide(policy, state, memory);
             if (wake) desired = Math.max(1, desired);
             if (desired > current) fleet.add(t, desired - current);
             else if (desired < current) fleet.remove(t, current - desired);
@@ -212,9 +221,10 @@ export function simulatePolicy(requests: Float64Array, service: ServiceModel, po
         served,
         dropped: dropped + queue.queued,
         waitHistogram,
-        replicas,
-        ready,
-        servingReady,
+        replicas: replicas.subarray(0, T),
+        ready: ready.subarray(0, T),
+        // In queue mode past the trace's end too, while its queue drained (the replay of what binds follows it).
+        servingReady: servingReady.subarray(0, Math.max(T, end)),
         timeoutSeconds: policy.timeoutSeconds,
     };
 }

@@ -6,7 +6,7 @@
  */
 import type { AutoscalerSpec } from "../components/spike-autoscaler/spec";
 import { BURST_MIN_PODS, BURST_PERIOD_SECONDS } from "../components/spike-autoscaler/defaults";
-import { ScalingMetric } from "../components/spike-autoscaler/args";
+import { AutoscalerTarget, ScalingMetric } from "../components/spike-autoscaler/args";
 import { deployedArrivalTriggers, deployedQueueCap } from "../components/spike-autoscaler/queries";
 import {
     KNATIVE_PANIC_THRESHOLD_PERCENTAGE,
@@ -18,6 +18,7 @@ import {
 import { knativeTimeoutSeconds } from "../components/model-service/targets/kubernetes-knative-spec";
 import { DEFAULT_STARTUP_TIMEOUT_SECONDS } from "../sdk/catalog/runtimes";
 import { ControlPolicy } from "./policy";
+import { sageMakerQueuePolicy } from "./target-tracking";
 import { prewarmFloorByMinute } from "./prewarm";
 import { ServiceModel, TARGET_UTILISATION } from "./service";
 
@@ -27,7 +28,7 @@ export type ScalingSpec = Pick<
     "metric" | "metricTarget" | "query" | "min" | "max" | "specMax" | "scaleDownDelaySeconds" | "maxQueuedPerRunning" | "scaleToZeroAfterSeconds" | "burstMultiplier" | "prewarm"
 > &
     /** The cold-start budget (Knative's request timeout at zero derives from it). Defaults to 600 s. */
-    Partial<Pick<AutoscalerSpec, "startupTimeoutSeconds">> & {
+    Partial<Pick<AutoscalerSpec, "startupTimeoutSeconds" | "target">> & {
         kubernetes?: Pick<NonNullable<AutoscalerSpec["kubernetes"]>, "pollingIntervalSeconds" | "engine" | "runtime">;
     };
 
@@ -60,6 +61,8 @@ export const HPA_SYNC_SECONDS = 15;
  */
 export function modelshipPolicy(spec: ScalingSpec, service: ServiceModel, start: Date, seconds: number): ControlPolicy {
     if (spec.kubernetes?.engine === "knative") return knativeServicePolicy(spec, service);
+    // Queue mode on SageMaker: target tracking on the backlog per instance and the step from zero, as deployed.
+    if (service.queue && spec.target === AutoscalerTarget.AwsSageMaker) return sageMakerQueuePolicy(spec, service, start, seconds);
     // Above one replica the HPA decides, every sync period of the cluster's controller manager (15 s, a cluster
     // setting no ScaledObject changes): KEDA's metrics server answers it with a fresh query whatever its polling
     // interval. The polling interval only times KEDA's own checks for activation from zero.

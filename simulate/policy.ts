@@ -4,6 +4,8 @@
  * settings of this one loop (policies.ts).
  */
 
+import type { TargetTracking } from "./target-tracking";
+
 /** Knative's panic mode: a short window that scales up at once when it sees `threshold` x the ready capacity. */
 export interface PanicMode {
     windowSeconds: number;
@@ -61,6 +63,11 @@ export interface ControlPolicy {
      * revision's `timeoutSeconds`, which its activator applies from the request's arrival). Defaults to the service's.
      */
     timeoutSeconds?: number;
+    /**
+     * Application Auto Scaling target tracking on one-minute CloudWatch datapoints, and the step from zero, instead of
+     * the loop above (a queue-mode service on SageMaker: simulate/target-tracking.ts); undefined for the loop.
+     */
+    targetTracking?: TargetTracking;
 }
 
 /** What the loop sees each decision. */

@@ -54,8 +54,14 @@ export interface ServiceModel {
     concurrency: number;
     /** Seconds one request takes once started (whole seconds, at least 1). */
     serviceSeconds: number;
-    /** Seconds a request may wait before it is dropped. */
+    /** Seconds a request may wait before it is dropped: the gateway's timeout, or in queue mode the queue's retention. */
     timeoutSeconds: number;
+    /**
+     * Queue mode (ModelService `scaling.mode: queue`): requests wait in a durable queue until served or until its
+     * retention (`timeoutSeconds` is then the retention), and every policy is a control loop over that same queue.
+     * Undefined for an HTTP service.
+     */
+    queue?: { retentionSeconds: number };
     coldStart: ColdStart;
     /** Seconds a freed node is kept (a replica started on it skips the node and the image pull); 0: none kept. */
     nodeIdleSeconds: number;

@@ -5,6 +5,8 @@
 import type { ResourceRecord } from "../sdk/plan/runtime";
 import { checkModelService } from "../components/model-service/check";
 import { modelServiceSchema } from "../components/model-service/schema";
+import { ScalingMode } from "../components/model-service/args";
+import type { QueueSpec } from "../components/model-service/queue";
 import { spikeAutoscalerSchema } from "../components/spike-autoscaler/schema";
 import { resolveAutoscaling, type AutoscalerSpec } from "../components/spike-autoscaler/spec";
 import { standaloneContext } from "../components/spike-autoscaler/standalone";
@@ -23,6 +25,16 @@ export interface AutoscaledService {
     gpusPerReplica: number;
     /** What the stack says about its cold start (simulate/cold-start.ts); undefined: nothing, the defaults apply. */
     coldStart?: ColdStartFeatures;
+    /** Queue mode (ModelService `scaling.mode: queue`), as components/model-service/queue.ts resolves it; undefined for an HTTP service. */
+    queue?: SimulatedQueue;
+}
+
+/** What the simulator reads of a queue-mode service's queue (components/model-service/queue.ts, defaults applied). */
+export interface SimulatedQueue {
+    /** Seconds a request waits in the queue before it expires (SageMaker's RequestTTLSeconds). */
+    retentionSeconds: number;
+    /** Requests one replica takes from the queue at once (SageMaker's MaxConcurrentInvocationsPerInstance); undefined: the target's own choice. */
+    concurrencyPerReplica?: number;
 }
 
 /** A service that cannot be simulated, or one asked for that is not there. */
@@ -30,15 +42,22 @@ export class SimulateInputError extends Error {
     override name = "SimulateInputError";
 }
 
+/** The queue of a ModelService's resolved spec as the simulator reads it; undefined in HTTP mode. */
+export function simulatedQueue(queue: QueueSpec | undefined): SimulatedQueue | undefined {
+    return queue && { retentionSeconds: queue.retentionSeconds, concurrencyPerReplica: queue.concurrencyPerReplica };
+}
+
 function fromModelService(r: ResourceRecord): AutoscaledService | undefined {
-    const scaling = (r.inputs.scaling ?? {}) as { autoscaling?: unknown };
-    if (scaling.autoscaling === undefined) return undefined;
+    const scaling = (r.inputs.scaling ?? {}) as { autoscaling?: unknown; mode?: unknown };
+    // A queue-mode service always scales on its backlog (SageMaker's default policy when no autoscaling block is given).
+    if (scaling.autoscaling === undefined && scaling.mode !== ScalingMode.Queue) return undefined;
     const parsed = modelServiceSchema.safeParse(r.inputs);
     if (!parsed.success) return undefined;
     // The component's own checks: a service it would refuse is not simulated.
     const { problems, spec } = checkModelService(r.name, parsed.data);
     if (problems.length > 0 || !spec?.autoscaling) return undefined;
-    return { urn: r.urn, name: r.name, type: r.type, spec: spec.autoscaling, gpusPerReplica: spec.gpu?.count ?? 0 };
+    const queue = simulatedQueue(spec.queue);
+    return { urn: r.urn, name: r.name, type: r.type, spec: spec.autoscaling, gpusPerReplica: spec.gpu?.count ?? 0, ...(queue && { queue }) };
 }
 
 function fromSpikeAutoscaler(r: ResourceRecord): AutoscaledService | undefined {
@@ -65,7 +84,7 @@ export function autoscaledServices(resources: readonly ResourceRecord[]): Autosc
 export function selectServices(resources: readonly ResourceRecord[], program: string, only?: string): AutoscaledService[] {
     const all = autoscaledServices(resources);
     if (all.length === 0) {
-        throw new SimulateInputError(`the program ${program} has no autoscaled service: simulate needs a ModelService with scaling.autoscaling or a SpikeAutoscaler`);
+        throw new SimulateInputError(`the program ${program} has no autoscaled service: simulate needs a ModelService with scaling.autoscaling or scaling.mode queue, or a SpikeAutoscaler`);
     }
     if (only === undefined) return all;
     const chosen = all.filter((s) => s.name === only || s.urn === only);

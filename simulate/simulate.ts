@@ -2,7 +2,7 @@
  * One service's simulation from what the plan resolved: the replica model (defaults or overrides), the seven
  * policies, their summaries, what binds those that drop requests or wait past the SLO, and the `--json` document.
  */
-import { ScalingMetric } from "../components/spike-autoscaler/args";
+import { AutoscalerTarget, ScalingMetric } from "../components/spike-autoscaler/args";
 import { HOURS_PER_MONTH } from "../sdk/cost/types";
 import { bindingLimits, DEFAULT_SLO_P99_SECONDS, Limit, limitJson } from "./limits";
 import type { PolicyRun } from "./model";
@@ -33,22 +33,27 @@ export interface SimulationOverrides {
  * (simulate/cold-start.ts: the documented defaults when it has none), the rest from defaults or overrides. A CPU
  * service (no GPU) gets the CPU cold start and keeps no node of its own after a replica goes (service.ts).
  */
-export function serviceModel(service: Pick<AutoscaledService, "spec" | "gpusPerReplica" | "coldStart">, o: SimulationOverrides = {}): ServiceModel {
+export function serviceModel(service: Pick<AutoscaledService, "spec" | "gpusPerReplica" | "coldStart" | "queue">, o: SimulationOverrides = {}): ServiceModel {
     const serviceSeconds = Math.max(1, Math.round(o.serviceSeconds ?? DEFAULT_SERVICE_SECONDS));
-    const base = { concurrency: 1, serviceSeconds, timeoutSeconds: o.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS };
-    const cold = resolveColdStart(service.coldStart, service.gpusPerReplica, { ...o.coldStart, imageGiB: o.imageGiB });
+    // Queue mode: a request waits in the queue until its retention, not the gateway's timeout (`--timeout` still wins).
+    const queue = service.queue;
+    const base = { concurrency: 1, serviceSeconds, timeoutSeconds: o.timeoutSeconds ?? queue?.retentionSeconds ?? DEFAULT_TIMEOUT_SECONDS };
+    const cold = resolveColdStart(service.coldStart, service.gpusPerReplica, { ...o.coldStart, imageGiB: o.imageGiB }, service.spec.target);
     const model: ServiceModel = {
         ...base,
         coldStart: cold.coldStart,
         warmLoadSeconds: cold.warmLoadSeconds,
         ...(cold.headroom && { headroom: o.clock ? headroomOnClock(cold.headroom, o.clock.start, o.clock.seconds) : cold.headroom }),
         coldStartSources: cold.sources,
-        nodeIdleSeconds: o.nodeIdleSeconds ?? defaultNodeIdleSeconds(service.gpusPerReplica),
+        ...(queue && { queue: { retentionSeconds: base.timeoutSeconds } }),
+        // A SageMaker instance removed is no longer billed: no node is kept for it (Kubernetes' Cluster Autoscaler keeps one 10 min).
+        nodeIdleSeconds: o.nodeIdleSeconds ?? (service.spec.target === AutoscalerTarget.AwsSageMaker ? 0 : defaultNodeIdleSeconds(service.gpusPerReplica)),
         gpusPerReplica: service.gpusPerReplica,
         hourlyUsd: service.spec.price.monthly === null || !service.spec.price.priced ? null : service.spec.price.monthly / HOURS_PER_MONTH,
     };
     // The concurrency default depends on the target, which (for GPU utilisation) depends on the concurrency: use 8.
-    model.concurrency = o.concurrency ?? (service.spec.metric === ScalingMetric.GpuUtilization ? 8 : defaultConcurrency(inFlightTarget(service.spec, model)));
+    // In queue mode each replica takes up to `concurrencyPerReplica` requests from the queue (SageMaker's MaxConcurrentInvocationsPerInstance).
+    model.concurrency = o.concurrency ?? queue?.concurrencyPerReplica ?? (service.spec.metric === ScalingMetric.GpuUtilization ? 8 : defaultConcurrency(inFlightTarget(service.spec, model)));
     return model;
 }
 
@@ -86,6 +91,8 @@ export function simulationJson(trace: Trace, results: ServiceSimulation[]): Reco
             unit: hourUnit(r.model),
             gpusPerReplica: r.model.gpusPerReplica,
             coldStart: coldStartJson(r.model),
+            // Queue mode: requests wait up to the queue's retention (`timeoutSeconds`), under every policy.
+            ...(r.model.queue && { queue: { retentionSeconds: r.model.queue.retentionSeconds, concurrencyPerReplica: r.model.concurrency } }),
             policies: r.summaries.map(policyJson),
             limits: r.limits.map((l) => limitJson(l, start)),
         })),

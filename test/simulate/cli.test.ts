@@ -171,7 +171,10 @@ describe("modelship simulate", () => {
 
     it.each([
         [["simulate", example, "--trace", trace, "--service", "nope"], "error: --service nope: no autoscaled service of that name; the program has: qwen, scorer\n"],
-        [["simulate", quickstart, "--trace", trace], `error: the program ${quickstart} has no autoscaled service: simulate needs a ModelService with scaling.autoscaling or a SpikeAutoscaler\n`],
+        [
+            ["simulate", quickstart, "--trace", trace],
+            `error: the program ${quickstart} has no autoscaled service: simulate needs a ModelService with scaling.autoscaling or scaling.mode queue, or a SpikeAutoscaler\n`,
+        ],
         [["simulate", example], "error: missing --trace FILE: a CSV with the columns second,requests\n"],
         [["simulate", example, "--trace", trace, "--timeout=-1"], 'error: --timeout is "-1"; expected a number >= 0\n'],
         [["simulate", example, "--trace", trace, "--slo-p99", "0"], 'error: --slo-p99 is "0"; expected a number > 0\n'],
