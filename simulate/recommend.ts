@@ -88,13 +88,19 @@ export function recommend(trace: Trace, service: AutoscaledService, resolver: Ca
     const cache = new Map<string, Evaluated | null>();
     // The block without its windows goes through the component's resolution (cheap); each distinct window through its
     // cron parser once (a year of windows is counted per parse: tens of ms). The block chosen is then resolved whole.
+    // Every candidate keeps the service's cold start read from the stack (its pool, image cache, model cache): only the
+    // autoscaling block changes, so the current figures and the table's are the same run.
+    const resolveWhole = (args: AutoscalingArgs): AutoscaledService | undefined => {
+        const resolved = resolver.resolve(args).service;
+        return resolved && service.coldStart ? { ...resolved, coldStart: service.coldStart } : resolved;
+    };
     const reactiveSpecs = new Map<string, AutoscaledService | null>();
     const schedules = new Map<string, PrewarmSchedule | null>();
     const resolveFast = (args: AutoscalingArgs): AutoscaledService | null => {
         const { prewarm, ...reactive } = args;
         const key = JSON.stringify(reactive);
         let base = reactiveSpecs.get(key);
-        if (base === undefined) reactiveSpecs.set(key, (base = resolver.resolve(reactive).service ?? null));
+        if (base === undefined) reactiveSpecs.set(key, (base = resolveWhole(reactive) ?? null));
         if (!base || !prewarm || prewarm.length === 0) return base;
         const plans: PrewarmPlan[] = [];
         for (const [i, w] of prewarm.entries()) {
@@ -305,7 +311,7 @@ export function recommend(trace: Trace, service: AutoscaledService, resolver: Ca
         milliseconds: 0,
     };
     // The block chosen, resolved whole by the component (as the pasted program would be) and simulated again.
-    const final = best && best.ok ? resolver.resolve(best.args).service : undefined;
+    const final = best && best.ok ? resolveWhole(best.args) : undefined;
     const confirmed = best && final ? simulateWith(best.args, final) : undefined;
     if (best && confirmed?.ok) {
         result.autoscaling = best.args;

@@ -369,6 +369,29 @@ new ModelService("llm", {
         });
     }, 60_000);
 
+    it("--recommend keeps the stack's cold start: its current figures are the table's own modelship line", async () => {
+        const cached = path.join(tmp, "recommend-cached");
+        fs.mkdirSync(cached);
+        fs.copyFileSync(path.join(dir, "Pulumi.yaml"), path.join(cached, "Pulumi.yaml"));
+        const source = fs.readFileSync(path.join(dir, "index.ts"), "utf8").replace("karpenter: true },", `karpenter: true },\n    imageCache: { snapshotId: "snap-0123456789abcdef0" },`);
+        fs.writeFileSync(path.join(cached, "index.ts"), source);
+        // An hour (recommendations need about one): a quiet half hour, then a burst the 5 s pull lets the loop catch.
+        const hour = path.join(tmp, "hour.csv");
+        fs.writeFileSync(hour, ["second,requests", ...Array.from({ length: 3600 }, (_, t) => `${t},${t < 1800 ? 1 : 12}`)].join("\n") + "\n");
+        const { code, stdout, stderr } = await cliInProcess(["simulate", cached, "--trace", hour, "--json", "--recommend"]);
+        expect([code, stderr]).toEqual([0, ""]);
+        const [service] = JSON.parse(stdout).services;
+        expect(service.coldStart).toMatchObject({ nodeSeconds: 60, pullSeconds: 5 });
+        const modelship = service.policies.find((p: { name: string }) => p.name === "modelship");
+        expect(service.recommendation.current).toEqual({
+            gpuHours: modelship.gpuHours,
+            hours: modelship.gpuHours,
+            costUsd: modelship.costUsd,
+            dropped: modelship.dropped,
+            waitP99Seconds: modelship.waitP99Seconds,
+        });
+    }, 120_000);
+
     it("refuses an image size that is not a number > 0", async () => {
         const { code, stderr } = await cliInProcess(["simulate", dir, "--trace", trace, "--image-gib", "big"]);
         expect([code, stderr]).toEqual([2, 'error: --image-gib is "big"; expected a number > 0\n']);
