@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import { parseArgs } from "node:util";
 import { programFailure, type CliIo } from "../sdk/plan/cli";
 import type { ResourceRecord } from "../sdk/plan/runtime";
-import type { Recommendation } from "./recommend";
+import type { Recommendation } from "./recommend-input";
 import type { AutoscaledService } from "./services";
 import type { SimulationOverrides } from "./simulate";
 import type { Trace } from "./trace";
@@ -58,7 +58,8 @@ function positiveNumber(flag: string, value: string | undefined, allowZero = fal
 /** The recommendations of `services` (simulate/recommend.ts), in order; each checked for pre-warming before any search. */
 async function recommendAll(trace: Trace, services: AutoscaledService[], resources: readonly ResourceRecord[], overrides: SimulationOverrides): Promise<Recommendation[]> {
     const { candidateResolver } = await import("./recommend-resolve");
-    const { checkCanPrewarm, recommend } = await import("./recommend");
+    const { recommend } = await import("./recommend");
+    const { checkCanPrewarm } = await import("./recommend-input");
     const { DEFAULT_SLO_P99_SECONDS } = await import("./limits");
     const resolvers = services.map((s) => {
         const record = resources.find((r) => r.urn === s.urn);
@@ -127,7 +128,7 @@ export async function simulateMain(argv: string[], io: CliIo): Promise<number> {
         const start = trace.startTime ?? (await import("./report")).DEFAULT_TRACE_START;
         const withClock: SimulationOverrides = { ...overrides, clock: { start, seconds: trace.requests.length } };
         if (values.recommend) {
-            const { checkRecommendTrace } = await import("./recommend");
+            const { checkRecommendTrace } = await import("./recommend-input");
             checkRecommendTrace(trace);
         }
         const { runProgram } = await import("../sdk/plan/run");

@@ -9,6 +9,7 @@ import {
     DISK_LOAD_GB_PER_SECOND,
     DOWNLOAD_GB_PER_SECOND,
     GB_PER_GIB,
+    MB_PER_MIB,
     MEASURED_PULL,
     NODE_START,
     NodeProvisioning,
@@ -132,7 +133,7 @@ function loadPart(f: ColdStartFeatures | undefined, flags: ColdStartFlags): { se
         return { seconds: whole(stream + start), warm: whole(stream + start), source, warmSource: source };
     }
     if (f.cache === ModelCacheMode.Cluster) {
-        const fsGbps = (SHARED_FS_MIB_PER_SECOND.value * 1.048576) / 1000;
+        const fsGbps = (SHARED_FS_MIB_PER_SECOND.value * MB_PER_MIB) / 1000;
         const rate = Math.min(fsGbps, DISK_LOAD_GB_PER_SECOND.value);
         const binds = rate === fsGbps ? `the file system binds: ${SHARED_FS_MIB_PER_SECOND.source}` : `the loader binds, below ${SHARED_FS_MIB_PER_SECOND.source}`;
         const source = `${size}, cached per cluster (model.cache.mode cluster): ${fmt(gb / rate)} s read from the shared volume into GPU memory (${DISK_LOAD_GB_PER_SECOND.source}; ${binds}) ${startText}`;

@@ -13,7 +13,7 @@ import type { AutoscalingArgs } from "../components/spike-autoscaler/args";
 import { autoscalingSchema, spikeAutoscalerSchema } from "../components/spike-autoscaler/schema";
 import { resolveAutoscaling } from "../components/spike-autoscaler/spec";
 import { standaloneContext } from "../components/spike-autoscaler/standalone";
-import { simulatedQueue, type AutoscaledService } from "./services";
+import { modelServiceEntry, type AutoscaledService } from "./services";
 
 const MODEL_SERVICE = "modelship:index:ModelService";
 const SPIKE_AUTOSCALER = "modelship:index:SpikeAutoscaler";
@@ -57,8 +57,7 @@ export function candidateResolver(record: ResourceRecord): CandidateResolver {
                 if (!parsed.success) return fail(zodProblems(parsed.error));
                 const { problems, spec } = checkModelService(record.name, parsed.data);
                 if (problems.length > 0 || !spec?.autoscaling) return fail(problems);
-                const queue = simulatedQueue(spec.queue);
-                return { service: { urn: record.urn, name: record.name, type: record.type, spec: spec.autoscaling, gpusPerReplica: spec.gpu?.count ?? 0, ...(queue && { queue }) }, problems: [] };
+                return { service: modelServiceEntry(record, spec, spec.autoscaling), problems: [] };
             },
         };
     }

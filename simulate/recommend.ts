@@ -29,8 +29,6 @@ import { serviceModel, type SimulationOverrides } from "./simulate";
 import type { AutoscaledService } from "./services";
 import type { Trace } from "./trace";
 
-export { checkCanPrewarm, checkRecommendTrace, MIN_RECOMMEND_SECONDS, RecommendInputError, type Predicted, type Recommendation } from "./recommend-input";
-
 interface Evaluated {
     args: AutoscalingArgs;
     /** The searched windows on the trace's clock (none for a reactive candidate), for the moves made from it. */

@@ -6,7 +6,7 @@ import type { ResourceRecord } from "../sdk/plan/runtime";
 import { checkModelService } from "../components/model-service/check";
 import { modelServiceSchema } from "../components/model-service/schema";
 import { ScalingMode } from "../components/model-service/args";
-import type { QueueSpec } from "../components/model-service/queue";
+import type { ServingSpec } from "../components/model-service/spec";
 import { spikeAutoscalerSchema } from "../components/spike-autoscaler/schema";
 import { resolveAutoscaling, type AutoscalerSpec } from "../components/spike-autoscaler/spec";
 import { standaloneContext } from "../components/spike-autoscaler/standalone";
@@ -42,9 +42,11 @@ export class SimulateInputError extends Error {
     override name = "SimulateInputError";
 }
 
-/** The queue of a ModelService's resolved spec as the simulator reads it; undefined in HTTP mode. */
-export function simulatedQueue(queue: QueueSpec | undefined): SimulatedQueue | undefined {
-    return queue && { retentionSeconds: queue.retentionSeconds, concurrencyPerReplica: queue.concurrencyPerReplica };
+/** The simulated service of a ModelService record from its resolved spec and autoscaling (here, and for each `--recommend` candidate in recommend-resolve.ts). */
+export function modelServiceEntry(r: Pick<ResourceRecord, "urn" | "name" | "type">, spec: ServingSpec, autoscaling: AutoscalerSpec): AutoscaledService {
+    const q = spec.queue;
+    const queue: SimulatedQueue | undefined = q && { retentionSeconds: q.retentionSeconds, concurrencyPerReplica: q.concurrencyPerReplica };
+    return { urn: r.urn, name: r.name, type: r.type, spec: autoscaling, gpusPerReplica: spec.gpu?.count ?? 0, ...(queue && { queue }) };
 }
 
 function fromModelService(r: ResourceRecord): AutoscaledService | undefined {
@@ -56,8 +58,7 @@ function fromModelService(r: ResourceRecord): AutoscaledService | undefined {
     // The component's own checks: a service it would refuse is not simulated.
     const { problems, spec } = checkModelService(r.name, parsed.data);
     if (problems.length > 0 || !spec?.autoscaling) return undefined;
-    const queue = simulatedQueue(spec.queue);
-    return { urn: r.urn, name: r.name, type: r.type, spec: spec.autoscaling, gpusPerReplica: spec.gpu?.count ?? 0, ...(queue && { queue }) };
+    return modelServiceEntry(r, spec, spec.autoscaling);
 }
 
 function fromSpikeAutoscaler(r: ResourceRecord): AutoscaledService | undefined {

@@ -28,6 +28,7 @@
 import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { cpuQuantity, memoryQuantity } from "../kubernetes/container";
 import { ACCELERATOR_LABEL } from "../kubernetes/placement";
 import { Accelerator } from "../../sdk/catalog/accelerators";
 import { DerivedKubernetesName, kubernetesLabels, labelValue, Ownership, physicalName } from "../../sdk/naming";
@@ -56,8 +57,8 @@ export const PAUSE_IMAGE = "registry.k8s.io/pause:3.10@sha256:ee6521f290b2168b6e
 export const HEADROOM_NAMESPACE = "default";
 /** The user and group the pause image runs as (`USER 65535:65535` in kubernetes/build/pause/Dockerfile), set explicitly here. */
 const PAUSE_USER = 65535;
-/** What a placeholder asks for on a node of fixed shape: next to nothing (pause uses well under 1 MiB). */
-const TINY = { cpu: "10m", memory: "16Mi" } as const;
+/** What a placeholder (and each container of the image pre-puller) asks for on a node of fixed shape: next to nothing (pause uses well under 1 MiB). */
+export const TINY = { cpu: "10m", memory: "16Mi" } as const;
 /** The most windows, as SpikeAutoscaler's pre-warming (one KEDA trigger each). */
 const MAX_WINDOWS = 20;
 
@@ -130,22 +131,12 @@ export function headroomNames(args: ParsedGpuPoolArgs): DerivedKubernetesName[] 
     return [{ suffix: "headroom", objects: args.headroom.windows ? "the headroom PriorityClass, Deployment and ScaledObject" : "the headroom PriorityClass and Deployment" }];
 }
 
-/** `5` -> `5`, `4.25` -> `4250m`. */
-function cpuQuantity(vcpus: number): string {
-    return Number.isInteger(vcpus) ? String(vcpus) : `${Math.ceil(vcpus * 1000)}m`;
-}
-
-/** `17` -> `17Gi`, `16.25` -> `16640Mi`. */
-function memoryQuantity(gib: number): string {
-    return Number.isInteger(gib) ? `${gib}Gi` : `${Math.ceil(gib * 1024)}Mi`;
-}
-
 /**
  * The resolved headroom of valid arguments (see {@link headroomProblems}), or undefined without it. On Karpenter a placeholder
- * asks for the per-GPU share of the pool's node minimums (`minNodeVcpus` and `minNodeMemoryGiB`, defaults 4 and 16 per GPU
- * plus 1), elsewhere for {@link TINY}.
+ * asks for the per-GPU share of the pool's node minimums (`minNodeVcpus` and `minNodeMemoryGiB` with their defaults,
+ * `nodeMinimums` in spec.ts), elsewhere for {@link TINY}.
  */
-export function resolveHeadroom(args: ParsedGpuPoolArgs): HeadroomSpec | undefined {
+export function resolveHeadroom(args: ParsedGpuPoolArgs, nodeMinimums: { vcpus: number; memoryGiB: number }): HeadroomSpec | undefined {
     const headroom = args.headroom;
     if (headroom === undefined || args.cloud === GpuPoolCloud.Docker) return undefined;
     const windows = (headroom.windows ?? []).flatMap((window, i) => {
@@ -154,9 +145,7 @@ export function resolveHeadroom(args: ParsedGpuPoolArgs): HeadroomSpec | undefin
     });
     const gpusPerNode = args.gpusPerNode ?? 1;
     const karpenter = args.cloud === GpuPoolCloud.Aws && args.aws?.karpenter === true;
-    const size = karpenter
-        ? { cpu: cpuQuantity((args.minNodeVcpus ?? 4 * gpusPerNode + 1) / gpusPerNode), memory: memoryQuantity((args.minNodeMemoryGiB ?? 16 * gpusPerNode + 1) / gpusPerNode) }
-        : { ...TINY };
+    const size = karpenter ? { cpu: cpuQuantity(nodeMinimums.vcpus / gpusPerNode), memory: memoryQuantity(nodeMinimums.memoryGiB / gpusPerNode) } : { ...TINY };
     return { gpus: headroom.gpus, windows, ...size, accelerator: args.accelerator };
 }
 

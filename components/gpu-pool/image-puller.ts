@@ -6,7 +6,7 @@ import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { kubernetesLabels, labelValue, Ownership, physicalName } from "../../sdk/naming";
 import { GpuPoolToleration } from "./args";
-import { PAUSE_IMAGE } from "./headroom";
+import { PAUSE_IMAGE, TINY } from "./headroom";
 import type { ImageCacheSpec } from "./image-cache";
 
 /** The name suffix of the pre-pull DaemonSet. */
@@ -20,8 +20,6 @@ const PULLER_BIN = "/puller";
 export const BUSYBOX_IMAGE = "docker.io/library/busybox:1.37.0-musl@sha256:222ad6d973c0d198014546a65cd02c5fdedcc172123c5b4c2bf0af636550bd94";
 /** The nobody user: the pulled images run nothing but `true`, as no one. */
 const NOBODY = 65534;
-/** Next to nothing: `true` exits at once, pause sleeps. */
-const TINY = { cpu: "10m", memory: "16Mi" } as const;
 
 /** What the pre-pull DaemonSet needs. */
 export interface ImagePullerSpec {

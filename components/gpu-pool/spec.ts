@@ -178,7 +178,7 @@ export function poolBase(name: string, args: ParsedGpuPoolArgs): PoolBase {
         minNodes: args.minNodes ?? (args.cloud === GpuPoolCloud.Docker ? 1 : 0),
         maxNodes: args.maxNodes ?? 1,
         owner: { component: "GpuPool", service: name, tags: args.tags },
-        headroom: resolveHeadroom(args),
+        headroom: resolveHeadroom(args, nodeMinimums(args)),
         imageCache: imageCacheOf(args),
     };
 }
@@ -188,17 +188,23 @@ export function isSpot(args: ParsedGpuPoolArgs): boolean {
     return args.capacityType === CapacityType.Spot;
 }
 
+/** The least vCPUs and memory of a pool node, given or by default. */
+export function nodeMinimums(args: ParsedGpuPoolArgs): { vcpus: number; memoryGiB: number } {
+    const gpus = args.gpusPerNode ?? 1;
+    // Room for a ModelService's default GPU pod (4 vCPUs and 16 GiB per GPU): the node needs more than the
+    // pod, since kubelet, the OS and the DaemonSets reserve part of it.
+    return { vcpus: args.minNodeVcpus ?? 4 * gpus + 1, memoryGiB: args.minNodeMemoryGiB ?? 16 * gpus + 1 };
+}
+
 /** The catalog request of the pool's node shape (aws and gcp). */
 export function shapeRequest(args: ParsedGpuPoolArgs, accelerator: Accelerator): ShapeRequest {
-    const gpus = args.gpusPerNode ?? 1;
+    const minimums = nodeMinimums(args);
     return {
         accelerator,
-        gpusPerNode: gpus,
+        gpusPerNode: args.gpusPerNode ?? 1,
         spot: isSpot(args),
-        // Room for a ModelService's default GPU pod (4 vCPUs and 16 GiB per GPU): the node needs more than the
-        // pod, since kubelet, the OS and the DaemonSets reserve part of it.
-        minVcpus: args.minNodeVcpus ?? 4 * gpus + 1,
-        minMemoryGiB: args.minNodeMemoryGiB ?? 16 * gpus + 1,
+        minVcpus: minimums.vcpus,
+        minMemoryGiB: minimums.memoryGiB,
         explicitMinimums: { vcpus: args.minNodeVcpus !== undefined, memory: args.minNodeMemoryGiB !== undefined },
     };
 }

@@ -34,6 +34,10 @@ import { storageClassLacks } from "./storage-classes";
 
 /** Defaults of `model.cache`. */
 export const DEFAULT_NODE_PATH = "/var/lib/modelship/models";
+/**
+ * Claim size without `sizeGiB` or `model.sizeGiB`: two versions (a rollout's old and new) of a model up to ~50 GB, the
+ * bf16 weights of a 24B model (2 bytes a parameter). The same 100 GiB as GpuPool's default node disk (`diskSizeGiB`).
+ */
 export const DEFAULT_CLAIM_GIB = 100;
 /** Suffix of the claim modelship creates: `<service>-model-cache`. */
 export const CLAIM_SUFFIX = "model-cache";

@@ -60,14 +60,7 @@ export function isQueueMode(args: Pick<ParsedModelServiceArgs, "scaling">): bool
 /** The queue with its defaults; undefined in HTTP mode. */
 export function resolveQueue(args: ParsedModelServiceArgs): QueueSpec | undefined {
     if (!isQueueMode(args)) return undefined;
-    const q = withDefaults(DEFAULTS, args.scaling?.queue);
-    return {
-        retentionSeconds: q.retentionSeconds,
-        requestTimeoutSeconds: q.requestTimeoutSeconds,
-        maxDeliveries: q.maxDeliveries,
-        concurrencyPerReplica: q.concurrencyPerReplica,
-        resultRetentionDays: q.resultRetentionDays,
-    };
+    return withDefaults(DEFAULTS, args.scaling?.queue);
 }
 
 /** The rules of queue mode on every target: where it exists, a block only with the mode, a retention that covers a cold start and a request. */

@@ -203,11 +203,6 @@ export const TARGET_BLOCKS: Record<Target, "kubernetes" | "sagemaker" | "lambda"
     [Target.Docker]: "docker",
 };
 
-/** The form of an artifact URI: its scheme, and an `@revision` only on `hf://` (artifact.ts). */
-function checkArtifact(path: string, uri: string | undefined, problems: ValidationProblem[]): void {
-    problems.push(...artifactUriProblems(path, uri));
-}
-
 /** Checks that span fields and hold for every target. */
 export function crossFieldProblems(args: ParsedModelServiceArgs): ValidationProblem[] {
     const problems: ValidationProblem[] = [];
@@ -219,7 +214,8 @@ export function crossFieldProblems(args: ParsedModelServiceArgs): ValidationProb
     if (model.image !== undefined && model.uri !== undefined) {
         problems.push({ path: "model.uri", received: describeValue(model.uri), expected: "either model.image or model.uri, not both" });
     }
-    checkArtifact("model.uri", model.uri, problems);
+    // The form of an artifact URI: its scheme, and an `@revision` only on `hf://` (artifact.ts).
+    problems.push(...artifactUriProblems("model.uri", model.uri));
     const usesUri = model.uri !== undefined || (args.versions ?? []).some((v) => v.uri !== undefined);
     if (usesUri && (model.runtime === undefined || (model.runtime === ServingRuntime.Custom && model.serverImage === undefined))) {
         problems.push({
@@ -256,7 +252,7 @@ export function crossFieldProblems(args: ParsedModelServiceArgs): ValidationProb
         versions.forEach((v, i) => {
             if (seen.has(v.name)) problems.push({ path: `versions[${i}].name`, received: describeValue(v.name), expected: "a name no other version has" });
             seen.add(v.name);
-            checkArtifact(`versions[${i}].uri`, v.uri, problems);
+            problems.push(...artifactUriProblems(`versions[${i}].uri`, v.uri));
             if (v.image !== undefined && v.uri !== undefined) problems.push({ path: `versions[${i}].uri`, received: describeValue(v.uri), expected: "either image or uri, not both" });
             if (v.image === undefined && v.uri === undefined && model.image === undefined && model.uri === undefined) {
                 problems.push({ path: `versions[${i}]`, received: "neither image nor uri", expected: "an image or uri here or in model" });

@@ -16,9 +16,6 @@ export function namedRuntimes(): ServingRuntime[] {
     return Object.values(ServingRuntime).filter((r) => runtimeEntry(r).servedNameArgs !== undefined);
 }
 
-/** The Hugging Face Hub id of an `hf://org/name[@revision]` URI (`org/name`, without the revision); undefined for other schemes. */
-export { huggingFaceId };
-
 /** True when a preset serves an artifact URI (of the model or of a version): only then does modelship start the server. */
 function servesUri(args: ParsedModelServiceArgs): boolean {
     return args.model.uri !== undefined || (args.versions ?? []).some((v) => v.uri !== undefined);

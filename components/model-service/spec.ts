@@ -41,10 +41,6 @@ export interface ServingSpec {
     runtime: ServingRuntime;
     /** The name OpenAI-compatible clients send in `model` (served-name.ts); undefined when the runtime takes none. */
     servedModelName?: string;
-    /** How the server gets the weights of an artifact URI (`model.loadMode`, default `download`; load-mode.ts). */
-    loadMode: ModelLoadMode;
-    /** Size of the weights in GiB (`model.sizeGiB`), for the cold-start estimate and the cache size; undefined when not given. */
-    modelSizeGiB?: number;
     /** Where the weights are kept between pods (`model.cache`, model-cache.ts); undefined for mode `none`. */
     modelCache?: ModelCache;
     versions: ServingVersion[];
@@ -133,9 +129,8 @@ export function resolveSpec(name: string, args: ParsedModelServiceArgs): Serving
     const gpu = gpuArgs ? { count: gpuArgs.count ?? 1, accelerator: gpuArgs.accelerator } : undefined;
     const gpus = gpu?.count ?? 0;
     const served = servedModelName(name, args);
-    const loadMode = loadModeOf(args);
     // Streaming (load-mode.ts): the server gets the URI itself and its streaming loader, and nothing is downloaded.
-    const streamed = loadMode === ModelLoadMode.Stream && preset.stream !== undefined;
+    const streamed = loadModeOf(args) === ModelLoadMode.Stream && preset.stream !== undefined;
     const parallelArgs = tensorParallelArgs(runtime, gpus, args.args ?? [], args.env ?? {});
 
     const versionOf = (vName: string, image: pulumi.Input<string> | undefined, uri: string | undefined, weight: number): ServingVersion => {
@@ -163,8 +158,6 @@ export function resolveSpec(name: string, args: ParsedModelServiceArgs): Serving
         owner: { component: "ModelService", service: name, tags: args.tags },
         runtime,
         servedModelName: served,
-        loadMode,
-        modelSizeGiB: model.sizeGiB,
         versions,
         canary: declared.length >= 2,
         command: args.command ?? preset.command,

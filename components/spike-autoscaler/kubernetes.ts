@@ -184,8 +184,7 @@ export function deferredPoolCheck(spec: AutoscalerSpec, componentType: string, n
 
 export const kubernetesRules: TargetRules = {
     defaultMetricTarget: defaultReplicaTarget,
-    defaultScaleDownDelaySeconds: KUBERNETES_SCALE_DOWN_DELAY_SECONDS,
-    scaleDownDelayFor: (ctx) => (ctx.kubernetes?.args?.engine === KubernetesScalingEngine.Knative ? KNATIVE_SCALE_DOWN_DELAY_SECONDS : undefined),
+    defaultScaleDownDelaySeconds: (ctx) => (ctx.kubernetes?.args?.engine === KubernetesScalingEngine.Knative ? KNATIVE_SCALE_DOWN_DELAY_SECONDS : KUBERNETES_SCALE_DOWN_DELAY_SECONDS),
     problems,
     resolve,
 };

@@ -106,10 +106,11 @@ export interface TargetRules {
     defaultMetricTarget(metric: ScalingMetric, gpu: boolean): number | undefined;
     /** Problems of this target, from the resolved spec and the arguments as given. */
     problems(spec: AutoscalerSpec, args: ParsedAutoscalingArgs, ctx: AutoscalerContext): ValidationProblem[];
-    /** The scale-down delay's default when a removed replica's machine stays a while (Kubernetes); else max(300 s, cold-start budget). */
-    defaultScaleDownDelaySeconds?: number;
-    /** A default of the scale-down delay that depends on the target's settings (Kubernetes engine knative), over the one above. */
-    scaleDownDelayFor?(ctx: AutoscalerContext): number | undefined;
+    /**
+     * The scale-down delay's default where the target has its own (Kubernetes: a removed replica's machine stays a while;
+     * engine knative: Knative's); undefined for the generic max(300 s, cold-start budget).
+     */
+    defaultScaleDownDelaySeconds?(ctx: AutoscalerContext): number | undefined;
     /** Target settings resolved from the context (Kubernetes: engine, Prometheus, queries). */
     resolve?(ctx: AutoscalerContext, metric: ScalingMetric): Partial<AutoscalerSpec>;
 }
@@ -196,7 +197,7 @@ export function resolveAutoscaling(args: ParsedAutoscalingArgs, ctx: AutoscalerC
         specMax: ctx.max,
         bindingBound,
         scaleToZeroAfterSeconds: args.scaleToZeroAfterSeconds ?? startup,
-        scaleDownDelaySeconds: args.scaleDownDelaySeconds ?? rules.scaleDownDelayFor?.(ctx) ?? rules.defaultScaleDownDelaySeconds ?? Math.min(3600, Math.max(MIN_SCALE_DOWN_DELAY_SECONDS, startup)),
+        scaleDownDelaySeconds: args.scaleDownDelaySeconds ?? rules.defaultScaleDownDelaySeconds?.(ctx) ?? Math.min(3600, Math.max(MIN_SCALE_DOWN_DELAY_SECONDS, startup)),
         maxQueuedPerRunning: args.maxQueuedPerRunning ?? DEFAULT_MAX_QUEUED_PER_RUNNING,
         burstMultiplier: args.burstMultiplier ?? DEFAULT_BURST_MULTIPLIER,
         startupTimeoutSeconds: startup,

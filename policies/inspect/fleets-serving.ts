@@ -5,7 +5,7 @@
  */
 import { get, list, num, quantityEntry, record, str } from "../../sdk/cost/inputs";
 import { cloudRunInstanceCounts } from "../../sdk/cost/pricers/cloudrun";
-import { devicesPerPod, KNATIVE_MIN_SCALE, knativeScale } from "../../sdk/cost/pricers/kubernetes";
+import { devicesPerPod, knativeMinScale, knativeScale } from "../../sdk/cost/pricers/kubernetes";
 import type { ResourceScaling } from "../../sdk/cost/types";
 import { ACCELERATOR_LABEL, GKE_ACCELERATOR_LABEL, KARPENTER_GPU_NAME_LABEL } from "../../sdk/naming";
 import type { PlainResource } from "../framework/types";
@@ -68,7 +68,7 @@ export function knativeFleet(r: PlainResource): GpuFleet | undefined {
     if (perPod === 0) return undefined;
     const bounds = knativeScale(r.inputs);
     const unbounded = typeof bounds === "string";
-    const min = unbounded ? Number(record(r.inputs, "spec.template.metadata.annotations")[KNATIVE_MIN_SCALE] ?? 0) : bounds.min;
+    const min = unbounded ? knativeMinScale(r.inputs) : bounds.min;
     return {
         urn: r.urn,
         label: r.name,

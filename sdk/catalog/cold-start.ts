@@ -114,3 +114,6 @@ export const SHARED_FS_MIB_PER_SECOND: ColdStartFact = {
 
 /** GB in a GiB. */
 export const GB_PER_GIB = 1.073741824;
+
+/** MB in a MiB. */
+export const MB_PER_MIB = 1.048576;

@@ -1,15 +1,13 @@
 /**
  * How a ModelService gets its weights and uses its GPUs (issue 15, parts 3 and 4): Hugging Face revisions
  * (`hf://org/name@revision`) on every target that takes a URI, `.tar.gz` archives unpacked as they download,
- * `model.loadMode: stream` (vLLM's Run:ai model streamer), `model.sizeGiB` carried in the spec, and tensor parallelism
- * for every runtime with 1, 2 and 4 GPUs on Kubernetes, Docker and SageMaker. Every error names its field before
+ * `model.loadMode: stream` (vLLM's Run:ai model streamer), the check of `model.sizeGiB` (model-cache.test.ts sizes
+ * the claim from it), and tensor parallelism for every runtime with 1, 2 and 4 GPUs on Kubernetes, Docker and SageMaker. Every error names its field before
  * anything is registered.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Accelerator, ModelCacheMode, ModelLoadMode, ModelService, ModelServiceArgs, ServingRuntime, Target } from "../../index";
-import { checkModelService } from "../../components/model-service/check";
-import { modelServiceSchema } from "../../components/model-service/schema";
 import { ResourceRecord } from "../../sdk/plan/runtime";
 import { podSecurityViolations } from "../pod-security";
 import { useMockRuntime } from "../harness";
@@ -299,15 +297,6 @@ describe("model.loadMode: stream", () => {
 });
 
 describe("model.sizeGiB", () => {
-    it("is carried in the serving spec for the cold-start estimate and the cache size", () => {
-        const parsed = modelServiceSchema.parse(llm({ sizeGiB: 15, loadMode: ModelLoadMode.Stream, uri: "s3://models-prod/qwen2.5-7b/" }));
-        const { spec, problems } = checkModelService("llm", parsed);
-        expect(problems).toEqual([]);
-        expect([spec?.modelSizeGiB, spec?.loadMode]).toEqual([15, "stream"]);
-        const defaults = checkModelService("llm", modelServiceSchema.parse(llm({}))).spec;
-        expect([defaults?.modelSizeGiB, defaults?.loadMode]).toEqual([undefined, "download"]);
-    });
-
     it("must be positive", async () => {
         expect(await rejection(llm({ sizeGiB: 0 }))).toBe(header(1) + "  - model.sizeGiB: received 0; expected a number > 0");
     });

@@ -45,6 +45,18 @@ describe("the policy pack on Knative Serving", () => {
         ]);
     });
 
+    it("nonprod-scale-to-zero reads min-scale on a hand-written Knative Service without max-scale (unbounded)", () => {
+        const gpuFindings = (annotations: Record<string, string>) =>
+            found("nonprod-scale-to-zero", [knativeService({ "networking.knative.dev/visibility": "cluster-local" }, annotations)]).filter((f) => f.includes("keeps"));
+        // Knative's default min-scale is 0: nothing kept running.
+        expect(gpuFindings({})).toEqual([]);
+        expect(gpuFindings({ "autoscaling.knative.dev/min-scale": "2" })).toEqual([
+            'llm: non-production (stack "dev" matches stackPattern): llm keeps 2 replica(s) with GPUs running (its template sets no autoscaling.knative.dev/max-scale ' +
+                '(unbounded: the cluster\'s max-scale-limit, not in this stack)); scale to zero: autoscaling.knative.dev/min-scale: "0" on the revision template ' +
+                "(Knative's activator holds requests while the first replica starts)",
+        ]);
+    });
+
     it("public-endpoint-auth passes ModelService's cluster-local Knative Service and fails a Knative Service or Route on the ingress", async () => {
         const resources = (await rt.construct(() => new ModelService("llm", llm(0)))).resources;
         expect(found("public-endpoint-auth", resources)).toEqual([]);

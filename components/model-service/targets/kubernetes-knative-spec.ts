@@ -1,11 +1,11 @@
 /**
- * What `target: kubernetes` with `kubernetes.autoscaler.engine: knative` knows before it creates anything: whether the
- * service runs on Knative, its rules (exposure, reserved ports), its request timeout and progress deadline, and the
- * Knative feature flags (config-features) the revision's pod spec needs.
+ * What `target: kubernetes` with `kubernetes.autoscaler.engine: knative` knows before it creates anything: its rules
+ * (exposure, reserved ports), its request timeout and progress deadline, and the Knative feature flags (config-features)
+ * the revision's pod spec needs. Whether the service runs on Knative (`onKnative`) is in kubernetes-spec.ts.
  *
  * Knative's webhook refuses pod spec fields outside its allow-list unless a feature flag enables them
- * (knative/serving pkg/apis/serving/fieldmask.go, pkg/apis/config/features.go); {@link KNATIVE_FEATURE_FLAGS} lists
- * those modelship's pods use, and {@link requiredFeatureFlags} reads them off the emitted spec.
+ * (knative/serving pkg/apis/serving/fieldmask.go, pkg/apis/config/features.go); {@link requiredFeatureFlags} reads
+ * those modelship's pods use off the emitted spec.
  */
 import type * as kubernetes from "@pulumi/kubernetes";
 import { describeValue, ValidationProblem } from "../../../sdk/validate";
@@ -40,43 +40,48 @@ export function knativeProgressDeadlineSeconds(startupTimeoutSeconds: number): n
     return startupTimeoutSeconds + PRE_START_BUDGET_SECONDS;
 }
 
-/** The config-features flag each pod spec field modelship may emit needs, or undefined when Knative allows it always. */
-export const KNATIVE_FEATURE_FLAGS: Readonly<Record<string, (pod: PodSpec) => string[]>> = {
-    nodeSelector: (pod) => (pod.nodeSelector !== undefined ? ["kubernetes.podspec-nodeselector"] : []),
-    tolerations: (pod) => (pod.tolerations !== undefined ? ["kubernetes.podspec-tolerations"] : []),
-    affinity: (pod) => (pod.affinity !== undefined ? ["kubernetes.podspec-affinity"] : []),
-    topologySpreadConstraints: (pod) => (pod.topologySpreadConstraints !== undefined ? ["kubernetes.podspec-topologyspreadconstraints"] : []),
-    priorityClassName: (pod) => (pod.priorityClassName !== undefined ? ["kubernetes.podspec-priorityclassname"] : []),
-    runtimeClassName: (pod) => (pod.runtimeClassName !== undefined ? ["kubernetes.podspec-runtimeclassname"] : []),
+/** The config-features flag a pod spec field needs when set (fields Knative allows always are not listed). */
+const FIELD_FLAGS: Readonly<Partial<Record<keyof PodSpec, string>>> = {
+    nodeSelector: "kubernetes.podspec-nodeselector",
+    tolerations: "kubernetes.podspec-tolerations",
+    affinity: "kubernetes.podspec-affinity",
+    topologySpreadConstraints: "kubernetes.podspec-topologyspreadconstraints",
+    priorityClassName: "kubernetes.podspec-priorityclassname",
+    runtimeClassName: "kubernetes.podspec-runtimeclassname",
     // Without the flag only seccompProfile is allowed at the pod level: runAsUser, runAsGroup, runAsNonRoot and fsGroup need it.
-    securityContext: (pod) => (pod.securityContext !== undefined ? ["kubernetes.podspec-securitycontext"] : []),
-    initContainers: (pod) => (pod.initContainers !== undefined ? ["kubernetes.podspec-init-containers"] : []),
-    // An environment variable from the pod's own fields (the model cache's fetcher reads its pod's name).
-    env: (pod) => {
-        const containers = [...((pod.containers ?? []) as unknown as Record<string, unknown>[]), ...((pod.initContainers ?? []) as unknown as Record<string, unknown>[])];
-        const env = containers.flatMap((c) => (c.env ?? []) as { valueFrom?: { fieldRef?: unknown; resourceFieldRef?: unknown } }[]);
-        return env.some((e) => e.valueFrom?.fieldRef !== undefined || e.valueFrom?.resourceFieldRef !== undefined) ? ["kubernetes.podspec-fieldref"] : [];
-    },
-    volumes: (pod) => {
-        const flags: string[] = [];
-        for (const volume of (pod.volumes ?? []) as unknown as Record<string, unknown>[]) {
-            // emptyDir is enabled by default (config-features kubernetes.podspec-volumes-emptydir: enabled).
-            if (volume.emptyDir !== undefined) flags.push("kubernetes.podspec-volumes-emptydir");
-            if (volume.hostPath !== undefined) flags.push("kubernetes.podspec-volumes-hostpath");
-            if (volume.csi !== undefined) flags.push("kubernetes.podspec-volumes-csi");
-            if (volume.ephemeral !== undefined) flags.push("kubernetes.podspec-volumes-ephemeral");
-            if (volume.image !== undefined) flags.push("kubernetes.podspec-volumes-image");
-            const claim = volume.persistentVolumeClaim as { readOnly?: boolean } | undefined;
-            if (claim !== undefined) flags.push("kubernetes.podspec-persistent-volume-claim", ...(claim.readOnly ? [] : ["kubernetes.podspec-persistent-volume-write"]));
-        }
-        return flags;
-    },
+    securityContext: "kubernetes.podspec-securitycontext",
+    initContainers: "kubernetes.podspec-init-containers",
 };
+
+/** The flag each volume source needs (emptyDir's is enabled by default: config-features kubernetes.podspec-volumes-emptydir). */
+const VOLUME_FLAGS: Readonly<Record<string, string>> = {
+    emptyDir: "kubernetes.podspec-volumes-emptydir",
+    hostPath: "kubernetes.podspec-volumes-hostpath",
+    csi: "kubernetes.podspec-volumes-csi",
+    ephemeral: "kubernetes.podspec-volumes-ephemeral",
+    image: "kubernetes.podspec-volumes-image",
+};
+
+/** An environment variable from the pod's own fields (the model cache's fetcher reads its pod's name) needs the fieldref flag. */
+function fieldRefFlags(pod: PodSpec): string[] {
+    const containers = [...((pod.containers ?? []) as unknown as Record<string, unknown>[]), ...((pod.initContainers ?? []) as unknown as Record<string, unknown>[])];
+    const env = containers.flatMap((c) => (c.env ?? []) as { valueFrom?: { fieldRef?: unknown; resourceFieldRef?: unknown } }[]);
+    return env.some((e) => e.valueFrom?.fieldRef !== undefined || e.valueFrom?.resourceFieldRef !== undefined) ? ["kubernetes.podspec-fieldref"] : [];
+}
+
+function volumeFlags(pod: PodSpec): string[] {
+    return ((pod.volumes ?? []) as unknown as Record<string, unknown>[]).flatMap((volume) => {
+        const flags = Object.entries(VOLUME_FLAGS).flatMap(([source, flag]) => (volume[source] !== undefined ? [flag] : []));
+        const claim = volume.persistentVolumeClaim as { readOnly?: boolean } | undefined;
+        if (claim !== undefined) flags.push("kubernetes.podspec-persistent-volume-claim", ...(claim.readOnly ? [] : ["kubernetes.podspec-persistent-volume-write"]));
+        return flags;
+    });
+}
 
 /** The config-features flags the pod spec needs enabled, sorted and without repeats. */
 export function requiredFeatureFlags(pod: PodSpec): string[] {
-    const flags = Object.values(KNATIVE_FEATURE_FLAGS).flatMap((of) => of(pod));
-    return [...new Set(flags)].sort();
+    const fields = Object.entries(FIELD_FLAGS).flatMap(([field, flag]) => (pod[field as keyof PodSpec] !== undefined ? [flag as string] : []));
+    return [...new Set([...fields, ...fieldRefFlags(pod), ...volumeFlags(pod)])].sort();
 }
 
 /** The rules of engine knative on `target: kubernetes`, in ModelService's paths. */

@@ -92,14 +92,11 @@ function revisionTemplate(spec: ServingSpec, layout: VersionLayout, refs: Pick<K
 
 type KnativeObject = { layout?: VersionLayout; args: kubernetes.apiextensions.CustomResourceArgs };
 
-/** The config-features flags the revisions need, read off the objects' annotation. */
-function featuresOf(objects: KnativeObject[]): string[] {
-    const listed = objects.map((o) => ((o.args.metadata as { annotations?: Record<string, string> }).annotations ?? {})[KNATIVE_FEATURES_ANNOTATION] ?? "");
-    return [...new Set(listed.flatMap((l) => l.split(",")).filter((f) => f !== ""))].sort();
-}
-
-/** The objects of the service, with names as given (strings or Outputs): a Service, or Configurations and a Route. */
-function knativeObjects(spec: ServingSpec, refs: Pick<KnativeRefs, "serviceAccountName" | "secretName">): KnativeObject[] {
+/**
+ * The objects of the service, with names as given (strings or Outputs): a Service, or Configurations and a Route; and
+ * the config-features flags their revisions need.
+ */
+function knativeObjects(spec: ServingSpec, refs: Pick<KnativeRefs, "serviceAccountName" | "secretName">): { objects: KnativeObject[]; features: string[] } {
     const namespace = kubernetesSettings(spec).namespace;
     const base = physicalName(spec.name);
     const visible = { [KNATIVE_VISIBILITY_LABEL]: "cluster-local" };
@@ -109,9 +106,12 @@ function knativeObjects(spec: ServingSpec, refs: Pick<KnativeRefs, "serviceAccou
     const annotations = { [KNATIVE_FEATURES_ANNOTATION]: features.join(",") };
     if (!spec.canary) {
         const metadata = { name: base, namespace, labels: { ...kubernetesLabels(spec.owner), ...visible }, annotations };
-        return [
-            { layout: versions[0], args: { apiVersion: KNATIVE_SERVING_API, kind: "Service", metadata, spec: { template: built[0].template, traffic: [{ latestRevision: true, percent: 100 }] } } },
-        ];
+        return {
+            objects: [
+                { layout: versions[0], args: { apiVersion: KNATIVE_SERVING_API, kind: "Service", metadata, spec: { template: built[0].template, traffic: [{ latestRevision: true, percent: 100 }] } } },
+            ],
+            features,
+        };
     }
     const configurations = built.map(({ layout, template }) => ({
         layout,
@@ -119,7 +119,7 @@ function knativeObjects(spec: ServingSpec, refs: Pick<KnativeRefs, "serviceAccou
     }));
     const traffic = versions.map((layout) => ({ configurationName: layout.name, percent: layout.version.weight }));
     const route = { apiVersion: KNATIVE_SERVING_API, kind: "Route", metadata: { name: base, namespace, labels: { ...kubernetesLabels(spec.owner), ...visible } }, spec: { traffic } };
-    return [...configurations, { args: route }];
+    return { objects: [...configurations, { args: route }], features };
 }
 
 /** Creates the Knative objects and a PodDisruptionBudget per version; the URL is the Route's cluster-local host. */
@@ -127,7 +127,7 @@ export function deployKnative(spec: ServingSpec, refs: KnativeRefs): TargetDeplo
     const namespace = kubernetesSettings(spec).namespace;
     const { resources } = refs;
     let opts = refs.opts;
-    const objects = knativeObjects(spec, refs);
+    const { objects, features } = knativeObjects(spec, refs);
     const autoscaling = spec.autoscaling as AutoscalerSpec;
     const timeoutSeconds = knativeTimeoutSeconds(autoscaling);
     if (!autoscaling.kubernetes?.installKnative && timeoutSeconds > KNATIVE_DEFAULT_MAX_REVISION_TIMEOUT_SECONDS) {
@@ -138,7 +138,7 @@ export function deployKnative(spec: ServingSpec, refs: KnativeRefs): TargetDeplo
         );
     }
     if (autoscaling.kubernetes?.installKnative) {
-        const install = createKnativeInstall(`${spec.name}-knative`, { features: featuresOf(objects), timeoutSeconds }, opts);
+        const install = createKnativeInstall(`${spec.name}-knative`, { features, timeoutSeconds }, opts);
         Object.assign(resources, install.resources);
         // Knative's webhook must run before it can admit the service.
         opts = { ...opts, dependsOn: [...((opts.dependsOn as pulumi.Resource[] | undefined) ?? []), install.serving] };
@@ -168,7 +168,7 @@ export function deployKnative(spec: ServingSpec, refs: KnativeRefs): TargetDeplo
 export function knativeCostedResources(spec: ServingSpec): CostedResource[] {
     const secretName = Object.keys(spec.secrets).length > 0 ? physicalName(spec.name, SECRETS_SUFFIX) : undefined;
     return knativeObjects(spec, { serviceAccountName: physicalName(spec.name), secretName })
-        .filter(({ args }) => args.kind !== "Route")
+        .objects.filter(({ args }) => args.kind !== "Route")
         .map(({ args }) => {
             const name = (args.metadata as { name: string }).name;
             return { urn: name, type: `kubernetes:${KNATIVE_SERVING_API}:${args.kind}`, name, inputs: args as unknown as Record<string, unknown> };

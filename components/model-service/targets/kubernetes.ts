@@ -58,9 +58,6 @@ import { ServingTarget, TargetDeployment } from "./target";
 /** Pod label that tells the versions of a canary apart (part of each version's selector). */
 export const VERSION_LABEL = `${LABEL_PREFIX}/version`;
 
-/** The request timeout and the pre-start budget (defined in kubernetes-spec.ts, which the Knative mode shares). */
-export { PRE_START_BUDGET_SECONDS, REQUEST_TIMEOUT_SECONDS };
-
 /** Names, labels and replicas of one version's Deployment (or, on Knative, Configuration). */
 export interface VersionLayout {
     version: ServingVersion;
@@ -163,8 +160,9 @@ function deploy(spec: ServingSpec, parent: pulumi.ComponentResource): TargetDepl
     const claimArgs = modelCacheClaimArgs(spec, namespace, labels);
     const claim = claimArgs ? createModelCacheClaim(claimArgs, opts) : undefined;
     if (claim) resources.modelCacheClaim = claim;
+    const workloadOpts = claim ? { ...opts, dependsOn: [claim] } : opts;
 
-    if (onKnative(spec)) return deployKnative(spec, { opts: claim ? { ...opts, dependsOn: [claim] } : opts, resources, serviceAccountName: serviceAccount.metadata.name, secretName });
+    if (onKnative(spec)) return deployKnative(spec, { opts: workloadOpts, resources, serviceAccountName: serviceAccount.metadata.name, secretName });
 
     const versions = layouts(spec);
     if (spec.replicas.max > spec.replicas.min && !spec.autoscaling) {
@@ -174,7 +172,7 @@ function deploy(spec: ServingSpec, parent: pulumi.ComponentResource): TargetDepl
     if (kedaRelease) resources.kedaRelease = kedaRelease;
     for (const layout of versions) {
         const workload = workloadSpec(spec, layout, { serviceAccountName: serviceAccount.metadata.name, secretName });
-        const deployment = createDeployment(layout.name, workload, claim ? { ...opts, dependsOn: [claim] } : opts);
+        const deployment = createDeployment(layout.name, workload, workloadOpts);
         resources[layout.role("deployment")] = deployment;
         resources[layout.role("disruptionBudget")] = createDisruptionBudget(layout.name, { name: layout.name, namespace, labels: layout.labels, selector: layout.selector }, opts);
         if (spec.autoscaling) {

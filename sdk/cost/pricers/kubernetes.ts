@@ -53,18 +53,25 @@ export const WORKLOADS: Readonly<Record<string, WorkloadShape>> = {
 };
 
 /** Knative's scale annotations on a revision template (`autoscaling.knative.dev/...`). */
-export const KNATIVE_MIN_SCALE = "autoscaling.knative.dev/min-scale";
-const KNATIVE_SCALE = { min: KNATIVE_MIN_SCALE, max: "autoscaling.knative.dev/max-scale" };
+const KNATIVE_SCALE = { min: "autoscaling.knative.dev/min-scale", max: "autoscaling.knative.dev/max-scale" };
+
+function readAnnotation(inputs: Record<string, unknown>, key: string): number | undefined {
+    const value = record(inputs, "spec.template.metadata.annotations")[key];
+    return value === undefined ? undefined : Number(value);
+}
+
+/** A Knative revision template's min-scale: 0 (scale to zero) when unset. */
+export function knativeMinScale(inputs: Record<string, unknown>): number {
+    return readAnnotation(inputs, KNATIVE_SCALE.min) ?? 0;
+}
 
 /**
  * The bounds of a Knative revision from its template's annotations: min-scale defaults to 0 (scale to zero), and a
  * max-scale unset or 0 means unbounded (the cluster's max-scale-limit, not in the stack): a reason instead.
  */
 export function knativeScale(inputs: Record<string, unknown>): ReplicaBounds | string {
-    const annotations = record(inputs, "spec.template.metadata.annotations");
-    const read = (key: string) => (annotations[key] === undefined ? undefined : Number(annotations[key]));
-    const min = read(KNATIVE_SCALE.min) ?? 0;
-    const max = read(KNATIVE_SCALE.max);
+    const min = knativeMinScale(inputs);
+    const max = readAnnotation(inputs, KNATIVE_SCALE.max);
     if (!Number.isFinite(min) || max === undefined || !Number.isFinite(max) || max <= 0) {
         return `its template sets no ${KNATIVE_SCALE.max} (unbounded: the cluster's max-scale-limit, not in this stack)`;
     }

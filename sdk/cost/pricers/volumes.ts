@@ -8,10 +8,11 @@
  * NodePool (their root volumes, set by every launch template, are not priced by the cost model either).
  */
 import { free, unknown, type FreeFigure, type PricedFigure } from "../figures";
+import { KUBERNETES_FREE_GROUPS } from "../free";
 import { list, str } from "../inputs";
 
 const TEMPLATE_FREE = "a launch configuration: the instances launched from it are priced on the node group or instance";
-const NODE_CLASS_FREE = "a Karpenter node class: the nodes are priced on the NodePool that uses it";
+const NODE_CLASS_FREE = KUBERNETES_FREE_GROUPS["karpenter.k8s.aws"];
 
 /** The snapshot IDs of a resource's block device mappings (`ebs.<field>`). */
 function snapshots(inputs: Record<string, unknown>, path: string, field: string): string[] {

@@ -92,11 +92,20 @@ function location(bucketName: pulumi.Input<string>, prefix: string): pulumi.Outp
     return pulumi.interpolate`s3://${bucketName}/${prefix}`;
 }
 
+/** The bucket's name prefix: auto-named (S3 names are global), at most 37 characters before the provider's random suffix. */
+function bucketPrefix(spec: ServingSpec): string {
+    return `${physicalName(spec.name, "queue", 36)}-`;
+}
+
+/** The physical name of the success or error topic. */
+function topicName(spec: ServingSpec, kind: "success" | "error"): string {
+    return physicalName(spec.name, kind, 256);
+}
+
 /** The bucket (its settings), the two topics, and what the endpoint configuration and the role need of them. */
 export function createQueueStore(spec: ServingSpec, queue: QueueSpec, kmsKeyArn: pulumi.Input<string> | undefined, tags: Record<string, string>, parent: pulumi.Resource): QueueStore {
     const name = `${spec.name}-queue`;
-    // Auto-named (S3 names are global): at most 37 characters before the provider's random suffix.
-    const bucket = new aws.s3.Bucket(name, { bucketPrefix: `${physicalName(spec.name, "queue", 36)}-`, forceDestroy: true, tags }, { parent });
+    const bucket = new aws.s3.Bucket(name, { bucketPrefix: bucketPrefix(spec), forceDestroy: true, tags }, { parent });
     const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
         name,
         { bucket: bucket.bucket, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
@@ -110,8 +119,7 @@ export function createQueueStore(spec: ServingSpec, queue: QueueSpec, kmsKeyArn:
         // After the public access block, so that S3 checks the policy against it.
         { parent, dependsOn: [publicAccessBlock] },
     );
-    const topic = (kind: "success" | "error") =>
-        new aws.sns.Topic(`${spec.name}-${kind}`, { name: physicalName(spec.name, kind, 256), kmsMasterKeyId: kmsKeyArn ?? "alias/aws/sns", tags }, { parent });
+    const topic = (kind: "success" | "error") => new aws.sns.Topic(`${spec.name}-${kind}`, { name: topicName(spec, kind), kmsMasterKeyId: kmsKeyArn ?? "alias/aws/sns", tags }, { parent });
     const successTopic = topic("success");
     const errorTopic = topic("error");
 
@@ -161,10 +169,10 @@ export function queueEndpoint(store: QueueStore, submitUrl: pulumi.Output<string
 export function queueStoreShapes(spec: ServingSpec): CostedResource[] {
     const bucket = `${spec.name}-queue`;
     return [
-        { urn: bucket, type: "aws:s3/bucket:Bucket", name: bucket, inputs: { bucketPrefix: `${physicalName(spec.name, "queue", 36)}-` } },
+        { urn: bucket, type: "aws:s3/bucket:Bucket", name: bucket, inputs: { bucketPrefix: bucketPrefix(spec) } },
         ...(["success", "error"] as const).map((kind) => {
             const name = `${spec.name}-${kind}`;
-            return { urn: name, type: "aws:sns/topic:Topic", name, inputs: { name: physicalName(spec.name, kind, 256) } };
+            return { urn: name, type: "aws:sns/topic:Topic", name, inputs: { name: topicName(spec, kind) } };
         }),
     ];
 }
