@@ -278,6 +278,11 @@ export interface ModelServiceQueueOutputs {
     successTopicArn: string;
     /** ARN of the SNS topic told of every failure. */
     errorTopicArn: string;
+    /**
+     * Where requests go after `scaling.queue.maxDeliveries` failed deliveries: an SQS queue URL or a Pub/Sub topic
+     * (`projects/<p>/topics/<t>`); empty on `aws-sagemaker`, which writes failures under `failureLocation` instead.
+     */
+    deadLetterQueue: string;
 }
 
 /** Replica bounds, and the autoscaling spec between them. */
@@ -385,6 +390,25 @@ export interface KubernetesTargetArgs {
     readOnlyRootFilesystem?: boolean;
     /** The autoscaler with `scaling.autoscaling`: KEDA or HPA, KEDA's Prometheus server, a GpuPool's maximum. Defaults to KEDA, not installed. */
     autoscaler?: KubernetesScalingArgs;
+    /** The queue with `scaling.mode: queue`: its cloud, and what that cloud needs. Required in queue mode; nothing in HTTP mode. Defaults to none. */
+    queue?: KubernetesQueueArgs;
+}
+
+/** Where the queue of a queue-mode ModelService on `target: kubernetes` lives (`kubernetes.queue.provider`). */
+export enum KubernetesQueueProvider {
+    /** An SQS queue with a dead-letter queue; results in an S3 bucket; the consumer's AWS role through EKS Pod Identity. */
+    AwsSqs = "aws-sqs",
+    /** A Pub/Sub topic and pull subscription with a dead-letter topic; results in a Cloud Storage bucket; GKE Workload Identity. */
+    GcpPubSub = "gcp-pubsub",
+}
+
+/**
+ * The queue of a queue-mode ModelService on `target: kubernetes` (`scaling.mode: queue`): a consumer sidecar beside
+ * the model server takes requests from it, and KEDA scales the Deployment on its backlog (docs/queue-mode.md).
+ */
+export interface KubernetesQueueArgs {
+    /** Which cloud's queue, result store and workload identity. Required in queue mode on `target: kubernetes`. */
+    provider: KubernetesQueueProvider;
 }
 
 /** A Kubernetes toleration. */

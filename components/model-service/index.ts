@@ -18,7 +18,7 @@ export * from "./args";
 const TYPE = "modelship:index:ModelService";
 
 /** The `queue` output of a service in HTTP mode. */
-const NO_QUEUE: ModelServiceQueueOutputs = { submitUrl: "", inputLocation: "", outputLocation: "", failureLocation: "", successTopicArn: "", errorTopicArn: "" };
+const NO_QUEUE: ModelServiceQueueOutputs = { submitUrl: "", inputLocation: "", outputLocation: "", failureLocation: "", successTopicArn: "", errorTopicArn: "", deadLetterQueue: "" };
 
 /** The underlying resources of each ModelService, kept outside the class so they are not schema outputs. */
 const UNDERLYING = resourcesByRole();

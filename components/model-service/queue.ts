@@ -9,8 +9,15 @@ import { z } from "zod";
 import { count } from "../../sdk/schema-fields";
 import { describeValue, ValidationProblem, withDefaults } from "../../sdk/validate";
 import { KubernetesScalingEngine } from "../spike-autoscaler/args";
-import { ScalingMode, Target } from "./args";
+import { KubernetesQueueProvider, ScalingMode, Target } from "./args";
 import type { ParsedModelServiceArgs } from "./schema";
+
+/** `kubernetes.queue`: each provider's file adds its own fields here. */
+export const kubernetesQueueSchema = z
+    .object({
+        provider: z.enum(KubernetesQueueProvider),
+    })
+    .strict();
 
 export const queueSchema = z
     .object({

@@ -28,7 +28,7 @@ import { loadModeProblems } from "./load-mode";
 import { modelCacheProblems, modelCacheSchema } from "./model-cache";
 import { servedModelNameProblems } from "./served-name";
 import { placementIssues } from "./placement-check";
-import { queueProblems, queueSchema } from "./queue";
+import { kubernetesQueueSchema, queueProblems, queueSchema } from "./queue";
 import { DEFAULT_STARTUP_TIMEOUT_SECONDS } from "../../sdk/catalog/runtimes";
 
 /** A version's name, which also names its resources and (Cloud Run) its revision. */
@@ -127,6 +127,7 @@ export const modelServiceSchema = z
                 // Empty means none: a GpuPool without PriorityClasses gives "".
                 priorityClassName: input(z.literal("").or(kubernetesNameSchema(KubernetesNameKind.Subdomain, "a PriorityClass name, or empty for none"))).optional(),
                 autoscaler: kubernetesScalingSchema.optional(),
+                queue: kubernetesQueueSchema.optional(),
             })
             .strict()
             .optional(),

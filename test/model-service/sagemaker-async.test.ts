@@ -200,6 +200,7 @@ describe("ModelService on aws-sagemaker in queue mode", () => {
             failureLocation: `s3://${BUCKET}/failures/`,
             successTopicArn: "arn:aws:sns:us-east-1:123456789012:llm-success",
             errorTopicArn: "arn:aws:sns:us-east-1:123456789012:llm-error",
+            deadLetterQueue: "",
         });
         expect(Object.keys(svc.resources)).toEqual(
             expect.arrayContaining(["queueBucket", "queueBucketPolicy", "successTopic", "errorTopic", "scalingTarget", "scalingPolicy", "scaleFromZeroPolicy", "scaleFromZeroAlarm"]),
@@ -268,7 +269,7 @@ describe("ModelService on aws-sagemaker in queue mode", () => {
         expect(resources.filter((r) => r.type.startsWith("aws:s3/") || r.type.startsWith("aws:sns/") || r.type.startsWith("aws:cloudwatch/metricAlarm"))).toEqual([]);
         expect(rt.one("aws:sagemaker/endpointConfiguration:EndpointConfiguration").inputs.asyncInferenceConfig).toBeUndefined();
         expect(await outputValue(svc.url)).toBe("https://runtime.sagemaker.us-east-1.amazonaws.com/endpoints/llm/invocations");
-        expect(await outputValue(svc.queue)).toEqual({ submitUrl: "", inputLocation: "", outputLocation: "", failureLocation: "", successTopicArn: "", errorTopicArn: "" });
+        expect(await outputValue(svc.queue)).toEqual({ submitUrl: "", inputLocation: "", outputLocation: "", failureLocation: "", successTopicArn: "", errorTopicArn: "", deadLetterQueue: "" });
     });
 
     const image = "111122223333.dkr.ecr.us-east-1.amazonaws.com/fraud/scorer@sha256:" + "a".repeat(64);

@@ -162,6 +162,8 @@ export function queueEndpoint(store: QueueStore, submitUrl: pulumi.Output<string
         failureLocation: `s3://${bucketName}/${QUEUE_PREFIXES.failure}`,
         successTopicArn,
         errorTopicArn,
+        // SageMaker does not redeliver: a failure is written under failureLocation.
+        deadLetterQueue: "",
     }));
 }
 
