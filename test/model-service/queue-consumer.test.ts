@@ -283,7 +283,7 @@ describe("the queue consumer's start and stop", () => {
     it("refuses a configuration it cannot run, naming the variable", () => {
         const run = spawnSync(PYTHON, [CONSUMER], { env: { ...process.env, QUEUE_BACKEND: "kafka", QUEUE: "q", RESULT_URL: "file:///tmp/x" }, encoding: "utf8" });
         expect(run.status).toBe(1);
-        expect(run.stderr).toContain("consumer: QUEUE_BACKEND must be one of sqs, pubsub, redis, got 'kafka'");
+        expect(run.stderr).toContain("consumer: QUEUE_BACKEND must be one of sqs, pubsub, redis, pubsub-push, got 'kafka'");
         const noQueue = spawnSync(PYTHON, [CONSUMER], { env: { ...process.env, QUEUE_BACKEND: "redis", QUEUE: "", RESULT_URL: "file:///tmp/x" }, encoding: "utf8" });
         expect(noQueue.stderr).toContain("consumer: the environment variable QUEUE is required");
     });

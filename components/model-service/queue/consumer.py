@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """modelship's queue consumer: takes a message from a queue, calls the model server beside it on loopback, writes the
-response to the result store under the message's request id, then acknowledges the message.
+response to the result store under the message's request id, then acknowledges the message. With QUEUE_BACKEND=pubsub-push
+(Cloud Run) the messages arrive as Pub/Sub push requests instead, and the HTTP answer acknowledges them.
 
 Design, environment variables and sources: docs/queue-mode.md. Python 3.11+, standard library only, except boto3 for
 the sqs backend and the s3 store (imported only when used).
@@ -9,6 +10,8 @@ the sqs backend and the s3 store (imported only when used).
 from __future__ import annotations
 
 import base64
+import binascii
+import itertools
 import json
 import os
 import re
@@ -23,11 +26,13 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable, Protocol
 
 # A request id becomes an object key: letters, digits and . _ - only, so no id can escape the result prefix.
 SAFE_ID = re.compile(r"[A-Za-z0-9._-]{1,128}")
 DEFAULT_CONTENT_TYPE = "application/json"
+PUSH = "pubsub-push"  # the backend that serves HTTP instead of receiving (Cloud Run)
 
 
 def log(event: str, **fields: Any) -> None:
@@ -53,10 +58,15 @@ def setting(name: str, default: int | str | None = None) -> Any:
     return field(default_factory=lambda: env_int(name, default) if isinstance(default, int) else env(name, default))
 
 
+def push_env() -> bool:
+    return os.environ.get("QUEUE_BACKEND") == PUSH
+
+
 @dataclass(frozen=True)
 class Config:
     backend: str = setting("QUEUE_BACKEND")
-    queue: str = setting("QUEUE")
+    # A push delivery names its subscription itself: QUEUE is required by the pull backends only.
+    queue: str = field(default_factory=lambda: env("QUEUE", "" if push_env() else None))
     result_url: str = setting("RESULT_URL")
     model_port: int = setting("MODEL_PORT", 8000)
     model_path: str = setting("MODEL_PATH", "/")
@@ -68,9 +78,11 @@ class Config:
     backoff_base: int = setting("RETRY_BACKOFF_BASE", 5)
     backoff_max: int = setting("RETRY_BACKOFF_MAX", 300)
     concurrency: int = setting("CONCURRENCY", 1)
-    stop_timeout: int = setting("STOP_TIMEOUT", 25)
+    # Kubernetes' default grace period is 30 s; Cloud Run sends SIGKILL 10 s after SIGTERM (container runtime contract).
+    stop_timeout: int = field(default_factory=lambda: env_int("STOP_TIMEOUT", 8 if push_env() else 25))
     poll_wait: int = setting("POLL_WAIT", 20)
     result_headers: str = setting("RESULT_HEADERS", "content-type,content-encoding,content-language")
+    port: int = setting("PORT", 8080)  # pubsub-push: where Cloud Run sends requests (it sets PORT)
 
     def __post_init__(self) -> None:
         if self.backend not in BACKENDS:
@@ -86,7 +98,7 @@ class Message:
     request_id: str
     body: bytes
     content_type: str
-    deliveries: int  # 1 on the first delivery
+    deliveries: int | None  # 1 on the first delivery; None when unknown (a push subscription without a dead-letter policy)
     fields: dict[str, str]  # the message's attributes, kept for the dead-letter stream
 
 
@@ -386,7 +398,62 @@ class RedisStore:
         return self.r("SET", self.prefix + key, record, "NX") == "OK"
 
 
-BACKENDS: dict[str, type] = {"sqs": Sqs, "pubsub": PubSub, "redis": RedisStreams}
+# ---------------------------------------------------------------- Pub/Sub push (Cloud Run): deliveries arrive over HTTP
+class Malformed(Exception):
+    """A request body that is not a Pub/Sub push envelope."""
+
+
+class PubSubPush:
+    """A push delivery is acknowledged by its HTTP answer (PushHandler), so the queue calls of the pull backends are
+    nothing here, and nothing is extended: the subscription's ack deadline is the push request's timeout."""
+
+    def __init__(self, cfg: Config) -> None:
+        self.handles = itertools.count()
+
+    def message(self, body: bytes) -> Message:
+        """The message of a wrapped push envelope: {"message": {"data", "attributes", "messageId"}, "subscription",
+        "deliveryAttempt"}, deliveryAttempt only on a subscription with a dead-letter policy (cloud.google.com/pubsub/docs/push)."""
+        try:
+            envelope = json.loads(body)
+        except ValueError as e:
+            raise Malformed(f"not JSON: {e}") from e
+        m = envelope.get("message") if isinstance(envelope, dict) else None
+        if not isinstance(m, dict):
+            raise Malformed('no "message" object')
+        message_id = m.get("messageId") or m.get("message_id")  # Pub/Sub sends both spellings
+        if not isinstance(message_id, str) or not message_id:
+            raise Malformed('no "message.messageId"')
+        attrs = m.get("attributes") or {}
+        if not isinstance(attrs, dict) or not all(isinstance(v, str) for v in attrs.values()):
+            raise Malformed('"message.attributes" is not an object of strings')
+        try:
+            data = base64.b64decode(m.get("data") or "", validate=True)
+        except (binascii.Error, TypeError, ValueError) as e:
+            raise Malformed('"message.data" is not base64') from e
+        attempt = envelope.get("deliveryAttempt")
+        if attempt is not None and not (isinstance(attempt, int) and not isinstance(attempt, bool) and attempt >= 1 or isinstance(attempt, str) and attempt.isdigit()):
+            raise Malformed(f'"deliveryAttempt" is not a positive whole number: {attempt!r}')
+        handle = f"{message_id}#{next(self.handles)}"  # unique: Pub/Sub may deliver one message twice at once
+        rid = attrs.get("request-id") or message_id
+        return Message(handle, message_id, rid, data, attrs.get("content-type", DEFAULT_CONTENT_TYPE), int(attempt) if attempt is not None else None, attrs)
+
+    def receive(self, max_messages: int, wait_seconds: int) -> list[Message]:
+        raise RuntimeError("pubsub-push receives nothing: deliveries arrive over HTTP (Consumer.serve)")
+
+    def ack(self, m: Message) -> None:
+        pass  # answered 204
+
+    def nack(self, m: Message, delay_seconds: int) -> None:
+        pass  # answered 503 (429): the subscription's retry policy sets the delay
+
+    def extend(self, m: Message, seconds: int) -> None:
+        pass
+
+    def dead_letter(self, m: Message, reason: str) -> None:
+        pass  # answered 503: the dead-letter policy forwards it, this being delivery maxDeliveryAttempts
+
+
+BACKENDS: dict[str, type] = {"sqs": Sqs, "pubsub": PubSub, "redis": RedisStreams, PUSH: PubSubPush}
 
 
 def open_store(url: str) -> Store:
@@ -405,6 +472,14 @@ def open_store(url: str) -> Store:
 # ---------------------------------------------------------------- the consumer
 class Retry(Exception):
     """A failure another attempt may fix: 5xx, 408, 429, connection refused, timeout."""
+
+    def __init__(self, reason: str, status: int | None = None) -> None:
+        super().__init__(reason)
+        self.status = status  # the model server's answer, None when there was none
+
+
+# What process() did with a message: the pull loop has told the queue already, the push server answers with it.
+ACKED, RETRY, THROTTLED, DEAD_LETTERED, ERROR = "acked", "retry", "throttled", "dead-lettered", "error"
 
 
 def record(request_id: str, outcome: str, deliveries: int, status: int | None, headers: dict[str, str], body: bytes | None, error: str | None = None) -> bytes:
@@ -431,16 +506,24 @@ class Consumer:
         self.running = 0  # workers busy with a message, until their last queue call returns
         self.lock = threading.Lock()
 
+    def probe(self) -> bool:
+        """One readiness probe of the model server: True, and `ready` set, when it answers 2xx."""
+        try:
+            with urllib.request.urlopen(self.readiness_url, timeout=5) as r:
+                if 200 <= r.status < 300:
+                    if not self.ready.is_set():
+                        self.ready.set()
+                        log("ready", url=self.readiness_url)
+                    return True
+        except (OSError, urllib.error.URLError):
+            pass
+        return False
+
     def wait_ready(self) -> None:
         deadline = time.monotonic() + self.cfg.readiness_timeout
         while not self.stopping.is_set():
-            try:
-                with urllib.request.urlopen(self.readiness_url, timeout=5) as r:
-                    if 200 <= r.status < 300:
-                        self.ready.set()
-                        return log("ready", url=self.readiness_url)
-            except (OSError, urllib.error.URLError):
-                pass
+            if self.probe():
+                return
             if time.monotonic() > deadline:
                 raise SystemExit(f"consumer: the model server was not ready at {self.readiness_url} within {self.cfg.readiness_timeout} s")
             time.sleep(1)
@@ -459,37 +542,47 @@ class Consumer:
             raise Retry(f"{'timed out after %d s' % self.cfg.request_timeout if isinstance(reason, TimeoutError) else reason}") from e
         kept = {k.lower(): v for k, v in headers.items() if k.lower() in self.kept_headers}
         if status >= 500 or status in (408, 429):
-            raise Retry(f"the model server answered {status}: {body[:200].decode(errors='replace')}")
+            raise Retry(f"the model server answered {status}: {body[:200].decode(errors='replace')}", status)
         return status, kept, body
 
-    def process(self, m: Message) -> None:
+    def process(self, m: Message) -> str:
+        """Handles one message (the caller counted it in `running`) and says what became of it (ACKED, RETRY, ...)."""
         rid = m.request_id if SAFE_ID.fullmatch(m.request_id) else m.message_id
         key = f"{rid}.json"
+        outcome = ERROR
         try:
             if rid != m.request_id:
                 self.finish(m, rid, record(rid, "rejected", m.deliveries, None, {}, None, f"request-id {m.request_id[:200]!r} is not [A-Za-z0-9._-]{{1,128}}"))
+                outcome = ACKED
             elif self.store.exists(key):
                 log("duplicate", requestId=rid, deliveries=m.deliveries)  # done before: never call the server twice
                 self.settle(m, self.backend.ack)
+                outcome = ACKED
             else:
                 try:
                     status, headers, body = self.call(m, rid)
                     self.finish(m, rid, record(rid, "succeeded" if status < 400 else "rejected", m.deliveries, status, headers, body))
+                    outcome = ACKED
                 except Retry as e:
-                    if m.deliveries >= self.cfg.max_deliveries:
+                    # No delivery count (a push subscription without a dead-letter policy): never the last attempt.
+                    if m.deliveries is not None and m.deliveries >= self.cfg.max_deliveries:
                         self.store.put(key, record(rid, "failed", m.deliveries, None, {}, None, str(e)))
                         self.settle(m, lambda m: self.backend.dead_letter(m, str(e)))
                         log("dead-letter", requestId=rid, deliveries=m.deliveries, error=str(e))
+                        outcome = DEAD_LETTERED
                     else:
-                        delay = min(self.cfg.backoff_max, self.cfg.backoff_base * 2 ** (m.deliveries - 1))
+                        delay = min(self.cfg.backoff_max, self.cfg.backoff_base * 2 ** ((m.deliveries or 1) - 1))
                         self.settle(m, lambda m: self.backend.nack(m, delay))
-                        log("retry", requestId=rid, deliveries=m.deliveries, delaySeconds=delay, error=str(e))
+                        # On push, the subscription's retry policy sets the delay, not the consumer.
+                        log("retry", requestId=rid, deliveries=m.deliveries, **({} if self.cfg.backend == PUSH else {"delaySeconds": delay}), error=str(e))
+                        outcome = THROTTLED if e.status == 429 else RETRY
         except Exception as e:  # the store or the queue failed: the message reappears after its visibility timeout
             log("error", requestId=rid, error=f"{type(e).__name__}: {e}")
         finally:
             with self.lock:
                 self.inflight.pop(m.handle, None)
                 self.running -= 1
+        return outcome
 
     def settle(self, m: Message, action: Callable[[Message], None]) -> None:
         with self.lock:  # out of the heartbeat's hands first: no extension may follow an ack or a nack
@@ -551,10 +644,123 @@ class Consumer:
         sys.stdout.flush()
         os._exit(0)  # worker threads may still wait on the model server; their messages were released above
 
+    def serve(self) -> int:
+        """pubsub-push: an HTTP server on PORT (all interfaces, as Cloud Run's ingress container must listen) instead
+        of a receive loop. On SIGTERM it stops accepting, answers 503 to what arrives on open connections, waits up to
+        STOP_TIMEOUT for the requests in flight and exits 0; a request still running then gets no answer, and Pub/Sub
+        delivers it again."""
+        if not isinstance(self.backend, PubSubPush):
+            raise SystemExit(f"consumer: serve() takes push deliveries, QUEUE_BACKEND is {self.cfg.backend!r}")
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, lambda *_: self.stopping.set())
+        server = PushServer(("0.0.0.0", self.cfg.port), PushHandler)
+        server.consumer, server.deliveries, server.slots = self, self.backend, threading.BoundedSemaphore(self.cfg.concurrency)
+        threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True).start()
+        log("listening", port=self.cfg.port, concurrency=self.cfg.concurrency, stopTimeout=self.cfg.stop_timeout)
+        while not self.stopping.wait(1):
+            pass
+        server.shutdown()  # no more accepts...
+        server.server_close()  # ...and new connections refused
+        with self.lock:  # from here on every handler sees `stopping` (it checks it under this lock)
+            log("stopping", inflight=self.running)
+        deadline = time.monotonic() + self.cfg.stop_timeout
+        while self.running and time.monotonic() < deadline:
+            time.sleep(0.05)
+        log("stopped", unfinished=self.running)
+        sys.stdout.flush()
+        os._exit(0)  # handler threads still running are cut off: their deliveries get no answer, Pub/Sub retries them
+
+
+class PushServer(ThreadingHTTPServer):
+    daemon_threads = True  # not joined on close: the stop waits for the requests in flight itself, up to STOP_TIMEOUT
+    request_queue_size = 128  # listen backlog; containerConcurrency may be up to 1000 (Cloud Run concurrency docs)
+    consumer: Consumer
+    deliveries: PubSubPush
+    slots: threading.BoundedSemaphore
+
+
+# A push delivery's answer: 102, 200, 201, 202 and 204 acknowledge, any other status is a negative acknowledgement
+# and Pub/Sub delivers the message again (cloud.google.com/pubsub/docs/push).
+ANSWERS = {ACKED: 204, RETRY: 503, THROTTLED: 429, DEAD_LETTERED: 503, ERROR: 503}
+
+
+class PushHandler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive: Cloud Run proxies requests to the container as HTTP/1
+    server_version, sys_version = "modelship-queue-consumer", ""
+    server: PushServer
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass  # the consumer logs its own events, as JSON lines
+
+    def answer(self, status: int, payload: dict[str, Any] | None = None) -> None:
+        body = json.dumps(payload).encode() if payload is not None and status != 204 else b""
+        self.send_response(status)
+        if status != 204:  # a 204 has neither a body nor a Content-Length (RFC 9110, 8.6)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+        if self.server.consumer.stopping.is_set():
+            self.send_header("Connection", "close")
+            self.close_connection = True
+        self.end_headers()
+        self.wfile.write(body)
+
+    def body(self) -> bytes:
+        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":  # RFC 9112, 7.1 (no trailers expected)
+            chunks = []
+            while size := int(self.rfile.readline().split(b";")[0].strip() or b"0", 16):
+                chunks.append(self.rfile.read(size))
+                self.rfile.readline()
+            self.rfile.readline()
+            return b"".join(chunks)
+        length = self.headers.get("Content-Length", "")
+        return self.rfile.read(int(length)) if length.isdigit() else b""
+
+    def do_GET(self) -> None:
+        if urllib.parse.urlsplit(self.path).path != "/healthz":
+            return self.answer(404, {"error": f"no route GET {self.path}"})
+        # Cloud Run's startup probe of the ingress container: no delivery reaches an instance before the model is ready.
+        ready = self.server.consumer.probe()
+        self.answer(200 if ready else 503, {"ready": ready})
+
+    def do_POST(self) -> None:
+        consumer = self.server.consumer
+        if urllib.parse.urlsplit(self.path).path != "/":
+            return self.answer(404, {"error": f"no route POST {self.path}"})
+        with consumer.lock:
+            if consumer.stopping.is_set():
+                return self.answer(503, {"error": "stopping"})
+            consumer.running += 1  # counted before anything else, so that the stop waits for it
+        counted = True
+        try:
+            body = self.body()
+            try:
+                m = self.server.deliveries.message(body)
+            except Malformed as e:
+                # Not acknowledged (a 4xx is a negative acknowledgement too): if the subscription delivers unwrapped
+                # payloads by mistake, every message is kept, to dead-letter or to serve once the wrapper is back.
+                log("malformed", error=str(e), bytes=len(body))
+                return self.answer(400, {"error": f"not a Pub/Sub push envelope: {e}"})
+            # Cloud Run sends an instance at most containerConcurrency requests; CONCURRENCY beyond that waits here
+            # rather than answering 429, which would spend a delivery attempt without calling the model.
+            while not self.server.slots.acquire(timeout=0.1):
+                if consumer.stopping.is_set():
+                    return self.answer(503, {"error": "stopping"})
+            try:
+                counted = False  # process() uncounts it
+                outcome = consumer.process(m)
+            finally:
+                self.server.slots.release()
+            self.answer(ANSWERS[outcome], {"outcome": outcome, "requestId": m.request_id})
+        finally:
+            if counted:
+                with consumer.lock:
+                    consumer.running -= 1
+
 
 def main() -> int:
     cfg = Config()
-    return Consumer(cfg, BACKENDS[cfg.backend](cfg), open_store(cfg.result_url)).run()
+    consumer = Consumer(cfg, BACKENDS[cfg.backend](cfg), open_store(cfg.result_url))
+    return consumer.serve() if cfg.backend == PUSH else consumer.run()
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 
 POST MODEL_PATH takes a JSON body that says how to answer: {"mode": "ok"} echoes the body, {"mode": "flaky", "fails": n}
 answers 500 to the first n calls of a request id, then 200, {"mode": "fail"} always 500, {"mode": "sleep", "seconds": s}
-answers after s seconds, {"mode": "bad"} 400. GET /health is 503 until READY_AFTER seconds have passed, then 200.
+answers after s seconds, {"mode": "bad"} 400, {"mode": "throttled"} 429. GET /health is 503 until READY_AFTER seconds have passed, then 200.
 GET /calls: the number of POSTs per X-Request-Id, and those that came before the server was ready (under "early").
 """
 
@@ -59,6 +59,8 @@ class Handler(BaseHTTPRequestHandler):
             return self.answer(500, {"error": "always failing"})
         if mode == "bad":
             return self.answer(400, {"error": "mode bad: the request is invalid"})
+        if mode == "throttled":
+            return self.answer(429, {"error": "too many requests"})
         if mode == "sleep":
             time.sleep(float(request["seconds"]))
         self.answer(200, {"echo": request, "requestId": rid, "contentType": self.headers.get("Content-Type"), "call": n}, "application/json; charset=utf-8")
