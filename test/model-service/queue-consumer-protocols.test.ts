@@ -2,8 +2,9 @@
  * PROTOCOL tests of the queue consumer's cloud backends, not a real cloud: the exact API calls it makes.
  * - SQS and S3: the consumer's own code against boto3 clients stubbed by botocore's Stubber
  *   (test/model-service/queue/sqs_protocol.py), every call and its parameters recorded.
- * - Pub/Sub and GCS: the consumer as a subprocess, its endpoints pointed at a local HTTP server that stands in for
- *   pubsub.googleapis.com, storage.googleapis.com and the metadata server, every request recorded.
+ * - Pub/Sub and GCS: the consumer as a subprocess (pull, and push as on Cloud Run), its endpoints pointed at a local
+ *   HTTP server that stands in for pubsub.googleapis.com, storage.googleapis.com and the metadata server, every
+ *   request recorded.
  * Both call a real model server on loopback. What a real cloud does with these calls (redrive, dead-letter topics,
  * IAM) is not tested here; docs/queue-mode.md cites where it is specified.
  */
@@ -12,7 +13,7 @@ import * as http from "node:http";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort, startServer, stopAll, waitReady } from "../polyglot-pipeline/processes";
-import { BOTO3, CONSUMER, exited, MODEL_PATH, MODEL_SERVER, PYTHON, PYTHON_311, requireTools, waitFor } from "./queue/helpers";
+import { BOTO3, CONSUMER, exited, MODEL_PATH, MODEL_SERVER, pushEnvelope, PYTHON, PYTHON_311, requireTools, waitFor } from "./queue/helpers";
 
 let modelPort: number;
 
@@ -111,8 +112,40 @@ interface Recorded {
     body: string;
 }
 
-describe("Pub/Sub and GCS protocol (a local stand-in for Google's REST APIs, not a real GCP)", () => {
+/**
+ * A local HTTP server standing in for the metadata server's token, Pub/Sub's pull, acknowledge and modifyAckDeadline,
+ * and the GCS metadata GET and create-only upload of bucket "results-bucket" (`objects`: name -> content). Every
+ * request is recorded in `requests`; `pulls` are answered in order, then empty pulls after 300 ms.
+ */
+async function googleStandIn(objects: Map<string, string>, pulls: unknown[]): Promise<{ requests: Recorded[]; port: number; close: () => Promise<void> }> {
     const requests: Recorded[] = [];
+    const stub = http.createServer((req, res) => {
+        let body = "";
+        req.on("data", (d: Buffer) => (body += d.toString()));
+        req.on("end", () => {
+            const url = req.url as string;
+            requests.push({ method: req.method as string, url, authorization: req.headers.authorization, metadataFlavor: req.headers["metadata-flavor"] as string | undefined, body });
+            const reply = (status: number, payload: unknown) => res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(payload));
+            if (url === "/computeMetadata/v1/instance/service-accounts/default/token") return reply(200, { access_token: "token-1", expires_in: 3599, token_type: "Bearer" });
+            if (url.endsWith(":pull")) return setTimeout(() => reply(200, pulls.shift() ?? {}), pulls.length ? 0 : 300);
+            if (url.endsWith(":acknowledge") || url.endsWith(":modifyAckDeadline")) return reply(200, {});
+            const meta = /^\/storage\/v1\/b\/results-bucket\/o\/(.+)$/.exec(url);
+            if (meta && req.method === "GET") return objects.has(decodeURIComponent(meta[1])) ? reply(200, { name: decodeURIComponent(meta[1]) }) : reply(404, { error: { code: 404 } });
+            if (url.startsWith("/upload/storage/v1/b/results-bucket/o?") && req.method === "POST") {
+                const name = new URL(url, "http://x").searchParams.get("name") as string;
+                if (objects.has(name)) return reply(412, { error: { code: 412 } });
+                objects.set(name, body);
+                return reply(200, { name, generation: "1" });
+            }
+            reply(404, { error: `no route ${req.method} ${url}` });
+        });
+    });
+    const port = await new Promise<number>((resolve) => stub.listen(0, "127.0.0.1", () => resolve((stub.address() as { port: number }).port)));
+    return { requests, port, close: () => new Promise<void>((resolve) => stub.close(() => resolve())) };
+}
+
+describe("Pub/Sub and GCS protocol (a local stand-in for Google's REST APIs, not a real GCP)", () => {
+    let requests: Recorded[] = [];
     const objects = new Map<string, string>([["out/ps-dup.json", '{"requestId":"ps-dup","outcome":"succeeded"}']]);
     const data = (body: unknown) => Buffer.from(JSON.stringify(body)).toString("base64");
     const delivery = (ackId: string, requestId: string, body: unknown, deliveryAttempt: number) => ({
@@ -131,33 +164,11 @@ describe("Pub/Sub and GCS protocol (a local stand-in for Google's REST APIs, not
             ],
         },
     ];
-    let stub: http.Server;
-    let stubPort: number;
+    let close: () => Promise<void>;
 
     beforeAll(async () => {
-        stub = http.createServer((req, res) => {
-            let body = "";
-            req.on("data", (d: Buffer) => (body += d.toString()));
-            req.on("end", () => {
-                const url = req.url as string;
-                requests.push({ method: req.method as string, url, authorization: req.headers.authorization, metadataFlavor: req.headers["metadata-flavor"] as string | undefined, body });
-                const reply = (status: number, payload: unknown) => res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(payload));
-                if (url === "/computeMetadata/v1/instance/service-accounts/default/token") return reply(200, { access_token: "token-1", expires_in: 3599, token_type: "Bearer" });
-                if (url.endsWith(":pull")) return setTimeout(() => reply(200, pulls.shift() ?? {}), pulls.length ? 0 : 300);
-                if (url.endsWith(":acknowledge") || url.endsWith(":modifyAckDeadline")) return reply(200, {});
-                const meta = /^\/storage\/v1\/b\/results-bucket\/o\/(.+)$/.exec(url);
-                if (meta && req.method === "GET") return objects.has(decodeURIComponent(meta[1])) ? reply(200, { name: decodeURIComponent(meta[1]) }) : reply(404, { error: { code: 404 } });
-                if (url.startsWith("/upload/storage/v1/b/results-bucket/o?") && req.method === "POST") {
-                    const name = new URL(url, "http://x").searchParams.get("name") as string;
-                    if (objects.has(name)) return reply(412, { error: { code: 412 } });
-                    objects.set(name, body);
-                    return reply(200, { name, generation: "1" });
-                }
-                reply(404, { error: `no route ${req.method} ${url}` });
-            });
-        });
-        stubPort = await new Promise<number>((resolve) => stub.listen(0, "127.0.0.1", () => resolve((stub.address() as { port: number }).port)));
-
+        let stubPort: number;
+        ({ requests, port: stubPort, close } = await googleStandIn(objects, pulls));
         const endpoint = `http://127.0.0.1:${stubPort}`;
         const consumer = startServer("consumer (pubsub)", PYTHON, [CONSUMER], {
             env: {
@@ -181,7 +192,7 @@ describe("Pub/Sub and GCS protocol (a local stand-in for Google's REST APIs, not
         expect(await exited(consumer.child, 10_000)).toBe(0);
     }, 40_000);
 
-    afterAll(() => new Promise<void>((resolve) => stub.close(() => resolve())));
+    afterAll(() => close());
 
     const SUB = "/v1/projects/demo/subscriptions/llm-requests";
     /** The requests about one message (its ack id in the body, or its object name in the URL), in order. */
@@ -233,5 +244,53 @@ describe("Pub/Sub and GCS protocol (a local stand-in for Google's REST APIs, not
         expect(extensions.length).toBeGreaterThanOrEqual(2);
         expect(new Set(extensions.map(([, , body]) => body))).toEqual(new Set(['{"ackIds": ["ack-slow"], "ackDeadlineSeconds": 2}']));
         expect(slow.at(-1)).toEqual(["POST", `${SUB}:acknowledge`, '{"ackIds": ["ack-slow"]}']);
+    });
+});
+
+describe("GCS protocol of a Pub/Sub push delivery (the consumer as on Cloud Run; a local stand-in, not a real GCP)", () => {
+    const objects = new Map<string, string>([["out/push-dup.json", '{"requestId":"push-dup","outcome":"succeeded"}']]);
+    let stand: Awaited<ReturnType<typeof googleStandIn>>;
+    let port: number;
+
+    beforeAll(async () => {
+        stand = await googleStandIn(objects, []);
+        port = await freePort();
+        const endpoint = `http://127.0.0.1:${stand.port}`;
+        const consumer = startServer("consumer (pubsub-push)", PYTHON, [CONSUMER], {
+            env: {
+                QUEUE_BACKEND: "pubsub-push",
+                PORT: String(port),
+                RESULT_URL: "gs://results-bucket/out/",
+                STORAGE_ENDPOINT: endpoint,
+                GCE_METADATA_HOST: `127.0.0.1:${stand.port}`,
+                MODEL_PORT: String(modelPort),
+                MODEL_PATH,
+            },
+        });
+        await waitReady(consumer, `http://127.0.0.1:${port}/healthz`, 10_000);
+    }, 20_000);
+
+    afterAll(() => stand.close());
+
+    const post = (requestId: string) =>
+        fetch(`http://127.0.0.1:${port}/`, { method: "POST", headers: { "content-type": "application/json" }, body: pushEnvelope({ requestId, body: { mode: "ok" }, attempt: 1 }) });
+    const seen = () => stand.requests.map((r) => [r.method, r.url, r.authorization ?? `Metadata-Flavor: ${r.metadataFlavor}`]);
+
+    it("takes a token from the metadata server, checks the object, calls the server, uploads with ifGenerationMatch=0, and answers 204", async () => {
+        expect((await post("push-ok")).status).toBe(204);
+        expect(seen()).toEqual([
+            ["GET", "/computeMetadata/v1/instance/service-accounts/default/token", "Metadata-Flavor: Google"],
+            ["GET", "/storage/v1/b/results-bucket/o/out%2Fpush-ok.json", "Bearer token-1"],
+            ["POST", "/upload/storage/v1/b/results-bucket/o?uploadType=media&name=out%2Fpush-ok.json&ifGenerationMatch=0", "Bearer token-1"],
+        ]);
+        expect(JSON.parse(objects.get("out/push-ok.json") as string)).toMatchObject({ requestId: "push-ok", outcome: "succeeded", status: 200, deliveries: 1, body: okBody("push-ok") });
+    });
+
+    it("answers 204 to a delivery whose object exists, with the token it has, without uploading or calling the server", async () => {
+        const before = stand.requests.length;
+        expect((await post("push-dup")).status).toBe(204);
+        expect(seen().slice(before)).toEqual([["GET", "/storage/v1/b/results-bucket/o/out%2Fpush-dup.json", "Bearer token-1"]]);
+        const calls = (await (await fetch(`http://127.0.0.1:${modelPort}/calls`)).json()) as Record<string, number>;
+        expect(calls["push-dup"]).toBeUndefined();
     });
 });

@@ -12,7 +12,7 @@ import * as path from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort, Server, startServer, stopAll, waitReady } from "../polyglot-pipeline/processes";
-import { CONSUMER, exited, MODEL_PATH, MODEL_SERVER, PYTHON, PYTHON_311, requireTools, waitFor } from "./queue/helpers";
+import { CONSUMER, exited, MODEL_PATH, MODEL_SERVER, PushDelivery, pushEnvelope, PYTHON, PYTHON_311, requireTools, waitFor } from "./queue/helpers";
 
 interface Answer {
     status: number;
@@ -22,46 +22,21 @@ interface Answer {
 /** One HTTP request on a new connection (no keep-alive: a stopped consumer must refuse new connections). */
 function request(port: number, method: string, urlPath: string, body?: string, headers: Record<string, string> = {}): Promise<Answer> {
     return new Promise((resolve, reject) => {
-        const req = http.request({ host: "127.0.0.1", port, method, path: urlPath, agent: false, headers: body === undefined ? headers : { "content-type": "application/json", ...headers } }, (res) => {
-            let text = "";
-            res.on("data", (d: Buffer) => (text += d.toString()));
-            res.on("end", () => resolve({ status: res.statusCode as number, body: text }));
-            res.on("error", reject);
-        });
+        const req = http.request(
+            { host: "127.0.0.1", port, method, path: urlPath, agent: false, headers: body === undefined ? headers : { "content-type": "application/json", ...headers } },
+            (res) => {
+                let text = "";
+                res.on("data", (d: Buffer) => (text += d.toString()));
+                res.on("end", () => resolve({ status: res.statusCode as number, body: text }));
+                res.on("error", reject);
+            },
+        );
         req.on("error", reject);
         req.end(body);
     });
 }
 
-interface Delivery {
-    requestId?: string;
-    messageId?: string;
-    body: unknown;
-    contentType?: string;
-    /** Pub/Sub's deliveryAttempt; absent on a subscription without a dead-letter policy. */
-    attempt?: number;
-}
-
-/** The wrapped push envelope, as Pub/Sub sends it (both spellings of the message id and publish time). */
-function envelope(d: Delivery): string {
-    const messageId = d.messageId ?? `m-${d.requestId}`;
-    const attributes: Record<string, string> = { "content-type": d.contentType ?? "application/json" };
-    if (d.requestId !== undefined) attributes["request-id"] = d.requestId;
-    return JSON.stringify({
-        message: {
-            data: Buffer.from(JSON.stringify(d.body)).toString("base64"),
-            attributes,
-            messageId,
-            message_id: messageId,
-            publishTime: "2026-12-03T18:00:00.000Z",
-            publish_time: "2026-12-03T18:00:00.000Z",
-        },
-        subscription: "projects/demo/subscriptions/llm-requests-push",
-        ...(d.attempt === undefined ? {} : { deliveryAttempt: d.attempt }),
-    });
-}
-
-const deliver = (port: number, d: Delivery) => request(port, "POST", "/", envelope(d));
+const deliver = (port: number, d: PushDelivery) => request(port, "POST", "/", pushEnvelope(d));
 
 async function calls(port: number): Promise<Record<string, number>> {
     return (await (await fetch(`http://127.0.0.1:${port}/calls`)).json()) as Record<string, number>;
@@ -155,7 +130,13 @@ describe("the queue consumer's push mode: Pub/Sub push deliveries over HTTP, aga
         const last = await deliver(consumer.port, { requestId: "push-fail", body: { mode: "fail" }, attempt: 3 });
         expect(last.status).toBe(503); // not acknowledged: the dead-letter policy forwards it
         expect(JSON.parse(last.body)).toEqual({ outcome: "dead-lettered", requestId: "push-fail" });
-        expect(readRecord(consumer.results, "push-fail")).toMatchObject({ requestId: "push-fail", outcome: "failed", status: null, deliveries: 3, error: 'the model server answered 500: {"error": "always failing"}' });
+        expect(readRecord(consumer.results, "push-fail")).toMatchObject({
+            requestId: "push-fail",
+            outcome: "failed",
+            status: null,
+            deliveries: 3,
+            error: 'the model server answered 500: {"error": "always failing"}',
+        });
         expect((await calls(modelPort))["push-fail"]).toBe(2);
     });
 
@@ -189,7 +170,12 @@ describe("the queue consumer's push mode: Pub/Sub push deliveries over HTTP, aga
 
     it("refuses a request id that is not a safe key: a rejected record under the message id, acknowledged, the model not called", async () => {
         expect((await deliver(consumer.port, { requestId: "../../etc/passwd", messageId: "m-unsafe", body: { mode: "ok" }, attempt: 1 })).status).toBe(204);
-        expect(readRecord(consumer.results, "m-unsafe")).toMatchObject({ requestId: "m-unsafe", outcome: "rejected", status: null, error: "request-id '../../etc/passwd' is not [A-Za-z0-9._-]{1,128}" });
+        expect(readRecord(consumer.results, "m-unsafe")).toMatchObject({
+            requestId: "m-unsafe",
+            outcome: "rejected",
+            status: null,
+            error: "request-id '../../etc/passwd' is not [A-Za-z0-9._-]{1,128}",
+        });
         expect((await calls(modelPort))["../../etc/passwd"]).toBeUndefined();
     });
 
@@ -227,6 +213,8 @@ describe("the queue consumer's push mode: Pub/Sub push deliveries over HTTP, aga
             ['{"message": {"data": "%%%", "messageId": "m-1"}}', '"message.data" is not base64'],
             ['{"message": {"data": "e30=", "messageId": "m-1", "attributes": {"n": 1}}}', '"message.attributes" is not an object of strings'],
             ['{"message": {"data": "e30=", "messageId": "m-1"}, "deliveryAttempt": "two"}', "\"deliveryAttempt\" is not a positive whole number: 'two'"],
+            ['{"message": {"data": "e30=", "messageId": "m-1"}, "deliveryAttempt": 0}', '"deliveryAttempt" is not a positive whole number: 0'],
+            ['{"message": {"data": "e30=", "messageId": "../m-1"}}', "\"message.messageId\" '../m-1' is not [A-Za-z0-9._-]{1,128}"],
         ];
         for (const [body, error] of cases) {
             const answer = await request(consumer.port, "POST", "/", body);
@@ -235,12 +223,12 @@ describe("the queue consumer's push mode: Pub/Sub push deliveries over HTTP, aga
             await logged(consumer.server, { event: "malformed", error, bytes: Buffer.byteLength(body) });
         }
         expect(await calls(modelPort)).toEqual(before);
-        expect((await request(consumer.port, "POST", "/other", envelope({ requestId: "x", body: {} }))).status).toBe(404);
+        expect((await request(consumer.port, "POST", "/other", pushEnvelope({ requestId: "x", body: {} }))).status).toBe(404);
         expect((await request(consumer.port, "GET", "/")).status).toBe(404);
     });
 
     it("reads a chunked request body", async () => {
-        const answer = await request(consumer.port, "POST", "/", envelope({ requestId: "push-chunked", body: { mode: "ok" }, attempt: 1 }), { "transfer-encoding": "chunked" });
+        const answer = await request(consumer.port, "POST", "/", pushEnvelope({ requestId: "push-chunked", body: { mode: "ok" }, attempt: 1 }), { "transfer-encoding": "chunked" });
         expect(answer.status).toBe(204);
         expect(readRecord(consumer.results, "push-chunked")).toMatchObject({ outcome: "succeeded" });
     });

@@ -423,6 +423,8 @@ class PubSubPush:
         message_id = m.get("messageId") or m.get("message_id")  # Pub/Sub sends both spellings
         if not isinstance(message_id, str) or not message_id:
             raise Malformed('no "message.messageId"')
+        if not SAFE_ID.fullmatch(message_id):  # Pub/Sub's ids are digits; the key of a refused request id's record
+            raise Malformed(f'"message.messageId" {message_id[:200]!r} is not [A-Za-z0-9._-]{{1,128}}')
         attrs = m.get("attributes") or {}
         if not isinstance(attrs, dict) or not all(isinstance(v, str) for v in attrs.values()):
             raise Malformed('"message.attributes" is not an object of strings')
@@ -431,11 +433,13 @@ class PubSubPush:
         except (binascii.Error, TypeError, ValueError) as e:
             raise Malformed('"message.data" is not base64') from e
         attempt = envelope.get("deliveryAttempt")
-        if attempt is not None and not (isinstance(attempt, int) and not isinstance(attempt, bool) and attempt >= 1 or isinstance(attempt, str) and attempt.isdigit()):
+        if isinstance(attempt, str) and attempt.isdigit():
+            attempt = int(attempt)
+        if attempt is not None and (type(attempt) is not int or attempt < 1):
             raise Malformed(f'"deliveryAttempt" is not a positive whole number: {attempt!r}')
         handle = f"{message_id}#{next(self.handles)}"  # unique: Pub/Sub may deliver one message twice at once
         rid = attrs.get("request-id") or message_id
-        return Message(handle, message_id, rid, data, attrs.get("content-type", DEFAULT_CONTENT_TYPE), int(attempt) if attempt is not None else None, attrs)
+        return Message(handle, message_id, rid, data, attrs.get("content-type", DEFAULT_CONTENT_TYPE), attempt, attrs)
 
     def receive(self, max_messages: int, wait_seconds: int) -> list[Message]:
         raise RuntimeError("pubsub-push receives nothing: deliveries arrive over HTTP (Consumer.serve)")

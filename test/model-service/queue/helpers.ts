@@ -46,3 +46,32 @@ export function exited(child: ChildProcess, timeoutMs: number): Promise<number |
         });
     });
 }
+
+/** A Pub/Sub push delivery to the consumer's push mode. */
+export interface PushDelivery {
+    requestId?: string;
+    messageId?: string;
+    body: unknown;
+    contentType?: string;
+    /** Pub/Sub's deliveryAttempt; absent on a subscription without a dead-letter policy. */
+    attempt?: number;
+}
+
+/** The wrapped push envelope, as Pub/Sub sends it (both spellings of the message id and publish time: cloud.google.com/pubsub/docs/push). */
+export function pushEnvelope(d: PushDelivery): string {
+    const messageId = d.messageId ?? `m-${d.requestId}`;
+    const attributes: Record<string, string> = { "content-type": d.contentType ?? "application/json" };
+    if (d.requestId !== undefined) attributes["request-id"] = d.requestId;
+    return JSON.stringify({
+        message: {
+            data: Buffer.from(JSON.stringify(d.body)).toString("base64"),
+            attributes,
+            messageId,
+            message_id: messageId,
+            publishTime: "2026-12-03T18:00:00.000Z",
+            publish_time: "2026-12-03T18:00:00.000Z",
+        },
+        subscription: "projects/demo/subscriptions/llm-requests-push",
+        ...(d.attempt === undefined ? {} : { deliveryAttempt: d.attempt }),
+    });
+}
