@@ -48,7 +48,10 @@ export function knativeMinScaleJobs(resources: ReadonlyArray<CostedResource>, na
         try {
             const set = annotation(r);
             const cron = str(r.inputs, "spec.schedule");
-            read = set && cron !== undefined ? { key: `${set.namespace ?? namespaceOf(r)}/${set.configuration}`, event: { cron, timezone: str(r.inputs, "spec.timeZone") ?? "UTC", level: set.level } } : undefined;
+            read =
+                set && cron !== undefined
+                    ? { key: `${set.namespace ?? namespaceOf(r)}/${set.configuration}`, event: { cron, timezone: str(r.inputs, "spec.timeZone") ?? "UTC", level: set.level } }
+                    : undefined;
         } catch {
             read = undefined;
         }
