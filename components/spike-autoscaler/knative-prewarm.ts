@@ -23,9 +23,10 @@
  * Which revisions: every revision carries `serving.knative.dev/configuration` (its Configuration's name, which is the
  * Service's name for a Service: pkg/reconciler/service/resources/names/names.go:22-24; configuration/resources/
  * revision.go:101-104), and `serving.knative.dev/routingState=active` while a Route sends it traffic
- * (pkg/reconciler/labeler/accessors.go:102-118). A window's start raises the active revisions of the Configuration
- * (the latest ready one; during a rollout the outgoing one too); its end restores every revision of it, so a revision
- * that stopped serving during the window keeps no raised minimum should it serve again.
+ * (pkg/reconciler/labeler/accessors.go:102-118; a routed Configuration's new revision is active from its creation,
+ * configuration/resources/revision.go:92-95). A window's start raises the active revisions of the Configuration (the
+ * one serving, and during a rollout the one rolled out too); its end restores every revision of it, so a revision that
+ * stopped serving during the window keeps no raised minimum should it serve again.
  *
  * The job: `kubectl annotate revisions.serving.knative.dev --selector=... --overwrite autoscaling.knative.dev/min-scale=N`,
  * one command, no shell (the official kubectl image may have none), in the job's own namespace, the service's (kubectl
