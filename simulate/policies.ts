@@ -60,7 +60,7 @@ export const HPA_SYNC_SECONDS = 15;
  * beside it where the ScaledObject has them.
  */
 export function modelshipPolicy(spec: ScalingSpec, service: ServiceModel, start: Date, seconds: number): ControlPolicy {
-    if (spec.kubernetes?.engine === "knative") return knativeServicePolicy(spec, service);
+    if (spec.kubernetes?.engine === "knative") return knativeServicePolicy(spec, service, start, seconds);
     // Queue mode on SageMaker: target tracking on the backlog per instance and the step from zero, as deployed.
     if (service.queue && spec.target === AutoscalerTarget.AwsSageMaker) return sageMakerQueuePolicy(spec, service, start, seconds);
     // Above one replica the HPA decides, every sync period of the cluster's controller manager (15 s, a cluster
@@ -134,8 +134,10 @@ const KNATIVE_PANIC = { windowSeconds: (KNATIVE_STABLE_WINDOW_SECONDS * KNATIVE_
  * service's own annotations: its target at 100% utilisation, min/max-scale, the scale-down delay, the last replica kept
  * for the retention period after a stable window idle (at least the grace period), the activator waking the first
  * replica at once and holding requests for the revision's request timeout (the cold-start budget included at zero).
+ * Pre-warming windows raise the revisions' min-scale (components/spike-autoscaler/knative-prewarm.ts): a floor, as
+ * the KPA applies min-scale to whatever the metric asks for.
  */
-export function knativeServicePolicy(spec: ScalingSpec, service: ServiceModel): ControlPolicy {
+export function knativeServicePolicy(spec: ScalingSpec, service: ServiceModel, start: Date, seconds: number): ControlPolicy {
     return {
         name: "modelship",
         syncSeconds: KNATIVE_TICK_SECONDS,
@@ -150,7 +152,7 @@ export function knativeServicePolicy(spec: ScalingSpec, service: ServiceModel): 
         max: spec.max,
         scaleToZeroAfterSeconds: KNATIVE_STABLE_WINDOW_SECONDS + Math.max(KNATIVE_SCALE_TO_ZERO_GRACE_SECONDS, spec.scaleToZeroAfterSeconds),
         activationPollSeconds: 0,
-        prewarmFloorByMinute: NO_PREWARM,
+        prewarmFloorByMinute: spec.prewarm.length > 0 ? prewarmFloorByMinute(spec.prewarm, start, seconds) : NO_PREWARM,
         timeoutSeconds: knativeTimeoutSeconds({ min: spec.min, startupTimeoutSeconds: spec.startupTimeoutSeconds ?? DEFAULT_STARTUP_TIMEOUT_SECONDS }),
     };
 }

@@ -165,6 +165,8 @@ const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0
 const NAME_RULES: Record<string, { pattern: RegExp; max: number; what: string }> = {
     "v1/Service": { pattern: /^[a-z]([-a-z0-9]*[a-z0-9])?$/, max: 63, what: "an RFC 1035 label (lowercase letters, digits and '-', starting with a letter, at most 63 characters)" },
     "v1/Namespace": { pattern: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, max: 63, what: "a DNS-1123 label (lowercase letters, digits and '-', at most 63 characters)" },
+    // The controller names each Job `<cronjob>-<minute>` (11 characters more) within 63: ValidateCronJob refuses longer names.
+    "batch/v1/CronJob": { pattern: DNS_SUBDOMAIN, max: 52, what: "a DNS-1123 subdomain of at most 52 characters (its Jobs add 11)" },
 };
 const DEFAULT_NAME_RULE = { pattern: DNS_SUBDOMAIN, max: 253, what: "a DNS-1123 subdomain (lowercase letters, digits, '-' and '.', at most 253 characters)" };
 

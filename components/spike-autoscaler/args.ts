@@ -52,7 +52,8 @@ export enum KubernetesScalingEngine {
     /**
      * Knative Serving's KPA (ModelService only): a `serving.knative.dev/v1` Service replaces the Deployment, scales on
      * in-flight requests or requests per second every 2 s, and scales to zero on HTTP metrics (its activator holds
-     * requests while the first replica starts). Needs Knative Serving in the cluster, with the feature flags in docs/scaling.md.
+     * requests while the first replica starts). Pre-warming windows are CronJobs that raise the serving revisions'
+     * min-scale. Needs Knative Serving in the cluster, with the feature flags in docs/scaling.md.
      */
     Knative = "knative",
 }

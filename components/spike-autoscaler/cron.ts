@@ -208,3 +208,8 @@ export function awsCron(schedule: PrewarmSchedule, which: "start" | "end"): stri
 export function prewarmHoursPerMonth(schedule: PrewarmSchedule): number {
     return windowHoursPerMonth(unixCron(schedule, "start"), unixCron(schedule, "end"), schedule.timezone);
 }
+
+/** The shortest time from the end of a window to the next start of its schedule, in minutes (at least 1: {@link parsePrewarmWindow} refuses less). */
+export function idleMinutesAfter(schedule: PrewarmSchedule): number {
+    return yearOfStarts(schedule.expression, schedule.timezone).shortestGapMinutes - schedule.durationMinutes;
+}

@@ -10,6 +10,8 @@
  * Bounds from the Knative webhook (knative/serving pkg/apis/autoscaling/annotation_validation.go): scale-down-delay
  * and the last pod's retention at most 1 h, whole seconds; panic window 1-100% of the stable window; panic threshold
  * 110-1000%; activation-scale, when set, at least 2 (so it is left at Knative's 1).
+ *
+ * Pre-warming windows raise the serving revisions' min-scale on schedule, without a new revision (knative-prewarm.ts).
  */
 import { ScalingMetric } from "./args";
 import { at } from "./paths";
@@ -84,15 +86,6 @@ export function knativeProblems(spec: AutoscalerSpec, args: ParsedAutoscalingArg
             path: at(ctx.paths.block, "query"),
             received: describeValue(args.query),
             expected: `no query with ${engine} knative (the KPA reads the queue-proxy's metrics, not Prometheus)`,
-        });
-    }
-    if (spec.prewarm.length > 0) {
-        problems.push({
-            path: at(ctx.paths.block, "prewarm"),
-            received: `an array of ${spec.prewarm.length}`,
-            expected:
-                `no pre-warming with ${engine} knative: Knative has no schedules (min-scale is one value per revision, and changing it makes a new revision). ` +
-                "Keep GPU nodes warm with the GpuPool's headroom windows, or use engine keda for scheduled replicas",
         });
     }
     if (args.burstMultiplier !== undefined) {

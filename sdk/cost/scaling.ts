@@ -1,13 +1,15 @@
 /**
  * Links between resources that change a price: autoscalers that bound a workload's replicas (HPA, KEDA
  * ScaledObject, with its cron triggers as pre-warming), Application Auto Scaling targets and scheduled actions that
- * bound a SageMaker variant's instances, Cloud Scheduler jobs that raise a Cloud Run service's minimum, and node
- * pools whose nodes the pods of the stack land on.
+ * bound a SageMaker variant's instances, Cloud Scheduler jobs that raise a Cloud Run service's minimum, CronJobs
+ * that raise a Knative Configuration's min-scale (knative-schedules.ts), and node pools whose nodes the pods of the
+ * stack land on.
  */
 import { get, list, num, record, str } from "./inputs";
 import { podDemand } from "./pods";
 import { NODE_TYPES, nodePoolView, poolOf, type NodePoolView } from "./pools";
-import { WORKLOADS, workloadReplicas } from "./pricers/kubernetes";
+import { knativeMinScaleJobs } from "./knative-schedules";
+import { knativeScale, WORKLOADS, workloadReplicas } from "./pricers/kubernetes";
 import { awsScheduleAsCron, scheduledExtra, type MinimumEvent } from "./schedules";
 import type { CostedResource, PodsOnPool, Prewarm, ReplicaBounds, ResourceScaling } from "./types";
 
@@ -178,6 +180,17 @@ function cloudRunJobs(resources: ReadonlyArray<CostedResource>): Map<string, { e
     return byService;
 }
 
+/**
+ * A Knative Service's or Configuration's bounds with the CronJobs that raise its revisions' min-scale (a Service's
+ * Configuration has the Service's name); undefined without such jobs, or without a max-scale (the pricer says why).
+ */
+function knativeBounds(r: CostedResource, minScaleJobs: ReturnType<typeof knativeMinScaleJobs>): ReplicaBounds | undefined {
+    const scheduled = minScaleJobs.get(`${kubernetesNamespace(r)}/${kubernetesName(r)}`);
+    const bounds = scheduled ? knativeScale(r.inputs) : undefined;
+    if (!scheduled || bounds === undefined || typeof bounds === "string") return undefined;
+    return { ...bounds, prewarm: prewarmOf(bounds.min, scheduled.events, `CronJob(s) ${scheduled.names.join(", ")}`) };
+}
+
 /** Safe read: a resource whose fields are not known yet (Outputs) links nothing; the others still link. */
 function tryRead<T>(read: () => T): T | undefined {
     try {
@@ -211,8 +224,10 @@ export function collectScaling(resources: ReadonlyArray<CostedResource>): (resou
         if (config !== undefined && endpoint !== undefined) endpointsOfConfig.set(config, [...(endpointsOfConfig.get(config) ?? []), endpoint]);
     }
     const jobs = cloudRunJobs(resources);
+    const minScaleJobs = knativeMinScaleJobs(resources, kubernetesNamespace);
 
     const replicasOf = (r: CostedResource): ReplicaBounds | undefined => {
+        if (WORKLOADS[r.type]?.replicas === "knative-scale") return tryRead(() => knativeBounds(r, minScaleJobs));
         const kind = SCALABLE[r.type];
         const key = kind ? tryRead(() => workloadKey(kind, kubernetesNamespace(r), kubernetesName(r))) : undefined;
         return key !== undefined ? workloads.get(key) : undefined;

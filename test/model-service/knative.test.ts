@@ -239,11 +239,6 @@ describe("ModelService on kubernetes with engine knative", () => {
             /kubernetes\.autoscaler\.hpaMetricName: received "in_flight"; expected nothing with kubernetes\.autoscaler\.engine knative/,
         ],
         [
-            "pre-warming windows",
-            knativeArgs({ scaling: { minReplicas: 0, maxReplicas: 8, autoscaling: { prewarm: [{ schedule: "45 7 * * 1-5", durationMinutes: 60, replicas: 4 }] } } }),
-            /scaling\.autoscaling\.prewarm: received an array of 1; expected no pre-warming with kubernetes\.autoscaler\.engine knative: Knative has no schedules/,
-        ],
-        [
             "a burst multiplier (Knative's is cluster-wide)",
             knativeArgs({ scaling: { minReplicas: 0, maxReplicas: 8, autoscaling: { burstMultiplier: 10 } } }),
             /scaling\.autoscaling\.burstMultiplier: received 10; expected nothing with kubernetes\.autoscaler\.engine knative: the scale-up rate is Knative's cluster-wide max-scale-up-rate/,

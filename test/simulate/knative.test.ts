@@ -15,7 +15,11 @@ import { kedaPolicy, knativePolicy, modelshipPolicy } from "../../simulate/polic
 import { runPolicies } from "../../simulate/report";
 import { fullColdStart } from "../../simulate/service";
 import { serviceModel } from "../../simulate/simulate";
-import { cliInProcess } from "../cli-helpers";
+import { runProgram } from "../../sdk/plan/run";
+import { findShape, shapeTrace } from "../../simulate/family";
+import { recommend } from "../../simulate/recommend";
+import { candidateResolver } from "../../simulate/recommend-resolve";
+import { selectServices } from "../../simulate/services";
 
 const START = new Date("2026-01-05T00:00:00Z");
 
@@ -75,13 +79,40 @@ describe("simulate with engine knative", () => {
         expect(simulatePolicy(requests, service, kedaPolicy(spec, service), { initialReplicas: 0 }).dropped).toBe(1);
     });
 
-    it("refuses --recommend on a Knative service, saying why it cannot pre-warm (exit 2)", async () => {
-        const { code, stdout, stderr } = await cliInProcess(["simulate", "examples/kubernetes-knative-llm", "--trace", "data/traces/mooncake_conversation_per_second.csv", "--recommend"]);
-        expect(code).toBe(2);
-        expect(stdout).toBe("");
-        expect(stderr).toMatch(
-            /^error: --recommend: service qwen cannot pre-warm: scaling\.autoscaling\.prewarm: expected no pre-warming with kubernetes\.autoscaler\.engine knative: Knative has no schedules/,
-        );
+    it("runs the service's pre-warming windows: the window's replicas are a floor from its start, in its time zone", () => {
+        // Weekdays 07:30 in Paris (06:30 UTC in January), an hour, 3 replicas; the trace has no request at all.
+        const spec = knativeSpec({ minReplicas: 0, maxReplicas: 8, autoscaling: { prewarm: [{ schedule: "30 7 * * 1-5", timezone: "Europe/Paris", durationMinutes: 60, replicas: 3 }] } });
+        const service = serviceModel({ spec, gpusPerReplica: 1 });
+        const policy = modelshipPolicy(spec, service, START, 8 * 3600);
+        const opens = 6 * 3600 + 30 * 60;
+        expect([
+            policy.prewarmFloorByMinute[opens / 60 - 1],
+            policy.prewarmFloorByMinute[opens / 60],
+            policy.prewarmFloorByMinute[opens / 60 + 59],
+            policy.prewarmFloorByMinute[opens / 60 + 60],
+        ]).toEqual([0, 3, 3, 0]);
+        const run = simulatePolicy(new Float64Array(8 * 3600), service, modelshipPolicy(spec, service, START, 8 * 3600), { initialReplicas: 0 });
+        // Raised from zero by the KPA's next decisions (2 s apart; one replica first, Knative's scale-up rate from none ready),
+        // ready one cold start later; back to zero after the window, once the last replica's retention (600 s) has passed.
+        expect([run.replicas[opens - 1], run.replicas[opens + 2]]).toEqual([0, 3]);
+        expect(run.ready[opens + 2 + fullColdStart(service.coldStart)]).toBe(3);
+        expect(run.replicas[opens + 3600 + 60 + 660]).toBe(0);
+        expect(run.gpuHours).toBeGreaterThan(1);
+    });
+
+    it("searches pre-warming windows for a Knative service with --recommend (issue 14's spike, engine knative)", async () => {
+        const dir = path.join(__dirname, "../fixtures/spike-family-knative");
+        const run = await runProgram({ dir });
+        const [service] = selectServices(run.resources, dir);
+        const resolver = candidateResolver(run.resources.find((r) => r.urn === service.urn)!);
+        const trace = shapeTrace(findShape("0830-1.08M-in-15m-ramp-1m"));
+        const rec = recommend(trace, service, resolver, { overrides: {}, sloP99Seconds: 30, keepTarget: true, budgetMs: 20_000 });
+        expect(rec.predicted).toMatchObject({ dropped: 0 });
+        expect(rec.predicted!.waitP99Seconds).toBeLessThanOrEqual(30);
+        // Windows before the 08:30 ramp; the burst is Knative's cluster-wide rate, not searched (the component refuses it).
+        expect(rec.autoscaling?.prewarm?.length).toBeGreaterThan(0);
+        expect(rec.autoscaling?.burstMultiplier).toBeUndefined();
+        expect(rec.current.dropped).toBeGreaterThan(0);
     }, 120_000);
 
     it("reports the KPA as modelship's line beside the baselines", () => {

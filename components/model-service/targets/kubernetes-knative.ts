@@ -6,7 +6,9 @@
  * (`<service>-<version>`, each making its own revisions) and a Route splitting the traffic by the versions' weights:
  * a Service has one template, so it cannot hold two versions at once. Both are cluster-local
  * (`networking.knative.dev/visibility`), beside the ServiceAccount, the Secret of `secrets` and a PodDisruptionBudget
- * per version (Knative makes none; `maxUnavailable: 1` never blocks a drain, and at zero it selects nothing).
+ * per version (Knative makes none; `maxUnavailable: 1` never blocks a drain, and at zero it selects nothing). Pre-warming
+ * windows: CronJobs that raise the serving revisions' min-scale and restore it, with their ServiceAccount, Role and
+ * RoleBinding (components/spike-autoscaler/knative-prewarm.ts).
  *
  * The revision template is the pod template every workload gets (components/kubernetes/workload.ts: containers,
  * probes, GPUs, placement, security, volumes), less what Knative's webhook refuses or owns
@@ -23,6 +25,7 @@ import { kubernetesLabels, LABEL_PREFIX, physicalName } from "../../../sdk/namin
 import { clusterDnsName, createDisruptionBudget, podTemplate } from "../../kubernetes";
 import { knativeAutoscalingAnnotations } from "../../spike-autoscaler/knative";
 import { createKnativeInstall, KNATIVE_DEFAULT_MAX_REVISION_TIMEOUT_SECONDS } from "../../spike-autoscaler/knative-install";
+import { createKnativePrewarm, KnativePrewarmObjects, knativePrewarmCostedResources, knativePrewarmObjects } from "../../spike-autoscaler/knative-prewarm";
 import type { AutoscalerSpec } from "../../spike-autoscaler/spec";
 import { ServingSpec } from "../spec";
 import { layouts, VersionLayout, versionReplicas, workloadSpec } from "./kubernetes";
@@ -122,7 +125,15 @@ function knativeObjects(spec: ServingSpec, refs: Pick<KnativeRefs, "serviceAccou
     return { objects: [...configurations, { args: route }], features };
 }
 
-/** Creates the Knative objects and a PodDisruptionBudget per version; the URL is the Route's cluster-local host. */
+/** The objects of the pre-warming windows: per window, CronJobs on the Service's Configuration or on each version's (its share). */
+function prewarmObjects(spec: ServingSpec): KnativePrewarmObjects | undefined {
+    const configurations = spec.canary
+        ? layouts(spec).map((layout) => ({ configuration: layout.name, version: layout.version.name, replicasOf: (n: number) => versionReplicas(n, layout.version.weight) }))
+        : [{ configuration: physicalName(spec.name) }];
+    return knativePrewarmObjects(spec.autoscaling as AutoscalerSpec, { owner: spec.owner, name: physicalName(spec.name), namespace: kubernetesSettings(spec).namespace, configurations });
+}
+
+/** Creates the Knative objects, a PodDisruptionBudget per version and the windows' CronJobs; the URL is the Route's cluster-local host. */
 export function deployKnative(spec: ServingSpec, refs: KnativeRefs): TargetDeployment {
     const namespace = kubernetesSettings(spec).namespace;
     const { resources } = refs;
@@ -158,19 +169,26 @@ export function deployKnative(spec: ServingSpec, refs: KnativeRefs): TargetDeplo
         if (kind === "Configuration") configurations.push(resource);
         resources[kind === "Service" ? "knativeService" : kind === "Route" ? "route" : (layout as VersionLayout).role("configuration")] = resource;
     }
+    const prewarm = prewarmObjects(spec);
+    // The jobs annotate the revisions of the Service or Configurations: after them.
+    if (prewarm) Object.assign(resources, createKnativePrewarm(prewarm, opts, resources.knativeService ? [resources.knativeService] : configurations));
     // Knative answers cluster-local routes on port 80 of the Route's name.
     const routed = (resources.knativeService ?? resources.route) as kubernetes.apiextensions.CustomResource;
     const url = clusterDnsName(routed.metadata.name, namespace).apply((host) => `http://${host}`);
     return { url, internalUrl: url, resources };
 }
 
-/** The Knative objects exactly as `deploy` creates them (names as strings), for the cost model: their pods are priced from the template and min/max-scale. */
+/**
+ * The Knative objects exactly as `deploy` creates them (names as strings), for the cost model: their pods are priced from
+ * the template and min/max-scale, and the hours the windows' CronJobs raise min-scale.
+ */
 export function knativeCostedResources(spec: ServingSpec): CostedResource[] {
     const secretName = Object.keys(spec.secrets).length > 0 ? physicalName(spec.name, SECRETS_SUFFIX) : undefined;
     return knativeObjects(spec, { serviceAccountName: physicalName(spec.name), secretName })
         .objects.filter(({ args }) => args.kind !== "Route")
         .map(({ args }) => {
             const name = (args.metadata as { name: string }).name;
-            return { urn: name, type: `kubernetes:${KNATIVE_SERVING_API}:${args.kind}`, name, inputs: args as unknown as Record<string, unknown> };
-        });
+            return { urn: name, type: `kubernetes:${KNATIVE_SERVING_API}:${args.kind}`, name, inputs: args as unknown as Record<string, unknown> } as CostedResource;
+        })
+        .concat(knativePrewarmCostedResources(prewarmObjects(spec)));
 }

@@ -75,6 +75,7 @@ function knativeDerivedNames(spec: ServingSpec, settings: KubernetesSettings): D
     const names: DerivedKubernetesName[] = [{ suffix: "", objects }];
     if (Object.keys(spec.secrets).length > 0) names.push({ suffix: SECRETS_SUFFIX, objects: "the Secret of secrets" });
     if (settings.apiKeys !== undefined) names.push({ suffix: API_KEYS_SUFFIX, objects: "the Secret of kubernetes.apiKeys" });
+    if ((spec.autoscaling?.prewarm.length ?? 0) > 0) names.push({ suffix: "prewarm", objects: "the ServiceAccount, Role and RoleBinding of the pre-warming windows" });
     const configurations = spec.canary ? spec.versions.map((v) => v.name) : [""];
     for (const c of configurations) {
         const what = c === "" ? "the Knative Service" : `the Knative Configuration and PodDisruptionBudget of version ${JSON.stringify(c)}`;
