@@ -76,7 +76,8 @@ export function dockerQueueSettings(spec: ServingSpec, hostPort: number): Docker
     if (!queue) return undefined;
     return {
         hostPort,
-        inferencePath: consumerInferencePath(spec) ?? "/",
+        // Known: validation refuses queue mode without one (inferencePathProblems).
+        inferencePath: consumerInferencePath(spec) as string,
         maxDeliveries: queue.maxDeliveries ?? DEFAULT_DOCKER_MAX_DELIVERIES,
         // The replica's in-flight requests, as the autoscaler counts them on the other targets.
         concurrency: queue.concurrencyPerReplica ?? (defaultReplicaTarget(ScalingMetric.InFlightRequests, spec.gpu !== undefined) as number),
