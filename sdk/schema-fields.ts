@@ -30,7 +30,7 @@ export const gpusPerUnit = count(1).max(16);
 export const port = z.number().int().min(1).max(65535);
 
 /** A URL path (a probe's, a metrics endpoint's). */
-export const urlPath = z.string().startsWith("/");
+export const urlPath = z.string().startsWith("/", "a path that starts with /, such as /v1/predict");
 
 /** Seconds a model server may take to load before it is restarted: 10 s to an hour. */
 export const startupTimeoutSeconds = z.number().int().min(10).max(3600);

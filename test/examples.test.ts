@@ -29,6 +29,7 @@ describe("examples", { timeout: 120_000 }, () => {
         expect(examples).toEqual(
             expect.arrayContaining([
                 "quickstart",
+                "docker-queue",
                 "kubernetes",
                 "kubernetes-hpa",
                 "kubernetes-knative-llm",

@@ -217,7 +217,8 @@ export enum ScalingMode {
     /**
      * Callers submit requests to a durable queue and fetch each result later by its id; replicas take requests at their
      * own pace, and the replica count follows the backlog, to and from zero. On `aws-sagemaker`: SageMaker asynchronous
-     * inference (docs/scaling.md, "Queue mode"). Available on target `aws-sagemaker` in this release.
+     * inference (docs/scaling.md, "Queue mode"). On `docker`: a local Redis stream and modelship's queue consumer beside
+     * the server, one replica (docs/queue-mode.md, "On Docker"). Available on targets `aws-sagemaker` and `docker` in this release.
      */
     Queue = "queue",
 }
@@ -232,31 +233,42 @@ export interface QueueArgs {
      * (`model.startupTimeoutSeconds`) plus `requestTimeoutSeconds`, so that a request that arrives at zero replicas is
      * served by the first one. 60 to 1209600 (14 days); on `aws-sagemaker` at most 21600: the `RequestTTLSeconds` clients pass to
      * InvokeEndpointAsync (SageMaker's own default and maximum are 21600, 6 hours), which also sets when the bucket
-     * deletes request payloads. Defaults to 21600.
+     * deletes request payloads. Not on `docker`, whose Redis stream keeps a request until it is served: nothing expires.
+     * Defaults to 21600.
      */
     retentionSeconds?: number;
     /**
      * Longest time one request may take on a replica, in seconds, 1 to 3600: on `aws-sagemaker` the
-     * `InvocationTimeoutSeconds` clients pass to InvokeEndpointAsync (a request still running then fails). Defaults to
-     * 900 (SageMaker's default, 15 minutes).
+     * `InvocationTimeoutSeconds` clients pass to InvokeEndpointAsync (a request still running then fails); on `docker` the
+     * consumer's timeout of its call to the server (`REQUEST_TIMEOUT`). Defaults to 900 (SageMaker's default, 15 minutes).
      */
     requestTimeoutSeconds?: number;
     /**
      * Deliveries of one request before it goes to the dead-letter queue, 1 to 1000, for queues that deliver a request
      * again when a replica fails it. Not on `aws-sagemaker`, which does not retry: a failed request is written to the
-     * failure location and announced on the error topic. Defaults to none (not used on the targets of this release).
+     * failure location and announced on the error topic. On `docker` the consumer's `MAX_DELIVERIES`: the last attempt
+     * writes a `failed` result and moves the request to the dead-letter stream. Defaults to 5 on `docker`; none on `aws-sagemaker`.
      */
     maxDeliveries?: number;
     /**
      * Requests one replica takes from the queue at once, 1 to 1000: on `aws-sagemaker` the endpoint's
-     * `MaxConcurrentInvocationsPerInstance`. Defaults to the target's own choice (SageMaker picks a value for the container).
+     * `MaxConcurrentInvocationsPerInstance`; on `docker` the requests the consumer sends the server at once
+     * (`CONCURRENCY`). Defaults to the target's own choice (SageMaker picks a value for the container; on `docker` the
+     * autoscaler's in-flight target per replica: 4 with a GPU, 70 without).
      */
     concurrencyPerReplica?: number;
     /**
      * Days results and failures are kept for clients to fetch before they are deleted, 1 to 365 (an S3 lifecycle rule on
-     * `aws-sagemaker`). Defaults to 7.
+     * `aws-sagemaker`). Not on `docker`, where results stay in Redis until deleted (`DEL result:<id>.json`). Defaults to 7.
      */
     resultRetentionDays?: number;
+    /**
+     * The server path the queue consumer posts each request's body to, on loopback, on the targets where modelship's
+     * consumer runs (`docker`). Defaults to the runtime's: `/v1/chat/completions` for `vllm` and `tgi` (their
+     * OpenAI-compatible chat API); required with `torchserve` (`/predictions/<model name>`), `triton`
+     * (`/v2/models/<model name>/infer`) and `custom`. Not on `aws-sagemaker`, which calls the container's `/invocations` itself.
+     */
+    inferencePath?: string;
 }
 
 /**
@@ -266,13 +278,19 @@ export interface QueueArgs {
  * call returns (under `outputLocation`), or its error under `failureLocation`; or subscribe to the two topics.
  */
 export interface ModelServiceQueueOutputs {
-    /** The URL of InvokeEndpointAsync for this endpoint (`.../endpoints/<name>/async-invocations`). */
+    /**
+     * The URL of InvokeEndpointAsync for this endpoint (`.../endpoints/<name>/async-invocations`); on `docker` the
+     * queue's Redis, `redis://127.0.0.1:<docker.queueHostPort>/0`, where clients `XADD` to the stream `requests`.
+     */
     submitUrl: string;
-    /** The S3 prefix clients upload request bodies under, `s3://<bucket>/inputs/`. */
+    /** The S3 prefix clients upload request bodies under, `s3://<bucket>/inputs/`; empty on `docker` (bodies travel in the message). */
     inputLocation: string;
-    /** The S3 prefix results are written under, `s3://<bucket>/outputs/` (one object per inference id). */
+    /**
+     * The S3 prefix results are written under, `s3://<bucket>/outputs/` (one object per inference id); on `docker` the
+     * Redis key prefix, `redis://127.0.0.1:<port>/0/result:` (the record of a request is the key `result:<request-id>.json`).
+     */
     outputLocation: string;
-    /** The S3 prefix failures are written under, `s3://<bucket>/failures/`. */
+    /** The S3 prefix failures are written under, `s3://<bucket>/failures/`; on `docker` the same key prefix as results (`outcome: failed`). */
     failureLocation: string;
     /** ARN of the SNS topic told of every result. */
     successTopicArn: string;
@@ -280,7 +298,8 @@ export interface ModelServiceQueueOutputs {
     errorTopicArn: string;
     /**
      * Where requests go after `scaling.queue.maxDeliveries` failed deliveries: an SQS queue URL or a Pub/Sub topic
-     * (`projects/<p>/topics/<t>`); empty on `aws-sagemaker`, which writes failures under `failureLocation` instead.
+     * (`projects/<p>/topics/<t>`); on `docker` the Redis stream `redis://127.0.0.1:<port>/0/requests:dead-letter`; empty
+     * on `aws-sagemaker`, which writes failures under `failureLocation` instead.
      */
     deadLetterQueue: string;
 }
@@ -523,8 +542,15 @@ export interface CloudRunTargetArgs {
 
 /** Settings for `target: docker`. */
 export interface DockerTargetArgs {
-    /** Host port to publish the server on. Defaults to the server's port. */
+    /** Host port to publish the server on. Defaults to the server's port. Not in queue mode, where the server publishes no port. */
     hostPort?: number;
+    /**
+     * Host port of the queue (a Redis server) with `scaling.mode: queue`, published on 127.0.0.1 only: clients submit
+     * with `redis-cli -p <port> XADD requests ...` and fetch results with `GET result:<request-id>.json`
+     * (docs/queue-mode.md, "On Docker"). 1 to 65535. Defaults to 6379, Redis's own port, which redis-cli uses without
+     * `-p`; choose another where a Redis already listens there, or for a second queue-mode service. Nothing in HTTP mode.
+     */
+    queueHostPort?: number;
     /** Restart policy: `no`, `on-failure`, `always` or `unless-stopped`. Defaults to `unless-stopped`. */
     restart?: string;
 }

@@ -6,11 +6,13 @@
  * targets/aws/sagemaker-async.ts, the SageMaker-only rules in targets/sagemaker-spec.ts.
  */
 import { z } from "zod";
-import { count } from "../../sdk/schema-fields";
+import { runtimeEntry } from "../../sdk/catalog/runtimes";
+import { count, urlPath } from "../../sdk/schema-fields";
 import { describeValue, ValidationProblem, withDefaults } from "../../sdk/validate";
 import { KubernetesScalingEngine } from "../spike-autoscaler/args";
 import { KubernetesQueueProvider, ScalingMode, Target } from "./args";
 import type { ParsedModelServiceArgs } from "./schema";
+import type { ServingSpec } from "./spec";
 
 /** `kubernetes.queue`: each provider's file adds its own fields here. */
 export const kubernetesQueueSchema = z
@@ -27,6 +29,7 @@ export const queueSchema = z
         maxDeliveries: count(1).max(1000).optional(),
         concurrencyPerReplica: count(1).max(1000).optional(),
         resultRetentionDays: count(1).max(365).optional(),
+        inferencePath: urlPath.optional(),
     })
     .strict();
 
@@ -44,6 +47,8 @@ export interface QueueSpec {
     /** Undefined: the target's own choice. */
     concurrencyPerReplica?: number;
     resultRetentionDays: number;
+    /** The server path the consumer posts requests to, where given (`inferencePath`: the runtime's default otherwise). */
+    inferencePath?: string;
 }
 
 /**
@@ -56,7 +61,7 @@ export const QUEUE_TARGETS: Readonly<Record<Target, string | undefined>> = {
         "Lambda queues asynchronous invocations itself: invoke the function with InvocationType Event (its queue keeps a request up to 6 hours) and collect results with an on-success destination",
     [Target.Kubernetes]: "queue mode is available on target aws-sagemaker in this release",
     [Target.GcpCloudRun]: "queue mode is available on target aws-sagemaker in this release",
-    [Target.Docker]: "queue mode is available on target aws-sagemaker in this release",
+    [Target.Docker]: undefined,
 };
 
 /** True when the arguments ask for queue mode. */
@@ -98,4 +103,24 @@ export function queueProblems(args: ParsedModelServiceArgs, startupTimeoutSecond
         });
     }
     return problems;
+}
+
+/**
+ * The server path modelship's queue consumer posts a request's body to: `scaling.queue.inferencePath`, else the
+ * runtime's (sdk/catalog/runtimes.ts); undefined where neither says (the target then refuses queue mode, see below).
+ */
+export function consumerInferencePath(spec: Pick<ServingSpec, "queue" | "runtime">): string | undefined {
+    return spec.queue?.inferencePath ?? runtimeEntry(spec.runtime).inferencePath;
+}
+
+/** On the targets where modelship's consumer calls the server: a path to call. */
+export function inferencePathProblems(spec: Pick<ServingSpec, "queue" | "runtime" | "target">): ValidationProblem[] {
+    if (!spec.queue || consumerInferencePath(spec) !== undefined) return [];
+    return [
+        {
+            path: "scaling.queue.inferencePath",
+            received: describeValue(undefined),
+            expected: `the server path the queue consumer posts each request to on target ${spec.target}: runtime ${spec.runtime} has no single inference path (torchserve: /predictions/<model name>, triton: /v2/models/<model name>/infer, custom: your server's)`,
+        },
+    ];
 }

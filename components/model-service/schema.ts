@@ -171,6 +171,7 @@ export const modelServiceSchema = z
         docker: z
             .object({
                 hostPort: port.optional(),
+                queueHostPort: port.optional(),
                 restart: z.enum(["no", "on-failure", "always", "unless-stopped"]).optional(),
             })
             .strict()

@@ -105,6 +105,12 @@ export interface RuntimeEntry {
     livenessPath: string;
     /** Path of the Prometheus metrics endpoint; none when the server has none. */
     metricsPath?: string;
+    /**
+     * The path ModelService's queue consumer posts each request's body to (queue mode, docs/queue-mode.md): the
+     * server's OpenAI chat route where it has one. None where the path names a model (TorchServe, Triton) or is not
+     * known (custom): `scaling.queue.inferencePath` then gives it.
+     */
+    inferencePath?: string;
     /** Port of the metrics endpoint, when it is not `port`. */
     metricsPort?: number;
     /** Entrypoint override, when the image's own entrypoint does not serve. */
@@ -191,6 +197,8 @@ export const SERVING_RUNTIMES: Readonly<Record<ServingRuntime, RuntimeEntry>> = 
         readinessPath: "/health",
         livenessPath: "/health",
         metricsPath: "/metrics",
+        // The OpenAI-compatible server's Chat Completions API (docs.vllm.ai/en/v0.8.5/serving/openai_compatible_server.html).
+        inferencePath: "/v1/chat/completions",
         modelArgs: (dir) => ["--model", dir, "--port", "8000"],
         servedNameArgs: (name) => ["--served-model-name", name],
         metrics: { requestsCompleted: "vllm:request_success_total", requestsRunning: "vllm:num_requests_running", requestsWaiting: "vllm:num_requests_waiting" },
@@ -259,6 +267,8 @@ export const SERVING_RUNTIMES: Readonly<Record<ServingRuntime, RuntimeEntry>> = 
         readinessPath: "/health",
         livenessPath: "/health",
         metricsPath: "/metrics",
+        // TGI's Messages API, OpenAI's Chat Completions route (router/src/server.rs at v3.0.1, above).
+        inferencePath: "/v1/chat/completions",
         modelArgs: (dir) => ["--model-id", dir, "--port", "8080"],
         metrics: { requestsCompleted: "tgi_request_success", requestsRunning: "tgi_batch_current_size", requestsWaiting: "tgi_queue_size" },
         filesystem: { readOnlyRoot: false, writes: ["/data"] },

@@ -15,32 +15,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { consumerScript, consumerScriptPath } from "../../components/model-service/queue/consumer-script";
 import { freePort, Server, startServer, stopAll, waitReady } from "../polyglot-pipeline/processes";
 import { CONSUMER, exited, MODEL_PATH, MODEL_SERVER, PYTHON, PYTHON_311, REDIS, requireTools, waitFor } from "./queue/helpers";
+import { modelCalls as calls, pendingCount as pending, RedisCommand, redisCli, resultRecord, ResultRecord, startRedis, submitRequest } from "./queue/redis";
 
 let redisPort: number;
-/** A Redis command through redis-cli, its reply as JSON (RESP2). */
-function redis(...args: string[]): unknown {
-    const run = spawnSync("redis-cli", ["-p", String(redisPort), "-2", "--json", ...args], { encoding: "utf8" });
-    if (run.status !== 0 || run.stdout.startsWith("(error)")) throw new Error(`redis-cli ${args.join(" ")}: ${run.stdout}${run.stderr}`);
-    return JSON.parse(run.stdout);
-}
+let redis: RedisCommand;
 
 function submit(stream: string, requestId: string, body: unknown, contentType = "application/json"): string {
-    return redis("XADD", stream, "*", "body", JSON.stringify(body), "content-type", contentType, "request-id", requestId) as string;
-}
-
-async function calls(port: number): Promise<Record<string, number>> {
-    return (await (await fetch(`http://127.0.0.1:${port}/calls`)).json()) as Record<string, number>;
-}
-
-interface ResultRecord {
-    requestId: string;
-    outcome: string;
-    status: number | null;
-    deliveries: number;
-    completedAt: string;
-    headers?: Record<string, string>;
-    body?: string;
-    error?: string;
+    return submitRequest(redis, stream, requestId, body, contentType);
 }
 
 function consumerEnv(overrides: Record<string, string>): Record<string, string> {
@@ -64,31 +45,18 @@ const ids: Record<string, string> = {};
 
 /** The record the consumer wrote for `requestId` (Redis key result:<id>.json), once it is there. */
 function result(requestId: string, timeoutMs = 20_000): Promise<ResultRecord> {
-    return waitFor(
-        `the result of ${requestId}`,
-        () => {
-            const raw = redis("GET", `result:${requestId}.json`) as string | null;
-            return raw === null ? undefined : (JSON.parse(raw) as ResultRecord);
-        },
-        timeoutMs,
-        () => consumer.output(),
-    );
+    return resultRecord(redis, `result:${requestId}.json`, timeoutMs, () => consumer.output());
 }
 
 function pendingCount(stream: string): number {
-    return (redis("XPENDING", stream, "modelship") as [number, ...unknown[]])[0];
+    return pending(redis, stream);
 }
 
 beforeAll(async () => {
     requireTools([...REDIS, PYTHON_311]);
     [redisPort, modelPort] = [await freePort(), await freePort()];
-    const redisServer = startServer("redis-server", "redis-server", ["--port", String(redisPort), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]);
-    await waitFor(
-        "redis-server answering PING",
-        () => (spawnSync("redis-cli", ["-p", String(redisPort), "PING"], { encoding: "utf8" }).stdout.trim() === "PONG" ? true : undefined),
-        10_000,
-        redisServer.output,
-    );
+    await startRedis(redisPort, ["--save", "", "--appendonly", "no"]);
+    redis = redisCli(redisPort);
     const model = startServer("model server", PYTHON, [MODEL_SERVER, String(modelPort)], { env: { MODEL_PATH } });
     await waitReady(model, `http://127.0.0.1:${modelPort}/health`, 15_000);
 

@@ -280,11 +280,16 @@ describe("ModelService on aws-sagemaker in queue mode", () => {
             { model: { image }, scaling: queue, target: Target.AwsLambda },
             '  - scaling.mode: received "queue"; expected "http" on target aws-lambda: Lambda queues asynchronous invocations itself: invoke the function with InvocationType Event (its queue keeps a request up to 6 hours) and collect results with an on-success destination',
         ],
-        ...[Target.Kubernetes, Target.GcpCloudRun, Target.Docker].map((target): [string, ModelServiceArgs, string] => [
+        ...[Target.Kubernetes, Target.GcpCloudRun].map((target): [string, ModelServiceArgs, string] => [
             `queue mode on ${target}`,
             { model: { image }, scaling: queue, target },
             `  - scaling.mode: received "queue"; expected "http" on target ${target}: queue mode is available on target aws-sagemaker in this release`,
         ]),
+        [
+            "an inference path, which SageMaker chooses itself",
+            { ...queued(), scaling: { ...queue, minReplicas: 0, maxReplicas: 2, queue: { inferencePath: "/v1/chat/completions" } } },
+            '  - scaling.queue.inferencePath: received "/v1/chat/completions"; expected nothing on aws-sagemaker: SageMaker sends each request to the container\'s /invocations itself',
+        ],
         [
             "queue mode with Knative",
             { model: { image }, scaling: queue, kubernetes: { autoscaler: { engine: KubernetesScalingEngine.Knative } }, target: Target.Kubernetes },

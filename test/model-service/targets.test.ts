@@ -22,7 +22,7 @@ function specOf(args: ModelServiceArgs): ServingSpec {
 describe("ModelService targets' settings", () => {
     it("applies every default of each target's block, also to fields given as undefined", () => {
         const given = {
-            [Target.Docker]: { docker: { hostPort: undefined, restart: undefined } },
+            [Target.Docker]: { docker: { hostPort: undefined, queueHostPort: undefined, restart: undefined } },
             [Target.Kubernetes]: { kubernetes: { namespace: undefined, readOnlyRootFilesystem: undefined } },
             [Target.AwsSageMaker]: { sagemaker: { serverless: undefined, serverlessMaxConcurrency: undefined, invocationsPerInstanceTarget: undefined, logRetentionDays: undefined } },
             [Target.AwsLambda]: {
@@ -44,7 +44,7 @@ describe("ModelService targets' settings", () => {
             // Undefined fields and an absent block resolve the same.
             expect(settings(target, given[target])).toEqual(settings(target, {}));
         }
-        expect(settings(Target.Docker, given[Target.Docker])).toEqual({ hostPort: 8000, restart: "unless-stopped" });
+        expect(settings(Target.Docker, given[Target.Docker])).toEqual({ hostPort: 8000, queueHostPort: 6379, restart: "unless-stopped" });
         // vLLM writes only to /tmp and $HOME: read-only root by default.
         expect(settings(Target.Kubernetes, given[Target.Kubernetes])).toEqual({ namespace: "default", readOnlyRootFilesystem: true });
         expect(settings(Target.AwsSageMaker, given[Target.AwsSageMaker])).toEqual({

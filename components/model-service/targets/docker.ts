@@ -4,6 +4,7 @@
  * A pulled image, one container with a health check that `pulumi up` waits on, a restart policy, the GPUs
  * requested through the NVIDIA device request, and the port published on 127.0.0.1 unless public.
  * An artifact URI is downloaded by a one-shot fetch container into a volume mounted read-only.
+ * Queue mode (a local Redis stream and the queue consumer beside the server) is in docker-queue.ts.
  */
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
@@ -12,6 +13,7 @@ import { describeValue, ValidationProblem, withDefaults } from "../../../sdk/val
 import { AuthMode, Target } from "../args";
 import { MODEL_MOUNT_PATH } from "../../../sdk/catalog/runtimes";
 import { ServingSpec } from "../spec";
+import { createConsumer, createQueueInfrastructure, dockerQueueOutputs, dockerQueueProblems, dockerQueueSettings, dockerQueueShapes, REDIS_PORT } from "./docker-queue";
 import { ServingTarget, TargetDeployment } from "./target";
 
 /**
@@ -53,6 +55,7 @@ function validate(spec: ServingSpec): ValidationProblem[] {
             expected: `"none" on target docker, which has no gateway to enforce ${auth} (keep it private, or public with auth "none")`,
         });
     }
+    problems.push(...dockerQueueProblems(spec));
     return problems;
 }
 
@@ -60,11 +63,13 @@ function validate(spec: ServingSpec): ValidationProblem[] {
 export interface DockerSettings {
     /** Port on the host: the server's port unless given. */
     hostPort: number;
+    /** Host port of the queue in queue mode (127.0.0.1). */
+    queueHostPort: number;
     restart: string;
 }
 
 function dockerSettings(spec: ServingSpec): DockerSettings {
-    return withDefaults({ hostPort: spec.port, restart: "unless-stopped" }, spec.given.docker);
+    return withDefaults({ hostPort: spec.port, queueHostPort: REDIS_PORT, restart: "unless-stopped" }, spec.given.docker);
 }
 
 function deploy(spec: ServingSpec, parent: pulumi.ComponentResource): TargetDeployment {
@@ -73,6 +78,9 @@ function deploy(spec: ServingSpec, parent: pulumi.ComponentResource): TargetDepl
     const containerName = physicalName(spec.name);
     const hostPort = settings.hostPort;
     const labels = Object.entries(kubernetesLabels(spec.owner)).map(([label, value]) => ({ label, value }));
+    const queue = dockerQueueSettings(spec, settings.queueHostPort);
+    // Queue mode: the server joins the namespace of the queue's pod container and publishes nothing.
+    const queueInfrastructure = queue && createQueueInfrastructure(spec, queue, { labels, restart: settings.restart }, parent);
 
     const image = new docker.RemoteImage(`${spec.name}-image`, { name: version.image, keepLocally: true }, { parent });
     const resources: Record<string, pulumi.Resource> = { image };
@@ -115,7 +123,9 @@ function deploy(spec: ServingSpec, parent: pulumi.ComponentResource): TargetDepl
             entrypoints: spec.command,
             command: version.args,
             envs: containerEnvs(spec.env, spec.secrets),
-            ports: [{ internal: spec.port, external: hostPort, ip: spec.exposure.public ? "0.0.0.0" : "127.0.0.1", protocol: "tcp" }],
+            ...(queueInfrastructure
+                ? { networkMode: queueInfrastructure.networkMode }
+                : { ports: [{ internal: spec.port, external: hostPort, ip: spec.exposure.public ? "0.0.0.0" : "127.0.0.1", protocol: "tcp" }] }),
             healthcheck: {
                 tests: ["CMD-SHELL", httpCheckCommand(spec.port, spec.readinessPath)],
                 interval: "15s",
@@ -143,6 +153,11 @@ function deploy(spec: ServingSpec, parent: pulumi.ComponentResource): TargetDepl
         { parent, dependsOn: fetch ? [fetch] : [] },
     );
     resources.container = container;
+    if (queue && queueInfrastructure) {
+        Object.assign(resources, queueInfrastructure.resources, createConsumer(spec, queue, queueInfrastructure, container, { labels, restart: settings.restart }, parent));
+        const outputs = dockerQueueOutputs(queue);
+        return { url: pulumi.output(outputs.submitUrl), queue: pulumi.output(outputs), resources };
+    }
     return { url: pulumi.output(`http://127.0.0.1:${hostPort}`), resources };
 }
 
@@ -152,5 +167,5 @@ export const dockerTarget: ServingTarget<DockerSettings> = {
     autoscaling: { unsupported: "one container and no autoscaler: use scaling.replicas 0 or 1" },
     validate,
     deploy,
-    costedResources: (spec) => [{ urn: `${spec.name}-server`, type: "docker:index/container:Container", name: `${spec.name}-server`, inputs: {} }],
+    costedResources: (spec) => [{ urn: `${spec.name}-server`, type: "docker:index/container:Container", name: `${spec.name}-server`, inputs: {} }, ...(spec.queue ? dockerQueueShapes(spec) : [])],
 };

@@ -55,6 +55,14 @@ export function queueModeProblems(spec: ServingSpec, settings: SageMakerSettings
             expected: "nothing on aws-sagemaker: asynchronous inference does not deliver a request twice; a failed request is written to the failure location and announced on the error topic",
         });
     }
+    const inferencePath = spec.given.scaling?.queue?.inferencePath;
+    if (inferencePath !== undefined) {
+        problems.push({
+            path: "scaling.queue.inferencePath",
+            received: describeValue(inferencePath),
+            expected: "nothing on aws-sagemaker: SageMaker sends each request to the container's /invocations itself",
+        });
+    }
     if (spec.replicas.max < 1) {
         problems.push({ path: "scaling.replicas", received: String(spec.replicas.max), expected: "minReplicas 0 with maxReplicas 1 or more, for an endpoint that scales to zero and back" });
     }
