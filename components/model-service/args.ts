@@ -217,7 +217,8 @@ export enum ScalingMode {
     /**
      * Callers submit requests to a durable queue and fetch each result later by its id; replicas take requests at their
      * own pace, and the replica count follows the backlog, to and from zero. On `aws-sagemaker`: SageMaker asynchronous
-     * inference (docs/scaling.md, "Queue mode"). Available on target `aws-sagemaker` in this release.
+     * inference (docs/scaling.md, "Queue mode"). On `gcp-cloudrun`: a Pub/Sub topic whose push subscription
+     * delivers each request to a consumer beside the model server (docs/queue-mode.md, "Cloud Run").
      */
     Queue = "queue",
 }
@@ -232,24 +233,30 @@ export interface QueueArgs {
      * (`model.startupTimeoutSeconds`) plus `requestTimeoutSeconds`, so that a request that arrives at zero replicas is
      * served by the first one. 60 to 1209600 (14 days); on `aws-sagemaker` at most 21600: the `RequestTTLSeconds` clients pass to
      * InvokeEndpointAsync (SageMaker's own default and maximum are 21600, 6 hours), which also sets when the bucket
-     * deletes request payloads. Defaults to 21600.
+     * deletes request payloads; on Pub/Sub (`gcp-cloudrun`, and `kubernetes` with `gcp-pubsub`) at least 600: the
+     * subscription's `messageRetentionDuration` (10 minutes to 31 days). Defaults to 21600.
      */
     retentionSeconds?: number;
     /**
      * Longest time one request may take on a replica, in seconds, 1 to 3600: on `aws-sagemaker` the
-     * `InvocationTimeoutSeconds` clients pass to InvokeEndpointAsync (a request still running then fails). Defaults to
-     * 900 (SageMaker's default, 15 minutes).
+     * `InvocationTimeoutSeconds` clients pass to InvokeEndpointAsync (a request still running then fails); on `gcp-cloudrun`
+     * the consumer's `REQUEST_TIMEOUT`, at most 540 (Pub/Sub waits at most 600 s for a push to be answered, and the
+     * consumer keeps 60 s to check for and write the result). Defaults to 900 (SageMaker's default, 15 minutes); on
+     * `gcp-cloudrun` to 300 (Cloud Run's default request timeout).
      */
     requestTimeoutSeconds?: number;
     /**
      * Deliveries of one request before it goes to the dead-letter queue, 1 to 1000, for queues that deliver a request
-     * again when a replica fails it. Not on `aws-sagemaker`, which does not retry: a failed request is written to the
-     * failure location and announced on the error topic. Defaults to none (not used on the targets of this release).
+     * again when a replica fails it: on Pub/Sub (`gcp-cloudrun`, and `kubernetes` with `gcp-pubsub`) the subscription's
+     * `maxDeliveryAttempts`, 5 to 100 (Pub/Sub's bounds). Not on `aws-sagemaker`, which does not retry: a failed request is written to the failure location and
+     * announced on the error topic. Defaults to 5 on Pub/Sub; none on `aws-sagemaker`.
      */
     maxDeliveries?: number;
     /**
      * Requests one replica takes from the queue at once, 1 to 1000: on `aws-sagemaker` the endpoint's
-     * `MaxConcurrentInvocationsPerInstance`. Defaults to the target's own choice (SageMaker picks a value for the container).
+     * `MaxConcurrentInvocationsPerInstance`; on `gcp-cloudrun` the service's `maxInstanceRequestConcurrency` (the pushes an
+     * instance takes at once; not together with `cloudRun.concurrency` or `scaling.autoscaling.metricTarget`, which set
+     * the same cap). Defaults to the target's own choice (SageMaker picks a value for the container; Cloud Run: `cloudRun.concurrency`'s default).
      */
     concurrencyPerReplica?: number;
     /**
@@ -257,6 +264,12 @@ export interface QueueArgs {
      * `aws-sagemaker`). Defaults to 7.
      */
     resultRetentionDays?: number;
+    /**
+     * Path of the model server's API that the queue consumer POSTs each request body to, on loopback, for example
+     * `/v1/chat/completions` for an OpenAI-compatible server. Targets with a consumer beside the server (`gcp-cloudrun`, `kubernetes`);
+     * not on `aws-sagemaker`, which calls `/invocations` itself. Defaults to `/`.
+     */
+    requestPath?: string;
 }
 
 /**
@@ -409,6 +422,17 @@ export enum KubernetesQueueProvider {
 export interface KubernetesQueueArgs {
     /** Which cloud's queue, result store and workload identity. Required in queue mode on `target: kubernetes`. */
     provider: KubernetesQueueProvider;
+    /**
+     * With provider `gcp-pubsub`: the GCP project of the topic, subscription, bucket and the consumer's service account.
+     * Defaults to the `gcp:project` config (the provider's project).
+     */
+    project?: string;
+    /**
+     * With provider `gcp-pubsub`: the GKE workload identity pool of the cluster, `<cluster project>.svc.id.goog`, that
+     * lets the pods' Kubernetes ServiceAccount act as the consumer's Google service account. Defaults to
+     * `<project>.svc.id.goog` (a cluster in the queue's project).
+     */
+    workloadIdentityPool?: string;
 }
 
 /** A Kubernetes toleration. */
@@ -494,7 +518,10 @@ export interface CloudRunTargetArgs {
      * (Cloud Run's default).
      */
     concurrency?: number;
-    /** Longest time a request may take, in seconds, 1 to 3600. Defaults to 300 (Cloud Run's default). */
+    /**
+     * Longest time a request may take, in seconds, 1 to 3600. Not with `scaling.mode: queue`, where the service's
+     * timeout is `scaling.queue.requestTimeoutSeconds` plus the consumer's 60 s. Defaults to 300 (Cloud Run's default).
+     */
     requestTimeoutSeconds?: number;
     /**
      * Names the revision of a single-version service `<service>-<versionName>`, so that a later canary
@@ -519,6 +546,12 @@ export interface CloudRunTargetArgs {
      * false (best-effort failover, the lower price).
      */
     gpuZonalRedundancy?: boolean;
+    /**
+     * Image of the queue consumer, the service's ingress container with `scaling.mode: queue`: any image with Python 3.11
+     * or later at `python3` (the consumer uses only the standard library on Cloud Run). Pin it by digest. Only with
+     * `scaling.mode: queue`. Defaults to `docker.io/library/python:3.12-slim` pinned by digest.
+     */
+    queueConsumerImage?: string;
 }
 
 /** Settings for `target: docker`. */

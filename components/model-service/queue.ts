@@ -6,16 +6,26 @@
  * targets/aws/sagemaker-async.ts, the SageMaker-only rules in targets/sagemaker-spec.ts.
  */
 import { z } from "zod";
-import { count } from "../../sdk/schema-fields";
+import { count, urlPath } from "../../sdk/schema-fields";
 import { describeValue, ValidationProblem, withDefaults } from "../../sdk/validate";
 import { KubernetesScalingEngine } from "../spike-autoscaler/args";
 import { KubernetesQueueProvider, ScalingMode, Target } from "./args";
 import type { ParsedModelServiceArgs } from "./schema";
 
+/** A GCP project id. */
+const GCP_PROJECT_ID = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
+
 /** `kubernetes.queue`: each provider's file adds its own fields here. */
 export const kubernetesQueueSchema = z
     .object({
         provider: z.enum(KubernetesQueueProvider),
+        // gcp-pubsub (targets/kubernetes-queue/gcp-pubsub.ts). Project ids: 6 to 30 lowercase letters, digits and hyphens,
+        // starting with a letter and not ending with a hyphen (cloud.google.com/resource-manager/docs/creating-managing-projects).
+        project: z.string().regex(GCP_PROJECT_ID, "a GCP project id such as acme-ml-prod").optional(),
+        workloadIdentityPool: z
+            .string()
+            .regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]\.svc\.id\.goog$/, "a GKE workload identity pool such as acme-ml-prod.svc.id.goog")
+            .optional(),
     })
     .strict();
 
@@ -27,6 +37,7 @@ export const queueSchema = z
         maxDeliveries: count(1).max(1000).optional(),
         concurrencyPerReplica: count(1).max(1000).optional(),
         resultRetentionDays: count(1).max(365).optional(),
+        requestPath: urlPath.optional(),
     })
     .strict();
 
@@ -36,6 +47,12 @@ export const queueSchema = z
  */
 const DEFAULTS = { retentionSeconds: 21600, requestTimeoutSeconds: 900, resultRetentionDays: 7 };
 
+/**
+ * Targets whose queue cannot hold a request for SageMaker's 900 s: Cloud Run answers a Pub/Sub push within the
+ * subscription's ack deadline (at most 600 s), so its default is Cloud Run's own request timeout, 300 s.
+ */
+const TARGET_DEFAULTS: Partial<Record<Target, Partial<typeof DEFAULTS>>> = { [Target.GcpCloudRun]: { requestTimeoutSeconds: 300 } };
+
 /** The queue of a service in queue mode, defaults applied. */
 export interface QueueSpec {
     retentionSeconds: number;
@@ -44,6 +61,8 @@ export interface QueueSpec {
     /** Undefined: the target's own choice. */
     concurrencyPerReplica?: number;
     resultRetentionDays: number;
+    /** Undefined: the consumer's default (`/`). */
+    requestPath?: string;
 }
 
 /**
@@ -55,7 +74,7 @@ export const QUEUE_TARGETS: Readonly<Record<Target, string | undefined>> = {
     [Target.AwsLambda]:
         "Lambda queues asynchronous invocations itself: invoke the function with InvocationType Event (its queue keeps a request up to 6 hours) and collect results with an on-success destination",
     [Target.Kubernetes]: "queue mode is available on target aws-sagemaker in this release",
-    [Target.GcpCloudRun]: "queue mode is available on target aws-sagemaker in this release",
+    [Target.GcpCloudRun]: undefined,
     [Target.Docker]: "queue mode is available on target aws-sagemaker in this release",
 };
 
@@ -67,7 +86,7 @@ export function isQueueMode(args: Pick<ParsedModelServiceArgs, "scaling">): bool
 /** The queue with its defaults; undefined in HTTP mode. */
 export function resolveQueue(args: ParsedModelServiceArgs): QueueSpec | undefined {
     if (!isQueueMode(args)) return undefined;
-    return withDefaults(DEFAULTS, args.scaling?.queue);
+    return withDefaults({ ...DEFAULTS, ...TARGET_DEFAULTS[args.target] }, args.scaling?.queue);
 }
 
 /** The rules of queue mode on every target: where it exists, a block only with the mode, a retention that covers a cold start and a request. */
@@ -89,6 +108,9 @@ export function queueProblems(args: ParsedModelServiceArgs, startupTimeoutSecond
         });
     }
     const queue = resolveQueue(args) as QueueSpec;
+    if (args.target === Target.AwsSageMaker && queue.requestPath !== undefined) {
+        problems.push({ path: "scaling.queue.requestPath", received: describeValue(queue.requestPath), expected: "nothing on aws-sagemaker (SageMaker calls the container's /invocations itself)" });
+    }
     const needed = startupTimeoutSeconds + queue.requestTimeoutSeconds;
     if (queue.retentionSeconds < needed) {
         problems.push({
