@@ -276,20 +276,25 @@ export interface QueueArgs {
  * How clients use a ModelService in queue mode (its `queue` output); every field is empty in HTTP mode. On
  * `aws-sagemaker` (docs/scaling.md, "Queue mode"): upload the request body under `inputLocation`, call
  * InvokeEndpointAsync with it (SigV4, `sagemaker:InvokeEndpointAsync`), then read the result at the OutputLocation the
- * call returns (under `outputLocation`), or its error under `failureLocation`; or subscribe to the two topics.
+ * call returns (under `outputLocation`), or its error under `failureLocation`; or subscribe to the two topics. On
+ * `gcp-cloudrun` (docs/queue-mode.md, "Cloud Run"): publish the request body to the `submitUrl` topic with a `request-id`
+ * attribute, then read `<outputLocation><request-id>.json`.
  */
 export interface ModelServiceQueueOutputs {
-    /** The URL of InvokeEndpointAsync for this endpoint (`.../endpoints/<name>/async-invocations`). */
+    /**
+     * Where clients submit: the URL of InvokeEndpointAsync for this endpoint (`.../endpoints/<name>/async-invocations`) on
+     * `aws-sagemaker`; the Pub/Sub topic (`projects/<p>/topics/<t>`) on `gcp-cloudrun`.
+     */
     submitUrl: string;
-    /** The S3 prefix clients upload request bodies under, `s3://<bucket>/inputs/`. */
+    /** The S3 prefix clients upload request bodies under, `s3://<bucket>/inputs/`; empty where the body travels in the message. */
     inputLocation: string;
-    /** The S3 prefix results are written under, `s3://<bucket>/outputs/` (one object per inference id). */
+    /** The prefix results are written under: `s3://<bucket>/outputs/` (one object per inference id); `gs://<bucket>/results/` on `gcp-cloudrun` (`<request-id>.json`). */
     outputLocation: string;
-    /** The S3 prefix failures are written under, `s3://<bucket>/failures/`. */
+    /** The prefix failures are written under: `s3://<bucket>/failures/`; on `gcp-cloudrun` the results prefix (a record with `outcome: failed`). */
     failureLocation: string;
-    /** ARN of the SNS topic told of every result. */
+    /** ARN of the SNS topic told of every result; empty on `gcp-cloudrun`. */
     successTopicArn: string;
-    /** ARN of the SNS topic told of every failure. */
+    /** ARN of the SNS topic told of every failure; empty on `gcp-cloudrun`. */
     errorTopicArn: string;
     /**
      * Where requests go after `scaling.queue.maxDeliveries` failed deliveries: an SQS queue URL or a Pub/Sub topic

@@ -249,6 +249,17 @@ describe("ModelService on gcp-cloudrun in queue mode", () => {
         expect(Buffer.byteLength(consumerScript(), "utf8")).toBeLessThanOrEqual(SECRET_PAYLOAD_MAX_BYTES);
     });
 
+    it("refuses a request path on aws-sagemaker, which calls the container's /invocations itself", async () => {
+        const args: ModelServiceArgs = {
+            model: { image: "111122223333.dkr.ecr.us-east-1.amazonaws.com/scorer@sha256:" + "b".repeat(64) },
+            scaling: { mode: ScalingMode.Queue, minReplicas: 0, maxReplicas: 2, queue: { requestPath: "/predict" } },
+            target: Target.AwsSageMaker,
+        };
+        expect(() => new ModelService("bad", args)).toThrow(
+            '  - scaling.queue.requestPath: received "/predict"; expected nothing on aws-sagemaker (SageMaker calls the container\'s /invocations itself)',
+        );
+    });
+
     const queue = { mode: ScalingMode.Queue, minReplicas: 0, maxReplicas: 2 };
     const invalid: [string, ModelServiceArgs, string][] = [
         [
