@@ -416,7 +416,11 @@ export interface KubernetesTargetArgs {
 export enum KubernetesQueueProvider {
     /** An SQS queue with a dead-letter queue; results in an S3 bucket; the consumer's AWS role through EKS Pod Identity. */
     AwsSqs = "aws-sqs",
-    /** A Pub/Sub topic and pull subscription with a dead-letter topic; results in a Cloud Storage bucket; GKE Workload Identity. */
+    /**
+     * A Pub/Sub topic and pull subscription with a dead-letter topic; results in a Cloud Storage bucket; GKE Workload
+     * Identity. KEDA's `gcp-pubsub` scaler reads the backlog from Cloud Monitoring as KEDA's own operator, whose workload
+     * identity needs `roles/monitoring.viewer` (set up with KEDA).
+     */
     GcpPubSub = "gcp-pubsub",
 }
 
