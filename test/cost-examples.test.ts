@@ -106,6 +106,23 @@ const EXPECTED: Record<string, { items: Record<string, Figures>; total: Figures;
     },
     // 4 vCPU x 0.000018 x 3600 + 16 GiB x 0.000002 x 3600 + 1 L4 x 0.67 = 1.0444/h (instance-based); 0-2 instances: 2 x 1.0444 x 730 = 1524.824.
     "gcp-cloudrun": { items: { "qwen-service": { min: 0, max: 1524.82 } }, total: { min: 0, max: 1524.82 }, known: { min: 0, max: 1524.82 } },
+    // Queue mode: the model server's 4 vCPU + 16 GiB + the consumer's 1 vCPU + 0.5 GiB, x 0.000018/vCPU-s and 0.000002/GiB-s,
+    // + 1 L4 x 0.67 = 1.1128/h (instance-based); 0-3 instances: 3 x 1.1128 x 730 = 2437.032. Pub/Sub topics and
+    // subscriptions are billed per use ($0 idle, unknown at full scale); the results bucket (storage, operations) and the
+    // consumer script's secret version (per version-month): unknown.
+    "gcp-cloudrun-queue": {
+        items: {
+            "qwen-queue-service": { min: 0, max: 2437.03 },
+            "qwen-queue-requests": { min: 0, max: null },
+            "qwen-queue-dead-letter": { min: 0, max: null },
+            "qwen-queue-dead-letter-subscription": { min: 0, max: null },
+            "qwen-queue-requests-subscription": { min: 0, max: null },
+            "qwen-queue-results": { min: null, max: null },
+            "qwen-queue-queue-consumer": { min: null, max: null },
+        },
+        total: { min: null, max: null },
+        known: { min: 0, max: 2437.03 },
+    },
     // g2-standard-8,us-central1,8,32,0.293584032 + nvidia-l4 0.560040239 = 0.853624271/h: 1 x 730 = 623.1457; 3 x = 1869.4371.
     "gke-l4-pool": { items: { "l4-gpu-nodes": { min: 623.15, max: 1869.44 } }, total: { min: 623.15, max: 1869.44 }, known: { min: 623.15, max: 1869.44 } },
     // A pod of 1 L4, 8 vCPU, 32 GiB selecting cloud.google.com/gke-accelerator=nvidia-l4: the cheapest GCP machine that fits
@@ -185,6 +202,10 @@ const BILLED_UNKNOWN: Record<string, RegExp> = {
     "aws:s3/bucket:Bucket": /^unknown: S3 bills per use: storage per GB-month of what the bucket holds and requests per 1,000/,
     "aws:cloudwatch/metricAlarm:MetricAlarm": /^unknown: a CloudWatch alarm \(per alarm-month\) is billed/,
     "kubernetes:core/v1:PersistentVolumeClaim": /^unknown: a PersistentVolumeClaim of \d+Gi on StorageClass [\w-]+: its volume is billed per GB-month/,
+    "gcp:pubsub/topic:Topic": /^Pub\/Sub publish throughput \(per TiB\): \$0 without requests; at full scale unknown/,
+    "gcp:pubsub/subscription:Subscription": /^Pub\/Sub delivery throughput \(per TiB\) and storage of messages unacknowledged past 24 hours/,
+    "gcp:storage/bucket:Bucket": /^unknown: Cloud Storage bills per use: storage per GB-month of what the bucket holds and operations per 1,000/,
+    "gcp:secretmanager/secretVersion:SecretVersion": /^unknown: a Secret Manager active version \(per version and location per month/,
 };
 
 describe("the cost of every example", { timeout: 300_000 }, () => {

@@ -38,6 +38,7 @@ describe("examples", { timeout: 120_000 }, () => {
                 "aws-sagemaker-async",
                 "aws-lambda",
                 "gcp-cloudrun",
+                "gcp-cloudrun-queue",
                 "eks-gpu-pool",
                 "eks-karpenter-pool",
                 "gke-l4-pool",

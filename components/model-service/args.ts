@@ -217,8 +217,9 @@ export enum ScalingMode {
     /**
      * Callers submit requests to a durable queue and fetch each result later by its id; replicas take requests at their
      * own pace, and the replica count follows the backlog, to and from zero. On `aws-sagemaker`: SageMaker asynchronous
-     * inference (docs/scaling.md, "Queue mode"). On `docker`: a local Redis stream and modelship's queue consumer beside
-     * the server, one replica (docs/queue-mode.md, "On Docker"). Available on targets `aws-sagemaker` and `docker` in this release.
+     * inference (docs/scaling.md, "Queue mode"). On `gcp-cloudrun`: a Pub/Sub topic whose push subscription
+     * delivers each request to a consumer beside the model server (docs/queue-mode.md, "Cloud Run"). On `docker`: a
+     * local Redis stream and modelship's queue consumer beside the server, one replica (docs/queue-mode.md, "On Docker").
      */
     Queue = "queue",
 }
@@ -233,28 +234,36 @@ export interface QueueArgs {
      * (`model.startupTimeoutSeconds`) plus `requestTimeoutSeconds`, so that a request that arrives at zero replicas is
      * served by the first one. 60 to 1209600 (14 days); on `aws-sagemaker` at most 21600: the `RequestTTLSeconds` clients pass to
      * InvokeEndpointAsync (SageMaker's own default and maximum are 21600, 6 hours), which also sets when the bucket
-     * deletes request payloads. Not on `docker`, whose Redis stream keeps a request until it is served: nothing expires.
-     * Defaults to 21600.
+     * deletes request payloads; on Pub/Sub (`gcp-cloudrun`, and `kubernetes` with `gcp-pubsub`) at least 600: the
+     * subscription's `messageRetentionDuration` (10 minutes to 31 days). Not on `docker`, whose Redis stream keeps a
+     * request until it is served: nothing expires. Defaults to 21600.
      */
     retentionSeconds?: number;
     /**
      * Longest time one request may take on a replica, in seconds, 1 to 3600: on `aws-sagemaker` the
-     * `InvocationTimeoutSeconds` clients pass to InvokeEndpointAsync (a request still running then fails); on `docker` the
-     * consumer's timeout of its call to the server (`REQUEST_TIMEOUT`). Defaults to 900 (SageMaker's default, 15 minutes).
+     * `InvocationTimeoutSeconds` clients pass to InvokeEndpointAsync (a request still running then fails); on `gcp-cloudrun`
+     * the consumer's `REQUEST_TIMEOUT`, at most 540 (Pub/Sub waits at most 600 s for a push to be answered, and the
+     * consumer keeps 60 s to check for and write the result); on `docker` the consumer's timeout of its call to the
+     * server (`REQUEST_TIMEOUT`). Defaults to 900 (SageMaker's default, 15 minutes); on `gcp-cloudrun` to 300 (Cloud
+     * Run's default request timeout).
      */
     requestTimeoutSeconds?: number;
     /**
      * Deliveries of one request before it goes to the dead-letter queue, 1 to 1000, for queues that deliver a request
-     * again when a replica fails it. Not on `aws-sagemaker`, which does not retry: a failed request is written to the
-     * failure location and announced on the error topic. On `docker` the consumer's `MAX_DELIVERIES`: the last attempt
-     * writes a `failed` result and moves the request to the dead-letter stream. Defaults to 5 on `docker`; none on `aws-sagemaker`.
+     * again when a replica fails it: on Pub/Sub (`gcp-cloudrun`, and `kubernetes` with `gcp-pubsub`) the subscription's
+     * `maxDeliveryAttempts`, 5 to 100 (Pub/Sub's bounds); on `docker` the consumer's `MAX_DELIVERIES`: the last attempt
+     * writes a `failed` result and moves the request to the dead-letter stream. Not on `aws-sagemaker`, which does not
+     * retry: a failed request is written to the failure location and announced on the error topic. Defaults to 5 on
+     * Pub/Sub and `docker`; none on `aws-sagemaker`.
      */
     maxDeliveries?: number;
     /**
      * Requests one replica takes from the queue at once, 1 to 1000: on `aws-sagemaker` the endpoint's
-     * `MaxConcurrentInvocationsPerInstance`; on `docker` the requests the consumer sends the server at once
-     * (`CONCURRENCY`). Defaults to the target's own choice (SageMaker picks a value for the container; on `docker` the
-     * autoscaler's in-flight target per replica: 4 with a GPU, 70 without).
+     * `MaxConcurrentInvocationsPerInstance`; on `gcp-cloudrun` the service's `maxInstanceRequestConcurrency` (the pushes an
+     * instance takes at once; not together with `cloudRun.concurrency` or `scaling.autoscaling.metricTarget`, which set
+     * the same cap); on `docker` the requests the consumer sends the server at once (`CONCURRENCY`). Defaults to the
+     * target's own choice (SageMaker picks a value for the container; Cloud Run: `cloudRun.concurrency`'s default; on
+     * `docker` the autoscaler's in-flight target per replica: 4 with a GPU, 70 without).
      */
     concurrencyPerReplica?: number;
     /**
@@ -264,9 +273,10 @@ export interface QueueArgs {
     resultRetentionDays?: number;
     /**
      * The server path the queue consumer posts each request's body to, on loopback, on the targets where modelship's
-     * consumer runs (`docker`). Defaults to the runtime's: `/v1/chat/completions` for `vllm` and `tgi` (their
-     * OpenAI-compatible chat API); required with `torchserve` (`/predictions/<model name>`), `triton`
-     * (`/v2/models/<model name>/infer`) and `custom`. Not on `aws-sagemaker`, which calls the container's `/invocations` itself.
+     * consumer runs beside the server (`gcp-cloudrun`, `kubernetes`, `docker`). Defaults to the runtime's:
+     * `/v1/chat/completions` for `vllm` and `tgi` (their OpenAI-compatible chat API); required with `torchserve`
+     * (`/predictions/<model name>`), `triton` (`/v2/models/<model name>/infer`) and `custom`. Not on `aws-sagemaker`,
+     * which calls the container's `/invocations` itself.
      */
     inferencePath?: string;
 }
@@ -275,26 +285,30 @@ export interface QueueArgs {
  * How clients use a ModelService in queue mode (its `queue` output); every field is empty in HTTP mode. On
  * `aws-sagemaker` (docs/scaling.md, "Queue mode"): upload the request body under `inputLocation`, call
  * InvokeEndpointAsync with it (SigV4, `sagemaker:InvokeEndpointAsync`), then read the result at the OutputLocation the
- * call returns (under `outputLocation`), or its error under `failureLocation`; or subscribe to the two topics.
+ * call returns (under `outputLocation`), or its error under `failureLocation`; or subscribe to the two topics. On
+ * `gcp-cloudrun` (docs/queue-mode.md, "Cloud Run"): publish the request body to the `submitUrl` topic with a `request-id`
+ * attribute, then read `<outputLocation><request-id>.json`.
  */
 export interface ModelServiceQueueOutputs {
     /**
-     * The URL of InvokeEndpointAsync for this endpoint (`.../endpoints/<name>/async-invocations`); on `docker` the
-     * queue's Redis, `redis://127.0.0.1:<docker.queueHostPort>/0`, where clients `XADD` to the stream `requests`.
+     * Where clients submit: the URL of InvokeEndpointAsync for this endpoint (`.../endpoints/<name>/async-invocations`) on
+     * `aws-sagemaker`; the Pub/Sub topic (`projects/<p>/topics/<t>`) on `gcp-cloudrun`; on `docker` the queue's Redis,
+     * `redis://127.0.0.1:<docker.queueHostPort>/0`, where clients `XADD` to the stream `requests`.
      */
     submitUrl: string;
-    /** The S3 prefix clients upload request bodies under, `s3://<bucket>/inputs/`; empty on `docker` (bodies travel in the message). */
+    /** The S3 prefix clients upload request bodies under, `s3://<bucket>/inputs/`; empty where the body travels in the message. */
     inputLocation: string;
     /**
-     * The S3 prefix results are written under, `s3://<bucket>/outputs/` (one object per inference id); on `docker` the
-     * Redis key prefix, `redis://127.0.0.1:<port>/0/result:` (the record of a request is the key `result:<request-id>.json`).
+     * The prefix results are written under: `s3://<bucket>/outputs/` (one object per inference id); `gs://<bucket>/results/`
+     * on `gcp-cloudrun` (`<request-id>.json`); on `docker` the Redis key prefix, `redis://127.0.0.1:<port>/0/result:` (the
+     * record of a request is the key `result:<request-id>.json`).
      */
     outputLocation: string;
-    /** The S3 prefix failures are written under, `s3://<bucket>/failures/`; on `docker` the same key prefix as results (`outcome: failed`). */
+    /** The prefix failures are written under: `s3://<bucket>/failures/`; elsewhere the results prefix (a record with `outcome: failed`). */
     failureLocation: string;
-    /** ARN of the SNS topic told of every result. */
+    /** ARN of the SNS topic told of every result; empty on `gcp-cloudrun`. */
     successTopicArn: string;
-    /** ARN of the SNS topic told of every failure. */
+    /** ARN of the SNS topic told of every failure; empty on `gcp-cloudrun`. */
     errorTopicArn: string;
     /**
      * Where requests go after `scaling.queue.maxDeliveries` failed deliveries: an SQS queue URL or a Pub/Sub topic
@@ -417,7 +431,11 @@ export interface KubernetesTargetArgs {
 export enum KubernetesQueueProvider {
     /** An SQS queue with a dead-letter queue; results in an S3 bucket; the consumer's AWS role through EKS Pod Identity. */
     AwsSqs = "aws-sqs",
-    /** A Pub/Sub topic and pull subscription with a dead-letter topic; results in a Cloud Storage bucket; GKE Workload Identity. */
+    /**
+     * A Pub/Sub topic and pull subscription with a dead-letter topic; results in a Cloud Storage bucket; GKE Workload
+     * Identity. KEDA's `gcp-pubsub` scaler reads the backlog from Cloud Monitoring as KEDA's own operator, whose workload
+     * identity needs `roles/monitoring.viewer` (set up with KEDA).
+     */
     GcpPubSub = "gcp-pubsub",
 }
 
@@ -428,6 +446,17 @@ export enum KubernetesQueueProvider {
 export interface KubernetesQueueArgs {
     /** Which cloud's queue, result store and workload identity. Required in queue mode on `target: kubernetes`. */
     provider: KubernetesQueueProvider;
+    /**
+     * With provider `gcp-pubsub`: the GCP project of the topic, subscription, bucket and the consumer's service account.
+     * Defaults to the `gcp:project` config (the provider's project).
+     */
+    project?: string;
+    /**
+     * With provider `gcp-pubsub`: the GKE workload identity pool of the cluster, `<cluster project>.svc.id.goog`, that
+     * lets the pods' Kubernetes ServiceAccount act as the consumer's Google service account. Defaults to
+     * `<project>.svc.id.goog` (a cluster in the queue's project).
+     */
+    workloadIdentityPool?: string;
 }
 
 /** A Kubernetes toleration. */
@@ -513,7 +542,10 @@ export interface CloudRunTargetArgs {
      * (Cloud Run's default).
      */
     concurrency?: number;
-    /** Longest time a request may take, in seconds, 1 to 3600. Defaults to 300 (Cloud Run's default). */
+    /**
+     * Longest time a request may take, in seconds, 1 to 3600. Not with `scaling.mode: queue`, where the service's
+     * timeout is `scaling.queue.requestTimeoutSeconds` plus the consumer's 60 s. Defaults to 300 (Cloud Run's default).
+     */
     requestTimeoutSeconds?: number;
     /**
      * Names the revision of a single-version service `<service>-<versionName>`, so that a later canary
@@ -538,6 +570,12 @@ export interface CloudRunTargetArgs {
      * false (best-effort failover, the lower price).
      */
     gpuZonalRedundancy?: boolean;
+    /**
+     * Image of the queue consumer, the service's ingress container with `scaling.mode: queue`: any image with Python 3.11
+     * or later at `python3` (the consumer uses only the standard library on Cloud Run). Pin it by digest. Only with
+     * `scaling.mode: queue`. Defaults to `docker.io/library/python:3.12-slim` pinned by digest.
+     */
+    queueConsumerImage?: string;
 }
 
 /** Settings for `target: docker`. */

@@ -67,8 +67,9 @@ export class ModelService extends pulumi.ComponentResource {
     /** The endpoint inside the cluster or network; empty where the target has none. */
     readonly internalUrl: pulumi.Output<string>;
     /**
-     * In queue mode (`scaling.mode: queue`), where clients submit requests and fetch results: the submit URL, the S3
-     * locations of requests, results and failures, and the two notification topics. Every field is empty in HTTP mode.
+     * In queue mode (`scaling.mode: queue`), where clients submit requests and fetch results: the submit URL (or Pub/Sub
+     * topic), the locations of requests, results and failures, the two notification topics (SageMaker) and the dead-letter
+     * queue. Every field is empty in HTTP mode.
      */
     readonly queue: pulumi.Output<ModelServiceQueueOutputs>;
     /** Monthly cost in USD at minimum and maximum scale, from the sdk cost model, with its basis. */

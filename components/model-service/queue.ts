@@ -14,10 +14,20 @@ import { KubernetesQueueProvider, ScalingMode, Target } from "./args";
 import type { ParsedModelServiceArgs } from "./schema";
 import type { ServingSpec } from "./spec";
 
+/** A GCP project id. */
+const GCP_PROJECT_ID = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
+
 /** `kubernetes.queue`: each provider's file adds its own fields here. */
 export const kubernetesQueueSchema = z
     .object({
         provider: z.enum(KubernetesQueueProvider),
+        // gcp-pubsub (targets/kubernetes-queue/gcp-pubsub.ts). Project ids: 6 to 30 lowercase letters, digits and hyphens,
+        // starting with a letter and not ending with a hyphen (cloud.google.com/resource-manager/docs/creating-managing-projects).
+        project: z.string().regex(GCP_PROJECT_ID, "a GCP project id such as acme-ml-prod").optional(),
+        workloadIdentityPool: z
+            .string()
+            .regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]\.svc\.id\.goog$/, "a GKE workload identity pool such as acme-ml-prod.svc.id.goog")
+            .optional(),
     })
     .strict();
 
@@ -38,6 +48,12 @@ export const queueSchema = z
  * (InvokeEndpointAsync, SageMaker Runtime API reference); a week to fetch a result.
  */
 const DEFAULTS = { retentionSeconds: 21600, requestTimeoutSeconds: 900, resultRetentionDays: 7 };
+
+/**
+ * Targets whose queue cannot hold a request for SageMaker's 900 s: Cloud Run answers a Pub/Sub push within the
+ * subscription's ack deadline (at most 600 s), so its default is Cloud Run's own request timeout, 300 s.
+ */
+const TARGET_DEFAULTS: Partial<Record<Target, Partial<typeof DEFAULTS>>> = { [Target.GcpCloudRun]: { requestTimeoutSeconds: 300 } };
 
 /** The queue of a service in queue mode, defaults applied. */
 export interface QueueSpec {
@@ -60,7 +76,7 @@ export const QUEUE_TARGETS: Readonly<Record<Target, string | undefined>> = {
     [Target.AwsLambda]:
         "Lambda queues asynchronous invocations itself: invoke the function with InvocationType Event (its queue keeps a request up to 6 hours) and collect results with an on-success destination",
     [Target.Kubernetes]: "queue mode is available on target aws-sagemaker in this release",
-    [Target.GcpCloudRun]: "queue mode is available on target aws-sagemaker in this release",
+    [Target.GcpCloudRun]: undefined,
     [Target.Docker]: undefined,
 };
 
@@ -72,7 +88,7 @@ export function isQueueMode(args: Pick<ParsedModelServiceArgs, "scaling">): bool
 /** The queue with its defaults; undefined in HTTP mode. */
 export function resolveQueue(args: ParsedModelServiceArgs): QueueSpec | undefined {
     if (!isQueueMode(args)) return undefined;
-    return withDefaults(DEFAULTS, args.scaling?.queue);
+    return withDefaults({ ...DEFAULTS, ...TARGET_DEFAULTS[args.target] }, args.scaling?.queue);
 }
 
 /** The rules of queue mode on every target: where it exists, a block only with the mode, a retention that covers a cold start and a request. */

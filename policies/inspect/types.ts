@@ -24,6 +24,13 @@ export const CLOUD_RUN_IAM = {
     policies: ["gcp:cloudrunv2/serviceIamPolicy:ServiceIamPolicy", "gcp:cloudrun/iamPolicy:IamPolicy"],
 } as const;
 
+/** IAM resources on a Pub/Sub topic: who may publish to a queue (ModelService queue mode's submit endpoint on GCP). */
+export const PUBSUB_TOPIC_IAM = {
+    members: ["gcp:pubsub/topicIAMMember:TopicIAMMember"],
+    bindings: ["gcp:pubsub/topicIAMBinding:TopicIAMBinding"],
+    policies: ["gcp:pubsub/topicIAMPolicy:TopicIAMPolicy"],
+} as const;
+
 export const K8S = {
     deployment: "kubernetes:apps/v1:Deployment",
     statefulSet: "kubernetes:apps/v1:StatefulSet",

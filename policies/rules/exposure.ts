@@ -5,11 +5,13 @@
  * Services and Routes not labelled cluster-local, and Docker containers publishing ports on every interface.
  * SageMaker endpoints, real-time or asynchronous (queue mode: InvokeEndpointAsync, with its request payloads in a bucket
  * that blocks public access), accept only SigV4-signed requests: they are IAM-only, and there is nothing to check.
+ * Queue mode on Cloud Run: the service is covered as any Cloud Run service (internal, invoked by its push subscription's
+ * account), and its submit endpoint, the Pub/Sub topic, fails when allUsers or allAuthenticatedUsers may publish to it.
  */
 import { list, num, str } from "../../sdk/cost/inputs";
 import type { Finding, PlainResource, StackRule } from "../framework/types";
 import { checking } from "../framework/unknowns";
-import { cloudRunProblem } from "../inspect/exposure-cloud";
+import { cloudRunProblem, pubsubTopicProblem } from "../inspect/exposure-cloud";
 import { gatewayRouteProblems, knativeVisibilityProblem, loadBalancerServiceProblem } from "../inspect/exposure-kubernetes";
 import { AWS, DOCKER, GATEWAY_ROUTES, K8S } from "../inspect/types";
 
@@ -38,6 +40,7 @@ function problemsOf(r: PlainResource, resources: ReadonlyArray<PlainResource>, c
     if (r.type === K8S.knativeService || r.type === K8S.knativeRoute) return knativeVisibilityProblem(r);
     if (GATEWAY_ROUTES.has(r.type)) return gatewayRouteProblems(r, resources, config.internalGateways);
     if (r.type === DOCKER.container) return dockerProblems(r);
+    if (r.type.startsWith("gcp:pubsub/")) return pubsubTopicProblem(r);
     if (r.type.startsWith("gcp:")) return cloudRunProblem(r, resources);
     return [];
 }
@@ -46,7 +49,7 @@ export const publicEndpointAuth: StackRule<ExposureConfig> = {
     kind: "stack",
     name: "public-endpoint-auth",
     description:
-        "No public endpoint without authentication: Lambda function URLs with authorizationType NONE, Cloud Run services invokable by allUsers, Kubernetes LoadBalancer Services, Gateway API routes on a public Gateway without an authenticating SecurityPolicy, Knative Services and Routes not labelled cluster-local, Docker ports on 0.0.0.0.",
+        "No public endpoint without authentication: Lambda function URLs with authorizationType NONE, Cloud Run services invokable by allUsers, Pub/Sub topics (queue submit endpoints) anyone may publish to, Kubernetes LoadBalancer Services, Gateway API routes on a public Gateway without an authenticating SecurityPolicy, Knative Services and Routes not labelled cluster-local, Docker ports on 0.0.0.0.",
     enforcementLevel: "mandatory",
     settings: {
         internalGateways: {

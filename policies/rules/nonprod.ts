@@ -66,7 +66,7 @@ export const nonprodScaleToZero: StackRule<NonProdConfig> = {
     kind: "stack",
     name: "nonprod-scale-to-zero",
     description:
-        "In non-production stacks (stackPattern, or an environment tag), GPU node groups, node pools, Karpenter NodePools, GPU workloads (Knative Services and Configurations included: min-scale 0), SageMaker GPU variants (asynchronous endpoints reach zero through their Application Auto Scaling minimum) and Cloud Run services scale to zero, GPU capacity runs on spot, and no Lambda provisioned concurrency is kept.",
+        "In non-production stacks (stackPattern, or an environment tag), GPU node groups, node pools, Karpenter NodePools, GPU workloads (Knative Services and Configurations included: min-scale 0), SageMaker GPU variants (asynchronous endpoints reach zero through their Application Auto Scaling minimum) and Cloud Run services (queue mode's push services included) scale to zero, GPU capacity runs on spot, and no Lambda provisioned concurrency is kept.",
     enforcementLevel: "advisory",
     settings: {
         stackPattern: {

@@ -280,7 +280,7 @@ describe("ModelService on aws-sagemaker in queue mode", () => {
             { model: { image }, scaling: queue, target: Target.AwsLambda },
             '  - scaling.mode: received "queue"; expected "http" on target aws-lambda: Lambda queues asynchronous invocations itself: invoke the function with InvocationType Event (its queue keeps a request up to 6 hours) and collect results with an on-success destination',
         ],
-        ...[Target.Kubernetes, Target.GcpCloudRun].map((target): [string, ModelServiceArgs, string] => [
+        ...[Target.Kubernetes].map((target): [string, ModelServiceArgs, string] => [
             `queue mode on ${target}`,
             { model: { image }, scaling: queue, target },
             `  - scaling.mode: received "queue"; expected "http" on target ${target}: queue mode is available on target aws-sagemaker in this release`,

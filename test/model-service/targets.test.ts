@@ -36,7 +36,15 @@ describe("ModelService targets' settings", () => {
                 },
             },
             [Target.GcpCloudRun]: {
-                cloudRun: { region: undefined, concurrency: undefined, requestTimeoutSeconds: undefined, invokers: undefined, cpuAlwaysAllocated: undefined, gpuZonalRedundancy: undefined },
+                cloudRun: {
+                    region: undefined,
+                    concurrency: undefined,
+                    requestTimeoutSeconds: undefined,
+                    invokers: undefined,
+                    cpuAlwaysAllocated: undefined,
+                    gpuZonalRedundancy: undefined,
+                    queueConsumerImage: undefined,
+                },
             },
         } satisfies Record<Target, Partial<ModelServiceArgs>>;
         const settings = (target: Target, block: Partial<ModelServiceArgs>) => TARGETS[target].settings(specOf({ model: { uri: "s3://models/llm/", runtime: ServingRuntime.Vllm }, target, ...block }));
@@ -75,6 +83,7 @@ describe("ModelService targets' settings", () => {
             invokers: [],
             cpuAlwaysAllocated: false,
             gpuZonalRedundancy: false,
+            queueConsumerImage: "docker.io/library/python:3.12-slim@sha256:229a2c5bfa27522db7815ea81f9bed70af17ccb9de9fc7ad142b1877b5830d36",
         });
     });
 

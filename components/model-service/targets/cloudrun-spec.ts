@@ -25,6 +25,7 @@ import { AuthMode } from "../args";
 import { ARCHIVE_SUFFIX, parseArtifactUri, uriScheme } from "../artifact";
 import { ServingSpec } from "../spec";
 import { TargetAutoscaling } from "./target";
+import { cloudRunQueueProblems, CONSUMER_RESOURCES, DEFAULT_QUEUE_CONSUMER_IMAGE, pushDeadlineSeconds } from "./cloudrun-queue-spec";
 
 /** Regions that offer Cloud Run GPUs (asia-south1 by invitation), per the GPU page read 2026-11. */
 export const CLOUD_RUN_GPU_REGIONS: readonly string[] = ["us-central1", "us-east4", "europe-west1", "europe-west4", "asia-southeast1", "asia-south1"];
@@ -59,6 +60,7 @@ export interface CloudRunSettings {
     invokers: string[];
     cpuAlwaysAllocated: boolean;
     gpuZonalRedundancy: boolean;
+    queueConsumerImage: string;
 }
 
 /** The `cloudRun` block with the defaults its TSDoc states (region from `gcp:region`, else us-central1). */
@@ -66,12 +68,15 @@ export function cloudRunSettings(spec: ServingSpec): CloudRunSettings {
     return withDefaults(
         {
             region: stackGcpRegion(),
-            // With scaling.autoscaling, its metricTarget is the cap (defaulting to cloudRun.concurrency, else the same default).
-            concurrency: spec.autoscaling?.metricTarget ?? cloudRunDefaultConcurrency(spec.gpu !== undefined),
-            requestTimeoutSeconds: 300,
+            // With scaling.autoscaling, its metricTarget is the cap (defaulting to cloudRun.concurrency, else the same
+            // default); in queue mode scaling.queue.concurrencyPerReplica sets it too (not together, cloudrun-queue-spec.ts).
+            concurrency: spec.autoscaling?.metricTarget ?? spec.queue?.concurrencyPerReplica ?? cloudRunDefaultConcurrency(spec.gpu !== undefined),
+            // In queue mode a request is a push, answered within the subscription's ack deadline.
+            requestTimeoutSeconds: spec.queue ? pushDeadlineSeconds(spec.queue.requestTimeoutSeconds) : 300,
             invokers: [] as string[],
             cpuAlwaysAllocated: spec.gpu !== undefined,
             gpuZonalRedundancy: false,
+            queueConsumerImage: DEFAULT_QUEUE_CONSUMER_IMAGE,
         },
         spec.given.cloudRun,
     );
@@ -159,7 +164,11 @@ export function costShape(spec: ServingSpec, settings: CloudRunSettings): Record
         location: settings.region,
         template: {
             scaling: { minInstanceCount: spec.replicas.min, maxInstanceCount: spec.replicas.max },
-            containers: [{ resources: { limits: containerLimits(spec), cpuIdle: !settings.cpuAlwaysAllocated } }],
+            // In queue mode the consumer container shares the instance (and its billing).
+            containers: [
+                ...(spec.queue ? [{ resources: { limits: { ...CONSUMER_RESOURCES.limits }, cpuIdle: !settings.cpuAlwaysAllocated } }] : []),
+                { resources: { limits: containerLimits(spec), cpuIdle: !settings.cpuAlwaysAllocated } },
+            ],
             nodeSelector: nodeSelector(spec),
             gpuZonalRedundancyDisabled: spec.gpu ? !settings.gpuZonalRedundancy : undefined,
         },
@@ -285,6 +294,7 @@ export function cloudRunProblems(spec: ServingSpec): ValidationProblem[] {
     computeProblems(spec, problems);
     artifactProblems(spec, problems);
     exposureProblems(spec, problems);
+    problems.push(...cloudRunQueueProblems(spec, settings));
     if (spec.replicas.max < 1) {
         // Only `replicas: 0` gets here (maxReplicas is at least 1): Cloud Run reads a maximum of 0 as "no limit".
         problems.push({ path: "scaling.replicas", received: String(spec.replicas.max), expected: "at least 1 on target gcp-cloudrun (use minReplicas 0 to scale to zero when idle)" });

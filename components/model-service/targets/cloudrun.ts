@@ -10,6 +10,8 @@
  * - gs:// artifacts are mounted read-only from Cloud Storage at /models (Cloud Run has no init containers).
  * - Canaries are revision traffic: the last entry of `versions` is the template (revision `<service>-<name>`),
  *   the others name revisions that earlier deployments created. See examples/gcp-cloudrun/README.md.
+ * - Queue mode (`scaling.mode: queue`): a Pub/Sub push subscription to the private service, whose ingress container is
+ *   the queue consumer beside the model server (cloudrun-queue.ts; examples/gcp-cloudrun-queue).
  */
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
@@ -31,6 +33,8 @@ import {
     templateRevision,
 } from "./cloudrun-spec";
 import { ServingTarget, TargetDeployment } from "./target";
+import { CloudRunQueue, connectCloudRunPush, prepareCloudRunQueue } from "./cloudrun-queue";
+import { cloudRunQueueShapes, CONSUMER_RESOURCES, CONTAINERS } from "./cloudrun-queue-spec";
 import { cloudRunPrewarmShapes, cloudRunReplicaShape, createCloudRunPrewarm } from "../../spike-autoscaler/cloudrun";
 
 type Env = gcp.types.input.cloudrunv2.ServiceTemplateContainerEnv;
@@ -102,11 +106,12 @@ function traffic(spec: ServingSpec): Traffic[] {
     return spec.versions.map((v) => ({ type: "TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION", revision: revisionOf(v.name), percent: v.weight, tag: v.name }));
 }
 
-function service(ctx: Context, settings: CloudRunSettings, account: gcp.serviceaccount.Account, email: pulumi.Output<string>): gcp.cloudrunv2.Service {
+function service(ctx: Context, settings: CloudRunSettings, account: gcp.serviceaccount.Account, email: pulumi.Output<string>, queue: CloudRunQueue | undefined): gcp.cloudrunv2.Service {
     const { spec, parent } = ctx;
     const version = spec.versions[spec.versions.length - 1];
     const secrets = secretEnv(ctx);
     const model = modelVolume(ctx, version);
+    const volumes = [...model.volumes, ...(queue?.volumes ?? [])];
     const plainEnv: Env[] = Object.entries(spec.env).map(([name, value]) => ({ name, value }));
     const probe = { path: spec.startupPath, port: spec.port };
     // Pre-warming moves the service-level minimum (components/spike-autoscaler/cloudrun.ts): the base minimum lives
@@ -134,14 +139,16 @@ function service(ctx: Context, settings: CloudRunSettings, account: gcp.servicea
                 scaling: prewarmed ? { maxInstanceCount: spec.replicas.max } : { minInstanceCount: spec.replicas.min, maxInstanceCount: spec.replicas.max },
                 nodeSelector: nodeSelector(spec),
                 gpuZonalRedundancyDisabled: spec.gpu ? !settings.gpuZonalRedundancy : undefined,
-                volumes: model.volumes.length > 0 ? model.volumes : undefined,
+                volumes: volumes.length > 0 ? volumes : undefined,
                 containers: [
+                    // In queue mode the consumer is the ingress container, and the model server a sidecar without a port.
+                    ...(queue ? [queue.consumer] : []),
                     {
-                        name: "model-server",
+                        name: CONTAINERS.model,
                         image: version.image,
                         commands: spec.command,
                         args: version.args.length > 0 ? version.args : undefined,
-                        ports: { containerPort: spec.port, name: "http1" },
+                        ports: queue ? undefined : { containerPort: spec.port, name: "http1" },
                         envs: plainEnv.length + secrets.envs.length > 0 ? [...plainEnv, ...secrets.envs] : undefined,
                         resources: { limits: containerLimits(spec), cpuIdle: !settings.cpuAlwaysAllocated },
                         startupProbe: { httpGet: probe, ...startupProbeTiming(spec) },
@@ -153,7 +160,7 @@ function service(ctx: Context, settings: CloudRunSettings, account: gcp.servicea
             traffics: traffic(spec),
         },
         // The first revision must be able to read its secrets and model when it starts.
-        { parent, dependsOn: [account, ...secrets.grants, ...model.grants], ignoreChanges: prewarmed ? ["scaling"] : undefined },
+        { parent, dependsOn: [account, ...secrets.grants, ...model.grants, ...(queue?.grants ?? [])], ignoreChanges: prewarmed ? ["scaling"] : undefined },
     );
 }
 
@@ -186,15 +193,17 @@ function deploy(spec: ServingSpec, parent: pulumi.ComponentResource): TargetDepl
     // The documented email of a user-managed service account; built from outputs that are known offline too.
     const email = pulumi.interpolate`${account.accountId}@${account.project}.iam.gserviceaccount.com`;
     const ctx: Context = { spec, parent, member: pulumi.interpolate`serviceAccount:${email}`, labels: gcpLabels(cloudTags(spec.owner)), resources: { serviceAccount: account } };
-    const svc = service(ctx, settings, account, email);
+    const queue = spec.queue ? prepareCloudRunQueue(ctx, settings, spec.queue) : undefined;
+    const svc = service(ctx, settings, account, email, queue);
     ctx.resources.service = svc;
     invokers(ctx, settings, svc);
+    if (queue) connectCloudRunPush(ctx, settings, queue, svc);
     if (spec.autoscaling) {
         const ref = { project: svc.project, region: settings.region, serviceName: svc.name, serviceAccountEmail: email };
         Object.assign(ctx.resources, createCloudRunPrewarm(spec.name, spec.autoscaling, ref, { parent }));
     }
     // Cloud Run has one URL per service; with internal ingress it answers from the VPC only, so both are the same.
-    return { url: svc.uri, internalUrl: svc.uri, resources: ctx.resources };
+    return { url: svc.uri, internalUrl: svc.uri, resources: ctx.resources, queue: queue?.store.outputs() };
 }
 
 export const cloudRunTarget: ServingTarget<CloudRunSettings> = {
@@ -205,10 +214,11 @@ export const cloudRunTarget: ServingTarget<CloudRunSettings> = {
     deploy,
     replicaPricing: (spec) => {
         const settings = cloudRunSettings(spec);
+        // In queue mode an instance bills the consumer container too.
         const shape = {
             region: settings.region,
-            cpu: spec.cpu,
-            memoryGiB: spec.memoryGiB,
+            cpu: spec.cpu + (spec.queue ? CONSUMER_RESOURCES.cpu : 0),
+            memoryGiB: spec.memoryGiB + (spec.queue ? CONSUMER_RESOURCES.memoryGiB : 0),
             gpu: spec.gpu !== undefined,
             cpuIdle: !settings.cpuAlwaysAllocated,
             gpuZonalRedundancy: settings.gpuZonalRedundancy,
@@ -220,6 +230,7 @@ export const cloudRunTarget: ServingTarget<CloudRunSettings> = {
         const service = costShape(spec, settings);
         // The pre-warming jobs raise the service's minimum: the cost model counts their hours in the minimum.
         const prewarm = spec.autoscaling ? cloudRunPrewarmShapes(spec.name, spec.autoscaling, service.name as string, settings.region) : [];
-        return [{ urn: `${spec.name}-service`, type: "gcp:cloudrunv2/service:Service", name: `${spec.name}-service`, inputs: service }, ...prewarm];
+        const queue = spec.queue ? cloudRunQueueShapes(spec) : [];
+        return [{ urn: `${spec.name}-service`, type: "gcp:cloudrunv2/service:Service", name: `${spec.name}-service`, inputs: service }, ...prewarm, ...queue];
     },
 };

@@ -36,6 +36,14 @@ function perUse(what: string): Pricer {
  */
 const priceS3Bucket: Pricer = () => unknown("S3 bills per use: storage per GB-month of what the bucket holds and requests per 1,000, with no fixed monthly part; neither price is in the catalog");
 
+/**
+ * Cloud Storage bills per use, with no fixed monthly part: storage per GB-month of what the bucket holds and operations
+ * per 1,000 (cloud.google.com/storage/pricing). As for S3, what a bucket holds does not follow the stack's scale, so even
+ * its minimum is unknown (never $0).
+ */
+const priceGcsBucket: Pricer = () =>
+    unknown("Cloud Storage bills per use: storage per GB-month of what the bucket holds and operations per 1,000, with no fixed monthly part; neither price is in the catalog");
+
 /** A Kubernetes Service of type LoadBalancer makes the cloud create a load balancer, which is billed. */
 const priceKubernetesService: Pricer = (inputs) =>
     str(inputs, "spec.type") === "LoadBalancer"
@@ -123,4 +131,9 @@ export const PRICERS: Readonly<Record<string, Pricer>> = {
     "aws:sfn/stateMachine:StateMachine": perUse("Step Functions executions"),
     "aws:apigatewayv2/api:Api": perUse("API Gateway HTTP API requests"),
     "gcp:workflows/workflow:Workflow": perUse("Workflows steps and external HTTP calls"),
+    // Pub/Sub has no fixed monthly part (cloud.google.com/pubsub/pricing): throughput per TiB published and delivered,
+    // and storage of messages a subscription keeps unacknowledged past a day.
+    "gcp:pubsub/topic:Topic": perUse("Pub/Sub publish throughput (per TiB)"),
+    "gcp:pubsub/subscription:Subscription": perUse("Pub/Sub delivery throughput (per TiB) and storage of messages unacknowledged past 24 hours (per GiB-month)"),
+    "gcp:storage/bucket:Bucket": priceGcsBucket,
 };

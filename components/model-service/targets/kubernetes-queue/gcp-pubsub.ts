@@ -1,0 +1,137 @@
+/**
+ * The `gcp-pubsub` queue of queue mode on `target: kubernetes` (`kubernetes.queue.provider: gcp-pubsub`): the Pub/Sub
+ * topic, pull subscription, dead-letter topic and results bucket of ../gcp/pubsub-queue.ts, a Google service account
+ * the consumer sidecar runs as through GKE Workload Identity, and KEDA's `gcp-pubsub` scaler on the subscription's backlog.
+ *
+ * - Identity: a Google service account with no project roles: `roles/pubsub.subscriber` on the subscription and
+ *   `objectCreator` + `objectViewer` on the bucket. The pods' Kubernetes ServiceAccount acts as it: the account grants
+ *   `roles/iam.workloadIdentityUser` to `serviceAccount:<pool>[<namespace>/<ServiceAccount>]` only, and the
+ *   ServiceAccount carries `iam.gke.io/gcp-service-account` (cloud.google.com/kubernetes-engine/docs/how-to/workload-identity).
+ * - Pull: `ackDeadlineSeconds` = the consumer's `VISIBILITY_TIMEOUT` (60 s, its default): the consumer extends the
+ *   deadline while a request runs, so a request may take longer than Pub/Sub's 600 s deadline (docs/queue-mode.md).
+ * - KEDA: trigger `gcp-pubsub` on the subscription (its full path), `mode: SubscriptionSize` (undelivered messages),
+ *   `value` = the backlog one replica takes (`scaling.autoscaling.metricTarget`, else `scaling.queue.concurrencyPerReplica`,
+ *   else 1), `activationValue: "0"` (one message wakes a Deployment at zero), `valueIfNull: "0"` (KEDA 2.15+: a subscription
+ *   Cloud Monitoring has no series for yet reads as empty, not as an error). A TriggerAuthentication with
+ *   `podIdentity.provider: gcp` makes KEDA read Cloud Monitoring as its own operator's workload identity, which needs
+ *   `roles/monitoring.viewer` (keda.sh/docs/2.18/authentication-providers/gcp-workload-identity): set up with KEDA, not here.
+ *   KEDA marks this scaler deprecated since its 2025-09-15 announcement (docs 2.15 onwards; keda.sh/blog/2025-09-15-gcp-deprecations):
+ *   it reads Cloud Monitoring through MQL, which Google no longer recommends, and KEDA suggests its Prometheus scaler on
+ *   Cloud Monitoring's PromQL API instead. Chosen anyway: KEDA keeps the scaler "as long as GCP supports MQL", and Google
+ *   states MQL is not being shut down; its metadata names the subscription and the metric exactly, where a PromQL query
+ *   over Pub/Sub's metric names could not be checked offline, and a wrong query reads as an empty backlog (the Prometheus
+ *   scaler ignores null values by default), which would leave a Deployment at zero with requests waiting.
+ */
+import * as gcp from "@pulumi/gcp";
+import * as kubernetes from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { stackGcpRegion } from "../../../../sdk/cost/regions";
+import { cloudTags, gcpLabels, gcpName, kubernetesLabels, physicalName } from "../../../../sdk/naming";
+import type { ValidationProblem } from "../../../../sdk/validate";
+import { KubernetesQueueProvider } from "../../args";
+import { ServingSpec } from "../../spec";
+import { deliveryAttempts, pubsubQueueProblems } from "../gcp/pubsub-limits";
+import { createPubSubQueue, pubsubQueueShapes } from "../gcp/pubsub-queue";
+import type { KubernetesQueueBackend, QueueBackendContext, QueueBackendDeployment } from "./backend";
+
+/** The pull subscription's ack deadline: the consumer's default `VISIBILITY_TIMEOUT`, passed to it below. */
+export const PULL_ACK_DEADLINE_SECONDS = 60;
+/** The backlog one replica takes without `scaling.autoscaling.metricTarget` or `scaling.queue.concurrencyPerReplica`. */
+const DEFAULT_BACKLOG_PER_REPLICA = 1;
+
+/** The project and workload identity pool, with their defaults; undefined where neither is given nor configured. */
+export function pubsubSettings(spec: ServingSpec): { project?: string; workloadIdentityPool?: string } {
+    const given = spec.given.kubernetes?.queue;
+    const project = given?.project ?? new pulumi.Config("gcp").get("project");
+    return { project, workloadIdentityPool: given?.workloadIdentityPool ?? (project !== undefined ? `${project}.svc.id.goog` : undefined) };
+}
+
+/** The backlog per replica KEDA scales to. */
+export function backlogPerReplica(spec: ServingSpec): number {
+    return spec.autoscaling?.metricTarget ?? spec.queue?.concurrencyPerReplica ?? DEFAULT_BACKLOG_PER_REPLICA;
+}
+
+function problems(spec: ServingSpec): ValidationProblem[] {
+    if (!spec.queue) return [];
+    const out = pubsubQueueProblems(spec.queue, "with kubernetes.queue.provider gcp-pubsub");
+    if (pubsubSettings(spec).project === undefined) {
+        out.push({
+            path: "kubernetes.queue.project",
+            received: "nothing (no kubernetes.queue.project and no gcp:project config)",
+            expected: "the GCP project of the queue, the results bucket and the consumer's service account (or set the gcp:project config)",
+        });
+    }
+    return out;
+}
+
+function deploy(context: QueueBackendContext): QueueBackendDeployment {
+    const { spec, queue, cloudOpts, kubernetesOpts } = context;
+    const { project, workloadIdentityPool } = pubsubSettings(spec) as { project: string; workloadIdentityPool: string };
+    const labels = gcpLabels(cloudTags(spec.owner));
+    const store = createPubSubQueue({ name: spec.name, queue, project, location: stackGcpRegion(), labels }, cloudOpts);
+    const subscription = store.subscribe({ ackDeadlineSeconds: PULL_ACK_DEADLINE_SECONDS });
+
+    const account = new gcp.serviceaccount.Account(
+        `${spec.name}-queue-consumer`,
+        {
+            project,
+            accountId: gcpName(`${spec.name}-consumer`, 30),
+            displayName: `modelship ${spec.name} queue consumer`,
+            description: `Identity of the queue consumer of ModelService ${spec.name} (GKE Workload Identity): its subscription and results bucket only.`,
+        },
+        cloudOpts,
+    );
+    const email = pulumi.interpolate`${account.accountId}@${project}.iam.gserviceaccount.com`;
+    store.grantConsumer(pulumi.interpolate`serviceAccount:${email}`, subscription);
+    const workloadIdentity = new gcp.serviceaccount.IAMMember(
+        `${spec.name}-queue-consumer-workload-identity`,
+        {
+            serviceAccountId: pulumi.interpolate`projects/${project}/serviceAccounts/${email}`,
+            role: "roles/iam.workloadIdentityUser",
+            member: pulumi.interpolate`serviceAccount:${workloadIdentityPool}[${context.namespace}/${context.serviceAccountName}]`,
+        },
+        cloudOpts,
+    );
+    const authName = physicalName(spec.name, "queue-auth", 253);
+    const authentication = new kubernetes.apiextensions.CustomResource(
+        `${spec.name}-queue-auth`,
+        {
+            apiVersion: "keda.sh/v1alpha1",
+            kind: "TriggerAuthentication",
+            metadata: { name: authName, namespace: context.namespace, labels: kubernetesLabels(spec.owner) },
+            spec: { podIdentity: { provider: "gcp" } },
+        },
+        kubernetesOpts,
+    );
+    return {
+        consumerEnv: {
+            QUEUE_BACKEND: "pubsub",
+            QUEUE: store.subscriptionPath,
+            RESULT_URL: store.resultUrl,
+            // The subscription's ack deadline and dead-letter policy, which the consumer must match (docs/queue-mode.md).
+            VISIBILITY_TIMEOUT: String(PULL_ACK_DEADLINE_SECONDS),
+            MAX_DELIVERIES: String(deliveryAttempts(queue)),
+        },
+        serviceAccountAnnotations: { "iam.gke.io/gcp-service-account": email },
+        trigger: {
+            type: "gcp-pubsub",
+            metadata: {
+                subscriptionName: store.subscriptionPath,
+                mode: "SubscriptionSize",
+                value: String(backlogPerReplica(spec)),
+                activationValue: "0",
+                valueIfNull: "0",
+            },
+            authenticationRef: { name: authName },
+        },
+        outputs: store.outputs(),
+        resources: { ...store.resources, consumerServiceAccount: account, consumerWorkloadIdentity: workloadIdentity, queueTriggerAuthentication: authentication },
+    };
+}
+
+export const pubsubQueueBackend: KubernetesQueueBackend = {
+    provider: KubernetesQueueProvider.GcpPubSub,
+    problems,
+    deploy,
+    costedResources: (spec) => pubsubQueueShapes(spec.name),
+};
