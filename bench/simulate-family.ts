@@ -52,6 +52,8 @@ export interface FamilyPolicyRow {
     oracleRatio: number;
     /** GPU-hours / oracle-at-target's (perfect foresight at the service's own target per replica). */
     oracleAtTargetRatio: number;
+    /** Queue mode on Cloud Run, modelship's run: messages dead-lettered (of `dropped`). */
+    deadLettered?: number;
 }
 
 /** The issue's goals for modelship's defaults on one trace; each names what failed it. */
@@ -105,6 +107,8 @@ export interface FamilyOptions {
      * its numeric fields, or `query`. What a final result is judged on is the program's own resolution, without these.
      */
     specOverrides?: Record<string, number | string>;
+    /** `--push`: fields set over a Cloud Run queue's push delivery (simulate/pubsub-push.ts), to explore its settings. */
+    pushOverrides?: Record<string, unknown>;
 }
 
 /** The resolved spec with `over` set on it; an error names the fields that can be set. */
@@ -117,6 +121,21 @@ export function overSpec(spec: AutoscaledService["spec"], over: Record<string, u
         if (typeof value !== wanted || (wanted === "number" && !Number.isFinite(value))) throw new Error(`--spec: ${key} is ${JSON.stringify(value)}; expected a ${wanted}`);
     }
     return { ...spec, ...over };
+}
+
+/** The service with `--push` set over its Pub/Sub push delivery (queue mode on Cloud Run only). */
+export function overPush(service: AutoscaledService, over: Record<string, unknown>): AutoscaledService {
+    const push = service.queue?.push;
+    if (!push) throw new Error(`--push: ${service.name} has no Pub/Sub push delivery (queue mode on gcp-cloudrun)`);
+    const fields = push as unknown as Record<string, unknown>;
+    for (const [key, value] of Object.entries(over)) {
+        if (!(key in fields)) throw new Error(`--push: ${key} is not a setting of the push delivery; set one of ${Object.keys(fields).join(", ")}`);
+        if (typeof value !== typeof fields[key] || (typeof value === "number" && !(Number.isFinite(value) && value >= 0))) {
+            throw new Error(`--push: ${key} is ${JSON.stringify(value)}; expected a ${typeof fields[key]}${typeof value === "number" ? " >= 0" : ""}`);
+        }
+    }
+    const queue = service.queue as NonNullable<AutoscaledService["queue"]>;
+    return { ...service, queue: { ...queue, push: { ...push, ...over } } };
 }
 
 /** The reference program shipped for the benchmark. */
@@ -185,6 +204,7 @@ export function runTrace(trace: Trace, group: FamilyGroup, service: AutoscaledSe
             waitP99Seconds: s.waitP99Seconds,
             oracleRatio: ratio(s.hours, oracle),
             oracleAtTargetRatio: ratio(s.hours, atTarget),
+            ...(s.push && { deadLettered: s.push.deadLettered }),
         };
     });
     let total = 0;
@@ -203,7 +223,8 @@ export async function referenceService(options: FamilyOptions = {}): Promise<{ p
     if (run.error) throw new Error(`the reference program ${program} failed: ${run.error.message}`);
     const services = selectServices(run.resources, program, options.service);
     if (services.length > 1) throw new Error(`the reference program ${program} has ${services.length} autoscaled services (${services.map((s) => s.name).join(", ")}): pick one with --service`);
-    return { program, service: options.specOverrides ? { ...services[0], spec: overSpec(services[0].spec, options.specOverrides) } : services[0] };
+    const service = options.specOverrides ? { ...services[0], spec: overSpec(services[0].spec, options.specOverrides) } : services[0];
+    return { program, service: options.pushOverrides ? overPush(service, options.pushOverrides) : service };
 }
 
 /** Runs the reference program once, then every selected trace against its service. */
@@ -324,6 +345,7 @@ export function familyJson(report: FamilyReport): Record<string, unknown> {
                 waitP99Seconds: p.waitP99Seconds,
                 oracleRatio: round(p.oracleRatio, 4),
                 oracleAtTargetRatio: round(p.oracleAtTargetRatio, 4),
+                ...(p.deadLettered !== undefined && { deadLettered: Math.round(p.deadLettered) }),
             })),
             goals: { drops: t.goals.drops, p99: t.goals.p99, cost: t.goals.cost, failures: t.goals.failures },
         })),
@@ -349,6 +371,18 @@ function seconds(flag: string, value: string | undefined): number | undefined {
     const n = Number(value);
     if (value.trim() === "" || !Number.isFinite(n) || n < 0) throw new Error(`--${flag} is ${JSON.stringify(value)}; expected a number of seconds >= 0`);
     return n;
+}
+
+/** A flag's JSON object (`example` shows one in the error). */
+function parseJsonObject(flag: string, text: string, example: string): Record<string, unknown> {
+    let parsed: unknown;
+    try {
+        parsed = JSON.parse(text);
+    } catch (e) {
+        throw new Error(`${flag} is not JSON (${(e as Error).message}); expected an object such as '${example}'`, { cause: e });
+    }
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new Error(`${flag} is ${text}; expected a JSON object such as '${example}'`);
+    return parsed as Record<string, unknown>;
 }
 
 /** The `--spec` JSON object. */
@@ -378,6 +412,8 @@ Options:
   --program DIR      the reference program (default test/fixtures/spike-family)
   --service NAME     its service, when it has several
   --spec JSON        set fields over the resolved spec, to explore settings: '{"maxQueuedPerRunning": 16}'
+  --push JSON        queue mode on gcp-cloudrun: set fields over the Pub/Sub push delivery (simulate/pubsub-push.ts):
+                     '{"maxDeliveries": 20, "minBackoffSeconds": 60, "flowControl": false}'
   --node-seconds S   node provisioning (simulator default 120 with a GPU)
   --pull-seconds S   image pull on a new node (default 334 with a GPU)
   --load-seconds S   model load (default 60)
@@ -403,6 +439,7 @@ export async function familyMain(argv: string[], io: CliIo): Promise<number> {
                 program: { type: "string" },
                 service: { type: "string" },
                 spec: { type: "string" },
+                push: { type: "string" },
                 write: { type: "string" },
                 list: { type: "boolean", default: false },
                 help: { type: "boolean", short: "h", default: false },
@@ -446,6 +483,7 @@ export async function familyMain(argv: string[], io: CliIo): Promise<number> {
             shapes: values.shape,
             overrides: { coldStart, ...(imageGiB !== undefined && { imageGiB }) },
             specOverrides: values.spec === undefined ? undefined : parseSpec(values.spec),
+            pushOverrides: values.push === undefined ? undefined : parseJsonObject("--push", values.push, '{"maxDeliveries": 20}'),
         };
         if (values.features) {
             const { featuresJson, renderFeatures, runFeatures } = await import("./cold-start-features");

@@ -46,7 +46,7 @@ export interface SimulationStart {
  * Nodes and replicas: replicas starting (ready at a second), freed nodes (released at a second) and the pool's warm
  * headroom (a node per slot, up at a second: -Infinity for one up before the trace).
  */
-class Fleet {
+export class Fleet {
     readonly starting: number[] = [];
     ready = 0;
     private readonly freeNodes: number[] = [];

@@ -20,6 +20,7 @@ import { DEFAULT_STARTUP_TIMEOUT_SECONDS } from "../sdk/catalog/runtimes";
 import { ControlPolicy } from "./policy";
 import { sageMakerQueuePolicy } from "./target-tracking";
 import { prewarmFloorByMinute } from "./prewarm";
+import { pushTargetPerInstance } from "./pubsub-push";
 import { ServiceModel, TARGET_UTILISATION } from "./service";
 
 /** The scaling configuration the simulator reads from a resolved spec. */
@@ -34,6 +35,8 @@ export type ScalingSpec = Pick<
 
 /** The spec's target as in-flight requests per replica (the simulator's one metric). */
 export function inFlightTarget(spec: ScalingSpec, service: ServiceModel): number {
+    // Queue mode on Cloud Run: the spec's target is the concurrency cap, which Cloud Run's autoscaler fills to 60%.
+    if (service.queue?.push) return pushTargetPerInstance(service);
     switch (spec.metric) {
         case ScalingMetric.RequestsPerSecond:
             return spec.metricTarget * service.serviceSeconds; // Little's law: in flight = rate x time

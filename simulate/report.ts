@@ -6,6 +6,7 @@ import type { PolicyRun } from "./model";
 import { simulatePolicy } from "./model";
 import { neededReplicas, ORACLE, ORACLE_AT_TARGET, oracleRun } from "./oracle";
 import { hpaPolicy, inFlightTarget, kedaPolicy, knativePolicy, modelshipPolicy, ScalingSpec, staticPolicy } from "./policies";
+import { simulatePushQueue, type PushRun } from "./pubsub-push";
 import type { HourUnit, ServiceModel } from "./service";
 import type { Trace } from "./trace";
 
@@ -26,6 +27,8 @@ export interface PolicySummary {
     oracleRatio: number;
     /** Hours / `oracle-at-target`'s, likewise: the goals are stated against it (the target is the team's latency choice). */
     atTargetRatio: number;
+    /** Queue mode on Cloud Run, modelship's run: what the push did (dropped = dead-lettered + expired). */
+    push?: Pick<PushRun, "deadLettered" | "expired" | "deliveries" | "failedDeliveries">;
 }
 
 /** The wait (seconds) below which a fraction `q` of the served requests started. */
@@ -62,8 +65,10 @@ export function runPolicies(trace: Trace, spec: ScalingSpec, service: ServiceMod
     const requests = trace.requests;
     const start = trace.startTime ?? DEFAULT_TRACE_START;
     const peak = staticPeakReplicas(requests, spec, service);
+    // Queue mode on Cloud Run: the deployed push subscription and Cloud Run's own autoscaler (simulate/pubsub-push.ts).
+    const push = service.queue?.push;
     return [
-        simulatePolicy(requests, service, modelshipPolicy(spec, service, start, requests.length)),
+        push ? simulatePushQueue(requests, service, push, { min: spec.min, max: spec.max }) : simulatePolicy(requests, service, modelshipPolicy(spec, service, start, requests.length)),
         simulatePolicy(requests, service, hpaPolicy(spec, service)),
         simulatePolicy(requests, service, knativePolicy(spec, service)),
         simulatePolicy(requests, service, kedaPolicy(spec, service)),
@@ -94,10 +99,15 @@ export function summarise(runs: PolicyRun[]): PolicySummary[] {
         waitP99Seconds: percentile(r.waitHistogram, 0.99),
         oracleRatio: ratio(r, oracle),
         atTargetRatio: ratio(r, atTarget),
+        ...("deadLettered" in r && { push: pushStats(r as PushRun) }),
     }));
 }
 
 const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+function pushStats(r: PushRun): NonNullable<PolicySummary["push"]> {
+    return { deadLettered: r.deadLettered, expired: r.expired, deliveries: r.deliveries, failedDeliveries: r.failedDeliveries };
+}
 
 /** The `--json` line of a policy (stable shape: `hours` was added beside `gpuHours`, docs/simulate.md). */
 export function policyJson(s: PolicySummary): Record<string, unknown> {
@@ -111,6 +121,13 @@ export function policyJson(s: PolicySummary): Record<string, unknown> {
         waitP50Seconds: s.waitP50Seconds,
         waitP95Seconds: s.waitP95Seconds,
         waitP99Seconds: s.waitP99Seconds,
+        // Queue mode on Cloud Run (modelship): the dropped split into dead-lettered and expired, and the pushes.
+        ...(s.push && {
+            deadLettered: Math.round(s.push.deadLettered),
+            expired: Math.round(s.push.expired),
+            deliveries: Math.round(s.push.deliveries),
+            failedDeliveries: Math.round(s.push.failedDeliveries),
+        }),
     };
 }
 

@@ -5,6 +5,7 @@
  */
 
 import type { ColdStartSources, HeadroomModel } from "./cold-start";
+import type { PushDelivery } from "./pubsub-push";
 
 /** The parts of a cold start, in seconds. */
 export interface ColdStart {
@@ -61,7 +62,11 @@ export interface ServiceModel {
      * retention (`timeoutSeconds` is then the retention), and every policy is a control loop over that same queue.
      * Undefined for an HTTP service.
      */
-    queue?: { retentionSeconds: number };
+    queue?: {
+        retentionSeconds: number;
+        /** Cloud Run: messages are pushed to the service, and a push it cannot take spends a delivery attempt (simulate/pubsub-push.ts). */
+        push?: PushDelivery;
+    };
     coldStart: ColdStart;
     /** Seconds a freed node is kept (a replica started on it skips the node and the image pull); 0: none kept. */
     nodeIdleSeconds: number;

@@ -11,6 +11,7 @@ import { spikeAutoscalerSchema } from "../components/spike-autoscaler/schema";
 import { resolveAutoscaling, type AutoscalerSpec } from "../components/spike-autoscaler/spec";
 import { standaloneContext } from "../components/spike-autoscaler/standalone";
 import { coldStartFeatures, type ColdStartFeatures } from "./cold-start-stack";
+import { pushDelivery, type PushDelivery } from "./pubsub-push";
 
 const MODEL_SERVICE = "modelship:index:ModelService";
 const SPIKE_AUTOSCALER = "modelship:index:SpikeAutoscaler";
@@ -35,6 +36,8 @@ export interface SimulatedQueue {
     retentionSeconds: number;
     /** Requests one replica takes from the queue at once (SageMaker's MaxConcurrentInvocationsPerInstance); undefined: the target's own choice. */
     concurrencyPerReplica?: number;
+    /** Cloud Run: the Pub/Sub push subscription and the service that takes it (simulate/pubsub-push.ts); undefined where replicas pull. */
+    push?: PushDelivery;
 }
 
 /** A service that cannot be simulated, or one asked for that is not there. */
@@ -45,7 +48,8 @@ export class SimulateInputError extends Error {
 /** The simulated service of a ModelService record from its resolved spec and autoscaling (here, and for each `--recommend` candidate in recommend-resolve.ts). */
 export function modelServiceEntry(r: Pick<ResourceRecord, "urn" | "name" | "type">, spec: ServingSpec, autoscaling: AutoscalerSpec): AutoscaledService {
     const q = spec.queue;
-    const queue: SimulatedQueue | undefined = q && { retentionSeconds: q.retentionSeconds, concurrencyPerReplica: q.concurrencyPerReplica };
+    const push = pushDelivery(spec);
+    const queue: SimulatedQueue | undefined = q && { retentionSeconds: q.retentionSeconds, concurrencyPerReplica: push?.concurrency ?? q.concurrencyPerReplica, ...(push && { push }) };
     return { urn: r.urn, name: r.name, type: r.type, spec: autoscaling, gpusPerReplica: spec.gpu?.count ?? 0, ...(queue && { queue }) };
 }
 

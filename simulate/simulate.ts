@@ -13,6 +13,9 @@ import { ColdStart, defaultNodeIdleSeconds, DEFAULT_SERVICE_SECONDS, DEFAULT_TIM
 import type { AutoscaledService } from "./services";
 import type { Trace } from "./trace";
 
+/** Targets whose removed replica is billed no further: no node is kept after it. */
+const NO_NODE_KEPT: readonly AutoscalerTarget[] = [AutoscalerTarget.AwsSageMaker, AutoscalerTarget.GcpCloudRun];
+
 /** What the user may set over the defaults (docs/simulate.md). */
 export interface SimulationOverrides {
     serviceSeconds?: number;
@@ -45,9 +48,9 @@ export function serviceModel(service: Pick<AutoscaledService, "spec" | "gpusPerR
         warmLoadSeconds: cold.warmLoadSeconds,
         ...(cold.headroom && { headroom: o.clock ? headroomOnClock(cold.headroom, o.clock.start, o.clock.seconds) : cold.headroom }),
         coldStartSources: cold.sources,
-        ...(queue && { queue: { retentionSeconds: base.timeoutSeconds } }),
-        // A SageMaker instance removed is no longer billed: no node is kept for it (Kubernetes' Cluster Autoscaler keeps one 10 min).
-        nodeIdleSeconds: o.nodeIdleSeconds ?? (service.spec.target === AutoscalerTarget.AwsSageMaker ? 0 : defaultNodeIdleSeconds(service.gpusPerReplica)),
+        ...(queue && { queue: { retentionSeconds: base.timeoutSeconds, ...(queue.push && { push: queue.push }) } }),
+        // A SageMaker or Cloud Run instance removed is no longer billed: no node is kept for it (Kubernetes' Cluster Autoscaler keeps one 10 min).
+        nodeIdleSeconds: o.nodeIdleSeconds ?? (NO_NODE_KEPT.includes(service.spec.target) ? 0 : defaultNodeIdleSeconds(service.gpusPerReplica)),
         gpusPerReplica: service.gpusPerReplica,
         hourlyUsd: service.spec.price.monthly === null || !service.spec.price.priced ? null : service.spec.price.monthly / HOURS_PER_MONTH,
     };

@@ -89,7 +89,8 @@ export function cloudRunSettings(spec: ServingSpec): CloudRunSettings {
 export const cloudRunAutoscaling: TargetAutoscaling = {
     autoscaler: AutoscalerTarget.GcpCloudRun,
     context: (spec) => {
-        const concurrency = spec.given.cloudRun?.concurrency;
+        // In queue mode scaling.queue.concurrencyPerReplica is the cap too (not with cloudRun.concurrency: cloudrun-queue-spec.ts).
+        const concurrency = spec.given.cloudRun?.concurrency ?? spec.queue?.concurrencyPerReplica;
         return concurrency !== undefined ? { defaults: { metricTarget: concurrency } } : {};
     },
     problems: (spec) => {
