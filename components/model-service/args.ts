@@ -217,7 +217,8 @@ export enum ScalingMode {
     /**
      * Callers submit requests to a durable queue and fetch each result later by its id; replicas take requests at their
      * own pace, and the replica count follows the backlog, to and from zero. On `aws-sagemaker`: SageMaker asynchronous
-     * inference (docs/scaling.md, "Queue mode"). Available on target `aws-sagemaker` in this release.
+     * inference; on `kubernetes`: a consumer beside the model server and KEDA on the queue's backlog (`kubernetes.queue`)
+     * (docs/scaling.md, "Queue mode"; docs/queue-mode.md). Available on targets `aws-sagemaker` and `kubernetes` in this release.
      */
     Queue = "queue",
 }
@@ -244,12 +245,16 @@ export interface QueueArgs {
     /**
      * Deliveries of one request before it goes to the dead-letter queue, 1 to 1000, for queues that deliver a request
      * again when a replica fails it. Not on `aws-sagemaker`, which does not retry: a failed request is written to the
-     * failure location and announced on the error topic. Defaults to none (not used on the targets of this release).
+     * failure location and announced on the error topic. On `kubernetes` the consumer's `MAX_DELIVERIES` and the queue's
+     * `maxReceiveCount` (SQS): defaults to 5 there (the consumer's default, docs/queue-mode.md).
      */
     maxDeliveries?: number;
     /**
      * Requests one replica takes from the queue at once, 1 to 1000: on `aws-sagemaker` the endpoint's
-     * `MaxConcurrentInvocationsPerInstance`. Defaults to the target's own choice (SageMaker picks a value for the container).
+     * `MaxConcurrentInvocationsPerInstance`; on `kubernetes` the consumer's `CONCURRENCY`, and the backlog per replica KEDA
+     * targets unless `scaling.autoscaling.metricTarget` says otherwise. Defaults to the target's own choice (SageMaker
+     * picks a value for the container; on `kubernetes` the in-flight requests the autoscaler targets per replica: 4 with a
+     * GPU, 70 without).
      */
     concurrencyPerReplica?: number;
     /**
@@ -257,6 +262,13 @@ export interface QueueArgs {
      * `aws-sagemaker`). Defaults to 7.
      */
     resultRetentionDays?: number;
+    /**
+     * The server's route each queued request is posted to on loopback (the consumer's `MODEL_PATH`), on targets where a
+     * consumer beside the server takes the requests (`kubernetes`). Defaults to the runtime's inference route:
+     * `/v1/chat/completions` for `vllm` and `tgi` (OpenAI's Chat Completions); required for `triton`, `torchserve` and
+     * `custom`, whose route names the model or is the image's own. Not on `aws-sagemaker` (SageMaker calls `/invocations`).
+     */
+    requestPath?: string;
 }
 
 /**
@@ -304,7 +316,9 @@ export interface ScalingArgs {
      * Autoscale between `minReplicas` and `maxReplicas` (the SpikeAutoscaler's spec, inline): the metric, burst and
      * scale-down speed, pre-warming windows and a budget cap. Defaults to none (on Kubernetes the Deployment then stays
      * at `minReplicas`; SageMaker scales on invocations per instance when `maxReplicas` exceeds `minReplicas`, and in queue
-     * mode on its backlog per instance, metric `queue-depth` with a target of 5).
+     * mode on its backlog per instance, metric `queue-depth` with a target of 5; on Kubernetes in queue mode KEDA scales on
+     * the queue's backlog, metric `queue-depth` with a target of `scaling.queue.concurrencyPerReplica`, when `maxReplicas`
+     * exceeds `minReplicas`).
      */
     autoscaling?: AutoscalingArgs;
 }
@@ -396,7 +410,10 @@ export interface KubernetesTargetArgs {
 
 /** Where the queue of a queue-mode ModelService on `target: kubernetes` lives (`kubernetes.queue.provider`). */
 export enum KubernetesQueueProvider {
-    /** An SQS queue with a dead-letter queue; results in an S3 bucket; the consumer's AWS role through EKS Pod Identity. */
+    /**
+     * An SQS queue with a dead-letter queue; results in an S3 bucket; the consumer's AWS role through EKS Pod Identity,
+     * KEDA's through a role it assumes (`kedaRoleArn`). Needs `eksClusterName` and `kedaRoleArn`.
+     */
     AwsSqs = "aws-sqs",
     /** A Pub/Sub topic and pull subscription with a dead-letter topic; results in a Cloud Storage bucket; GKE Workload Identity. */
     GcpPubSub = "gcp-pubsub",
@@ -409,6 +426,27 @@ export enum KubernetesQueueProvider {
 export interface KubernetesQueueArgs {
     /** Which cloud's queue, result store and workload identity. Required in queue mode on `target: kubernetes`. */
     provider: KubernetesQueueProvider;
+    /**
+     * The image of the `queue-consumer` sidecar: Python 3.11 or later on `python3`, with boto3 1.34.41 or later for
+     * `aws-sqs` (the first release that reads EKS Pod Identity credentials: EKS user guide, "Use pod identity with the AWS
+     * SDK"); it must run as a non-root user on a read-only root filesystem (the script is mounted at
+     * /opt/modelship/consumer.py). Defaults to AWS's Lambda Python 3.12 base image, which ships boto3, pinned by digest.
+     */
+    consumerImage?: pulumi.Input<string>;
+    /**
+     * `aws-sqs`: the name of the EKS cluster the service runs on, where the consumer's EKS Pod Identity association is
+     * made (in the AWS provider's region). Required with `aws-sqs`; no default.
+     */
+    eksClusterName?: pulumi.Input<string>;
+    /**
+     * `aws-sqs`: the ARN of the IAM role the KEDA operator runs as (the role of its `keda/keda-operator` ServiceAccount,
+     * through EKS Pod Identity or IRSA). KEDA assumes the service's own scaler role from it, which may only read the
+     * queue's attributes; the operator's role needs `sts:AssumeRole` and `sts:TagSession` on
+     * `arn:aws:iam::<account>:role/modelship/keda-scaler/*` (docs/queue-mode.md). Required with `aws-sqs`; no default.
+     */
+    kedaRoleArn?: pulumi.Input<string>;
+    /** `aws-sqs`: the region of the queue and the result bucket, such as `us-east-1`. Defaults to the AWS provider's region. */
+    region?: string;
 }
 
 /** A Kubernetes toleration. */

@@ -6,9 +6,10 @@
  * targets/aws/sagemaker-async.ts, the SageMaker-only rules in targets/sagemaker-spec.ts.
  */
 import { z } from "zod";
-import { count } from "../../sdk/schema-fields";
-import { describeValue, ValidationProblem, withDefaults } from "../../sdk/validate";
-import { KubernetesScalingEngine } from "../spike-autoscaler/args";
+import { awsRegion, count, stringInput, urlPath } from "../../sdk/schema-fields";
+import { describeValue, input, ValidationProblem, withDefaults } from "../../sdk/validate";
+import { KubernetesScalingEngine, ScalingMetric } from "../spike-autoscaler/args";
+import { defaultReplicaTarget } from "../spike-autoscaler/defaults";
 import { KubernetesQueueProvider, ScalingMode, Target } from "./args";
 import type { ParsedModelServiceArgs } from "./schema";
 
@@ -16,6 +17,11 @@ import type { ParsedModelServiceArgs } from "./schema";
 export const kubernetesQueueSchema = z
     .object({
         provider: z.enum(KubernetesQueueProvider),
+        consumerImage: stringInput.optional(),
+        // aws-sqs (targets/kubernetes-queue/aws-sqs.ts). EKS cluster names: 1 to 100 letters, digits, '-' and '_' (CreateCluster).
+        eksClusterName: input(z.string().regex(/^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/, "an EKS cluster name (1 to 100 letters, digits, '-' and '_', starting with a letter or digit)")).optional(),
+        kedaRoleArn: input(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, "an IAM role ARN such as arn:aws:iam::111122223333:role/keda-operator")).optional(),
+        region: awsRegion.optional(),
     })
     .strict();
 
@@ -27,6 +33,7 @@ export const queueSchema = z
         maxDeliveries: count(1).max(1000).optional(),
         concurrencyPerReplica: count(1).max(1000).optional(),
         resultRetentionDays: count(1).max(365).optional(),
+        requestPath: urlPath.optional(),
     })
     .strict();
 
@@ -44,19 +51,36 @@ export interface QueueSpec {
     /** Undefined: the target's own choice. */
     concurrencyPerReplica?: number;
     resultRetentionDays: number;
+    /** Undefined: the runtime's inference route (targets with a consumer), or none (SageMaker). */
+    requestPath?: string;
 }
 
 /**
- * Whether a target offers queue mode: undefined where it does, else why not. Kubernetes (a consumer beside the server,
- * KEDA on the backlog), Cloud Run (Pub/Sub push) and Docker (a local queue) come in later releases (issue 16).
+ * Requests a replica takes at once when `concurrencyPerReplica` is not given, on targets that decide it before deploying
+ * (undefined: the target's own choice at run time, as SageMaker's). On Kubernetes the consumer runs what the autoscaler
+ * targets in flight per replica: 4 with a GPU, 70 without (spike-autoscaler/defaults.ts), so the simulator, the
+ * ScaledObject and the consumer read one number.
+ */
+const DEFAULT_CONCURRENCY: Readonly<Record<Target, ((args: ParsedModelServiceArgs) => number) | undefined>> = {
+    [Target.AwsSageMaker]: undefined,
+    [Target.AwsLambda]: undefined,
+    [Target.Kubernetes]: (args) => defaultReplicaTarget(ScalingMetric.InFlightRequests, args.resources?.gpu !== undefined) as number,
+    [Target.GcpCloudRun]: undefined,
+    [Target.Docker]: undefined,
+};
+
+/**
+ * Whether a target offers queue mode: undefined where it does, else why not. Kubernetes runs a consumer beside the
+ * server and KEDA on the backlog (targets/kubernetes-queue/); Cloud Run (Pub/Sub push) and Docker (a local queue) come in
+ * later releases (issue 16).
  */
 export const QUEUE_TARGETS: Readonly<Record<Target, string | undefined>> = {
     [Target.AwsSageMaker]: undefined,
     [Target.AwsLambda]:
         "Lambda queues asynchronous invocations itself: invoke the function with InvocationType Event (its queue keeps a request up to 6 hours) and collect results with an on-success destination",
-    [Target.Kubernetes]: "queue mode is available on target aws-sagemaker in this release",
-    [Target.GcpCloudRun]: "queue mode is available on target aws-sagemaker in this release",
-    [Target.Docker]: "queue mode is available on target aws-sagemaker in this release",
+    [Target.Kubernetes]: undefined,
+    [Target.GcpCloudRun]: "queue mode is available on targets aws-sagemaker and kubernetes in this release",
+    [Target.Docker]: "queue mode is available on targets aws-sagemaker and kubernetes in this release",
 };
 
 /** True when the arguments ask for queue mode. */
@@ -67,7 +91,8 @@ export function isQueueMode(args: Pick<ParsedModelServiceArgs, "scaling">): bool
 /** The queue with its defaults; undefined in HTTP mode. */
 export function resolveQueue(args: ParsedModelServiceArgs): QueueSpec | undefined {
     if (!isQueueMode(args)) return undefined;
-    return withDefaults(DEFAULTS, args.scaling?.queue);
+    const queue: QueueSpec = withDefaults(DEFAULTS, args.scaling?.queue);
+    return { ...queue, concurrencyPerReplica: queue.concurrencyPerReplica ?? DEFAULT_CONCURRENCY[args.target]?.(args) };
 }
 
 /** The rules of queue mode on every target: where it exists, a block only with the mode, a retention that covers a cold start and a request. */
@@ -86,6 +111,14 @@ export function queueProblems(args: ParsedModelServiceArgs, startupTimeoutSecond
             received: describeValue(KubernetesScalingEngine.Knative),
             expected:
                 'no engine knative with scaling.mode "queue": Knative holds HTTP requests in its activator while replicas start; queue mode has the replicas take requests from a durable queue instead',
+        });
+    }
+    if (args.target === Target.Kubernetes && args.kubernetes?.autoscaler?.engine === KubernetesScalingEngine.Hpa) {
+        problems.push({
+            path: "kubernetes.autoscaler.engine",
+            received: describeValue(KubernetesScalingEngine.Hpa),
+            expected:
+                "keda (the default) with scaling.mode \"queue\": a HorizontalPodAutoscaler cannot read the queue's length nor scale to zero; KEDA's queue scalers (aws-sqs-queue, gcp-pubsub) do both",
         });
     }
     const queue = resolveQueue(args) as QueueSpec;

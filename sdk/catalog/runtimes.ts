@@ -105,6 +105,11 @@ export interface RuntimeEntry {
     livenessPath: string;
     /** Path of the Prometheus metrics endpoint; none when the server has none. */
     metricsPath?: string;
+    /**
+     * The route a queued request is posted to (queue mode's consumer, `MODEL_PATH`); undefined where the route names the
+     * model (`scaling.queue.requestPath` is then required).
+     */
+    inferencePath: string | undefined;
     /** Port of the metrics endpoint, when it is not `port`. */
     metricsPort?: number;
     /** Entrypoint override, when the image's own entrypoint does not serve. */
@@ -146,6 +151,8 @@ export const SERVING_RUNTIMES: Readonly<Record<ServingRuntime, RuntimeEntry>> = 
         livenessPath: "/v2/health/live",
         metricsPath: "/metrics",
         metricsPort: 8002,
+        // KServe v2 inference protocol: POST /v2/models/<model>[/versions/<version>]/infer names the model (Triton's HTTP/REST protocol documentation).
+        inferencePath: undefined,
         command: ["tritonserver"],
         modelArgs: (dir) => [`--model-repository=${dir}`, "--http-port=8000", "--metrics-port=8002"],
         metrics: { requestsCompleted: "nv_inference_request_success", requestsWaiting: "nv_inference_pending_request_count" },
@@ -191,6 +198,8 @@ export const SERVING_RUNTIMES: Readonly<Record<ServingRuntime, RuntimeEntry>> = 
         readinessPath: "/health",
         livenessPath: "/health",
         metricsPath: "/metrics",
+        // The OpenAI-compatible Chat Completions API (docs.vllm.ai/en/v0.8.5/serving/openai_compatible_server.html).
+        inferencePath: "/v1/chat/completions",
         modelArgs: (dir) => ["--model", dir, "--port", "8000"],
         servedNameArgs: (name) => ["--served-model-name", name],
         metrics: { requestsCompleted: "vllm:request_success_total", requestsRunning: "vllm:num_requests_running", requestsWaiting: "vllm:num_requests_waiting" },
@@ -226,6 +235,8 @@ export const SERVING_RUNTIMES: Readonly<Record<ServingRuntime, RuntimeEntry>> = 
         livenessPath: "/ping",
         metricsPath: "/metrics",
         metricsPort: 8082,
+        // The inference API's POST /predictions/<model_name> names the model (TorchServe's inference API documentation).
+        inferencePath: undefined,
         command: ["torchserve"],
         // The image's config.properties binds the APIs on 0.0.0.0 (the built-in default is 127.0.0.1).
         modelArgs: (dir) => ["--start", "--foreground", "--disable-token-auth", "--ts-config", "/home/model-server/config.properties", "--model-store", dir, "--models", "all"],
@@ -259,6 +270,8 @@ export const SERVING_RUNTIMES: Readonly<Record<ServingRuntime, RuntimeEntry>> = 
         readinessPath: "/health",
         livenessPath: "/health",
         metricsPath: "/metrics",
+        // The Messages API, OpenAI's Chat Completions (TGI since 1.4.0: huggingface.co/docs/text-generation-inference, "Messages API").
+        inferencePath: "/v1/chat/completions",
         modelArgs: (dir) => ["--model-id", dir, "--port", "8080"],
         metrics: { requestsCompleted: "tgi_request_success", requestsRunning: "tgi_batch_current_size", requestsWaiting: "tgi_queue_size" },
         filesystem: { readOnlyRoot: false, writes: ["/data"] },
@@ -284,6 +297,8 @@ export const SERVING_RUNTIMES: Readonly<Record<ServingRuntime, RuntimeEntry>> = 
         port: 8080,
         readinessPath: "/",
         livenessPath: "/",
+        // Your image's own route: give scaling.queue.requestPath.
+        inferencePath: undefined,
         modelArgs: () => [],
         metrics: {},
         filesystem: { readOnlyRoot: false, writes: [] },

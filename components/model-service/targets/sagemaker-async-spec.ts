@@ -55,6 +55,14 @@ export function queueModeProblems(spec: ServingSpec, settings: SageMakerSettings
             expected: "nothing on aws-sagemaker: asynchronous inference does not deliver a request twice; a failed request is written to the failure location and announced on the error topic",
         });
     }
+    const requestPath = spec.given.scaling?.queue?.requestPath;
+    if (requestPath !== undefined) {
+        problems.push({
+            path: "scaling.queue.requestPath",
+            received: describeValue(requestPath),
+            expected: "nothing on aws-sagemaker: SageMaker posts each request to the container's /invocations",
+        });
+    }
     if (spec.replicas.max < 1) {
         problems.push({ path: "scaling.replicas", received: String(spec.replicas.max), expected: "minReplicas 0 with maxReplicas 1 or more, for an endpoint that scales to zero and back" });
     }
