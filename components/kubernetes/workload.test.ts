@@ -68,7 +68,7 @@ describe("the shared workload builder", () => {
             volumes: [{ name: "helper", configMap: { name: "helper" } }],
         };
         const pod = (
-            deploymentArgs({ ...spec, server: { ...spec.server, preStopSleepSeconds: 40 }, sidecars: [sidecar] }).spec as {
+            deploymentArgs({ ...spec, server: { ...spec.server, preStopSleepSeconds: 40 }, sidecars: [sidecar] }).spec as unknown as {
                 template: { metadata: { annotations: Record<string, string> }; spec: { containers: Record<string, unknown>[]; volumes: unknown[] } };
             }
         ).template;
@@ -91,7 +91,7 @@ describe("the shared workload builder", () => {
             { name: "helper", configMap: { name: "helper" } },
         ]);
         // Without sidecars and a sleep of its own, the server is alone and sleeps the default 10 s.
-        const plain = (deploymentArgs(spec).spec as { template: { spec: { containers: Record<string, unknown>[] } } }).template.spec.containers;
+        const plain = (deploymentArgs(spec).spec as unknown as { template: { spec: { containers: Record<string, unknown>[] } } }).template.spec.containers;
         expect(plain.map((c) => [c.name, c.lifecycle])).toEqual([["server", { preStop: { sleep: { seconds: 10 } } }]]);
     });
 

@@ -8,9 +8,8 @@
  * version, a Secret for `secrets`, and, when public or with versions, an HTTPRoute on `kubernetes.gateway`
  * (weighted per-version Services behind it) with Envoy Gateway's SecurityPolicy for `api-key` or `jwt`.
  *
- * In queue mode (`scaling.mode: queue`, kubernetes-queue/): the queue's backend (its cloud's queue, result store and
- * identities), a ConfigMap with the consumer that runs beside the server in every pod, and a ScaledObject on the queue's
- * backlog; no Service and no HTTPRoute: callers submit to the queue.
+ * Queue mode (`scaling.mode: queue`, kubernetes-queue/): the queue's backend, the consumer beside the server in every pod
+ * (its script in a ConfigMap), and a ScaledObject on the queue's backlog; no Service, no HTTPRoute.
  *
  * Names come from the component's name (plus the version's name in a canary), never from an image, so a
  * model update changes only the Deployment's pod template.
@@ -156,9 +155,7 @@ function deploy(spec: ServingSpec, parent: pulumi.ComponentResource): TargetDepl
     const kedaRelease = spec.autoscaling?.kubernetes?.installKeda ? createKedaRelease(`${spec.name}-keda`, opts) : undefined;
     if (kedaRelease) resources.kedaRelease = kedaRelease;
     // Queue mode: the backend first, as the ServiceAccount may carry its identity.
-    const queue = spec.queue
-        ? deployQueueMode(spec, { namespace, serviceAccountName: base, labels, parent, opts, kedaRelease, serviceAccountAnnotations: settings.serviceAccountAnnotations })
-        : undefined;
+    const queue = spec.queue ? deployQueueMode(spec, { namespace, serviceAccountName: base, labels, parent, opts, kedaRelease }) : undefined;
     if (queue) Object.assign(resources, queue.resources);
 
     const serviceAccount = createServiceAccount(base, { name: base, namespace, labels, annotations: queue ? queue.serviceAccountAnnotations : settings.serviceAccountAnnotations }, opts);
@@ -287,7 +284,6 @@ function costedResources(spec: ServingSpec): CostedResource[] {
 function replicaPricing(spec: ServingSpec): ReplicaPricing {
     const weights = spec.versions.map((v) => v.weight);
     return {
-        // In queue mode the consumer's requests count toward the pod's node too (withConsumer).
         shape: kubernetesReplicaShape(`${spec.name}-one-replica`, spec.gpu, spec.queue ? queuePodResources(spec) : { cpu: spec.cpu, memoryGiB: spec.memoryGiB }),
         billedReplicas: spec.canary ? (n) => weights.reduce((sum, w) => sum + versionReplicas(n, w), 0) : undefined,
     };

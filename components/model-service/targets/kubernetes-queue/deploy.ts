@@ -60,7 +60,6 @@ export interface QueueModeContext {
     opts: pulumi.CustomResourceOptions;
     /** KEDA's Helm release when the service installs it: KEDA's objects wait for its CRDs. */
     kedaRelease?: pulumi.Resource;
-    serviceAccountAnnotations?: pulumi.Input<{ [key: string]: pulumi.Input<string> }>;
 }
 
 /** Deploys the backend and the consumer's ConfigMap. */
@@ -78,7 +77,7 @@ export function deployQueueMode(spec: ServingSpec, ctx: QueueModeContext): Queue
     const configMap = createConsumerConfigMap(`${spec.name}-consumer`, { name, namespace: ctx.namespace, labels: ctx.labels }, ctx.opts);
     return {
         consumer: { configMapName: configMap.metadata.name, backendEnv: deployed.consumerEnv, image: consumerImage(spec) },
-        serviceAccountAnnotations: mergedAnnotations(ctx.serviceAccountAnnotations, deployed.serviceAccountAnnotations),
+        serviceAccountAnnotations: mergedAnnotations(spec.given.kubernetes?.serviceAccountAnnotations, deployed.serviceAccountAnnotations),
         trigger: deployed.trigger,
         submitUrl: deployed.outputs.apply((o) => o.submitUrl),
         outputs: deployed.outputs,
