@@ -412,7 +412,7 @@ export interface KubernetesTargetArgs {
 export enum KubernetesQueueProvider {
     /**
      * An SQS queue with a dead-letter queue; results in an S3 bucket; the consumer's AWS role through EKS Pod Identity,
-     * KEDA's through a role it assumes (`kedaRoleArn`). Needs `eksClusterName` and `kedaRoleArn`.
+     * KEDA's through a role it assumes (`kedaRoleArn`). Needs `eksClusterName`, and `kedaRoleArn` when KEDA scales it.
      */
     AwsSqs = "aws-sqs",
     /** A Pub/Sub topic and pull subscription with a dead-letter topic; results in a Cloud Storage bucket; GKE Workload Identity. */
@@ -442,7 +442,8 @@ export interface KubernetesQueueArgs {
      * `aws-sqs`: the ARN of the IAM role the KEDA operator runs as (the role of its `keda/keda-operator` ServiceAccount,
      * through EKS Pod Identity or IRSA). KEDA assumes the service's own scaler role from it, which may only read the
      * queue's attributes; the operator's role needs `sts:AssumeRole` and `sts:TagSession` on
-     * `arn:aws:iam::<account>:role/modelship/keda-scaler/*` (docs/queue-mode.md). Required with `aws-sqs`; no default.
+     * `arn:aws:iam::<account>:role/modelship/keda-scaler/*` (docs/queue-mode.md). Required with `aws-sqs` when KEDA scales
+     * the service (`maxReplicas` above `minReplicas`); refused with a fixed replica count, which needs no KEDA. No default.
      */
     kedaRoleArn?: pulumi.Input<string>;
     /** `aws-sqs`: the region of the queue and the result bucket, such as `us-east-1`. Defaults to the AWS provider's region. */

@@ -357,9 +357,11 @@ describe("ModelService on kubernetes in queue mode with aws-sqs", () => {
         expect(rt.one(TRIGGER_AUTH).options.dependencies).toContain(release);
     });
 
-    it("keeps a fixed replica count without an autoscaler, the consumer still beside each server", async () => {
-        const { resources } = await rt.construct(() => new ModelService("llm", queued({ scaling: { mode: ScalingMode.Queue, replicas: 2 } })));
-        expect(resources.filter((r) => r.type === SCALED_OBJECT)).toEqual([]);
+    it("keeps a fixed replica count without KEDA: no ScaledObject, no scaler role, no TriggerAuthentication; the consumer still beside each server", async () => {
+        const fixed = queued({ scaling: { mode: ScalingMode.Queue, replicas: 2 }, kubernetes: { namespace: "ml", queue: { provider: KubernetesQueueProvider.AwsSqs, eksClusterName: "ml-prod" } } });
+        const { resources } = await rt.construct(() => new ModelService("llm", fixed));
+        expect(resources.filter((r) => r.type === SCALED_OBJECT || r.type === TRIGGER_AUTH || r.name === "llm-keda-scaler")).toEqual([]);
+        expect(rt.one("aws:eks/podIdentityAssociation:PodIdentityAssociation").inputs.clusterName).toBe("ml-prod");
         const deployment = rt.one(DEPLOYMENT);
         expect((deployment.inputs.spec as Json).replicas).toBe(2);
         expect(podOf(deployment).spec.containers.map((c: Json) => c.name)).toEqual(["server", "queue-consumer"]);
@@ -476,8 +478,13 @@ describe("ModelService on kubernetes in queue mode with aws-sqs", () => {
             '  - kubernetes.queue.region: received "us-east-1"; expected nothing with provider gcp-pubsub (a setting of aws-sqs)',
         ],
         [
+            "a KEDA role with a fixed replica count",
+            { ...queued(), scaling: { mode: ScalingMode.Queue, replicas: 2 } },
+            `  - kubernetes.queue.kedaRoleArn: received "${KEDA_ROLE}"; expected nothing with a fixed replica count (maxReplicas equal to minReplicas): no KEDA ScaledObject reads the queue`,
+        ],
+        [
             "an autoscaler setting with a fixed replica count",
-            { ...queued(), scaling: { mode: ScalingMode.Queue, replicas: 2 }, kubernetes: { queue: sqs, autoscaler: { installKeda: true } } },
+            { ...queued(), scaling: { mode: ScalingMode.Queue, replicas: 2 }, kubernetes: { queue: { ...sqs, kedaRoleArn: undefined }, autoscaler: { installKeda: true } } },
             "  - kubernetes.autoscaler: received an object with installKeda; expected nothing without scaling.autoscaling (or, in queue mode, maxReplicas above minReplicas)",
         ],
         [

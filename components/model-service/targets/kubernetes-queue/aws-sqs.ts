@@ -33,14 +33,12 @@ import { describeValue, ValidationProblem } from "../../../../sdk/validate";
 import { KubernetesQueueProvider, ModelServiceQueueOutputs } from "../../args";
 import type { ServingSpec } from "../../spec";
 import { awsContext } from "../aws/context";
-import { policy, PolicyDocument, PolicyStatement } from "../aws/iam";
+import { policy } from "../aws/iam";
 import { createPrivateBucket, expiryRule, privateBucketShape } from "../aws/private-bucket";
 import { TRIGGER_AUTH_SUFFIX } from "../kubernetes-spec";
+import { consumerStatements, kedaTrustPolicy, podIdentityTrustPolicy, RESULTS_PREFIX, scalerStatements } from "./aws-sqs-iam";
 import type { KubernetesQueueBackend, QueueBackendContext, QueueBackendDeployment } from "./backend";
 import { consumerSettings } from "./settings";
-
-/** Where results (and failure records) are written in the bucket: `results/<request-id>.json`. */
-export const RESULTS_PREFIX = "results/";
 
 /** SQS's longest retention, 14 days (CreateQueue MessageRetentionPeriod: 60 to 1,209,600 s): the dead-letter queue's. */
 export const DEAD_LETTER_RETENTION_SECONDS = 1209600;
@@ -50,9 +48,6 @@ export const DEAD_LETTER_RETENTION_SECONDS = 1209600;
  * `arn:aws:iam::<account>:role/modelship/keda-scaler/*`.
  */
 export const KEDA_SCALER_ROLE_PATH = "/modelship/keda-scaler/";
-
-/** The Pod Identity service principal: the EKS Auth service assumes the role for the pods (EKS user guide, pod-id-role). */
-const POD_IDENTITY_PRINCIPAL = "pods.eks.amazonaws.com";
 
 /** `kubernetes.queue` as given (its schema: queue.ts). */
 function given(spec: ServingSpec) {
@@ -86,40 +81,6 @@ export function redrivePolicy(spec: ServingSpec, deadLetterArn: string): string 
     return JSON.stringify({ deadLetterTargetArn: deadLetterArn, maxReceiveCount: consumerSettings(spec).maxDeliveries });
 }
 
-/** The consumer role's trust: EKS Pod Identity, for this cluster, namespace and ServiceAccount only. */
-export function podIdentityTrustPolicy(clusterName: string, namespace: string, serviceAccount: string): PolicyDocument {
-    return policy([
-        {
-            Sid: "AllowEksPodIdentity",
-            Effect: "Allow",
-            Principal: { Service: POD_IDENTITY_PRINCIPAL },
-            Action: ["sts:AssumeRole", "sts:TagSession"],
-            Condition: {
-                StringEquals: { "aws:RequestTag/eks-cluster-name": clusterName, "aws:RequestTag/kubernetes-namespace": namespace, "aws:RequestTag/kubernetes-service-account": serviceAccount },
-            },
-        },
-    ]);
-}
-
-/** The consumer's grants, exactly: take, delete and re-time this queue's messages; read, write and list the results. */
-export function consumerStatements(queueArn: string, bucketArn: string): PolicyStatement[] {
-    return [
-        { Sid: "ConsumeRequests", Effect: "Allow", Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility"], Resource: queueArn },
-        { Sid: "ReadWriteResults", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject"], Resource: `${bucketArn}/${RESULTS_PREFIX}*` },
-        { Sid: "ListResults", Effect: "Allow", Action: "s3:ListBucket", Resource: bucketArn, Condition: { StringLike: { "s3:prefix": `${RESULTS_PREFIX}*` } } },
-    ];
-}
-
-/** The scaler role's trust: the KEDA operator's role, which assumes it (role chaining: its session tags come along). */
-export function kedaTrustPolicy(kedaRoleArn: string): PolicyDocument {
-    return policy([{ Sid: "AllowKedaOperator", Effect: "Allow", Principal: { AWS: kedaRoleArn }, Action: ["sts:AssumeRole", "sts:TagSession"] }]);
-}
-
-/** KEDA's grant: the queue's length (ApproximateNumberOfMessages, ...NotVisible), nothing else. */
-export function scalerStatements(queueArn: string): PolicyStatement[] {
-    return [{ Sid: "ReadQueueLength", Effect: "Allow", Action: "sqs:GetQueueAttributes", Resource: queueArn }];
-}
-
 function problems(spec: ServingSpec): ValidationProblem[] {
     const queue = given(spec);
     const out: ValidationProblem[] = [];
@@ -130,7 +91,13 @@ function problems(spec: ServingSpec): ValidationProblem[] {
             expected: "the EKS cluster's name with provider aws-sqs: the consumer's AWS role is given to the pods' ServiceAccount by an EKS Pod Identity association there",
         });
     }
-    if (queue.kedaRoleArn === undefined) {
+    if (queue.kedaRoleArn !== undefined && !spec.autoscaling) {
+        out.push({
+            path: "kubernetes.queue.kedaRoleArn",
+            received: describeValue(queue.kedaRoleArn),
+            expected: "nothing with a fixed replica count (maxReplicas equal to minReplicas): no KEDA ScaledObject reads the queue",
+        });
+    } else if (queue.kedaRoleArn === undefined && spec.autoscaling) {
         out.push({
             path: "kubernetes.queue.kedaRoleArn",
             received: describeValue(undefined),
@@ -140,8 +107,43 @@ function problems(spec: ServingSpec): ValidationProblem[] {
     return out;
 }
 
+/** KEDA's scaler role (only the queue's attributes, assumed from the KEDA operator's role) and its TriggerAuthentication. */
+function createKedaAccess(
+    spec: ServingSpec,
+    requests: aws.sqs.Queue,
+    kedaRoleArn: pulumi.Input<string>,
+    context: QueueBackendContext,
+): { authenticationName: pulumi.Output<string>; resources: Record<string, pulumi.Resource> } {
+    const { cloudOpts, kubernetesOpts } = context;
+    const n = names(spec);
+    const scalerRole = new aws.iam.Role(
+        n.scaler,
+        {
+            namePrefix: n.scalerRolePrefix,
+            path: KEDA_SCALER_ROLE_PATH,
+            description: `KEDA reads the queue length of the modelship ModelService ${spec.name}`,
+            assumeRolePolicy: pulumi.output(kedaRoleArn).apply((arn) => JSON.stringify(kedaTrustPolicy(arn))),
+            tags: cloudTags(spec.owner),
+        },
+        cloudOpts,
+    );
+    const scalerPolicy = new aws.iam.RolePolicy(n.scaler, { role: scalerRole.id, policy: requests.arn.apply((arn) => JSON.stringify(policy(scalerStatements(arn)))) }, cloudOpts);
+    const dependsOn = kubernetesOpts.dependsOn === undefined ? [] : Array.isArray(kubernetesOpts.dependsOn) ? kubernetesOpts.dependsOn : [kubernetesOpts.dependsOn as pulumi.Input<pulumi.Resource>];
+    const triggerAuthentication = new kubernetes.apiextensions.CustomResource(
+        `${spec.name}-queue`,
+        {
+            apiVersion: "keda.sh/v1alpha1",
+            kind: "TriggerAuthentication",
+            metadata: { name: physicalName(spec.name, TRIGGER_AUTH_SUFFIX), namespace: context.namespace, labels: kubernetesLabels(spec.owner) },
+            spec: { podIdentity: { provider: "aws", roleArn: scalerRole.arn } },
+        },
+        { ...kubernetesOpts, dependsOn: [...dependsOn, scalerPolicy] },
+    );
+    return { authenticationName: triggerAuthentication.metadata.name, resources: { kedaScalerRole: scalerRole, kedaScalerRolePolicy: scalerPolicy, triggerAuthentication } };
+}
+
 function deploy(context: QueueBackendContext): QueueBackendDeployment {
-    const { spec, queue, namespace, serviceAccountName, cloudOpts, kubernetesOpts } = context;
+    const { spec, queue, namespace, serviceAccountName, cloudOpts } = context;
     const settings = given(spec);
     const n = names(spec);
     const tags = cloudTags(spec.owner);
@@ -187,29 +189,8 @@ function deploy(context: QueueBackendContext): QueueBackendDeployment {
         { ...cloudOpts, dependsOn: [consumerPolicy] },
     );
 
-    const scalerRole = new aws.iam.Role(
-        n.scaler,
-        {
-            namePrefix: n.scalerRolePrefix,
-            path: KEDA_SCALER_ROLE_PATH,
-            description: `KEDA reads the queue length of the modelship ModelService ${spec.name}`,
-            assumeRolePolicy: pulumi.output(settings.kedaRoleArn as pulumi.Input<string>).apply((arn) => JSON.stringify(kedaTrustPolicy(arn))),
-            tags,
-        },
-        cloudOpts,
-    );
-    const scalerPolicy = new aws.iam.RolePolicy(n.scaler, { role: scalerRole.id, policy: requests.arn.apply((arn) => JSON.stringify(policy(scalerStatements(arn)))) }, cloudOpts);
-    const dependsOn = kubernetesOpts.dependsOn === undefined ? [] : Array.isArray(kubernetesOpts.dependsOn) ? kubernetesOpts.dependsOn : [kubernetesOpts.dependsOn as pulumi.Input<pulumi.Resource>];
-    const triggerAuthentication = new kubernetes.apiextensions.CustomResource(
-        `${spec.name}-queue`,
-        {
-            apiVersion: "keda.sh/v1alpha1",
-            kind: "TriggerAuthentication",
-            metadata: { name: physicalName(spec.name, TRIGGER_AUTH_SUFFIX), namespace, labels: kubernetesLabels(spec.owner) },
-            spec: { podIdentity: { provider: "aws", roleArn: scalerRole.arn } },
-        },
-        { ...kubernetesOpts, dependsOn: [...dependsOn, scalerPolicy] },
-    );
+    // KEDA's access only where a ScaledObject reads the queue: a fixed replica count needs no KEDA in the cluster.
+    const keda = spec.autoscaling ? createKedaAccess(spec, requests, settings.kedaRoleArn as pulumi.Input<string>, context) : undefined;
 
     const resultUrl = pulumi.interpolate`s3://${bucket.bucket}/${RESULTS_PREFIX}`;
     const outputs: pulumi.Output<ModelServiceQueueOutputs> = pulumi.all([requests.url, resultUrl, deadLetter.url]).apply(([submitUrl, location, deadLetterQueue]) => ({
@@ -234,7 +215,7 @@ function deploy(context: QueueBackendContext): QueueBackendDeployment {
                 activationQueueLength: "0",
                 awsRegion: region,
             },
-            authenticationRef: { name: triggerAuthentication.metadata.name },
+            authenticationRef: keda && { name: keda.authenticationName },
         },
         outputs,
         resources: {
@@ -244,9 +225,7 @@ function deploy(context: QueueBackendContext): QueueBackendDeployment {
             consumerRole,
             consumerRolePolicy: consumerPolicy,
             podIdentityAssociation: association,
-            kedaScalerRole: scalerRole,
-            kedaScalerRolePolicy: scalerPolicy,
-            triggerAuthentication,
+            ...keda?.resources,
         },
     };
 }
