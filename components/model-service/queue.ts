@@ -47,6 +47,7 @@ const DEFAULTS = { retentionSeconds: 21600, requestTimeoutSeconds: 900, resultRe
 export interface QueueSpec {
     retentionSeconds: number;
     requestTimeoutSeconds: number;
+    /** Undefined: the target's default (on Kubernetes the consumer's, 5: targets/kubernetes-queue/settings.ts). */
     maxDeliveries?: number;
     /** Undefined: the target's own choice. */
     concurrencyPerReplica?: number;

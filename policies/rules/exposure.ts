@@ -5,6 +5,9 @@
  * Services and Routes not labelled cluster-local, and Docker containers publishing ports on every interface.
  * SageMaker endpoints, real-time or asynchronous (queue mode: InvokeEndpointAsync, with its request payloads in a bucket
  * that blocks public access), accept only SigV4-signed requests: they are IAM-only, and there is nothing to check.
+ * A queue-mode ModelService on Kubernetes makes no Service or route at all: callers send to its SQS queue (no queue
+ * policy: only IAM principals of the account that are granted sqs:SendMessage) and read from a bucket that blocks
+ * public access (test/policies/kubernetes-queue.test.ts).
  */
 import { list, num, str } from "../../sdk/cost/inputs";
 import type { Finding, PlainResource, StackRule } from "../framework/types";
