@@ -134,7 +134,7 @@ describe("the gcp-pubsub queue backend for Kubernetes", () => {
         expect(await outputValue(pulumi.output(d.serviceAccountAnnotations))).toEqual({ "iam.gke.io/gcp-service-account": CONSUMER });
         expect(await outputValue(pulumi.output(d.trigger))).toEqual({
             type: "gcp-pubsub",
-            metadata: { subscriptionName: "projects/acme-ml/subscriptions/llm-requests", mode: "SubscriptionSize", value: "1", activationValue: "0", valueIfNull: "0" },
+            metadata: { subscriptionName: "projects/acme-ml/subscriptions/llm-requests", mode: "SubscriptionSize", value: "70", activationValue: "0", valueIfNull: "0" },
             authenticationRef: { name: "llm-queue-auth" },
         });
         expect(await outputValue(d.outputs)).toEqual({

@@ -34,6 +34,7 @@ describe("ModelService on aws-sagemaker in queue mode", () => {
             "aws:sns/topic:Topic::llm-error",
             "aws:s3/bucket:Bucket::llm-queue",
             "aws:iam/role:Role::llm-role",
+            "aws:s3/bucketOwnershipControls:BucketOwnershipControls::llm-queue",
             "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock::llm-queue",
             "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration::llm-queue",
             "aws:s3/bucketPolicy:BucketPolicy::llm-queue",
@@ -48,7 +49,7 @@ describe("ModelService on aws-sagemaker in queue mode", () => {
             "aws:cloudwatch/metricAlarm:MetricAlarm::llm-scaling-from-zero",
         ]);
 
-        // The bucket: auto-named, private, encrypted, TLS only, its transient objects expired.
+        // The bucket: auto-named, private, owned by the account (no ACLs), encrypted, TLS only, its transient objects expired.
         expect(rt.one("aws:s3/bucket:Bucket").inputs).toEqual({ bucketPrefix: "llm-queue-", forceDestroy: true, tags: TAGS });
         expect(rt.one("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").inputs).toEqual({
             bucket: BUCKET,
@@ -57,6 +58,7 @@ describe("ModelService on aws-sagemaker in queue mode", () => {
             ignorePublicAcls: true,
             restrictPublicBuckets: true,
         });
+        expect(rt.one("aws:s3/bucketOwnershipControls:BucketOwnershipControls").inputs).toEqual({ bucket: BUCKET, rule: { objectOwnership: "BucketOwnerEnforced" } });
         expect(rt.one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").inputs).toEqual({
             bucket: BUCKET,
             rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
@@ -280,11 +282,6 @@ describe("ModelService on aws-sagemaker in queue mode", () => {
             { model: { image }, scaling: queue, target: Target.AwsLambda },
             '  - scaling.mode: received "queue"; expected "http" on target aws-lambda: Lambda queues asynchronous invocations itself: invoke the function with InvocationType Event (its queue keeps a request up to 6 hours) and collect results with an on-success destination',
         ],
-        ...[Target.Kubernetes].map((target): [string, ModelServiceArgs, string] => [
-            `queue mode on ${target}`,
-            { model: { image }, scaling: queue, target },
-            `  - scaling.mode: received "queue"; expected "http" on target ${target}: queue mode is available on target aws-sagemaker in this release`,
-        ]),
         [
             "an inference path, which SageMaker chooses itself",
             { ...queued(), scaling: { ...queue, minReplicas: 0, maxReplicas: 2, queue: { inferencePath: "/v1/chat/completions" } } },
