@@ -46,7 +46,7 @@ export const SCALE_IN_PERIOD_SECONDS = 60;
 /**
  * The default scale-down delay in queue mode on SageMaker: one datapoint, and a 60 s cooldown. Tuned on the spike
  * family's tuning set (docs/simulate.md "Queue mode"): 60 s costs x1.167 oracle-at-target's GPU-hours there, 120 s
- * x1.211, 180 s x1.268, 300 s x1.374, the generic 600 s x1.62, at the same p99 waiting.
+ * x1.211, 180 s x1.260, 300 s x1.360, the generic 600 s x1.602, at the same p99 waiting (660 s).
  */
 export const SAGEMAKER_QUEUE_SCALE_DOWN_DELAY_SECONDS = 60;
 /** The alarm breaches when the fleet is at least this many percent larger than the backlog needs. */

@@ -6,7 +6,8 @@
  */
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { runFamily } from "../../bench/simulate-family";
+import { referenceService, runFamily } from "../../bench/simulate-family";
+import { findShape, shapeTrace } from "../../simulate/family";
 import { Accelerator, ScalingMode, ServingRuntime, Target } from "../../index";
 import { checkModelService } from "../../components/model-service/check";
 import { modelServiceSchema } from "../../components/model-service/schema";
@@ -201,5 +202,17 @@ describe("simulate a queue-mode service", () => {
         expect(rows.modelship.oracleAtTargetRatio).toBeLessThanOrEqual(1.1);
         // What is left of the waiting: a cold start (514 s) behind target tracking's three-minute scale-out alarm.
         expect(rows.modelship.waitP99Seconds).toBe(659);
+
+        // The same executor on the previous deployment (target tracking's own scale-in, 15 datapoints, cooldown 600 s,
+        // and the step from zero): the "before" line, 421.9 GPU-hours.
+        const { service } = await referenceService({ program: path.resolve(FIXTURE) });
+        const trace = shapeTrace(findShape("0830-1.08M-in-15m-ramp-1m"));
+        const model = serviceModel(service);
+        const deployed = modelshipPolicy(service.spec, model, START, trace.requests.length);
+        const tt = deployed.targetTracking as TargetTracking;
+        const before = { ...tt, scaleIn: { datapoints: 15, cooldownSeconds: 600 }, stepPolicies: tt.stepPolicies.filter((p) => p.name === "from-zero") };
+        const run = simulatePolicy(trace.requests, model, { ...deployed, targetTracking: before });
+        expect(run.gpuHours).toBeCloseTo(421.9, 1);
+        expect(run.gpuHours / report.traces[0].oracleAtTargetGpuHours).toBeCloseTo(1.56, 2);
     });
 });
