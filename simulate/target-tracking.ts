@@ -150,6 +150,13 @@ export function simulatedStepPolicy(name: string, alarm: DeployedAlarm, config: 
     const key = alarm.metricName ?? alarm.metricQueries?.find((q) => q.returnData)?.id ?? "";
     const series = SERIES[key];
     if (!series) throw new Error(`the simulator has no series for the alarm metric ${key} (simulate/target-tracking.ts SERIES)`);
+    for (const [what, value, table] of [
+        ["comparison operator", alarm.comparisonOperator, COMPARISON],
+        ["treatment of missing data", alarm.treatMissingData, MISSING],
+        ["adjustment type", config.adjustmentType, ADJUST],
+    ] as const) {
+        if (!(value in table)) throw new Error(`the simulator has no ${what} ${value} (simulate/target-tracking.ts)`);
+    }
     return {
         name,
         datapoint: series(spec),
