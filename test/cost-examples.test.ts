@@ -90,7 +90,7 @@ const EXPECTED: Record<string, { items: Record<string, Figures>; total: Figures;
     },
     // ml.g6.2xlarge,1.222,us-east-1: min 0 (asynchronous inference at zero instances); 4 x 1.222 x 730 = 3568.24. The bucket
     // (storage and requests) is unknown; the topics are billed per publish: $0 without requests, unknown at full scale;
-    // target tracking's alarms and the alarm that brings the first instance back: unknown per alarm-month.
+    // target tracking's alarms, the scale-in and idle alarms and the alarm that brings the first instance back: unknown per alarm-month.
     "aws-sagemaker-async": {
         items: {
             "qwen-batch-config": { min: 0, max: 3568.24 },
@@ -100,6 +100,8 @@ const EXPECTED: Record<string, { items: Record<string, Figures>; total: Figures;
             "qwen-batch-error": { min: 0, max: null },
             "qwen-batch-scaling": { min: null, max: null },
             "qwen-batch-scaling-from-zero": { min: null, max: null },
+            "qwen-batch-scaling-scale-in": { min: null, max: null },
+            "qwen-batch-scaling-idle": { min: null, max: null },
         },
         total: { min: null, max: null },
         known: { min: 0, max: 3568.24 },
