@@ -64,7 +64,7 @@ export const HPA_SYNC_SECONDS = 15;
  */
 export function modelshipPolicy(spec: ScalingSpec, service: ServiceModel, start: Date, seconds: number): ControlPolicy {
     if (spec.kubernetes?.engine === "knative") return knativeServicePolicy(spec, service, start, seconds);
-    // Queue mode on SageMaker: target tracking on the backlog per instance and the step from zero, as deployed.
+    // Queue mode on SageMaker: the deployed Application Auto Scaling, its alarms and step policies (target-tracking.ts).
     if (service.queue && spec.target === AutoscalerTarget.AwsSageMaker) return sageMakerQueuePolicy(spec, service, start, seconds);
     // Above one replica the HPA decides, every sync period of the cluster's controller manager (15 s, a cluster
     // setting no ScaledObject changes): KEDA's metrics server answers it with a fresh query whatever its polling

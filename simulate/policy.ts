@@ -64,8 +64,8 @@ export interface ControlPolicy {
      */
     timeoutSeconds?: number;
     /**
-     * Application Auto Scaling target tracking on one-minute CloudWatch datapoints, and the step from zero, instead of
-     * the loop above (a queue-mode service on SageMaker: simulate/target-tracking.ts); undefined for the loop.
+     * Application Auto Scaling on one-minute CloudWatch datapoints (target tracking, and step policies on their alarms),
+     * instead of the loop above (a queue-mode service on SageMaker: simulate/target-tracking.ts); undefined for the loop.
      */
     targetTracking?: TargetTracking;
 }

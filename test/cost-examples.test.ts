@@ -90,7 +90,7 @@ const EXPECTED: Record<string, { items: Record<string, Figures>; total: Figures;
     },
     // ml.g6.2xlarge,1.222,us-east-1: min 0 (asynchronous inference at zero instances); 4 x 1.222 x 730 = 3568.24. The bucket
     // (storage and requests) is unknown; the topics are billed per publish: $0 without requests, unknown at full scale;
-    // target tracking's alarms and the alarm that brings the first instance back: unknown per alarm-month.
+    // target tracking's alarms, the scale-in and idle alarms and the alarm that brings the first instance back: unknown per alarm-month.
     "aws-sagemaker-async": {
         items: {
             "qwen-batch-config": { min: 0, max: 3568.24 },
@@ -100,6 +100,8 @@ const EXPECTED: Record<string, { items: Record<string, Figures>; total: Figures;
             "qwen-batch-error": { min: 0, max: null },
             "qwen-batch-scaling": { min: null, max: null },
             "qwen-batch-scaling-from-zero": { min: null, max: null },
+            "qwen-batch-scaling-scale-in": { min: null, max: null },
+            "qwen-batch-scaling-idle": { min: null, max: null },
         },
         total: { min: null, max: null },
         known: { min: 0, max: 3568.24 },
@@ -147,6 +149,19 @@ const EXPECTED: Record<string, { items: Record<string, Figures>; total: Figures;
     // weekdays 07:45-09:45 Paris: 261 weekdays of 2026 x 2 h / 12 = 43.5 h x 2 replicas x 0.8048 = 70.0176; max-scale 4 ->
     // 4 x 587.504 = 2350.016. The CronJobs' kubectl pods are CPU pods on the cluster's nodes: free.
     "kubernetes-knative-llm": { items: { qwen: { min: 70.02, max: 2350.02 } }, total: { min: 70.02, max: 2350.02 }, known: { min: 70.02, max: 2350.02 } },
+    // Queue mode: a pod of 1 L4, 3.1 vCPU, 14.25 GiB (the server's 3 and 14, the consumer's 0.1 and 0.25) fits g6.xlarge
+    // (587.504 a month); KEDA's ScaledObject 0-4: $0 to 4 x 587.504 = 2350.016. The two SQS queues are billed per request
+    // ($0 idle, unknown at full scale), the result bucket per GB-month and request (unknown).
+    "kubernetes-queue-sqs": {
+        items: {
+            "qwen-batch": { min: 0, max: 2350.02 },
+            "qwen-batch-requests": { min: 0, max: null },
+            "qwen-batch-dead-letter": { min: 0, max: null },
+            "qwen-batch-results": { min: null, max: null },
+        },
+        total: { min: null, max: null },
+        known: { min: 0, max: 2350.02 },
+    },
     // Spot node group of g6.2xlarge (0.9776), g6.4xlarge (1.3232), gr6.4xlarge (1.5392), 0-4 nodes, priced on-demand (no
     // AWS spot prices). The vLLM pod (1 L4, 4 vCPU, 16 GiB) runs on it: 1 node at its minimum, on the cheapest listed type
     // that fits, g6.2xlarge: 1 x 0.9776 x 730 = 713.648. Max: 4 x gr6.4xlarge 1.5392 x 730 = 4494.464. The pod and the
@@ -199,6 +214,7 @@ const BILLED_UNKNOWN: Record<string, RegExp> = {
     "aws:apigatewayv2/api:Api": /^API Gateway HTTP API requests: \$0 without requests; at full scale unknown/,
     "gcp:workflows/workflow:Workflow": /^Workflows steps and external HTTP calls: \$0 without requests; at full scale unknown/,
     "aws:sns/topic:Topic": /^SNS publishes and deliveries \(per million requests\): \$0 without requests; at full scale unknown/,
+    "aws:sqs/queue:Queue": /^SQS requests \(per million; every 64 KiB of a payload is one request\): \$0 without requests; at full scale unknown/,
     "aws:s3/bucket:Bucket": /^unknown: S3 bills per use: storage per GB-month of what the bucket holds and requests per 1,000/,
     "aws:cloudwatch/metricAlarm:MetricAlarm": /^unknown: a CloudWatch alarm \(per alarm-month\) is billed/,
     "kubernetes:core/v1:PersistentVolumeClaim": /^unknown: a PersistentVolumeClaim of \d+Gi on StorageClass [\w-]+: its volume is billed per GB-month/,

@@ -33,6 +33,7 @@ describe("examples", { timeout: 120_000 }, () => {
                 "kubernetes",
                 "kubernetes-hpa",
                 "kubernetes-knative-llm",
+                "kubernetes-queue-sqs",
                 "kubernetes-model-cache",
                 "aws-sagemaker",
                 "aws-sagemaker-async",

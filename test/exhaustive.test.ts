@@ -33,6 +33,7 @@ const EXPECTED_TABLE_FILES: Record<string, string[]> = {
     Orchestrator: ["components/polyglot-pipeline/index.ts"],
     StageLanguage: ["components/polyglot-pipeline/presets.ts"],
     ModelCacheMode: ["components/model-service/model-cache.ts"],
+    KubernetesQueueProvider: ["components/model-service/targets/kubernetes-queue/backends.ts"],
 };
 
 const ROOT = path.resolve(__dirname, "..");

@@ -63,6 +63,22 @@ export interface ServerContainerSpec {
     volumeMounts: VolumeMount[];
     /** Whether the image is known to write only to mounted volumes. */
     readOnlyRootFilesystem: boolean;
+    /** Seconds the server keeps running after it is told to stop (its pre-stop sleep). Defaults to {@link PRE_STOP_SLEEP_SECONDS}. */
+    preStopSleepSeconds?: number;
+}
+
+/**
+ * A container beside the server for the pod's whole life (a queue consumer): restricted with a read-only root
+ * filesystem, small resources of its own (memory requested and limited alike).
+ */
+export interface SidecarContainerSpec {
+    name: string;
+    image: pulumi.Input<string>;
+    command: pulumi.Input<string>[];
+    env: Record<string, pulumi.Input<string>>;
+    /** CPU and memory quantities, such as `100m` and `256Mi`. */
+    resources: { cpu: string; memory: string };
+    volumeMounts: VolumeMount[];
 }
 
 /** A container that runs to completion before the server starts (for example an artifact download). */
@@ -146,7 +162,7 @@ export function serverContainer(spec: ServerContainerSpec): Container {
         ...probes(spec.probes),
         // Keep serving while the endpoint is withdrawn from Services and gateways, then get SIGTERM.
         // The native sleep action (Kubernetes 1.30+) needs no `sleep` binary in the image.
-        lifecycle: { preStop: { sleep: { seconds: PRE_STOP_SLEEP_SECONDS } } },
+        lifecycle: { preStop: { sleep: { seconds: spec.preStopSleepSeconds ?? PRE_STOP_SLEEP_SECONDS } } },
         securityContext: restrictedContainerSecurityContext(spec.readOnlyRootFilesystem),
         volumeMounts: spec.volumeMounts,
         terminationMessagePolicy: "FallbackToLogsOnError",
@@ -161,6 +177,20 @@ export function initContainer(spec: InitContainerSpec): Container {
         command: spec.command,
         env: [...envVars(spec.env, spec.secretEnv), ...Object.entries(spec.fieldEnv ?? {}).map(([name, fieldPath]) => ({ name, valueFrom: { fieldRef: { fieldPath } } }))],
         resources: { requests: { cpu: "500m", memory: "512Mi" }, limits: { memory: "2Gi" } },
+        securityContext: restrictedContainerSecurityContext(true),
+        volumeMounts: spec.volumeMounts,
+        terminationMessagePolicy: "FallbackToLogsOnError",
+    };
+}
+
+/** A sidecar container: restricted, read-only root, its own requests (it calls the server; the server computes). */
+export function sidecarContainer(spec: SidecarContainerSpec): Container {
+    return {
+        name: spec.name,
+        image: spec.image,
+        command: spec.command,
+        env: envVars(spec.env),
+        resources: { requests: { cpu: spec.resources.cpu, memory: spec.resources.memory }, limits: { memory: spec.resources.memory } },
         securityContext: restrictedContainerSecurityContext(true),
         volumeMounts: spec.volumeMounts,
         terminationMessagePolicy: "FallbackToLogsOnError",

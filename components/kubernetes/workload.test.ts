@@ -55,6 +55,46 @@ describe("the shared workload builder", () => {
         expect(await outputValue(template.template.spec.tolerations ?? "none")).toBe("none");
     });
 
+    it("runs sidecars after the server, restricted with a read-only root, with the volumes they bring; the server's pre-stop sleep as asked", () => {
+        const sidecar = {
+            container: {
+                name: "helper",
+                image: "registry.example.com/helper:1",
+                command: ["helper"],
+                env: { MODE: "x" },
+                resources: { cpu: "100m", memory: "64Mi" },
+                volumeMounts: [{ name: "helper", mountPath: "/opt/helper", readOnly: true }],
+            },
+            volumes: [{ name: "helper", configMap: { name: "helper" } }],
+        };
+        const pod = (
+            deploymentArgs({ ...spec, server: { ...spec.server, preStopSleepSeconds: 40 }, sidecars: [sidecar] }).spec as unknown as {
+                template: { metadata: { annotations: Record<string, string> }; spec: { containers: Record<string, unknown>[]; volumes: unknown[] } };
+            }
+        ).template;
+        expect(pod.metadata.annotations["kubectl.kubernetes.io/default-container"]).toBe("server");
+        expect(pod.spec.containers.map((c) => c.name)).toEqual(["server", "helper"]);
+        expect(pod.spec.containers[0].lifecycle).toEqual({ preStop: { sleep: { seconds: 40 } } });
+        expect(pod.spec.containers[1]).toEqual({
+            name: "helper",
+            image: "registry.example.com/helper:1",
+            command: ["helper"],
+            env: [{ name: "MODE", value: "x" }],
+            resources: { requests: { cpu: "100m", memory: "64Mi" }, limits: { memory: "64Mi" } },
+            securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, readOnlyRootFilesystem: true, runAsNonRoot: true },
+            volumeMounts: [{ name: "helper", mountPath: "/opt/helper", readOnly: true }],
+            terminationMessagePolicy: "FallbackToLogsOnError",
+        });
+        expect(pod.spec.volumes).toEqual([
+            { name: "tmp", emptyDir: {} },
+            { name: "home", emptyDir: {} },
+            { name: "helper", configMap: { name: "helper" } },
+        ]);
+        // Without sidecars and a sleep of its own, the server is alone and sleeps the default 10 s.
+        const plain = (deploymentArgs(spec).spec as unknown as { template: { spec: { containers: Record<string, unknown>[] } } }).template.spec.containers;
+        expect(plain.map((c) => [c.name, c.lifecycle])).toEqual([["server", { preStop: { sleep: { seconds: 10 } } }]]);
+    });
+
     it("renders quantities and probe timing Kubernetes accepts", () => {
         expect([cpuQuantity(4), cpuQuantity(0.25), memoryQuantity(16), memoryQuantity(0.5)]).toEqual(["4", "250m", "16Gi", "512Mi"]);
         expect(startupProbeTiming(600)).toEqual({ periodSeconds: 10, failureThreshold: 60 });

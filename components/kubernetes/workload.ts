@@ -1,6 +1,6 @@
 /**
  * The one Kubernetes workload builder: a Deployment whose pods run one serving container (and optional
- * init containers that fill a model volume), restricted security, probes sized for slow model loads,
+ * init containers that fill a model volume, and sidecars beside it), restricted security, probes sized for slow model loads,
  * accelerators, placement, topology spread and zero-downtime rolling updates.
  *
  * ModelService, GpuPool placement, PolyglotPipeline stages and SpikeAutoscaler targets all build their
@@ -8,7 +8,7 @@
  */
 import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { initContainer, InitContainerSpec, serverContainer, ServerContainerSpec } from "./container";
+import { initContainer, InitContainerSpec, serverContainer, ServerContainerSpec, sidecarContainer, SidecarContainerSpec } from "./container";
 import { Placement, podPriorityClassName, podTolerations, topologySpread } from "./placement";
 import { restrictedPodSecurityContext } from "./security";
 
@@ -38,6 +38,13 @@ export interface ModelStoreSpec {
     initContainers?: Container[];
 }
 
+/** A container beside the server (sidecar.ts of a component builds it), with the volumes only it mounts. */
+export interface SidecarSpec {
+    container: SidecarContainerSpec;
+    /** Volumes the sidecar mounts, added to the pod's. Defaults to none. */
+    volumes?: Volume[];
+}
+
 /** A Deployment to build. */
 export interface WorkloadSpec {
     /** Physical name of the Deployment. */
@@ -59,6 +66,8 @@ export interface WorkloadSpec {
     replicas?: number;
     /** The serving container; named `server`. Its volume mounts are added here. */
     server: Omit<ServerContainerSpec, "name" | "volumeMounts">;
+    /** Containers beside the server for the pod's whole life (a queue consumer), after it in the pod. Defaults to none. */
+    sidecars?: SidecarSpec[];
     /** A container that downloads the model into the `model` volume before the server starts. Defaults to none. */
     modelFetcher?: Omit<InitContainerSpec, "name" | "volumeMounts">;
     /** Where the `model` volume is mounted (read-only in the server). Required with `modelFetcher` or `modelStore`. */
@@ -119,6 +128,7 @@ export function podTemplate(spec: WorkloadSpec): PodTemplateSpec {
     const server = serverContainer({ ...spec.server, name: "server", env, volumeMounts: serverMounts });
     const fetcher = spec.modelFetcher ? [initContainer({ ...spec.modelFetcher, name: "fetch-model", volumeMounts: fetcherMounts })] : [];
     const initContainers = [...(spec.modelStore?.initContainers ?? []), ...fetcher];
+    const sidecars = spec.sidecars ?? [];
     return {
         metadata: {
             labels: spec.podLabels,
@@ -132,8 +142,8 @@ export function podTemplate(spec: WorkloadSpec): PodTemplateSpec {
             enableServiceLinks: false,
             securityContext: restrictedPodSecurityContext(),
             initContainers: initContainers.length > 0 ? initContainers : undefined,
-            containers: [server],
-            volumes,
+            containers: [server, ...sidecars.map((s) => sidecarContainer(s.container))],
+            volumes: [...volumes, ...sidecars.flatMap((s) => s.volumes ?? [])],
             nodeSelector: spec.placement.nodeSelector,
             tolerations: podTolerations(spec.placement, spec.server.resources.accelerator),
             priorityClassName: podPriorityClassName(spec.placement),

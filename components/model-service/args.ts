@@ -217,9 +217,10 @@ export enum ScalingMode {
     /**
      * Callers submit requests to a durable queue and fetch each result later by its id; replicas take requests at their
      * own pace, and the replica count follows the backlog, to and from zero. On `aws-sagemaker`: SageMaker asynchronous
-     * inference (docs/scaling.md, "Queue mode"). On `gcp-cloudrun`: a Pub/Sub topic whose push subscription
-     * delivers each request to a consumer beside the model server (docs/queue-mode.md, "Cloud Run"). On `docker`: a
-     * local Redis stream and modelship's queue consumer beside the server, one replica (docs/queue-mode.md, "On Docker").
+     * inference (docs/scaling.md, "Queue mode"); on `kubernetes`: a consumer beside the model server and KEDA on the
+     * queue's backlog (`kubernetes.queue`, docs/queue-mode.md). On `gcp-cloudrun`: a Pub/Sub topic whose push
+     * subscription delivers each request to a consumer beside the model server (docs/queue-mode.md, "Cloud Run"). On
+     * `docker`: a local Redis stream and modelship's queue consumer beside the server, one replica (docs/queue-mode.md, "On Docker").
      */
     Queue = "queue",
 }
@@ -250,20 +251,23 @@ export interface QueueArgs {
     requestTimeoutSeconds?: number;
     /**
      * Deliveries of one request before it goes to the dead-letter queue, 1 to 1000, for queues that deliver a request
-     * again when a replica fails it: on Pub/Sub (`gcp-cloudrun`, and `kubernetes` with `gcp-pubsub`) the subscription's
-     * `maxDeliveryAttempts`, 5 to 100 (Pub/Sub's bounds); on `docker` the consumer's `MAX_DELIVERIES`: the last attempt
-     * writes a `failed` result and moves the request to the dead-letter stream. Not on `aws-sagemaker`, which does not
-     * retry: a failed request is written to the failure location and announced on the error topic. Defaults to 5 on
-     * Pub/Sub and `docker`; none on `aws-sagemaker`.
+     * again when a replica fails it: the consumer's `MAX_DELIVERIES` and the queue's limit, on SQS (`kubernetes` with
+     * `aws-sqs`) the queue's `maxReceiveCount`, on Pub/Sub (`gcp-cloudrun`, and `kubernetes` with `gcp-pubsub`) the
+     * subscription's `maxDeliveryAttempts`, 5 to 100 (Pub/Sub's bounds); on `docker` the last attempt writes a `failed`
+     * result and moves the request to the dead-letter stream. Not on `aws-sagemaker`, which does not retry: a failed
+     * request is written to the failure location and announced on the error topic. Defaults to 5 where the consumer
+     * runs (the consumer's default, docs/queue-mode.md); none on `aws-sagemaker`.
      */
     maxDeliveries?: number;
     /**
      * Requests one replica takes from the queue at once, 1 to 1000: on `aws-sagemaker` the endpoint's
-     * `MaxConcurrentInvocationsPerInstance`; on `gcp-cloudrun` the service's `maxInstanceRequestConcurrency` (the pushes an
-     * instance takes at once; not together with `cloudRun.concurrency` or `scaling.autoscaling.metricTarget`, which set
-     * the same cap); on `docker` the requests the consumer sends the server at once (`CONCURRENCY`). Defaults to the
-     * target's own choice (SageMaker picks a value for the container; Cloud Run: `cloudRun.concurrency`'s default; on
-     * `docker` the autoscaler's in-flight target per replica: 4 with a GPU, 70 without).
+     * `MaxConcurrentInvocationsPerInstance`; on `kubernetes` the consumer's `CONCURRENCY`, and the backlog per replica KEDA
+     * targets unless `scaling.autoscaling.metricTarget` says otherwise; on `gcp-cloudrun` the service's
+     * `maxInstanceRequestConcurrency` (the pushes an instance takes at once; not together with `cloudRun.concurrency` or
+     * `scaling.autoscaling.metricTarget`, which set the same cap); on `docker` the requests the consumer sends the server
+     * at once (`CONCURRENCY`). Defaults to the target's own choice (SageMaker picks a value for the container; Cloud Run:
+     * `cloudRun.concurrency`'s default; on `kubernetes` and `docker` the in-flight requests the autoscaler targets per
+     * replica: 4 with a GPU, 70 without).
      */
     concurrencyPerReplica?: number;
     /**
@@ -337,7 +341,9 @@ export interface ScalingArgs {
      * Autoscale between `minReplicas` and `maxReplicas` (the SpikeAutoscaler's spec, inline): the metric, burst and
      * scale-down speed, pre-warming windows and a budget cap. Defaults to none (on Kubernetes the Deployment then stays
      * at `minReplicas`; SageMaker scales on invocations per instance when `maxReplicas` exceeds `minReplicas`, and in queue
-     * mode on its backlog per instance, metric `queue-depth` with a target of 5).
+     * mode on its backlog per instance, metric `queue-depth` with a target of 5; on Kubernetes in queue mode KEDA scales on
+     * the queue's backlog, metric `queue-depth` with a target of `scaling.queue.concurrencyPerReplica`, when `maxReplicas`
+     * exceeds `minReplicas`).
      */
     autoscaling?: AutoscalingArgs;
 }
@@ -429,7 +435,10 @@ export interface KubernetesTargetArgs {
 
 /** Where the queue of a queue-mode ModelService on `target: kubernetes` lives (`kubernetes.queue.provider`). */
 export enum KubernetesQueueProvider {
-    /** An SQS queue with a dead-letter queue; results in an S3 bucket; the consumer's AWS role through EKS Pod Identity. */
+    /**
+     * An SQS queue with a dead-letter queue; results in an S3 bucket; the consumer's AWS role through EKS Pod Identity,
+     * KEDA's through a role it assumes (`kedaRoleArn`). Needs `eksClusterName`, and `kedaRoleArn` when KEDA scales it.
+     */
     AwsSqs = "aws-sqs",
     /**
      * A Pub/Sub topic and pull subscription with a dead-letter topic; results in a Cloud Storage bucket; GKE Workload
@@ -457,6 +466,28 @@ export interface KubernetesQueueArgs {
      * `<project>.svc.id.goog` (a cluster in the queue's project).
      */
     workloadIdentityPool?: string;
+    /**
+     * The image of the `queue-consumer` sidecar: Python 3.11 or later on `python3`, with boto3 1.34.41 or later for
+     * `aws-sqs` (the first release that reads EKS Pod Identity credentials: EKS user guide, "Use pod identity with the AWS
+     * SDK"); it must run as a non-root user on a read-only root filesystem (the script is mounted at
+     * /opt/modelship/consumer.py). Defaults to AWS's Lambda Python 3.12 base image, which ships boto3, pinned by digest.
+     */
+    consumerImage?: pulumi.Input<string>;
+    /**
+     * `aws-sqs`: the name of the EKS cluster the service runs on, where the consumer's EKS Pod Identity association is
+     * made (in the AWS provider's region). Required with `aws-sqs`; no default.
+     */
+    eksClusterName?: pulumi.Input<string>;
+    /**
+     * `aws-sqs`: the ARN of the IAM role the KEDA operator runs as (the role of its `keda/keda-operator` ServiceAccount,
+     * through EKS Pod Identity or IRSA). KEDA assumes the service's own scaler role from it, which may only read the
+     * queue's attributes; the operator's role needs `sts:AssumeRole` and `sts:TagSession` on
+     * `arn:aws:iam::<account>:role/modelship/keda-scaler/*` (docs/queue-mode.md). Required with `aws-sqs` when KEDA scales
+     * the service (`maxReplicas` above `minReplicas`); refused with a fixed replica count, which needs no KEDA. No default.
+     */
+    kedaRoleArn?: pulumi.Input<string>;
+    /** `aws-sqs`: the region of the queue and the result bucket, such as `us-east-1`. Defaults to the AWS provider's region. */
+    region?: string;
 }
 
 /** A Kubernetes toleration. */

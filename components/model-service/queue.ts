@@ -7,9 +7,10 @@
  */
 import { z } from "zod";
 import { runtimeEntry } from "../../sdk/catalog/runtimes";
-import { count, urlPath } from "../../sdk/schema-fields";
-import { describeValue, ValidationProblem, withDefaults } from "../../sdk/validate";
-import { KubernetesScalingEngine } from "../spike-autoscaler/args";
+import { awsRegion, count, stringInput, urlPath } from "../../sdk/schema-fields";
+import { describeValue, input, ValidationProblem, withDefaults } from "../../sdk/validate";
+import { KubernetesScalingEngine, ScalingMetric } from "../spike-autoscaler/args";
+import { defaultReplicaTarget } from "../spike-autoscaler/defaults";
 import { KubernetesQueueProvider, ScalingMode, Target } from "./args";
 import type { ParsedModelServiceArgs } from "./schema";
 import type { ServingSpec } from "./spec";
@@ -28,6 +29,11 @@ export const kubernetesQueueSchema = z
             .string()
             .regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]\.svc\.id\.goog$/, "a GKE workload identity pool such as acme-ml-prod.svc.id.goog")
             .optional(),
+        consumerImage: stringInput.optional(),
+        // aws-sqs (targets/kubernetes-queue/aws-sqs.ts). EKS cluster names: 1 to 100 letters, digits, '-' and '_' (CreateCluster).
+        eksClusterName: input(z.string().regex(/^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/, "an EKS cluster name (1 to 100 letters, digits, '-' and '_', starting with a letter or digit)")).optional(),
+        kedaRoleArn: input(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, "an IAM role ARN such as arn:aws:iam::111122223333:role/keda-operator")).optional(),
+        region: awsRegion.optional(),
     })
     .strict();
 
@@ -59,6 +65,7 @@ const TARGET_DEFAULTS: Partial<Record<Target, Partial<typeof DEFAULTS>>> = { [Ta
 export interface QueueSpec {
     retentionSeconds: number;
     requestTimeoutSeconds: number;
+    /** Undefined: the target's default (on Kubernetes the consumer's, 5: targets/kubernetes-queue/settings.ts). */
     maxDeliveries?: number;
     /** Undefined: the target's own choice. */
     concurrencyPerReplica?: number;
@@ -68,14 +75,29 @@ export interface QueueSpec {
 }
 
 /**
- * Whether a target offers queue mode: undefined where it does, else why not. Kubernetes (a consumer beside the server,
- * KEDA on the backlog), Cloud Run (Pub/Sub push) and Docker (a local queue) come in later releases (issue 16).
+ * Requests a replica takes at once when `concurrencyPerReplica` is not given, on targets that decide it before deploying
+ * (undefined: the target's own choice at run time, as SageMaker's). On Kubernetes the consumer runs what the autoscaler
+ * targets in flight per replica: 4 with a GPU, 70 without (spike-autoscaler/defaults.ts), so the simulator, the
+ * ScaledObject and the consumer read one number.
+ */
+const DEFAULT_CONCURRENCY: Readonly<Record<Target, ((args: ParsedModelServiceArgs) => number) | undefined>> = {
+    [Target.AwsSageMaker]: undefined,
+    [Target.AwsLambda]: undefined,
+    [Target.Kubernetes]: (args) => defaultReplicaTarget(ScalingMetric.InFlightRequests, args.resources?.gpu !== undefined) as number,
+    [Target.GcpCloudRun]: undefined,
+    [Target.Docker]: undefined,
+};
+
+/**
+ * Whether a target offers queue mode: undefined where it does, else why not. Kubernetes runs a consumer beside the
+ * server and KEDA on the backlog (targets/kubernetes-queue/); Cloud Run (Pub/Sub push) and Docker (a local queue) come in
+ * later releases (issue 16).
  */
 export const QUEUE_TARGETS: Readonly<Record<Target, string | undefined>> = {
     [Target.AwsSageMaker]: undefined,
     [Target.AwsLambda]:
         "Lambda queues asynchronous invocations itself: invoke the function with InvocationType Event (its queue keeps a request up to 6 hours) and collect results with an on-success destination",
-    [Target.Kubernetes]: "queue mode is available on target aws-sagemaker in this release",
+    [Target.Kubernetes]: undefined,
     [Target.GcpCloudRun]: undefined,
     [Target.Docker]: undefined,
 };
@@ -88,7 +110,8 @@ export function isQueueMode(args: Pick<ParsedModelServiceArgs, "scaling">): bool
 /** The queue with its defaults; undefined in HTTP mode. */
 export function resolveQueue(args: ParsedModelServiceArgs): QueueSpec | undefined {
     if (!isQueueMode(args)) return undefined;
-    return withDefaults({ ...DEFAULTS, ...TARGET_DEFAULTS[args.target] }, args.scaling?.queue);
+    const queue: QueueSpec = withDefaults({ ...DEFAULTS, ...TARGET_DEFAULTS[args.target] }, args.scaling?.queue);
+    return { ...queue, concurrencyPerReplica: queue.concurrencyPerReplica ?? DEFAULT_CONCURRENCY[args.target]?.(args) };
 }
 
 /** The rules of queue mode on every target: where it exists, a block only with the mode, a retention that covers a cold start and a request. */
@@ -107,6 +130,14 @@ export function queueProblems(args: ParsedModelServiceArgs, startupTimeoutSecond
             received: describeValue(KubernetesScalingEngine.Knative),
             expected:
                 'no engine knative with scaling.mode "queue": Knative holds HTTP requests in its activator while replicas start; queue mode has the replicas take requests from a durable queue instead',
+        });
+    }
+    if (args.target === Target.Kubernetes && args.kubernetes?.autoscaler?.engine === KubernetesScalingEngine.Hpa) {
+        problems.push({
+            path: "kubernetes.autoscaler.engine",
+            received: describeValue(KubernetesScalingEngine.Hpa),
+            expected:
+                "keda (the default) with scaling.mode \"queue\": a HorizontalPodAutoscaler cannot read the queue's length nor scale to zero; KEDA's queue scalers (aws-sqs-queue, gcp-pubsub) do both",
         });
     }
     const queue = resolveQueue(args) as QueueSpec;

@@ -26,7 +26,8 @@ export interface ScalableRef {
 
 /**
  * The scalable target (named `<logicalName>`), the target-tracking policy (`<logicalName>`) and the pre-warming
- * actions (`<logicalName>-prewarm-<i>-start|end`).
+ * actions (`<logicalName>-prewarm-<i>-start|end`). With `disableScaleIn` the policy only scales out (AAS's
+ * `disableScaleIn`): another policy scales in (SageMaker queue mode, sagemaker-scale-in.ts), so no scale-in cooldown is set.
  */
 export function createTargetTracking(
     logicalName: string,
@@ -36,6 +37,7 @@ export function createTargetTracking(
     scaleOutCooldownSeconds: number,
     tags: Record<string, string>,
     opts: pulumi.CustomResourceOptions,
+    disableScaleIn = false,
 ): ScalingResources {
     const parent = opts.parent as pulumi.Resource;
     const target = new aws.appautoscaling.Target(logicalName, { ...ref, minCapacity: spec.min, maxCapacity: spec.max, tags }, opts);
@@ -50,7 +52,7 @@ export function createTargetTracking(
                 ...metric,
                 // Scale out fast; scale in only after the scale-down delay, so capacity is not dropped mid-spike.
                 scaleOutCooldown: scaleOutCooldownSeconds,
-                scaleInCooldown: spec.scaleDownDelaySeconds,
+                ...(disableScaleIn ? { disableScaleIn } : { scaleInCooldown: spec.scaleDownDelaySeconds }),
             },
         },
         { parent },

@@ -104,7 +104,10 @@ export interface AutoscalingArgs {
      * and for metrics the runtime preset has no query for. Defaults to the preset's query (docs/scaling.md).
      */
     query?: string;
-    /** Seconds without load before the last replica goes (with `minReplicas: 0`). Defaults to the cold-start budget (`startupTimeoutSeconds`, 600). */
+    /**
+     * Seconds without load before the last replica goes (with `minReplicas: 0`); in ModelService queue mode on
+     * `aws-sagemaker` the idle alarm's one-minute datapoints (a multiple of 60). Defaults to the cold-start budget (`startupTimeoutSeconds`, 600).
+     */
     scaleToZeroAfterSeconds?: number;
     /**
      * How many times over the replica count may grow in one 15 s step of a burst (more than 1, at most 1000). Defaults
@@ -114,8 +117,10 @@ export interface AutoscalingArgs {
     /**
      * Seconds the load must stay low before replicas are removed. Defaults on Kubernetes to 240 (a freed GPU node
      * stays about 10 minutes, so a pod removed early comes back in a model load; tuned with `modelship simulate`), and
-     * to 0 with engine knative (Knative's own: its KPA already averages over 60 s), elsewhere to the larger of 300 and
-     * the cold-start budget (600), as the instance goes with the replica.
+     * to 0 with engine knative (Knative's own: its KPA already averages over 60 s), in ModelService queue mode on
+     * `aws-sagemaker` to 60 (the scale-in alarm's one-minute datapoints and the step policy's cooldown, a multiple of 60;
+     * tuned with `modelship simulate`), elsewhere to the larger of 300 and the cold-start budget (600), as the instance
+     * goes with the replica.
      */
     scaleDownDelaySeconds?: number;
     /**

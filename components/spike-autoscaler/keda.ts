@@ -39,7 +39,14 @@ export function createKedaRelease(logicalName: string, opts: pulumi.CustomResour
     );
 }
 
-type Trigger = { type: string; name: string; metricType?: string; metadata: Record<string, pulumi.Input<string>> };
+type Trigger = { type: string; name: string; metricType?: string; metadata: Record<string, pulumi.Input<string>>; authenticationRef?: { name: pulumi.Input<string> } };
+
+/** A trigger made elsewhere (queue mode: the queue's scaler, such as `aws-sqs-queue`), with its TriggerAuthentication. */
+export interface ExternalTrigger {
+    type: string;
+    metadata: Record<string, pulumi.Input<string>>;
+    authenticationRef?: { name: pulumi.Input<string> };
+}
 
 /** The metric trigger: the preset or given query, a threshold per replica, activation above 0 when scaling from zero. */
 function metricTrigger(spec: AutoscalerSpec, k8s: KubernetesScaling, ref: KubernetesScaleRef): Trigger {
@@ -85,6 +92,12 @@ function cronTriggers(spec: AutoscalerSpec, ref: KubernetesScaleRef): Trigger[] 
     }));
 }
 
+/** The triggers on the load: the queue's own in queue mode (named after the metric, `queue-depth`), else Prometheus's. */
+function backlogTriggers(spec: AutoscalerSpec, k8s: KubernetesScaling, ref: KubernetesScaleRef): Trigger[] {
+    if (!k8s.queue) return [metricTrigger(spec, k8s, ref), ...fastRampTriggers(spec, k8s, ref)];
+    return ref.trigger ? [{ name: spec.metric, ...ref.trigger }] : [];
+}
+
 /** The ScaledObject (also the cost model's view of it: the bounds of the Deployment it targets). */
 export function scaledObjectArgs(spec: AutoscalerSpec, ref: KubernetesScaleRef): kubernetes.apiextensions.CustomResourceArgs {
     const k8s = spec.kubernetes as KubernetesScaling;
@@ -101,11 +114,12 @@ export function scaledObjectArgs(spec: AutoscalerSpec, ref: KubernetesScaleRef):
             minReplicaCount: replicasOf(spec.min),
             maxReplicaCount: replicasOf(spec.max),
             advanced: { horizontalPodAutoscalerConfig: { behavior: behavior(spec) } },
-            triggers: [metricTrigger(spec, k8s, ref), ...fastRampTriggers(spec, k8s, ref), ...cronTriggers(spec, ref)],
+            triggers: [...backlogTriggers(spec, k8s, ref), ...cronTriggers(spec, ref)],
         },
     };
 }
 
 export function createScaledObject(logicalName: string, spec: AutoscalerSpec, ref: KubernetesScaleRef, opts: pulumi.CustomResourceOptions): kubernetes.apiextensions.CustomResource {
+    if (spec.kubernetes?.queue && !ref.trigger) throw new Error(`ScaledObject ${logicalName}: queue mode needs the queue's trigger`);
     return new kubernetes.apiextensions.CustomResource(logicalName, scaledObjectArgs(spec, ref), opts);
 }

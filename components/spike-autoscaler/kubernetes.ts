@@ -19,7 +19,7 @@ import { ServingRuntime } from "../../sdk/catalog/runtimes";
 import { KubernetesScalingEngine, ScalingMetric } from "./args";
 import { createHpa, hpaArgs } from "./hpa";
 import { KNATIVE_SCALE_DOWN_DELAY_SECONDS, knativeProblems } from "./knative";
-import { createScaledObject, scaledObjectArgs } from "./keda";
+import { createScaledObject, ExternalTrigger, scaledObjectArgs } from "./keda";
 import { at } from "./paths";
 import { presetQuery, readsPodMetrics } from "./queries";
 import type { ParsedAutoscalingArgs } from "./schema";
@@ -35,6 +35,12 @@ export interface KubernetesScaleRef {
     deploymentName: pulumi.Input<string>;
     /** Maps service-wide replica counts to this Deployment's (a canary version's share). Defaults to identity. */
     replicasOf?: (n: number) => number;
+    /**
+     * Queue mode: the KEDA trigger on the queue's backlog (a ModelService's queue backend makes it, with its
+     * TriggerAuthentication), in place of the Prometheus triggers. Required to create the ScaledObject in queue mode; the
+     * cost model's view leaves it out (it reads the bounds and the cron triggers).
+     */
+    trigger?: ExternalTrigger;
 }
 
 const HPA_METRIC_NAMES: Record<ScalingMetric, string | undefined> = {
@@ -64,6 +70,7 @@ function resolve(ctx: AutoscalerContext, metric: ScalingMetric): Partial<Autosca
         gpuPoolMaxGpus: given.gpuPoolMaxGpus,
         runtime: ctx.kubernetes?.runtime ?? ServingRuntime.Custom,
         gpusPerReplica: ctx.kubernetes?.gpusPerReplica ?? 0,
+        queue: ctx.queue ?? false,
     };
     return { kubernetes: kubernetesScaling };
 }
@@ -102,8 +109,27 @@ function zeroProblems(spec: AutoscalerSpec, args: ParsedAutoscalingArgs, ctx: Au
     return [];
 }
 
+/**
+ * Queue mode (a ModelService's `scaling.mode: queue`; engine keda, the others are refused before): KEDA's queue scaler
+ * reads the backlog from the queue itself, the metric that reaches zero and comes back, so there is no Prometheus here.
+ */
+function queueModeProblems(spec: AutoscalerSpec, args: ParsedAutoscalingArgs, ctx: AutoscalerContext, k8s: KubernetesScaling): ValidationProblem[] {
+    const out: ValidationProblem[] = [];
+    const path = (field: string) => at(ctx.paths.kubernetes, field);
+    const why = "KEDA's queue scaler reads the backlog from the queue itself (messages waiting and in flight), the metric that reaches zero replicas and comes back";
+    if (spec.metric !== ScalingMetric.QueueDepth) out.push({ path: at(ctx.paths.block, "metric"), received: describeValue(spec.metric), expected: `queue-depth in queue mode: ${why}` });
+    if (args.query !== undefined) out.push({ path: at(ctx.paths.block, "query"), received: describeValue(args.query), expected: `no query in queue mode: ${why}, not from Prometheus` });
+    for (const field of ["prometheusUrl", "hpaMetricName"] as const) {
+        const value = ctx.kubernetes?.args?.[field];
+        if (value !== undefined) out.push({ path: path(field), received: describeValue(value), expected: `nothing in queue mode: ${why}, not from Prometheus` });
+    }
+    if (k8s.installKnative) out.push({ path: path("installKnative"), received: "true", expected: "false in queue mode (KEDA scales the Deployment; Knative is not used)" });
+    return [...out, ...poolProblems(spec, k8s, ctx)];
+}
+
 function problems(spec: AutoscalerSpec, args: ParsedAutoscalingArgs, ctx: AutoscalerContext): ValidationProblem[] {
     const k8s = spec.kubernetes as KubernetesScaling;
+    if (k8s.queue) return queueModeProblems(spec, args, ctx, k8s);
     const out = zeroProblems(spec, args, ctx, k8s);
     const path = (field: string) => at(ctx.paths.kubernetes, field);
     if (k8s.engine === "knative") return [...out, ...knativeProblems(spec, args, ctx), ...poolProblems(spec, k8s, ctx)];

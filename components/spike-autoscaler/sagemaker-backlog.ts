@@ -19,7 +19,7 @@ import type { AutoscalerSpec } from "./spec";
 export const BACKLOG_WITHOUT_CAPACITY_METRIC = "HasBacklogWithoutCapacity";
 
 /** The step scaling configuration: +1 instance when the alarm fires, once per cold start. */
-export function scaleFromZeroConfiguration(spec: AutoscalerSpec) {
+export function scaleFromZeroConfiguration(spec: Pick<AutoscalerSpec, "startupTimeoutSeconds">) {
     return {
         adjustmentType: "ChangeInCapacity",
         metricAggregationType: "Average",

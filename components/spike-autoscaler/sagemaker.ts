@@ -13,13 +13,18 @@
  *   `ApproximateBacklogSizePerInstance` (namespace AWS/SageMaker, dimension EndpointName, statistic Average), AWS's
  *   documented target-tracking metric for asynchronous endpoints (docs.aws.amazon.com/sagemaker/latest/dg/async-inference-autoscale.html).
  * A real-time variant cannot scale to zero (that needs inference components, which modelship does not create); an
- * asynchronous one can, and comes back from zero through the step policy of sagemaker-backlog.ts.
+ * asynchronous one can, and comes back from zero through the step policy of sagemaker-backlog.ts. An asynchronous
+ * endpoint's target tracking only scales out: step policies on alarms modelship owns scale it in
+ * (sagemaker-scale-in.ts), not target tracking's own 15-minute alarm.
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { CostedResource } from "../../sdk/cost/types";
 import { describeValue, ValidationProblem } from "../../sdk/validate";
 import { ScalingMetric } from "./args";
+import * as aws from "@pulumi/aws";
 import { createTargetTracking, ScalingResources, TrackingMetric } from "./app-autoscaling";
+import { createScaleFromZero, scaleFromZeroShapes } from "./sagemaker-backlog";
+import { createScaleIn, SAGEMAKER_QUEUE_SCALE_DOWN_DELAY_SECONDS, scaleInProblems, scaleInShapes } from "./sagemaker-scale-in";
 import { defaultReplicaTarget } from "./defaults";
 import { at } from "./paths";
 import type { ParsedAutoscalingArgs } from "./schema";
@@ -107,6 +112,26 @@ export function createSageMakerScaling(logicalName: string, spec: AutoscalerSpec
     return createTargetTracking(logicalName, spec, scalable, metricConfig(spec, ref), SAGEMAKER_SCALE_OUT_COOLDOWN_SECONDS, tags, { parent });
 }
 
+/**
+ * An asynchronous endpoint's scaling (ModelService queue mode): target tracking on the backlog per instance that only
+ * scales out, the step policies that scale in (sagemaker-scale-in.ts) and, at a minimum of 0, the step from zero
+ * (sagemaker-backlog.ts). Names as {@link createSageMakerScaling}, plus `<logicalName>-scale-in`, `-idle` and `-from-zero`.
+ */
+export function createSageMakerQueueScaling(logicalName: string, spec: AutoscalerSpec, ref: SageMakerVariantRef, tags: Record<string, string>, parent: pulumi.Resource): ScalingResources {
+    const scalable = { serviceNamespace: "sagemaker", resourceId: resourceId(ref), scalableDimension: SAGEMAKER_SCALABLE_DIMENSION };
+    const made = createTargetTracking(logicalName, spec, scalable, metricConfig(spec, ref), SAGEMAKER_SCALE_OUT_COOLDOWN_SECONDS, tags, { parent }, true);
+    const target = made.scalingTarget as aws.appautoscaling.Target;
+    Object.assign(made, createScaleIn(logicalName, spec, target, ref.endpointName, tags, parent));
+    // At zero there is no backlog per instance to track: a step policy brings the first instance.
+    if (spec.min === 0) Object.assign(made, createScaleFromZero(logicalName, spec, target, ref.endpointName, tags, parent));
+    return made;
+}
+
+/** The step policies and alarms of {@link createSageMakerQueueScaling}, as the cost model prices them (target and tracking policy apart). */
+export function sagemakerQueueScalingShapes(logicalName: string, spec: AutoscalerSpec, endpointName: string): CostedResource[] {
+    return [...scaleInShapes(logicalName, spec, endpointName), ...(spec.min === 0 ? scaleFromZeroShapes(logicalName, spec, endpointName) : [])];
+}
+
 function problems(spec: AutoscalerSpec, args: ParsedAutoscalingArgs, ctx: AutoscalerContext): ValidationProblem[] {
     const out: ValidationProblem[] = [];
     if (ctx.queue) return [...queueModeProblems(spec, args, ctx), ...commonProblems(args, ctx)];
@@ -131,21 +156,14 @@ function problems(spec: AutoscalerSpec, args: ParsedAutoscalingArgs, ctx: Autosc
     return [...out, ...commonProblems(args, ctx)];
 }
 
-/** An asynchronous endpoint scales on its backlog, to zero if asked; nothing removes the last instance but target tracking. */
+/** An asynchronous endpoint scales on its backlog, to zero if asked, in by alarms of whole one-minute datapoints. */
 function queueModeProblems(spec: AutoscalerSpec, args: ParsedAutoscalingArgs, ctx: AutoscalerContext): ValidationProblem[] {
-    const out: ValidationProblem[] = [];
+    const out: ValidationProblem[] = scaleInProblems(args, ctx.paths);
     if (spec.metric !== ScalingMetric.QueueDepth) {
         out.push({
             path: at(ctx.paths.block, "metric"),
             received: describeValue(spec.metric),
             expected: "queue-depth in queue mode: the endpoint's backlog per instance (ApproximateBacklogSizePerInstance), the metric that reaches zero replicas and comes back",
-        });
-    }
-    if (args.scaleToZeroAfterSeconds !== undefined && spec.min === 0) {
-        out.push({
-            path: at(ctx.paths.block, "scaleToZeroAfterSeconds"),
-            received: String(args.scaleToZeroAfterSeconds),
-            expected: "nothing on aws-sagemaker: target tracking removes the last instance once the backlog is empty, after scaleDownDelaySeconds (its scale-in cooldown)",
         });
     }
     return out;
@@ -169,6 +187,8 @@ function commonProblems(args: ParsedAutoscalingArgs, ctx: AutoscalerContext): Va
 export const sagemakerRules: TargetRules = {
     defaultMetricTarget: defaultReplicaTarget,
     problems,
+    // In queue mode the delay is the scale-in alarm's datapoints and cooldown (sagemaker-scale-in.ts), tuned there.
+    defaultScaleDownDelaySeconds: (ctx) => (ctx.queue ? SAGEMAKER_QUEUE_SCALE_DOWN_DELAY_SECONDS : undefined),
 };
 
 /** Instances of a variant, as the cost model prices an endpoint configuration; undefined without an instance type. */

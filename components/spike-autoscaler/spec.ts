@@ -38,6 +38,8 @@ export interface KubernetesScaling {
     gpuPoolMaxGpus?: Input<number>;
     runtime: ServingRuntime;
     gpusPerReplica: number;
+    /** Queue mode (ModelService `scaling.mode: queue`): KEDA scales on the queue's backlog with the queue's own trigger, not Prometheus. */
+    queue: boolean;
 }
 
 /** What the caller knows about the workload being scaled. */

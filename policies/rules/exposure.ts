@@ -7,6 +7,9 @@
  * that blocks public access), accept only SigV4-signed requests: they are IAM-only, and there is nothing to check.
  * Queue mode on Cloud Run: the service is covered as any Cloud Run service (internal, invoked by its push subscription's
  * account), and its submit endpoint, the Pub/Sub topic, fails when allUsers or allAuthenticatedUsers may publish to it.
+ * A queue-mode ModelService on Kubernetes makes no Service or route at all: callers send to its SQS queue (no queue
+ * policy: only IAM principals of the account that are granted sqs:SendMessage) and read from a bucket that blocks
+ * public access (test/policies/kubernetes-queue.test.ts).
  */
 import { list, num, str } from "../../sdk/cost/inputs";
 import type { Finding, PlainResource, StackRule } from "../framework/types";

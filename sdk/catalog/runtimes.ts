@@ -106,11 +106,10 @@ export interface RuntimeEntry {
     /** Path of the Prometheus metrics endpoint; none when the server has none. */
     metricsPath?: string;
     /**
-     * The path ModelService's queue consumer posts each request's body to (queue mode, docs/queue-mode.md): the
-     * server's OpenAI chat route where it has one. None where the path names a model (TorchServe, Triton) or is not
-     * known (custom): `scaling.queue.inferencePath` then gives it.
+     * The route a queued request is posted to (queue mode's consumer, `MODEL_PATH`); undefined where the route names the
+     * model (`scaling.queue.inferencePath` is then required).
      */
-    inferencePath?: string;
+    inferencePath: string | undefined;
     /** Port of the metrics endpoint, when it is not `port`. */
     metricsPort?: number;
     /** Entrypoint override, when the image's own entrypoint does not serve. */
@@ -152,6 +151,8 @@ export const SERVING_RUNTIMES: Readonly<Record<ServingRuntime, RuntimeEntry>> = 
         livenessPath: "/v2/health/live",
         metricsPath: "/metrics",
         metricsPort: 8002,
+        // KServe v2 inference protocol: POST /v2/models/<model>[/versions/<version>]/infer names the model (Triton's HTTP/REST protocol documentation).
+        inferencePath: undefined,
         command: ["tritonserver"],
         modelArgs: (dir) => [`--model-repository=${dir}`, "--http-port=8000", "--metrics-port=8002"],
         metrics: { requestsCompleted: "nv_inference_request_success", requestsWaiting: "nv_inference_pending_request_count" },
@@ -234,6 +235,8 @@ export const SERVING_RUNTIMES: Readonly<Record<ServingRuntime, RuntimeEntry>> = 
         livenessPath: "/ping",
         metricsPath: "/metrics",
         metricsPort: 8082,
+        // The inference API's POST /predictions/<model_name> names the model (TorchServe's inference API documentation).
+        inferencePath: undefined,
         command: ["torchserve"],
         // The image's config.properties binds the APIs on 0.0.0.0 (the built-in default is 127.0.0.1).
         modelArgs: (dir) => ["--start", "--foreground", "--disable-token-auth", "--ts-config", "/home/model-server/config.properties", "--model-store", dir, "--models", "all"],
@@ -294,6 +297,8 @@ export const SERVING_RUNTIMES: Readonly<Record<ServingRuntime, RuntimeEntry>> = 
         port: 8080,
         readinessPath: "/",
         livenessPath: "/",
+        // Your image's own route: give scaling.queue.inferencePath.
+        inferencePath: undefined,
         modelArgs: () => [],
         metrics: {},
         filesystem: { readOnlyRoot: false, writes: [] },

@@ -29,6 +29,8 @@ export const FREE_TYPES: Readonly<Record<string, string>> = {
         "a setting of a bucket: no charge of its own (SSE-S3 is free; with SSE-KMS, KMS bills its requests per use)",
     "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": "a setting of a bucket: no charge of its own (expiration actions are not billed)",
     "aws:s3/bucketPolicy:BucketPolicy": "a setting of a bucket: no charge of its own",
+    "aws:s3/bucketOwnershipControls:BucketOwnershipControls": "a setting of a bucket: no charge of its own",
+    "aws:eks/podIdentityAssociation:PodIdentityAssociation": "EKS Pod Identity associations have no charge (the agent runs on the cluster's nodes, priced where those are created)",
     "aws:ec2/securityGroup:SecurityGroup": "security groups have no charge",
     "aws:ec2/securityGroupRule:SecurityGroupRule": "security group rules have no charge",
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": "security group rules have no charge",

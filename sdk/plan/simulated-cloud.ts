@@ -64,7 +64,17 @@ export function simulatedOutputs(type: string, name: string, inputs: Inputs, ctx
         }
         // A new launch template is at version 1.
         if (type === "aws:ec2/launchTemplate:LaunchTemplate") Object.assign(out, { latestVersion: 1, defaultVersion: 1 });
-        if (type === "aws:iam/role:Role") out.arn = `arn:aws:iam::${SIMULATED_AWS_ACCOUNT}:role/${resourceName}`;
+        if (type === "aws:iam/role:Role") out.arn = `arn:aws:iam::${SIMULATED_AWS_ACCOUNT}:role${str(inputs.path, "/")}${resourceName}`;
+        if (type === "aws:sqs/queue:Queue") {
+            // Queue ARNs end in the name; the URL is https://sqs.<region>.amazonaws.com/<account>/<name> (GetQueueUrl).
+            const queueRegion = str(inputs.region, region);
+            const queueName = str(inputs.name, typeof inputs.namePrefix === "string" ? `${inputs.namePrefix}${shortHash(`${ctx.stack}/${name}`, 26)}` : name);
+            Object.assign(out, {
+                name: queueName,
+                arn: `arn:aws:sqs:${queueRegion}:${SIMULATED_AWS_ACCOUNT}:${queueName}`,
+                url: `https://sqs.${queueRegion}.amazonaws.com/${SIMULATED_AWS_ACCOUNT}/${queueName}`,
+            });
+        }
         if (type === "aws:s3/bucket:Bucket") {
             // A bucket named by `bucketPrefix` gets the prefix and a suffix (the provider's is a timestamp and counter; a hash here).
             const bucket = str(inputs.bucket, typeof inputs.bucketPrefix === "string" ? `${inputs.bucketPrefix}${shortHash(`${ctx.stack}/${name}`, 26)}` : name);

@@ -6,7 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
-import { KubernetesQueueProvider, ModelServiceArgs, ScalingMode, Target } from "../../index";
+import { Accelerator, KubernetesQueueProvider, ModelService, ModelServiceArgs, ScalingMode, ServingRuntime, Target } from "../../index";
 import { modelServiceSchema } from "../../components/model-service/schema";
 import { resolveSpec, ServingSpec } from "../../components/model-service/spec";
 import type { QueueBackendDeployment } from "../../components/model-service/targets/kubernetes-queue/backend";
@@ -134,7 +134,7 @@ describe("the gcp-pubsub queue backend for Kubernetes", () => {
         expect(await outputValue(pulumi.output(d.serviceAccountAnnotations))).toEqual({ "iam.gke.io/gcp-service-account": CONSUMER });
         expect(await outputValue(pulumi.output(d.trigger))).toEqual({
             type: "gcp-pubsub",
-            metadata: { subscriptionName: "projects/acme-ml/subscriptions/llm-requests", mode: "SubscriptionSize", value: "1", activationValue: "0", valueIfNull: "0" },
+            metadata: { subscriptionName: "projects/acme-ml/subscriptions/llm-requests", mode: "SubscriptionSize", value: "70", activationValue: "0", valueIfNull: "0" },
             authenticationRef: { name: "llm-queue-auth" },
         });
         expect(await outputValue(d.outputs)).toEqual({
@@ -234,5 +234,44 @@ describe("the gcp-pubsub queue backend for Kubernetes", () => {
         expect(parse({ project: "acme-ml", workloadIdentityPool: "acme-ml.svc.id.goog" })).toBe(true);
         expect(parse({ project: "Acme_ML" })).toBe(false);
         expect(parse({ workloadIdentityPool: "acme-ml" })).toBe(false);
+    });
+});
+
+describe("ModelService on kubernetes in queue mode with gcp-pubsub", () => {
+    it("wires the backend into the pods and the ScaledObject: the consumer pulls the subscription as the Google service account, KEDA scales on its backlog", async () => {
+        const args: ModelServiceArgs = {
+            model: { uri: "hf://Qwen/Qwen2.5-7B-Instruct", runtime: ServingRuntime.Vllm },
+            resources: { gpu: { accelerator: Accelerator.L4 } },
+            scaling: { mode: ScalingMode.Queue, minReplicas: 0, maxReplicas: 4 },
+            kubernetes: { namespace: "ml", queue: { provider: KubernetesQueueProvider.GcpPubSub } },
+            target: Target.Kubernetes,
+        };
+        const { value: svc } = await rt.construct(() => new ModelService("llm", args));
+        expect(rt.one("kubernetes:core/v1:ServiceAccount").inputs.metadata).toMatchObject({ annotations: { "iam.gke.io/gcp-service-account": CONSUMER } });
+        const pod = (rt.one("kubernetes:apps/v1:Deployment").inputs.spec as { template: { spec: { containers: { name: string; env: { name: string; value: string }[] }[] } } }).template.spec;
+        const consumer = pod.containers.find((c) => c.name === "queue-consumer");
+        const env = Object.fromEntries((consumer?.env ?? []).map((e) => [e.name, e.value]));
+        expect(env).toMatchObject({
+            QUEUE_BACKEND: "pubsub",
+            QUEUE: "projects/acme-ml/subscriptions/llm-requests",
+            MODEL_PATH: "/v1/chat/completions",
+            VISIBILITY_TIMEOUT: "60",
+            MAX_DELIVERIES: "5",
+            CONCURRENCY: "4",
+        });
+        // The bucket is auto-named (a random suffix) by a real engine; the mocks keep the logical name.
+        expect(env.RESULT_URL).toBe("gs://llm-results/results/");
+        const scaled = rt.one("kubernetes:keda.sh/v1alpha1:ScaledObject").inputs.spec as { minReplicaCount: number; triggers: { name: string; type: string; metadata: Record<string, string> }[] };
+        expect(scaled.minReplicaCount).toBe(0);
+        expect(scaled.triggers).toEqual([
+            expect.objectContaining({
+                name: "queue-depth",
+                type: "gcp-pubsub",
+                metadata: { subscriptionName: "projects/acme-ml/subscriptions/llm-requests", mode: "SubscriptionSize", value: "4", activationValue: "0", valueIfNull: "0" },
+            }),
+        ]);
+        const queue = await outputValue(svc.queue);
+        expect(queue.submitUrl).toBe("projects/acme-ml/topics/llm-requests");
+        expect(queue.deadLetterQueue).toBe("projects/acme-ml/topics/llm-dead-letter");
     });
 });

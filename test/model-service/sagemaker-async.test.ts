@@ -34,6 +34,7 @@ describe("ModelService on aws-sagemaker in queue mode", () => {
             "aws:sns/topic:Topic::llm-error",
             "aws:s3/bucket:Bucket::llm-queue",
             "aws:iam/role:Role::llm-role",
+            "aws:s3/bucketOwnershipControls:BucketOwnershipControls::llm-queue",
             "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock::llm-queue",
             "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration::llm-queue",
             "aws:s3/bucketPolicy:BucketPolicy::llm-queue",
@@ -43,12 +44,16 @@ describe("ModelService on aws-sagemaker in queue mode", () => {
             "aws:sagemaker/endpointConfiguration:EndpointConfiguration::llm-config",
             "aws:sagemaker/endpoint:Endpoint::llm-endpoint",
             "aws:appautoscaling/target:Target::llm-scaling",
+            "aws:appautoscaling/policy:Policy::llm-scaling-idle",
             "aws:appautoscaling/policy:Policy::llm-scaling-from-zero",
             "aws:appautoscaling/policy:Policy::llm-scaling",
+            "aws:appautoscaling/policy:Policy::llm-scaling-scale-in",
+            "aws:cloudwatch/metricAlarm:MetricAlarm::llm-scaling-idle",
             "aws:cloudwatch/metricAlarm:MetricAlarm::llm-scaling-from-zero",
+            "aws:cloudwatch/metricAlarm:MetricAlarm::llm-scaling-scale-in",
         ]);
 
-        // The bucket: auto-named, private, encrypted, TLS only, its transient objects expired.
+        // The bucket: auto-named, private, owned by the account (no ACLs), encrypted, TLS only, its transient objects expired.
         expect(rt.one("aws:s3/bucket:Bucket").inputs).toEqual({ bucketPrefix: "llm-queue-", forceDestroy: true, tags: TAGS });
         expect(rt.one("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").inputs).toEqual({
             bucket: BUCKET,
@@ -57,6 +62,7 @@ describe("ModelService on aws-sagemaker in queue mode", () => {
             ignorePublicAcls: true,
             restrictPublicBuckets: true,
         });
+        expect(rt.one("aws:s3/bucketOwnershipControls:BucketOwnershipControls").inputs).toEqual({ bucket: BUCKET, rule: { objectOwnership: "BucketOwnerEnforced" } });
         expect(rt.one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").inputs).toEqual({
             bucket: BUCKET,
             rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
@@ -149,6 +155,7 @@ describe("ModelService on aws-sagemaker in queue mode", () => {
             tags: TAGS,
         });
         const scalable = { serviceNamespace: "sagemaker", resourceId: "endpoint/llm/variant/default", scalableDimension: "sagemaker:variant:DesiredInstanceCount" };
+        // Target tracking only scales out: its own scale-in alarm takes 15 one-minute datapoints, so step policies scale in.
         expect(rt.one("aws:appautoscaling/policy:Policy", "llm-scaling").inputs).toEqual({
             ...scalable,
             policyType: "TargetTrackingScaling",
@@ -161,8 +168,70 @@ describe("ModelService on aws-sagemaker in queue mode", () => {
                     dimensions: [{ name: "EndpointName", value: "llm" }],
                 },
                 scaleOutCooldown: 60,
-                scaleInCooldown: 600,
+                disableScaleIn: true,
             },
+        });
+        // Scale in: the change in instances the backlog asks for, in steps of 5 points from -10% (at least 10% too many)
+        // to -95%, and -100% at -100; one datapoint and a 60 s cooldown (scaleDownDelaySeconds' default in queue mode).
+        const bands = Array.from({ length: 18 }, (_, i) => ({ metricIntervalLowerBound: String(-5 * (i + 1)), metricIntervalUpperBound: String(-5 * i), scalingAdjustment: -10 - 5 * i }));
+        expect(bands[17]).toEqual({ metricIntervalLowerBound: "-90", metricIntervalUpperBound: "-85", scalingAdjustment: -95 });
+        expect(rt.one("aws:appautoscaling/policy:Policy", "llm-scaling-scale-in").inputs).toEqual({
+            ...scalable,
+            policyType: "StepScaling",
+            stepScalingPolicyConfiguration: {
+                adjustmentType: "PercentChangeInCapacity",
+                metricAggregationType: "Average",
+                cooldown: 60,
+                stepAdjustments: [...bands, { metricIntervalUpperBound: "-90", scalingAdjustment: -100 }],
+            },
+        });
+        const metric = (metricName: string) => ({ metricName, namespace: "AWS/SageMaker", period: 60, stat: "Average", dimensions: { EndpointName: "llm" } });
+        expect(rt.one("aws:cloudwatch/metricAlarm:MetricAlarm", "llm-scaling-scale-in").inputs).toEqual({
+            comparisonOperator: "LessThanOrEqualToThreshold",
+            threshold: -10,
+            evaluationPeriods: 1,
+            datapointsToAlarm: 1,
+            treatMissingData: "notBreaching",
+            metricQueries: [
+                { id: "backlog", metric: metric("ApproximateBacklogSize"), returnData: false },
+                { id: "perInstance", metric: metric("ApproximateBacklogSizePerInstance"), returnData: false },
+                {
+                    id: "change",
+                    // At a minimum of 0 an empty backlog is left to the idle alarm: 0, not -100.
+                    expression: "IF(perInstance > 0, 100 * (CEIL(backlog / 5) * perInstance / backlog - 1), 0)",
+                    label: "Change in instances the backlog asks for (%)",
+                    returnData: true,
+                },
+            ],
+            alarmDescription: "SageMaker endpoint llm has more instances than its backlog needs at 5 per instance: remove them (modelship queue mode)",
+            alarmActions: ["arn:aws:appautoscaling:us-east-1:123456789012:policy/llm-scaling-scale-in"],
+            tags: TAGS,
+        });
+        // To zero after the idle time (scaleToZeroAfterSeconds, by default the cold-start budget: 600 s, 10 datapoints).
+        expect(rt.one("aws:appautoscaling/policy:Policy", "llm-scaling-idle").inputs).toEqual({
+            ...scalable,
+            policyType: "StepScaling",
+            stepScalingPolicyConfiguration: {
+                adjustmentType: "PercentChangeInCapacity",
+                metricAggregationType: "Average",
+                cooldown: 60,
+                stepAdjustments: [{ metricIntervalUpperBound: "0", scalingAdjustment: -100 }],
+            },
+        });
+        expect(rt.one("aws:cloudwatch/metricAlarm:MetricAlarm", "llm-scaling-idle").inputs).toEqual({
+            metricName: "ApproximateBacklogSize",
+            namespace: "AWS/SageMaker",
+            statistic: "Average",
+            period: 60,
+            evaluationPeriods: 10,
+            datapointsToAlarm: 10,
+            threshold: 0,
+            comparisonOperator: "LessThanOrEqualToThreshold",
+            treatMissingData: "notBreaching",
+            dimensions: { EndpointName: "llm" },
+            alarmDescription: "SageMaker endpoint llm has had no request for 600 s: remove every instance (modelship queue mode)",
+            alarmActions: ["arn:aws:appautoscaling:us-east-1:123456789012:policy/llm-scaling-idle"],
+            tags: TAGS,
         });
         const step = rt.one("aws:appautoscaling/policy:Policy", "llm-scaling-from-zero");
         expect(step.inputs).toEqual({
@@ -175,7 +244,7 @@ describe("ModelService on aws-sagemaker in queue mode", () => {
                 stepAdjustments: [{ metricIntervalLowerBound: "0", scalingAdjustment: 1 }],
             },
         });
-        expect(rt.one("aws:cloudwatch/metricAlarm:MetricAlarm").inputs).toEqual({
+        expect(rt.one("aws:cloudwatch/metricAlarm:MetricAlarm", "llm-scaling-from-zero").inputs).toEqual({
             metricName: "HasBacklogWithoutCapacity",
             namespace: "AWS/SageMaker",
             statistic: "Average",
@@ -203,7 +272,20 @@ describe("ModelService on aws-sagemaker in queue mode", () => {
             deadLetterQueue: "",
         });
         expect(Object.keys(svc.resources)).toEqual(
-            expect.arrayContaining(["queueBucket", "queueBucketPolicy", "successTopic", "errorTopic", "scalingTarget", "scalingPolicy", "scaleFromZeroPolicy", "scaleFromZeroAlarm"]),
+            expect.arrayContaining([
+                "queueBucket",
+                "queueBucketPolicy",
+                "successTopic",
+                "errorTopic",
+                "scalingTarget",
+                "scalingPolicy",
+                "scaleInPolicy",
+                "scaleInAlarm",
+                "idlePolicy",
+                "idleAlarm",
+                "scaleFromZeroPolicy",
+                "scaleFromZeroAlarm",
+            ]),
         );
 
         // Instances from $0 (at zero) to 4 x ml.g6.xlarge at $1.1267/h x 730 h = 3,289.96; the bucket, topics and alarms billed per use or unknown.
@@ -211,6 +293,9 @@ describe("ModelService on aws-sagemaker in queue mode", () => {
         expect(cost).toMatchObject({ known: false, knownMin: 0, knownMax: 3289.96 });
         expect(cost.basis).toContain("SNS publishes and deliveries (per million requests): $0 without requests; at full scale unknown (billed per use at a price not in the catalog)");
         expect(cost.basis).toContain("unknown: S3 bills per use: storage per GB-month of what the bucket holds and requests per 1,000, with no fixed monthly part; neither price is in the catalog");
+        // Three alarms of modelship's own (scale in, idle, from zero) beside target tracking's: each billed per alarm-month, never $0.
+        expect(cost.basis.filter((line: string) => line === "unknown: a CloudWatch alarm (per alarm-month) is billed, but its price is not in the catalog")).toHaveLength(3);
+        expect(cost.basis).toContain("unknown: target tracking creates CloudWatch alarms (two or more), billed per alarm-month at a price not in the catalog");
     });
 
     it("encrypts the bucket, results and topics with a customer key the role may use, and takes the queue's settings", async () => {
@@ -230,9 +315,16 @@ describe("ModelService on aws-sagemaker in queue mode", () => {
                     }),
                 ),
         );
-        // At least one instance: target tracking has one to measure, so no step policy and no alarm.
-        expect(resources.filter((r) => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm" || r.name.endsWith("-from-zero"))).toEqual([]);
-        expect(rt.one("aws:appautoscaling/policy:Policy").inputs.targetTrackingScalingPolicyConfiguration).toMatchObject({ targetValue: 3 });
+        // At least one instance: target tracking has one to measure, so no step from zero and no idle alarm; the scale-in
+        // alarm's empty backlog asks for -100% (AAS stops at the minimum, 1).
+        expect(resources.filter((r) => r.type.startsWith("aws:appautoscaling/policy") || r.type.startsWith("aws:cloudwatch/metricAlarm")).map((r) => `${r.type}::${r.name}`)).toEqual([
+            "aws:appautoscaling/policy:Policy::llm-scaling",
+            "aws:appautoscaling/policy:Policy::llm-scaling-scale-in",
+            "aws:cloudwatch/metricAlarm:MetricAlarm::llm-scaling-scale-in",
+        ]);
+        expect(rt.one("aws:appautoscaling/policy:Policy", "llm-scaling").inputs.targetTrackingScalingPolicyConfiguration).toMatchObject({ targetValue: 3, disableScaleIn: true });
+        const queries = rt.one("aws:cloudwatch/metricAlarm:MetricAlarm").inputs.metricQueries as { id: string; expression?: string }[];
+        expect(queries.find((q) => q.id === "change")?.expression).toBe("IF(perInstance > 0, 100 * (CEIL(backlog / 3) * perInstance / backlog - 1), -100)");
         expect(rt.one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").inputs.rules).toEqual([
             { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: KEY }, bucketKeyEnabled: true },
         ]);
@@ -257,11 +349,22 @@ describe("ModelService on aws-sagemaker in queue mode", () => {
     });
 
     it("sizes the way back from zero to the cold start: no second instance while the first one starts", async () => {
-        await rt.construct(() => new ModelService("llm", queued({ model: { uri: "hf://Qwen/Qwen2.5-7B-Instruct", runtime: ServingRuntime.Vllm, startupTimeoutSeconds: 1200 } })));
-        expect(rt.one("aws:appautoscaling/policy:Policy", "llm-scaling-from-zero").inputs.stepScalingPolicyConfiguration).toMatchObject({ cooldown: 1200 });
-        // The scale-in cooldown is the scale-down delay, by default the cold-start budget too (docs/scaling.md).
-        expect(rt.one("aws:appautoscaling/policy:Policy", "llm-scaling").inputs.targetTrackingScalingPolicyConfiguration).toMatchObject({ scaleInCooldown: 1200 });
-        expect(rt.one("aws:sagemaker/endpointConfiguration:EndpointConfiguration").inputs.productionVariants).toMatchObject([{ containerStartupHealthCheckTimeoutInSeconds: 1200 }]);
+        await rt.construct(() => new ModelService("llm", queued({ model: { uri: "hf://Qwen/Qwen2.5-7B-Instruct", runtime: ServingRuntime.Vllm, startupTimeoutSeconds: 1230 } })));
+        expect(rt.one("aws:appautoscaling/policy:Policy", "llm-scaling-from-zero").inputs.stepScalingPolicyConfiguration).toMatchObject({ cooldown: 1230 });
+        // The idle time before zero is the cold-start budget too, in whole minutes: 21 datapoints cover 1,230 s.
+        expect(rt.one("aws:cloudwatch/metricAlarm:MetricAlarm", "llm-scaling-idle").inputs).toMatchObject({ evaluationPeriods: 21, datapointsToAlarm: 21 });
+        expect(rt.one("aws:sagemaker/endpointConfiguration:EndpointConfiguration").inputs.productionVariants).toMatchObject([{ containerStartupHealthCheckTimeoutInSeconds: 1230 }]);
+    });
+
+    it("scales in after the scale-down delay's datapoints, once per delay, and to zero after the idle time given", async () => {
+        await rt.construct(
+            () => new ModelService("llm", queued({ scaling: { mode: ScalingMode.Queue, minReplicas: 0, maxReplicas: 4, autoscaling: { scaleDownDelaySeconds: 300, scaleToZeroAfterSeconds: 1800 } } })),
+        );
+        expect(rt.one("aws:cloudwatch/metricAlarm:MetricAlarm", "llm-scaling-scale-in").inputs).toMatchObject({ evaluationPeriods: 5, datapointsToAlarm: 5, threshold: -10 });
+        expect(rt.one("aws:appautoscaling/policy:Policy", "llm-scaling-scale-in").inputs.stepScalingPolicyConfiguration).toMatchObject({ cooldown: 300 });
+        expect(rt.one("aws:cloudwatch/metricAlarm:MetricAlarm", "llm-scaling-idle").inputs).toMatchObject({ evaluationPeriods: 30, datapointsToAlarm: 30 });
+        // Target tracking's own scale-in is off, so its cooldown is not set.
+        expect(rt.one("aws:appautoscaling/policy:Policy", "llm-scaling").inputs.targetTrackingScalingPolicyConfiguration).not.toHaveProperty("scaleInCooldown");
     });
 
     it("keeps the real-time endpoint unchanged in HTTP mode: no bucket, no topics, the invocations URL and an empty queue output", async () => {
@@ -280,11 +383,6 @@ describe("ModelService on aws-sagemaker in queue mode", () => {
             { model: { image }, scaling: queue, target: Target.AwsLambda },
             '  - scaling.mode: received "queue"; expected "http" on target aws-lambda: Lambda queues asynchronous invocations itself: invoke the function with InvocationType Event (its queue keeps a request up to 6 hours) and collect results with an on-success destination',
         ],
-        ...[Target.Kubernetes].map((target): [string, ModelServiceArgs, string] => [
-            `queue mode on ${target}`,
-            { model: { image }, scaling: queue, target },
-            `  - scaling.mode: received "queue"; expected "http" on target ${target}: queue mode is available on target aws-sagemaker in this release`,
-        ]),
         [
             "an inference path, which SageMaker chooses itself",
             { ...queued(), scaling: { ...queue, minReplicas: 0, maxReplicas: 2, queue: { inferencePath: "/v1/chat/completions" } } },
@@ -359,9 +457,19 @@ describe("ModelService on aws-sagemaker in queue mode", () => {
             '  - sagemaker.invocationsPerInstanceTarget: received 70; expected nothing with scaling.mode "queue" (an asynchronous endpoint scales on its backlog per instance: scaling.autoscaling.metricTarget)',
         ],
         [
-            "an idle time before zero on SageMaker",
-            { ...queued(), scaling: { ...queue, minReplicas: 0, maxReplicas: 2, autoscaling: { scaleToZeroAfterSeconds: 300 } } },
-            "  - scaling.autoscaling.scaleToZeroAfterSeconds: received 300; expected nothing on aws-sagemaker: target tracking removes the last instance once the backlog is empty, after scaleDownDelaySeconds (its scale-in cooldown)",
+            "an idle time before zero of part of a minute",
+            { ...queued(), scaling: { ...queue, minReplicas: 0, maxReplicas: 2, autoscaling: { scaleToZeroAfterSeconds: 90 } } },
+            "  - scaling.autoscaling.scaleToZeroAfterSeconds: received 90; expected a multiple of 60, at least 60, in queue mode on aws-sagemaker: it sets the idle alarm's datapoints, in CloudWatch's one-minute periods of the endpoint's backlog metrics",
+        ],
+        [
+            "a scale-down delay under a minute",
+            { ...queued(), scaling: { ...queue, minReplicas: 0, maxReplicas: 2, autoscaling: { scaleDownDelaySeconds: 0 } } },
+            "  - scaling.autoscaling.scaleDownDelaySeconds: received 0; expected a multiple of 60, at least 60, in queue mode on aws-sagemaker: it sets the scale-in alarm's datapoints and the step policy's cooldown, in CloudWatch's one-minute periods of the endpoint's backlog metrics",
+        ],
+        [
+            "a scale-down delay of part of a minute",
+            { ...queued(), scaling: { ...queue, minReplicas: 0, maxReplicas: 2, autoscaling: { scaleDownDelaySeconds: 150 } } },
+            /scaling\.autoscaling\.scaleDownDelaySeconds: received 150; expected a multiple of 60, at least 60, in queue mode on aws-sagemaker/,
         ],
         [
             "zero replicas in queue mode",

@@ -6,7 +6,7 @@
 import { runtimeEntry } from "../../../sdk/catalog/runtimes";
 import { DerivedKubernetesName, KubernetesNameKind, kubernetesResourceNameProblem } from "../../../sdk/naming";
 import { describeValue, ValidationProblem, withDefaults, WithDefaults } from "../../../sdk/validate";
-import { AutoscalerTarget, KubernetesScalingEngine } from "../../spike-autoscaler/args";
+import { AutoscalerTarget, KubernetesScalingEngine, ScalingMetric } from "../../spike-autoscaler/args";
 import { AuthMode } from "../args";
 import { modelCacheDerivedNames } from "../model-cache";
 import { GivenArgs, ServingSpec } from "../spec";
@@ -29,6 +29,9 @@ export function onKnative(spec: ServingSpec): boolean {
 /** Suffixes of the Secret of `secrets` and of the Secret of `kubernetes.apiKeys`: `<name>-secrets`, `<name>-api-keys`. */
 export const SECRETS_SUFFIX = "secrets";
 export const API_KEYS_SUFFIX = "api-keys";
+/** Queue mode: suffixes of the consumer's ConfigMap and of the KEDA TriggerAuthentication of the queue (kubernetes-queue/). */
+export const CONSUMER_SUFFIX = "consumer";
+export const TRIGGER_AUTH_SUFFIX = "queue";
 
 /** The `kubernetes` settings with their defaults applied (the others stay as given: optional). */
 export type KubernetesSettings = WithDefaults<{ namespace: string; readOnlyRootFilesystem: boolean }, NonNullable<GivenArgs["kubernetes"]>>;
@@ -38,31 +41,57 @@ export function kubernetesSettings(spec: ServingSpec): KubernetesSettings {
     return withDefaults({ namespace: "default", readOnlyRootFilesystem: runtimeEntry(spec.runtime).filesystem.readOnlyRoot }, spec.given.kubernetes);
 }
 
-/** KEDA (or an HPA with `kubernetes.autoscaler.engine`) scales each version's Deployment; engine knative, Knative's KPA each version's revisions. */
+/** In queue mode KEDA scales on the queue's backlog whenever the bounds leave room, `scaling.autoscaling` given or not. */
+function queueScaled(spec: ServingSpec): boolean {
+    return spec.queue !== undefined && spec.replicas.max > spec.replicas.min;
+}
+
+/**
+ * KEDA (or an HPA with `kubernetes.autoscaler.engine`) scales each version's Deployment; engine knative, Knative's KPA each
+ * version's revisions. In queue mode KEDA scales on the queue's backlog (metric `queue-depth`), a replica's concurrency
+ * per replica by default (`scaling.queue.concurrencyPerReplica`, resolved in queue.ts).
+ */
 export const kubernetesAutoscaling: TargetAutoscaling = {
     autoscaler: AutoscalerTarget.Kubernetes,
-    context: (spec) => ({ kubernetes: { args: spec.given.kubernetes?.autoscaler, runtime: spec.runtime, gpusPerReplica: spec.gpu?.count ?? 0, knativeServing: true } }),
+    implicit: queueScaled,
+    context: (spec) => ({
+        kubernetes: { args: spec.given.kubernetes?.autoscaler, runtime: spec.runtime, gpusPerReplica: spec.gpu?.count ?? 0, knativeServing: true },
+        ...(spec.queue && { queue: true, defaults: { metric: ScalingMetric.QueueDepth, metricTarget: spec.queue.concurrencyPerReplica } }),
+    }),
     problems: (spec) => {
         const autoscaler = spec.given.kubernetes?.autoscaler;
-        if (spec.given.scaling?.autoscaling !== undefined || autoscaler === undefined) return [];
-        return [{ path: "kubernetes.autoscaler", received: describeValue(autoscaler), expected: "nothing without scaling.autoscaling" }];
+        if (spec.given.scaling?.autoscaling !== undefined || autoscaler === undefined || queueScaled(spec)) return [];
+        return [
+            {
+                path: "kubernetes.autoscaler",
+                received: describeValue(autoscaler),
+                expected: `nothing without scaling.autoscaling${spec.queue ? " (or, in queue mode, maxReplicas above minReplicas)" : ""}`,
+            },
+        ];
     },
 };
 
-/** True when an HTTPRoute is made: public endpoints, and canaries (the gateway applies the weights); never on Knative (its Route splits the traffic). */
+/**
+ * True when an HTTPRoute is made: public endpoints, and canaries (the gateway applies the weights); never on Knative (its
+ * Route splits the traffic), nor in queue mode (callers submit to the queue).
+ */
 export function routed(spec: ServingSpec): boolean {
-    return !onKnative(spec) && (spec.exposure.public || spec.canary);
+    return !onKnative(spec) && !spec.queue && (spec.exposure.public || spec.canary);
 }
 
 /** Every Kubernetes object `deploy` names after the service, by the suffix of its name, for the name check. */
 function derivedNames(spec: ServingSpec): DerivedKubernetesName[] {
     const settings = kubernetesSettings(spec);
     if (onKnative(spec)) return [...knativeDerivedNames(spec, settings), ...modelCacheDerivedNames(spec)];
-    const perService = ["ServiceAccount", "Service", ...(spec.canary ? [] : ["Deployment", "PodDisruptionBudget"]), ...(routed(spec) ? ["HTTPRoute"] : [])];
+    // Queue mode makes no Service: callers submit to the queue.
+    const perService = ["ServiceAccount", ...(spec.queue ? [] : ["Service"]), ...(spec.canary ? [] : ["Deployment", "PodDisruptionBudget"]), ...(routed(spec) ? ["HTTPRoute"] : [])];
     const names: DerivedKubernetesName[] = [{ suffix: "", objects: `the ${perService.slice(0, -1).join(", ")} and ${perService[perService.length - 1]}` }];
     if (Object.keys(spec.secrets).length > 0) names.push({ suffix: SECRETS_SUFFIX, objects: "the Secret of secrets" });
     if (settings.apiKeys !== undefined) names.push({ suffix: API_KEYS_SUFFIX, objects: "the Secret of kubernetes.apiKeys" });
     if (spec.canary) for (const v of spec.versions) names.push({ suffix: v.name, objects: `the Deployment, PodDisruptionBudget and Service of version ${JSON.stringify(v.name)}` });
+    if (spec.queue) {
+        names.push({ suffix: CONSUMER_SUFFIX, objects: "the ConfigMap of the queue consumer" }, { suffix: TRIGGER_AUTH_SUFFIX, objects: "the KEDA TriggerAuthentication of the queue" });
+    }
     return [...names, ...modelCacheDerivedNames(spec)];
 }
 
@@ -91,10 +120,10 @@ export function kubernetesProblems(spec: ServingSpec): ValidationProblem[] {
     const settings = kubernetesSettings(spec);
     const auth = spec.exposure.auth;
     // The objects carry the name as given (a Service's name is an RFC 1035 label): never lower-cased or hashed.
-    const name = kubernetesResourceNameProblem(spec.name, KubernetesNameKind.Service, derivedNames(spec));
+    const name = kubernetesResourceNameProblem(spec.name, spec.queue ? KubernetesNameKind.Label : KubernetesNameKind.Service, derivedNames(spec));
     if (name) problems.push({ path: "name", ...name });
-    // Knative's own rules (exposure, gateway, ports): kubernetes-knative-spec.ts.
-    if (onKnative(spec)) return problems;
+    // Knative's own rules (exposure, gateway, ports): kubernetes-knative-spec.ts; queue mode's: kubernetes-queue/spec.ts.
+    if (onKnative(spec) || spec.queue) return problems;
     if (settings.gateway === undefined && spec.exposure.public) {
         problems.push({ path: "kubernetes.gateway", received: describeValue(undefined), expected: "a Gateway as 'namespace/name' for a public endpoint (its HTTPRoute attaches there)" });
     } else if (settings.gateway === undefined && spec.canary) {

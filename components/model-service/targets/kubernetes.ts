@@ -8,6 +8,9 @@
  * version, a Secret for `secrets`, and, when public or with versions, an HTTPRoute on `kubernetes.gateway`
  * (weighted per-version Services behind it) with Envoy Gateway's SecurityPolicy for `api-key` or `jwt`.
  *
+ * Queue mode (`scaling.mode: queue`, kubernetes-queue/): the queue's backend, the consumer beside the server in every pod
+ * (its script in a ConfigMap), and a ScaledObject on the queue's backlog; no Service, no HTTPRoute.
+ *
  * Names come from the component's name (plus the version's name in a canary), never from an image, so a
  * model update changes only the Deployment's pod template.
  *
@@ -53,6 +56,9 @@ import {
 } from "./kubernetes-spec";
 import { deployKnative, knativeCostedResources } from "./kubernetes-knative";
 import { knativeServiceProblems } from "./kubernetes-knative-spec";
+import { consumerRefsShape, deployQueueMode, queueCostedResources } from "./kubernetes-queue/deploy";
+import { ConsumerRefs, queuePodResources, withConsumer } from "./kubernetes-queue/sidecar";
+import { queueModeProblems } from "./kubernetes-queue/spec";
 import { ServingTarget, TargetDeployment } from "./target";
 
 /** Pod label that tells the versions of a canary apart (part of each version's selector). */
@@ -96,14 +102,14 @@ export function layouts(spec: ServingSpec): VersionLayout[] {
     });
 }
 
-/** The workload of one version. Names of the ServiceAccount and Secret are Outputs in `deploy` (dependencies). */
-export function workloadSpec(spec: ServingSpec, layout: VersionLayout, refs: { serviceAccountName: pulumi.Input<string>; secretName?: pulumi.Input<string> }): WorkloadSpec {
+/** The workload of one version (with the queue's consumer in queue mode). Names of the ServiceAccount and Secret are Outputs in `deploy` (dependencies). */
+export function workloadSpec(spec: ServingSpec, layout: VersionLayout, refs: { serviceAccountName: pulumi.Input<string>; secretName?: pulumi.Input<string>; consumer?: ConsumerRefs }): WorkloadSpec {
     const settings = kubernetesSettings(spec);
     const secretEnv = refs.secretName !== undefined ? { secretName: refs.secretName, keys: Object.keys(spec.secrets) } : undefined;
     const metricsAnnotations: Record<string, string> = spec.metricsPath
         ? { "prometheus.io/scrape": "true", "prometheus.io/port": String(spec.metricsPort ?? spec.port), "prometheus.io/path": spec.metricsPath }
         : {};
-    return {
+    const workload: WorkloadSpec = {
         name: layout.name,
         namespace: settings.namespace,
         labels: layout.labels,
@@ -133,6 +139,7 @@ export function workloadSpec(spec: ServingSpec, layout: VersionLayout, refs: { s
         terminationGracePeriodSeconds: PRE_STOP_SLEEP_SECONDS + REQUEST_TIMEOUT_SECONDS,
         progressDeadlineSeconds: spec.startupTimeoutSeconds + PRE_START_BUDGET_SECONDS,
     };
+    return refs.consumer ? withConsumer(workload, spec, refs.consumer) : workload;
 }
 
 function deploy(spec: ServingSpec, parent: pulumi.ComponentResource): TargetDeployment {
@@ -145,8 +152,13 @@ function deploy(spec: ServingSpec, parent: pulumi.ComponentResource): TargetDepl
     if (provider) resources.provider = provider;
     const opts: pulumi.CustomResourceOptions = provider ? { parent, provider } : { parent };
     const base = physicalName(spec.name);
+    const kedaRelease = spec.autoscaling?.kubernetes?.installKeda ? createKedaRelease(`${spec.name}-keda`, opts) : undefined;
+    if (kedaRelease) resources.kedaRelease = kedaRelease;
+    // Queue mode: the backend first, as the ServiceAccount may carry its identity.
+    const queue = spec.queue ? deployQueueMode(spec, { namespace, serviceAccountName: base, labels, parent, opts, kedaRelease }) : undefined;
+    if (queue) Object.assign(resources, queue.resources);
 
-    const serviceAccount = createServiceAccount(base, { name: base, namespace, labels, annotations: settings.serviceAccountAnnotations }, opts);
+    const serviceAccount = createServiceAccount(base, { name: base, namespace, labels, annotations: queue ? queue.serviceAccountAnnotations : settings.serviceAccountAnnotations }, opts);
     resources.serviceAccount = serviceAccount;
     let secretName: pulumi.Output<string> | undefined;
     if (Object.keys(spec.secrets).length > 0) {
@@ -160,7 +172,7 @@ function deploy(spec: ServingSpec, parent: pulumi.ComponentResource): TargetDepl
     const claimArgs = modelCacheClaimArgs(spec, namespace, labels);
     const claim = claimArgs ? createModelCacheClaim(claimArgs, opts) : undefined;
     if (claim) resources.modelCacheClaim = claim;
-    const workloadOpts = claim ? { ...opts, dependsOn: [claim] } : opts;
+    const workloadOpts = claim || queue ? { ...opts, dependsOn: [...(claim ? [claim] : []), ...(queue?.dependencies ?? [])] } : opts;
 
     if (onKnative(spec)) return deployKnative(spec, { opts: workloadOpts, resources, serviceAccountName: serviceAccount.metadata.name, secretName });
 
@@ -168,20 +180,19 @@ function deploy(spec: ServingSpec, parent: pulumi.ComponentResource): TargetDepl
     if (spec.replicas.max > spec.replicas.min && !spec.autoscaling) {
         void pulumi.log.warn(`replicas stay at ${spec.replicas.min}: give scaling.autoscaling to scale the Deployment toward ${spec.replicas.max}`, parent);
     }
-    const kedaRelease = spec.autoscaling?.kubernetes?.installKeda ? createKedaRelease(`${spec.name}-keda`, opts) : undefined;
-    if (kedaRelease) resources.kedaRelease = kedaRelease;
     for (const layout of versions) {
-        const workload = workloadSpec(spec, layout, { serviceAccountName: serviceAccount.metadata.name, secretName });
+        const workload = workloadSpec(spec, layout, { serviceAccountName: serviceAccount.metadata.name, secretName, consumer: queue?.consumer });
         const deployment = createDeployment(layout.name, workload, workloadOpts);
         resources[layout.role("deployment")] = deployment;
         resources[layout.role("disruptionBudget")] = createDisruptionBudget(layout.name, { name: layout.name, namespace, labels: layout.labels, selector: layout.selector }, opts);
         if (spec.autoscaling) {
-            const ref = scaleRef(spec, layout, deployment.metadata.name);
-            const made = createKubernetesAutoscaler(layout.name, spec.autoscaling, ref, { ...opts, dependsOn: kedaRelease ? [kedaRelease] : [] });
+            const ref = { ...scaleRef(spec, layout, deployment.metadata.name), trigger: queue?.trigger };
+            const made = createKubernetesAutoscaler(layout.name, spec.autoscaling, ref, { ...opts, dependsOn: [...(kedaRelease ? [kedaRelease] : []), ...(queue?.dependencies ?? [])] });
             resources[layout.role(made.role)] = made.resource;
         }
     }
 
+    if (queue) return { url: queue.submitUrl, internalUrl: pulumi.output(""), queue: queue.outputs, resources };
     // The service-wide Service selects every version: in-cluster callers are spread by ready replicas.
     const service = createService(base, { name: base, namespace, labels, selector: selectorLabels(spec.owner), port: spec.port, metricsPort: spec.metricsPort }, opts);
     resources.service = service;
@@ -259,18 +270,21 @@ function costedResources(spec: ServingSpec): CostedResource[] {
             urn: layout.name,
             type: "kubernetes:apps/v1:Deployment",
             name: layout.name,
-            inputs: deploymentArgs(workloadSpec(spec, layout, { serviceAccountName: physicalName(spec.name), secretName })) as unknown as Record<string, unknown>,
+            inputs: deploymentArgs(workloadSpec(spec, layout, { serviceAccountName: physicalName(spec.name), secretName, consumer: spec.queue && consumerRefsShape(spec) })) as unknown as Record<
+                string,
+                unknown
+            >,
         };
         return spec.autoscaling ? [deployment, kubernetesAutoscalerShape(spec.autoscaling, scaleRef(spec, layout, layout.name))] : [deployment];
     });
-    return [...claim, ...workloads];
+    return [...claim, ...workloads, ...(spec.queue ? queueCostedResources(spec) : [])];
 }
 
 /** One pod of the service for the autoscaling budget; a canary bills each version's share, rounded up. */
 function replicaPricing(spec: ServingSpec): ReplicaPricing {
     const weights = spec.versions.map((v) => v.weight);
     return {
-        shape: kubernetesReplicaShape(`${spec.name}-one-replica`, spec.gpu, { cpu: spec.cpu, memoryGiB: spec.memoryGiB }),
+        shape: kubernetesReplicaShape(`${spec.name}-one-replica`, spec.gpu, spec.queue ? queuePodResources(spec) : { cpu: spec.cpu, memoryGiB: spec.memoryGiB }),
         billedReplicas: spec.canary ? (n) => weights.reduce((sum, w) => sum + versionReplicas(n, w), 0) : undefined,
     };
 }
@@ -279,7 +293,7 @@ export const kubernetesTarget: ServingTarget<KubernetesSettings> = {
     target: Target.Kubernetes,
     settings: kubernetesSettings,
     autoscaling: kubernetesAutoscaling,
-    validate: (spec) => [...kubernetesProblems(spec), ...(onKnative(spec) ? knativeServiceProblems(spec) : [])],
+    validate: (spec) => [...kubernetesProblems(spec), ...(onKnative(spec) ? knativeServiceProblems(spec) : []), ...queueModeProblems(spec)],
     deploy,
     costedResources,
     replicaPricing,

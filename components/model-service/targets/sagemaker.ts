@@ -12,8 +12,8 @@
  * (aws/sagemaker-images.ts) unless `model.serverImage` names another.
  *
  * In queue mode (`scaling.mode: queue`) the endpoint serves asynchronous inference: its bucket, topics and grants come
- * from aws/sagemaker-async.ts, it scales on its backlog per instance, and from zero through the step policy and alarm of
- * spike-autoscaler/sagemaker-backlog.ts.
+ * from aws/sagemaker-async.ts; it scales out on its backlog per instance, in through the step policies and alarms of
+ * spike-autoscaler/sagemaker-scale-in.ts, and from zero through those of spike-autoscaler/sagemaker-backlog.ts.
  *
  * The settings step, the rules, the autoscaling part and the shapes the cost model reads: sagemaker-spec.ts (queue
  * mode's rules: sagemaker-async-spec.ts).
@@ -32,8 +32,7 @@ import { endpointName, onSageMakerContainer, sagemakerAutoscaling, sagemakerProb
 import { ServingTarget, TargetDeployment } from "./target";
 import type { ReplicaPricing } from "../../spike-autoscaler/budget";
 import { scheduledActionShapes, trackingPolicyShape } from "../../spike-autoscaler/app-autoscaling";
-import { createSageMakerScaling, sagemakerGpusPerInstance, sagemakerReplicaShape } from "../../spike-autoscaler/sagemaker";
-import { createScaleFromZero, scaleFromZeroShapes } from "../../spike-autoscaler/sagemaker-backlog";
+import { createSageMakerQueueScaling, createSageMakerScaling, sagemakerGpusPerInstance, sagemakerQueueScalingShapes, sagemakerReplicaShape } from "../../spike-autoscaler/sagemaker";
 import { createQueueStore, queueEndpoint, queueStoreShapes } from "./aws/sagemaker-async";
 
 /** SageMaker's bounds for the startup health check and model download timeouts. */
@@ -121,10 +120,8 @@ function deploy(spec: ServingSpec, parent: pulumi.ComponentResource): TargetDepl
             const suffix = spec.canary ? `-${version.name}` : "";
             // The endpoint's name as an Output: scaling registers after the endpoint exists.
             const ref = { endpointName: endpoint.name, variantName: version.name, gpusPerInstance: sagemakerGpusPerInstance(settings.instanceType) };
-            const made = createSageMakerScaling(`${spec.name}-scaling${suffix}`, autoscaling, ref, tags, parent);
-            // An asynchronous endpoint at zero has no backlog per instance to track: a step policy brings the first one.
-            if (store && autoscaling.min === 0)
-                Object.assign(made, createScaleFromZero(`${spec.name}-scaling${suffix}`, autoscaling, made.scalingTarget as aws.appautoscaling.Target, endpoint.name, tags, parent));
+            // An asynchronous endpoint scales out on its backlog, in and from zero through step policies of its own.
+            const made = (store ? createSageMakerQueueScaling : createSageMakerScaling)(`${spec.name}-scaling${suffix}`, autoscaling, ref, tags, parent);
             for (const [role, resource] of Object.entries(made)) resources[`${role}${suffix}`] = resource;
         }
     }
@@ -151,7 +148,7 @@ function costedResources(spec: ServingSpec): CostedResource[] {
         out.push({ urn: name, type: "aws:appautoscaling/target:Target", name, inputs: shape }, trackingPolicyShape(name));
         // The pre-warming actions on the target: the cost model counts their hours in the minimum.
         if (spec.autoscaling) out.push(...scheduledActionShapes(name, spec.autoscaling, shape as { serviceNamespace: string; resourceId: string; scalableDimension: string }));
-        if (spec.queue && spec.autoscaling?.min === 0) out.push(...scaleFromZeroShapes(name, spec.autoscaling, endpointName(spec)));
+        if (spec.queue && spec.autoscaling) out.push(...sagemakerQueueScalingShapes(name, spec.autoscaling, endpointName(spec)));
     });
     return out;
 }

@@ -125,6 +125,8 @@ export const PRICERS: Readonly<Record<string, Pricer>> = {
     "aws:s3/bucket:Bucket": priceS3Bucket,
     "aws:s3/bucketV2:BucketV2": priceS3Bucket,
     "aws:sns/topic:Topic": perUse("SNS publishes and deliveries (per million requests)"),
+    // SQS has no fixed monthly part: requests per million, each 64 KiB of a payload one request (aws.amazon.com/sqs/pricing).
+    "aws:sqs/queue:Queue": perUse("SQS requests (per million; every 64 KiB of a payload is one request)"),
     "aws:ecs/service:Service": priceEcsService,
     "gcp:secretmanager/secretVersion:SecretVersion": unpriced("a Secret Manager active version (per version and location per month, and accesses per 10,000)"),
     "gcp:cloudscheduler/job:Job": unpriced("a Cloud Scheduler job (per job-month beyond three free jobs per billing account)"),

@@ -11,7 +11,8 @@ import { parseEcrImage } from "./ecr";
 export interface PolicyStatement {
     Sid?: string;
     Effect: "Allow";
-    Principal?: { Service: string };
+    /** A service, or an IAM principal by ARN (`{ AWS: roleArn }`). */
+    Principal?: { Service: string } | { AWS: string };
     Action: string | string[];
     Resource?: string | string[];
     Condition?: Record<string, Record<string, string | string[]>>;

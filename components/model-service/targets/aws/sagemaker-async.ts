@@ -4,12 +4,10 @@
  * InputLocation; SageMaker queues the request, a replica serves it, and SageMaker writes the result under `outputs/`
  * (a failure under `failures/`) and publishes to the success or error topic. What is made here:
  *
- * - one bucket, private: every public access blocked, encrypted at rest (SSE-S3, or SSE-KMS with `sagemaker.kmsKeyArn`
- *   and an S3 Bucket Key), TLS only (a bucket policy denies plain HTTP). Not versioned and not protected from deletion:
- *   what it holds is transient (each object is written once under a new inference id, and deleted by the lifecycle
- *   rules), so versions would only keep deleted payloads, and `pulumi destroy` empties it (`forceDestroy`). Request
- *   payloads expire a day after the queue's retention and the request time (S3 lifecycle counts whole days), results
- *   and failures after `scaling.queue.resultRetentionDays`; unfinished multipart uploads are aborted after a day;
+ * - one private bucket (private-bucket.ts: public access blocked, ownership enforced, encrypted with SSE-S3 or SSE-KMS
+ *   with `sagemaker.kmsKeyArn`, TLS only, not versioned, emptied by `pulumi destroy`). Request payloads expire a day
+ *   after the queue's retention and the request time (S3 lifecycle counts whole days), results and failures after
+ *   `scaling.queue.resultRetentionDays`; unfinished multipart uploads are aborted after a day;
  * - two SNS topics, success and error, encrypted (the AWS managed key `alias/aws/sns`, or `sagemaker.kmsKeyArn`). They
  *   carry no inference response (`includeInferenceResponseIn` is not set): subscribers fetch it from its OutputLocation;
  * - the execution role's extra grants, exactly: s3:GetObject on `inputs/*`, s3:PutObject on `outputs/*` and
@@ -23,6 +21,7 @@ import type { QueueSpec } from "../../queue";
 import { ServingSpec } from "../../spec";
 import { AwsContext } from "./context";
 import { PolicyStatement } from "./iam";
+import { createPrivateBucket, expiryRule, privateBucketShape } from "./private-bucket";
 
 /** Where clients put requests, and where SageMaker writes results and failures, in the queue's bucket. */
 export const QUEUE_PREFIXES = { input: "inputs/", output: "outputs/", failure: "failures/" } as const;
@@ -50,27 +49,11 @@ export function inputExpiryDays(queue: QueueSpec): number {
 
 /** The bucket's lifecycle rules: payloads after the queue's time, results and failures after `resultRetentionDays`. */
 export function lifecycleRules(queue: QueueSpec) {
-    const rule = (id: string, prefix: string, days: number) => ({ id, status: "Enabled", filter: { prefix }, expiration: { days }, abortIncompleteMultipartUpload: { daysAfterInitiation: 1 } });
     return [
-        rule("expire-requests", QUEUE_PREFIXES.input, inputExpiryDays(queue)),
-        rule("expire-results", QUEUE_PREFIXES.output, queue.resultRetentionDays),
-        rule("expire-failures", QUEUE_PREFIXES.failure, queue.resultRetentionDays),
+        expiryRule("expire-requests", QUEUE_PREFIXES.input, inputExpiryDays(queue)),
+        expiryRule("expire-results", QUEUE_PREFIXES.output, queue.resultRetentionDays),
+        expiryRule("expire-failures", QUEUE_PREFIXES.failure, queue.resultRetentionDays),
     ];
-}
-
-/** Encryption at rest: SSE-KMS with the customer key (and an S3 Bucket Key, fewer KMS requests), else SSE-S3. */
-export function encryptionRule(kmsKeyArn: pulumi.Input<string> | undefined) {
-    return kmsKeyArn === undefined
-        ? { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }
-        : { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: kmsKeyArn }, bucketKeyEnabled: true };
-}
-
-/** The bucket policy: no request over plain HTTP. */
-export function tlsOnlyPolicy(bucketArn: string) {
-    return {
-        Version: "2012-10-17",
-        Statement: [{ Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [bucketArn, `${bucketArn}/*`], Condition: { Bool: { "aws:SecureTransport": "false" } } }],
-    };
 }
 
 /** The execution role's grants, exactly: read payloads, write results and failures, publish to the two topics, use the key. */
@@ -104,20 +87,11 @@ function topicName(spec: ServingSpec, kind: "success" | "error"): string {
 
 /** The bucket (its settings), the two topics, and what the endpoint configuration and the role need of them. */
 export function createQueueStore(spec: ServingSpec, queue: QueueSpec, kmsKeyArn: pulumi.Input<string> | undefined, tags: Record<string, string>, parent: pulumi.Resource): QueueStore {
-    const name = `${spec.name}-queue`;
-    const bucket = new aws.s3.Bucket(name, { bucketPrefix: bucketPrefix(spec), forceDestroy: true, tags }, { parent });
-    const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
-        name,
-        { bucket: bucket.bucket, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
-        { parent },
-    );
-    const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(name, { bucket: bucket.bucket, rules: [encryptionRule(kmsKeyArn)] }, { parent });
-    const lifecycle = new aws.s3.BucketLifecycleConfiguration(name, { bucket: bucket.bucket, rules: lifecycleRules(queue) }, { parent });
-    const bucketPolicy = new aws.s3.BucketPolicy(
-        name,
-        { bucket: bucket.bucket, policy: bucket.arn.apply((arn) => JSON.stringify(tlsOnlyPolicy(arn))) },
-        // After the public access block, so that S3 checks the policy against it.
-        { parent, dependsOn: [publicAccessBlock] },
+    const { bucket, resources: bucketResources } = createPrivateBucket(
+        `${spec.name}-queue`,
+        "queueBucket",
+        { bucketPrefix: bucketPrefix(spec), lifecycleRules: lifecycleRules(queue), kmsKeyArn, tags },
+        parent,
     );
     const topic = (kind: "success" | "error") => new aws.sns.Topic(`${spec.name}-${kind}`, { name: topicName(spec, kind), kmsMasterKeyId: kmsKeyArn ?? "alias/aws/sns", tags }, { parent });
     const successTopic = topic("success");
@@ -142,11 +116,7 @@ export function createQueueStore(spec: ServingSpec, queue: QueueSpec, kmsKeyArn:
                 .all([bucket.bucket, successTopic.arn, errorTopic.arn, pulumi.output(kmsKeyArn)])
                 .apply(([bucketName, success, error, key]) => queueStatements(ctx, bucketName, [success, error], key)),
         resources: {
-            queueBucket: bucket,
-            queueBucketPublicAccessBlock: publicAccessBlock,
-            queueBucketEncryption: encryption,
-            queueBucketLifecycle: lifecycle,
-            queueBucketPolicy: bucketPolicy,
+            ...bucketResources,
             successTopic,
             errorTopic,
         },
@@ -171,7 +141,7 @@ export function queueEndpoint(store: QueueStore, submitUrl: pulumi.Output<string
 export function queueStoreShapes(spec: ServingSpec): CostedResource[] {
     const bucket = `${spec.name}-queue`;
     return [
-        { urn: bucket, type: "aws:s3/bucket:Bucket", name: bucket, inputs: { bucketPrefix: bucketPrefix(spec) } },
+        privateBucketShape(bucket, bucketPrefix(spec)),
         ...(["success", "error"] as const).map((kind) => {
             const name = `${spec.name}-${kind}`;
             return { urn: name, type: "aws:sns/topic:Topic", name, inputs: { name: topicName(spec, kind) } };

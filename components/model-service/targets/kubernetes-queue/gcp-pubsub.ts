@@ -10,8 +10,8 @@
  * - Pull: `ackDeadlineSeconds` = the consumer's `VISIBILITY_TIMEOUT` (60 s, its default): the consumer extends the
  *   deadline while a request runs, so a request may take longer than Pub/Sub's 600 s deadline (docs/queue-mode.md).
  * - KEDA: trigger `gcp-pubsub` on the subscription (its full path), `mode: SubscriptionSize` (undelivered messages),
- *   `value` = the backlog one replica takes (`scaling.autoscaling.metricTarget`, else `scaling.queue.concurrencyPerReplica`,
- *   else 1), `activationValue: "0"` (one message wakes a Deployment at zero), `valueIfNull: "0"` (KEDA 2.15+: a subscription
+ *   `value` = the backlog one replica takes (`backlogPerReplica`: `scaling.autoscaling.metricTarget`, else the consumer's
+ *   concurrency), `activationValue: "0"` (one message wakes a Deployment at zero), `valueIfNull: "0"` (KEDA 2.15+: a subscription
  *   Cloud Monitoring has no series for yet reads as empty, not as an error). A TriggerAuthentication with
  *   `podIdentity.provider: gcp` makes KEDA read Cloud Monitoring as its own operator's workload identity, which needs
  *   `roles/monitoring.viewer` (keda.sh/docs/2.18/authentication-providers/gcp-workload-identity): set up with KEDA, not here.
@@ -33,22 +33,16 @@ import { ServingSpec } from "../../spec";
 import { deliveryAttempts, pubsubQueueProblems } from "../gcp/pubsub-limits";
 import { createPubSubQueue, pubsubQueueShapes } from "../gcp/pubsub-queue";
 import type { KubernetesQueueBackend, QueueBackendContext, QueueBackendDeployment } from "./backend";
+import { backlogPerReplica } from "./settings";
 
 /** The pull subscription's ack deadline: the consumer's default `VISIBILITY_TIMEOUT`, passed to it below. */
 export const PULL_ACK_DEADLINE_SECONDS = 60;
-/** The backlog one replica takes without `scaling.autoscaling.metricTarget` or `scaling.queue.concurrencyPerReplica`. */
-const DEFAULT_BACKLOG_PER_REPLICA = 1;
 
 /** The project and workload identity pool, with their defaults; undefined where neither is given nor configured. */
 export function pubsubSettings(spec: ServingSpec): { project?: string; workloadIdentityPool?: string } {
     const given = spec.given.kubernetes?.queue;
     const project = given?.project ?? new pulumi.Config("gcp").get("project");
     return { project, workloadIdentityPool: given?.workloadIdentityPool ?? (project !== undefined ? `${project}.svc.id.goog` : undefined) };
-}
-
-/** The backlog per replica KEDA scales to. */
-export function backlogPerReplica(spec: ServingSpec): number {
-    return spec.autoscaling?.metricTarget ?? spec.queue?.concurrencyPerReplica ?? DEFAULT_BACKLOG_PER_REPLICA;
 }
 
 function problems(spec: ServingSpec): ValidationProblem[] {
