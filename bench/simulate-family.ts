@@ -131,7 +131,7 @@ export function overPush(service: AutoscaledService, over: Record<string, unknow
     for (const [key, value] of Object.entries(over)) {
         if (!(key in fields)) throw new Error(`--push: ${key} is not a setting of the push delivery; set one of ${Object.keys(fields).join(", ")}`);
         if (typeof value !== typeof fields[key] || (typeof value === "number" && !(Number.isFinite(value) && value >= 0))) {
-            throw new Error(`--push: ${key} is ${JSON.stringify(value)}; expected a ${typeof fields[key]}${typeof value === "number" ? " >= 0" : ""}`);
+            throw new Error(`--push: ${key} is ${JSON.stringify(value)}; expected a ${typeof fields[key]}${typeof fields[key] === "number" ? " >= 0" : ""}`);
         }
     }
     const queue = service.queue as NonNullable<AutoscaledService["queue"]>;

@@ -73,7 +73,7 @@ export const CLOUD_RUN_WINDOW_SECONDS = 60;
 export const CLOUD_RUN_EVALUATION_SECONDS = 5;
 /** A request beyond the maximum instances waits this long for a free instance, then fails with 429. */
 export const CLOUD_RUN_OVERFLOW_WAIT_SECONDS = 10;
-/** Pub/Sub's push window (assumed, see above): its size at the start ... */
+/** Pub/Sub's push window (see above): its size when a subscription starts delivering ... */
 export const PUSH_WINDOW_START = 3;
 /** ... and its limit while the pushes' average latency is over one second. */
 export const PUSH_WINDOW_LIMIT = 3000;
@@ -196,13 +196,17 @@ export interface PushOptions {
     initialInstances?: number;
 }
 
-/** The instances Cloud Run runs at second 0 for the opening minute's load (the service was up before the trace). */
-function openingInstances(requests: Float64Array, service: ServiceModel, o: PushOptions): number {
-    const n = Math.min(60, requests.length);
+/** The requests Cloud Run held in each second before the trace: the opening minute's arrivals x the service time. */
+function openingHeldRequests(requests: Float64Array, service: ServiceModel): number {
+    const n = Math.min(CLOUD_RUN_WINDOW_SECONDS, requests.length);
     let sum = 0;
     for (let t = 0; t < n; t++) sum += requests[t];
-    const inflight = n > 0 ? (sum / n) * service.serviceSeconds : 0;
-    return Math.min(o.max, Math.max(o.min, Math.ceil(inflight / pushTargetPerInstance(service) - 1e-9)));
+    return n > 0 ? (sum / n) * Math.max(1, Math.round(service.serviceSeconds)) : 0;
+}
+
+/** The instances Cloud Run runs at second 0 for the opening minute's load (the service was up before the trace). */
+function openingInstances(held: number, service: ServiceModel, o: PushOptions): number {
+    return Math.min(o.max, Math.max(o.min, Math.ceil(held / pushTargetPerInstance(service) - 1e-9)));
 }
 
 /**
@@ -237,8 +241,11 @@ export function simulatePushQueue(requests: Float64Array, service: ServiceModel,
     const heldSum = new Float64Array(horizon + 1);
 
     const fleet = new Fleet(service);
-    fleet.ready = options.initialInstances ?? openingInstances(requests, service, options);
-    let window = push.flowControl ? PUSH_WINDOW_START : Infinity;
+    const openingHeld = openingHeldRequests(requests, service);
+    fleet.ready = options.initialInstances ?? openingInstances(openingHeld, service, options);
+    // The subscription has been delivering before the trace (as the service has been up): its window, one more per
+    // success since it started at PUSH_WINDOW_START, is at its limit.
+    let window = push.flowControl ? PUSH_WINDOW_LIMIT : Infinity;
     let served = 0;
     let deadLettered = 0;
     let expired = 0;
@@ -363,10 +370,12 @@ export function simulatePushQueue(requests: Float64Array, service: ServiceModel,
         servingReady[t] = fleet.ready;
         // Cloud Run: from zero at once on a request; every 5 s, the one-minute average at 60% of the concurrency.
         const current = fleet.count;
-        if (current === 0 && pendingCount > 1e-9) fleet.add(t, 1);
+        if (current === 0 && pendingCount > 1e-9 && options.max > 0) fleet.add(t, 1);
         else if (t % CLOUD_RUN_EVALUATION_SECONDS === 0) {
+            // The minute before the trace held the opening load (the service was up, as openingInstances says).
             const from = Math.max(0, t + 1 - CLOUD_RUN_WINDOW_SECONDS);
-            const average = (heldSum[t + 1] - heldSum[from]) / (t + 1 - from);
+            const before = CLOUD_RUN_WINDOW_SECONDS - (t + 1 - from);
+            const average = (heldSum[t + 1] - heldSum[from] + before * openingHeld) / CLOUD_RUN_WINDOW_SECONDS;
             const desired = Math.min(options.max, Math.max(options.min, Math.ceil(average / target - 1e-9)));
             if (desired > current) {
                 fleet.add(t, desired - current);

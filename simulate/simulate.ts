@@ -10,6 +10,7 @@ import { defaultConcurrency, inFlightTarget } from "./policies";
 import { DEFAULT_TRACE_START, PolicySummary, policyJson, runPolicies, summarise } from "./report";
 import { headroomOnClock, resolveColdStart } from "./cold-start";
 import { ColdStart, defaultNodeIdleSeconds, DEFAULT_SERVICE_SECONDS, DEFAULT_TIMEOUT_SECONDS, hourUnit, ServiceModel } from "./service";
+import type { PushDelivery } from "./pubsub-push";
 import type { AutoscaledService } from "./services";
 import type { Trace } from "./trace";
 
@@ -95,11 +96,18 @@ export function simulationJson(trace: Trace, results: ServiceSimulation[]): Reco
             gpusPerReplica: r.model.gpusPerReplica,
             coldStart: coldStartJson(r.model),
             // Queue mode: requests wait up to the queue's retention (`timeoutSeconds`), under every policy.
-            ...(r.model.queue && { queue: { retentionSeconds: r.model.queue.retentionSeconds, concurrencyPerReplica: r.model.concurrency } }),
+            ...(r.model.queue && {
+                queue: { retentionSeconds: r.model.queue.retentionSeconds, concurrencyPerReplica: r.model.concurrency, ...(r.model.queue.push && { push: pushJson(r.model.queue.push) }) },
+            }),
             policies: r.summaries.map(policyJson),
             limits: r.limits.map((l) => limitJson(l, start)),
         })),
     };
+}
+
+/** A Cloud Run queue's push delivery in `--json` (simulate/pubsub-push.ts): what the deployed subscription does with a push the service cannot take. */
+function pushJson(p: PushDelivery): Record<string, unknown> {
+    return { maxDeliveries: p.maxDeliveries, minBackoffSeconds: p.minBackoffSeconds, maxBackoffSeconds: p.maxBackoffSeconds, deadlineSeconds: p.deadlineSeconds };
 }
 
 /** A service's `coldStart` in `--json`: the parts on a new node, the load on a node that ran it, the headroom, and the sources. */
