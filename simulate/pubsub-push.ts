@@ -194,6 +194,11 @@ export interface PushOptions {
     max: number;
     /** Instances ready at second 0; default: the opening minute's load at Cloud Run's target. */
     initialInstances?: number;
+    /**
+     * The minimum of each minute raised by pre-warming windows (the Cloud Scheduler jobs that PATCH the service's
+     * minimum instances, components/spike-autoscaler/cloudrun.ts); none when empty.
+     */
+    floorByMinute?: Int32Array;
 }
 
 /** The requests Cloud Run held in each second before the trace: the opening minute's arrivals x the service time. */
@@ -206,7 +211,8 @@ function openingHeldRequests(requests: Float64Array, service: ServiceModel): num
 
 /** The instances Cloud Run runs at second 0 for the opening minute's load (the service was up before the trace). */
 function openingInstances(held: number, service: ServiceModel, o: PushOptions): number {
-    return Math.min(o.max, Math.max(o.min, Math.ceil(held / pushTargetPerInstance(service) - 1e-9)));
+    const floor = Math.max(o.min, o.floorByMinute?.[0] ?? 0);
+    return Math.min(o.max, Math.max(floor, Math.ceil(held / pushTargetPerInstance(service) - 1e-9)));
 }
 
 /**
@@ -376,7 +382,8 @@ export function simulatePushQueue(requests: Float64Array, service: ServiceModel,
             const from = Math.max(0, t + 1 - CLOUD_RUN_WINDOW_SECONDS);
             const before = CLOUD_RUN_WINDOW_SECONDS - (t + 1 - from);
             const average = (heldSum[t + 1] - heldSum[from] + before * openingHeld) / CLOUD_RUN_WINDOW_SECONDS;
-            const desired = Math.min(options.max, Math.max(options.min, Math.ceil(average / target - 1e-9)));
+            const floor = Math.max(options.min, options.floorByMinute?.[Math.floor(t / 60)] ?? 0);
+            const desired = Math.min(options.max, Math.max(floor, Math.ceil(average / target - 1e-9)));
             if (desired > current) {
                 fleet.add(t, desired - current);
                 lowSince = -1;

@@ -16,14 +16,14 @@ import { ScalingMetric, type AutoscalingArgs, type PrewarmWindowArgs } from "../
 import { parsePrewarmWindow, type PrewarmSchedule } from "../components/spike-autoscaler/cron";
 import type { PrewarmPlan } from "../components/spike-autoscaler/spec";
 import { bindingLimits, replayQueue } from "./limits";
-import { simulatePolicy, type PolicyRun } from "./model";
+import type { PolicyRun } from "./model";
 import { neededReplicas } from "./oracle";
-import { inFlightTarget, modelshipPolicy } from "./policies";
+import { inFlightTarget } from "./policies";
 import { prewarmFloorByMinute } from "./prewarm";
 import { checkCanPrewarm, checkRecommendTrace, RecommendInputError, type Predicted, type Recommendation } from "./recommend-input";
 import type { CandidateResolver } from "./recommend-resolve";
 import { lateEpisodes, prewarmArgs, repairWindows, stepSplits, type TraceWindow, type WindowContext, windowsForEpisodes } from "./recommend-windows";
-import { DEFAULT_TRACE_START, percentile } from "./report";
+import { DEFAULT_TRACE_START, modelshipRun, percentile } from "./report";
 import { fullColdStart, type ServiceModel } from "./service";
 import { serviceModel, type SimulationOverrides } from "./simulate";
 import type { AutoscaledService } from "./services";
@@ -113,7 +113,7 @@ export function recommend(trace: Trace, service: AutoscaledService, resolver: Ca
     };
     const simulateWith = (args: AutoscalingArgs, resolved: AutoscaledService, windows: readonly TraceWindow[] = []): Evaluated => {
         const model = serviceModel(resolved, overrides);
-        const run = simulatePolicy(requests, model, modelshipPolicy(resolved.spec, model, start, requests.length));
+        const run = modelshipRun(requests, resolved.spec, model, start);
         const p99 = percentile(run.waitHistogram, 0.99);
         return { args, windows, service: resolved, model, run, p99, ok: run.dropped < 0.5 && p99 <= slo };
     };

@@ -65,10 +65,8 @@ export function runPolicies(trace: Trace, spec: ScalingSpec, service: ServiceMod
     const requests = trace.requests;
     const start = trace.startTime ?? DEFAULT_TRACE_START;
     const peak = staticPeakReplicas(requests, spec, service);
-    // Queue mode on Cloud Run: the deployed push subscription and Cloud Run's own autoscaler (simulate/pubsub-push.ts).
-    const push = service.queue?.push;
     return [
-        push ? simulatePushQueue(requests, service, push, { min: spec.min, max: spec.max }) : simulatePolicy(requests, service, modelshipPolicy(spec, service, start, requests.length)),
+        modelshipRun(requests, spec, service, start),
         simulatePolicy(requests, service, hpaPolicy(spec, service)),
         simulatePolicy(requests, service, knativePolicy(spec, service)),
         simulatePolicy(requests, service, kedaPolicy(spec, service)),
@@ -76,6 +74,17 @@ export function runPolicies(trace: Trace, spec: ScalingSpec, service: ServiceMod
         oracleRun(requests, service),
         oracleRun(requests, service, { name: ORACLE_AT_TARGET, perReplica: inFlightTarget(spec, service) }),
     ];
+}
+
+/**
+ * `modelship`'s run: the service's own scaling as deployed. Queue mode on Cloud Run is the push subscription and Cloud
+ * Run's own autoscaler (simulate/pubsub-push.ts), with the pre-warming windows' minimum; every other service, its loop.
+ */
+export function modelshipRun(requests: Float64Array, spec: ScalingSpec, service: ServiceModel, start: Date): PolicyRun {
+    const policy = modelshipPolicy(spec, service, start, requests.length);
+    const push = service.queue?.push;
+    if (!push) return simulatePolicy(requests, service, policy);
+    return simulatePushQueue(requests, service, push, { min: spec.min, max: spec.max, floorByMinute: policy.prewarmFloorByMinute });
 }
 
 /** Hours of `r` over a bound's (NaN without the bound; Infinity when the bound needs none and `r` does). */

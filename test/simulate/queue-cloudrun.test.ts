@@ -140,11 +140,12 @@ describe("queue mode on Cloud Run: pushes beyond capacity", () => {
 });
 
 describe("queue mode on Cloud Run: the reference service", () => {
-    it("prints the push in the CLI's JSON, and the dead letters of modelship's run", async () => {
-        const json = await cliInProcess(["simulate", FIXTURE, "--trace", "data/traces/azure_llm_2023_code_per_second.csv", "--json"]);
+    it("prints the push in the CLI's JSON, the dead letters of modelship's run, and --recommend on the same push", async () => {
+        const json = await cliInProcess(["simulate", FIXTURE, "--trace", "data/traces/azure_llm_2023_code_per_second.csv", "--json", "--recommend"]);
         expect(json.code).toBe(0);
-        type Policy = { name: string; served: number; dropped: number; deadLettered?: number; expired?: number; deliveries?: number; failedDeliveries?: number };
-        const doc = JSON.parse(json.stdout) as { services: Array<{ queue: unknown; coldStart: { nodeSeconds: number }; policies: Policy[] }> };
+        type Policy = { name: string; served: number; dropped: number; gpuHours: number; deadLettered?: number; expired?: number; deliveries?: number; failedDeliveries?: number };
+        type Figures = { gpuHours: number; dropped: number; waitP99Seconds: number };
+        const doc = JSON.parse(json.stdout) as { services: Array<{ queue: unknown; policies: Policy[]; recommendation: { current: Figures; predicted: Figures; autoscaling: unknown } }> };
         const [s] = doc.services;
         expect(s.queue).toEqual({ retentionSeconds: 21600, concurrencyPerReplica: 6, push: { maxDeliveries: 5, minBackoffSeconds: 10, maxBackoffSeconds: 600, deadlineSeconds: 360 } });
         const ours = s.policies.find((p) => p.name === "modelship") as Policy;
@@ -153,6 +154,11 @@ describe("queue mode on Cloud Run: the reference service", () => {
         // out of their 5 attempts (docs/simulate.md "Queue mode on Cloud Run and Kubernetes").
         expect(ours).toMatchObject({ served: 8431, dropped: 388, deadLettered: 388, expired: 0 });
         expect((ours.deliveries as number) - (ours.failedDeliveries as number)).toBe(8431);
+        // --recommend simulates the same push: its current figures are modelship's line; pre-warming windows (Cloud
+        // Scheduler raising the service's minimum instances) are what it can search on Cloud Run.
+        expect(s.recommendation.current).toMatchObject({ gpuHours: ours.gpuHours, dropped: 388 });
+        expect(s.recommendation.predicted).toMatchObject({ dropped: 0, waitP99Seconds: 22 });
+        expect(s.recommendation.autoscaling).toEqual({ prewarm: [{ schedule: "17 18 * * 1-5", timezone: "UTC", durationMinutes: 58, replicas: 4 }] });
         // The other policies are the comparisons over the same queue: no push, no dead letters.
         expect(s.policies.filter((p) => p.deadLettered !== undefined).map((p) => p.name)).toEqual(["modelship"]);
     });
