@@ -11,7 +11,12 @@ import { hourUnit, ServiceModel } from "./service";
 export function describeReplica(m: ServiceModel): string {
     const hardware = hourUnit(m) === "gpu-hours" ? `${m.gpusPerReplica} GPU${m.gpusPerReplica > 1 ? "s" : ""}` : "CPU only (hours are replica-hours)";
     const c = m.coldStart;
-    const queue = m.queue ? `; queue mode: requests wait in the queue up to its retention, ${m.queue.retentionSeconds} s, under every policy` : "";
+    const push = m.queue?.push;
+    // Cloud Run: Pub/Sub pushes to modelship's run, and a push the service cannot take spends a delivery (simulate/pubsub-push.ts).
+    const pushed = push
+        ? ` (modelship: Pub/Sub pushes, ${push.maxDeliveries} delivery attempts ${push.minBackoffSeconds} to ${push.maxBackoffSeconds} s apart, a ${push.deadlineSeconds} s push deadline, then the dead-letter topic)`
+        : "";
+    const queue = m.queue ? `; queue mode: requests wait in the queue up to its retention, ${m.queue.retentionSeconds} s, under every policy${pushed}` : "";
     return `replica: ${m.concurrency} at once x ${m.serviceSeconds} s, ${hardware}, cold start ${c.nodeSeconds} + ${c.pullSeconds} + ${c.loadSeconds} s (node + image pull + model load)${queue}`;
 }
 

@@ -165,6 +165,9 @@ describe("queue mode on Cloud Run: the reference service", () => {
 
     it("drops nothing on the morning spike with the default cold start and maxDeliveries 5, within 1.1x oracle-at-target (docs/simulate.md)", async () => {
         const report = await runFamily({ program: path.resolve(FIXTURE), shapes: ["0830-1.08M-in-15m-ramp-1m"] });
+        expect(report.replica).toBe(
+            "replica: 6 at once x 2 s, 1 GPU, cold start 120 + 334 + 60 s (node + image pull + model load); queue mode: requests wait in the queue up to its retention, 21600 s, under every policy (modelship: Pub/Sub pushes, 5 delivery attempts 10 to 600 s apart, a 360 s push deadline, then the dead-letter topic)",
+        );
         const rows = Object.fromEntries(report.traces[0].policies.map((p) => [p.name, p]));
         expect(rows.modelship).toMatchObject({ dropped: 0, deadLettered: 0, waitP99Seconds: 583 });
         expect(rows.modelship.gpuHours).toBeCloseTo(340.9, 1);
