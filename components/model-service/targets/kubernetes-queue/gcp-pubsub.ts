@@ -71,7 +71,7 @@ function problems(spec: ServingSpec): ValidationProblem[] {
     if (!spec.queue) return [];
     const existing = existingProblems(spec);
     // Pub/Sub's bounds apply to what modelship makes; with an existing subscription, maxDeliveries must still match its policy.
-    const out = [...existing, ...pubsubQueueProblems(spec.queue, "with kubernetes.queue.provider gcp-pubsub").filter((p) => !(existing.some((e) => e.path === p.path)))];
+    const out = [...existing, ...pubsubQueueProblems(spec.queue, "with kubernetes.queue.provider gcp-pubsub").filter((p) => !existing.some((e) => e.path === p.path))];
     if (pubsubSettings(spec).project === undefined) {
         out.push({
             path: "kubernetes.queue.project",
