@@ -5,6 +5,7 @@
  * subscription; no bucket with `resultBucket`), the grants that point at the team's queue, the consumer's environment,
  * KEDA's trigger, the outputs and the cost; then the errors.
  */
+import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { Accelerator, KubernetesQueueProvider, ModelService, ModelServiceArgs, ScalingMode, ServingRuntime, Target } from "../../index";
 import { estimateCost } from "../../sdk/cost";
@@ -135,6 +136,13 @@ describe("queue mode on kubernetes with the team's SQS queue", () => {
         for (const r of s3) expect(r.inputs.region).toBe("eu-west-1");
         const bucket = rt.one("aws:s3/bucket:Bucket");
         expect(envOf().RESULT_URL).toBe(`s3://${bucket.outputs.bucket}/results/`);
+    });
+
+    it("takes the queue's ARN as an Output (another stack's): the URL and region derived once it resolves", async () => {
+        await rt.construct(() => new ModelService("llm", queued(sqs({ queueArn: pulumi.output(QUEUE_ARN), resultBucket: "team-results" }))));
+        expect(envOf()).toMatchObject({ QUEUE: QUEUE_URL, AWS_REGION: "eu-west-1" });
+        expect(triggerOf()[0].metadata).toEqual({ queueURL: QUEUE_URL, queueLength: "4", activationQueueLength: "0", awsRegion: "eu-west-1" });
+        expect((json(rt.one("aws:iam/rolePolicy:RolePolicy", "llm-keda-scaler"), "policy") as Json).Statement[0].Resource).toBe(QUEUE_ARN);
     });
 
     it("with only the bucket: makes the queue and its dead-letter queue, and grants the team's bucket", async () => {
