@@ -23,6 +23,10 @@
  *   which reads only the IRSA annotation of the workload's ServiceAccount, not a Pod Identity association (KEDA's AWS
  *   authentication provider documentation). sts:TagSession too: EKS Pod Identity's session tags are transitive, so an
  *   operator on Pod Identity passes them to the role it assumes (EKS user guide, "pod-id-abac").
+ *
+ * With the team's own queue (`kubernetes.queue.queueArn`) neither queue is made: the grants above name that ARN, its URL
+ * and region are derived from it (existing-queue.ts), and `queue.deadLetterQueue` is "". With the team's own bucket
+ * (`resultBucket`) no bucket is made and the grants name it (docs/queue-mode.md, "A queue you already have").
  */
 import * as aws from "@pulumi/aws";
 import * as kubernetes from "@pulumi/kubernetes";

@@ -21,6 +21,9 @@
  *   states MQL is not being shut down; its metadata names the subscription and the metric exactly, where a PromQL query
  *   over Pub/Sub's metric names could not be checked offline, and a wrong query reads as an empty backlog (the Prometheus
  *   scaler ignores null values by default), which would leave a Deployment at zero with requests waiting.
+ * - The team's own subscription (`kubernetes.queue.subscription`, with its `topic`): no topic, subscription, dead-letter
+ *   topic or service-agent grant is made; the consumer is granted that subscription and KEDA reads it. The team's own
+ *   bucket (`resultBucket`): no bucket is made (docs/queue-mode.md, "A queue you already have").
  */
 import * as gcp from "@pulumi/gcp";
 import * as kubernetes from "@pulumi/kubernetes";
