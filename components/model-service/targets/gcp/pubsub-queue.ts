@@ -18,6 +18,7 @@
  *   `scaling.queue.resultRetentionDays` (a lifecycle rule on `results/`). As the SageMaker queue's bucket, it holds only
  *   transient objects, each written once under a request id: not versioned, soft delete off (it would keep every expired
  *   result a further 7 days, billed), and `pulumi destroy` empties it (`forceDestroy`). Auto-named (bucket names are global).
+ *   Not made when the team names its own (`resultBucket`, Kubernetes' `kubernetes.queue.resultBucket`): the grants name that one.
  *
  * The consumer's identity gets `roles/storage.objectCreator` and `roles/storage.objectViewer` on the bucket (create a
  * record; read a record's metadata, which is how it finds an answered request) and, on a pull subscription,
