@@ -45,7 +45,12 @@ async function consumerWithDrain(stream: string, env: Record<string, string>): P
             ...env,
         },
     });
-    await waitFor("the consumer ready and listening", () => (/"event": "ready"/.test(consumer.output()) && /"event": "drain-listening"/.test(consumer.output()) ? true : undefined), 10_000, consumer.output);
+    await waitFor(
+        "the consumer ready and listening",
+        () => (/"event": "ready"/.test(consumer.output()) && /"event": "drain-listening"/.test(consumer.output()) ? true : undefined),
+        10_000,
+        consumer.output,
+    );
     expect(consumer.output()).toContain(`{"event": "drain-listening", "port": ${port}, "path": "/drained"}`);
     return { consumer, port, results };
 }
