@@ -816,8 +816,7 @@ class DrainServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, consumer: Consumer) -> None:
-        dual = socket.has_dualstack_ipv6()
+    def __init__(self, consumer: Consumer, dual: bool) -> None:
         self.address_family = socket.AF_INET6 if dual else socket.AF_INET
         self.consumer, self.waiters = consumer, threading.BoundedSemaphore(DRAIN_WAITERS)
         self.active, self.active_lock = 0, threading.Lock()
@@ -893,7 +892,10 @@ class DrainHandler(BaseHTTPRequestHandler):
 
 def start_drain_server(consumer: Consumer) -> DrainServer:
     try:
-        server = DrainServer(consumer)
+        try:
+            server = DrainServer(consumer, dual=socket.has_dualstack_ipv6())
+        except OSError:
+            server = DrainServer(consumer, dual=False)  # IPv6 present but unusable (disabled by sysctl): IPv4 only
     except OSError as e:
         raise SystemExit(f"consumer: cannot listen on DRAIN_PORT {consumer.cfg.drain_port}: {e}") from e
     threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True).start()
