@@ -65,6 +65,24 @@ export interface ServerContainerSpec {
     readOnlyRootFilesystem: boolean;
     /** Seconds the server keeps running after it is told to stop (its pre-stop sleep). Defaults to {@link PRE_STOP_SLEEP_SECONDS}. */
     preStopSleepSeconds?: number;
+    /**
+     * A pre-stop HTTP GET in place of the sleep: the server gets its SIGTERM once this request is answered (whatever the
+     * status) or fails, at the latest when the pod's grace period ends. Excludes `preStopSleepSeconds`. Defaults to none.
+     */
+    preStopHttpGet?: PreStopHttpGet;
+}
+
+/**
+ * A preStop `httpGet`. The kubelet sends it to the pod's IP (the hook has no host here), so the port may be any
+ * container's of the pod; a number, since a port name resolves only among the hooked container's own ports. It keeps
+ * the container running until the answer (the kubelet's lifecycle client has no timeout, the grace period bounds the
+ * hook), and only a failed request, not a status, is a failed hook (kubernetes/kubernetes pkg/kubelet/lifecycle/handlers.go,
+ * `runHTTPHandler`; pkg/kubelet/kubelet.go, `insecureContainerLifecycleHTTPClient`).
+ */
+export interface PreStopHttpGet {
+    port: number;
+    /** Absolute path, such as `/drained`. */
+    path: string;
 }
 
 /**
@@ -147,6 +165,16 @@ export function envVars(env: Record<string, pulumi.Input<string>>, secretEnv?: S
     return [...plain, ...secret];
 }
 
+/**
+ * The server's preStop: keep serving while the endpoint is withdrawn from Services and gateways, then get SIGTERM (the
+ * native sleep action, Kubernetes 1.30+, needs no `sleep` binary in the image), or wait on an HTTP GET.
+ */
+export function preStopHandler(spec: Pick<ServerContainerSpec, "preStopSleepSeconds" | "preStopHttpGet">): kubernetes.types.input.core.v1.LifecycleHandler {
+    if (!spec.preStopHttpGet) return { sleep: { seconds: spec.preStopSleepSeconds ?? PRE_STOP_SLEEP_SECONDS } };
+    if (spec.preStopSleepSeconds !== undefined) throw new Error(`server container: preStopHttpGet and preStopSleepSeconds (${spec.preStopSleepSeconds}) exclude each other`);
+    return { httpGet: { path: spec.preStopHttpGet.path, port: spec.preStopHttpGet.port, scheme: "HTTP" } };
+}
+
 /** The serving container. */
 export function serverContainer(spec: ServerContainerSpec): Container {
     const ports = [{ name: "http", containerPort: spec.port, protocol: "TCP" }];
@@ -160,9 +188,7 @@ export function serverContainer(spec: ServerContainerSpec): Container {
         env: envVars(spec.env, spec.secretEnv),
         resources: containerResources(spec.resources),
         ...probes(spec.probes),
-        // Keep serving while the endpoint is withdrawn from Services and gateways, then get SIGTERM.
-        // The native sleep action (Kubernetes 1.30+) needs no `sleep` binary in the image.
-        lifecycle: { preStop: { sleep: { seconds: spec.preStopSleepSeconds ?? PRE_STOP_SLEEP_SECONDS } } },
+        lifecycle: { preStop: preStopHandler(spec) },
         securityContext: restrictedContainerSecurityContext(spec.readOnlyRootFilesystem),
         volumeMounts: spec.volumeMounts,
         terminationMessagePolicy: "FallbackToLogsOnError",

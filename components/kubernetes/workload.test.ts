@@ -95,6 +95,18 @@ describe("the shared workload builder", () => {
         expect(plain.map((c) => [c.name, c.lifecycle])).toEqual([["server", { preStop: { sleep: { seconds: 10 } } }]]);
     });
 
+    it("gives the server a preStop httpGet in place of the sleep, to the pod's IP on a port by number, and refuses both at once", () => {
+        const containers = (
+            deploymentArgs({ ...spec, server: { ...spec.server, preStopHttpGet: { port: 9099, path: "/drained" } } }).spec as unknown as {
+                template: { spec: { containers: Record<string, unknown>[] } };
+            }
+        ).template.spec.containers;
+        expect(containers[0].lifecycle).toEqual({ preStop: { httpGet: { path: "/drained", port: 9099, scheme: "HTTP" } } });
+        expect(() => deploymentArgs({ ...spec, server: { ...spec.server, preStopHttpGet: { port: 9099, path: "/drained" }, preStopSleepSeconds: 40 } })).toThrow(
+            "server container: preStopHttpGet and preStopSleepSeconds (40) exclude each other",
+        );
+    });
+
     it("renders quantities and probe timing Kubernetes accepts", () => {
         expect([cpuQuantity(4), cpuQuantity(0.25), memoryQuantity(16), memoryQuantity(0.5)]).toEqual(["4", "250m", "16Gi", "512Mi"]);
         expect(startupProbeTiming(600)).toEqual({ periodSeconds: 10, failureThreshold: 60 });

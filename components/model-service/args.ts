@@ -488,6 +488,39 @@ export interface KubernetesQueueArgs {
     kedaRoleArn?: pulumi.Input<string>;
     /** `aws-sqs`: the region of the queue and the result bucket, such as `us-east-1`. Defaults to the AWS provider's region. */
     region?: string;
+    /**
+     * `aws-sqs`: the ARN of an SQS queue the team already has, `arn:aws:sqs:<region>:<account>:<name>`, to take requests
+     * from instead of one modelship makes: no queue and no dead-letter queue are created, the consumer's role may receive,
+     * delete and re-time messages of this queue only, and KEDA reads its length. Its URL (`https://sqs.<region>.amazonaws.com/<account>/<name>`)
+     * is `queue.submitUrl`, and `region` defaults to the ARN's. The queue must have a redrive policy with `maxReceiveCount`
+     * equal to `scaling.queue.maxDeliveries` (default 5) and a retention of at least the cold start plus the request time
+     * (docs/queue-mode.md, "A queue you already have"); `scaling.queue.retentionSeconds` is refused with it. Defaults to
+     * none: modelship makes the queue and its dead-letter queue.
+     */
+    queueArn?: pulumi.Input<string>;
+    /**
+     * The name of an existing bucket for the results (`aws-sqs`: an S3 bucket; `gcp-pubsub`: a Cloud Storage bucket),
+     * written under `results/` (docs/queue-mode.md, "A queue you already have"); the consumer gets read, write and list
+     * on that prefix (S3) or object creator and viewer on the bucket (Cloud Storage). No bucket is created, so
+     * `scaling.queue.resultRetentionDays` is refused with it (expire results with the bucket's own lifecycle rules).
+     * Defaults to none: modelship makes a private bucket.
+     */
+    resultBucket?: pulumi.Input<string>;
+    /**
+     * `gcp-pubsub`: an existing pull subscription to take requests from, `projects/<project>/subscriptions/<name>`,
+     * instead of the topic, subscription and dead-letter topic modelship makes: none of them is created, the consumer's
+     * service account is granted `roles/pubsub.subscriber` on it, and KEDA reads its backlog. It must have a dead-letter
+     * policy with `maxDeliveryAttempts` equal to `scaling.queue.maxDeliveries` (default 5), an ack deadline of at least
+     * 60 s and a retention of at least the cold start plus the request time; `scaling.queue.retentionSeconds` is refused
+     * with it. Requires `topic`. Defaults to none: modelship makes the topic and subscription.
+     */
+    subscription?: pulumi.Input<string>;
+    /**
+     * `gcp-pubsub`, with `subscription` and required with it: the topic that subscription reads,
+     * `projects/<project>/topics/<name>`, which is `queue.submitUrl` (where clients publish). Given, not looked up: a
+     * subscription's topic is only readable from the cloud, and the plan runs offline. Defaults to none.
+     */
+    topic?: pulumi.Input<string>;
 }
 
 /** A Kubernetes toleration. */

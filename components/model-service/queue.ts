@@ -12,6 +12,7 @@ import { describeValue, input, ValidationProblem, withDefaults } from "../../sdk
 import { KubernetesScalingEngine, ScalingMetric } from "../spike-autoscaler/args";
 import { defaultReplicaTarget } from "../spike-autoscaler/defaults";
 import { KubernetesQueueProvider, ScalingMode, Target } from "./args";
+import { BUCKET_NAME, PUBSUB_SUBSCRIPTION_PATH, PUBSUB_TOPIC_PATH, SQS_QUEUE_ARN } from "./targets/kubernetes-queue/existing-queue";
 import type { ParsedModelServiceArgs } from "./schema";
 import type { ServingSpec } from "./spec";
 
@@ -34,6 +35,11 @@ export const kubernetesQueueSchema = z
         eksClusterName: input(z.string().regex(/^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/, "an EKS cluster name (1 to 100 letters, digits, '-' and '_', starting with a letter or digit)")).optional(),
         kedaRoleArn: input(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, "an IAM role ARN such as arn:aws:iam::111122223333:role/keda-operator")).optional(),
         region: awsRegion.optional(),
+        // A queue the team already has (targets/kubernetes-queue/existing-queue.ts).
+        queueArn: input(z.string().regex(SQS_QUEUE_ARN, "an SQS queue ARN such as arn:aws:sqs:us-east-1:111122223333:llm-requests")).optional(),
+        resultBucket: input(z.string().regex(BUCKET_NAME, "a bucket name: lowercase letters, digits, '.', '-' (and '_' on Cloud Storage), starting and ending with a letter or digit")).optional(),
+        subscription: input(z.string().regex(PUBSUB_SUBSCRIPTION_PATH, "a Pub/Sub subscription path such as projects/acme-ml-prod/subscriptions/llm-requests")).optional(),
+        topic: input(z.string().regex(PUBSUB_TOPIC_PATH, "a Pub/Sub topic path such as projects/acme-ml-prod/topics/llm-requests")).optional(),
     })
     .strict();
 

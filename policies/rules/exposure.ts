@@ -9,12 +9,14 @@
  * account), and its submit endpoint, the Pub/Sub topic, fails when allUsers or allAuthenticatedUsers may publish to it.
  * A queue-mode ModelService on Kubernetes makes no Service or route at all: callers send to its SQS queue (no queue
  * policy: only IAM principals of the account that are granted sqs:SendMessage) and read from a bucket that blocks
- * public access (test/policies/kubernetes-queue.test.ts).
+ * public access (test/policies/kubernetes-queue.test.ts). An SQS queue or queue policy that lets every principal ("*")
+ * send without a condition narrowing the senders fails, as a topic anyone may publish to does (../inspect/exposure-sqs.ts).
  */
 import { list, num, str } from "../../sdk/cost/inputs";
 import type { Finding, PlainResource, StackRule } from "../framework/types";
 import { checking } from "../framework/unknowns";
 import { cloudRunProblem, pubsubTopicProblem } from "../inspect/exposure-cloud";
+import { SQS, sqsQueueProblem } from "../inspect/exposure-sqs";
 import { gatewayRouteProblems, knativeVisibilityProblem, loadBalancerServiceProblem } from "../inspect/exposure-kubernetes";
 import { AWS, DOCKER, GATEWAY_ROUTES, K8S } from "../inspect/types";
 
@@ -44,6 +46,7 @@ function problemsOf(r: PlainResource, resources: ReadonlyArray<PlainResource>, c
     if (GATEWAY_ROUTES.has(r.type)) return gatewayRouteProblems(r, resources, config.internalGateways);
     if (r.type === DOCKER.container) return dockerProblems(r);
     if (r.type.startsWith("gcp:pubsub/")) return pubsubTopicProblem(r);
+    if (r.type === SQS.queue || r.type === SQS.queuePolicy) return sqsQueueProblem(r);
     if (r.type.startsWith("gcp:")) return cloudRunProblem(r, resources);
     return [];
 }
@@ -52,7 +55,7 @@ export const publicEndpointAuth: StackRule<ExposureConfig> = {
     kind: "stack",
     name: "public-endpoint-auth",
     description:
-        "No public endpoint without authentication: Lambda function URLs with authorizationType NONE, Cloud Run services invokable by allUsers, Pub/Sub topics (queue submit endpoints) anyone may publish to, Kubernetes LoadBalancer Services, Gateway API routes on a public Gateway without an authenticating SecurityPolicy, Knative Services and Routes not labelled cluster-local, Docker ports on 0.0.0.0.",
+        "No public endpoint without authentication: Lambda function URLs with authorizationType NONE, Cloud Run services invokable by allUsers, Pub/Sub topics (queue submit endpoints) anyone may publish to, SQS queue policies that let every principal send without a narrowing condition, Kubernetes LoadBalancer Services, Gateway API routes on a public Gateway without an authenticating SecurityPolicy, Knative Services and Routes not labelled cluster-local, Docker ports on 0.0.0.0.",
     enforcementLevel: "mandatory",
     settings: {
         internalGateways: {

@@ -204,12 +204,14 @@ describe("ModelService on kubernetes in queue mode with aws-sqs", () => {
         expect(rt.one("kubernetes:core/v1:ServiceAccount").inputs).toMatchObject({ metadata: { name: "llm", namespace: "ml" }, automountServiceAccountToken: false });
         expect((rt.one("kubernetes:core/v1:ServiceAccount").inputs.metadata as Json).annotations).toBeUndefined();
 
-        // The pod: the server, then the consumer on the same loopback; the server outlives the consumer's 300 s drain.
+        // The pod: the server, then the consumer on the same loopback. The server's preStop waits on the consumer's
+        // GET /drained (at the pod's IP, port 9471), so it outlives the consumer's drain, at most 300 s, and no longer;
+        // the grace period is the bound it had with the fixed 310 s sleep.
         const deployment = rt.one(DEPLOYMENT);
         expect((deployment.inputs.spec as Json).replicas).toBeUndefined();
         const pod = podOf(deployment);
         expect(pod.spec.containers.map((c: Json) => c.name)).toEqual(["server", "queue-consumer"]);
-        expect(pod.spec.containers[0].lifecycle).toEqual({ preStop: { sleep: { seconds: 310 } } });
+        expect(pod.spec.containers[0].lifecycle).toEqual({ preStop: { httpGet: { path: "/drained", port: 9471, scheme: "HTTP" } } });
         expect(pod.spec.terminationGracePeriodSeconds).toBe(320);
         expect(pod.metadata.annotations["modelship.dev/queue-consumer"]).toMatch(/^[0-9a-f]{16}$/);
         expect(pod.spec.containers[1]).toEqual({
@@ -231,6 +233,7 @@ describe("ModelService on kubernetes in queue mode with aws-sqs", () => {
                 { name: "MAX_DELIVERIES", value: "5" },
                 { name: "CONCURRENCY", value: "4" },
                 { name: "STOP_TIMEOUT", value: "300" },
+                { name: "DRAIN_PORT", value: "9471" },
                 { name: "PYTHONDONTWRITEBYTECODE", value: "1" },
             ],
             resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "256Mi" } },
@@ -343,8 +346,8 @@ describe("ModelService on kubernetes in queue mode with aws-sqs", () => {
         expect(consumer.image).toBe(image);
         const env = Object.fromEntries(consumer.env.map((e: Json) => [e.name, e.value]));
         expect(env).toMatchObject({ QUEUE: url, AWS_REGION: "eu-west-1", AWS_DEFAULT_REGION: "eu-west-1", REQUEST_TIMEOUT: "120", MAX_DELIVERIES: "3", CONCURRENCY: "16", STOP_TIMEOUT: "120" });
-        // A request of at most 120 s finishes on a stopping replica: the server sleeps 130 s, the pod has 140 s.
-        expect(pod.spec.containers[0].lifecycle).toEqual({ preStop: { sleep: { seconds: 130 } } });
+        // A request of at most 120 s finishes on a stopping replica: the server waits for the drain, the pod has 140 s.
+        expect(pod.spec.containers[0].lifecycle).toEqual({ preStop: { httpGet: { path: "/drained", port: 9471, scheme: "HTTP" } } });
         expect(pod.spec.terminationGracePeriodSeconds).toBe(140);
         expect(rt.one("kubernetes:core/v1:ServiceAccount").inputs.metadata).toMatchObject({ annotations: { "example.com/owner": "ml" } });
 
@@ -365,6 +368,19 @@ describe("ModelService on kubernetes in queue mode with aws-sqs", () => {
         const deployment = rt.one(DEPLOYMENT);
         expect((deployment.inputs.spec as Json).replicas).toBe(2);
         expect(podOf(deployment).spec.containers.map((c: Json) => c.name)).toEqual(["server", "queue-consumer"]);
+    });
+
+    it("moves the consumer's drain port off the server's own ports, the hook and DRAIN_PORT alike", async () => {
+        const { resources } = await rt.construct(
+            () => new ModelService("llm", queued({ model: { uri: "hf://Qwen/Qwen2.5-7B-Instruct", runtime: ServingRuntime.Vllm, port: 9471, metricsPort: 9472 } })),
+        );
+        validateKubernetesObjects(resources);
+        const pod = podOf(rt.one(DEPLOYMENT));
+        expect(pod.spec.containers[0].ports.map((p: Json) => p.containerPort)).toEqual([9471, 9472]);
+        expect(pod.spec.containers[0].lifecycle).toEqual({ preStop: { httpGet: { path: "/drained", port: 9473, scheme: "HTTP" } } });
+        const env = Object.fromEntries(pod.spec.containers[1].env.map((e: Json) => [e.name, e.value]));
+        expect(env).toMatchObject({ MODEL_PORT: "9471", DRAIN_PORT: "9473" });
+        expect(podSecurityViolations(resources)).toEqual([]);
     });
 
     it("gives the simulator what the component deploys: the backlog per replica, the consumer's concurrency, the retention", async () => {

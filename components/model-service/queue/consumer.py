@@ -17,6 +17,7 @@ import os
 import re
 import signal
 import socket
+import socketserver
 import sys
 import threading
 import time
@@ -26,6 +27,7 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable, Protocol
 
@@ -83,6 +85,8 @@ class Config:
     poll_wait: int = setting("POLL_WAIT", 20)
     result_headers: str = setting("RESULT_HEADERS", "content-type,content-encoding,content-language")
     port: int = setting("PORT", 8080)  # pubsub-push: where Cloud Run sends requests (it sets PORT)
+    # Pull backends: the port of GET /drained (Kubernetes: the model server's preStop hook waits on it); 0, unset: none.
+    drain_port: int = setting("DRAIN_PORT", 0)
 
     def __post_init__(self) -> None:
         if self.backend not in BACKENDS:
@@ -484,6 +488,7 @@ class Retry(Exception):
 
 # What process() did with a message: the pull loop has told the queue already, the push server answers with it.
 ACKED, RETRY, THROTTLED, DEAD_LETTERED, ERROR = "acked", "retry", "throttled", "dead-lettered", "error"
+RELEASED = "released"  # the stop handed the message back while its call ran (pull backends only)
 
 
 def record(request_id: str, outcome: str, deliveries: int, status: int | None, headers: dict[str, str], body: bytes | None, error: str | None = None) -> bytes:
@@ -509,6 +514,27 @@ class Consumer:
         self.inflight: dict[str, Message] = {}  # received and neither acknowledged nor released: the heartbeat extends these
         self.running = 0  # workers busy with a message, until their last queue call returns
         self.lock = threading.Lock()
+        self.stop_at = 0.0  # time.monotonic() of the SIGTERM: the stop's deadline counts from it
+        self.released = threading.Event()  # the stop is over: what still ran was handed back, the process exits next
+        self.unfinished = 0  # messages the stop handed back at its deadline
+        self.drain_asked = threading.Event()  # a GET /drained was answered (the linger before exit waits for one)
+
+    def stop(self, *_: Any) -> None:
+        """SIGTERM, SIGINT: stop receiving. The deadline of the requests in flight counts from here."""
+        if not self.stopping.is_set():
+            self.stop_at = time.monotonic()
+            self.stopping.set()
+
+    def drain_state(self) -> str | None:
+        """What GET /drained answers: `drained` once stopping with no message held, `released` once the stop handed back
+        what still ran at its deadline, None before. Read under the lock the receive loop counts a message under, so a
+        message taken before the SIGTERM is always counted when this looks."""
+        with self.lock:
+            if self.released.is_set():  # the stop is over, whatever the workers still do
+                return "released" if self.unfinished else "drained"
+            if self.stopping.is_set() and self.running == 0:
+                return "drained"
+        return None
 
     def probe(self) -> bool:
         """One readiness probe of the model server: True, and `ready` set, when it answers 2xx."""
@@ -568,6 +594,11 @@ class Consumer:
                     self.finish(m, rid, record(rid, "succeeded" if status < 400 else "rejected", m.deliveries, status, headers, body))
                     outcome = ACKED
                 except Retry as e:
+                    if self.done.is_set():
+                        # The stop handed this message back at its deadline (another replica takes it): a call failing
+                        # now failed because the server stops, which is no attempt to count, and certainly no last one.
+                        log("released", requestId=rid, error=str(e))
+                        return RELEASED
                     # No delivery count (a push subscription without a dead-letter policy): never the last attempt.
                     if m.deliveries is not None and m.deliveries >= self.cfg.max_deliveries:
                         self.store.put(key, record(rid, "failed", m.deliveries, None, {}, None, str(e)))
@@ -610,8 +641,9 @@ class Consumer:
 
     def run(self) -> int:
         for sig in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(sig, lambda *_: self.stopping.set())
+            signal.signal(sig, self.stop)
         threading.Thread(target=self.heartbeat, daemon=True).start()
+        drain = start_drain_server(self) if self.cfg.drain_port else None
         pool = ThreadPoolExecutor(self.cfg.concurrency)
         while not self.stopping.is_set():
             if not self.ready.is_set():
@@ -628,15 +660,18 @@ class Consumer:
                 time.sleep(1)
                 continue
             for m in messages:
-                if self.stopping.is_set():
+                with self.lock:  # checked and counted at once: GET /drained never sees a message between the two
+                    taken = not self.stopping.is_set()
+                    if taken:
+                        self.inflight[m.handle] = m
+                        self.running += 1
+                if not taken:
                     self.backend.nack(m, 0)  # received during the stop: let another replica have it now
                     continue
-                with self.lock:
-                    self.inflight[m.handle] = m
-                    self.running += 1
                 pool.submit(self.process, m)
         log("stopping", inflight=self.running)
-        deadline = time.monotonic() + self.cfg.stop_timeout
+        # From the SIGTERM, not from the end of the receive that was under way: the grace period counts from there too.
+        deadline = (self.stop_at or time.monotonic()) + self.cfg.stop_timeout
         while self.running and time.monotonic() < deadline:
             time.sleep(0.05)
         self.done.set()  # no extension after this
@@ -645,6 +680,9 @@ class Consumer:
         for m in left:  # still running at the end of the grace period: visible again at once, for another replica
             self.backend.nack(m, 0)
         log("stopped", unfinished=len(left))
+        self.unfinished = len(left)
+        if drain is not None:
+            drain.finish()
         sys.stdout.flush()
         os._exit(0)  # worker threads may still wait on the model server; their messages were released above
 
@@ -759,6 +797,110 @@ class PushHandler(BaseHTTPRequestHandler):
             if counted:
                 with consumer.lock:
                     consumer.running -= 1
+
+
+# ---------------------------------------------------------------- GET /drained: the stop order on Kubernetes
+DRAIN_PATH = "/drained"
+DRAIN_WAITERS = 16  # GET /drained waiting at once; the kubelet sends one per stop, more are answered "busy" at once
+DRAIN_LINGER = 5  # seconds the stop waits before exiting for a GET /drained not asked yet (the kubelet's may be late)
+
+
+class DrainServer(ThreadingHTTPServer):
+    """`GET /drained` on DRAIN_PORT (pull backends; docs/queue-mode.md, "Stop order"). The model server's preStop hook is
+    an httpGet to it: the kubelet sends that request to the pod's IP, never to loopback, so it listens on every interface
+    (IPv4 and IPv6). It answers once the consumer has had its SIGTERM and holds no message (`drained`), or once the stop
+    handed back at its deadline what still ran (`released`), so the server stops only after it. Anyone who reaches the port
+    learns that and the seconds waited, nothing else; the request carries no input, and a GET before the SIGTERM waits
+    at most STOP_TIMEOUT, then answers 503 `not-stopping` (the server restarted alone, after failing its liveness probe)."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, consumer: Consumer, dual: bool) -> None:
+        self.address_family = socket.AF_INET6 if dual else socket.AF_INET
+        self.consumer, self.waiters = consumer, threading.BoundedSemaphore(DRAIN_WAITERS)
+        self.active, self.active_lock = 0, threading.Lock()
+        super().__init__(("::" if dual else "0.0.0.0", consumer.cfg.drain_port), DrainHandler)
+
+    def server_bind(self) -> None:
+        if self.address_family == socket.AF_INET6:
+            self.socket.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)  # IPv4 too: a pod's IP may be either
+        socketserver.TCPServer.server_bind(self)  # not HTTPServer's, which looks the address up in DNS
+        self.server_name, self.server_port = "queue-consumer", self.socket.getsockname()[1]
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        log("error", error=f"drain endpoint: {sys.exc_info()[1]}")  # a caller that went away; nothing to recover
+
+    def finish(self) -> None:
+        """The stop is over: waiting requests answer `released` now. Then, before the process exits, a moment for a
+        request not arrived yet, so that the kubelet finds an answer rather than a closed port (a failed hook, logged)."""
+        self.consumer.released.set()
+        deadline = time.monotonic() + DRAIN_LINGER
+        while time.monotonic() < deadline and (self.active or not self.consumer.drain_asked.is_set()):
+            time.sleep(0.05)
+
+
+class DrainHandler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version, sys_version = "modelship-queue-consumer", ""
+    timeout = 10  # seconds to send the request line and headers: no connection is held by a caller that sends nothing
+    server: DrainServer
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass  # the consumer logs its own events, as JSON lines
+
+    def answer(self, status: int, payload: dict[str, Any]) -> None:
+        body = json.dumps(payload).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Connection", "close")
+        self.close_connection = True
+        self.end_headers()
+        self.wfile.write(body)
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        # BaseHTTPRequestHandler's own errors (501 for a method other than GET, 400 for a malformed request): JSON,
+        # echoing nothing of the request.
+        self.answer(code, {"error": HTTPStatus(code).phrase.lower()})
+
+    def do_GET(self) -> None:  # any other method: 501, from BaseHTTPRequestHandler through send_error
+        if urllib.parse.urlsplit(self.path).path != DRAIN_PATH:
+            return self.answer(404, {"error": "not found"})
+        if not self.server.waiters.acquire(blocking=False):
+            return self.answer(503, {"state": "busy"})
+        with self.server.active_lock:
+            self.server.active += 1
+        try:
+            consumer, start = self.server.consumer, time.monotonic()
+            # The kubelet runs the server's preStop and sends the consumer its SIGTERM in parallel: wait for the SIGTERM
+            # (at most STOP_TIMEOUT), then for the drain, which the stop's own deadline bounds.
+            while (state := consumer.drain_state()) is None:
+                if not consumer.stopping.is_set() and time.monotonic() - start >= consumer.cfg.stop_timeout:
+                    state = "not-stopping"
+                    break
+                time.sleep(0.05)
+            waited = round(time.monotonic() - start, 2)
+            log("drain", state=state, waitedSeconds=waited)
+            self.answer(503 if state == "not-stopping" else 200, {"state": state, "waitedSeconds": waited})
+        finally:
+            self.server.consumer.drain_asked.set()
+            with self.server.active_lock:
+                self.server.active -= 1
+            self.server.waiters.release()
+
+
+def start_drain_server(consumer: Consumer) -> DrainServer:
+    try:
+        try:
+            server = DrainServer(consumer, dual=socket.has_dualstack_ipv6())
+        except OSError:
+            server = DrainServer(consumer, dual=False)  # IPv6 present but unusable (disabled by sysctl): IPv4 only
+    except OSError as e:
+        raise SystemExit(f"consumer: cannot listen on DRAIN_PORT {consumer.cfg.drain_port}: {e}") from e
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True).start()
+    log("drain-listening", port=server.server_port, path=DRAIN_PATH)
+    return server
 
 
 def main() -> int:

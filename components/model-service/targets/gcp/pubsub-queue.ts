@@ -18,6 +18,7 @@
  *   `scaling.queue.resultRetentionDays` (a lifecycle rule on `results/`). As the SageMaker queue's bucket, it holds only
  *   transient objects, each written once under a request id: not versioned, soft delete off (it would keep every expired
  *   result a further 7 days, billed), and `pulumi destroy` empties it (`forceDestroy`). Auto-named (bucket names are global).
+ *   Not made when the team names its own (`resultBucket`, Kubernetes' `kubernetes.queue.resultBucket`): the grants name that one.
  *
  * The consumer's identity gets `roles/storage.objectCreator` and `roles/storage.objectViewer` on the bucket (create a
  * record; read a record's metadata, which is how it finds an answered request) and, on a pull subscription,
@@ -50,6 +51,8 @@ export interface PubSubQueueSettings {
     /** The results bucket's location, a region. */
     location: string;
     labels: Record<string, string>;
+    /** An existing results bucket, by name (`kubernetes.queue.resultBucket`): none is created. */
+    resultBucket?: pulumi.Input<string>;
 }
 
 /** How the consumer's subscription delivers: pull, or push to an endpoint with an OIDC token of a service account. */
@@ -63,7 +66,8 @@ export interface Delivery {
 export interface PubSubQueue {
     topic: gcp.pubsub.Topic;
     deadLetterTopic: gcp.pubsub.Topic;
-    bucket: gcp.storage.Bucket;
+    /** The results bucket's name (made here, or the one given). */
+    bucketName: pulumi.Output<string>;
     /** `projects/<p>/topics/<t>`: where clients publish. */
     topicPath: pulumi.Output<string>;
     /** `projects/<p>/subscriptions/<s>`, known before the subscription exists (its name is set here). */
@@ -95,20 +99,11 @@ export function resultLifecycleRules(queue: QueueSpec) {
     return [{ action: { type: "Delete" }, condition: { age: queue.resultRetentionDays, matchesPrefixes: [RESULT_PREFIX] } }];
 }
 
-/** The topics, the dead-letter subscription and the bucket; the consumer's subscription comes with `subscribe`. */
-export function createPubSubQueue(settings: PubSubQueueSettings, opts: pulumi.CustomResourceOptions): PubSubQueue {
-    const { name, queue, project, labels } = settings;
-    const names = pubsubNames(name);
-    const topic = new gcp.pubsub.Topic(`${name}-requests`, { project, name: names.requests, labels }, opts);
-    const deadLetterTopic = new gcp.pubsub.Topic(`${name}-dead-letter`, { project, name: names.deadLetter, labels }, opts);
-    const topicPath = pulumi.interpolate`projects/${topic.project}/topics/${topic.name}`;
-    const deadLetterPath = pulumi.interpolate`projects/${deadLetterTopic.project}/topics/${deadLetterTopic.name}`;
-    const deadLetterSubscription = new gcp.pubsub.Subscription(
-        `${name}-dead-letter-subscription`,
-        { project, name: names.deadLetter, topic: deadLetterPath, messageRetentionDuration: DEAD_LETTER_RETENTION, expirationPolicy: NEVER_EXPIRES, labels },
-        opts,
-    );
-    const bucket = new gcp.storage.Bucket(
+/** The results bucket (see above): private, results deleted after `resultRetentionDays`, emptied by `pulumi destroy`. */
+export function createResultBucket(settings: PubSubQueueSettings, opts: pulumi.CustomResourceOptions): gcp.storage.Bucket {
+    const { queue, project, labels } = settings;
+    const names = pubsubNames(settings.name);
+    return new gcp.storage.Bucket(
         names.bucket,
         {
             project,
@@ -123,7 +118,30 @@ export function createPubSubQueue(settings: PubSubQueueSettings, opts: pulumi.Cu
         },
         opts,
     );
-    const resources: Record<string, pulumi.Resource> = { requestTopic: topic, deadLetterTopic, deadLetterSubscription, resultBucket: bucket };
+}
+
+/** A consumer identity's grants on the results bucket: create a record, read a record's metadata. */
+export function grantResults(name: string, bucket: pulumi.Input<string>, member: pulumi.Input<string>, opts: pulumi.CustomResourceOptions): Record<string, pulumi.Resource> {
+    const grant = (suffix: string, role: string) => new gcp.storage.BucketIAMMember(`${name}-results-${suffix}`, { bucket, role, member }, opts);
+    return { resultWriter: grant("writer", "roles/storage.objectCreator"), resultReader: grant("reader", "roles/storage.objectViewer") };
+}
+
+/** The topics, the dead-letter subscription and the bucket; the consumer's subscription comes with `subscribe`. */
+export function createPubSubQueue(settings: PubSubQueueSettings, opts: pulumi.CustomResourceOptions): PubSubQueue {
+    const { name, queue, project, labels } = settings;
+    const names = pubsubNames(name);
+    const topic = new gcp.pubsub.Topic(`${name}-requests`, { project, name: names.requests, labels }, opts);
+    const deadLetterTopic = new gcp.pubsub.Topic(`${name}-dead-letter`, { project, name: names.deadLetter, labels }, opts);
+    const topicPath = pulumi.interpolate`projects/${topic.project}/topics/${topic.name}`;
+    const deadLetterPath = pulumi.interpolate`projects/${deadLetterTopic.project}/topics/${deadLetterTopic.name}`;
+    const deadLetterSubscription = new gcp.pubsub.Subscription(
+        `${name}-dead-letter-subscription`,
+        { project, name: names.deadLetter, topic: deadLetterPath, messageRetentionDuration: DEAD_LETTER_RETENTION, expirationPolicy: NEVER_EXPIRES, labels },
+        opts,
+    );
+    const bucket = settings.resultBucket === undefined ? createResultBucket(settings, opts) : undefined;
+    const bucketName = bucket ? bucket.name : pulumi.output(settings.resultBucket as pulumi.Input<string>);
+    const resources: Record<string, pulumi.Resource> = { requestTopic: topic, deadLetterTopic, deadLetterSubscription, ...(bucket && { resultBucket: bucket }) };
     // The service agent of the topics' project: its number is not in any resource's outputs.
     const projectNumber = gcp.organizations.getProjectOutput({ projectId: topic.project }, { parent: opts.parent, provider: opts.provider }).number;
     const serviceAgent = pulumi.interpolate`serviceAccount:service-${projectNumber}@gcp-sa-pubsub.iam.gserviceaccount.com`;
@@ -154,8 +172,7 @@ export function createPubSubQueue(settings: PubSubQueueSettings, opts: pulumi.Cu
     };
 
     const grantConsumer = (member: pulumi.Input<string>, pull?: gcp.pubsub.Subscription): pulumi.Resource[] => {
-        const bucketGrant = (suffix: string, role: string) => new gcp.storage.BucketIAMMember(`${name}-results-${suffix}`, { bucket: bucket.name, role, member }, opts);
-        const grants: Record<string, pulumi.Resource> = { resultWriter: bucketGrant("writer", "roles/storage.objectCreator"), resultReader: bucketGrant("reader", "roles/storage.objectViewer") };
+        const grants: Record<string, pulumi.Resource> = grantResults(name, bucketName, member, opts);
         if (pull) {
             grants.requestSubscriber = new gcp.pubsub.SubscriptionIAMMember(`${name}-requests-consumer`, { project, subscription: pull.name, role: "roles/pubsub.subscriber", member }, opts);
         }
@@ -163,11 +180,11 @@ export function createPubSubQueue(settings: PubSubQueueSettings, opts: pulumi.Cu
         return Object.values(grants);
     };
 
-    const resultUrl = pulumi.interpolate`gs://${bucket.name}/${RESULT_PREFIX}`;
+    const resultUrl = pulumi.interpolate`gs://${bucketName}/${RESULT_PREFIX}`;
     return {
         topic,
         deadLetterTopic,
-        bucket,
+        bucketName,
         topicPath,
         subscriptionPath: pulumi.interpolate`projects/${topic.project}/subscriptions/${names.requests}`,
         resultUrl,
@@ -188,15 +205,18 @@ export function createPubSubQueue(settings: PubSubQueueSettings, opts: pulumi.Cu
     };
 }
 
-/** The billed resources, as the cost model prices them: the two topics, the two subscriptions and the bucket. */
-export function pubsubQueueShapes(name: string): CostedResource[] {
+/**
+ * The billed resources, as the cost model prices them: the two topics, the two subscriptions and the bucket; without the
+ * queue (`queue: false`, an existing subscription) or the bucket (`bucket: false`, an existing one) where the team has them.
+ */
+export function pubsubQueueShapes(name: string, made: { queue: boolean; bucket: boolean } = { queue: true, bucket: true }): CostedResource[] {
     const names = pubsubNames(name);
     const shape = (type: string, logical: string, inputs: Record<string, unknown>): CostedResource => ({ urn: logical, type, name: logical, inputs });
-    return [
+    const queue = [
         shape("gcp:pubsub/topic:Topic", `${name}-requests`, { name: names.requests }),
         shape("gcp:pubsub/topic:Topic", `${name}-dead-letter`, { name: names.deadLetter }),
         shape("gcp:pubsub/subscription:Subscription", `${name}-dead-letter-subscription`, { name: names.deadLetter }),
         shape("gcp:pubsub/subscription:Subscription", `${name}-requests-subscription`, { name: names.requests }),
-        shape("gcp:storage/bucket:Bucket", names.bucket, {}),
     ];
+    return [...(made.queue ? queue : []), ...(made.bucket ? [shape("gcp:storage/bucket:Bucket", names.bucket, {})] : [])];
 }

@@ -23,6 +23,10 @@
  *   which reads only the IRSA annotation of the workload's ServiceAccount, not a Pod Identity association (KEDA's AWS
  *   authentication provider documentation). sts:TagSession too: EKS Pod Identity's session tags are transitive, so an
  *   operator on Pod Identity passes them to the role it assumes (EKS user guide, "pod-id-abac").
+ *
+ * With the team's own queue (`kubernetes.queue.queueArn`) neither queue is made: the grants above name that ARN, its URL
+ * and region are derived from it (existing-queue.ts), and `queue.deadLetterQueue` is "". With the team's own bucket
+ * (`resultBucket`) no bucket is made and the grants name it (docs/queue-mode.md, "A queue you already have").
  */
 import * as aws from "@pulumi/aws";
 import * as kubernetes from "@pulumi/kubernetes";
@@ -32,12 +36,13 @@ import { cloudTags, kubernetesLabels, physicalName } from "../../../../sdk/namin
 import { describeValue, ValidationProblem } from "../../../../sdk/validate";
 import { KubernetesQueueProvider, ModelServiceQueueOutputs } from "../../args";
 import type { ServingSpec } from "../../spec";
-import { awsContext } from "../aws/context";
+import { AwsContext, awsContext } from "../aws/context";
 import { policy } from "../aws/iam";
 import { createPrivateBucket, expiryRule, privateBucketShape } from "../aws/private-bucket";
 import { TRIGGER_AUTH_SUFFIX } from "../kubernetes-spec";
 import { consumerStatements, kedaTrustPolicy, podIdentityTrustPolicy, RESULTS_PREFIX, scalerStatements } from "./aws-sqs-iam";
 import type { KubernetesQueueBackend, QueueBackendContext, QueueBackendDeployment } from "./backend";
+import { existingQueueProblems, parseQueueArn, queueRef, queueUrlOf, S3_BUCKET_NAME } from "./existing-queue";
 import { backlogPerReplica, consumerSettings } from "./settings";
 
 /** SQS's longest retention, 14 days (CreateQueue MessageRetentionPeriod: 60 to 1,209,600 s): the dead-letter queue's. */
@@ -104,13 +109,37 @@ function problems(spec: ServingSpec): ValidationProblem[] {
             expected: "the IAM role the KEDA operator runs as, with provider aws-sqs: KEDA assumes the service's scaler role from it to read the queue's length (docs/queue-mode.md)",
         });
     }
-    return out;
+    return [...out, ...existingResourceProblems(spec)];
+}
+
+/** An existing queue in another region than `region`, an existing bucket S3 cannot name, and the settings they make void. */
+function existingResourceProblems(spec: ServingSpec): ValidationProblem[] {
+    const queue = given(spec);
+    const out: ValidationProblem[] = [];
+    if (typeof queue.queueArn === "string" && queue.region !== undefined) {
+        const arnRegion = parseQueueArn(queue.queueArn).region;
+        if (arnRegion !== queue.region) {
+            out.push({
+                path: "kubernetes.queue.region",
+                received: describeValue(queue.region),
+                expected: `nothing, or the queue's region ${arnRegion} (from kubernetes.queue.queueArn): the consumer and KEDA call SQS in the queue's region`,
+            });
+        }
+    }
+    if (typeof queue.resultBucket === "string" && !S3_BUCKET_NAME.test(queue.resultBucket)) {
+        out.push({
+            path: "kubernetes.queue.resultBucket",
+            received: describeValue(queue.resultBucket),
+            expected: "an S3 bucket name with provider aws-sqs: 3 to 63 lowercase letters, digits, '.' and '-', starting and ending with a letter or digit",
+        });
+    }
+    return [...out, ...existingQueueProblems(spec, queue.queueArn !== undefined ? "queueArn" : undefined, "retention (MessageRetentionPeriod)")];
 }
 
 /** KEDA's scaler role (only the queue's attributes, assumed from the KEDA operator's role) and its TriggerAuthentication. */
 function createKedaAccess(
     spec: ServingSpec,
-    requests: aws.sqs.Queue,
+    queueArn: pulumi.Input<string>,
     kedaRoleArn: pulumi.Input<string>,
     context: QueueBackendContext,
 ): { authenticationName: pulumi.Output<string>; resources: Record<string, pulumi.Resource> } {
@@ -127,7 +156,7 @@ function createKedaAccess(
         },
         cloudOpts,
     );
-    const scalerPolicy = new aws.iam.RolePolicy(n.scaler, { role: scalerRole.id, policy: requests.arn.apply((arn) => JSON.stringify(policy(scalerStatements(arn)))) }, cloudOpts);
+    const scalerPolicy = new aws.iam.RolePolicy(n.scaler, { role: scalerRole.id, policy: pulumi.output(queueArn).apply((arn) => JSON.stringify(policy(scalerStatements(arn)))) }, cloudOpts);
     const dependsOn = kubernetesOpts.dependsOn === undefined ? [] : Array.isArray(kubernetesOpts.dependsOn) ? kubernetesOpts.dependsOn : [kubernetesOpts.dependsOn as pulumi.Input<pulumi.Resource>];
     const triggerAuthentication = new kubernetes.apiextensions.CustomResource(
         `${spec.name}-queue`,
@@ -142,28 +171,65 @@ function createKedaAccess(
     return { authenticationName: triggerAuthentication.metadata.name, resources: { kedaScalerRole: scalerRole, kedaScalerRolePolicy: scalerPolicy, triggerAuthentication } };
 }
 
-function deploy(context: QueueBackendContext): QueueBackendDeployment {
-    const { spec, queue, namespace, serviceAccountName, cloudOpts } = context;
+/** Where requests come from: the queue's ARN and URL, an existing queue's region and partition, the dead-letter queue's URL. */
+interface RequestQueue {
+    arn: pulumi.Output<string>;
+    url: pulumi.Output<string>;
+    region?: pulumi.Output<string>;
+    partition?: pulumi.Output<string>;
+    deadLetterUrl: pulumi.Output<string>;
+    resources: Record<string, pulumi.Resource>;
+}
+
+/** The request queue: modelship's (with its dead-letter queue), or the team's by ARN (`kubernetes.queue.queueArn`). */
+function requestQueue(spec: ServingSpec, cloudOpts: pulumi.CustomResourceOptions): RequestQueue {
     const settings = given(spec);
+    if (settings.queueArn !== undefined) {
+        const ref = queueRef(settings.queueArn);
+        return { arn: pulumi.output(settings.queueArn), url: ref.apply(queueUrlOf), region: ref.region, partition: ref.partition, deadLetterUrl: pulumi.output(""), resources: {} };
+    }
     const n = names(spec);
     const tags = cloudTags(spec.owner);
-    const parent = cloudOpts.parent as pulumi.Resource;
     const regionArg = settings.region !== undefined ? { region: settings.region } : {};
-    const region: pulumi.Input<string> = settings.region ?? awsContext(parent).apply((c) => c.region);
-
     const deadLetter = new aws.sqs.Queue(
         n.deadLetter,
         { namePrefix: n.deadLetterPrefix, messageRetentionSeconds: DEAD_LETTER_RETENTION_SECONDS, sqsManagedSseEnabled: true, tags, ...regionArg },
         cloudOpts,
     );
     const requests = new aws.sqs.Queue(n.requests, { ...requestQueueArgs(spec), redrivePolicy: deadLetter.arn.apply((arn) => redrivePolicy(spec, arn)), tags, ...regionArg }, cloudOpts);
+    return { arn: requests.arn, url: requests.url, deadLetterUrl: deadLetter.url, resources: { requestQueue: requests, deadLetterQueue: deadLetter } };
+}
+
+/** The result bucket: modelship's private bucket, or the team's by name (`kubernetes.queue.resultBucket`). */
+function resultBucket(spec: ServingSpec, queue: QueueBackendContext["queue"], region: pulumi.Input<string> | undefined, partition: () => pulumi.Input<string>, parent: pulumi.Resource) {
+    const settings = given(spec);
+    if (settings.resultBucket !== undefined) {
+        const name = pulumi.output(settings.resultBucket);
+        return { name, arn: pulumi.interpolate`arn:${partition()}:s3:::${name}`, resources: {} };
+    }
+    const n = names(spec);
     const results = createPrivateBucket(
         n.results,
         "resultBucket",
-        { bucketPrefix: n.bucketPrefix, lifecycleRules: [expiryRule("expire-results", RESULTS_PREFIX, queue.resultRetentionDays)], tags, region: settings.region },
+        { bucketPrefix: n.bucketPrefix, lifecycleRules: [expiryRule("expire-results", RESULTS_PREFIX, queue.resultRetentionDays)], tags: cloudTags(spec.owner), region },
         parent,
     );
-    const bucket = results.bucket;
+    return { name: results.bucket.bucket, arn: results.bucket.arn, resources: results.resources };
+}
+
+function deploy(context: QueueBackendContext): QueueBackendDeployment {
+    const { spec, queue, namespace, serviceAccountName, cloudOpts } = context;
+    const settings = given(spec);
+    const n = names(spec);
+    const tags = cloudTags(spec.owner);
+    const parent = cloudOpts.parent as pulumi.Resource;
+    const requests = requestQueue(spec, cloudOpts);
+    // An existing queue's region and partition are its ARN's; modelship's queue is in `region`, else the provider's.
+    let provider: pulumi.Output<AwsContext> | undefined;
+    const providerContext = () => (provider ??= awsContext(parent));
+    const region: pulumi.Input<string> = settings.region ?? requests.region ?? providerContext().region;
+    const partition = () => requests.partition ?? providerContext().partition;
+    const bucket = resultBucket(spec, queue, settings.region ?? requests.region, partition, parent);
 
     const consumerRole = new aws.iam.Role(
         n.consumer,
@@ -190,10 +256,11 @@ function deploy(context: QueueBackendContext): QueueBackendDeployment {
     );
 
     // KEDA's access only where a ScaledObject reads the queue: a fixed replica count needs no KEDA in the cluster.
-    const keda = spec.autoscaling ? createKedaAccess(spec, requests, settings.kedaRoleArn as pulumi.Input<string>, context) : undefined;
+    const keda = spec.autoscaling ? createKedaAccess(spec, requests.arn, settings.kedaRoleArn as pulumi.Input<string>, context) : undefined;
 
-    const resultUrl = pulumi.interpolate`s3://${bucket.bucket}/${RESULTS_PREFIX}`;
-    const outputs: pulumi.Output<ModelServiceQueueOutputs> = pulumi.all([requests.url, resultUrl, deadLetter.url]).apply(([submitUrl, location, deadLetterQueue]) => ({
+    const resultUrl = pulumi.interpolate`s3://${bucket.name}/${RESULTS_PREFIX}`;
+    // An existing queue's dead-letter queue is the team's: "" (not known here).
+    const outputs: pulumi.Output<ModelServiceQueueOutputs> = pulumi.all([requests.url, resultUrl, requests.deadLetterUrl]).apply(([submitUrl, location, deadLetterQueue]) => ({
         submitUrl,
         inputLocation: "",
         outputLocation: location,
@@ -219,9 +286,8 @@ function deploy(context: QueueBackendContext): QueueBackendDeployment {
         },
         outputs,
         resources: {
-            requestQueue: requests,
-            deadLetterQueue: deadLetter,
-            ...results.resources,
+            ...requests.resources,
+            ...bucket.resources,
             consumerRole,
             consumerRolePolicy: consumerPolicy,
             podIdentityAssociation: association,
@@ -233,11 +299,16 @@ function deploy(context: QueueBackendContext): QueueBackendDeployment {
 /** The billed resources: the two queues (SQS bills per request) and the bucket (S3: storage and requests). IAM and EKS Pod Identity cost nothing. */
 function costedResources(spec: ServingSpec): CostedResource[] {
     const n = names(spec);
-    return [
-        { urn: n.requests, type: "aws:sqs/queue:Queue", name: n.requests, inputs: requestQueueArgs(spec) },
-        { urn: n.deadLetter, type: "aws:sqs/queue:Queue", name: n.deadLetter, inputs: { namePrefix: n.deadLetterPrefix, messageRetentionSeconds: DEAD_LETTER_RETENTION_SECONDS } },
-        privateBucketShape(n.results, n.bucketPrefix),
-    ];
+    const settings = given(spec);
+    // Nothing for what the team already has: its queue and bucket are billed to it whether or not this service runs.
+    const queues: CostedResource[] =
+        settings.queueArn !== undefined
+            ? []
+            : [
+                  { urn: n.requests, type: "aws:sqs/queue:Queue", name: n.requests, inputs: requestQueueArgs(spec) },
+                  { urn: n.deadLetter, type: "aws:sqs/queue:Queue", name: n.deadLetter, inputs: { namePrefix: n.deadLetterPrefix, messageRetentionSeconds: DEAD_LETTER_RETENTION_SECONDS } },
+              ];
+    return [...queues, ...(settings.resultBucket !== undefined ? [] : [privateBucketShape(n.results, n.bucketPrefix)])];
 }
 
 export const awsSqsQueueBackend: KubernetesQueueBackend = { provider: KubernetesQueueProvider.AwsSqs, problems, deploy, costedResources };

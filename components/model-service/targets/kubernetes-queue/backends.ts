@@ -15,6 +15,6 @@ export const QUEUE_BACKENDS: Readonly<Record<KubernetesQueueProvider, Kubernetes
 
 /** The fields of `kubernetes.queue` that belong to one provider: refused with another. */
 export const PROVIDER_FIELDS: Readonly<Record<KubernetesQueueProvider, readonly string[]>> = {
-    [KubernetesQueueProvider.AwsSqs]: ["eksClusterName", "kedaRoleArn", "region"],
-    [KubernetesQueueProvider.GcpPubSub]: ["project", "workloadIdentityPool"],
+    [KubernetesQueueProvider.AwsSqs]: ["eksClusterName", "kedaRoleArn", "region", "queueArn"],
+    [KubernetesQueueProvider.GcpPubSub]: ["project", "workloadIdentityPool", "subscription", "topic"],
 };

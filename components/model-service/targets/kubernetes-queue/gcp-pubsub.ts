@@ -21,18 +21,22 @@
  *   states MQL is not being shut down; its metadata names the subscription and the metric exactly, where a PromQL query
  *   over Pub/Sub's metric names could not be checked offline, and a wrong query reads as an empty backlog (the Prometheus
  *   scaler ignores null values by default), which would leave a Deployment at zero with requests waiting.
+ * - The team's own subscription (`kubernetes.queue.subscription`, with its `topic`): no topic, subscription, dead-letter
+ *   topic or service-agent grant is made; the consumer is granted that subscription and KEDA reads it. The team's own
+ *   bucket (`resultBucket`): no bucket is made (docs/queue-mode.md, "A queue you already have").
  */
 import * as gcp from "@pulumi/gcp";
 import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { stackGcpRegion } from "../../../../sdk/cost/regions";
 import { cloudTags, gcpLabels, gcpName, kubernetesLabels, physicalName } from "../../../../sdk/naming";
-import type { ValidationProblem } from "../../../../sdk/validate";
-import { KubernetesQueueProvider } from "../../args";
+import { describeValue, ValidationProblem } from "../../../../sdk/validate";
+import { KubernetesQueueProvider, ModelServiceQueueOutputs } from "../../args";
 import { ServingSpec } from "../../spec";
 import { deliveryAttempts, pubsubQueueProblems } from "../gcp/pubsub-limits";
-import { createPubSubQueue, pubsubQueueShapes } from "../gcp/pubsub-queue";
+import { createPubSubQueue, createResultBucket, grantResults, PubSubQueueSettings, pubsubQueueShapes, RESULT_PREFIX } from "../gcp/pubsub-queue";
 import type { KubernetesQueueBackend, QueueBackendContext, QueueBackendDeployment } from "./backend";
+import { existingQueueProblems, parsePubSubPath } from "./existing-queue";
 import { backlogPerReplica } from "./settings";
 
 /** The pull subscription's ack deadline: the consumer's default `VISIBILITY_TIMEOUT`, passed to it below. */
@@ -45,9 +49,32 @@ export function pubsubSettings(spec: ServingSpec): { project?: string; workloadI
     return { project, workloadIdentityPool: given?.workloadIdentityPool ?? (project !== undefined ? `${project}.svc.id.goog` : undefined) };
 }
 
+/** `subscription` and `topic` together, and the settings of what is not made refused with them. */
+function existingProblems(spec: ServingSpec): ValidationProblem[] {
+    const given = spec.given.kubernetes?.queue ?? { provider: KubernetesQueueProvider.GcpPubSub };
+    const out: ValidationProblem[] = [];
+    if (given.subscription !== undefined && given.topic === undefined) {
+        out.push({
+            path: "kubernetes.queue.topic",
+            received: describeValue(undefined),
+            expected:
+                "the topic of kubernetes.queue.subscription, projects/<project>/topics/<name>, with an existing subscription: it is where clients publish (queue.submitUrl), and only the cloud knows it (the plan runs offline)",
+        });
+    } else if (given.topic !== undefined && given.subscription === undefined) {
+        out.push({
+            path: "kubernetes.queue.topic",
+            received: describeValue(given.topic),
+            expected: "nothing without kubernetes.queue.subscription: modelship makes the topic of the subscription it makes",
+        });
+    }
+    return [...out, ...existingQueueProblems(spec, given.subscription !== undefined ? "subscription" : undefined, "retention (messageRetentionDuration)")];
+}
+
 function problems(spec: ServingSpec): ValidationProblem[] {
     if (!spec.queue) return [];
-    const out = pubsubQueueProblems(spec.queue, "with kubernetes.queue.provider gcp-pubsub");
+    const existing = existingProblems(spec);
+    // Pub/Sub's bounds apply to what modelship makes; with an existing subscription, maxDeliveries must still match its policy.
+    const out = [...existing, ...pubsubQueueProblems(spec.queue, "with kubernetes.queue.provider gcp-pubsub").filter((p) => !existing.some((e) => e.path === p.path))];
     if (pubsubSettings(spec).project === undefined) {
         out.push({
             path: "kubernetes.queue.project",
@@ -58,12 +85,67 @@ function problems(spec: ServingSpec): ValidationProblem[] {
     return out;
 }
 
+/** What the consumer reads and writes, and the `queue` output: modelship's topic and subscription, or the team's. */
+interface PullQueue {
+    subscriptionPath: pulumi.Output<string>;
+    resultUrl: pulumi.Output<string>;
+    outputs: pulumi.Output<ModelServiceQueueOutputs>;
+    resources: Record<string, pulumi.Resource>;
+    /** Grants the consumer's identity the subscription and the results bucket. */
+    grantConsumer(member: pulumi.Input<string>): void;
+}
+
+/** modelship's topic, pull subscription, dead-letter topic and (unless `resultBucket` is given) bucket. */
+function ownQueue(settings: PubSubQueueSettings, cloudOpts: pulumi.CustomResourceOptions): PullQueue {
+    const store = createPubSubQueue(settings, cloudOpts);
+    const subscription = store.subscribe({ ackDeadlineSeconds: PULL_ACK_DEADLINE_SECONDS });
+    return { ...store, outputs: store.outputs(), grantConsumer: (member) => store.grantConsumer(member, subscription) };
+}
+
+/**
+ * The team's subscription (`kubernetes.queue.subscription`, with its `topic`): no topic, subscription or dead-letter topic
+ * is made, nor the Pub/Sub service agent's grants (its dead-letter policy is the team's); the bucket unless `resultBucket`.
+ */
+function existingQueue(spec: ServingSpec, settings: PubSubQueueSettings, cloudOpts: pulumi.CustomResourceOptions): PullQueue {
+    const given = spec.given.kubernetes?.queue as NonNullable<NonNullable<ServingSpec["given"]["kubernetes"]>["queue"]>;
+    const subscriptionPath = pulumi.output(given.subscription as pulumi.Input<string>);
+    const bucket = settings.resultBucket === undefined ? createResultBucket(settings, cloudOpts) : undefined;
+    const bucketName = bucket ? bucket.name : pulumi.output(settings.resultBucket as pulumi.Input<string>);
+    const resultUrl = pulumi.interpolate`gs://${bucketName}/${RESULT_PREFIX}`;
+    const resources: Record<string, pulumi.Resource> = bucket ? { resultBucket: bucket } : {};
+    const parsed = subscriptionPath.apply((path) => parsePubSubPath(path, "subscriptions"));
+    return {
+        subscriptionPath,
+        resultUrl,
+        resources,
+        grantConsumer: (member) => {
+            const subscriber = new gcp.pubsub.SubscriptionIAMMember(
+                `${spec.name}-requests-consumer`,
+                { project: parsed.project, subscription: parsed.name, role: "roles/pubsub.subscriber", member },
+                cloudOpts,
+            );
+            Object.assign(resources, { requestSubscriber: subscriber }, grantResults(spec.name, bucketName, member, cloudOpts));
+        },
+        // The dead-letter topic is the team's: "" (not known here).
+        outputs: pulumi.all([pulumi.output(given.topic as pulumi.Input<string>), resultUrl]).apply(([submitUrl, results]) => ({
+            submitUrl,
+            inputLocation: "",
+            outputLocation: results,
+            failureLocation: results,
+            successTopicArn: "",
+            errorTopicArn: "",
+            deadLetterQueue: "",
+        })),
+    };
+}
+
 function deploy(context: QueueBackendContext): QueueBackendDeployment {
     const { spec, queue, cloudOpts, kubernetesOpts } = context;
     const { project, workloadIdentityPool } = pubsubSettings(spec) as { project: string; workloadIdentityPool: string };
     const labels = gcpLabels(cloudTags(spec.owner));
-    const store = createPubSubQueue({ name: spec.name, queue, project, location: stackGcpRegion(), labels }, cloudOpts);
-    const subscription = store.subscribe({ ackDeadlineSeconds: PULL_ACK_DEADLINE_SECONDS });
+    const given = spec.given.kubernetes?.queue;
+    const settings: PubSubQueueSettings = { name: spec.name, queue, project, location: stackGcpRegion(), labels, resultBucket: given?.resultBucket };
+    const store = given?.subscription === undefined ? ownQueue(settings, cloudOpts) : existingQueue(spec, settings, cloudOpts);
 
     const account = new gcp.serviceaccount.Account(
         `${spec.name}-queue-consumer`,
@@ -76,7 +158,7 @@ function deploy(context: QueueBackendContext): QueueBackendDeployment {
         cloudOpts,
     );
     const email = pulumi.interpolate`${account.accountId}@${project}.iam.gserviceaccount.com`;
-    store.grantConsumer(pulumi.interpolate`serviceAccount:${email}`, subscription);
+    store.grantConsumer(pulumi.interpolate`serviceAccount:${email}`);
     const workloadIdentity = new gcp.serviceaccount.IAMMember(
         `${spec.name}-queue-consumer-workload-identity`,
         {
@@ -118,7 +200,7 @@ function deploy(context: QueueBackendContext): QueueBackendDeployment {
             },
             authenticationRef: { name: authName },
         },
-        outputs: store.outputs(),
+        outputs: store.outputs,
         resources: { ...store.resources, consumerServiceAccount: account, consumerWorkloadIdentity: workloadIdentity, queueTriggerAuthentication: authentication },
     };
 }
@@ -127,5 +209,6 @@ export const pubsubQueueBackend: KubernetesQueueBackend = {
     provider: KubernetesQueueProvider.GcpPubSub,
     problems,
     deploy,
-    costedResources: (spec) => pubsubQueueShapes(spec.name),
+    // Nothing for what the team already has: its subscription and bucket are billed to it whether or not this service runs.
+    costedResources: (spec) => pubsubQueueShapes(spec.name, { queue: spec.given.kubernetes?.queue?.subscription === undefined, bucket: spec.given.kubernetes?.queue?.resultBucket === undefined }),
 };

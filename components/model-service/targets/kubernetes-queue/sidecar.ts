@@ -2,15 +2,14 @@
  * The queue consumer beside the model server (docs/queue-mode.md): a ConfigMap holding `consumerScript()`, mounted
  * read-only at /opt/modelship/, and a `queue-consumer` container running `python3 /opt/modelship/consumer.py` with the
  * backend's environment and the consumer's settings (settings.ts). It shares the pod's loopback with the server and
- * writes nothing locally, so its root filesystem is read-only. The server gets a pre-stop sleep that outlasts the
- * consumer's drain, so a stopping replica finishes (or hands back) its requests before the server goes.
+ * writes nothing locally, so its root filesystem is read-only. The server's preStop hook waits on the consumer's
+ * `GET /drained`, so a stopping replica finishes (or hands back) its requests before the server goes, and no longer.
  */
 import { createHash } from "node:crypto";
 import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { cpuQuantity, memoryQuantity, type SidecarSpec, type WorkloadSpec } from "../../../kubernetes";
 import { consumerScript } from "../../queue/consumer-script";
-import type { QueueSpec } from "../../queue";
 import type { ServingSpec } from "../../spec";
 import { consumerSettings, stopOrder } from "./settings";
 
@@ -77,6 +76,7 @@ export function consumerEnv(spec: ServingSpec, backendEnv: Record<string, pulumi
         MAX_DELIVERIES: String(c.maxDeliveries),
         CONCURRENCY: String(c.concurrency),
         STOP_TIMEOUT: String(c.stopTimeoutSeconds),
+        DRAIN_PORT: String(c.drainPort),
         // The root filesystem is read-only: no .pyc files.
         PYTHONDONTWRITEBYTECODE: "1",
     };
@@ -103,13 +103,13 @@ export function consumerScriptDigest(): string {
     return createHash("sha256").update(consumerScript()).digest("hex").slice(0, 16);
 }
 
-/** The workload with the consumer beside the server, the server's pre-stop sleep and the pod's grace period of queue mode. */
+/** The workload with the consumer beside the server, the server's preStop hook on the consumer and the pod's grace period of queue mode. */
 export function withConsumer(workload: WorkloadSpec, spec: ServingSpec, refs: ConsumerRefs): WorkloadSpec {
-    const order = stopOrder(spec.queue as QueueSpec);
+    const order = stopOrder(spec);
     return {
         ...workload,
         podAnnotations: { ...(workload.podAnnotations ?? {}), "modelship.dev/queue-consumer": consumerScriptDigest() },
-        server: { ...workload.server, preStopSleepSeconds: order.serverPreStopSleepSeconds },
+        server: { ...workload.server, preStopSleepSeconds: undefined, preStopHttpGet: order.serverPreStop },
         sidecars: [...(workload.sidecars ?? []), consumerSidecar(spec, refs)],
         terminationGracePeriodSeconds: order.terminationGracePeriodSeconds,
     };
