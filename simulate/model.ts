@@ -48,8 +48,12 @@ export interface SimulationStart {
  */
 class Fleet {
     readonly starting: number[] = [];
+    /** For each starting replica, the second its node has the image in place (its ready second less the model load). */
+    private readonly startingWarm: number[] = [];
     ready = 0;
     private readonly freeNodes: number[] = [];
+    /** For each freed node, the second from which a replica on it needs the model load only. */
+    private readonly freeWarm: number[] = [];
     private freeHead = 0;
     private readonly headroomUp: number[] = [];
     private headroomOpen = false;
@@ -76,15 +80,23 @@ class Fleet {
         const c = this.service.coldStart;
         for (let i = 0; i < n; i++) {
             if (this.idleNodes > 0) {
-                // Reuse the most recently freed node: its image is cached (and, with a node cache, its weights).
+                // Reuse the most recently freed node: its image is cached (and, with a node cache, its weights). A node
+                // freed by a replica still starting is not up or has not pulled the image yet: the load starts once it has.
                 this.freeNodes.pop();
-                this.starting.push(t + (this.service.warmLoadSeconds ?? c.loadSeconds));
+                const warm = this.freeWarm.pop() as number;
+                const load = this.service.warmLoadSeconds ?? c.loadSeconds;
+                this.push(Math.max(t, warm) + load, Math.max(t, warm));
             } else if (this.headroomUp.length > 0) {
-                this.starting.push(this.onHeadroom(t));
+                const ready = this.onHeadroom(t);
+                this.push(ready, ready - c.loadSeconds);
             } else {
-                this.starting.push(t + fullColdStart(c));
+                this.push(t + fullColdStart(c), t + fullColdStart(c) - c.loadSeconds);
             }
         }
+    }
+    private push(ready: number, warm: number): void {
+        this.starting.push(ready);
+        this.startingWarm.push(warm);
     }
     /**
      * A replica preempts the placeholder whose node is up first (or comes up first): it waits for that node, the rest
@@ -103,12 +115,17 @@ class Fleet {
     remove(t: number, n: number): void {
         for (let i = 0; i < n; i++) {
             // Starting replicas go first (the one furthest from ready), then ready ones.
+            let warm = t;
             if (this.starting.length > 0) {
                 let latest = 0;
                 for (let j = 1; j < this.starting.length; j++) if (this.starting[j] > this.starting[latest]) latest = j;
                 this.starting.splice(latest, 1);
+                warm = this.startingWarm.splice(latest, 1)[0];
             } else this.ready--;
-            if (this.service.nodeIdleSeconds > 0) this.freeNodes.push(t + this.service.nodeIdleSeconds);
+            if (this.service.nodeIdleSeconds > 0) {
+                this.freeNodes.push(t + this.service.nodeIdleSeconds);
+                this.freeWarm.push(warm);
+            }
         }
     }
     tick(t: number): void {
@@ -124,11 +141,13 @@ class Fleet {
             if (this.starting[j] <= t) {
                 this.ready++;
                 this.starting.splice(j, 1);
+                this.startingWarm.splice(j, 1);
             }
         }
         while (this.freeHead < this.freeNodes.length && this.freeNodes[this.freeHead] <= t) this.freeHead++;
         if (this.freeHead > 1024) {
             this.freeNodes.splice(0, this.freeHead);
+            this.freeWarm.splice(0, this.freeHead);
             this.freeHead = 0;
         }
     }

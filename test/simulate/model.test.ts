@@ -82,6 +82,20 @@ describe("a step in load", () => {
         const back = run.replicas.findIndex((r, t) => t >= 1000 && r >= 5);
         expect(run.ready.findIndex((r, t) => t > back && r >= 5)).toBe(back + 20);
     });
+
+    it("a replica on a node freed while its first replica was still starting is ready no sooner than that one would have been", () => {
+        // 10 requests/s from 100 to 120: 5 replicas asked at 105, ready at 255 (100 + 30 + 20 s). The queue drains and, with
+        // no scale-down delay, the loop goes back to 1 by 180, before any was ready; the load returns at 200 and the loop
+        // asks again at 210. The nodes it freed were still coming up: the new replicas wait for them (255), not 210 + the
+        // model load (230), as if the image had been on them.
+        const requests = constant(1, 600);
+        requests.fill(10, 100, 120);
+        requests.fill(0, 120, 200);
+        requests.fill(10, 200);
+        const run = simulatePolicy(requests, service(), { ...hpaPolicy(spec(), service()), scaleDownDelaySeconds: 0 }, { initialReplicas: 1 });
+        expect([run.replicas[105], run.replicas[180], run.replicas[210]]).toEqual([5, 1, 5]);
+        expect(run.ready.findIndex((r, t) => t >= 210 && r >= 5)).toBe(255);
+    });
 });
 
 describe("the queue cap of modelship's in-flight query", () => {
