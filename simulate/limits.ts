@@ -78,7 +78,7 @@ export interface LateRequests {
  */
 export function replayQueue(requests: Float64Array, service: ServiceModel, servingReady: Int32Array, sloSeconds: number): LateRequests {
     const T = requests.length;
-    // A queue-mode run goes on past the trace while its queue drains: servingReady is then longer than the trace.
+    // A run goes on past the trace while its queue drains (model.ts): servingReady is then longer than the trace.
     const horizon = Math.max(T, servingReady.length);
     const queue = new RequestQueue(horizon, Math.max(1, Math.round(service.serviceSeconds)), service.timeoutSeconds);
     const dropped = new Float64Array(T);

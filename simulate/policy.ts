@@ -5,6 +5,7 @@
  */
 
 import type { TargetTracking } from "./target-tracking";
+import { adaptiveHeld, type AdaptiveHold, type HoldSample } from "./hold";
 
 /** Knative's panic mode: a short window that scales up at once when it sees `threshold` x the ready capacity. */
 export interface PanicMode {
@@ -46,6 +47,11 @@ export interface ControlPolicy {
         panicAbove?: number;
     };
     panic?: PanicMode;
+    /**
+     * A candidate adaptive scale-down hold (hold.ts): a trigger holding the largest of the triggers above over its window
+     * while its condition holds; undefined for none (what every deployed policy has).
+     */
+    adaptiveHold?: AdaptiveHold;
     /** Replicas go only to the highest count asked for over this many seconds (HPA stabilisation). */
     scaleDownDelaySeconds: number;
     /** Per decision, replicas may grow to at most max(current x multiplier, current + minPods). */
@@ -92,6 +98,8 @@ export class LoopMemory {
     private readonly recs: number[] = [];
     private head = 0;
     panicUntil = -1;
+    /** The adaptive hold's samples of the triggers' largest value (hold.ts). */
+    readonly holdSamples: HoldSample[] = [];
 
     /** Records a recommendation and returns the highest over the last `window` seconds. */
     stabilised(t: number, rec: number, window: number): number {
@@ -152,13 +160,24 @@ export function decide(p: ControlPolicy, s: LoopState, mem: LoopMemory): number 
     const prewarm = Math.min(p.max, prewarmFloor(p, s.t));
     // The HPA computes each metric's count, within its tolerance of the current one, and takes the largest.
     const count = (value: number) => (s.current > 0 && Math.abs(value / (p.targetPerReplica * s.current) - 1) <= p.tolerance ? s.current : Math.ceil(value / p.targetPerReplica - 1e-9));
-    let rec = count(average(p, s, p.metricWindowSeconds));
+    let top = average(p, s, p.metricWindowSeconds);
+    let rec = count(top);
     if (p.arrivalTrigger) {
         const arrivals = arrivalInFlight(s, p.arrivalTrigger.windowSeconds);
         rec = Math.max(rec, count(arrivals));
+        top = Math.max(top, arrivals);
         // The panic trigger: the whole in flight, while the arrivals are above what the capped queue can ask for.
         const panicAbove = p.arrivalTrigger.panicAbove;
-        if (panicAbove !== undefined && arrivals > panicAbove * at(s.runningSum, s.t)) rec = Math.max(rec, count(at(s.inflightSum, s.t)));
+        if (panicAbove !== undefined && arrivals > panicAbove * at(s.runningSum, s.t)) {
+            rec = Math.max(rec, count(at(s.inflightSum, s.t)));
+            top = Math.max(top, at(s.inflightSum, s.t));
+        }
+    }
+    if (p.adaptiveHold) {
+        // The opening count is what the loop asked for before the trace (model.ts seeds the stabilisation likewise).
+        if (mem.holdSamples.length === 0) mem.holdSamples.push({ t: 0, value: s.current * p.targetPerReplica });
+        const held = adaptiveHeld(p.adaptiveHold, mem.holdSamples, s.t, top);
+        if (held > 0) rec = Math.max(rec, count(held));
     }
     // A window is a trigger like the metric (KEDA takes the largest), so its replicas also wait out the scale-down delay.
     rec = Math.max(rec, prewarm);

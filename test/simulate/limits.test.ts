@@ -107,8 +107,9 @@ describe("what binds", () => {
         // 3 requests a second for 10 s on the 2 replicas the budget allows: request i starts at floor(i / 2).
         const requests = new Float64Array(10).fill(3);
         const run = { ...simulatePolicy(requests, one, staticPolicy(2), { initialReplicas: 2 }), name: "modelship" };
-        // Served 20 (i = 0..19), 10 still waiting at the end (dropped); past 1 s: i = 8 and 10..19.
-        expect([run.served, run.dropped]).toEqual([20, 10]);
+        // Served 30: 20 in the trace (i = 0..19) and the 10 still waiting at its end after it, within the timeout (100 s);
+        // past 1 s: i = 8 and 10..29.
+        expect([run.served, run.dropped]).toEqual([30, 0]);
         const bounds = { max: 2, specMax: 3, budget: { maxMonthlyUsd: 1000 } };
         const limits = bindingLimits(requests, one, bounds, [run], { sloP99Seconds: 1 });
         const limit = {
@@ -121,14 +122,12 @@ describe("what binds", () => {
             atSecond: 0,
             replicas: 2,
             ready: 2,
-            dropped: 10,
-            waitedPastSlo: 11,
+            dropped: 0,
+            waitedPastSlo: 21,
         };
         expect(limits).toEqual([limit]);
         expect(limitJson(limits[0], START)).toEqual({ ...limit, at: "2026-01-05T00:00:00.000Z" });
-        expect(describeLimits(limits, summarise([run]), 1, clock)).toEqual([
-            "modelship: maxReplicas 2 (budget $1,000/month) binds: 3 replicas needed at 00:00:00; 10 requests dropped, 11 waited over 1 s (p99 3 s)",
-        ]);
+        expect(describeLimits(limits, summarise([run]), 1, clock)).toEqual(["modelship: maxReplicas 2 (budget $1,000/month) binds: 3 replicas needed at 00:00:00; 21 waited over 1 s (p99 5 s)"]);
         // The other policies keep maxReplicas as given (3): enough here, nothing late.
         const hpa = { ...simulatePolicy(requests, one, staticPolicy(3), { initialReplicas: 3 }), name: "hpa-default" };
         expect([isBound(hpa, 1), bindingLimits(requests, one, bounds, [hpa], { sloP99Seconds: 1 })]).toEqual([false, []]);

@@ -82,6 +82,32 @@ describe("a step in load", () => {
         const back = run.replicas.findIndex((r, t) => t >= 1000 && r >= 5);
         expect(run.ready.findIndex((r, t) => t > back && r >= 5)).toBe(back + 20);
     });
+
+    it("a replica on a node freed while its first replica was still starting is ready no sooner than that one would have been", () => {
+        // 10 requests/s from 100 to 120: 5 replicas asked at 105, ready at 255 (100 + 30 + 20 s). The queue drains and, with
+        // no scale-down delay, the loop goes back to 1 by 180, before any was ready; the load returns at 200 and the loop
+        // asks again at 210. The nodes it freed were still coming up: the new replicas wait for them (255), not 210 + the
+        // model load (230), as if the image had been on them.
+        const requests = constant(1, 600);
+        requests.fill(10, 100, 120);
+        requests.fill(0, 120, 200);
+        requests.fill(10, 200);
+        const run = simulatePolicy(requests, service(), { ...hpaPolicy(spec(), service()), scaleDownDelaySeconds: 0 }, { initialReplicas: 1 });
+        expect([run.replicas[105], run.replicas[180], run.replicas[210]]).toEqual([5, 1, 5]);
+        expect(run.ready.findIndex((r, t) => t >= 210 && r >= 5)).toBe(255);
+    });
+
+    it("serves after the trace what still waits when it ends, within the timeout, instead of counting it dropped", () => {
+        // 1 request/s, then 20/s in the last 10 s: one replica (6 slots x 2 s: 3 a second) leaves ~170 waiting at the end.
+        const requests = constant(1, 600);
+        requests.fill(20, 590);
+        const run = simulatePolicy(requests, service(), hpaPolicy(spec(), service()), { initialReplicas: 1 });
+        expect(run.dropped).toBe(0);
+        expect(run.served).toBeCloseTo(790, 6);
+        // Served past the trace's end, and only as long as the queue lasted: billed until it drained, then the run stops.
+        expect(run.servingReady.length).toBeGreaterThan(600);
+        expect(run.servingReady.length).toBeLessThan(600 + 300);
+    });
 });
 
 describe("the queue cap of modelship's in-flight query", () => {
@@ -190,15 +216,16 @@ describe("a CPU service", () => {
 
     it("is reported in replica-hours: no GPU-hours, and a replica is ready after the image pull and the model load", () => {
         const cpu = service({ gpusPerReplica: 0, coldStart: { nodeSeconds: 0, pullSeconds: 35, loadSeconds: 60 }, nodeIdleSeconds: 0, hourlyUsd: 0.2 });
-        // Two replicas for an hour: 2 replica-hours, no GPU-hours, at the cost model's price of a replica.
-        const run = simulatePolicy(constant(10, 3600), cpu, staticPolicy(2), { initialReplicas: 2 });
+        // Two replicas for an hour: 2 replica-hours, no GPU-hours, at the cost model's price of a replica (a load they
+        // serve: an overloaded run would go on past the hour while its queue drains, billed).
+        const run = simulatePolicy(constant(5, 3600), cpu, staticPolicy(2), { initialReplicas: 2 });
         expect([run.replicaHours, run.hours, run.gpuHours]).toEqual([2, 2, 0]);
         expect(run.costUsd).toBeCloseTo(0.4, 9);
         const summaries = summarise(runPolicies({ name: "steady", requests: constant(10, 3600) }, spec(), cpu));
         for (const s of summaries) expect([s.name, s.gpuHours, s.hours > 0]).toEqual([s.name, 0, true]);
         expect(renderTable(summaries, "replica-hours").split("\n")[0]).toMatch(/^policy +replica-hours +x oracle +x at target +cost USD /);
         // Two GPUs per replica: twice the replica-hours.
-        const two = simulatePolicy(constant(10, 3600), service({ gpusPerReplica: 2 }), staticPolicy(2), { initialReplicas: 2 });
+        const two = simulatePolicy(constant(5, 3600), service({ gpusPerReplica: 2 }), staticPolicy(2), { initialReplicas: 2 });
         expect([two.replicaHours, two.gpuHours, two.hours]).toEqual([2, 4, 4]);
     });
 

@@ -124,8 +124,9 @@ describe("modelship's policy reads the fast ramp from the spec", () => {
         // Without the panic trigger the arrivals show over their minute's window.
         expect(at(arrivalsOnly)).toEqual([1, 14, 43, 80, 150, 150]);
         expect(at(capped)).toEqual([1, 14, 14, 14, 14, 14]);
-        // The trade: panic drops 40% fewer than the arrivals alone, for the backlog's replicas (Knative's panic mode too).
-        expect([fast, arrivalsOnly, capped].map((r) => Math.round(r.dropped))).toEqual([66_487, 110_034, 252_246]);
+        // The trade: panic drops 5% fewer than the arrivals alone, for the backlog's replicas (1.6x the GPU-hours; Knative's
+        // panic mode too). What waits when the trace ends is served after it (the capped queue's backlog, mostly).
+        expect([fast, arrivalsOnly, capped].map((r) => Math.round(r.dropped))).toEqual([66_487, 69_846, 198_067]);
         expect(fast.gpuHours).toBeGreaterThan(arrivalsOnly.gpuHours);
     });
 
