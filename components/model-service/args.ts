@@ -470,7 +470,8 @@ export interface KubernetesQueueArgs {
      * The image of the `queue-consumer` sidecar: Python 3.11 or later on `python3`, with boto3 1.34.41 or later for
      * `aws-sqs` (the first release that reads EKS Pod Identity credentials: EKS user guide, "Use pod identity with the AWS
      * SDK"); it must run as a non-root user on a read-only root filesystem (the script is mounted at
-     * /opt/modelship/consumer.py). Defaults to AWS's Lambda Python 3.12 base image, which ships boto3, pinned by digest.
+     * /opt/modelship/consumer.py). Defaults to AWS's Lambda Python 3.12 base image, which ships boto3, with `aws-sqs`, and
+     * `docker.io/library/python:3.12-slim` with `gcp-pubsub` (standard library only), both pinned by digest.
      */
     consumerImage?: pulumi.Input<string>;
     /**

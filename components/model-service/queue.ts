@@ -62,16 +62,27 @@ export const queueSchema = z
 const DEFAULTS = { retentionSeconds: 21600, requestTimeoutSeconds: 900, resultRetentionDays: 7 };
 
 /**
- * Targets whose queue cannot hold a request for SageMaker's 900 s: Cloud Run answers a Pub/Sub push within the
- * subscription's ack deadline (at most 600 s), so its default is Cloud Run's own request timeout, 300 s.
+ * Deliveries of a request before it is dead-lettered, where modelship's consumer runs (Kubernetes, Cloud Run, Docker):
+ * the consumer's own `MAX_DELIVERIES` default, and Pub/Sub's smallest `maxDeliveryAttempts` (docs/queue-mode.md).
  */
-const TARGET_DEFAULTS: Partial<Record<Target, Partial<typeof DEFAULTS>>> = { [Target.GcpCloudRun]: { requestTimeoutSeconds: 300 } };
+const CONSUMER_MAX_DELIVERIES = 5;
+
+/**
+ * Each target's own defaults. Where the consumer runs, `maxDeliveries` is the consumer's. Cloud Run's queue cannot hold
+ * a request for SageMaker's 900 s: it answers a Pub/Sub push within the subscription's ack deadline (at most 600 s), so
+ * its request time defaults to Cloud Run's own request timeout, 300 s.
+ */
+const TARGET_DEFAULTS: Partial<Record<Target, Partial<typeof DEFAULTS & { maxDeliveries: number }>>> = {
+    [Target.Kubernetes]: { maxDeliveries: CONSUMER_MAX_DELIVERIES },
+    [Target.GcpCloudRun]: { requestTimeoutSeconds: 300, maxDeliveries: CONSUMER_MAX_DELIVERIES },
+    [Target.Docker]: { maxDeliveries: CONSUMER_MAX_DELIVERIES },
+};
 
 /** The queue of a service in queue mode, defaults applied. */
 export interface QueueSpec {
     retentionSeconds: number;
     requestTimeoutSeconds: number;
-    /** Undefined: the target's default (on Kubernetes the consumer's, 5: targets/kubernetes-queue/settings.ts). */
+    /** Undefined only on SageMaker, which does not redeliver; the consumer's 5 by default where it runs (TARGET_DEFAULTS). */
     maxDeliveries?: number;
     /** Undefined: the target's own choice. */
     concurrencyPerReplica?: number;

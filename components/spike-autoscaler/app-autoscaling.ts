@@ -127,3 +127,48 @@ function createScheduledActions(logicalName: string, spec: AutoscalerSpec, targe
     }
     return out;
 }
+
+/** One step scaling policy and the CloudWatch alarm modelship owns that invokes it. */
+export interface StepPolicyPart {
+    /** Name suffix: `<logicalName>-<suffix>` for both resources. */
+    suffix: string;
+    /** Role prefix in the resources map: `<role>Policy`, `<role>Alarm`. */
+    role: string;
+    config: aws.types.input.appautoscaling.PolicyStepScalingPolicyConfiguration;
+    /** The alarm's settings, without its description, actions and tags. */
+    alarm: Omit<aws.cloudwatch.MetricAlarmArgs, "alarmDescription" | "alarmActions" | "tags">;
+    description: pulumi.Input<string>;
+}
+
+/** Step scaling policies on the scalable target of target tracking, each with its alarm. */
+export function createStepPolicies(logicalName: string, parts: StepPolicyPart[], target: aws.appautoscaling.Target, tags: Record<string, string>, parent: pulumi.Resource): ScalingResources {
+    const out: ScalingResources = {};
+    for (const part of parts) {
+        const name = `${logicalName}-${part.suffix}`;
+        const policy = new aws.appautoscaling.Policy(
+            name,
+            {
+                policyType: "StepScaling",
+                serviceNamespace: target.serviceNamespace,
+                resourceId: target.resourceId,
+                scalableDimension: target.scalableDimension,
+                stepScalingPolicyConfiguration: part.config,
+            },
+            { parent },
+        );
+        out[`${part.role}Policy`] = policy;
+        out[`${part.role}Alarm`] = new aws.cloudwatch.MetricAlarm(name, { ...part.alarm, alarmDescription: part.description, alarmActions: [policy.arn], tags }, { parent });
+    }
+    return out;
+}
+
+/** The same policies and alarms as the cost model prices them: a step policy is free, an alarm billed per alarm-month. */
+export function stepPolicyShapes(logicalName: string, parts: StepPolicyPart[]): CostedResource[] {
+    return parts.flatMap((part) => {
+        const name = `${logicalName}-${part.suffix}`;
+        return [
+            { urn: `${name}-policy`, type: "aws:appautoscaling/policy:Policy", name, inputs: { policyType: "StepScaling", stepScalingPolicyConfiguration: part.config } },
+            { urn: `${name}-alarm`, type: "aws:cloudwatch/metricAlarm:MetricAlarm", name, inputs: part.alarm },
+        ];
+    });
+}

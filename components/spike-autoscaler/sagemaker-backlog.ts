@@ -9,10 +9,8 @@
  * One change: the policy's cooldown is the cold-start budget (the guide's example has 300 s), so that while the first
  * instance starts (up to `startupTimeoutSeconds`), the alarm, still firing, does not add a second one.
  */
-import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { CostedResource } from "../../sdk/cost/types";
-import type { ScalingResources } from "./app-autoscaling";
+import type { StepPolicyPart } from "./app-autoscaling";
 import type { AutoscalerSpec } from "./spec";
 
 /** The alarm's metric: 1 while requests wait and the endpoint has no instance. */
@@ -45,47 +43,15 @@ export function backlogAlarmSettings(endpointName: pulumi.Input<string>) {
 }
 
 /**
- * The step policy (`<logicalName>-from-zero`) on the scalable target made by `createTargetTracking`, and its alarm
- * (`<logicalName>-from-zero`). Only for a minimum of 0: above it, target tracking has instances to measure.
+ * The step policy and alarm `<logicalName>-from-zero` (roles `scaleFromZeroPolicy`, `scaleFromZeroAlarm`), on the
+ * scalable target of target tracking. Only for a minimum of 0: above it, target tracking has instances to measure.
  */
-export function createScaleFromZero(
-    logicalName: string,
-    spec: AutoscalerSpec,
-    target: aws.appautoscaling.Target,
-    endpointName: pulumi.Input<string>,
-    tags: Record<string, string>,
-    parent: pulumi.Resource,
-): ScalingResources {
-    const name = `${logicalName}-from-zero`;
-    const policy = new aws.appautoscaling.Policy(
-        name,
-        {
-            policyType: "StepScaling",
-            serviceNamespace: target.serviceNamespace,
-            resourceId: target.resourceId,
-            scalableDimension: target.scalableDimension,
-            stepScalingPolicyConfiguration: scaleFromZeroConfiguration(spec),
-        },
-        { parent },
-    );
-    const alarm = new aws.cloudwatch.MetricAlarm(
-        name,
-        {
-            ...backlogAlarmSettings(endpointName),
-            alarmDescription: pulumi.interpolate`Requests wait on SageMaker endpoint ${endpointName} with no instance: start one (modelship queue mode)`,
-            alarmActions: [policy.arn],
-            tags,
-        },
-        { parent },
-    );
-    return { scaleFromZeroPolicy: policy, scaleFromZeroAlarm: alarm };
-}
-
-/** The policy and alarm as the cost model prices them: the step policy is free, its alarm billed per alarm-month. */
-export function scaleFromZeroShapes(logicalName: string, spec: AutoscalerSpec, endpointName: string): CostedResource[] {
-    const name = `${logicalName}-from-zero`;
-    return [
-        { urn: `${name}-policy`, type: "aws:appautoscaling/policy:Policy", name, inputs: { policyType: "StepScaling", stepScalingPolicyConfiguration: scaleFromZeroConfiguration(spec) } },
-        { urn: `${name}-alarm`, type: "aws:cloudwatch/metricAlarm:MetricAlarm", name, inputs: backlogAlarmSettings(endpointName) },
-    ];
+export function scaleFromZeroPart(spec: AutoscalerSpec, endpointName: pulumi.Input<string>): StepPolicyPart {
+    return {
+        suffix: "from-zero",
+        role: "scaleFromZero",
+        config: scaleFromZeroConfiguration(spec),
+        alarm: backlogAlarmSettings(endpointName),
+        description: pulumi.interpolate`Requests wait on SageMaker endpoint ${endpointName} with no instance: start one (modelship queue mode)`,
+    };
 }

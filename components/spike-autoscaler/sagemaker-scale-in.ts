@@ -32,12 +32,10 @@
  * CloudWatch alarms"); step adjustments, PercentChangeInCapacity's rounding and the scale-in cooldown in the
  * Application Auto Scaling User Guide ("Step scaling policies"), which allows 20 step adjustments per policy ("Quotas").
  */
-import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { CostedResource } from "../../sdk/cost/types";
 import type { ValidationProblem } from "../../sdk/validate";
 import type { ParsedAutoscalingArgs } from "./schema";
-import type { ScalingResources } from "./app-autoscaling";
+import type { StepPolicyPart } from "./app-autoscaling";
 import { at, type AutoscalerPaths } from "./paths";
 import type { AutoscalerSpec } from "./spec";
 
@@ -149,18 +147,9 @@ export function idleConfiguration() {
     };
 }
 
-/** One step policy and its alarm. */
-interface StepPart {
-    suffix: string;
-    role: string;
-    config: ReturnType<typeof scaleInConfiguration> | ReturnType<typeof idleConfiguration>;
-    alarm: ReturnType<typeof scaleInAlarmSettings> | ReturnType<typeof idleAlarmSettings>;
-    description: pulumi.Output<string>;
-}
-
 /** The resources' names and roles: `<logicalName>-scale-in` (scaleInPolicy, scaleInAlarm) and `<logicalName>-idle`. */
-function parts(spec: AutoscalerSpec, endpointName: pulumi.Input<string>): StepPart[] {
-    const out: StepPart[] = [
+export function scaleInParts(spec: AutoscalerSpec, endpointName: pulumi.Input<string>): StepPolicyPart[] {
+    const out: StepPolicyPart[] = [
         {
             suffix: "scale-in",
             role: "scaleIn",
@@ -179,46 +168,6 @@ function parts(spec: AutoscalerSpec, endpointName: pulumi.Input<string>): StepPa
         });
     }
     return out;
-}
-
-/** The scale-in step policy and alarm, and at a minimum of 0 the idle ones, on the scalable target of target tracking. */
-export function createScaleIn(
-    logicalName: string,
-    spec: AutoscalerSpec,
-    target: aws.appautoscaling.Target,
-    endpointName: pulumi.Input<string>,
-    tags: Record<string, string>,
-    parent: pulumi.Resource,
-): ScalingResources {
-    const out: ScalingResources = {};
-    for (const part of parts(spec, endpointName)) {
-        const name = `${logicalName}-${part.suffix}`;
-        const policy = new aws.appautoscaling.Policy(
-            name,
-            {
-                policyType: "StepScaling",
-                serviceNamespace: target.serviceNamespace,
-                resourceId: target.resourceId,
-                scalableDimension: target.scalableDimension,
-                stepScalingPolicyConfiguration: part.config,
-            },
-            { parent },
-        );
-        out[`${part.role}Policy`] = policy;
-        out[`${part.role}Alarm`] = new aws.cloudwatch.MetricAlarm(name, { ...part.alarm, alarmDescription: part.description, alarmActions: [policy.arn], tags }, { parent });
-    }
-    return out;
-}
-
-/** The policies and alarms as the cost model prices them: the step policies are free, their alarms billed per alarm-month. */
-export function scaleInShapes(logicalName: string, spec: AutoscalerSpec, endpointName: string): CostedResource[] {
-    return parts(spec, endpointName).flatMap((part) => {
-        const name = `${logicalName}-${part.suffix}`;
-        return [
-            { urn: `${name}-policy`, type: "aws:appautoscaling/policy:Policy", name, inputs: { policyType: "StepScaling", stepScalingPolicyConfiguration: part.config } },
-            { urn: `${name}-alarm`, type: "aws:cloudwatch/metricAlarm:MetricAlarm", name, inputs: part.alarm },
-        ];
-    });
 }
 
 /** The settings the alarms and step policies cannot take: a delay or idle time that is not whole one-minute datapoints. */

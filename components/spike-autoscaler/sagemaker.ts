@@ -22,9 +22,9 @@ import type { CostedResource } from "../../sdk/cost/types";
 import { describeValue, ValidationProblem } from "../../sdk/validate";
 import { ScalingMetric } from "./args";
 import * as aws from "@pulumi/aws";
-import { createTargetTracking, ScalingResources, TrackingMetric } from "./app-autoscaling";
-import { createScaleFromZero, scaleFromZeroShapes } from "./sagemaker-backlog";
-import { createScaleIn, SAGEMAKER_QUEUE_SCALE_DOWN_DELAY_SECONDS, scaleInProblems, scaleInShapes } from "./sagemaker-scale-in";
+import { createStepPolicies, createTargetTracking, ScalingResources, StepPolicyPart, stepPolicyShapes, TrackingMetric } from "./app-autoscaling";
+import { scaleFromZeroPart } from "./sagemaker-backlog";
+import { SAGEMAKER_QUEUE_SCALE_DOWN_DELAY_SECONDS, scaleInParts, scaleInProblems } from "./sagemaker-scale-in";
 import { defaultReplicaTarget } from "./defaults";
 import { at } from "./paths";
 import type { ParsedAutoscalingArgs } from "./schema";
@@ -121,15 +121,17 @@ export function createSageMakerQueueScaling(logicalName: string, spec: Autoscale
     const scalable = { serviceNamespace: "sagemaker", resourceId: resourceId(ref), scalableDimension: SAGEMAKER_SCALABLE_DIMENSION };
     const made = createTargetTracking(logicalName, spec, scalable, metricConfig(spec, ref), SAGEMAKER_SCALE_OUT_COOLDOWN_SECONDS, tags, { parent }, true);
     const target = made.scalingTarget as aws.appautoscaling.Target;
-    Object.assign(made, createScaleIn(logicalName, spec, target, ref.endpointName, tags, parent));
-    // At zero there is no backlog per instance to track: a step policy brings the first instance.
-    if (spec.min === 0) Object.assign(made, createScaleFromZero(logicalName, spec, target, ref.endpointName, tags, parent));
-    return made;
+    return { ...made, ...createStepPolicies(logicalName, queueStepParts(spec, ref.endpointName), target, tags, parent) };
+}
+
+/** The step policies of queue mode: scale-in and idle, and at a minimum of 0 the step from zero (no backlog per instance to track there). */
+function queueStepParts(spec: AutoscalerSpec, endpointName: pulumi.Input<string>): StepPolicyPart[] {
+    return [...scaleInParts(spec, endpointName), ...(spec.min === 0 ? [scaleFromZeroPart(spec, endpointName)] : [])];
 }
 
 /** The step policies and alarms of {@link createSageMakerQueueScaling}, as the cost model prices them (target and tracking policy apart). */
 export function sagemakerQueueScalingShapes(logicalName: string, spec: AutoscalerSpec, endpointName: string): CostedResource[] {
-    return [...scaleInShapes(logicalName, spec, endpointName), ...(spec.min === 0 ? scaleFromZeroShapes(logicalName, spec, endpointName) : [])];
+    return stepPolicyShapes(logicalName, queueStepParts(spec, endpointName));
 }
 
 function problems(spec: AutoscalerSpec, args: ParsedAutoscalingArgs, ctx: AutoscalerContext): ValidationProblem[] {

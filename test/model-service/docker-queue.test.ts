@@ -54,7 +54,7 @@ describe("ModelService on docker in queue mode", () => {
             "echo-image": { name: image, keepLocally: true },
             "echo-redis-image": { name: "redis:7.4.11-alpine@sha256:ff02b58f971e7d7d156a1267e283fcbbeee91773b6aa36c49dac28ecfe28eadf", keepLocally: true },
             "echo-pod-image": { name: "registry.k8s.io/pause:3.9@sha256:7031c1b283388d2c2e09b57badb803c05ebed362dc88d84b480cc47f72a21097", keepLocally: true },
-            "echo-consumer-image": { name: "python:3.12.13-slim@sha256:646fb0bca3dd3ea1bcc6feb72c17ed16eed6e10cffc732fcc1478bd3e7f02d7b", keepLocally: true },
+            "echo-consumer-image": { name: "docker.io/library/python:3.12-slim@sha256:229a2c5bfa27522db7815ea81f9bed70af17ccb9de9fc7ad142b1877b5830d36", keepLocally: true },
         });
         const imageId = (name: string) => rt.one("docker:index/remoteImage:RemoteImage", name).outputs.imageId;
 

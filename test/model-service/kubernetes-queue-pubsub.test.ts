@@ -250,6 +250,8 @@ describe("ModelService on kubernetes in queue mode with gcp-pubsub", () => {
         expect(rt.one("kubernetes:core/v1:ServiceAccount").inputs.metadata).toMatchObject({ annotations: { "iam.gke.io/gcp-service-account": CONSUMER } });
         const pod = (rt.one("kubernetes:apps/v1:Deployment").inputs.spec as { template: { spec: { containers: { name: string; env: { name: string; value: string }[] }[] } } }).template.spec;
         const consumer = pod.containers.find((c) => c.name === "queue-consumer");
+        // The pubsub backend needs only the standard library: the plain Python image, not the boto3 one SQS needs.
+        expect((consumer as unknown as { image: string }).image).toBe("docker.io/library/python:3.12-slim@sha256:229a2c5bfa27522db7815ea81f9bed70af17ccb9de9fc7ad142b1877b5830d36");
         const env = Object.fromEntries((consumer?.env ?? []).map((e) => [e.name, e.value]));
         expect(env).toMatchObject({
             QUEUE_BACKEND: "pubsub",

@@ -19,12 +19,6 @@ import type { CloudRunSettings } from "./cloudrun-spec";
 import { PUBSUB_ACK_DEADLINE_SECONDS, pubsubQueueProblems } from "./gcp/pubsub-limits";
 import { pubsubQueueShapes } from "./gcp/pubsub-queue";
 
-/**
- * The consumer's default image: Python 3.12 on Debian, the official image's `3.12-slim` index pinned by digest
- * (docker-library/repo-info `repos/python/remote/3.12-slim.md` at commit 2986dca3: Python 3.12.13, built 2026-08-05).
- * The `pubsub-push` backend and the `gcs` store use only the standard library.
- */
-export const DEFAULT_QUEUE_CONSUMER_IMAGE = "docker.io/library/python:3.12-slim@sha256:229a2c5bfa27522db7815ea81f9bed70af17ccb9de9fc7ad142b1877b5830d36";
 /** The consumer's share of an instance: a whole vCPU (the smallest size without first-generation limits) and 512 MiB. */
 export const CONSUMER_RESOURCES = { cpu: 1, memoryGiB: 0.5, limits: { cpu: "1", memory: "512Mi" } } as const;
 /** Where the consumer script is mounted (a Secret Manager volume) and run from. */

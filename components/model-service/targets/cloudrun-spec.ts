@@ -25,7 +25,8 @@ import { AuthMode } from "../args";
 import { ARCHIVE_SUFFIX, parseArtifactUri, uriScheme } from "../artifact";
 import { ServingSpec } from "../spec";
 import { TargetAutoscaling } from "./target";
-import { cloudRunQueueProblems, CONSUMER_RESOURCES, DEFAULT_QUEUE_CONSUMER_IMAGE, pushDeadlineSeconds } from "./cloudrun-queue-spec";
+import { STANDARD_LIBRARY_CONSUMER_IMAGE } from "../queue/consumer-images";
+import { cloudRunQueueProblems, CONSUMER_RESOURCES, pushDeadlineSeconds } from "./cloudrun-queue-spec";
 
 /** Regions that offer Cloud Run GPUs (asia-south1 by invitation), per the GPU page read 2026-11. */
 export const CLOUD_RUN_GPU_REGIONS: readonly string[] = ["us-central1", "us-east4", "europe-west1", "europe-west4", "asia-southeast1", "asia-south1"];
@@ -76,7 +77,7 @@ export function cloudRunSettings(spec: ServingSpec): CloudRunSettings {
             invokers: [] as string[],
             cpuAlwaysAllocated: spec.gpu !== undefined,
             gpuZonalRedundancy: false,
-            queueConsumerImage: DEFAULT_QUEUE_CONSUMER_IMAGE,
+            queueConsumerImage: STANDARD_LIBRARY_CONSUMER_IMAGE,
         },
         spec.given.cloudRun,
     );

@@ -27,18 +27,19 @@ import { defaultReplicaTarget } from "../../spike-autoscaler/defaults";
 import { ModelServiceQueueOutputs } from "../args";
 import { consumerInferencePath, inferencePathProblems } from "../queue";
 import { consumerScript } from "../queue/consumer-script";
+import { STANDARD_LIBRARY_CONSUMER_IMAGE } from "../queue/consumer-images";
 import { ServingSpec } from "../spec";
 
 /**
  * The queue's images, official ones pinned by the digests docker-library/repo-info records
- * (repos/redis/remote/7.4.11-alpine.md at 1742085, repos/python/remote/3.12.13-slim.md at 3effc3e), and Kubernetes'
+ * (repos/redis/remote/7.4.11-alpine.md at 1742085), the consumer's standard-library image (../queue/consumer-images.ts), and Kubernetes'
  * pause image by the digest of its promotion manifest (kubernetes/k8s.io,
  * registry.k8s.io/images/k8s-staging-kubernetes/images.yaml at 005f141, `pause` 3.9). Redis 7.4 has the streams
  * commands the consumer uses (XAUTOCLAIM since 6.2); the consumer needs Python 3.11+ and its standard library only.
  */
 export const QUEUE_IMAGES = {
     redis: "redis:7.4.11-alpine@sha256:ff02b58f971e7d7d156a1267e283fcbbeee91773b6aa36c49dac28ecfe28eadf",
-    consumer: "python:3.12.13-slim@sha256:646fb0bca3dd3ea1bcc6feb72c17ed16eed6e10cffc732fcc1478bd3e7f02d7b",
+    consumer: STANDARD_LIBRARY_CONSUMER_IMAGE,
     pod: "registry.k8s.io/pause:3.9@sha256:7031c1b283388d2c2e09b57badb803c05ebed362dc88d84b480cc47f72a21097",
 } as const;
 
@@ -56,8 +57,6 @@ export const CONSUMER_SCRIPT_FILE = "/opt/modelship/consumer.py";
  * consumer's own 25 s for the requests in flight; Docker waits 5 s more before it kills the container.
  */
 const CONSUMER_TIMING = { visibilitySeconds: 60, pollWaitSeconds: 5, stopSeconds: 25, killAfterSeconds: 30 };
-/** Deliveries before the dead-letter stream, without `scaling.queue.maxDeliveries`: the consumer's own default. */
-export const DEFAULT_DOCKER_MAX_DELIVERIES = 5;
 
 /** The queue's settings on Docker, defaults applied. */
 export interface DockerQueueSettings {
@@ -78,7 +77,8 @@ export function dockerQueueSettings(spec: ServingSpec, hostPort: number): Docker
         hostPort,
         // Known: validation refuses queue mode without one (inferencePathProblems).
         inferencePath: consumerInferencePath(spec) as string,
-        maxDeliveries: queue.maxDeliveries ?? DEFAULT_DOCKER_MAX_DELIVERIES,
+        // The consumer's default where not given (queue.ts).
+        maxDeliveries: queue.maxDeliveries as number,
         // The replica's in-flight requests, as the autoscaler counts them on the other targets.
         concurrency: queue.concurrencyPerReplica ?? (defaultReplicaTarget(ScalingMetric.InFlightRequests, spec.gpu !== undefined) as number),
     };

@@ -14,12 +14,9 @@ import type { QueueSpec } from "../../queue";
 export const PUBSUB_RETENTION_SECONDS = { min: 600, max: 2678400 } as const;
 export const PUBSUB_DELIVERY_ATTEMPTS = { min: 5, max: 100 } as const;
 export const PUBSUB_ACK_DEADLINE_SECONDS = { min: 10, max: 600 } as const;
-/** `maxDeliveryAttempts` without `scaling.queue.maxDeliveries`: Pub/Sub's own default and minimum. */
-export const DEFAULT_DELIVERY_ATTEMPTS = 5;
-
-/** The deliveries of one request before it is dead-lettered, on Pub/Sub. */
+/** The deliveries of one request before it is dead-lettered, on Pub/Sub (queue.ts gives every Pub/Sub target a default). */
 export function deliveryAttempts(queue: QueueSpec): number {
-    return queue.maxDeliveries ?? DEFAULT_DELIVERY_ATTEMPTS;
+    return queue.maxDeliveries as number;
 }
 
 /** Retention and deliveries outside Pub/Sub's bounds; `where` names the target for the message (`on gcp-cloudrun`). */

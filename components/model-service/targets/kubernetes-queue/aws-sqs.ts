@@ -41,6 +41,7 @@ import { policy } from "../aws/iam";
 import { createPrivateBucket, expiryRule, privateBucketShape } from "../aws/private-bucket";
 import { TRIGGER_AUTH_SUFFIX } from "../kubernetes-spec";
 import { consumerStatements, kedaTrustPolicy, podIdentityTrustPolicy, RESULTS_PREFIX, scalerStatements } from "./aws-sqs-iam";
+import { BOTO3_CONSUMER_IMAGE } from "../../queue/consumer-images";
 import type { KubernetesQueueBackend, QueueBackendContext, QueueBackendDeployment } from "./backend";
 import { existingQueueProblems, parseQueueArn, queueRef, queueUrlOf, S3_BUCKET_NAME } from "./existing-queue";
 import { backlogPerReplica, consumerSettings } from "./settings";
@@ -311,4 +312,4 @@ function costedResources(spec: ServingSpec): CostedResource[] {
     return [...queues, ...(settings.resultBucket !== undefined ? [] : [privateBucketShape(n.results, n.bucketPrefix)])];
 }
 
-export const awsSqsQueueBackend: KubernetesQueueBackend = { provider: KubernetesQueueProvider.AwsSqs, problems, deploy, costedResources };
+export const awsSqsQueueBackend: KubernetesQueueBackend = { provider: KubernetesQueueProvider.AwsSqs, defaultConsumerImage: BOTO3_CONSUMER_IMAGE, problems, deploy, costedResources };

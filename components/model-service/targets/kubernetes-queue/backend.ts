@@ -51,6 +51,8 @@ export interface QueueBackendDeployment {
 /** One cloud's queue for Kubernetes queue mode. */
 export interface KubernetesQueueBackend {
     provider: KubernetesQueueProvider;
+    /** The consumer sidecar's image without `kubernetes.queue.consumerImage` (../../queue/consumer-images.ts). */
+    defaultConsumerImage: string;
     /** Rules of this provider (its fields of `kubernetes.queue`, the limits of its queue), in ModelService's paths. */
     problems(spec: ServingSpec): ValidationProblem[];
     /** Creates the queue, dead-letter queue, result store, identity and KEDA authentication. */

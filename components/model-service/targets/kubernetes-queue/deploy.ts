@@ -12,7 +12,7 @@ import type { ServingSpec } from "../../spec";
 import { CONSUMER_SUFFIX } from "../kubernetes-spec";
 import type { KubernetesQueueBackend, QueueTrigger } from "./backend";
 import { QUEUE_BACKENDS } from "./backends";
-import { ConsumerRefs, createConsumerConfigMap, DEFAULT_CONSUMER_IMAGE } from "./sidecar";
+import { ConsumerRefs, createConsumerConfigMap } from "./sidecar";
 
 /** What queue mode deployed, for the rest of the target. */
 export interface QueueModeDeployment {
@@ -37,7 +37,7 @@ function backendOf(spec: ServingSpec): KubernetesQueueBackend {
 
 /** The consumer image: `kubernetes.queue.consumerImage`, else the default. */
 function consumerImage(spec: ServingSpec): pulumi.Input<string> {
-    return spec.given.kubernetes?.queue?.consumerImage ?? DEFAULT_CONSUMER_IMAGE;
+    return spec.given.kubernetes?.queue?.consumerImage ?? backendOf(spec).defaultConsumerImage;
 }
 
 /** Annotations given and the backend's, merged (the backend's win: its identity must hold). */

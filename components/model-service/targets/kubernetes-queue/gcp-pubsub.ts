@@ -35,6 +35,7 @@ import { KubernetesQueueProvider, ModelServiceQueueOutputs } from "../../args";
 import { ServingSpec } from "../../spec";
 import { deliveryAttempts, pubsubQueueProblems } from "../gcp/pubsub-limits";
 import { createPubSubQueue, createResultBucket, grantResults, PubSubQueueSettings, pubsubQueueShapes, RESULT_PREFIX } from "../gcp/pubsub-queue";
+import { STANDARD_LIBRARY_CONSUMER_IMAGE } from "../../queue/consumer-images";
 import type { KubernetesQueueBackend, QueueBackendContext, QueueBackendDeployment } from "./backend";
 import { existingQueueProblems, parsePubSubPath } from "./existing-queue";
 import { backlogPerReplica } from "./settings";
@@ -207,6 +208,8 @@ function deploy(context: QueueBackendContext): QueueBackendDeployment {
 
 export const pubsubQueueBackend: KubernetesQueueBackend = {
     provider: KubernetesQueueProvider.GcpPubSub,
+    // The pubsub backend and the gcs store use only Python's standard library.
+    defaultConsumerImage: STANDARD_LIBRARY_CONSUMER_IMAGE,
     problems,
     deploy,
     // Nothing for what the team already has: its subscription and bucket are billed to it whether or not this service runs.

@@ -14,9 +14,6 @@ import { REQUEST_TIMEOUT_SECONDS } from "../kubernetes-spec";
  */
 export const CONSUMER_VISIBILITY_SECONDS = 60;
 
-/** Deliveries of a request before it is dead-lettered when `scaling.queue.maxDeliveries` is not given: the consumer's default. */
-export const DEFAULT_MAX_DELIVERIES = 5;
-
 /**
  * Where the consumer answers `GET /drained` (`DRAIN_PORT`), the server's preStop hook in queue mode: a port no runtime
  * preset of the catalog uses (sdk/catalog/runtimes.ts: 8000, 8002, 8080, 8082), moved up by one while the server's
@@ -93,7 +90,8 @@ export function consumerSettings(spec: ServingSpec): ConsumerSettings {
         readinessTimeoutSeconds: spec.startupTimeoutSeconds,
         requestTimeoutSeconds: queue.requestTimeoutSeconds,
         visibilityTimeoutSeconds: CONSUMER_VISIBILITY_SECONDS,
-        maxDeliveries: queue.maxDeliveries ?? DEFAULT_MAX_DELIVERIES,
+        // The consumer's default where not given (queue.ts).
+        maxDeliveries: queue.maxDeliveries as number,
         // queue.ts resolves Kubernetes' default; 1 only if it did not (the consumer's own default).
         concurrency: queue.concurrencyPerReplica ?? 1,
         stopTimeoutSeconds: stopTimeoutSeconds(queue),

@@ -19,16 +19,6 @@ export const CONSUMER_SCRIPT = "consumer.py";
 export const CONSUMER_CONTAINER = "queue-consumer";
 
 /**
- * The consumer's image when `kubernetes.queue.consumerImage` is not given: AWS's Lambda base image for Python 3.12, which
- * ships boto3 (the SDK every Lambda Python runtime includes) in the interpreter's own site-packages
- * (/var/lang/lib/python3.12/site-packages, as the runtime's stack traces show), so a plain `python3` imports it; pinned
- * by digest (nationalarchives/ds-caselaw-data-enrichment-service#1959, 2026-06-12). Its entrypoint (the Lambda runtime
- * interface) is replaced by the container's command. The `pubsub` and `gcs` backends need only Python's standard
- * library, so it serves every provider.
- */
-export const DEFAULT_CONSUMER_IMAGE = "public.ecr.aws/lambda/python:3.12@sha256:60d905e5b5329af7f2bd8289c5f989b91a33963e9908b29511b2d119721e67d0";
-
-/**
  * The consumer's requests: it waits on sockets (the queue's long poll, the server's answers); boto3 with an SQS and an S3
  * client holds about 50 MB (51 MB maximum resident set of Python 3 with boto3 1.43 and both clients, measured), the rest
  * is room for the bodies of `CONCURRENCY` requests in flight.
@@ -58,7 +48,7 @@ export function createConsumerConfigMap(
 export interface ConsumerRefs {
     configMapName: pulumi.Input<string>;
     backendEnv: Record<string, pulumi.Input<string>>;
-    /** `kubernetes.queue.consumerImage`, else {@link DEFAULT_CONSUMER_IMAGE}. */
+    /** `kubernetes.queue.consumerImage`, else the backend's `defaultConsumerImage`. */
     image: pulumi.Input<string>;
 }
 
