@@ -11,7 +11,7 @@ import { awsRegion, count, stringInput, urlPath } from "../../sdk/schema-fields"
 import { describeValue, input, ValidationProblem, withDefaults } from "../../sdk/validate";
 import { KubernetesScalingEngine, ScalingMetric } from "../spike-autoscaler/args";
 import { defaultReplicaTarget } from "../spike-autoscaler/defaults";
-import { KubernetesQueueProvider, ScalingMode, Target } from "./args";
+import { KubernetesQueueProvider, ModelServiceQueueOutputs, ScalingMode, Target } from "./args";
 import { BUCKET_NAME, PUBSUB_SUBSCRIPTION_PATH, PUBSUB_TOPIC_PATH, SQS_QUEUE_ARN } from "./targets/kubernetes-queue/existing-queue";
 import type { ParsedModelServiceArgs } from "./schema";
 import type { ServingSpec } from "./spec";
@@ -91,18 +91,23 @@ export interface QueueSpec {
     inferencePath?: string;
 }
 
+/** Where modelship's consumer runs: the in-flight requests the autoscaler targets per replica (4 with a GPU, 70 without). */
+function consumerConcurrency(args: ParsedModelServiceArgs): number {
+    return defaultReplicaTarget(ScalingMetric.InFlightRequests, args.resources?.gpu !== undefined) as number;
+}
+
 /**
  * Requests a replica takes at once when `concurrencyPerReplica` is not given, on targets that decide it before deploying
  * (undefined: the target's own choice at run time, as SageMaker's). On Kubernetes the consumer runs what the autoscaler
  * targets in flight per replica: 4 with a GPU, 70 without (spike-autoscaler/defaults.ts), so the simulator, the
- * ScaledObject and the consumer read one number.
+ * ScaledObject and the consumer read one number; on Docker the consumer alone.
  */
 const DEFAULT_CONCURRENCY: Readonly<Record<Target, ((args: ParsedModelServiceArgs) => number) | undefined>> = {
     [Target.AwsSageMaker]: undefined,
     [Target.AwsLambda]: undefined,
-    [Target.Kubernetes]: (args) => defaultReplicaTarget(ScalingMetric.InFlightRequests, args.resources?.gpu !== undefined) as number,
+    [Target.Kubernetes]: consumerConcurrency,
     [Target.GcpCloudRun]: undefined,
-    [Target.Docker]: undefined,
+    [Target.Docker]: consumerConcurrency,
 };
 
 /**
@@ -187,4 +192,13 @@ export function inferencePathProblems(spec: Pick<ServingSpec, "queue" | "runtime
             expected: `the server path the queue consumer posts each request to on target ${spec.target}: runtime ${spec.runtime} has no single inference path (torchserve: /predictions/<model name>, triton: /v2/models/<model name>/infer, custom: your server's)`,
         },
     ];
+}
+
+/**
+ * The `queue` output where modelship's consumer serves the queue (Kubernetes, Cloud Run, Docker): the body travels in
+ * the message (no input location), a failure is a record with `outcome: failed` under the results prefix, and there are
+ * no SNS topics. `deadLetterQueue` is "" where the dead-letter queue is the team's (not known here).
+ */
+export function consumerQueueOutputs(submitUrl: string, resultPrefix: string, deadLetterQueue: string): ModelServiceQueueOutputs {
+    return { submitUrl, inputLocation: "", outputLocation: resultPrefix, failureLocation: resultPrefix, successTopicArn: "", errorTopicArn: "", deadLetterQueue };
 }

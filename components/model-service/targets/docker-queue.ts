@@ -22,10 +22,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { CostedResource } from "../../../sdk/cost/types";
 import { physicalName } from "../../../sdk/naming";
 import { ValidationProblem } from "../../../sdk/validate";
-import { ScalingMetric } from "../../spike-autoscaler/args";
-import { defaultReplicaTarget } from "../../spike-autoscaler/defaults";
 import { ModelServiceQueueOutputs } from "../args";
-import { consumerInferencePath, inferencePathProblems } from "../queue";
+import { consumerInferencePath, consumerQueueOutputs, inferencePathProblems } from "../queue";
 import { consumerScript } from "../queue/consumer-script";
 import { STANDARD_LIBRARY_CONSUMER_IMAGE } from "../queue/consumer-images";
 import { ServingSpec } from "../spec";
@@ -80,7 +78,8 @@ export function dockerQueueSettings(spec: ServingSpec, hostPort: number): Docker
         // The consumer's default where not given (queue.ts).
         maxDeliveries: queue.maxDeliveries as number,
         // The replica's in-flight requests, as the autoscaler counts them on the other targets.
-        concurrency: queue.concurrencyPerReplica ?? (defaultReplicaTarget(ScalingMetric.InFlightRequests, spec.gpu !== undefined) as number),
+        // The autoscaler's in-flight target where not given (queue.ts).
+        concurrency: queue.concurrencyPerReplica as number,
     };
 }
 
@@ -158,15 +157,7 @@ export function consumerEnv(spec: ServingSpec, queue: DockerQueueSettings): Reco
 /** What clients need (the ModelService's `queue` output). */
 export function dockerQueueOutputs(queue: DockerQueueSettings): ModelServiceQueueOutputs {
     const url = `redis://127.0.0.1:${queue.hostPort}/0`;
-    return {
-        submitUrl: url,
-        inputLocation: "",
-        outputLocation: `${url}/${QUEUE_KEYS.resultPrefix}`,
-        failureLocation: `${url}/${QUEUE_KEYS.resultPrefix}`,
-        successTopicArn: "",
-        errorTopicArn: "",
-        deadLetterQueue: `${url}/${QUEUE_KEYS.deadLetter}`,
-    };
+    return consumerQueueOutputs(url, `${url}/${QUEUE_KEYS.resultPrefix}`, `${url}/${QUEUE_KEYS.deadLetter}`);
 }
 
 /** What the containers of queue mode share: labels, restart policy, logs. */

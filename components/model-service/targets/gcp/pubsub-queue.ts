@@ -29,7 +29,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { CostedResource } from "../../../../sdk/cost/types";
 import { gcpName, physicalName } from "../../../../sdk/naming";
 import type { ModelServiceQueueOutputs } from "../../args";
-import type { QueueSpec } from "../../queue";
+import { consumerQueueOutputs, type QueueSpec } from "../../queue";
 import { deliveryAttempts } from "./pubsub-limits";
 
 /** The prefix of result records in the bucket: `gs://<bucket>/results/<request id>.json`. */
@@ -191,17 +191,7 @@ export function createPubSubQueue(settings: PubSubQueueSettings, opts: pulumi.Cu
         resources,
         subscribe,
         grantConsumer,
-        outputs: () =>
-            pulumi.all([topicPath, deadLetterPath, resultUrl]).apply(([submitUrl, deadLetterQueue, results]) => ({
-                submitUrl,
-                // The body travels in the message; a failure record is written under the same prefix (`outcome: failed`).
-                inputLocation: "",
-                outputLocation: results,
-                failureLocation: results,
-                successTopicArn: "",
-                errorTopicArn: "",
-                deadLetterQueue,
-            })),
+        outputs: () => pulumi.all([topicPath, resultUrl, deadLetterPath]).apply(([submitUrl, results, deadLetterQueue]) => consumerQueueOutputs(submitUrl, results, deadLetterQueue)),
     };
 }
 

@@ -45,6 +45,7 @@ import { BOTO3_CONSUMER_IMAGE } from "../../queue/consumer-images";
 import type { KubernetesQueueBackend, QueueBackendContext, QueueBackendDeployment } from "./backend";
 import { existingQueueProblems, parseQueueArn, queueRef, queueUrlOf, S3_BUCKET_NAME } from "./existing-queue";
 import { backlogPerReplica, consumerSettings } from "./settings";
+import { consumerQueueOutputs } from "../../queue";
 
 /** SQS's longest retention, 14 days (CreateQueue MessageRetentionPeriod: 60 to 1,209,600 s): the dead-letter queue's. */
 export const DEAD_LETTER_RETENTION_SECONDS = 1209600;
@@ -261,15 +262,9 @@ function deploy(context: QueueBackendContext): QueueBackendDeployment {
 
     const resultUrl = pulumi.interpolate`s3://${bucket.name}/${RESULTS_PREFIX}`;
     // An existing queue's dead-letter queue is the team's: "" (not known here).
-    const outputs: pulumi.Output<ModelServiceQueueOutputs> = pulumi.all([requests.url, resultUrl, requests.deadLetterUrl]).apply(([submitUrl, location, deadLetterQueue]) => ({
-        submitUrl,
-        inputLocation: "",
-        outputLocation: location,
-        failureLocation: location,
-        successTopicArn: "",
-        errorTopicArn: "",
-        deadLetterQueue,
-    }));
+    const outputs: pulumi.Output<ModelServiceQueueOutputs> = pulumi
+        .all([requests.url, resultUrl, requests.deadLetterUrl])
+        .apply(([submitUrl, location, deadLetterQueue]) => consumerQueueOutputs(submitUrl, location, deadLetterQueue));
     return {
         // boto3 reads the region from AWS_DEFAULT_REGION (AWS_REGION in recent releases); EKS Pod Identity sets neither.
         consumerEnv: { QUEUE_BACKEND: "sqs", QUEUE: requests.url, RESULT_URL: resultUrl, AWS_REGION: region, AWS_DEFAULT_REGION: region },

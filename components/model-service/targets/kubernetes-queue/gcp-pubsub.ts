@@ -39,6 +39,7 @@ import { STANDARD_LIBRARY_CONSUMER_IMAGE } from "../../queue/consumer-images";
 import type { KubernetesQueueBackend, QueueBackendContext, QueueBackendDeployment } from "./backend";
 import { existingQueueProblems, parsePubSubPath } from "./existing-queue";
 import { backlogPerReplica } from "./settings";
+import { consumerQueueOutputs } from "../../queue";
 
 /** The pull subscription's ack deadline: the consumer's default `VISIBILITY_TIMEOUT`, passed to it below. */
 export const PULL_ACK_DEADLINE_SECONDS = 60;
@@ -128,15 +129,7 @@ function existingQueue(spec: ServingSpec, settings: PubSubQueueSettings, cloudOp
             Object.assign(resources, { requestSubscriber: subscriber }, grantResults(spec.name, bucketName, member, cloudOpts));
         },
         // The dead-letter topic is the team's: "" (not known here).
-        outputs: pulumi.all([pulumi.output(given.topic as pulumi.Input<string>), resultUrl]).apply(([submitUrl, results]) => ({
-            submitUrl,
-            inputLocation: "",
-            outputLocation: results,
-            failureLocation: results,
-            successTopicArn: "",
-            errorTopicArn: "",
-            deadLetterQueue: "",
-        })),
+        outputs: pulumi.all([pulumi.output(given.topic as pulumi.Input<string>), resultUrl]).apply(([submitUrl, results]) => consumerQueueOutputs(submitUrl, results, "")),
     };
 }
 
