@@ -202,8 +202,8 @@ describe("runProgram", () => {
         const run = await runProgram({ dir: fixture("missing-module") });
         const dir = path.join(root, fixture("missing-module"));
         expect(run.error?.message).toBe(
-            `"@pulumi/random" is not installed: index.ts imports it, and Node finds no node_modules/@pulumi/random in ${dir} ` +
-                `or a folder above it (nor would pulumi up). Install it in the program's folder: cd ${dir} && npm install @pulumi/random`,
+            `"@pulumi/tls" is not installed: index.ts imports it, and Node finds no node_modules/@pulumi/tls in ${dir} ` +
+                `or a folder above it (nor would pulumi up). Install it in the program's folder: cd ${dir} && npm install @pulumi/tls`,
         );
     });
 
