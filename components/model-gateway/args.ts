@@ -23,7 +23,10 @@ export enum GatewayTarget {
      * internet NEGs for URLs, and a Cloud Armor policy that admits each consumer's key on its routes at its rate.
      */
     GcpLoadBalancer = "gcp-loadbalancer",
-    /** A local nginx container (pinned by digest) with the same routes, keys and limits, for development. */
+    /**
+     * A local nginx container (pinned by digest) on the host's network, listening on 127.0.0.1, with the same routes,
+     * keys and limits, for development; backends are 127.0.0.1 URLs (a ModelService's or PolyglotPipeline's `url` on docker).
+     */
     Docker = "docker",
 }
 
@@ -197,10 +200,8 @@ export interface GatewayGcpArgs {
 export interface GatewayDockerArgs {
     /** Port on 127.0.0.1 where the gateway listens. Defaults to 8088. */
     port?: number;
-    /** The nginx image, by digest. Defaults to an official nginx image pinned by digest. */
+    /** The nginx image, by digest. Defaults to NGINX's official unprivileged image pinned by digest (see docs/gateway.md). */
     image?: string;
-    /** Name of a Docker network the gateway joins to reach its backends by container name. Defaults to none (backends by host URL). */
-    network?: string;
 }
 
 /** Arguments of {@link ModelGateway}. */

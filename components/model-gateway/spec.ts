@@ -89,7 +89,6 @@ export interface GcpGatewaySettings {
 export interface DockerGatewaySettings {
     port: number;
     image: string;
-    network?: string;
 }
 
 /** The resolved gateway. */
