@@ -58,6 +58,15 @@ export const FREE_TYPES: Readonly<Record<string, string>> = {
     "gcp:compute/network:Network": "VPC networks have no charge of their own",
     "gcp:compute/subnetwork:Subnetwork": "subnetworks have no charge",
     "gcp:compute/firewall:Firewall": "firewall rules have no charge",
+    // A global external Application Load Balancer bills its forwarding rules and the data it processes
+    // (cloud.google.com/load-balancing/pricing); its other parts have no price of their own.
+    "gcp:compute/uRLMap:URLMap": "part of a load balancer, billed through its forwarding rule and data processing",
+    "gcp:compute/targetHttpsProxy:TargetHttpsProxy": "part of a load balancer, billed through its forwarding rule and data processing",
+    "gcp:compute/backendService:BackendService": "part of a load balancer, billed through its forwarding rule and data processing (Cloud Armor on its policy)",
+    "gcp:compute/regionNetworkEndpointGroup:RegionNetworkEndpointGroup": "a network endpoint group has no charge of its own (the serverless backend bills its own use)",
+    "gcp:compute/globalNetworkEndpointGroup:GlobalNetworkEndpointGroup": "a network endpoint group has no charge of its own (data processing is billed on the load balancer)",
+    "gcp:compute/globalNetworkEndpoint:GlobalNetworkEndpoint": "an endpoint of a network endpoint group: no charge of its own",
+    "gcp:compute/managedSslCertificate:ManagedSslCertificate": "Google-managed SSL certificates of a load balancer have no charge (cloud.google.com/load-balancing/docs/ssl-certificates)",
 };
 
 /** Whole modules or packages that are free, matched on the type token. */

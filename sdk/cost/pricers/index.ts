@@ -12,6 +12,7 @@ import { priceCloudRunService } from "./cloudrun";
 import type { PricingContext } from "./context";
 import { priceDockerContainer } from "./docker";
 import { priceGceInstance, priceGkeNodePool } from "./gcp";
+import { priceGlobalForwardingRule, priceSecurityPolicy } from "./gcp-gateway";
 import { priceKarpenterNodePool } from "./karpenter";
 import { WORKLOAD_PRICERS } from "./kubernetes";
 import { priceEc2NodeClass, priceLaunchTemplate, withSecondaryBootDisks } from "./volumes";
@@ -138,4 +139,6 @@ export const PRICERS: Readonly<Record<string, Pricer>> = {
     "gcp:pubsub/topic:Topic": perUse("Pub/Sub publish throughput (per TiB)"),
     "gcp:pubsub/subscription:Subscription": perUse("Pub/Sub delivery throughput (per TiB) and storage of messages unacknowledged past 24 hours (per GiB-month)"),
     "gcp:storage/bucket:Bucket": priceGcsBucket,
+    "gcp:compute/globalForwardingRule:GlobalForwardingRule": priceGlobalForwardingRule,
+    "gcp:compute/securityPolicy:SecurityPolicy": priceSecurityPolicy,
 };
