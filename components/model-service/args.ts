@@ -636,6 +636,15 @@ export interface CloudRunTargetArgs {
      */
     gpuZonalRedundancy?: boolean;
     /**
+     * Accept requests from a global external Application Load Balancer, for example a ModelGateway on
+     * gcp-loadbalancer: ingress `INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER` (the VPC and Google Cloud load balancers only,
+     * never the run.app URL from the internet) with the invoker IAM check disabled (`invokerIamDisabled`), since
+     * requests through a serverless NEG carry no Google identity; the load balancer's Cloud Armor policy then decides
+     * who gets in. Not with `exposure.public` (whose ingress already admits load balancers) nor `scaling.mode: queue`.
+     * Defaults to false (internal ingress and the IAM check).
+     */
+    loadBalancerIngress?: boolean;
+    /**
      * Image of the queue consumer, the service's ingress container with `scaling.mode: queue`: any image with Python 3.11
      * or later at `python3` (the consumer uses only the standard library on Cloud Run). Pin it by digest. Only with
      * `scaling.mode: queue`. Defaults to `docker.io/library/python:3.12-slim` pinned by digest.

@@ -165,6 +165,7 @@ export const modelServiceSchema = z
                 invokers: z.array(z.string().regex(/^[a-zA-Z]+:.+$/, "an IAM principal such as serviceAccount:name@project.iam.gserviceaccount.com")).optional(),
                 cpuAlwaysAllocated: z.boolean().optional(),
                 gpuZonalRedundancy: z.boolean().optional(),
+                loadBalancerIngress: z.boolean().optional(),
                 queueConsumerImage: z.string().min(1).optional(),
             })
             .strict()

@@ -125,6 +125,16 @@ describe("ModelService on gcp-cloudrun", () => {
         expect(rt.ofType(INVOKER).map((r) => r.inputs.member)).toEqual(["serviceAccount:gateway@acme-ml.iam.gserviceaccount.com"]);
     });
 
+    it("admits a load balancer, not the internet, with loadBalancerIngress", async () => {
+        await rt.construct(() => new ModelService("behind-lb", { model: { image: imageA }, cloudRun: { loadBalancerIngress: true }, target: Target.GcpCloudRun }));
+        const service = rt.one(SERVICE);
+        expect(service.inputs.ingress).toBe("INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER");
+        expect(service.inputs.invokerIamDisabled).toBe(true);
+        expect(rt.ofType(INVOKER)).toEqual([]);
+        await rt.construct(() => new ModelService("private", { model: { image: imageA }, target: Target.GcpCloudRun }));
+        expect(rt.one(SERVICE).inputs.invokerIamDisabled).toBeUndefined();
+    });
+
     it("mounts a gs:// artifact read-only and grants read on that bucket only", async () => {
         await rt.construct(
             () =>
@@ -282,6 +292,11 @@ describe("ModelService on gcp-cloudrun", () => {
             ["model.startupTimeoutSeconds: received 600; expected at most 480 on target gcp-cloudrun (a startup probe may wait 240 s and then probe for 240 s)"],
         ],
         ["a reserved variable", { env: { PORT: "9000" } }, ['env.PORT: received "PORT"; expected a name other than PORT, K_SERVICE, K_REVISION, K_CONFIGURATION (Cloud Run sets them)']],
+        [
+            "load-balancer ingress on a public service",
+            { exposure: { public: true, auth: AuthMode.Iam }, cloudRun: { loadBalancerIngress: true } },
+            ["cloudRun.loadBalancerIngress: received true; expected no value with exposure.public (public ingress already admits load balancers)"],
+        ],
         [
             "versionName with versions",
             {

@@ -61,6 +61,7 @@ export interface CloudRunSettings {
     invokers: string[];
     cpuAlwaysAllocated: boolean;
     gpuZonalRedundancy: boolean;
+    loadBalancerIngress: boolean;
     queueConsumerImage: string;
 }
 
@@ -77,6 +78,7 @@ export function cloudRunSettings(spec: ServingSpec): CloudRunSettings {
             invokers: [] as string[],
             cpuAlwaysAllocated: spec.gpu !== undefined,
             gpuZonalRedundancy: false,
+            loadBalancerIngress: false,
             queueConsumerImage: STANDARD_LIBRARY_CONSUMER_IMAGE,
         },
         spec.given.cloudRun,
@@ -288,6 +290,20 @@ function exposureProblems(spec: ServingSpec, problems: ValidationProblem[]): voi
     }
 }
 
+/** Load-balancer ingress: for a private HTTP service only. */
+function loadBalancerProblems(spec: ServingSpec, settings: CloudRunSettings, problems: ValidationProblem[]): void {
+    if (!settings.loadBalancerIngress) return;
+    if (spec.exposure.public) {
+        problems.push({ path: "cloudRun.loadBalancerIngress", received: "true", expected: "no value with exposure.public (public ingress already admits load balancers)" });
+    } else if (spec.queue) {
+        problems.push({
+            path: "cloudRun.loadBalancerIngress",
+            received: "true",
+            expected: "no value with scaling.mode queue (a queue-mode service is called by its Pub/Sub subscription only, with an identity)",
+        });
+    }
+}
+
 /** The rules of `target: gcp-cloudrun`, in the format of every ModelService problem. */
 export function cloudRunProblems(spec: ServingSpec): ValidationProblem[] {
     const problems: ValidationProblem[] = [];
@@ -296,6 +312,7 @@ export function cloudRunProblems(spec: ServingSpec): ValidationProblem[] {
     computeProblems(spec, problems);
     artifactProblems(spec, problems);
     exposureProblems(spec, problems);
+    loadBalancerProblems(spec, settings, problems);
     problems.push(...cloudRunQueueProblems(spec, settings));
     if (spec.replicas.max < 1) {
         // Only `replicas: 0` gets here (maxReplicas is at least 1): Cloud Run reads a maximum of 0 as "no limit".

@@ -5,7 +5,8 @@
  *   (`secretAccessor` on each of its secrets, `objectViewer` on the model bucket of a gs:// artifact).
  * - Private by default: internal-only ingress and no `allUsers` invoker. `public` opens ingress; `allUsers` gets
  *   `run.invoker` only with `auth: none` chosen explicitly, and `auth: iam` leaves invocation to IAM principals
- *   (`cloudRun.invokers`).
+ *   (`cloudRun.invokers`). `cloudRun.loadBalancerIngress` admits a load balancer (a ModelGateway on gcp-loadbalancer) and
+ *   nothing from the internet: ingress for the VPC and load balancers, the invoker check left to the gateway's Cloud Armor.
  * - Secrets live in Secret Manager (their values as Pulumi secrets) and reach the container as pinned versions.
  * - gs:// artifacts are mounted read-only from Cloud Storage at /models (Cloud Run has no init containers).
  * - Canaries are revision traffic: the last entry of `versions` is the template (revision `<service>-<name>`),
@@ -123,7 +124,9 @@ function service(ctx: Context, settings: CloudRunSettings, account: gcp.servicea
             name: cloudRunNames(spec).service,
             location: settings.region,
             description: `modelship ModelService ${spec.name}`,
-            ingress: spec.exposure.public ? "INGRESS_TRAFFIC_ALL" : "INGRESS_TRAFFIC_INTERNAL_ONLY",
+            ingress: spec.exposure.public ? "INGRESS_TRAFFIC_ALL" : settings.loadBalancerIngress ? "INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER" : "INGRESS_TRAFFIC_INTERNAL_ONLY",
+            // Behind a load balancer's serverless NEG requests carry no Google identity: its Cloud Armor policy admits them.
+            invokerIamDisabled: settings.loadBalancerIngress ? true : undefined,
             labels: ctx.labels,
             // The service holds no model data (weights live in the image or the bucket, which modelship never
             // deletes); the provider's default (true) would make `pulumi destroy` and every replacement fail.
