@@ -43,6 +43,7 @@ describe("ModelService targets' settings", () => {
                     invokers: undefined,
                     cpuAlwaysAllocated: undefined,
                     gpuZonalRedundancy: undefined,
+                    loadBalancerIngress: undefined,
                     queueConsumerImage: undefined,
                 },
             },
@@ -83,6 +84,7 @@ describe("ModelService targets' settings", () => {
             invokers: [],
             cpuAlwaysAllocated: false,
             gpuZonalRedundancy: false,
+            loadBalancerIngress: false,
             queueConsumerImage: "docker.io/library/python:3.12-slim@sha256:229a2c5bfa27522db7815ea81f9bed70af17ccb9de9fc7ad142b1877b5830d36",
         });
     });
