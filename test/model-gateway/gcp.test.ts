@@ -132,6 +132,18 @@ describe("ModelGateway on gcp-loadbalancer: resources", () => {
         expect(rt.one(T("backendService:BackendService"), "gw-fraud-v2-backend").inputs).toMatchObject({ protocol: "HTTPS", timeoutSec: 120, loadBalancingScheme: "EXTERNAL_MANAGED" });
     });
 
+    it("reads host and port of a URL that is an Output once it resolves (443 by default)", async () => {
+        const s = spec();
+        s.routes = [{ ...s.routes[1], backend: { kind: BackendKind.Url, locator: pulumi.output("https://scorer-abc.a.run.app") } }];
+        s.consumers = [s.consumers[1]];
+        await deploy(s);
+        expect(rt.one(T("globalNetworkEndpointGroup:GlobalNetworkEndpointGroup")).inputs.defaultPort).toBe(443);
+        expect(rt.one(T("globalNetworkEndpoint:GlobalNetworkEndpoint")).inputs).toMatchObject({ fqdn: "scorer-abc.a.run.app", port: 443 });
+        expect((rt.one(T("uRLMap:URLMap")).inputs.pathMatchers as Array<{ routeRules: Array<{ routeAction: unknown }> }>)[0].routeRules[0].routeAction).toEqual({
+            urlRewrite: { pathPrefixRewrite: "/", hostRewrite: "scorer-abc.a.run.app" },
+        });
+    });
+
     it("routes by whole path segment and header, in order, stripping the prefix and rewriting a URL backend's host", async () => {
         await deploy(spec());
         const map = rt.one(T("uRLMap:URLMap")).inputs as Record<string, unknown> & { pathMatchers: Array<{ routeRules: Array<Record<string, unknown>> }> };
