@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
-import { GatewayAuth, GatewayTarget } from "../../components/model-gateway/args";
+import { GatewayAuth, GatewayTarget, ModelGatewayArgs } from "../../components/model-gateway/args";
+import { ModelGateway } from "../../components/model-gateway";
 import { BackendKind, ConsumerSpec, GatewaySpec, RouteSpec } from "../../components/model-gateway/spec";
 import { gcpLoadBalancer } from "../../components/model-gateway/targets/gcp-loadbalancer";
 import { rateThreshold } from "../../components/model-gateway/targets/gcp/limits";
@@ -325,5 +326,47 @@ describe("ModelGateway on gcp-loadbalancer: cost", () => {
                 .map((r) => `${r.type}::${r.name}`)
                 .sort(),
         ).toEqual(created.sort());
+    });
+});
+
+describe("ModelGateway on gcp-loadbalancer: the component", () => {
+    const args: ModelGatewayArgs = {
+        target: GatewayTarget.GcpLoadBalancer,
+        routes: [
+            { name: "llm", pathPrefix: "/llm", cloudRunService: "qwen", coldStartSeconds: 240, requestSeconds: 900 },
+            { name: "fraud", pathPrefix: "/fraud", url: "https://fraud.example.com" },
+        ],
+        consumers: [
+            { name: "chat-app", ratePerSecond: 2, routes: ["llm"] },
+            { name: "payments", ratePerSecond: 50, apiKey: pulumi.secret(KEY_B), routes: ["fraud"] },
+        ],
+        gcp: { region: "us-central1", domain: "models.example.com" },
+    };
+
+    it("deploys the resolved spec: timeouts from cold start and request, keys in Cloud Armor, outputs", async () => {
+        const { value: gw } = await rt.construct(() => new ModelGateway("models", args));
+        expect(await outputValue(gw.url)).toBe("https://models.example.com");
+        expect(await outputValue(gw.routeUrls)).toEqual({ llm: "https://models.example.com/llm", fraud: "https://models.example.com/fraud" });
+        const keys = await outputValue(gw.consumerKeys);
+        expect(keys.payments).toBe(KEY_B);
+        expect(rt.one(T("backendService:BackendService"), "models-fraud-backend").inputs.timeoutSec).toBe(60);
+        const chat = (rt.one(T("securityPolicy:SecurityPolicy"), "models-llm-armor").inputs.rules as Array<{ match: { expr?: { expression: string } }; rateLimitOptions?: unknown }>)[0];
+        expect(chat.match.expr?.expression).toBe(`request.headers['x-api-key'] == '${keys["chat-app"]}'`);
+        expect(chat.rateLimitOptions).toMatchObject({ rateLimitThreshold: { count: 20, intervalSec: 10 } });
+        const cost = await outputValue(gw.estimatedMonthlyCost);
+        expect(cost).toMatchObject({ known: false, knownMin: 18.25, knownMax: 18.25 });
+        expect(cost.min).toBeUndefined();
+    });
+
+    it("refuses a monthly quota, and a route timeout above Cloud Run's 3600 s, before creating anything", async () => {
+        const quota: ModelGatewayArgs = { ...args, consumers: [{ ...args.consumers![0], monthlyQuota: 1000 }, args.consumers![1]] };
+        const long: ModelGatewayArgs = { ...args, routes: [{ ...args.routes[0], timeoutSeconds: 4000 }, args.routes[1]] };
+        const { resources } = await rt.construct(() => {
+            expect(() => new ModelGateway("bad", quota)).toThrow(
+                'modelship:index:ModelGateway "bad": 1 invalid argument:\n  - consumers[0].monthlyQuota: received 1000; expected no value on gcp-loadbalancer: Cloud Armor counts requests in windows of at most 3600 s and has no monthly counter',
+            );
+            expect(() => new ModelGateway("bad", long)).toThrow("routes[0].timeoutSeconds: received 4000");
+        });
+        expect(resources).toEqual([]);
     });
 });
