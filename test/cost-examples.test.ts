@@ -107,6 +107,23 @@ const EXPECTED: Record<string, { items: Record<string, Figures>; total: Figures;
         known: { min: 0, max: 3568.24 },
     },
     // 4 vCPU x 0.000018 x 3600 + 16 GiB x 0.000002 x 3600 + 1 L4 x 0.67 = 1.0444/h (instance-based); 0-2 instances: 2 x 1.0444 x 730 = 1524.824.
+    // The two services as on gcp-cloudrun: the L4 LLM 0-2 x 1.0444/h x 730 = 1524.82; the CPU scorer, request-based,
+    // 1 vCPU x 0.000024 x 3600 + 2 GiB x 0.0000025 x 3600 = 0.1044/h, 0-5 instances: 5 x 0.1044 x 730 = 381.06. The
+    // gateway: its forwarding rule, 0.025/h x 730 = 18.25 (cloud.google.com/load-balancing/pricing); the Cloud Armor
+    // policies and the address: unknown (their prices are not in the catalog).
+    "gcp-gateway": {
+        items: {
+            "qwen-service": { min: 0, max: 1524.82 },
+            "fraud-service": { min: 0, max: 381.06 },
+            "models-https": { min: 18.25, max: 18.25 },
+            "models-llm-armor": { min: null, max: null },
+            "models-fraud-armor": { min: null, max: null },
+            "models-not-found-armor": { min: null, max: null },
+            "models-address": { min: null, max: null },
+        },
+        total: { min: null, max: null },
+        known: { min: 18.25, max: 1924.13 },
+    },
     "gcp-cloudrun": { items: { "qwen-service": { min: 0, max: 1524.82 } }, total: { min: 0, max: 1524.82 }, known: { min: 0, max: 1524.82 } },
     // Queue mode: the model server's 4 vCPU + 16 GiB + the consumer's 1 vCPU + 0.5 GiB, x 0.000018/vCPU-s and 0.000002/GiB-s,
     // + 1 L4 x 0.67 = 1.1128/h (instance-based); 0-3 instances: 3 x 1.1128 x 730 = 2437.032. Pub/Sub topics and
@@ -222,6 +239,8 @@ const BILLED_UNKNOWN: Record<string, RegExp> = {
     "gcp:pubsub/subscription:Subscription": /^Pub\/Sub delivery throughput \(per TiB\) and storage of messages unacknowledged past 24 hours/,
     "gcp:storage/bucket:Bucket": /^unknown: Cloud Storage bills per use: storage per GB-month of what the bucket holds and operations per 1,000/,
     "gcp:secretmanager/secretVersion:SecretVersion": /^unknown: a Secret Manager active version \(per version and location per month/,
+    "gcp:compute/securityPolicy:SecurityPolicy": /^unknown: Cloud Armor Standard bills 1 policy and \d+ rules? per month, and requests per million/,
+    "gcp:compute/globalAddress:GlobalAddress": /^unknown: a global static external IP address: billed while reserved and unused/,
 };
 
 describe("the cost of every example", { timeout: 300_000 }, () => {

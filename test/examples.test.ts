@@ -40,6 +40,7 @@ describe("examples", { timeout: 120_000 }, () => {
                 "aws-lambda",
                 "gcp-cloudrun",
                 "gcp-cloudrun-queue",
+                "gcp-gateway",
                 "eks-gpu-pool",
                 "eks-karpenter-pool",
                 "gke-l4-pool",

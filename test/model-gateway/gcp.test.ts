@@ -174,7 +174,7 @@ describe("ModelGateway on gcp-loadbalancer: resources", () => {
         await deploy(spec());
         const policy = (name: string) => rt.one(T("securityPolicy:SecurityPolicy"), name);
         const llm = policy("gw-llm-armor");
-        expect(llm.inputs.type).toBe("CLOUD_ARMOR");
+        expect(llm.inputs).toMatchObject({ name: "gw-llm-armor", type: "CLOUD_ARMOR", labels: { team: "ml-platform" } });
         expect(llm.secretInputs).toContain("rules");
         expect(llm.inputs.rules).toEqual([
             {

@@ -26,6 +26,14 @@ export function priceGlobalForwardingRule(inputs: Record<string, unknown>): Pric
     };
 }
 
+/**
+ * `gcp:compute/globalAddress:GlobalAddress`: a reserved static external address is billed while unused; the price of
+ * one in use by a load balancer's forwarding rule is not in the catalog (cloud.google.com/vpc/pricing was not read).
+ */
+export function priceGlobalAddress(): PricedFigure {
+    return unknown("a global static external IP address: billed while reserved and unused; its price in use by a forwarding rule is not in the catalog");
+}
+
 /** `gcp:compute/securityPolicy:SecurityPolicy`: Cloud Armor Standard, per policy, per rule and per request; prices unknown. */
 export function priceSecurityPolicy(inputs: Record<string, unknown>): PricedFigure {
     const rules = list(inputs, "rules").length;

@@ -12,7 +12,7 @@ import { priceCloudRunService } from "./cloudrun";
 import type { PricingContext } from "./context";
 import { priceDockerContainer } from "./docker";
 import { priceGceInstance, priceGkeNodePool } from "./gcp";
-import { priceGlobalForwardingRule, priceSecurityPolicy } from "./gcp-gateway";
+import { priceGlobalAddress, priceGlobalForwardingRule, priceSecurityPolicy } from "./gcp-gateway";
 import { priceKarpenterNodePool } from "./karpenter";
 import { WORKLOAD_PRICERS } from "./kubernetes";
 import { priceEc2NodeClass, priceLaunchTemplate, withSecondaryBootDisks } from "./volumes";
@@ -141,4 +141,5 @@ export const PRICERS: Readonly<Record<string, Pricer>> = {
     "gcp:storage/bucket:Bucket": priceGcsBucket,
     "gcp:compute/globalForwardingRule:GlobalForwardingRule": priceGlobalForwardingRule,
     "gcp:compute/securityPolicy:SecurityPolicy": priceSecurityPolicy,
+    "gcp:compute/globalAddress:GlobalAddress": priceGlobalAddress,
 };

@@ -11,6 +11,7 @@
  */
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
+import { gcpLabels } from "../../../../sdk/naming";
 import { API_KEY_HEADER, CONSUMER_HEADER, GatewaySpec, RouteSpec } from "../../spec";
 import { rateThreshold } from "./limits";
 import { gcpResourceName } from "./names";
@@ -78,6 +79,7 @@ export function routePolicy(spec: GatewaySpec, route: RouteSpec, keys: Record<st
             description: `modelship ModelGateway ${spec.name}: keys and rates on route ${route.name}`,
             type: "CLOUD_ARMOR",
             rules,
+            labels: gcpLabels(spec.tags),
         },
         { parent },
     );
@@ -92,6 +94,7 @@ export function notFoundPolicy(spec: GatewaySpec, parent: pulumi.Resource): gcp.
             description: `modelship ModelGateway ${spec.name}: paths no route matches`,
             type: "CLOUD_ARMOR",
             rules: [defaultRule("deny(404)", "no route matches the path")],
+            labels: gcpLabels(spec.tags),
         },
         { parent },
     );
