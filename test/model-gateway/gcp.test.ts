@@ -145,6 +145,14 @@ describe("ModelGateway on gcp-loadbalancer: resources", () => {
         });
     });
 
+    it("fails the deployment when a URL given as an Output is not https://host[:port]", async () => {
+        const s = spec();
+        s.routes = [{ ...s.routes[1], backend: { kind: BackendKind.Url, locator: pulumi.output("http://scorer.internal/v1") } }];
+        await deploy(s);
+        const expected = 'ModelGateway "gw": routes[0].url (route fraud-v2) is "http://scorer.internal/v1"; expected an https:// URL (the load balancer reaches internet backends over HTTPS)';
+        expect(rt.asyncErrors.some((e) => String((e as Error).message).endsWith(expected))).toBe(true);
+    });
+
     it("routes by whole path segment and header, in order, stripping the prefix and rewriting a URL backend's host", async () => {
         await deploy(spec());
         const map = rt.one(T("uRLMap:URLMap")).inputs as Record<string, unknown> & { pathMatchers: Array<{ routeRules: Array<Record<string, unknown>> }> };

@@ -23,7 +23,7 @@ export interface RouteBackend {
 export function urlEndpoint(spec: GatewaySpec, route: RouteSpec): pulumi.Output<{ fqdn: string; port: number }> {
     return pulumi.output(route.backend.locator).apply((url) => {
         const parsed = parseBackendUrl(url);
-        if (typeof parsed === "string") throw new Error(`ModelGateway "${spec.name}": routes.${route.name}.url is ${JSON.stringify(url)}; expected ${parsed}`);
+        if (typeof parsed === "string") throw new Error(`ModelGateway "${spec.name}": routes[${spec.routes.indexOf(route)}].url (route ${route.name}) is ${JSON.stringify(url)}; expected ${parsed}`);
         return parsed;
     });
 }
