@@ -56,6 +56,8 @@ export function dockerSpec(name: string, routes: RouteSpec[], consumers: Consume
 /** A temporary directory for one nginx: its runtime paths (listen address given). */
 export function nginxRuntime(listen: string): NginxRuntime & { dir: string; configFile: string } {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "modelship-nginx-"));
+    // nginx started by root runs its worker as nobody, which must reach the temporary files.
+    fs.chmodSync(dir, 0o755);
     return { dir, listen, tempDir: dir, pidFile: path.join(dir, "nginx.pid"), accessLog: path.join(dir, "access.log"), configFile: path.join(dir, "nginx.conf") };
 }
 
@@ -64,7 +66,12 @@ export function nginxTest(config: string): { ok: boolean; output: string } {
     if (!NGINX) throw new Error("nginx is not installed: run scripts/setup-e2e.sh");
     const runtime = nginxRuntime("127.0.0.1:1");
     fs.writeFileSync(runtime.configFile, config);
-    const result = spawnSync(NGINX, ["-t", "-e", "stderr", "-p", runtime.dir, "-c", runtime.configFile], { encoding: "utf8" });
+    // Output to a file: nginx opens /dev/stdout (the container's access log), which a socket (Node's pipes) refuses.
+    const outputFile = path.join(runtime.dir, "output");
+    const fd = fs.openSync(outputFile, "w");
+    const result = spawnSync(NGINX, ["-t", "-e", "stderr", "-p", runtime.dir, "-c", runtime.configFile], { stdio: ["ignore", fd, fd] });
+    fs.closeSync(fd);
+    const output = fs.readFileSync(outputFile, "utf8");
     fs.rmSync(runtime.dir, { recursive: true, force: true });
-    return { ok: result.status === 0, output: `${result.stdout}${result.stderr}` };
+    return { ok: result.status === 0, output };
 }

@@ -147,7 +147,9 @@ function deploy(spec: GatewaySpec, keys: Record<string, pulumi.Output<string>>, 
             logOpts: { "max-size": "20m", "max-file": "3" },
             labels,
         },
-        { parent },
+        // Same name and same port: the old container goes first (a second of downtime on a development machine), or the
+        // new one could neither take the name nor bind the port. Any change of the configuration replaces it.
+        { parent, deleteBeforeReplace: true },
     );
     const routeUrls = Object.fromEntries(spec.routes.map((r) => [r.name, pulumi.output(`${base}${r.pathPrefix === "/" ? "" : r.pathPrefix}`)]));
     // The URL once the container answers its health check.

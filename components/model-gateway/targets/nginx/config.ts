@@ -144,6 +144,7 @@ function routeLocation(r: ResolvedRoute, spec: GatewaySpec): string[] {
     const retries = route.retries > 0;
     return block(`location ^~ ${internal}/`, [
         "internal;",
+        `set $modelship_route ${route.name};`,
         ...auth,
         rewrite,
         ...limits,
@@ -196,8 +197,11 @@ function upstream(r: ResolvedRoute): string[] {
     return block(`upstream modelship_${r.id}`, Array.from({ length: tries }, () => `server ${r.backend.address} max_fails=0;`));
 }
 
+/** The path as the client sent it, without the query string (a key could be sent in it). */
+const PATH_MAP = block("map $request_uri $modelship_path", [`default "";`, `"~^(?<modelship_path_only>[^?]*)" $modelship_path_only;`]);
+
 /** The access log's JSON line: no header, no query string (a key could be sent in either). */
-const ACCESS_LOG_FORMAT = `'{"time":"$time_iso8601","consumer":"$modelship_consumer","method":"$request_method","path":"$uri","status":$status,"requestSeconds":$request_time,"upstreamStatus":"$upstream_status","upstreamSeconds":"$upstream_response_time","bytesSent":$body_bytes_sent}'`;
+const ACCESS_LOG_FORMAT = `'{"time":"$time_iso8601","consumer":"$modelship_consumer","method":"$request_method","path":"$modelship_path","route":"$modelship_route","status":$status,"requestSeconds":$request_time,"upstreamStatus":"$upstream_status","upstreamSeconds":"$upstream_response_time","bytesSent":$body_bytes_sent}'`;
 
 /** The whole nginx.conf of the gateway. Throws on an unresolved value, a bad backend URL or an unusable key. */
 export function nginxConfig(spec: GatewaySpec, keys: Record<string, string>, runtime: NginxRuntime): string {
@@ -225,6 +229,7 @@ export function nginxConfig(spec: GatewaySpec, keys: Record<string, string>, run
         `scgi_temp_path ${runtime.tempDir}/scgi;`,
         "server_tokens off;",
         "default_type application/json;",
+        ...PATH_MAP,
         `log_format modelship_json escape=json ${ACCESS_LOG_FORMAT};`,
         `access_log ${runtime.accessLog} modelship_json;`,
         "limit_req_status 429;",
