@@ -59,11 +59,16 @@ function validate(spec: GatewaySpec): ValidationProblem[] {
             problems.push({
                 path: `consumers[${i}].ratePerSecond`,
                 received: describeValue(c.ratePerSecond),
-                expected: "a whole number per second, or a rate whose requests per minute (ratePerSecond × 60) are a whole number of at least 1, on target docker (nginx's limit_req_zone takes r/s or r/m as integers)",
+                expected:
+                    "a whole number per second, or a rate whose requests per minute (ratePerSecond × 60) are a whole number of at least 1, on target docker (nginx's limit_req_zone takes r/s or r/m as integers)",
             });
         }
         if (typeof c.apiKey === "string" && !isMatchable(c.apiKey)) {
-            problems.push({ path: `consumers[${i}].apiKey`, received: "a key with spaces or non-ASCII characters", expected: "printable ASCII without spaces (a header value nginx compares byte for byte)" });
+            problems.push({
+                path: `consumers[${i}].apiKey`,
+                received: "a key with spaces or non-ASCII characters",
+                expected: "printable ASCII without spaces (a header value nginx compares byte for byte)",
+            });
         }
     });
     spec.routes.forEach((r, i) => {
@@ -75,7 +80,11 @@ function validate(spec: GatewaySpec): ValidationProblem[] {
             });
         }
         if (r.header && !HEADER_NAME.test(r.header.name)) {
-            problems.push({ path: `routes[${i}].header.name`, received: describeValue(r.header.name), expected: "letters, digits and - on target docker (nginx ignores header names with _ by default)" });
+            problems.push({
+                path: `routes[${i}].header.name`,
+                received: describeValue(r.header.name),
+                expected: "letters, digits and - on target docker (nginx ignores header names with _ by default)",
+            });
         }
         if (r.header && !isMatchable(r.header.value)) {
             problems.push({ path: `routes[${i}].header.value`, received: describeValue(r.header.value), expected: "printable ASCII without spaces on target docker" });

@@ -14,7 +14,8 @@ export interface LoopbackBackend {
 }
 
 /** What a backend URL must be, quoted in errors. */
-export const LOOPBACK_URL_FORM = "an http:// or https:// URL on 127.0.0.1 or localhost with an optional port and path, without user, query or fragment (the docker gateway runs on the host's network and reaches only its loopback)";
+export const LOOPBACK_URL_FORM =
+    "an http:// or https:// URL on 127.0.0.1 or localhost with an optional port and path, without user, query or fragment (the docker gateway runs on the host's network and reaches only its loopback)";
 
 /** Path characters kept as they are in nginx's rewrite (unreserved characters, `/` and percent-escapes). */
 const SAFE_PATH = /^[A-Za-z0-9\-._~/%]*$/;

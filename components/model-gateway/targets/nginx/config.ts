@@ -111,9 +111,7 @@ function publicLocations(group: ResolvedRoute[], select: string): string[] {
     const body = [
         `client_max_body_size ${maxBody}m;`,
         `error_page 413 @modelship_413_${group.length === 1 ? group[0].id : "any"};`,
-        ...(select.startsWith("$")
-            ? block(`if (${select} = "")`, [`return 404 ${jsonText({ error: "no route matches these headers", pathPrefix: prefix })};`])
-            : []),
+        ...(select.startsWith("$") ? block(`if (${select} = "")`, [`return 404 ${jsonText({ error: "no route matches these headers", pathPrefix: prefix })};`]) : []),
         `rewrite ^ ${INTERNAL_PREFIX}/${select}$uri last;`,
     ];
     if (prefix === "/") return block("location /", body);
@@ -131,15 +129,11 @@ function routeLocation(r: ResolvedRoute, spec: GatewaySpec): string[] {
                   `add_header WWW-Authenticate 'ApiKey realm="modelship", header="${API_KEY_HEADER}"' always;`,
                   `return 401 ${jsonText({ error: "missing or unknown API key", header: API_KEY_HEADER, route: route.name })};`,
               ]),
-              ...block(`if ($modelship_allow_${id} != 1)`, [
-                  `return 403 ${jsonText({ error: "consumer not allowed on this route", route: route.name, consumer: "$modelship_consumer" })};`,
-              ]),
+              ...block(`if ($modelship_allow_${id} != 1)`, [`return 403 ${jsonText({ error: "consumer not allowed on this route", route: route.name, consumer: "$modelship_consumer" })};`]),
           ];
     // The prefix goes when stripPrefix: `/fraud/predict` and `/fraud` reach the backend as `<base>/predict` and `<base>/`.
     const strip = route.stripPrefix && route.pathPrefix !== "/";
-    const rewrite = strip
-        ? `rewrite ^${internal}${route.pathPrefix.replace(/\./g, "\\.")}(?:/(.*))?$ ${backend.basePath}/$1 break;`
-        : `rewrite ^${internal}(/.*)$ ${backend.basePath}$1 break;`;
+    const rewrite = strip ? `rewrite ^${internal}${route.pathPrefix.replace(/\./g, "\\.")}(?:/(.*))?$ ${backend.basePath}/$1 break;` : `rewrite ^${internal}(/.*)$ ${backend.basePath}$1 break;`;
     const limits = route.anonymous ? [] : spec.consumers.filter((c) => route.consumers.includes(c.name)).map((c) => `limit_req zone=modelship_${ident(c.name)} burst=${c.burst} nodelay;`);
     const retries = route.retries > 0;
     return block(`location ^~ ${internal}/`, [
@@ -194,7 +188,10 @@ function errorLocations(r: ResolvedRoute): string[] {
  */
 function upstream(r: ResolvedRoute): string[] {
     const tries = r.route.retries + 1;
-    return block(`upstream modelship_${r.id}`, Array.from({ length: tries }, () => `server ${r.backend.address} max_fails=0;`));
+    return block(
+        `upstream modelship_${r.id}`,
+        Array.from({ length: tries }, () => `server ${r.backend.address} max_fails=0;`),
+    );
 }
 
 /** The path as the client sent it, without the query string (a key could be sent in it). */
@@ -208,9 +205,7 @@ export function nginxConfig(spec: GatewaySpec, keys: Record<string, string>, run
     const routes = spec.routes.map(resolveRoute);
     const grouped = groups(routes);
     const selections = grouped.map((g, i) => selection(g, i));
-    const allowMaps = routes
-        .filter((r) => !r.route.anonymous)
-        .flatMap((r) => block(`map $modelship_consumer $modelship_allow_${r.id}`, ["default 0;", ...r.route.consumers.map((c) => `"${c}" 1;`)]));
+    const allowMaps = routes.filter((r) => !r.route.anonymous).flatMap((r) => block(`map $modelship_consumer $modelship_allow_${r.id}`, ["default 0;", ...r.route.consumers.map((c) => `"${c}" 1;`)]));
     const server = [
         `listen ${runtime.listen};`,
         "server_name _;",
