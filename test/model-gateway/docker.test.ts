@@ -6,6 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { GatewayAuth } from "../../components/model-gateway/args";
+import { GatewayTarget, ModelGateway } from "../../index";
 import { GatewaySpec } from "../../components/model-gateway/spec";
 import { dockerGateway, gatewayConfig } from "../../components/model-gateway/targets/docker";
 import { DEFAULT_NGINX_IMAGE } from "../../components/model-gateway/targets/docker-image";
@@ -57,6 +58,30 @@ function blockLines(text: string, head: string): string[] {
 }
 
 describe("ModelGateway on docker: the container", () => {
+    it("is what a ModelGateway with target docker creates, with its keys generated and the pinned image by default", async () => {
+        const { value: gateway, resources } = await rt.construct(
+            () =>
+                new ModelGateway("models", {
+                    target: GatewayTarget.Docker,
+                    routes: [{ name: "densenet", pathPrefix: "/densenet", url: "http://127.0.0.1:8080" }],
+                    consumers: [{ name: "quickstart", ratePerSecond: 5 }],
+                }),
+        );
+        expect(resources.filter((r) => r.type.startsWith("docker:")).map((r) => [r.type, r.name])).toEqual([
+            ["docker:index/remoteImage:RemoteImage", "models-gateway-image"],
+            ["docker:index/container:Container", "models-gateway"],
+        ]);
+        expect(rt.one("docker:index/remoteImage:RemoteImage", "models-gateway-image").inputs.name).toBe(DEFAULT_NGINX_IMAGE);
+        expect(await outputValue(gateway.url)).toBe("http://127.0.0.1:8088");
+        expect(await outputValue(gateway.routeUrls)).toEqual({ densenet: "http://127.0.0.1:8088/densenet" });
+        const key = (await outputValue(gateway.consumerKeys)).quickstart;
+        const upload = (rt.one("docker:index/container:Container", "models-gateway").inputs.uploads as Array<{ content: string }>)[0].content;
+        expect(upload).toContain(`"~^${key}$" quickstart;`);
+        expect(upload).toContain("listen 127.0.0.1:8088;");
+        written.push(upload);
+    });
+
+
     it("runs the pinned unprivileged nginx on the host network with the secret configuration", async () => {
         const spec = smallSpec();
         const keys = { "team-a": pulumi.secret(KEYS["team-a"]), "team-b": pulumi.secret(KEYS["team-b"]) };

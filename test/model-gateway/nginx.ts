@@ -6,6 +6,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
 import { GatewayAuth, GatewayTarget } from "../../components/model-gateway/args";
 import { BackendKind, ConsumerSpec, GatewaySpec, RouteSpec } from "../../components/model-gateway/spec";
 import { DEFAULT_NGINX_IMAGE } from "../../components/model-gateway/targets/docker-image";
@@ -15,7 +16,7 @@ import { NginxRuntime } from "../../components/model-gateway/targets/nginx/confi
 export const NGINX = ["/usr/sbin/nginx", "/usr/bin/nginx"].find((p) => fs.existsSync(p));
 
 /** A resolved route: the given fields over the defaults a route gets. */
-export function route(name: string, pathPrefix: string, url: string, more: Partial<RouteSpec> = {}): RouteSpec {
+export function route(name: string, pathPrefix: string, url: pulumi.Input<string>, more: Partial<RouteSpec> = {}): RouteSpec {
     return {
         name,
         pathPrefix,
