@@ -40,7 +40,7 @@ async function call(path: string, options: { key?: string; headers?: Record<stri
 
 beforeAll(async () => {
     if (!NGINX) throw new Error("the end-to-end test needs nginx (Debian's nginx package): run scripts/setup-e2e.sh (CI runs it before npm test)");
-    const ports = { a: await freePort(), b: await freePort(), gateway: await freePort() };
+    const ports = { a: await freePort(), b: await freePort(), gateway: await freePort(), closed: await freePort() };
     for (const name of ["a", "b"] as const) {
         const server = startServer(`model server ${name}`, "python3", [MODEL_SERVER, String(ports[name])], { env: { MODEL_PATH: "/v1/predict", ECHO_REQUEST: "1", SERVER_NAME: name } });
         servers[name] = `http://127.0.0.1:${ports[name]}`;
@@ -53,6 +53,8 @@ beforeAll(async () => {
             route("llm-v2", "/llm", `http://localhost:${ports.b}/v1/`, { header: { name: "x-model-version", value: "2" }, timeoutSeconds: 10 }),
             route("llm", "/llm", `${servers.a}/v1`, { timeoutSeconds: 2, retries: 1 }),
             route("open", "/v1", servers.b, { anonymous: true, stripPrefix: false }),
+            // Nothing listens there: connection refused on each of its 2 tries.
+            route("down", "/down", `http://127.0.0.1:${ports.closed}`, { anonymous: true, retries: 1 }),
         ],
         [consumer("team-a", 50, ["fraud", "llm", "llm-v2"], { burst: 100 }), consumer("team-b", 0.5, ["fraud"], { burst: TEAM_B_BURST })],
     );
@@ -137,6 +139,12 @@ describe("docker gateway, nginx on loopback", { timeout: 30_000 }, () => {
         expect(answer.status).toBe(200);
         expect(answer.body).toMatchObject({ server: "b", path: "/v1/predict" });
         expect((answer.body.headers as Record<string, string>)["x-modelship-consumer"]).toBeUndefined();
+    });
+
+    it("answers 502 naming the route when the backend refuses the connection", async () => {
+        const answer = await call("/down/predict");
+        expect(answer.status).toBe(502);
+        expect(answer.body).toEqual({ error: "bad gateway: the backend did not answer", route: "down" });
     });
 
     it("answers 404 in JSON to a path no route has", async () => {

@@ -81,7 +81,6 @@ describe("ModelGateway on docker: the container", () => {
         written.push(upload);
     });
 
-
     it("runs the pinned unprivileged nginx on the host network with the secret configuration", async () => {
         const spec = smallSpec();
         const keys = { "team-a": pulumi.secret(KEYS["team-a"]), "team-b": pulumi.secret(KEYS["team-b"]) };

@@ -165,7 +165,6 @@ function routeLocation(r: ResolvedRoute, spec: GatewaySpec): string[] {
         ...(retries
             ? ["proxy_next_upstream error timeout http_502 http_503;", `proxy_next_upstream_tries ${route.retries + 1};`, `proxy_next_upstream_timeout ${duration(timeoutSeconds)};`]
             : ["proxy_next_upstream off;"]),
-        ...(backend.scheme === "https" ? ["proxy_ssl_server_name on;"] : []),
     ]);
 }
 
