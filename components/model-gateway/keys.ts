@@ -23,7 +23,8 @@ export function consumerKeys(spec: GatewaySpec, parent: pulumi.ComponentResource
             if (consumer.apiKey !== undefined) return [consumer.name, pulumi.secret(consumer.apiKey)];
             // Letters and digits only: a key goes in a header, and API Gateway and nginx take it as it is.
             const password = new random.RandomPassword(`${spec.name}-${consumer.name}-key`, { length: GENERATED_KEY_LENGTH, special: false }, { parent });
-            return [consumer.name, password.result];
+            // `result` is a secret in the provider's schema; wrapped again so it stays one wherever it is read (mocks too).
+            return [consumer.name, pulumi.secret(password.result)];
         }),
     );
 }
