@@ -286,6 +286,23 @@ describe("ModelGateway on docker: the nginx configuration", () => {
         expect(blockLines(chained, "map $http_x_b $modelship_select_0_1")).toEqual(['default "";', '"~^Yes$" b;']);
     });
 
+    it("writes a large gateway nginx can load: 30 routes and 30 consumers with 30-character names", () => {
+        const name = (kind: string, i: number) => `${kind}-${String(i).padStart(2, "0")}`.padEnd(30, "x");
+        const routes = Array.from({ length: 30 }, (_, i) =>
+            route(name("r", i), `/m${i % 10}`, `http://127.0.0.1:${9000 + i}`, i >= 10 ? { header: { name: `x-variant-${i % 3}`, value: `v${i}` } } : {}),
+        );
+        const consumers = Array.from({ length: 30 }, (_, i) =>
+            consumer(
+                name("c", i),
+                (i % 5) + 0.5,
+                routes.filter((_, j) => (i + j) % 3 === 0).map((r) => r.name),
+            ),
+        );
+        const text = config(dockerSpec("large", routes, consumers), Object.fromEntries(consumers.map((c, i) => [c.name, `key-${i}-0123456789abcdefghij`])));
+        expect(text.match(/^ {4}limit_req_zone /gm)).toHaveLength(30);
+        expect(text.match(/^ {8}location \^~ \/_modelship\/route\//gm)).toHaveLength(30);
+    });
+
     it("refuses to write what nginx could not run", () => {
         const spec = smallSpec();
         expect(() => nginxConfig(spec, { "team-a": KEYS["team-a"] }, RUNTIME)).toThrow("consumer team-b has no API key");

@@ -222,6 +222,11 @@ export function nginxConfig(spec: GatewaySpec, keys: Record<string, string>, run
         `uwsgi_temp_path ${runtime.tempDir}/uwsgi;`,
         `scgi_temp_path ${runtime.tempDir}/scgi;`,
         "server_tokens off;",
+        // The gateway's variable names run to 49 characters (`modelship_rate_key_` and a 30-character consumer name),
+        // past what nginx's default bucket of 64 bytes holds ("could not build variables_hash").
+        "variables_hash_bucket_size 128;",
+        "variables_hash_max_size 4096;",
+        "map_hash_bucket_size 128;",
         "default_type application/json;",
         ...PATH_MAP,
         `log_format modelship_json escape=json ${ACCESS_LOG_FORMAT};`,
