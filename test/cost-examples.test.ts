@@ -27,6 +27,12 @@ const EXPECTED: Record<string, { items: Record<string, Figures>; total: Figures;
         total: { min: 0, max: 0 },
         known: { min: 0, max: 0 },
     },
+    // Two classifiers and the gateway's nginx, all on the local engine.
+    "docker-gateway": {
+        items: Object.fromEntries(["densenet-fetch", "densenet-server", "resnet-fetch", "resnet-server", "models-gateway"].map((name) => [name, { min: 0, max: 0 }])),
+        total: { min: 0, max: 0 },
+        known: { min: 0, max: 0 },
+    },
     // The same, in queue mode: the queue's Redis, pause and consumer containers are local too.
     "docker-queue": {
         items: Object.fromEntries(["fetch", "server", "redis", "pod", "consumer"].map((role) => [`densenet-queue-${role}`, { min: 0, max: 0 }])),
