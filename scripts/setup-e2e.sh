@@ -4,13 +4,15 @@
 # promtool, which checks and unit-tests every PromQL query the components deploy (test/spike-autoscaler/promql.test.ts);
 # and BusyBox, the shell of the curl fetcher image, which runs the model cache's populate script
 # (test/model-service/model-cache.test.ts); and Redis with boto3, for the queue consumer of ModelService's queue mode, run
-# against a real redis-server and protocol-tested with botocore's Stubber (test/model-service/queue-consumer.test.ts).
+# against a real redis-server and protocol-tested with botocore's Stubber (test/model-service/queue-consumer.test.ts); and
+# nginx, which runs ModelGateway's docker configuration in front of real model servers (test/model-gateway/docker-e2e.test.ts)
+# and checks every configuration the unit tests write (`nginx -t`).
 # Idempotent: installs only what is missing, and does nothing (no apt-get update) when everything is there.
 # Debian/Ubuntu only (apt-get); runs apt-get through sudo when not root.
 set -euo pipefail
 
 # Debian packages, with the command or module that proves each is usable.
-PACKAGES=(r-cran-plumber python3-fastapi python3-uvicorn default-jdk-headless prometheus busybox redis-server python3-boto3)
+PACKAGES=(r-cran-plumber python3-fastapi python3-uvicorn default-jdk-headless prometheus busybox redis-server python3-boto3 nginx)
 
 installed() {
     case "$1" in
@@ -25,6 +27,8 @@ installed() {
         # The server binary only (the test starts its own on a free port; the package's service is not used).
         redis-server) command -v redis-server >/dev/null 2>&1 ;;
         python3-boto3) /usr/bin/python3 -c 'import boto3, botocore.stub' >/dev/null 2>&1 ;;
+        # The binary only: the tests start their own nginx on a free loopback port, never the package's service.
+        nginx) [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 ;;
         *) dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed" ;;
     esac
 }
@@ -34,7 +38,7 @@ for package in "${PACKAGES[@]}"; do
     installed "$package" || missing+=("$package")
 done
 if [ "${#missing[@]}" -eq 0 ]; then
-    echo "setup-e2e: R/plumber, Python/FastAPI/uvicorn, a JDK, promtool, BusyBox, redis-server and boto3 are installed"
+    echo "setup-e2e: R/plumber, Python/FastAPI/uvicorn, a JDK, promtool, BusyBox, redis-server, boto3 and nginx are installed"
     exit 0
 fi
 

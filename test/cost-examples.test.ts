@@ -21,8 +21,18 @@ type Figures = { min: number | null; max: number | null };
 
 /** Per example: the billed items by resource name, and the totals (null when an item is unknown). */
 const EXPECTED: Record<string, { items: Record<string, Figures>; total: Figures; known: Figures }> = {
-    // Local Docker engine: no cloud charge for the fetch and server containers.
-    quickstart: { items: { "densenet-fetch": { min: 0, max: 0 }, "densenet-server": { min: 0, max: 0 } }, total: { min: 0, max: 0 }, known: { min: 0, max: 0 } },
+    // Local Docker engine: no cloud charge for the fetch and server containers, nor for the gateway's nginx container.
+    quickstart: {
+        items: { "densenet-fetch": { min: 0, max: 0 }, "densenet-server": { min: 0, max: 0 }, "models-gateway": { min: 0, max: 0 } },
+        total: { min: 0, max: 0 },
+        known: { min: 0, max: 0 },
+    },
+    // Two classifiers and the gateway's nginx, all on the local engine.
+    "docker-gateway": {
+        items: Object.fromEntries(["densenet-fetch", "densenet-server", "resnet-fetch", "resnet-server", "models-gateway"].map((name) => [name, { min: 0, max: 0 }])),
+        total: { min: 0, max: 0 },
+        known: { min: 0, max: 0 },
+    },
     // The same, in queue mode: the queue's Redis, pause and consumer containers are local too.
     "docker-queue": {
         items: Object.fromEntries(["fetch", "server", "redis", "pod", "consumer"].map((role) => [`densenet-queue-${role}`, { min: 0, max: 0 }])),

@@ -14,5 +14,5 @@ export const DEFAULT_GATEWAY_CLASS = "eg";
 export const DEFAULT_STAGE_NAME = "v1";
 export const DEFAULT_MAX_INTEGRATION_TIMEOUT_SECONDS = 29;
 export const DEFAULT_LOG_RETENTION_DAYS = 30;
-/** Docker defaults. The image constant is set by the docker target (targets/docker-image.ts) once its digest is checked. */
+/** Docker defaults. The image's default is DEFAULT_NGINX_IMAGE in targets/docker-image.ts, with its digest's source. */
 export const DEFAULT_DOCKER_PORT = 8088;

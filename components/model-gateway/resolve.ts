@@ -8,6 +8,7 @@ import { Resolution } from "../../sdk/component";
 import { stackTagDefaults } from "../../sdk/naming";
 import { foreignBlockProblems, isDeferred, ValidationProblem, withDefaults } from "../../sdk/validate";
 import { GatewayAuth, GatewayTarget } from "./args";
+import { DEFAULT_NGINX_IMAGE } from "./targets/docker-image";
 import { authProblems, backendOf, consumerProblems, consumersOfRoute, keyLengthProblem, routeProblems, unreachableRouteProblems } from "./checks";
 import {
     DEFAULT_DOCKER_PORT,
@@ -56,8 +57,8 @@ function settings(args: ParsedGatewayArgs): Pick<GatewaySpec, "kubernetes" | "aw
             args.aws,
         ),
         gcp: withDefaults({ region: new pulumi.Config("gcp").get("region") ?? DEFAULT_GCP_REGION }, args.gcp),
-        // An empty image stands for the docker target's own pinned default (targets/docker-image.ts).
-        docker: withDefaults({ port: DEFAULT_DOCKER_PORT, image: "" }, args.docker),
+        // The docker target's pinned nginx image (targets/docker-image.ts, where its digest's source is recorded).
+        docker: withDefaults({ port: DEFAULT_DOCKER_PORT, image: DEFAULT_NGINX_IMAGE }, args.docker),
         tags: { ...stackTagDefaults(), ...(args.tags ?? {}) },
     };
 }

@@ -5,6 +5,7 @@ import { GatewayAuth, GatewayTarget, ModelGateway, ModelGatewayArgs } from "../.
 import { resolveGatewaySpec, ResolvedGateway } from "../../components/model-gateway/resolve";
 import { gatewaySchema } from "../../components/model-gateway/schema";
 import { BackendKind } from "../../components/model-gateway/spec";
+import { DEFAULT_NGINX_IMAGE } from "../../components/model-gateway/targets/docker-image";
 import { validateComponent } from "../../sdk/component";
 import { outputValue, useMockRuntime } from "../harness";
 import { route, TABLE } from "./fixtures";
@@ -206,7 +207,7 @@ describe("ModelGateway resolution", () => {
         });
         expect(spec.routes[1]).toMatchObject({ anonymous: true, consumers: [], timeoutSeconds: 60 });
         expect(spec.consumers).toEqual([{ name: "checkout", apiKey: undefined, ratePerSecond: 2.5, burst: 5, monthlyQuota: undefined, routes: ["fraud"] }]);
-        expect(spec.docker).toEqual({ port: 8088, image: "" });
+        expect(spec.docker).toEqual({ port: 8088, image: DEFAULT_NGINX_IMAGE });
         expect(spec.tags).toEqual({ environment: "dev" });
     });
 

@@ -2,7 +2,8 @@
 
 POST MODEL_PATH takes a JSON body that says how to answer: {"mode": "ok"} echoes the body, {"mode": "flaky", "fails": n}
 answers 500 to the first n calls of a request id, then 200, {"mode": "fail"} always 500, {"mode": "sleep", "seconds": s}
-answers after s seconds, {"mode": "bad"} 400, {"mode": "throttled"} 429. GET /health is 503 until READY_AFTER seconds have passed, then 200.
+answers after s seconds, {"mode": "bad"} 400, {"mode": "throttled"} 429. With ECHO_REQUEST=1 the answer also has the
+server's SERVER_NAME, the path and the request headers (the gateway's tests check what reaches the model). GET /health is 503 until READY_AFTER seconds have passed, then 200.
 GET /calls: the number of POSTs per X-Request-Id, and those that came before the server was ready (under "early").
 """
 
@@ -63,7 +64,10 @@ class Handler(BaseHTTPRequestHandler):
             return self.answer(429, {"error": "too many requests"})
         if mode == "sleep":
             time.sleep(float(request["seconds"]))
-        self.answer(200, {"echo": request, "requestId": rid, "contentType": self.headers.get("Content-Type"), "call": n}, "application/json; charset=utf-8")
+        answer = {"echo": request, "requestId": rid, "contentType": self.headers.get("Content-Type"), "call": n}
+        if os.environ.get("ECHO_REQUEST") == "1":
+            answer.update(server=os.environ.get("SERVER_NAME"), path=self.path, headers={k.lower(): v for k, v in self.headers.items()})
+        self.answer(200, answer, "application/json; charset=utf-8")
 
 
 server = ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Handler)
