@@ -49,7 +49,12 @@ function trafficPolicies(spec: GatewaySpec): { logicalName: string; role: string
               ];
     const anonymous = spec.routes
         .filter((r) => r.anonymous)
-        .map((r) => ({ logicalName: `${spec.name}-${r.name}-traffic`, role: `${r.name}TrafficPolicy`, name: routeObjectName(spec, r), spec: trafficPolicySpec([routeObjectName(spec, r)], r.maxBodyMiB, []) }));
+        .map((r) => ({
+            logicalName: `${spec.name}-${r.name}-traffic`,
+            role: `${r.name}TrafficPolicy`,
+            name: routeObjectName(spec, r),
+            spec: trafficPolicySpec([routeObjectName(spec, r)], r.maxBodyMiB, []),
+        }));
     return [...shared, ...anonymous];
 }
 

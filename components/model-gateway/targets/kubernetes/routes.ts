@@ -22,16 +22,17 @@ export const RETRY_STATUS_CODES = [502, 503] as const;
 
 /**
  * Seconds as a Gateway API Duration (`^([0-9]{1,5}(h|m|s|ms)){1,4}$`): `90s`, `1h30m`, `2s500ms`. Each part has at most
- * 5 digits, so long timeouts are written in hours and minutes.
+ * 5 digits, so timeouts past 99,999 s are written in hours and minutes.
  */
 export function gatewayDuration(seconds: number): string {
     const totalMs = Math.round(seconds * 1000);
-    const h = Math.floor(totalMs / 3_600_000);
-    const m = Math.floor((totalMs % 3_600_000) / 60_000);
-    const s = Math.floor((totalMs % 60_000) / 1000);
+    const whole = Math.floor(totalMs / 1000);
     const ms = totalMs % 1000;
-    if (h === 0 && m === 0) return ms === 0 ? `${s}s` : s === 0 ? `${ms}ms` : `${s}s${ms}ms`;
-    return [h ? `${h}h` : "", m ? `${m}m` : "", s ? `${s}s` : "", ms ? `${ms}ms` : ""].join("");
+    if (whole <= 99_999) return ms === 0 ? `${whole}s` : whole === 0 ? `${ms}ms` : `${whole}s${ms}ms`;
+    const h = Math.floor(whole / 3600);
+    const m = Math.floor((whole % 3600) / 60);
+    const s = whole % 60;
+    return [`${h}h`, m ? `${m}m` : "", s ? `${s}s` : "", ms ? `${ms}ms` : ""].join("");
 }
 
 /** The matches of a route: its path prefix, its header, and a method when given. */
@@ -48,7 +49,7 @@ function matches(route: RouteSpec, method?: string): Record<string, unknown> {
  */
 function filters(route: RouteSpec): Record<string, unknown>[] | undefined {
     if (!route.stripPrefix || route.pathPrefix === "/") return undefined;
-    return [{ type: "URLRewrite", urlRewrite: { path: { type: "PrefixMatchHTTPPathModifier", replacePrefixMatch: "/" } } }];
+    return [{ type: "URLRewrite", urlRewrite: { path: { type: "ReplacePrefixMatch", replacePrefixMatch: "/" } } }];
 }
 
 /** The HTTPRoute's `spec`, once the backend and the timeout are known. */
@@ -72,11 +73,7 @@ export function httpRouteSpec(route: RouteSpec, gateway: { name: string; namespa
 }
 
 /** {@link httpRouteSpec} from the route's Outputs. */
-export function httpRouteSpecOutput(
-    route: RouteSpec,
-    gateway: { name: string; namespace: string },
-    backend: pulumi.Output<ServiceBackend>,
-): pulumi.Output<Record<string, unknown>> {
+export function httpRouteSpecOutput(route: RouteSpec, gateway: { name: string; namespace: string }, backend: pulumi.Output<ServiceBackend>): pulumi.Output<Record<string, unknown>> {
     return pulumi.all([backend, route.timeoutSeconds]).apply(([b, t]) => httpRouteSpec(route, gateway, b, t));
 }
 
