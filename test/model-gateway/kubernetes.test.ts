@@ -7,6 +7,7 @@ import { kubernetesGateway } from "../../components/model-gateway/targets/kubern
 import { gatewayDuration } from "../../components/model-gateway/targets/kubernetes/routes";
 import { rateLimitValue } from "../../components/model-gateway/targets/kubernetes/traffic";
 import { estimateCost } from "../../sdk/cost";
+import { kubernetesObjects } from "../../sdk/plan/kubernetes-yaml";
 import { ResourceRecord } from "../../sdk/plan/runtime";
 import { outputValue, useMockRuntime } from "../harness";
 import { gatewaySpec, route } from "./kubernetes-fixture";
@@ -253,6 +254,33 @@ describe("ModelGateway on kubernetes", () => {
             'modelship:index:ModelGateway "models": 1 invalid argument:\n  - routes[0].url: received "https://fraud.example.com/"; expected a cluster Service URL, http://<service>.<namespace>.svc[.cluster.local][:<port>] (a ModelService\'s internalUrl or a PolyglotPipeline\'s url on kubernetes)',
         );
         await rt.settle();
+    });
+
+    it("renders every object in the plan's Kubernetes YAML, keys redacted, Secrets before the policies that read them", async () => {
+        const { resources } = await rt.construct(() => deploy(gatewaySpec()));
+        const { objects } = kubernetesObjects(resources);
+        const names = objects.map((o) => `${o.kind}/${o.name}`);
+        expect([...names].sort()).toEqual(
+            [
+                "Secret/models-fraud-keys",
+                "Secret/models-llm-v2-keys",
+                "Gateway/models",
+                "ReferenceGrant/models-fraud",
+                "HTTPRoute/models-fraud",
+                "SecurityPolicy/models-fraud",
+                "ReferenceGrant/models-llm-v2",
+                "HTTPRoute/models-llm-v2",
+                "SecurityPolicy/models-llm-v2",
+                "ReferenceGrant/models-health",
+                "HTTPRoute/models-health",
+                "BackendTrafficPolicy/models",
+                "BackendTrafficPolicy/models-health",
+            ].sort(),
+        );
+        expect(names.slice(0, 2).every((n) => n.startsWith("Secret/"))).toBe(true);
+        const secret = objects.find((o) => o.name === "models-fraud-keys")!;
+        expect(JSON.stringify(secret.manifest)).not.toContain("alice-key");
+        expect(secret.redacted).toBe(true);
     });
 
     it("prices the Gateway's load balancer as unknown and the policies as free", async () => {

@@ -43,9 +43,6 @@ export function kubernetesGatewayProblems(spec: GatewaySpec): ValidationProblem[
                 expected: `a whole number of MiB up to ${MAX_BODY_MIB} (Envoy Gateway's requestBuffer limit is a whole quantity below 4 GiB)`,
             });
         }
-        if (!route.anonymous && route.consumers.length === 0) {
-            problems.push({ path: `routes[${i}]`, received: "a route no consumer may call", expected: "at least one consumer allowed on the route (consumers[].routes), or anonymous: true" });
-        }
     });
     // Envoy Gateway applies one BackendTrafficPolicy to a route, and the consumers' shared counters need one policy over
     // every authenticated route: their body limit is that policy's.
