@@ -10,7 +10,9 @@
  * one policy each.
  *
  * The limits are Global (counted in Envoy Gateway's rate-limit service, across every Envoy replica), which needs the
- * rate-limit service with Redis configured in the EnvoyGateway configuration (`rateLimit.backend`).
+ * rate-limit service with Redis configured in the EnvoyGateway configuration (`rateLimit.backend`). The service counts
+ * in fixed windows aligned to the Unix epoch (envoyproxy/ratelimit `UnitToDivider`); its `Month` is 30 days, not a
+ * calendar month, and needs Envoy Gateway 1.5.1 or later (envoyproxy/gateway#6715, #6787).
  * https://gateway.envoyproxy.io/docs/tasks/traffic/global-rate-limit/
  */
 import { CONSUMER_HEADER, ConsumerSpec } from "../../spec";
