@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 /** Where the gateway runs. */
 export enum GatewayTarget {
     /**
-     * A Kubernetes cluster with the Gateway API and Envoy Gateway 1.4 or later (with its global rate-limit service): a Gateway, one HTTPRoute per route,
+     * A Kubernetes cluster with the Gateway API and Envoy Gateway 1.5.1 or later (with its global rate-limit service): a Gateway, one HTTPRoute per route,
      * Envoy Gateway's SecurityPolicy (keys or JWT) and BackendTrafficPolicy (rate limits, quotas, body limit); timeouts and retries on the HTTPRoutes.
      */
     Kubernetes = "kubernetes",

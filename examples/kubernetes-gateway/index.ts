@@ -1,6 +1,6 @@
 // One HTTPS front door on Kubernetes for two very different backends: the R -> Python -> Scala fraud pipeline (a KServe
 // InferenceGraph) and an LLM served by vLLM on two NVIDIA L4s. A ModelGateway puts both behind one host with a Gateway
-// API Gateway run by Envoy Gateway (1.4 or later, with its rate-limit service and Redis configured): each consuming
+// API Gateway run by Envoy Gateway (1.5.1 or later, with its rate-limit service and Redis configured): each consuming
 // team gets its own API key, its own rate, and optionally a monthly quota, and may call only the routes it is given.
 // The certificate for the host is a kubernetes.io/tls Secret you already have (cert-manager or your own).
 import * as pulumi from "@pulumi/pulumi";

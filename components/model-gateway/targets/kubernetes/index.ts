@@ -1,6 +1,6 @@
 /**
  * The kubernetes gateway target: a Gateway API Gateway and one HTTPRoute per route, with Envoy Gateway's SecurityPolicy
- * (API keys or JWT) and BackendTrafficPolicy (rate limits, monthly quotas, body limit). Needs Envoy Gateway 1.4 or later
+ * (API keys or JWT) and BackendTrafficPolicy (rate limits, monthly quotas, body limit). Needs Envoy Gateway 1.5.1 or later
  * with its global rate-limit service (Redis) configured; see docs/gateway.md.
  */
 import * as kubernetes from "@pulumi/kubernetes";
