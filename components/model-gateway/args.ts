@@ -133,7 +133,7 @@ export interface GatewayConsumerArgs {
     burst?: number;
     /**
      * Requests per calendar month; past it, 429 until the month ends. On aws-apigateway (usage plan quota) and
-     * kubernetes (a rate limit per month); refused on gcp-loadbalancer and docker, which cannot count a month.
+     * kubernetes (a Global rate limit per Month, which Envoy Gateway counts in 30-day windows); refused on gcp-loadbalancer and docker, which cannot count a month.
      * Defaults to none.
      */
     monthlyQuota?: number;
