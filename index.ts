@@ -9,6 +9,7 @@ export * from "./components/model-service/args";
 export * from "./components/gpu-pool";
 export * from "./components/spike-autoscaler";
 export * from "./components/polyglot-pipeline";
+export * from "./components/model-gateway";
 export { Accelerator } from "./sdk/catalog/accelerators";
 export type { MonthlyCostEstimate } from "./sdk/cost/estimate";
 export { ModelshipValidationError } from "./sdk/validate";

@@ -33,6 +33,21 @@ function str(value: unknown, fallback: string): string {
     return typeof value === "string" && value !== "" ? value : fallback;
 }
 
+/** The prefix of every simulated generated password: a key in a plan's output is recognisably not a real one. */
+export const SIMULATED_PASSWORD_PREFIX = "simulated";
+
+/**
+ * A RandomPassword's `result` offline: `simulated` and a hash of the resource's stack, project, type and name (the parts
+ * of its URN), at the requested `length`. Deterministic, so two plans of one program agree; clearly fake, so it is never
+ * mistaken for a key. Its letters and digits are in every character class a `special: false` password allows.
+ */
+function simulatedPassword(type: string, name: string, inputs: Inputs, ctx: SimulationContext): string {
+    const length = typeof inputs.length === "number" && inputs.length > 0 ? inputs.length : 16;
+    let text = SIMULATED_PASSWORD_PREFIX;
+    for (let round = 0; text.length < length; round++) text += shortHash(`${ctx.stack}::${ctx.project}::${type}::${name}#${round}`, 64);
+    return text.slice(0, length);
+}
+
 /** Outputs the real provider computes, merged over the inputs in the mock state. */
 export function simulatedOutputs(type: string, name: string, inputs: Inputs, ctx: SimulationContext): Inputs {
     const [pkg, module] = type.split(":");
@@ -106,6 +121,7 @@ export function simulatedOutputs(type: string, name: string, inputs: Inputs, ctx
         }
         return out;
     }
+    if (type === "random:index/randomPassword:RandomPassword") return { result: simulatedPassword(type, name, inputs, ctx) };
     if (pkg === "docker") {
         if (type === "docker:index/remoteImage:RemoteImage") {
             return { repoDigest: `${str(inputs.name, name).split(":")[0]}@sha256:${shortHash(str(inputs.name, name), 64)}`, imageId: `sha256:${shortHash(name, 64)}` };
