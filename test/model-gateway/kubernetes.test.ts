@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { GatewayAuth } from "../../components/model-gateway/args";
 import { GatewaySpec } from "../../components/model-gateway/spec";
 import { GatewayDeployment } from "../../components/model-gateway/targets/target";
@@ -239,7 +239,12 @@ describe("ModelGateway on kubernetes", () => {
 
     it("without TLS listens on 80 in plain HTTP, warns, and takes the URL from the Gateway's address without a host name", async () => {
         const spec = gatewaySpec({ kubernetes: { namespace: "ml", gatewayClassName: "eg", kubeconfig: "apiVersion: v1\nkind: Config" } });
+        const warn = vi.spyOn(pulumi.log, "warn");
         const { value, resources } = await rt.construct(() => deploy(spec));
+        expect(warn.mock.calls.map((c) => c[0])).toContain(
+            "the gateway listens on port 80 in plain HTTP: API keys and tokens cross the network in clear text. Give kubernetes.tlsSecretName (a kubernetes.io/tls Secret for kubernetes.hostname) or put TLS in front",
+        );
+        warn.mockRestore();
         expect(specOf(rt.one(GATEWAY)).listeners).toEqual([{ name: "http", protocol: "HTTP", port: 80, allowedRoutes: { namespaces: { from: "Same" } } }]);
         const provider = resources.find((r) => r.type === "pulumi:providers:kubernetes")!;
         expect(provider.secretInputs).toContain("kubeconfig");
