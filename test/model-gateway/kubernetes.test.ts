@@ -4,7 +4,7 @@ import { GatewayAuth } from "../../components/model-gateway/args";
 import { GatewaySpec } from "../../components/model-gateway/spec";
 import { GatewayDeployment } from "../../components/model-gateway/targets/target";
 import { kubernetesGateway } from "../../components/model-gateway/targets/kubernetes";
-import { gatewayDuration } from "../../components/model-gateway/targets/kubernetes/routes";
+import { gatewayDuration } from "../../components/kubernetes/route";
 import { rateLimitValue } from "../../components/model-gateway/targets/kubernetes/traffic";
 import { estimateCost } from "../../sdk/cost";
 import { kubernetesObjects } from "../../sdk/plan/kubernetes-yaml";

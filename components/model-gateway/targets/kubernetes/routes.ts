@@ -10,7 +10,7 @@
  * API's match precedence: path, then method, then headers), so every request takes exactly one of them.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { GATEWAY_API_GROUP } from "../../../kubernetes/route";
+import { GATEWAY_API_GROUP, gatewayDuration, gatewayParentRef } from "../../../kubernetes/route";
 import { RouteSpec } from "../../spec";
 import { ServiceBackend } from "./backend";
 
@@ -19,21 +19,6 @@ export const IDEMPOTENT_METHODS = ["GET", "HEAD", "OPTIONS", "PUT", "DELETE"] as
 
 /** Answers retried: the backend did not take the request (connection failures are retried as well, GEP-1731). */
 export const RETRY_STATUS_CODES = [502, 503] as const;
-
-/**
- * Seconds as a Gateway API Duration (`^([0-9]{1,5}(h|m|s|ms)){1,4}$`): `90s`, `1h30m`, `2s500ms`. Each part has at most
- * 5 digits, so timeouts past 99,999 s are written in hours and minutes.
- */
-export function gatewayDuration(seconds: number): string {
-    const totalMs = Math.round(seconds * 1000);
-    const whole = Math.floor(totalMs / 1000);
-    const ms = totalMs % 1000;
-    if (whole <= 99_999) return ms === 0 ? `${whole}s` : whole === 0 ? `${ms}ms` : `${whole}s${ms}ms`;
-    const h = Math.floor(whole / 3600);
-    const m = Math.floor((whole % 3600) / 60);
-    const s = whole % 60;
-    return [`${h}h`, m ? `${m}m` : "", s ? `${s}s` : "", ms ? `${ms}ms` : ""].join("");
-}
 
 /** The matches of a route: its path prefix, its header, and a method when given. */
 function matches(route: RouteSpec, method?: string): Record<string, unknown> {
@@ -67,7 +52,7 @@ export function httpRouteSpec(route: RouteSpec, gateway: { name: string; namespa
               ]
             : [{ ...base, matches: [matches(route)] }];
     return {
-        parentRefs: [{ group: GATEWAY_API_GROUP, kind: "Gateway", namespace: gateway.namespace, name: gateway.name }],
+        parentRefs: [gatewayParentRef(gateway)],
         rules,
     };
 }
