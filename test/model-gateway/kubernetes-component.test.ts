@@ -37,7 +37,9 @@ describe("ModelGateway on kubernetes (component)", () => {
         const fraud = rt.one(ROUTE, "models-fraud-route").inputs.spec as Json;
         expect(fraud.rules.map((r: Json) => r.timeouts.request)).toEqual(["150s", "150s"]);
         expect(fraud.rules[0].backendRefs).toEqual([{ group: "", kind: "Service", name: "fraud", namespace: "pipelines", port: 80 }]);
-        expect((rt.one(ROUTE, "models-chat-route").inputs.spec as Json).rules).toHaveLength(1);
+        // retries: 0: no retry on either rule.
+        expect((rt.one(ROUTE, "models-chat-route").inputs.spec as Json).rules.map((r: Json) => r.retry)).toEqual([undefined, undefined]);
+        expect(fraud.rules.map((r: Json) => r.retry)).toEqual([{ attempts: 1, codes: [502, 503] }, undefined]);
         expect(await outputValue(gateway.url)).toBe("https://models.example.com");
         expect(await outputValue(gateway.routeUrls)).toEqual({ fraud: "https://models.example.com/fraud", chat: "https://models.example.com/chat" });
         for (const r of resources.filter((x) => x.type.startsWith("kubernetes:"))) expect(r.parent).toBe(`urn:pulumi:dev::test::${TYPE}::models`);

@@ -125,16 +125,16 @@ describe("ModelGateway on kubernetes", () => {
             ],
         });
 
-        // No retries: one rule; the header match; the URL and timeout were Outputs.
+        // No retries: the same two rules, without retry (a GET with the header must still take this route, see routes.ts);
+        // the header match; the URL and timeout were Outputs.
+        const llmPath = { type: "PathPrefix", value: "/llm" };
+        const llmHeaders = [{ type: "Exact", name: "x-model-version", value: "v2" }];
+        const llmBase = { filters: strip, backendRefs: [{ group: "", kind: "Service", name: "llm", namespace: "ml", port: 8000 }], timeouts: { request: "900s500ms" } };
         expect(specOf(named(ROUTE, "models-llm-v2-route"))).toEqual({
             parentRefs: [PARENT_REF],
             rules: [
-                {
-                    matches: [{ path: { type: "PathPrefix", value: "/llm" }, headers: [{ type: "Exact", name: "x-model-version", value: "v2" }] }],
-                    filters: strip,
-                    backendRefs: [{ group: "", kind: "Service", name: "llm", namespace: "ml", port: 8000 }],
-                    timeouts: { request: "900s500ms" },
-                },
+                { ...llmBase, matches: IDEMPOTENT.map((method) => ({ path: llmPath, headers: llmHeaders, method })) },
+                { ...llmBase, matches: [{ path: llmPath, headers: llmHeaders }] },
             ],
         });
 

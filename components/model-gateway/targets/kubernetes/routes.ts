@@ -4,10 +4,11 @@
  *
  * Retries: neither the Gateway API's HTTPRoute `retry` (GEP-1731, supported by Envoy Gateway from v1.3, where it takes
  * precedence over BackendTrafficPolicy's: envoyproxy/gateway#5024) nor BackendTrafficPolicy's `retry` can be limited to
- * some methods: Envoy retries any method its retry policy covers. So a route with retries has two rules: one matching
- * only the idempotent methods (GET, HEAD, OPTIONS, PUT, DELETE), which retries, and one for every other method (POST,
- * PATCH...), which never does. A rule with a method match takes precedence over one without in the same route (Gateway
- * API's match precedence: path, then method, then headers), so every request takes exactly one of them.
+ * some methods: Envoy retries any method its retry policy covers. So each route has two rules: one matching only the
+ * idempotent methods (GET, HEAD, OPTIONS, PUT, DELETE), which retries when the route has retries, and one for every other
+ * method (POST, PATCH...), which never does. A rule with a method match takes precedence over one without (Gateway API's
+ * match precedence: path, then method, then number of headers), so every request takes exactly one of them; and since
+ * every route has the same two rules, a route matched by a header still wins over another route of the same prefix.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { GATEWAY_API_GROUP, gatewayDuration, gatewayParentRef } from "../../../kubernetes/route";
@@ -44,13 +45,10 @@ export function httpRouteSpec(route: RouteSpec, gateway: { name: string; namespa
         backendRefs: [{ group: "", kind: "Service", name: backend.service, namespace: backend.namespace, port: backend.port }],
         timeouts: { request: gatewayDuration(timeoutSeconds) },
     };
-    const rules =
-        route.retries > 0
-            ? [
-                  { ...base, matches: IDEMPOTENT_METHODS.map((m) => matches(route, m)), retry: { attempts: route.retries, codes: [...RETRY_STATUS_CODES] } },
-                  { ...base, matches: [matches(route)] },
-              ]
-            : [{ ...base, matches: [matches(route)] }];
+    // Every route has both rules, retries or not: with the method match on one route only, Gateway API's precedence
+    // (method before headers) would send a GET meant for a header-matched route to another route of the same prefix.
+    const idempotent = { ...base, matches: IDEMPOTENT_METHODS.map((m) => matches(route, m)) };
+    const rules = [route.retries > 0 ? { ...idempotent, retry: { attempts: route.retries, codes: [...RETRY_STATUS_CODES] } } : idempotent, { ...base, matches: [matches(route)] }];
     return {
         parentRefs: [gatewayParentRef(gateway)],
         rules,
