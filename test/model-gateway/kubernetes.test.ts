@@ -289,8 +289,11 @@ describe("ModelGateway on kubernetes", () => {
     });
 
     it("prices the Gateway's load balancer as unknown and the policies as free", async () => {
-        const report = estimateCost(kubernetesGateway.costedResources(gatewaySpec()));
+        const costed = kubernetesGateway.costedResources(gatewaySpec());
+        expect(costed.map((c) => c.type)).toEqual([GATEWAY, TRAFFIC, TRAFFIC, SECURITY, SECURITY]);
+        const report = estimateCost(costed);
         expect(report.monthly).toEqual({ min: null, max: null });
+        expect(report.free.map((f) => f.type).sort()).toEqual([TRAFFIC, TRAFFIC, SECURITY, SECURITY]);
     });
 });
 

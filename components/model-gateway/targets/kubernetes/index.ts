@@ -7,7 +7,7 @@ import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { CostedResource } from "../../../../sdk/cost/types";
 import { kubernetesLabels } from "../../../../sdk/naming";
-import { ENVOY_GATEWAY_API_VERSION } from "../../../kubernetes/auth-policy";
+import { authPolicySpec, ENVOY_GATEWAY_API_VERSION } from "../../../kubernetes/auth-policy";
 import { GatewayTarget } from "../../args";
 import { BackendKind, GatewaySpec, RouteSpec } from "../../spec";
 import { GatewayDeployment, GatewayTargetImpl } from "../target";
@@ -15,7 +15,7 @@ import { serviceBackend } from "./backend";
 import { GATEWAY_API_VERSION, gatewaySpec } from "./gateway";
 import { gatewayObjectName, routeObjectName, routeSecretName } from "./names";
 import { httpRouteSpecOutput, referenceGrantSpec } from "./routes";
-import { createRouteAuth } from "./security";
+import { createRouteAuth, routeAuthPolicy } from "./security";
 import { trafficPolicySpec } from "./traffic";
 import { kubernetesGatewayProblems } from "./validation";
 
@@ -152,7 +152,22 @@ function costedResources(spec: GatewaySpec): CostedResource[] {
         name: p.logicalName,
         inputs: { apiVersion: ENVOY_GATEWAY_API_VERSION, kind: "BackendTrafficPolicy", metadata: { name: p.name, namespace: spec.kubernetes.namespace }, spec: p.spec },
     }));
-    return [{ urn: `${spec.name}-gateway`, type: `kubernetes:${GATEWAY_API_VERSION}:Gateway`, name: `${spec.name}-gateway`, inputs: gateway }, ...policies];
+    const securityPolicies = authenticatedRoutes(spec).map((r) => {
+        const ctx = { namespace: spec.kubernetes.namespace, labels: labels(spec), objectName: routeObjectName(spec, r), secretName: routeSecretName(spec, r) };
+        const logicalName = `${spec.name}-${r.name}-auth`;
+        return {
+            urn: logicalName,
+            type: `kubernetes:${ENVOY_GATEWAY_API_VERSION}:SecurityPolicy`,
+            name: logicalName,
+            inputs: {
+                apiVersion: ENVOY_GATEWAY_API_VERSION,
+                kind: "SecurityPolicy",
+                metadata: { name: ctx.objectName, namespace: ctx.namespace },
+                spec: authPolicySpec(routeAuthPolicy(spec, r, ctx)),
+            },
+        };
+    });
+    return [{ urn: `${spec.name}-gateway`, type: `kubernetes:${GATEWAY_API_VERSION}:Gateway`, name: `${spec.name}-gateway`, inputs: gateway }, ...policies, ...securityPolicies];
 }
 
 export const kubernetesGateway: GatewayTargetImpl = {
