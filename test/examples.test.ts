@@ -50,6 +50,7 @@ describe("examples", { timeout: 120_000 }, () => {
                 "polyglot-pipeline-kubernetes",
                 "polyglot-pipeline-aws",
                 "polyglot-pipeline-gcp",
+                "kubernetes-gateway",
             ]),
         );
     });

@@ -17,7 +17,14 @@ import type { ResourceRecord } from "../sdk/plan/runtime";
 import { loadDeclarations, unknownFields } from "./kubernetes-unknown-fields";
 
 /** The packages of upstream models, searched in this order. */
-export const MODEL_PACKAGES = ["kubernetes-models", "@kubernetes-models/gateway-api", "@kubernetes-models/keda", "@kubernetes-models/knative", "@kubernetes-models/karpenter"] as const;
+export const MODEL_PACKAGES = [
+    "kubernetes-models",
+    "@kubernetes-models/gateway-api",
+    "@kubernetes-models/keda",
+    "@kubernetes-models/knative",
+    "@kubernetes-models/karpenter",
+    "@kubernetes-models/envoy-gateway",
+] as const;
 
 /**
  * Kinds that have no published schema, keyed `<apiVersion>/<Kind>`, with the reason. They are not validated:
@@ -27,7 +34,6 @@ export const KINDS_WITHOUT_SCHEMA: Readonly<Record<string, string>> = {
     "helm.sh/v3/Release": "a Helm release (kubernetes:helm.sh/v3:Release): its objects are rendered by Helm inside the provider and never reach the program",
     "helm.sh/v4/Chart": "a Helm chart (kubernetes:helm.sh/v4:Chart), a remote component: its objects are rendered inside the provider and never reach the program",
     "serving.kserve.io/v1alpha1/InferenceGraph": "KServe publishes no kubernetes-models package (no typed schema for its CRDs)",
-    "gateway.envoyproxy.io/v1alpha1/SecurityPolicy": "Envoy Gateway publishes no kubernetes-models package (no typed schema for its CRDs)",
 };
 
 /** A kubernetes-models class: validates on `validate()`, throwing ajv errors. */

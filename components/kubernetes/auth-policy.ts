@@ -23,11 +23,23 @@ export interface JwtAuthSpec {
     jwksUri: string;
     /** Accepted audiences. Defaults to any. */
     audiences?: string[];
+    /** Copy a claim's value into a request header (for rate limits that select on it). Defaults to none. */
+    claimToHeader?: { claim: string; header: string };
+    /**
+     * Admit only tokens whose `claim` is one of `values`; every other token is refused (403). Defaults to admitting
+     * every valid token.
+     */
+    allowClaim?: { claim: string; values: string[] };
 }
+
+/** Name of the JWT provider in the policy (authorization rules refer to it). */
+export const JWT_PROVIDER_NAME = "issuer";
 
 /** API keys kept in a Secret: each key of the Secret is a client id, its value that client's API key. */
 export interface ApiKeyAuthSpec {
     secretName: pulumi.Input<string>;
+    /** Header in which Envoy Gateway forwards the client id (the Secret's key) to the backend. Defaults to none. */
+    forwardClientIdHeader?: string;
 }
 
 /** A SecurityPolicy to create: exactly one of `jwt` and `apiKey`. */
@@ -47,14 +59,30 @@ export function authPolicySpec(spec: AuthPolicySpec): Record<string, unknown> {
         targetRefs: [{ group: GATEWAY_API_GROUP, kind: "HTTPRoute", name: spec.routeName }],
     };
     if (spec.jwt) {
+        const { claimToHeader, allowClaim } = spec.jwt;
         out.jwt = {
-            providers: [{ name: "issuer", issuer: spec.jwt.issuer, audiences: spec.jwt.audiences, remoteJWKS: { uri: spec.jwt.jwksUri } }],
+            providers: [
+                {
+                    name: JWT_PROVIDER_NAME,
+                    issuer: spec.jwt.issuer,
+                    audiences: spec.jwt.audiences,
+                    remoteJWKS: { uri: spec.jwt.jwksUri },
+                    claimToHeaders: claimToHeader ? [{ claim: claimToHeader.claim, header: claimToHeader.header }] : undefined,
+                },
+            ],
         };
+        if (allowClaim) {
+            out.authorization = {
+                defaultAction: "Deny",
+                rules: [{ name: "allowed-consumers", action: "Allow", principal: { jwt: { provider: JWT_PROVIDER_NAME, claims: [{ name: allowClaim.claim, values: allowClaim.values }] } } }],
+            };
+        }
     }
     if (spec.apiKey) {
         out.apiKeyAuth = {
             credentialRefs: [{ group: "", kind: "Secret", name: spec.apiKey.secretName }],
             extractFrom: [{ headers: [API_KEY_HEADER] }],
+            forwardClientIDHeader: spec.apiKey.forwardClientIdHeader,
         };
     }
     return out;

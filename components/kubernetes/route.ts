@@ -47,16 +47,36 @@ export interface HttpRouteSpec {
     requestTimeoutSeconds: number;
 }
 
+/** A route's `parentRefs` entry for a Gateway. */
+export function gatewayParentRef(gateway: GatewayRef): Record<string, string> {
+    return { group: GATEWAY_API_GROUP, kind: "Gateway", namespace: gateway.namespace, name: gateway.name };
+}
+
+/**
+ * Seconds as a Gateway API Duration (`^([0-9]{1,5}(h|m|s|ms)){1,4}$`): `90s`, `2s500ms`, `250ms`. Each part has at most
+ * 5 digits, so durations past 99,999 s are written in hours and minutes (`27h46m40s`).
+ */
+export function gatewayDuration(seconds: number): string {
+    const totalMs = Math.round(seconds * 1000);
+    const whole = Math.floor(totalMs / 1000);
+    const ms = totalMs % 1000;
+    if (whole <= 99_999) return ms === 0 ? `${whole}s` : whole === 0 ? `${ms}ms` : `${whole}s${ms}ms`;
+    const h = Math.floor(whole / 3600);
+    const m = Math.floor((whole % 3600) / 60);
+    const s = whole % 60;
+    return [`${h}h`, m ? `${m}m` : "", s ? `${s}s` : "", ms ? `${ms}ms` : ""].join("");
+}
+
 /** The HTTPRoute's `spec`. */
 export function httpRouteSpec(spec: HttpRouteSpec): Record<string, unknown> {
     return {
-        parentRefs: [{ group: GATEWAY_API_GROUP, kind: "Gateway", namespace: spec.gateway.namespace, name: spec.gateway.name }],
+        parentRefs: [gatewayParentRef(spec.gateway)],
         hostnames: spec.hostnames,
         rules: [
             {
                 matches: [{ path: { type: "PathPrefix", value: "/" } }],
                 backendRefs: spec.backends.map((b) => ({ group: "", kind: "Service", name: b.serviceName, port: b.port, weight: b.weight })),
-                timeouts: { request: `${spec.requestTimeoutSeconds}s` },
+                timeouts: { request: gatewayDuration(spec.requestTimeoutSeconds) },
             },
         ],
     };

@@ -8,8 +8,8 @@ import * as pulumi from "@pulumi/pulumi";
 /** Where the gateway runs. */
 export enum GatewayTarget {
     /**
-     * A Kubernetes cluster with the Gateway API and Envoy Gateway 1.3 or later: a Gateway, one HTTPRoute per route,
-     * Envoy Gateway's SecurityPolicy (keys or JWT) and BackendTrafficPolicy (rate limits, quotas, timeouts, retries).
+     * A Kubernetes cluster with the Gateway API and Envoy Gateway 1.5.1 or later (with its global rate-limit service): a Gateway, one HTTPRoute per route,
+     * Envoy Gateway's SecurityPolicy (keys or JWT) and BackendTrafficPolicy (rate limits, quotas, body limit); timeouts and retries on the HTTPRoutes.
      */
     Kubernetes = "kubernetes",
     /**
@@ -133,7 +133,7 @@ export interface GatewayConsumerArgs {
     burst?: number;
     /**
      * Requests per calendar month; past it, 429 until the month ends. On aws-apigateway (usage plan quota) and
-     * kubernetes (a rate limit per month); refused on gcp-loadbalancer and docker, which cannot count a month.
+     * kubernetes (a Global rate limit per Month, which Envoy Gateway counts in 30-day windows); refused on gcp-loadbalancer and docker, which cannot count a month.
      * Defaults to none.
      */
     monthlyQuota?: number;

@@ -52,6 +52,8 @@ describe("ModelGateway consumer keys", () => {
         const jwt = specOf({
             ...args,
             target: GatewayTarget.Kubernetes,
+            // JWT is a kubernetes feature, whose backends are cluster Services.
+            routes: [route("fraud", "/fraud", { url: "http://fraud.ml.svc.cluster.local:8080" })],
             auth: GatewayAuth.Jwt,
             jwt: { issuer: "https://id.example.com/", jwksUri: "https://id.example.com/jwks" },
             consumers: [{ name: "checkout", ratePerSecond: 1 }],

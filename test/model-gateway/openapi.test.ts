@@ -113,7 +113,8 @@ describe("ModelGateway OpenAPI document", () => {
             target: GatewayTarget.Kubernetes,
             auth: GatewayAuth.Jwt,
             jwt: { issuer: "https://login.example.com/", jwksUri: "https://login.example.com/.well-known/jwks.json" },
-            routes: [route("llm", "/llm/chat")],
+            // JWT is a kubernetes feature, whose backends are cluster Services.
+            routes: [route("llm", "/llm/chat", { url: "http://llm.ml.svc.cluster.local:8000" })],
             consumers: [{ name: "assistant", ratePerSecond: 5 }],
         });
         const document = openApiDocument(spec, "https://models.example.com", timeoutsOf(spec)) as { paths: Record<string, Record<string, { security: unknown }>>; components: unknown };
