@@ -34,6 +34,8 @@ const EXPECTED_TABLE_FILES: Record<string, string[]> = {
     StageLanguage: ["components/polyglot-pipeline/presets.ts"],
     ModelCacheMode: ["components/model-service/model-cache.ts"],
     KubernetesQueueProvider: ["components/model-service/targets/kubernetes-queue/backends.ts"],
+    GatewayTarget: ["components/model-gateway/schema.ts", "components/model-gateway/targets/index.ts"],
+    GatewayAuth: ["components/model-gateway/openapi.ts"],
 };
 
 const ROOT = path.resolve(__dirname, "..");

@@ -7,10 +7,11 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { Accelerator, GpuPool, ModelService, PolyglotPipeline, SpikeAutoscaler, StageLanguage, Target } from "../index";
+import { Accelerator, GpuPool, ModelGateway, ModelService, PolyglotPipeline, SpikeAutoscaler, StageLanguage, Target } from "../index";
 import { gpuPoolSchema } from "../components/gpu-pool/schema";
 import { modelServiceSchema } from "../components/model-service/schema";
 import { pipelineSchema } from "../components/polyglot-pipeline/schema";
+import { gatewaySchema } from "../components/model-gateway/schema";
 import { spikeAutoscalerSchema } from "../components/spike-autoscaler/schema";
 import { REFERENCE_UPDATE_COMMAND, ReferenceSchema, renderReference, SchemaProperty, splitDefault } from "../scripts/generate-reference";
 import { REFERENCE_FILE, referenceAnchor } from "../sdk/reference";
@@ -74,6 +75,7 @@ describe("the argument reference", () => {
         ["GpuPool", GpuPool.__pulumiType, gpuPoolSchema],
         ["SpikeAutoscaler", SpikeAutoscaler.__pulumiType, spikeAutoscalerSchema],
         ["PolyglotPipeline", PolyglotPipeline.__pulumiType, pipelineSchema],
+        ["ModelGateway", ModelGateway.__pulumiType, gatewaySchema],
     ] as const)("documents every argument path %s validates, at the anchor its errors link to", (_, type, validator) => {
         const paths = zodPaths(validator as z.ZodType).map((p) =>
             p

@@ -9,18 +9,21 @@ import { GpuPoolArgs } from "../components/gpu-pool/args";
 import { gpuPoolSchema } from "../components/gpu-pool/schema";
 import { ModelServiceArgs } from "../components/model-service/args";
 import { modelServiceSchema } from "../components/model-service/schema";
+import { ModelGatewayArgs } from "../components/model-gateway/args";
+import { gatewaySchema } from "../components/model-gateway/schema";
 import { PolyglotPipelineArgs } from "../components/polyglot-pipeline/args";
 import { pipelineSchema } from "../components/polyglot-pipeline/schema";
 import { AutoscalingArgs, KubernetesScalingArgs, SpikeAutoscalerArgs } from "../components/spike-autoscaler/args";
 import { autoscalingSchema, kubernetesScalingSchema, spikeAutoscalerSchema } from "../components/spike-autoscaler/schema";
 import { FieldMismatches, SameFields } from "../sdk/same-fields";
 
-// The four components. A difference fails here with, for example,
+// The five components. A difference fails here with, for example,
 // `Type 'true' is not assignable to type '"difference: kubernetes.namespace: in the args interface only"'`.
 const modelService: SameFields<ModelServiceArgs, z.input<typeof modelServiceSchema>> = true;
 const gpuPool: SameFields<GpuPoolArgs, z.input<typeof gpuPoolSchema>> = true;
 const spikeAutoscaler: SameFields<SpikeAutoscalerArgs, z.input<typeof spikeAutoscalerSchema>> = true;
 const polyglotPipeline: SameFields<PolyglotPipelineArgs, z.input<typeof pipelineSchema>> = true;
+const modelGateway: SameFields<ModelGatewayArgs, z.input<typeof gatewaySchema>> = true;
 // The blocks ModelService takes from SpikeAutoscaler (`scaling.autoscaling`, `kubernetes.autoscaler`), on their own.
 const autoscaling: SameFields<AutoscalingArgs, z.input<typeof autoscalingSchema>> = true;
 const kubernetesScaling: SameFields<KubernetesScalingArgs, z.input<typeof kubernetesScalingSchema>> = true;
@@ -73,7 +76,7 @@ export type FoundGpuReadably = Expect<Equal<FoundGpu, "gpu.count: in the args in
 
 describe("args interfaces and their schemas", () => {
     it("have the same fields (checked by the compiler: this file is type-checked)", () => {
-        expect([modelService, gpuPool, spikeAutoscaler, polyglotPipeline, autoscaling, kubernetesScaling, same]).toEqual([true, true, true, true, true, true, true]);
+        expect([modelService, gpuPool, spikeAutoscaler, polyglotPipeline, modelGateway, autoscaling, kubernetesScaling, same]).toEqual([true, true, true, true, true, true, true, true]);
         expect([missingInSchema, missingNested, missingInInterface, optionality, kind]).toEqual([true, true, true, true, true]);
     });
 
