@@ -83,7 +83,6 @@ export const FREE_PATTERNS: ReadonlyArray<{ pattern: RegExp; reason: string }> =
 export const KUBERNETES_BILLED: Readonly<Record<string, string>> = {
     "core/PersistentVolume": "a volume backed by a cloud disk is billed per GB-month; disk prices are not in the catalog",
     "networking.k8s.io/Ingress": "an Ingress makes the ingress controller create a cloud load balancer (AWS Load Balancer Controller, GKE Ingress), whose price is not in the catalog",
-    "gateway.networking.k8s.io/Gateway": "a Gateway makes its controller run proxies behind a cloud load balancer, whose price is not in the catalog",
     "keda.sh/ScaledJob": "a ScaledJob runs Jobs whose pods the cost model does not price",
     "serving.kserve.io/InferenceService": "an InferenceService runs predictor pods (possibly with GPUs) that the cost model does not read",
     "serving.knative.dev/Revision": "a Knative Revision runs pods whose bounds Knative sets; the cost model prices them on the Service or Configuration that makes it",

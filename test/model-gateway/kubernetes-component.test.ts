@@ -47,7 +47,7 @@ describe("ModelGateway on kubernetes (component)", () => {
         const cost = await outputValue(gateway.estimatedMonthlyCost);
         expect(cost.known).toBe(false);
         expect(cost.min).toBeUndefined();
-        expect(cost.basis.join("\n")).toContain("a Gateway makes its controller run proxies behind a cloud load balancer, whose price is not in the catalog");
+        expect(cost.basis.join("\n")).toContain("a Gateway makes its controller run proxies behind a cloud load balancer (a Service of type LoadBalancer), whose price is not in the catalog");
     });
 
     it("refuses, before anything is created, a backend that is not a cluster Service and body limits the shared policy cannot carry", async () => {

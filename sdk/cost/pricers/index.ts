@@ -52,6 +52,12 @@ const priceKubernetesService: Pricer = (inputs) =>
         : free(`a Service of type ${str(inputs, "spec.type") ?? "ClusterIP"}: a Kubernetes object, no charge of its own`);
 
 /**
+ * A Gateway API Gateway makes its controller run proxies behind a Service of type LoadBalancer (Envoy Gateway's default
+ * EnvoyProxy), so the cloud creates a load balancer, which is billed; the proxies' pods run on the cluster's nodes.
+ */
+const priceGateway: Pricer = () => unknown("a Gateway makes its controller run proxies behind a cloud load balancer (a Service of type LoadBalancer), whose price is not in the catalog");
+
+/**
  * A PersistentVolumeClaim makes its StorageClass provision a volume, billed per GB-month by the cloud's disk or file
  * service (EBS, EFS, Persistent Disk, Filestore, Azure Disks and Files): prices the catalog does not hold.
  */
@@ -103,6 +109,7 @@ export const PRICERS: Readonly<Record<string, Pricer>> = {
     "kubernetes:karpenter.sh/v1beta1:NodePool": priceKarpenterNodePool,
     "kubernetes:core/v1:Service": priceKubernetesService,
     "kubernetes:core/v1:PersistentVolumeClaim": pricePersistentVolumeClaim,
+    "kubernetes:gateway.networking.k8s.io/v1:Gateway": priceGateway,
     "kubernetes:helm.sh/v3:Release": priceHelmRelease,
     "kubernetes:helm.sh/v4:Chart": priceHelmRelease,
     "docker:index/container:Container": priceDockerContainer,
