@@ -5,6 +5,7 @@ import { ModelGateway } from "../../components/model-gateway";
 import { BackendKind, ConsumerSpec, GatewaySpec, RouteSpec } from "../../components/model-gateway/spec";
 import { gcpLoadBalancer } from "../../components/model-gateway/targets/gcp-loadbalancer";
 import { rateThreshold } from "../../components/model-gateway/targets/gcp/limits";
+import { routePriorities } from "../../components/model-gateway/targets/gcp/url-map";
 import { estimateCost } from "../../sdk/cost";
 import { outputValue, useMockRuntime } from "../harness";
 
@@ -153,13 +154,14 @@ describe("ModelGateway on gcp-loadbalancer: resources", () => {
         expect(rt.asyncErrors.some((e) => String((e as Error).message).endsWith(expected))).toBe(true);
     });
 
-    it("routes by whole path segment and header, in order, stripping the prefix and rewriting a URL backend's host", async () => {
+    it("routes by whole path segment and header, most specific first, stripping the prefix and rewriting a URL backend's host", async () => {
         await deploy(spec());
         const map = rt.one(T("uRLMap:URLMap")).inputs as Record<string, unknown> & { pathMatchers: Array<{ routeRules: Array<Record<string, unknown>> }> };
         expect(map.hostRules).toEqual([{ hosts: ["models.example.com"], pathMatcher: "routes" }]);
-        const [llm, fraud, health] = map.pathMatchers[0].routeRules;
+        // /health (7 characters), then /fraud with its header, then /llm.
+        const [health, fraud, llm] = map.pathMatchers[0].routeRules;
         expect(llm).toMatchObject({
-            priority: 1,
+            priority: 3,
             matchRules: [{ fullPathMatch: "/llm" }, { prefixMatch: "/llm/" }],
             routeAction: { urlRewrite: { pathPrefixRewrite: "/" } },
         });
@@ -171,11 +173,23 @@ describe("ModelGateway on gcp-loadbalancer: resources", () => {
             ],
             routeAction: { urlRewrite: { pathPrefixRewrite: "/", hostRewrite: "fraud.example.com" } },
         });
-        expect(health.priority).toBe(3);
+        expect(health.priority).toBe(1);
         expect(health.routeAction).toBeUndefined();
         expect(map.defaultService).toBe("gw-not-found-id");
         expect((map.pathMatchers[0] as unknown as { defaultService: string }).defaultService).toBe("gw-not-found-id");
         expect(llm.service).toBe("gw-llm-backend-id");
+    });
+
+    it("gives the URL map's priorities the Gateway API's precedence: longest prefix first, then a header over none", () => {
+        const backend = { kind: BackendKind.CloudRunService, locator: "llm" };
+        const routes = [
+            route({ name: "all", pathPrefix: "/", backend }),
+            route({ name: "fraud", pathPrefix: "/fraud", backend }),
+            route({ name: "fraud-v2", pathPrefix: "/fraud", header: { name: "x-model-version", value: "2" }, backend }),
+            route({ name: "fraud-batch", pathPrefix: "/fraud/batch", backend }),
+            route({ name: "chat", pathPrefix: "/chat", backend }),
+        ];
+        expect(Object.fromEntries(routePriorities(routes))).toEqual({ "fraud-batch": 1, "fraud-v2": 2, fraud: 3, chat: 4, all: 5 });
     });
 
     it("throttles each allowed key per route at 429, denies the rest with 403, allows anonymous routes, answers unknown paths 404", async () => {

@@ -12,7 +12,7 @@ import { notFoundPolicy, routePolicy } from "./armor";
 import { notFoundService, routeBackend } from "./backends";
 import { forwardingRuleShape } from "./cost";
 import { gcpResourceName } from "./names";
-import { routeRule, urlMap } from "./url-map";
+import { routePriorities, routeRule, urlMap } from "./url-map";
 
 /** The certificate: Google-managed for the domain (free, renewed by Google), else the one given. */
 function certificate(spec: GatewaySpec, parent: pulumi.Resource, resources: Record<string, pulumi.Resource>): pulumi.Input<string> {
@@ -30,12 +30,14 @@ function certificate(spec: GatewaySpec, parent: pulumi.Resource, resources: Reco
 export function deployGcpGateway(spec: GatewaySpec, keys: Record<string, pulumi.Output<string>>, parent: pulumi.ComponentResource): GatewayDeployment {
     const labels = gcpLabels(spec.tags);
     const resources: Record<string, pulumi.Resource> = {};
-    const rules = spec.routes.map((route, i) => {
+    const priorities = routePriorities(spec.routes);
+    const rules = spec.routes.map((route) => {
         const policy = routePolicy(spec, route, keys, parent);
         const backend = routeBackend(spec, route, policy, parent);
         Object.assign(resources, { [`${route.name}Policy`]: policy }, backend.resources);
-        return routeRule(route, i, backend.service.id, backend.host);
+        return routeRule(route, priorities.get(route.name) as number, backend.service.id, backend.host);
     });
+    rules.sort((a, b) => (a.priority as number) - (b.priority as number));
     const notFoundArmor = notFoundPolicy(spec, parent);
     const notFound = notFoundService(spec, notFoundArmor, parent);
     const map = urlMap(spec, gcpResourceName(spec, "url-map"), rules, notFound, parent);

@@ -1,5 +1,5 @@
 /**
- * The URL map: one path matcher whose route rules, in the order of `routes` (priority 1, 2, ...), match a route's
+ * The URL map: one path matcher whose route rules, most specific first (priority 1, 2, ...: see `routePriorities`), match a route's
  * prefix as a whole path segment (`fullPathMatch` of the prefix, or `prefixMatch` of the prefix and `/`) and its
  * header with `exactMatch`; `urlRewrite.pathPrefixRewrite: "/"` strips the prefix, and for a URL backend
  * `hostRewrite` sends the backend's own host. Route rules, header matches and URL rewrites are supported by the global
@@ -26,11 +26,24 @@ export function matchRules(route: RouteSpec): MatchRule[] {
     ];
 }
 
-/** The route rule of route `index`: its matches, its rewrites, its backend service. */
-export function routeRule(route: RouteSpec, index: number, service: pulumi.Input<string>, host?: pulumi.Input<string>): RouteRule {
+/**
+ * Each route's priority in the URL map, by route name. The URL map takes the first rule that matches, by priority,
+ * whereas the Gateway API and nginx take the most specific match; so that a route means the same on every target the
+ * priorities follow the Gateway API's precedence: the longest prefix first (`/fraud/v2` before `/fraud` before `/`),
+ * then at the same prefix a route with a header before the one without (else the header route would never match).
+ * Ties keep the order of `routes`.
+ */
+export function routePriorities(routes: readonly RouteSpec[]): Map<string, number> {
+    const rank = (r: RouteSpec) => (r.pathPrefix === "/" ? 0 : r.pathPrefix.length) * 2 + (r.header ? 1 : 0);
+    const ordered = routes.map((route, i) => ({ route, i })).sort((a, b) => rank(b.route) - rank(a.route) || a.i - b.i);
+    return new Map(ordered.map(({ route }, k) => [route.name, k + 1]));
+}
+
+/** The route rule of a route: its priority, its matches, its rewrites, its backend service. */
+export function routeRule(route: RouteSpec, priority: number, service: pulumi.Input<string>, host?: pulumi.Input<string>): RouteRule {
     const strip = route.stripPrefix && route.pathPrefix !== "/";
     const urlRewrite = strip || host !== undefined ? { pathPrefixRewrite: strip ? "/" : undefined, hostRewrite: host } : undefined;
-    return { priority: index + 1, matchRules: matchRules(route), service, routeAction: urlRewrite ? { urlRewrite } : undefined };
+    return { priority, matchRules: matchRules(route), service, routeAction: urlRewrite ? { urlRewrite } : undefined };
 }
 
 /** The URL map of the gateway. */
