@@ -40,6 +40,11 @@ export interface ApiKeyAuthSpec {
     secretName: pulumi.Input<string>;
     /** Header in which Envoy Gateway forwards the client id (the Secret's key) to the backend. Defaults to none. */
     forwardClientIdHeader?: string;
+    /**
+     * Remove the key from the request before it reaches the backend (`sanitize`, Envoy Gateway 1.5.0 with
+     * `forwardClientIDHeader`, envoyproxy/gateway#6444). Defaults to false (the key goes through).
+     */
+    sanitize?: boolean;
 }
 
 /** A SecurityPolicy to create: exactly one of `jwt` and `apiKey`. */
@@ -83,6 +88,7 @@ export function authPolicySpec(spec: AuthPolicySpec): Record<string, unknown> {
             credentialRefs: [{ group: "", kind: "Secret", name: spec.apiKey.secretName }],
             extractFrom: [{ headers: [API_KEY_HEADER] }],
             forwardClientIDHeader: spec.apiKey.forwardClientIdHeader,
+            sanitize: spec.apiKey.sanitize,
         };
     }
     return out;

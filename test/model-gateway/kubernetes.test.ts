@@ -21,6 +21,7 @@ const GRANT = "kubernetes:gateway.networking.k8s.io/v1beta1:ReferenceGrant";
 const SECRET = "kubernetes:core/v1:Secret";
 const SECURITY = "kubernetes:gateway.envoyproxy.io/v1alpha1:SecurityPolicy";
 const TRAFFIC = "kubernetes:gateway.envoyproxy.io/v1alpha1:BackendTrafficPolicy";
+const CLIENT = "kubernetes:gateway.envoyproxy.io/v1alpha1:ClientTrafficPolicy";
 const PARENT = "urn:pulumi:dev::test::modelship:index:ModelGateway::models";
 const KEYS = { alice: pulumi.secret("alice-key-0123456789abcdefghij"), bob: pulumi.secret("bob-key-0123456789abcdefghijkl") };
 const PARENT_REF = { group: "gateway.networking.k8s.io", kind: "Gateway", namespace: "ml", name: "models" };
@@ -58,6 +59,7 @@ describe("ModelGateway on kubernetes", () => {
                 `${SECURITY}::models-llm-v2-auth`,
                 `${TRAFFIC}::models-limits`,
                 `${TRAFFIC}::models-health-traffic`,
+                `${CLIENT}::models-client-traffic`,
             ].sort(),
         );
         for (const r of custom) {
@@ -100,6 +102,7 @@ describe("ModelGateway on kubernetes", () => {
                 "healthReferenceGrant",
                 "healthTrafficPolicy",
                 "trafficPolicy",
+                "clientTrafficPolicy",
             ].sort(),
         );
     });
@@ -177,7 +180,18 @@ describe("ModelGateway on kubernetes", () => {
                 credentialRefs: [{ group: "", kind: "Secret", name: "models-fraud-keys" }],
                 extractFrom: [{ headers: ["x-api-key"] }],
                 forwardClientIDHeader: "x-modelship-consumer",
+                sanitize: true,
             },
+        });
+    });
+
+    it("removes a consumer header the client sent as the request arrives, before authentication sets it", async () => {
+        await rt.construct(() => deploy(gatewaySpec()));
+        const policy = named(CLIENT, "models-client-traffic");
+        expect(policy.inputs.metadata).toMatchObject({ name: "models", namespace: "ml" });
+        expect(specOf(policy)).toEqual({
+            targetRefs: [{ group: "gateway.networking.k8s.io", kind: "Gateway", name: "models" }],
+            headers: { earlyRequestHeaders: { remove: ["x-modelship-consumer"] } },
         });
     });
 
@@ -280,6 +294,7 @@ describe("ModelGateway on kubernetes", () => {
                 "HTTPRoute/models-health",
                 "BackendTrafficPolicy/models",
                 "BackendTrafficPolicy/models-health",
+                "ClientTrafficPolicy/models",
             ].sort(),
         );
         expect(names.slice(0, 2).every((n) => n.startsWith("Secret/"))).toBe(true);
@@ -290,10 +305,10 @@ describe("ModelGateway on kubernetes", () => {
 
     it("prices the Gateway's load balancer as unknown and the policies as free", async () => {
         const costed = kubernetesGateway.costedResources(gatewaySpec());
-        expect(costed.map((c) => c.type)).toEqual([GATEWAY, TRAFFIC, TRAFFIC, SECURITY, SECURITY]);
+        expect(costed.map((c) => c.type)).toEqual([GATEWAY, TRAFFIC, TRAFFIC, SECURITY, SECURITY, CLIENT]);
         const report = estimateCost(costed);
         expect(report.monthly).toEqual({ min: null, max: null });
-        expect(report.free.map((f) => f.type).sort()).toEqual([TRAFFIC, TRAFFIC, SECURITY, SECURITY]);
+        expect(report.free.map((f) => f.type).sort()).toEqual([TRAFFIC, TRAFFIC, SECURITY, SECURITY, CLIENT].sort());
     });
 });
 

@@ -12,7 +12,7 @@ import { GatewayTarget } from "../../args";
 import { BackendKind, GatewaySpec, RouteSpec } from "../../spec";
 import { GatewayDeployment, GatewayTargetImpl } from "../target";
 import { serviceBackend } from "./backend";
-import { GATEWAY_API_VERSION, gatewaySpec } from "./gateway";
+import { clientTrafficPolicySpec, GATEWAY_API_VERSION, gatewaySpec } from "./gateway";
 import { gatewayObjectName, routeObjectName, routeSecretName } from "./names";
 import { httpRouteSpecOutput, referenceGrantSpec } from "./routes";
 import { createRouteAuth, routeAuthPolicy } from "./security";
@@ -138,6 +138,16 @@ function deploy(spec: GatewaySpec, keys: Record<string, pulumi.Output<string>>, 
             { ...opts, dependsOn: routeObjects },
         );
     }
+    resources.clientTrafficPolicy = new kubernetes.apiextensions.CustomResource(
+        `${spec.name}-client-traffic`,
+        {
+            apiVersion: ENVOY_GATEWAY_API_VERSION,
+            kind: "ClientTrafficPolicy",
+            metadata: { name: gatewayObjectName(spec), namespace, labels: objectLabels },
+            spec: clientTrafficPolicySpec(gatewayObjectName(spec)),
+        },
+        { ...opts, dependsOn: [gateway] },
+    );
     const url = baseUrl(spec, gateway);
     const routeUrls = Object.fromEntries(spec.routes.map((r) => [r.name, url.apply((base) => (base === "" ? "" : `${base}${r.pathPrefix === "/" ? "" : r.pathPrefix}`))]));
     return { url, routeUrls, resources };
@@ -167,7 +177,18 @@ function costedResources(spec: GatewaySpec): CostedResource[] {
             },
         };
     });
-    return [{ urn: `${spec.name}-gateway`, type: `kubernetes:${GATEWAY_API_VERSION}:Gateway`, name: `${spec.name}-gateway`, inputs: gateway }, ...policies, ...securityPolicies];
+    const clientTraffic = {
+        urn: `${spec.name}-client-traffic`,
+        type: `kubernetes:${ENVOY_GATEWAY_API_VERSION}:ClientTrafficPolicy`,
+        name: `${spec.name}-client-traffic`,
+        inputs: {
+            apiVersion: ENVOY_GATEWAY_API_VERSION,
+            kind: "ClientTrafficPolicy",
+            metadata: { name: gatewayObjectName(spec), namespace: spec.kubernetes.namespace },
+            spec: clientTrafficPolicySpec(gatewayObjectName(spec)),
+        },
+    };
+    return [{ urn: `${spec.name}-gateway`, type: `kubernetes:${GATEWAY_API_VERSION}:Gateway`, name: `${spec.name}-gateway`, inputs: gateway }, ...policies, ...securityPolicies, clientTraffic];
 }
 
 export const kubernetesGateway: GatewayTargetImpl = {

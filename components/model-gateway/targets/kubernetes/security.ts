@@ -32,7 +32,8 @@ export function routeKeys(route: RouteSpec, keys: Record<string, pulumi.Output<s
 /** The SecurityPolicy of an authenticated route, as {@link createAuthPolicy} takes it. */
 export function routeAuthPolicy(spec: GatewaySpec, route: RouteSpec, ctx: RouteAuthContext): AuthPolicySpec {
     const base = { name: ctx.objectName, namespace: ctx.namespace, labels: ctx.labels, routeName: ctx.objectName };
-    if (spec.auth === GatewayAuth.ApiKey) return { ...base, apiKey: { secretName: ctx.secretName, forwardClientIdHeader: CONSUMER_HEADER } };
+    // The consumer's name goes to the backend, its key does not (a model server has no use for it, and logs headers).
+    if (spec.auth === GatewayAuth.ApiKey) return { ...base, apiKey: { secretName: ctx.secretName, forwardClientIdHeader: CONSUMER_HEADER, sanitize: true } };
     const jwt = spec.jwt!;
     return {
         ...base,
