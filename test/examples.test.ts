@@ -51,6 +51,8 @@ describe("examples", { timeout: 120_000 }, () => {
                 "polyglot-pipeline-aws",
                 "polyglot-pipeline-gcp",
                 "kubernetes-gateway",
+                "kubernetes-gateway-jwt",
+                "docker-gateway",
             ]),
         );
     });
