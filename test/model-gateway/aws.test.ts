@@ -502,6 +502,17 @@ describe("ModelGateway on aws-apigateway: rules", () => {
             { path: "routes[3].lambdaFunction", received: '"embedder"', expected: "a Lambda function ARN, arn:aws:lambda:<region>:<account>:function:<name>" },
             { path: "routes[4].sagemakerEndpoint", received: '"qwen_chat"', expected: "the name of a SageMaker endpoint: 1 to 63 letters, digits and '-', starting with a letter or digit" },
         ]);
+        const keys = spec({
+            consumers: [consumer({ name: "a", apiKey: "k".repeat(25) + "-_!" }), consumer({ name: "b", apiKey: "k".repeat(129) }), consumer({ name: "c", apiKey: pulumi.secret("x") })],
+        });
+        expect(awsApiGateway.validate(keys)).toEqual([
+            {
+                path: "consumers[0].apiKey",
+                received: "a key of 28 characters with characters other than letters and digits",
+                expected: "a key of 20 to 128 letters and digits (API Gateway's rule for API key values), or no apiKey to have one generated",
+            },
+            expect.objectContaining({ path: "consumers[1].apiKey", received: "a key of 129 characters" }),
+        ]);
     });
 });
 

@@ -34,10 +34,18 @@ export const AUTHORIZER_CACHE_SECONDS = 300;
 /**
  * The account-level throttle of API Gateway per region: 10,000 requests per second with a burst of 5,000, shared by
  * every API of the account; a usage plan's rate cannot take a consumer above it
- * (docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-request-throttling.html). Documented, not refused:
- * an account may have it raised.
+ * (docs.aws.amazon.com/apigateway/latest/developerguide/limits.html; 2,500 and 1,250 in some newer Regions). Documented,
+ * not refused: an account may have it raised.
  */
 export const ACCOUNT_THROTTLE = { ratePerSecond: 10_000, burst: 5_000 } as const;
+
+/**
+ * An API key's value: "an alphanumeric string between 20 and 128 characters", unique in the account and region (two keys
+ * with one value are one key) (docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-api-usage-plans.html).
+ * The 20-character minimum is checked for every target (checks.ts); the rest here.
+ */
+export const MAX_API_KEY_LENGTH = 128;
+const API_KEY_VALUE = /^[A-Za-z0-9]+$/;
 
 /** A SageMaker endpoint name (docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateEndpoint.html, `EndpointName`). */
 const SAGEMAKER_ENDPOINT_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
@@ -133,5 +141,17 @@ export function awsProblems(spec: GatewaySpec): ValidationProblem[] {
         });
     }
     spec.routes.forEach((route, i) => problems.push(...routeProblems(spec, route, i)));
+    spec.consumers.forEach((consumer, i) => {
+        const key = consumer.apiKey;
+        // Given Outputs are checked by API Gateway itself when the key is created; a plain key here, never printed.
+        if (typeof key !== "string" || isDeferred(key)) return;
+        if (key.length > MAX_API_KEY_LENGTH || !API_KEY_VALUE.test(key)) {
+            problems.push({
+                path: `consumers[${i}].apiKey`,
+                received: `a key of ${key.length} characters${API_KEY_VALUE.test(key) ? "" : " with characters other than letters and digits"}`,
+                expected: `a key of 20 to ${MAX_API_KEY_LENGTH} letters and digits (API Gateway's rule for API key values), or no apiKey to have one generated`,
+            });
+        }
+    });
     return problems;
 }
