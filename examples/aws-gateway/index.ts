@@ -75,7 +75,15 @@ const gateway = new ModelGateway(
             // Plain numbers for now: the chat endpoint keeps an instance (no cold start) and answers within 25 s.
             { name: "llm", pathPrefix: "/llm", sagemakerEndpoint: "qwen-chat", coldStartSeconds: 0, requestSeconds: 25 },
             // The pipeline's stage timeouts add up to 25 s along the flow (10 + 10 + 5).
-            { name: "fraud", pathPrefix: "/fraud", stateMachine: fraud.orchestratorId, coldStartSeconds: 0, requestSeconds: 25 },
+            // The state machine's ARN once the account's CloudWatch role is set: the gateway's stage (deployed after its
+            // integrations) then waits for it, as access logs require.
+            {
+                name: "fraud",
+                pathPrefix: "/fraud",
+                stateMachine: pulumi.all([fraud.orchestratorId, apiGatewayAccount.id]).apply(([arn]) => arn),
+                coldStartSeconds: 0,
+                requestSeconds: 25,
+            },
         ],
         consumers: [
             // Keys generated once and kept as secrets in the stack's state: `pulumi stack output consumerKeys --show-secrets`.
@@ -84,7 +92,7 @@ const gateway = new ModelGateway(
         ],
         aws: { stageName: "v1", logRetentionDays: 30 },
     },
-    // The stage's access logs need the account's CloudWatch role first.
+    // The stage's access logs need the account's CloudWatch role first (see the fraud route too).
     { dependsOn: [apiGatewayAccount] },
 );
 
