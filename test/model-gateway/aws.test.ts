@@ -40,7 +40,7 @@ function spec(over: Partial<GatewaySpec> = {}): GatewaySpec {
             route({ name: "llm", pathPrefix: "/llm", backend: { kind: BackendKind.SageMakerEndpoint, locator: "Qwen-Chat" }, consumers: ["team-a", "team-b"], timeoutSeconds: 29 }),
             route({ name: "fraud", pathPrefix: "/fraud", backend: { kind: BackendKind.StateMachine, locator: MACHINE }, consumers: ["team-b"], timeoutSeconds: 25 }),
             route({ name: "fraud-v2", pathPrefix: "/fraud/v2", stripPrefix: false, backend: { kind: BackendKind.Url, locator: "https://fraud.example.com/api/" }, consumers: ["team-b"] }),
-            route({ name: "embed", pathPrefix: "/embed", backend: { kind: BackendKind.LambdaFunction, locator: FUNCTION }, consumers: ["team-a"], timeoutSeconds: 10 }),
+            route({ name: "embed", pathPrefix: "/embed", stripPrefix: false, backend: { kind: BackendKind.LambdaFunction, locator: FUNCTION }, consumers: ["team-a"], timeoutSeconds: 10 }),
             route({ name: "health", pathPrefix: "/health", backend: { kind: BackendKind.Url, locator: "https://fraud.example.com" }, anonymous: true }),
         ],
         consumers: [consumer({ name: "team-a", routes: ["llm", "embed"] }), consumer({ name: "team-b", ratePerSecond: 0.5, burst: 20, monthlyQuota: 100000, routes: ["llm", "fraud", "fraud-v2"] })],
@@ -472,7 +472,7 @@ describe("ModelGateway on aws-apigateway: rules", () => {
             { ...s.routes[0], header: { name: "x-model-version", value: "v2" }, retries: 1, maxBodyMiB: 20 },
             { ...s.routes[1], maxBodyMiB: 5, backend: { kind: BackendKind.StateMachine, locator: `arn:aws:states:eu-west-1:${ACCOUNT}:stateMachine:fraud` } },
             { ...s.routes[2], backend: { kind: BackendKind.Url, locator: "http://fraud.default.svc.cluster.local:8080" } },
-            { ...s.routes[3], backend: { kind: BackendKind.LambdaFunction, locator: "embedder" } },
+            { ...s.routes[3], stripPrefix: true, backend: { kind: BackendKind.LambdaFunction, locator: "embedder" } },
             { ...s.routes[0], name: "bad-endpoint", backend: { kind: BackendKind.SageMakerEndpoint, locator: "qwen_chat" } },
         ];
         expect(awsApiGateway.validate(s)).toEqual([
@@ -498,6 +498,12 @@ describe("ModelGateway on aws-apigateway: rules", () => {
                 path: "routes[2].url",
                 received: '"http://fraud.default.svc.cluster.local:8080"',
                 expected: "a URL API Gateway can reach over the internet: an HTTP integration calls public endpoints (a private host needs a VPC link, which this target does not create)",
+            },
+            {
+                path: "routes[3].stripPrefix",
+                received: "true (the default)",
+                expected:
+                    "false for a lambdaFunction route on aws-apigateway: a Lambda proxy integration passes the whole path (event.path) and API Gateway cannot rewrite it (the path below the prefix is in event.pathParameters.proxy)",
             },
             { path: "routes[3].lambdaFunction", received: '"embedder"', expected: "a Lambda function ARN, arn:aws:lambda:<region>:<account>:function:<name>" },
             { path: "routes[4].sagemakerEndpoint", received: '"qwen_chat"', expected: "the name of a SageMaker endpoint: 1 to 63 letters, digits and '-', starting with a letter or digit" },

@@ -125,6 +125,14 @@ function routeProblems(spec: GatewaySpec, route: RouteSpec, index: number): Vali
             expected: `no value (${DEFAULT_MAX_BODY_MIB}) on aws-apigateway: API Gateway's payload limit is a fixed ${PAYLOAD_LIMIT_MB} MB that can be neither raised nor lowered per route`,
         });
     }
+    if (route.backend.kind === BackendKind.LambdaFunction && route.stripPrefix && route.pathPrefix !== "/") {
+        problems.push({
+            path: `${at}.stripPrefix`,
+            received: "true (the default)",
+            expected:
+                "false for a lambdaFunction route on aws-apigateway: a Lambda proxy integration passes the whole path (event.path) and API Gateway cannot rewrite it (the path below the prefix is in event.pathParameters.proxy)",
+        });
+    }
     const locator = locatorProblem(spec, route);
     if (locator) problems.push({ path: `${at}.${route.backend.kind}`, received: describeValue(route.backend.locator), expected: locator });
     return problems;
