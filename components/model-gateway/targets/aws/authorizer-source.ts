@@ -10,6 +10,8 @@
  * API Gateway caches the answer per key and resource (the authorizer's identity sources), so each answer names the one
  * resource it was asked about: Allow when the consumer may call it, Deny (403) when not. A missing key never reaches
  * the function (API Gateway answers 401 when an identity source is missing); an unknown key is answered 401 too.
+ * `usageIdentifierKey` is read by API Gateway only with `apiKeySource: AUTHORIZER`; with this API's `HEADER` it meters the
+ * `x-api-key` header itself, which is the same key, so the answer stays right if the source is ever switched.
  */
 import * as crypto from "node:crypto";
 
