@@ -158,7 +158,8 @@ describe("ModelGateway on aws-apigateway: resources", () => {
             requestParameters: { "integration.request.path.proxy": "method.request.path.proxy", "integration.request.header.x-modelship-consumer": "context.authorizer.consumer" },
         });
         // Stripped, at the backend's root; anonymous: no consumer header.
-        expect(integration("gw-health-integration")).toMatchObject({ uri: "https://fraud.example.com/", requestParameters: {} });
+        expect(integration("gw-health-integration")).toMatchObject({ uri: "https://fraud.example.com/" });
+        expect(integration("gw-health-integration").requestParameters).toBeUndefined();
         expect(integration("gw-health-proxy-integration")).toMatchObject({
             uri: "https://fraud.example.com/{proxy}",
             requestParameters: { "integration.request.path.proxy": "method.request.path.proxy" },

@@ -69,11 +69,14 @@ export function methodRequestParameters(route: RouteSpec, slot: RouteSlot): Reco
 export function integrationRequestParameters(route: RouteSpec, slot: RouteSlot): Record<string, string> | undefined {
     const consumer = route.anonymous ? {} : undefined;
     switch (route.backend.kind) {
-        case BackendKind.Url:
-            return {
+        case BackendKind.Url: {
+            const parameters = {
                 ...(slot === "proxy" ? { "integration.request.path.proxy": "method.request.path.proxy" } : {}),
                 ...(consumer ?? { [`integration.request.header.${CONSUMER_HEADER}`]: CONSUMER_CONTEXT }),
             };
+            // None rather than an empty map, which the API stores as absent (a diff at every run).
+            return Object.keys(parameters).length > 0 ? parameters : undefined;
+        }
         case BackendKind.SageMakerEndpoint:
             return {
                 "integration.request.header.Content-Type": "method.request.header.Content-Type",
