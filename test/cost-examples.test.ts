@@ -79,6 +79,34 @@ const EXPECTED: Record<string, { items: Record<string, Figures>; total: Figures;
         total: { min: null, max: null },
         known: { min: 148.92, max: 1760.76 },
     },
+    // The chat model as on aws-sagemaker: ml.g5.xlarge,1.4084,us-east-1: 1 x 1.4084 x 730 = 1028.132; 2 x = 2056.264. The
+    // fraud pipeline as on polyglot-pipeline-aws, without its HTTP API: features 10 x 1 GB x 2,628,000 s x 0.0000166667 =
+    // 438.0009, decide 10 x 2 GB x = 876.0017 (min 0), score ml.c5.xlarge,0.204: 1-3 x 0.204 x 730 = 148.92-446.76. The
+    // gateway: the REST API is billed per request (no cache cluster): $0 idle, unknown at full scale; its authorizer
+    // function per request and GB-second without a concurrency cap: $0 idle, unknown at full scale; its two log groups
+    // per GB. Known (the items in cents): min 1028.13 + 148.92 = 1177.05; max 2056.26 + 438 + 876 + 446.76 = 3817.02.
+    "aws-gateway": {
+        items: {
+            "qwen-chat-config": { min: 1028.13, max: 2056.26 },
+            "qwen-chat-logs": { min: 0, max: null },
+            "qwen-chat-scaling": { min: null, max: null },
+            "fraud-logs": { min: 0, max: null },
+            "fraud-features-logs": { min: 0, max: null },
+            "fraud-decide-logs": { min: 0, max: null },
+            "fraud-score-logs": { min: 0, max: null },
+            "fraud-features-function": { min: 0, max: 438 },
+            "fraud-decide-function": { min: 0, max: 876 },
+            "fraud-score-config": { min: 148.92, max: 446.76 },
+            "fraud-state-machine": { min: 0, max: null },
+            "fraud-score-scaling": { min: null, max: null },
+            "models-api": { min: 0, max: null },
+            "models-authorizer": { min: 0, max: null },
+            "models-authorizer-logs": { min: 0, max: null },
+            "models-access-logs": { min: 0, max: null },
+        },
+        total: { min: null, max: null },
+        known: { min: 1177.05, max: 3817.02 },
+    },
     // Cloud Run, request-based billing, us-central1: cloud-run vCPU-second 0.000024 and GiB-second 0.0000025, 730 h.
     // features: (1 x 0.000024 + 1 x 0.0000025) x 3600 = 0.0954/h x 10 instances x 730 = 696.42; score: (2 x 0.000024 +
     // 4 x 0.0000025) x 3600 = 0.2088/h x 4 x 730 = 609.696; decide: (1 x 0.000024 + 2 x 0.0000025) x 3600 = 0.1044/h
@@ -251,6 +279,9 @@ const BILLED_UNKNOWN: Record<string, RegExp> = {
     "aws:appautoscaling/policy:Policy": /^unknown: target tracking creates CloudWatch alarms/,
     "aws:sfn/stateMachine:StateMachine": /^Step Functions executions: \$0 without requests; at full scale unknown/,
     "aws:apigatewayv2/api:Api": /^API Gateway HTTP API requests: \$0 without requests; at full scale unknown/,
+    "aws:apigateway/restApi:RestApi": /^API Gateway REST API requests: \$0 without requests; at full scale unknown/,
+    // A function without reservedConcurrentExecutions (the gateway's authorizer): only the account's concurrency bounds it.
+    "aws:lambda/function:Function": /^min 0: billed per request and GB-second, nothing without requests .*; max unknown: no reservedConcurrentExecutions cap/,
     "gcp:workflows/workflow:Workflow": /^Workflows steps and external HTTP calls: \$0 without requests; at full scale unknown/,
     "aws:sns/topic:Topic": /^SNS publishes and deliveries \(per million requests\): \$0 without requests; at full scale unknown/,
     "aws:sqs/queue:Queue": /^SQS requests \(per million; every 64 KiB of a payload is one request\): \$0 without requests; at full scale unknown/,

@@ -41,6 +41,7 @@ describe("examples", { timeout: 120_000 }, () => {
                 "gcp-cloudrun",
                 "gcp-cloudrun-queue",
                 "gcp-gateway",
+                "aws-gateway",
                 "eks-gpu-pool",
                 "eks-karpenter-pool",
                 "gke-l4-pool",

@@ -77,6 +77,14 @@ export function simulatedOutputs(type: string, name: string, inputs: Inputs, ctx
             out.apiEndpoint = `https://${apiId}.execute-api.${region}.amazonaws.com`;
             out.executionArn = `arn:aws:execute-api:${region}:${SIMULATED_AWS_ACCOUNT}:${apiId}`;
         }
+        if (type === "aws:apigateway/restApi:RestApi") {
+            // The mock's id is `<name>-id`: the execute-api ARN holds the same id, as a real API's does.
+            const apiRegion = str(inputs.region, region);
+            Object.assign(out, { executionArn: `arn:aws:execute-api:${apiRegion}:${SIMULATED_AWS_ACCOUNT}:${name}-id`, rootResourceId: shortHash(`${name}/`, 10) });
+        }
+        if (type === "aws:apigateway/stage:Stage") {
+            out.invokeUrl = `https://${str(inputs.restApi, name)}.execute-api.${str(inputs.region, region)}.amazonaws.com/${str(inputs.stageName, "stage")}`;
+        }
         // A new launch template is at version 1.
         if (type === "aws:ec2/launchTemplate:LaunchTemplate") Object.assign(out, { latestVersion: 1, defaultVersion: 1 });
         if (type === "aws:iam/role:Role") out.arn = `arn:aws:iam::${SIMULATED_AWS_ACCOUNT}:role${str(inputs.path, "/")}${resourceName}`;

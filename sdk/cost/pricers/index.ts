@@ -81,6 +81,12 @@ const priceEcsService: Pricer = (inputs) => {
         : free("ECS tasks on the EC2 launch type run on the cluster's container instances, priced where those are created");
 };
 
+/** A REST API stage costs nothing of its own unless it runs a cache cluster, billed per hour by size. */
+const priceRestApiStage: Pricer = (inputs) =>
+    bool(inputs, "cacheClusterEnabled")
+        ? unknown(`an API Gateway cache cluster of ${str(inputs, "cacheClusterSize") ?? "0.5"} GB is billed per hour, at a price not in the catalog`)
+        : free("a stage without a cache cluster: its requests are billed on its RestApi");
+
 /** Charts whose objects are known: CPU operators on the cluster's nodes. Any other release is unknown. */
 const KNOWN_CHARTS: Readonly<Record<string, string>> = {
     keda: "KEDA's operator and metrics server are CPU pods on the cluster's nodes, priced where those are created",
@@ -140,6 +146,9 @@ export const PRICERS: Readonly<Record<string, Pricer>> = {
     "gcp:cloudscheduler/job:Job": unpriced("a Cloud Scheduler job (per job-month beyond three free jobs per billing account)"),
     "aws:sfn/stateMachine:StateMachine": perUse("Step Functions executions"),
     "aws:apigatewayv2/api:Api": perUse("API Gateway HTTP API requests"),
+    // No fixed monthly part without a cache cluster: requests per million, by tier (aws.amazon.com/api-gateway/pricing).
+    "aws:apigateway/restApi:RestApi": perUse("API Gateway REST API requests"),
+    "aws:apigateway/stage:Stage": priceRestApiStage,
     "gcp:workflows/workflow:Workflow": perUse("Workflows steps and external HTTP calls"),
     // Pub/Sub has no fixed monthly part (cloud.google.com/pubsub/pricing): throughput per TiB published and delivered,
     // and storage of messages a subscription keeps unacknowledged past a day.
