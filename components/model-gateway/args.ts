@@ -63,7 +63,8 @@ export interface GatewayRouteArgs {
     header?: GatewayHeaderMatchArgs;
     /**
      * Remove the prefix before the request goes to the backend: `/fraud/predict` reaches the backend as `/predict`.
-     * Defaults to true.
+     * Defaults to true, except on `lambdaFunction` routes (false): a Lambda proxy integration passes the whole path, and
+     * API Gateway cannot rewrite it.
      */
     stripPrefix?: boolean;
     /**

@@ -6,10 +6,15 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { GatewayAuth } from "./args";
-import { API_KEY_HEADER, ConsumerSpec, GatewaySpec, RouteSpec } from "./spec";
+import { API_KEY_HEADER, BackendKind, ConsumerSpec, GatewaySpec, RouteSpec } from "./spec";
 
 /** The methods every target forwards on every route (a gateway route is a proxy: the backend decides what it serves). */
 export const ROUTED_METHODS = ["get", "post", "put", "delete", "head", "options", "patch"] as const;
+
+/** The methods a route answers: POST only to a SageMaker endpoint or a state machine (an invocation), else all. */
+function methodsOf(route: RouteSpec): readonly string[] {
+    return route.backend.kind === BackendKind.SageMakerEndpoint || route.backend.kind === BackendKind.StateMachine ? ["post"] : ROUTED_METHODS;
+}
 
 /** The security scheme of each auth mode, by its name in `components.securitySchemes`. */
 const SECURITY_SCHEMES: Record<GatewayAuth, { name: string; scheme: Record<string, string> }> = {
@@ -77,8 +82,9 @@ function operations(routes: readonly RouteSpec[], timeouts: Map<string, number>,
     const id = routes.map((r) => r.name).join("_");
     const extensions = routes.map((r) => routeExtension(r, timeouts.get(r.name) ?? 0, spec.consumers));
     const summary = routes.length === 1 ? `Route ${routes[0].name}` : `Routes ${routes.map((r) => r.name).join(", ")}, selected by header`;
+    const methods = ROUTED_METHODS.filter((method) => routes.some((r) => methodsOf(r).includes(method)));
     return Object.fromEntries(
-        ROUTED_METHODS.map((method) => [
+        methods.map((method) => [
             method,
             {
                 operationId: `${id}_${method}${suffix}`,

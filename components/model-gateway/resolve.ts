@@ -21,7 +21,7 @@ import {
     DEFAULT_STAGE_NAME,
 } from "./defaults";
 import { BLOCK_OF, ParsedGatewayArgs } from "./schema";
-import { BackendSpec, ConsumerSpec, GatewaySpec, RouteSpec } from "./spec";
+import { BackendKind, BackendSpec, ConsumerSpec, GatewaySpec, RouteSpec } from "./spec";
 import { GATEWAY_TARGETS } from "./targets";
 import { GatewayTargetImpl } from "./targets/target";
 import { resolveTimeout } from "./timeouts";
@@ -122,7 +122,8 @@ export function resolveGatewaySpec(name: string, args: ParsedGatewayArgs, target
         name: route.name,
         pathPrefix: route.pathPrefix,
         header: route.header ? { name: route.header.name.toLowerCase(), value: route.header.value } : undefined,
-        stripPrefix: route.stripPrefix ?? true,
+        // A Lambda proxy integration passes the whole path and API Gateway cannot rewrite it: no stripping by default there.
+        stripPrefix: route.stripPrefix ?? backends[i].kind !== BackendKind.LambdaFunction,
         backend: backends[i],
         coldStartSeconds: route.coldStartSeconds ?? 0,
         requestSeconds: route.requestSeconds ?? DEFAULT_REQUEST_SECONDS,

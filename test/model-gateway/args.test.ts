@@ -211,6 +211,21 @@ describe("ModelGateway resolution", () => {
         expect(spec.tags).toEqual({ environment: "dev" });
     });
 
+    it("strips the prefix by default, except on a Lambda route, whose path API Gateway cannot rewrite", () => {
+        const lambda = "arn:aws:lambda:us-east-1:123456789012:function:embedder";
+        const { value } = resolve(
+            base({
+                target: GatewayTarget.AwsApiGateway,
+                routes: [
+                    { name: "embed", pathPrefix: "/embed", lambdaFunction: lambda },
+                    { name: "chat", pathPrefix: "/chat", sagemakerEndpoint: "qwen-chat" },
+                    { name: "embed-v0", pathPrefix: "/embed/v0", lambdaFunction: lambda, stripPrefix: true },
+                ],
+            }),
+        );
+        expect((value as ResolvedGateway).spec.routes.map((r) => r.stripPrefix)).toEqual([false, true, true]);
+    });
+
     it("caps the default timeout at the target's limit and warns with the numbers and what to do", () => {
         const { value, warnings } = resolve(base({ target: GatewayTarget.AwsApiGateway, routes: [route("llm", "/llm", { coldStartSeconds: 600 })] }));
         const spec = (value as ResolvedGateway).spec;

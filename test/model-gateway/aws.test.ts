@@ -502,7 +502,7 @@ describe("ModelGateway on aws-apigateway: rules", () => {
             },
             {
                 path: "routes[3].stripPrefix",
-                received: "true (the default)",
+                received: "true",
                 expected:
                     "false for a lambdaFunction route on aws-apigateway: a Lambda proxy integration passes the whole path (event.path) and API Gateway cannot rewrite it (the path below the prefix is in event.pathParameters.proxy)",
             },

@@ -108,6 +108,23 @@ describe("ModelGateway OpenAPI document", () => {
         });
     });
 
+    it("lists only POST for a SageMaker endpoint or a state machine, which are invoked, and every method for a URL", async () => {
+        const spec = specOf({
+            target: GatewayTarget.AwsApiGateway,
+            routes: [
+                { name: "chat", pathPrefix: "/chat", sagemakerEndpoint: "qwen-chat" },
+                { name: "fraud", pathPrefix: "/fraud", stateMachine: "arn:aws:states:us-east-1:123456789012:stateMachine:fraud" },
+                { name: "docs", pathPrefix: "/docs", url: "https://docs.example.com" },
+            ],
+            consumers: [{ name: "checkout", ratePerSecond: 5 }],
+        });
+        const document = openApiDocument(spec, "https://api.example.com/v1", timeoutsOf(spec)) as { paths: Record<string, Record<string, unknown>> };
+        expect(Object.keys(document.paths["/chat"])).toEqual(["post"]);
+        expect(Object.keys(document.paths["/fraud/{path}"])).toEqual(["parameters", "post"]);
+        expect(Object.keys(document.paths["/docs"])).toEqual(["get", "post", "put", "delete", "head", "options", "patch"]);
+        expect((await validate(document)).valid).toBe(true);
+    });
+
     it("names a JWT bearer scheme with auth jwt, and stays valid", async () => {
         const spec = specOf({
             target: GatewayTarget.Kubernetes,

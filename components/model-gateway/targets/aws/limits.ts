@@ -128,7 +128,7 @@ function routeProblems(spec: GatewaySpec, route: RouteSpec, index: number): Vali
     if (route.backend.kind === BackendKind.LambdaFunction && route.stripPrefix && route.pathPrefix !== "/") {
         problems.push({
             path: `${at}.stripPrefix`,
-            received: "true (the default)",
+            received: "true",
             expected:
                 "false for a lambdaFunction route on aws-apigateway: a Lambda proxy integration passes the whole path (event.path) and API Gateway cannot rewrite it (the path below the prefix is in event.pathParameters.proxy)",
         });
