@@ -10,6 +10,7 @@ import { sagemakerScalingShape } from "../../spike-autoscaler/sagemaker";
 import { AuthMode, ServingRuntime } from "../args";
 import { parseArtifactUri, uriScheme } from "../artifact";
 import { minReplicasPath, ServingSpec, ServingVersion } from "../spec";
+import { queueTiming, ServingTiming } from "../timing";
 import { physicalName } from "../../../sdk/naming";
 import { cheapestCpuInstanceType, cheapestGpuInstanceType, gpuMismatch, LARGEST_CPU_TYPE } from "./aws/sagemaker-instances";
 import { hasSageMakerContainer, SAGEMAKER_CONTAINERS } from "./aws/sagemaker-images";
@@ -53,6 +54,25 @@ export function sagemakerSettings(spec: ServingSpec): SageMakerSettings {
         logRetentionDays: s.logRetentionDays,
         kmsKeyArn: s.kmsKeyArn,
     };
+}
+
+/**
+ * Longest a real-time or serverless endpoint's container may take to answer an InvokeEndpoint request, in seconds: a
+ * limit of SageMaker's that no setting changes ("Your model containers must respond to requests within 60 seconds").
+ */
+export const INVOKE_ENDPOINT_TIMEOUT_SECONDS = 60;
+
+/**
+ * The timing (timing.ts). A real-time endpoint keeps at least one instance per variant (its minimum is at least 1, checked
+ * below): no cold start. A serverless endpoint starts a container for a request when none is warm, and SageMaker bounds
+ * that start by nothing it lets us configure (its container startup health check timeout is a setting of instance-backed
+ * variants only): the budget is the model's own, `model.startupTimeoutSeconds`. Both answer within
+ * {@link INVOKE_ENDPOINT_TIMEOUT_SECONDS}. Queue mode (asynchronous inference): the queue's times.
+ */
+export function sagemakerTiming(spec: ServingSpec): ServingTiming {
+    if (spec.queue) return queueTiming(spec);
+    const serverless = sagemakerSettings(spec).serverless;
+    return { coldStartBudgetSeconds: serverless ? spec.startupTimeoutSeconds : 0, requestTimeoutSeconds: INVOKE_ENDPOINT_TIMEOUT_SECONDS };
 }
 
 /** The Endpoint's physical name, also the base of its log group and runtime URL. */

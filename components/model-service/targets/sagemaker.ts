@@ -28,7 +28,7 @@ import { ServingSpec, ServingVersion } from "../spec";
 import { AwsContext } from "./aws/context";
 import { executionPolicy, modelDataSource, presetEnvironment, s3Artifact } from "./aws/sagemaker-model";
 import { sagemakerContainerImage } from "./aws/sagemaker-images";
-import { endpointName, onSageMakerContainer, sagemakerAutoscaling, sagemakerProblems, SageMakerSettings, sagemakerSettings, scalingShapes, variantShapes } from "./sagemaker-spec";
+import { endpointName, onSageMakerContainer, sagemakerAutoscaling, sagemakerProblems, SageMakerSettings, sagemakerSettings, sagemakerTiming, scalingShapes, variantShapes } from "./sagemaker-spec";
 import { ServingTarget, TargetDeployment } from "./target";
 import type { ReplicaPricing } from "../../spike-autoscaler/budget";
 import { scheduledActionShapes, trackingPolicyShape } from "../../spike-autoscaler/app-autoscaling";
@@ -128,7 +128,7 @@ function deploy(spec: ServingSpec, parent: pulumi.ComponentResource): TargetDepl
 
     // Asynchronous endpoints are called through InvokeEndpointAsync, at their own path.
     const url = pulumi.interpolate`https://runtime.sagemaker.${ctx.region}.${ctx.dnsSuffix}/endpoints/${endpoint.name}/${store ? "async-invocations" : "invocations"}`;
-    return { url, resources, queue: store ? queueEndpoint(store, url) : undefined };
+    return { url, endpointName: endpoint.name, resources, queue: store ? queueEndpoint(store, url) : undefined };
 }
 
 function costedResources(spec: ServingSpec): CostedResource[] {
@@ -169,6 +169,7 @@ export const sagemakerTarget: ServingTarget<SageMakerSettings> = {
     settings: sagemakerSettings,
     autoscaling: sagemakerAutoscaling,
     validate: sagemakerProblems,
+    timing: sagemakerTiming,
     deploy,
     costedResources,
     replicaPricing,
