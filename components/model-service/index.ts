@@ -76,14 +76,15 @@ export class ModelService extends pulumi.ComponentResource {
     readonly endpointName: pulumi.Output<string>;
     /**
      * The longest a request can wait for the service to start serving, in seconds: 0 when a replica is always warm, else
-     * the startup budget the target allows. kubernetes: at `minReplicas: 0`, `model.startupTimeoutSeconds` (the startup
-     * probe), plus 600 s for a node and the image with `kubernetes.autoscaler.engine: knative` (the revision's progress
-     * deadline). aws-sagemaker: 0 on a real-time endpoint (at least one instance), `model.startupTimeoutSeconds` on a
-     * serverless one. aws-lambda: 10 (Lambda's limit on an on-demand Init; a longer Init is retried within the
-     * invocation, under its timeout), 0 when the provisioned concurrency covers the reserved concurrency. gcp-cloudrun: at
-     * `minReplicas: 0`, the startup probe's whole budget (its initial delay and window, 240 s unless
-     * `model.startupTimeoutSeconds` is given). docker: 0 (nothing starts a stopped container for a request). Queue mode,
-     * every target: `model.startupTimeoutSeconds` at `minReplicas: 0`. A ModelGateway route's `coldStartSeconds`.
+     * the startup budget the target allows a replica. kubernetes: at `minReplicas: 0`, `model.startupTimeoutSeconds` (the
+     * startup probe), plus 600 s for a node and the image with `kubernetes.autoscaler.engine: knative` (the revision's
+     * progress deadline). aws-sagemaker: 0 on a real-time endpoint (it keeps an instance), `model.startupTimeoutSeconds` on
+     * a serverless one, and on an asynchronous one (queue mode) at `minReplicas: 0` its model download and startup health
+     * check timeouts. aws-lambda: 10 (Lambda's limit on an on-demand Init; a longer Init runs again within the invocation,
+     * under its timeout), 0 when the provisioned concurrency covers the reserved concurrency. gcp-cloudrun: at
+     * `minReplicas: 0`, the startup probe's whole budget (its initial delay and window: 240 s unless
+     * `model.startupTimeoutSeconds` is given). docker: 0 (nothing starts a stopped container for a request). A
+     * ModelGateway route's `coldStartSeconds`.
      */
     readonly coldStartBudgetSeconds: pulumi.Output<number>;
     /**
@@ -91,7 +92,7 @@ export class ModelService extends pulumi.ComponentResource {
      * kubernetes (the HTTPRoute's and Knative revision's timeouts are this plus `coldStartBudgetSeconds`) and docker (no
      * timeout of their own), 60 on aws-sagemaker (InvokeEndpoint's limit), the function's timeout on aws-lambda
      * (`lambda.timeoutSeconds`), the revision's request timeout on gcp-cloudrun (`cloudRun.requestTimeoutSeconds`); in
-     * queue mode `scaling.queue.requestTimeoutSeconds`. A ModelGateway route's `requestSeconds`.
+     * queue mode, every target, `scaling.queue.requestTimeoutSeconds`. A ModelGateway route's `requestSeconds`.
      */
     readonly requestTimeoutSeconds: pulumi.Output<number>;
     /**

@@ -31,11 +31,9 @@ export function canBeAtZero(spec: ServingSpec): boolean {
 }
 
 /**
- * Queue mode (`scaling.mode: queue`), on every target: a request waits in the queue, not on a connection, so the times
- * are the queue's own, those its retention rule adds up (queue.ts): the cold start `model.startupTimeoutSeconds` when the
- * service can be at zero, and `scaling.queue.requestTimeoutSeconds`, the time the consumer gives one request.
+ * The request time of a service: in queue mode (`scaling.mode: queue`) `scaling.queue.requestTimeoutSeconds`, the time
+ * the consumer gives one request, on every target; in HTTP mode the target's own (`httpSeconds`).
  */
-export function queueTiming(spec: ServingSpec): ServingTiming {
-    const queue = spec.queue as NonNullable<ServingSpec["queue"]>;
-    return { coldStartBudgetSeconds: canBeAtZero(spec) ? spec.startupTimeoutSeconds : 0, requestTimeoutSeconds: queue.requestTimeoutSeconds };
+export function requestSeconds(spec: ServingSpec, httpSeconds: number): number {
+    return spec.queue ? spec.queue.requestTimeoutSeconds : httpSeconds;
 }

@@ -262,6 +262,10 @@ describe("ModelService on aws-sagemaker in queue mode", () => {
 
         // What clients need to submit and fetch.
         expect(await outputValue(svc.url)).toBe("https://runtime.sagemaker.us-east-1.amazonaws.com/endpoints/llm/async-invocations");
+        // The queue's times: from zero the startup budget (600 s), then SageMaker's default invocation timeout (900 s).
+        expect(await outputValue(svc.endpointName)).toBe("llm");
+        expect(await outputValue(svc.coldStartBudgetSeconds)).toBe(600);
+        expect(await outputValue(svc.requestTimeoutSeconds)).toBe(900);
         expect(await outputValue(svc.queue)).toEqual({
             submitUrl: "https://runtime.sagemaker.us-east-1.amazonaws.com/endpoints/llm/async-invocations",
             inputLocation: `s3://${BUCKET}/inputs/`,

@@ -13,7 +13,7 @@ import { describeValue, ValidationProblem, withDefaults } from "../../../sdk/val
 import { AuthMode, Target } from "../args";
 import { MODEL_MOUNT_PATH } from "../../../sdk/catalog/runtimes";
 import { ServingSpec } from "../spec";
-import { queueTiming, SERVER_REQUEST_TIMEOUT_SECONDS, ServingTiming } from "../timing";
+import { requestSeconds, SERVER_REQUEST_TIMEOUT_SECONDS, ServingTiming } from "../timing";
 import { createConsumer, createQueueInfrastructure, dockerQueueOutputs, dockerQueueProblems, dockerQueueSettings, dockerQueueShapes, REDIS_PORT } from "./docker-queue";
 import { ServingTarget, TargetDeployment } from "./target";
 
@@ -165,13 +165,13 @@ function deploy(spec: ServingSpec, parent: pulumi.ComponentResource): TargetDepl
 
 /**
  * The timing (timing.ts). Nothing starts a stopped container when a request comes (with `scaling.replicas: 0` it is
- * created stopped, and requests are refused until it is started), and `pulumi up` waits for a running one to be healthy:
- * no cold start to wait for. The container applies no request timeout of its own: the longest request is the one
- * modelship plans for on a server without one, {@link SERVER_REQUEST_TIMEOUT_SECONDS}. Queue mode: the
- * queue's times.
+ * created stopped: HTTP requests are refused, queued ones wait, until you start it), and `pulumi up` waits for a running
+ * one to be healthy: no cold start to wait for. The server applies no request timeout of its own: the longest request is
+ * the one modelship plans for on a server without one, {@link SERVER_REQUEST_TIMEOUT_SECONDS}; in queue mode the queue's
+ * request time (the consumer's `REQUEST_TIMEOUT`).
  */
 function timing(spec: ServingSpec): ServingTiming {
-    return spec.queue ? queueTiming(spec) : { coldStartBudgetSeconds: 0, requestTimeoutSeconds: SERVER_REQUEST_TIMEOUT_SECONDS };
+    return { coldStartBudgetSeconds: 0, requestTimeoutSeconds: requestSeconds(spec, SERVER_REQUEST_TIMEOUT_SECONDS) };
 }
 
 export const dockerTarget: ServingTarget<DockerSettings> = {

@@ -10,7 +10,7 @@ import { AutoscalerTarget, KubernetesScalingEngine, ScalingMetric } from "../../
 import { AuthMode } from "../args";
 import { modelCacheDerivedNames } from "../model-cache";
 import { GivenArgs, ServingSpec } from "../spec";
-import { canBeAtZero, SERVER_REQUEST_TIMEOUT_SECONDS, ServingTiming } from "../timing";
+import { canBeAtZero, requestSeconds, SERVER_REQUEST_TIMEOUT_SECONDS, ServingTiming } from "../timing";
 import { TargetAutoscaling } from "./target";
 
 /** Longest request the gateway lets run and a stopping pod finishes, in seconds (long generations included). */
@@ -23,12 +23,12 @@ export const REQUEST_TIMEOUT_SECONDS = SERVER_REQUEST_TIMEOUT_SECONDS;
 export const PRE_START_BUDGET_SECONDS = 600;
 
 /**
- * The timing of a Deployment (engines keda and hpa; Knative's is `knativeTiming`): requests of {@link REQUEST_TIMEOUT_SECONDS},
- * and at zero replicas the startup probe's budget (`model.startupTimeoutSeconds`) first. Their sum is the HTTPRoute's
- * request timeout.
+ * The timing of a Deployment (engines keda and hpa; Knative's is `knativeTiming`): at zero replicas the startup probe's
+ * budget (`model.startupTimeoutSeconds`) first, then requests of {@link REQUEST_TIMEOUT_SECONDS} (in queue mode the
+ * queue's request time). In HTTP mode their sum is the HTTPRoute's request timeout.
  */
 export function deploymentTiming(spec: ServingSpec): ServingTiming {
-    return { coldStartBudgetSeconds: canBeAtZero(spec) ? spec.startupTimeoutSeconds : 0, requestTimeoutSeconds: REQUEST_TIMEOUT_SECONDS };
+    return { coldStartBudgetSeconds: canBeAtZero(spec) ? spec.startupTimeoutSeconds : 0, requestTimeoutSeconds: requestSeconds(spec, REQUEST_TIMEOUT_SECONDS) };
 }
 
 /** True when the service runs as a Knative Service (`kubernetes.autoscaler.engine: knative`; kubernetes-knative.ts). */

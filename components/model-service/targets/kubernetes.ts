@@ -42,7 +42,7 @@ import { AuthMode, Target } from "../args";
 import { MODEL_MOUNT_PATH } from "../../../sdk/catalog/runtimes";
 import { createModelCacheClaim, modelCacheClaimArgs, modelVolume } from "../model-cache";
 import { ServingSpec, ServingVersion } from "../spec";
-import { queueTiming, ServingTiming } from "../timing";
+import { ServingTiming } from "../timing";
 import type { AutoscalerSpec } from "../../spike-autoscaler/spec";
 import {
     API_KEYS_SUFFIX,
@@ -246,11 +246,10 @@ function deploy(spec: ServingSpec, parent: pulumi.ComponentResource): TargetDepl
 }
 
 /**
- * The timing (timing.ts): in queue mode the queue's; on Knative the revision's (its timeout is their sum); on a Deployment
- * the startup probe's budget at zero and {@link REQUEST_TIMEOUT_SECONDS} (the HTTPRoute's timeout is their sum).
+ * The timing (timing.ts): on Knative the revision's (its timeout is their sum); on a Deployment the startup probe's budget
+ * at zero and {@link REQUEST_TIMEOUT_SECONDS}, or the queue's request time in queue mode (the HTTPRoute's timeout is their sum).
  */
 function timing(spec: ServingSpec): ServingTiming {
-    if (spec.queue) return queueTiming(spec);
     return onKnative(spec) ? knativeTiming(spec.autoscaling as AutoscalerSpec) : deploymentTiming(spec);
 }
 
