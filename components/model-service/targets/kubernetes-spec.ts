@@ -31,6 +31,12 @@ export function deploymentTiming(spec: ServingSpec): ServingTiming {
     return { coldStartBudgetSeconds: canBeAtZero(spec) ? spec.startupTimeoutSeconds : 0, requestTimeoutSeconds: requestSeconds(spec, REQUEST_TIMEOUT_SECONDS) };
 }
 
+/** The HTTPRoute's request timeout: a cold start at zero, then the request ({@link deploymentTiming}). */
+export function routeTimeoutSeconds(spec: ServingSpec): number {
+    const { coldStartBudgetSeconds, requestTimeoutSeconds } = deploymentTiming(spec);
+    return coldStartBudgetSeconds + requestTimeoutSeconds;
+}
+
 /** True when the service runs as a Knative Service (`kubernetes.autoscaler.engine: knative`; kubernetes-knative.ts). */
 export function onKnative(spec: ServingSpec): boolean {
     return spec.given.kubernetes?.autoscaler?.engine === KubernetesScalingEngine.Knative;

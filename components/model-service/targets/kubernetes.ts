@@ -55,6 +55,7 @@ import {
     PRE_START_BUDGET_SECONDS,
     REQUEST_TIMEOUT_SECONDS,
     routed,
+    routeTimeoutSeconds,
     SECRETS_SUFFIX,
 } from "./kubernetes-spec";
 import { deployKnative, knativeCostedResources } from "./kubernetes-knative";
@@ -251,12 +252,6 @@ function deploy(spec: ServingSpec, parent: pulumi.ComponentResource): TargetDepl
  */
 function timing(spec: ServingSpec): ServingTiming {
     return onKnative(spec) ? knativeTiming(spec.autoscaling as AutoscalerSpec) : deploymentTiming(spec);
-}
-
-/** The HTTPRoute's request timeout: a cold start at zero, then the request. */
-function routeTimeoutSeconds(spec: ServingSpec): number {
-    const { coldStartBudgetSeconds, requestTimeoutSeconds } = deploymentTiming(spec);
-    return coldStartBudgetSeconds + requestTimeoutSeconds;
 }
 
 /** The Deployment an autoscaler object scales: a canary version gets its share of every replica count. */
