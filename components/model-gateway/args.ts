@@ -68,21 +68,32 @@ export interface GatewayRouteArgs {
      */
     stripPrefix?: boolean;
     /**
-     * An HTTP(S) URL of the backend: a ModelService's `internalUrl` or a PolyglotPipeline's `url` on kubernetes (a
-     * cluster Service URL, `http://<service>.<namespace>.svc.cluster.local:<port>`), a container URL on docker, any
-     * HTTPS URL on aws-apigateway and gcp-loadbalancer. Defaults to none.
+     * An HTTP(S) URL of the backend: a ModelService's `internalUrl` (also its `endpointName` there) or a PolyglotPipeline's
+     * `url` on kubernetes (a cluster Service URL, `http://<service>.<namespace>.svc.cluster.local:<port>`), a container URL
+     * on docker (a ModelService's `url`, also its `endpointName`, or a PolyglotPipeline's `url`), any HTTPS URL on
+     * aws-apigateway and gcp-loadbalancer. Defaults to none.
      */
     url?: pulumi.Input<string>;
-    /** Name of a SageMaker real-time endpoint, called with SigV4 by API Gateway's role. aws-apigateway only. Defaults to none. */
+    /**
+     * Name of a SageMaker real-time endpoint (a ModelService on aws-sagemaker: its `endpointName`), called with SigV4 by API
+     * Gateway's role. aws-apigateway only. Defaults to none.
+     */
     sagemakerEndpoint?: pulumi.Input<string>;
-    /** ARN of a Lambda function (a ModelService on aws-lambda: its `endpointName`), invoked as a proxy. aws-apigateway only. Defaults to none. */
+    /**
+     * ARN of a Lambda function, or of one of its aliases (a ModelService on aws-lambda: its `endpointName`, the ARN of its
+     * alias `live` when it keeps provisioned concurrency or autoscales, since only the alias's invocations reach the warm
+     * environments), invoked as a proxy. aws-apigateway only. Defaults to none.
+     */
     lambdaFunction?: pulumi.Input<string>;
     /**
      * ARN of a Step Functions Express state machine (a PolyglotPipeline on AWS: its `orchestratorId`), run synchronously.
      * aws-apigateway only. Defaults to none.
      */
     stateMachine?: pulumi.Input<string>;
-    /** Name of a Cloud Run service in `gcp.region` (a ModelService on gcp-cloudrun: its `endpointName`). gcp-loadbalancer only. Defaults to none. */
+    /**
+     * Name of a Cloud Run service in `gcp.region` (a ModelService on gcp-cloudrun: its `endpointName`, the service's name).
+     * gcp-loadbalancer only. Defaults to none.
+     */
     cloudRunService?: pulumi.Input<string>;
     /**
      * Longest time a request may wait for the backend to start serving, in seconds: a ModelService's or

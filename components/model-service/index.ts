@@ -67,6 +67,35 @@ export class ModelService extends pulumi.ComponentResource {
     /** The endpoint inside the cluster or network; empty where the target has none. */
     readonly internalUrl: pulumi.Output<string>;
     /**
+     * What a ModelGateway route names this service by: on aws-sagemaker the endpoint's name (`sagemakerEndpoint`), on
+     * aws-lambda the function's ARN, or its alias's (`live`) when it has provisioned concurrency or autoscaling, since
+     * only the alias's invocations reach the warm environments (`lambdaFunction`), on gcp-cloudrun the Cloud Run
+     * service's name (`cloudRunService`), on kubernetes the in-cluster Service URL, the same as `internalUrl` (`url`), on
+     * docker the container's URL, the same as `url`. Empty in queue mode on kubernetes and docker, which serve no HTTP.
+     */
+    readonly endpointName: pulumi.Output<string>;
+    /**
+     * The longest a request can wait for the service to start serving, in seconds: 0 when a replica is always warm, else
+     * the startup budget the target allows a replica. kubernetes: at `minReplicas: 0`, `model.startupTimeoutSeconds` (the
+     * startup probe), plus 600 s for a node and the image with `kubernetes.autoscaler.engine: knative` (the revision's
+     * progress deadline). aws-sagemaker: 0 on a real-time endpoint (it keeps an instance), `model.startupTimeoutSeconds` on
+     * a serverless one, and on an asynchronous one (queue mode) at `minReplicas: 0` its model download and startup health
+     * check timeouts. aws-lambda: 10 (Lambda's limit on an on-demand Init; a longer Init runs again within the invocation,
+     * under its timeout), 0 when the provisioned concurrency covers the reserved concurrency. gcp-cloudrun: at
+     * `minReplicas: 0`, the startup probe's whole budget (its initial delay and window: 240 s unless
+     * `model.startupTimeoutSeconds` is given). docker: 0 (nothing starts a stopped container for a request). A
+     * ModelGateway route's `coldStartSeconds`.
+     */
+    readonly coldStartBudgetSeconds: pulumi.Output<number>;
+    /**
+     * The longest one request may take once a replica serves it, in seconds, as the service is configured: 300 on
+     * kubernetes (the HTTPRoute's and Knative revision's timeouts are this plus `coldStartBudgetSeconds`) and docker (no
+     * timeout of their own), 60 on aws-sagemaker (InvokeEndpoint's limit), the function's timeout on aws-lambda
+     * (`lambda.timeoutSeconds`), the revision's request timeout on gcp-cloudrun (`cloudRun.requestTimeoutSeconds`); in
+     * queue mode, every target, `scaling.queue.requestTimeoutSeconds`. A ModelGateway route's `requestSeconds`.
+     */
+    readonly requestTimeoutSeconds: pulumi.Output<number>;
+    /**
      * In queue mode (`scaling.mode: queue`), where clients submit requests and fetch results: the submit URL (or Pub/Sub
      * topic), the locations of requests, results and failures, the two notification topics (SageMaker) and the dead-letter
      * queue. Every field is empty in HTTP mode.
@@ -94,6 +123,10 @@ export class ModelService extends pulumi.ComponentResource {
 
         this.url = deployed.url;
         this.internalUrl = deployed.internalUrl ?? pulumi.output("");
+        this.endpointName = deployed.endpointName;
+        const timing = target.timing(spec);
+        this.coldStartBudgetSeconds = pulumi.output(timing.coldStartBudgetSeconds);
+        this.requestTimeoutSeconds = pulumi.output(timing.requestTimeoutSeconds);
         this.queue = deployed.queue ?? pulumi.output(NO_QUEUE);
         // The target's costed resources carry its pre-warming schedules (KEDA cron triggers, scheduled actions, scheduler jobs).
         this.estimatedMonthlyCost = costEstimateOutput(target.costedResources(spec));
@@ -105,6 +138,9 @@ export class ModelService extends pulumi.ComponentResource {
         this.registerOutputs({
             url: this.url,
             internalUrl: this.internalUrl,
+            endpointName: this.endpointName,
+            coldStartBudgetSeconds: this.coldStartBudgetSeconds,
+            requestTimeoutSeconds: this.requestTimeoutSeconds,
             queue: this.queue,
             estimatedMonthlyCost: this.estimatedMonthlyCost,
             argumentsValid: argumentsValid(...checks),

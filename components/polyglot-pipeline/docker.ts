@@ -14,7 +14,7 @@ import { kubernetesLabels, physicalName } from "../../sdk/naming";
 import { describeValue, ValidationProblem } from "../../sdk/validate";
 import { CostedResource } from "../../sdk/cost/types";
 import { DeployedStage, OrchestratorDeployment, PipelineOrchestrator } from "./orchestrator";
-import { routerConfig, routerScriptPath } from "./router-config";
+import { routerConfig, routerRequestTimeoutSeconds, routerScriptPath } from "./router-config";
 import { PipelineSpec } from "./spec";
 
 /** Where the script and its config are uploaded in the container. */
@@ -85,4 +85,4 @@ function costedResources(spec: PipelineSpec): CostedResource[] {
     return [{ urn: name, type: "docker:index/container:Container", name, inputs: {} }];
 }
 
-export const dockerOrchestrator: PipelineOrchestrator = { validate, deploy, costedResources };
+export const dockerOrchestrator: PipelineOrchestrator = { validate, requestTimeoutSeconds: (spec) => routerRequestTimeoutSeconds(spec.flow), deploy, costedResources };

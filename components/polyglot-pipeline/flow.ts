@@ -145,19 +145,27 @@ export function resolveFlow(stages: FlowStageInput[]): { flow?: PipelineFlow; pr
     return { flow: { stages: flowStages, waves: wavesOf(flowStages), final: finals[0] }, problems: [] };
 }
 
-/** The longest a request can take through the flow: the largest sum of stage timeouts along any path, in seconds. */
-export function criticalPathSeconds(flow: PipelineFlow): number {
+/**
+ * The largest sum of a per-stage number along any path through the flow to its final stage: the stages of a path run
+ * one after another, those of a wave side by side.
+ */
+export function longestPathSeconds(flow: PipelineFlow, secondsOf: (stage: FlowStage) => number): number {
     const byName = new Map(flow.stages.map((s) => [s.name, s]));
     const memo = new Map<string, number>();
     const finish = (name: string): number => {
         const known = memo.get(name);
         if (known !== undefined) return known;
         const stage = byName.get(name) as FlowStage;
-        const value = stage.timeoutSeconds + Math.max(0, ...stage.inputs.map(finish));
+        const value = secondsOf(stage) + Math.max(0, ...stage.inputs.map(finish));
         memo.set(name, value);
         return value;
     };
     return finish(flow.final);
+}
+
+/** The longest a request can take through the flow: the largest sum of stage timeouts along any path, in seconds. */
+export function criticalPathSeconds(flow: PipelineFlow): number {
+    return longestPathSeconds(flow, (stage) => stage.timeoutSeconds);
 }
 
 /** The stage of a name. */

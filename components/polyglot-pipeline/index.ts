@@ -9,6 +9,7 @@ import { ModelService } from "../model-service";
 import { PolyglotPipelineArgs } from "./args";
 import { sumEstimates } from "./cost";
 import { dockerOrchestrator } from "./docker";
+import { longestPathSeconds } from "./flow";
 import { kubernetesOrchestrator } from "./kubernetes";
 import { DeployedStage, PipelineOrchestrator } from "./orchestrator";
 import { crossFieldProblems, Orchestrator, pipelineSchema } from "./schema";
@@ -68,8 +69,28 @@ export class PolyglotPipeline extends pulumi.ComponentResource {
      * (or, without it, the Step Functions sync endpoint) on AWS, the Workflows executions API on GCP.
      */
     readonly url: pulumi.Output<string>;
-    /** The orchestrator: state machine ARN (AWS), workflow ID (GCP), `namespace/name` of the InferenceGraph, router container name (docker). */
+    /**
+     * The orchestrator: state machine ARN (AWS; a ModelGateway route's `stateMachine`), workflow ID (GCP), `namespace/name`
+     * of the InferenceGraph, router container name (docker).
+     */
     readonly orchestratorId: pulumi.Output<string>;
+    /**
+     * The longest a request can wait for the pipeline's stages to start serving, in seconds: the largest sum of the stages'
+     * `coldStartBudgetSeconds` along any path through the flow (the sum of them all for a sequence). Each stage scales on
+     * its own and is called only once the stages before it have answered, so a request that finds the pipeline at zero
+     * waits for each stage's cold start in turn; stages of one wave start side by side. 0 when every stage keeps a replica
+     * warm; the orchestrators add none. The orchestrators time a stage's call from when it is sent, so a stage that can
+     * be at zero needs a `timeoutSeconds` that covers its cold start too. A ModelGateway route's `coldStartSeconds`.
+     */
+    readonly coldStartBudgetSeconds: pulumi.Output<number>;
+    /**
+     * The pipeline's end-to-end request timeout as deployed, in seconds, from the slowest path through the flow (the
+     * largest sum of stages' `timeoutSeconds` along a path): that sum plus 10 s within Express's 300 s on AWS (the state
+     * machine's timeout; the HTTP API of `url` ends requests after 30 s), the sum on GCP (each stage's call times out) and
+     * kubernetes (the InferenceGraph's `timeout`), the sum plus 5 s on docker (the router's). A ModelGateway route's
+     * `requestSeconds`.
+     */
+    readonly requestTimeoutSeconds: pulumi.Output<number>;
     /** Each stage's endpoint (its ModelService's `url`), by stage name. */
     readonly stageUrls: pulumi.Output<{ [stage: string]: string }>;
     /** Monthly cost in USD of every stage and the orchestrator, at minimum and maximum scale, with its basis. */
@@ -97,6 +118,9 @@ export class PolyglotPipeline extends pulumi.ComponentResource {
 
         this.url = result.url;
         this.orchestratorId = result.id;
+        const coldStarts = pulumi.all(Object.fromEntries(deployed.map(({ stage, service }) => [stage.name, service.coldStartBudgetSeconds])));
+        this.coldStartBudgetSeconds = coldStarts.apply((byStage) => longestPathSeconds(spec.flow, (stage) => byStage[stage.name]));
+        this.requestTimeoutSeconds = pulumi.output(orchestrator.requestTimeoutSeconds(spec));
         this.stageUrls = pulumi.all(Object.fromEntries(deployed.map(({ stage, service }) => [stage.name, service.url])));
         this.estimatedMonthlyCost = sumEstimates([
             ...deployed.map(({ stage, service }) => ({ label: `stage ${stage.name}`, estimate: service.estimatedMonthlyCost })),
@@ -109,6 +133,8 @@ export class PolyglotPipeline extends pulumi.ComponentResource {
         this.registerOutputs({
             url: this.url,
             orchestratorId: this.orchestratorId,
+            coldStartBudgetSeconds: this.coldStartBudgetSeconds,
+            requestTimeoutSeconds: this.requestTimeoutSeconds,
             stageUrls: this.stageUrls,
             estimatedMonthlyCost: this.estimatedMonthlyCost,
             argumentsValid: argumentsValid(deferredCheck),

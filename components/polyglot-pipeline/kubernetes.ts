@@ -76,6 +76,11 @@ function graphNodes(spec: PipelineSpec, stepUrls: Record<string, string>): Recor
     return { root: { routerType: "Sequence", steps: rootSteps }, ...nodes };
 }
 
+/** The graph's request timeout (its `timeout`): the slowest path through the flow. */
+function graphTimeoutSeconds(spec: PipelineSpec): number {
+    return criticalPathSeconds(spec.flow);
+}
+
 /** The InferenceGraph's spec around its nodes: router size and replicas, and timeouts from the stages'. */
 function graphSpec(spec: PipelineSpec, nodes: Record<string, unknown>): Record<string, unknown> {
     const s = spec.kubernetes;
@@ -88,7 +93,7 @@ function graphSpec(spec: PipelineSpec, nodes: Record<string, unknown>): Record<s
         maxReplicas: s.routerMaxReplicas,
         // The whole request (serverless mode), and the router's own limits (KServe 0.15+): one client timeout for every
         // step (the longest stage's), and time to write the answer after the slowest path through the flow.
-        timeout: slowestPath,
+        timeout: graphTimeoutSeconds(spec),
         routerTimeouts: { serviceClient: Math.max(...spec.flow.stages.map((f) => f.timeoutSeconds)), serverWrite: slowestPath + 10 },
     };
 }
@@ -124,6 +129,7 @@ function deploy(spec: PipelineSpec, stages: DeployedStage[], parent: pulumi.Comp
 export const kubernetesOrchestrator: PipelineOrchestrator = {
     validate,
     prepare,
+    requestTimeoutSeconds: graphTimeoutSeconds,
     deploy,
     // Nothing to price: the graph's router pods are CPU-only, and the cost model prices Kubernetes pods only for their GPUs.
     costedResources: () => [],

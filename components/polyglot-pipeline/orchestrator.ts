@@ -30,6 +30,11 @@ export interface PipelineOrchestrator {
     validate(spec: PipelineSpec): ValidationProblem[];
     /** Resources the stages share with the orchestrator (a Kubernetes provider), and the options that pass them on. */
     prepare?(spec: PipelineSpec, parent: pulumi.ComponentResource): { options: pulumi.ComponentResourceOptions; resources: Record<string, pulumi.Resource> };
+    /**
+     * The pipeline's end-to-end request timeout as the orchestrator applies it, in seconds: the component's
+     * `requestTimeoutSeconds`. It counts from the request's arrival, so a stage's cold start counts against it.
+     */
+    requestTimeoutSeconds(spec: PipelineSpec): number;
     /** Creates the resources that call the stages, as children of `parent`. */
     deploy(spec: PipelineSpec, stages: DeployedStage[], parent: pulumi.ComponentResource, shared: pulumi.ComponentResourceOptions): OrchestratorDeployment;
     /** The billable resources `deploy` creates, as type tokens and inputs for the cost model. */

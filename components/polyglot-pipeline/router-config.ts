@@ -18,6 +18,11 @@ export interface RouterConfig {
     final: string;
 }
 
+/** The router's request timeout, in seconds: the slowest path through the flow, plus 5 s to send the answer. */
+export function routerRequestTimeoutSeconds(flow: PipelineFlow): number {
+    return criticalPathSeconds(flow) + 5;
+}
+
 /** Where the router listens and what it accepts. */
 export interface RouterListen {
     host: string;
@@ -31,7 +36,7 @@ export function routerConfig(flow: PipelineFlow, stageUrls: Record<string, strin
         listen: { host: listen.host, port: listen.port },
         path: "/",
         maxBodyBytes: listen.maxBodyBytes,
-        requestTimeoutMs: (criticalPathSeconds(flow) + 5) * 1000,
+        requestTimeoutMs: routerRequestTimeoutSeconds(flow) * 1000,
         stages: flow.stages.map((s) => ({ name: s.name, url: stageUrls[s.name], after: s.inputs, timeoutMs: s.timeoutSeconds * 1000 })),
         final: flow.final,
     };

@@ -22,6 +22,11 @@ import { PipelineSpec, stageNamed } from "./spec";
 /** Longest an Express execution may run, in seconds. */
 export const EXPRESS_MAX_SECONDS = 300;
 
+/** The state machine's `TimeoutSeconds`: the slowest path through the flow plus 10 s, within Express's limit. */
+export function executionTimeoutSeconds(spec: PipelineSpec): number {
+    return Math.min(EXPRESS_MAX_SECONDS, criticalPathSeconds(spec.flow) + 10);
+}
+
 /** How the state machine calls a stage. */
 export interface StageInvocation {
     /** ARN of the function (or of its alias) for a Lambda stage. */
@@ -168,7 +173,7 @@ export function stateMachineDefinition(spec: PipelineSpec, invocations: Record<s
     return {
         Comment: `modelship PolyglotPipeline ${spec.name}: ${spec.flow.stages.map((s) => s.name).join(", ")}`,
         QueryLanguage: "JSONata",
-        TimeoutSeconds: Math.min(EXPRESS_MAX_SECONDS, criticalPathSeconds(spec.flow) + 10),
+        TimeoutSeconds: executionTimeoutSeconds(spec),
         StartAt: "Start",
         States: states,
     };

@@ -24,7 +24,7 @@ import { policy, PolicyStatement, serviceTrustPolicy } from "../model-service/ta
 import { criticalPathSeconds } from "./flow";
 import { DeployedStage, OrchestratorDeployment, PipelineOrchestrator } from "./orchestrator";
 import { PipelineSpec } from "./spec";
-import { EXPRESS_MAX_SECONDS, stateMachineDefinition, StageInvocation } from "./stepfunctions-asl";
+import { executionTimeoutSeconds, EXPRESS_MAX_SECONDS, stateMachineDefinition, StageInvocation } from "./stepfunctions-asl";
 
 /** API Gateway's longest integration timeout for an HTTP API, in seconds. */
 const HTTP_API_MAX_SECONDS = 30;
@@ -175,4 +175,8 @@ function costedResources(spec: PipelineSpec): CostedResource[] {
     return costs;
 }
 
-export const stepFunctionsOrchestrator: PipelineOrchestrator = { validate, deploy, costedResources };
+/**
+ * The state machine's timeout (stepfunctions-asl.ts): what StartSyncExecution, and a ModelGateway route on `orchestratorId`,
+ * waits at most. The HTTP API in front (`url`) ends a request after 30 s whatever it is (a warning says so at deployment).
+ */
+export const stepFunctionsOrchestrator: PipelineOrchestrator = { validate, requestTimeoutSeconds: executionTimeoutSeconds, deploy, costedResources };

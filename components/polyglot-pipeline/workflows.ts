@@ -12,6 +12,7 @@ import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { CostedResource } from "../../sdk/cost/types";
 import { cloudTags, gcpLabels, gcpName } from "../../sdk/naming";
+import { criticalPathSeconds } from "./flow";
 import { DeployedStage, OrchestratorDeployment, PipelineOrchestrator } from "./orchestrator";
 import { PipelineSpec } from "./spec";
 import { workflowSource, WorkflowStageEndpoint } from "./workflows-source";
@@ -73,4 +74,8 @@ function costedResources(spec: PipelineSpec): CostedResource[] {
     return [{ urn: name, type: "gcp:workflows/workflow:Workflow", name, inputs: {} }];
 }
 
-export const workflowsOrchestrator: PipelineOrchestrator = { validate: () => [], deploy, costedResources };
+/**
+ * Workflows has no timeout of its own for an execution this short: each stage's call times out after the stage's
+ * `timeoutSeconds` (workflows-source.ts), so an execution ends within the slowest path through the flow.
+ */
+export const workflowsOrchestrator: PipelineOrchestrator = { validate: () => [], requestTimeoutSeconds: (spec) => criticalPathSeconds(spec.flow), deploy, costedResources };

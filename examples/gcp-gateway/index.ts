@@ -31,11 +31,11 @@ const scorer = new ModelService("fraud", {
 const gateway = new ModelGateway("models", {
     target: GatewayTarget.GcpLoadBalancer,
     routes: [
-        // Scaled to zero: the route's timeout covers the cold start and the request (Cloud Run's own timeout ends it).
-        // Cloud Run services are named after their ModelService. Both scale to zero: a route waits for a cold start (at
-        // most the 240 s of Cloud Run's startup probe) and the request (the service's timeout), within Cloud Run's 3600 s.
-        { name: "llm", pathPrefix: "/llm", cloudRunService: "qwen", coldStartSeconds: 240, requestSeconds: 900 },
-        { name: "fraud", pathPrefix: "/fraud", cloudRunService: "fraud", coldStartSeconds: 240, requestSeconds: 60 },
+        // A route names its Cloud Run service by the ModelService's endpointName. Both scale to zero: a route waits for a
+        // cold start (coldStartBudgetSeconds: the 240 s of Cloud Run's startup probe) and the request
+        // (requestTimeoutSeconds: the service's own timeout, which ends it), within Cloud Run's 3600 s.
+        { name: "llm", pathPrefix: "/llm", cloudRunService: llm.endpointName, coldStartSeconds: llm.coldStartBudgetSeconds, requestSeconds: llm.requestTimeoutSeconds },
+        { name: "fraud", pathPrefix: "/fraud", cloudRunService: scorer.endpointName, coldStartSeconds: scorer.coldStartBudgetSeconds, requestSeconds: scorer.requestTimeoutSeconds },
     ],
     consumers: [
         // Keys generated once and kept as secrets in the stack's state: `pulumi stack output consumerKeys --show-secrets`.

@@ -47,12 +47,14 @@ const llm = new ModelService("qwen", {
 const gateway = new ModelGateway("models", {
     target: GatewayTarget.Kubernetes,
     routes: [
-        // Each route's timeout defaults to the backend's cold-start budget plus its request time. Both backends keep
-        // replicas running (no cold start); the pipeline answers within its stages' timeouts, the LLM's longest
-        // generation (8,192 tokens) within 5 minutes.
-        { name: "fraud", pathPrefix: "/fraud", url: fraud.url, coldStartSeconds: 0, requestSeconds: 30 },
-        // vLLM's OpenAI API: /chat/v1/chat/completions reaches the model as /v1/chat/completions.
-        { name: "chat", pathPrefix: "/chat", url: llm.internalUrl, coldStartSeconds: 0, requestSeconds: 300 },
+        // Each route's timeout defaults to the backend's cold-start budget plus its request time, both outputs of the
+        // backend. Both keep replicas running (a cold-start budget of 0); the pipeline answers within its graph's timeout
+        // (its stages' timeouts along the flow: 60 + 60 + 10 s), the LLM's longest generation (8,192 tokens) within the
+        // 5 minutes the service allows a request.
+        { name: "fraud", pathPrefix: "/fraud", url: fraud.url, coldStartSeconds: fraud.coldStartBudgetSeconds, requestSeconds: fraud.requestTimeoutSeconds },
+        // vLLM's OpenAI API: /chat/v1/chat/completions reaches the model as /v1/chat/completions. On kubernetes a
+        // service's endpointName is its in-cluster URL (internalUrl).
+        { name: "chat", pathPrefix: "/chat", url: llm.endpointName, coldStartSeconds: llm.coldStartBudgetSeconds, requestSeconds: llm.requestTimeoutSeconds },
     ],
     consumers: [
         // The payments service scores every card payment: a high rate, fraud only.

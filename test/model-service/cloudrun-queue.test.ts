@@ -158,6 +158,10 @@ describe("ModelService on gcp-cloudrun in queue mode", () => {
             deadLetterQueue: "projects/acme-ml/topics/llm-dead-letter",
         });
         expect(await outputValue(svc.url)).toBe(URL);
+        // At zero a push waits for the startup probe's 240 s; the consumer gives a request 300 s (the revision's 360 s above is the push deadline).
+        expect(await outputValue(svc.endpointName)).toBe("llm");
+        expect(await outputValue(svc.coldStartBudgetSeconds)).toBe(240);
+        expect(await outputValue(svc.requestTimeoutSeconds)).toBe(300);
     });
 
     it("grants each identity one thing: the push account invokes this service, the agent dead-letters, the service account writes results", async () => {

@@ -89,6 +89,10 @@ describe("ModelService on gcp-cloudrun", () => {
         const url = await outputValue(svc.url);
         expect(url).toMatch(/^https:\/\/llm-[0-9a-f]{10}-uc\.a\.run\.app$/);
         expect(await outputValue(svc.internalUrl)).toBe(url);
+        // A ModelGateway route names the service; at zero a request waits for the startup probe's 240 s, then the 300 s timeout.
+        expect(await outputValue(svc.endpointName)).toBe("llm");
+        expect(await outputValue(svc.coldStartBudgetSeconds)).toBe(240);
+        expect(await outputValue(svc.requestTimeoutSeconds)).toBe(300);
         expect(Object.keys(svc.resources)).toEqual(["serviceAccount", "secret-HF_TOKEN", "secretVersion-HF_TOKEN", "secretAccess-HF_TOKEN", "service"]);
 
         // 0 instances at rest; 3 x (4 vCPU + 16 GiB instance-based + one L4) x 730 h at most.
@@ -181,10 +185,19 @@ describe("ModelService on gcp-cloudrun", () => {
     });
 
     it("names the revision of a single version and stretches the startup probe with an initial delay", async () => {
-        await rt.construct(() => new ModelService("llm", { ...gpuArgs, model: { image: imageA, startupTimeoutSeconds: 420 }, cloudRun: { versionName: "v1" } }));
+        const { value: svc } = await rt.construct(() => new ModelService("llm", { ...gpuArgs, model: { image: imageA, startupTimeoutSeconds: 420 }, cloudRun: { versionName: "v1" } }));
         const template = templateOf(rt.one(SERVICE));
         expect(template.revision).toBe("llm-v1");
         expect(template.containers[0].startupProbe).toMatchObject({ initialDelaySeconds: 180, periodSeconds: 10, failureThreshold: 24 });
+        // The cold start is the probe's whole budget: 180 s of delay and 24 x 10 s.
+        expect(await outputValue(svc.coldStartBudgetSeconds)).toBe(420);
+    });
+
+    it("reports no cold start with an instance kept warm, and the request timeout given", async () => {
+        const { value: svc } = await rt.construct(() => new ModelService("llm", { ...gpuArgs, scaling: { minReplicas: 1, maxReplicas: 3 }, cloudRun: { requestTimeoutSeconds: 900 } }));
+        expect(templateOf(rt.one(SERVICE)).timeout).toBe("900s");
+        expect(await outputValue(svc.coldStartBudgetSeconds)).toBe(0);
+        expect(await outputValue(svc.requestTimeoutSeconds)).toBe(900);
     });
 
     it("changing the model version changes only the Service's template", async () => {

@@ -143,6 +143,10 @@ describe("ModelService on docker in queue mode", () => {
 
         expect(await outputValue(svc.url)).toBe("redis://127.0.0.1:6379/0");
         expect(await outputValue(svc.internalUrl)).toBe("");
+        // No HTTP endpoint; the consumer gives a request the queue's default 900 s.
+        expect(await outputValue(svc.endpointName)).toBe("");
+        expect(await outputValue(svc.coldStartBudgetSeconds)).toBe(0);
+        expect(await outputValue(svc.requestTimeoutSeconds)).toBe(900);
         expect(await outputValue(svc.queue)).toEqual({
             submitUrl: "redis://127.0.0.1:6379/0",
             inputLocation: "",

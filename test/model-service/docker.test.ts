@@ -41,6 +41,10 @@ describe("ModelService on docker", () => {
         expect(container.inputs.labels).toContainEqual({ label: "modelship.dev/team", value: "ml-platform" });
 
         expect(await outputValue(svc.url)).toBe("http://127.0.0.1:9000");
+        // A gateway route takes the container's URL; the running container is warm; no timeout of its own: 300 s.
+        expect(await outputValue(svc.endpointName)).toBe("http://127.0.0.1:9000");
+        expect(await outputValue(svc.coldStartBudgetSeconds)).toBe(0);
+        expect(await outputValue(svc.requestTimeoutSeconds)).toBe(300);
         expect(await outputValue(svc.estimatedMonthlyCost)).toEqual({ min: 0, max: 0, knownMin: 0, knownMax: 0, known: true, basis: ["local Docker engine: no cloud charge"] });
     });
 

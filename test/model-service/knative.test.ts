@@ -102,6 +102,18 @@ describe("ModelService on kubernetes with engine knative", () => {
         expect(server.resources).toEqual({ requests: { cpu: "4", memory: "16Gi", "nvidia.com/gpu": "1" }, limits: { memory: "16Gi", "nvidia.com/gpu": "1" } });
         expect(rt.one(PDB).inputs).toMatchObject({ metadata: { name: "llm", namespace: "ml" }, spec: { maxUnavailable: 1, selector: { matchLabels: SELECTOR } } });
         expect(await outputValue(svc.url)).toBe("http://llm.ml.svc.cluster.local");
+        // The activator holds a request through the cold start: the revision's progress deadline (600 s startup probe
+        // plus 600 s for a node and the image), then 300 s of request; the revision's 1500 s timeout is their sum.
+        expect(await outputValue(svc.coldStartBudgetSeconds)).toBe(1200);
+        expect(await outputValue(svc.requestTimeoutSeconds)).toBe(300);
+        expect(await outputValue(svc.endpointName)).toBe("http://llm.ml.svc.cluster.local");
+    });
+
+    it("reports no cold start when a replica stays warm, and a revision timeout of the request alone", async () => {
+        const { value: svc } = await rt.construct(() => new ModelService("llm", knativeArgs({ scaling: { minReplicas: 1, maxReplicas: 8, autoscaling: {} } })));
+        expect(templateOf(rt.one(KNATIVE_SERVICE)).spec.timeoutSeconds).toBe(300);
+        expect(await outputValue(svc.coldStartBudgetSeconds)).toBe(0);
+        expect(await outputValue(svc.requestTimeoutSeconds)).toBe(300);
     });
 
     it("prices the pods from min-scale and max-scale, the same in the plan and the component", async () => {

@@ -275,6 +275,10 @@ describe("ModelService on kubernetes in queue mode with aws-sqs", () => {
         // Callers submit to the queue: it is the URL, and nothing inside the cluster is.
         expect(await outputValue(svc.url)).toBe(QUEUE_URL);
         expect(await outputValue(svc.internalUrl)).toBe("");
+        // The queue's times: at zero the cold start (600 s) before the consumer's request time (900 s); no HTTP endpoint.
+        expect(await outputValue(svc.endpointName)).toBe("");
+        expect(await outputValue(svc.coldStartBudgetSeconds)).toBe(600);
+        expect(await outputValue(svc.requestTimeoutSeconds)).toBe(900);
         expect(await outputValue(svc.queue)).toEqual({
             submitUrl: QUEUE_URL,
             inputLocation: "",

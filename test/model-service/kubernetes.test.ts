@@ -110,6 +110,10 @@ describe("ModelService on kubernetes", () => {
         expect(rt.ofType(ROUTE)).toEqual([]);
         expect(await outputValue(svc.url)).toBe("http://llm.ml.svc.cluster.local:8000");
         expect(await outputValue(svc.internalUrl)).toBe("http://llm.ml.svc.cluster.local:8000");
+        // A ModelGateway route takes the in-cluster URL; one replica is always warm; requests of the target's 300 s.
+        expect(await outputValue(svc.endpointName)).toBe("http://llm.ml.svc.cluster.local:8000");
+        expect(await outputValue(svc.coldStartBudgetSeconds)).toBe(0);
+        expect(await outputValue(svc.requestTimeoutSeconds)).toBe(300);
 
         // The component's estimate is the plan's price of the Deployment it created: one cost model.
         const cost = await outputValue(svc.estimatedMonthlyCost);
@@ -193,6 +197,10 @@ describe("ModelService on kubernetes", () => {
         expect((rt.one(DEPLOYMENT).inputs.spec as Json).replicas).toBe(0);
         expect(rt.ofType(SECRET)).toEqual([]);
         expect(await outputValue(svc.url)).toBe("http://llm.default.svc.cluster.local:8080");
+        // At zero the startup probe's budget (the default 600 s), then the request: the HTTPRoute's 900 s is their sum.
+        expect(await outputValue(svc.coldStartBudgetSeconds)).toBe(600);
+        expect(await outputValue(svc.requestTimeoutSeconds)).toBe(300);
+        expect(await outputValue(svc.endpointName)).toBe("http://llm.default.svc.cluster.local:8080");
     });
 
     it("splits a canary 90/10 with weighted backendRefs to per-version Services", async () => {

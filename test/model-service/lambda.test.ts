@@ -70,6 +70,11 @@ describe("ModelService on aws-lambda", () => {
         expect(fn.options.dependencies).toEqual(expect.arrayContaining([rt.one("aws:iam/rolePolicy:RolePolicy").urn, rt.one("aws:cloudwatch/logGroup:LogGroup").urn]));
 
         expect(await outputValue(svc.url)).toBe("https://lambda.us-east-1.amazonaws.com/2015-03-31/functions/embedder/invocations");
+        // The function's ARN (as the simulated cloud writes it). On demand: an Init of at most 10 s (a longer one runs
+        // again within the invocation), then the function's 60 s.
+        expect(await outputValue(svc.endpointName)).toBe("arn:aws:lambda:us-east-1:123456789012:function/embedder");
+        expect(await outputValue(svc.coldStartBudgetSeconds)).toBe(10);
+        expect(await outputValue(svc.requestTimeoutSeconds)).toBe(60);
         // At most 10 concurrent executions x 2 GB x 2,628,000 s x $0.0000166667/GB-s (x86_64, us-east-1).
         const cost = await outputValue(svc.estimatedMonthlyCost);
         // The log group is billed per GB ingested and stored, at a price the catalog lacks: the maximum is unknown, not 876.
@@ -115,9 +120,22 @@ describe("ModelService on aws-lambda", () => {
         expect(alias.options.dependencies).toContain(fn.urn);
         expect(rt.one("aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig").inputs).toEqual({ functionName: "embedder", qualifier: "live", provisionedConcurrentExecutions: 2 });
         expect(await outputValue(svc.url)).toBe("https://lambda.us-east-1.amazonaws.com/2015-03-31/functions/embedder/invocations?Qualifier=live");
+        // The alias's ARN, whose invocations reach the warm environments; 2 of 20 provisioned: a burst still starts on demand.
+        expect(await outputValue(svc.endpointName)).toBe("arn:aws:lambda:us-east-1:123456789012:alias/live");
+        expect(await outputValue(svc.coldStartBudgetSeconds)).toBe(10);
+        expect(await outputValue(svc.requestTimeoutSeconds)).toBe(120);
         // Provisioned concurrency is billed at a price the catalog does not have: unknown, not zero.
         expect(await outputValue(svc.estimatedMonthlyCost)).toMatchObject({ known: false });
         expect(await outputValue(svc.estimatedMonthlyCost)).not.toHaveProperty("min");
+    });
+
+    it("reports no cold start when provisioned concurrency covers the reserved concurrency", async () => {
+        const { value: svc } = await rt.construct(
+            () => new ModelService("embedder", { model: { image: image("a") }, lambda: { reservedConcurrency: 4, provisionedConcurrency: 4, timeoutSeconds: 30 }, target: Target.AwsLambda }),
+        );
+        expect(await outputValue(svc.endpointName)).toBe("arn:aws:lambda:us-east-1:123456789012:alias/live");
+        expect(await outputValue(svc.coldStartBudgetSeconds)).toBe(0);
+        expect(await outputValue(svc.requestTimeoutSeconds)).toBe(30);
     });
 
     it("gives six vCPUs Lambda's largest size, and defaults to fields given as undefined", async () => {

@@ -262,6 +262,10 @@ describe("ModelService on aws-sagemaker in queue mode", () => {
 
         // What clients need to submit and fetch.
         expect(await outputValue(svc.url)).toBe("https://runtime.sagemaker.us-east-1.amazonaws.com/endpoints/llm/async-invocations");
+        // The queue's times: from zero the startup budget (600 s), then SageMaker's default invocation timeout (900 s).
+        expect(await outputValue(svc.endpointName)).toBe("llm");
+        expect(await outputValue(svc.coldStartBudgetSeconds)).toBe(600);
+        expect(await outputValue(svc.requestTimeoutSeconds)).toBe(900);
         expect(await outputValue(svc.queue)).toEqual({
             submitUrl: "https://runtime.sagemaker.us-east-1.amazonaws.com/endpoints/llm/async-invocations",
             inputLocation: `s3://${BUCKET}/inputs/`,
@@ -299,7 +303,7 @@ describe("ModelService on aws-sagemaker in queue mode", () => {
     });
 
     it("encrypts the bucket, results and topics with a customer key the role may use, and takes the queue's settings", async () => {
-        const { resources } = await rt.construct(
+        const { value: svc, resources } = await rt.construct(
             () =>
                 new ModelService(
                     "llm",
@@ -346,6 +350,17 @@ describe("ModelService on aws-sagemaker in queue mode", () => {
             ["expire-results", 2],
             ["expire-failures", 2],
         ]);
+        // An instance kept: no cold start; a request gets the 1800 s asked for.
+        expect(await outputValue(svc.coldStartBudgetSeconds)).toBe(0);
+        expect(await outputValue(svc.requestTimeoutSeconds)).toBe(1800);
+    });
+
+    it("reports the cold start a new instance is allowed: the model download, then the startup health check", async () => {
+        const { value: svc } = await rt.construct(() => new ModelService("llm", queued({ model: { uri: "s3://models-prod/qwen/v1/", runtime: ServingRuntime.Vllm, startupTimeoutSeconds: 900 } })));
+        const [variant] = rt.one("aws:sagemaker/endpointConfiguration:EndpointConfiguration").inputs.productionVariants as Record<string, unknown>[];
+        expect(variant).toMatchObject({ containerStartupHealthCheckTimeoutInSeconds: 900, modelDataDownloadTimeoutInSeconds: 900 });
+        expect(await outputValue(svc.coldStartBudgetSeconds)).toBe(1800);
+        expect(await outputValue(svc.requestTimeoutSeconds)).toBe(900);
     });
 
     it("sizes the way back from zero to the cold start: no second instance while the first one starts", async () => {

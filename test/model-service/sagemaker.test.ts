@@ -151,6 +151,10 @@ describe("ModelService on aws-sagemaker", () => {
 
         expect(await outputValue(svc.url)).toBe("https://runtime.sagemaker.us-east-1.amazonaws.com/endpoints/llm/invocations");
         expect(await outputValue(svc.internalUrl)).toBe("");
+        // A real-time endpoint keeps an instance: no cold start whatever the startup budget; InvokeEndpoint's 60 s.
+        expect(await outputValue(svc.endpointName)).toBe("llm");
+        expect(await outputValue(svc.coldStartBudgetSeconds)).toBe(0);
+        expect(await outputValue(svc.requestTimeoutSeconds)).toBe(60);
         // ml.g5.2xlarge at $1.515/h (catalog, us-east-1) x 730 h: one instance at min, the autoscaling cap of 3 at max. The
         // target-tracking policy's CloudWatch alarms and the log group are billed at prices the catalog lacks: the totals are
         // unknown, never the instances alone.
@@ -240,6 +244,10 @@ describe("ModelService on aws-sagemaker", () => {
         // Serverless Inference prices are not in the catalog: unknown at full scale, not zero; $0 without requests.
         expect(await outputValue(svc.estimatedMonthlyCost)).toMatchObject({ min: 0, known: false });
         expect(await outputValue(svc.estimatedMonthlyCost)).not.toHaveProperty("max");
+        // A serverless endpoint starts a container on demand: the model's startup budget (the default 600 s), then 60 s.
+        expect(await outputValue(svc.endpointName)).toBe("sentiment");
+        expect(await outputValue(svc.coldStartBudgetSeconds)).toBe(600);
+        expect(await outputValue(svc.requestTimeoutSeconds)).toBe(60);
     });
 
     it("points a TGI image at a Hugging Face Hub model without S3 access", async () => {

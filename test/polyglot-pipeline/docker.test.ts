@@ -79,6 +79,9 @@ describe("PolyglotPipeline on docker", () => {
 
         expect(await outputValue(pipeline.url)).toBe("http://127.0.0.1:8080/");
         expect(await outputValue(pipeline.orchestratorId)).toBe("fraud-router");
+        // Containers never start for a request: no cold start; the router's timeout, three 60 s stages plus 5 s.
+        expect(await outputValue(pipeline.coldStartBudgetSeconds)).toBe(0);
+        expect(await outputValue(pipeline.requestTimeoutSeconds)).toBe(185);
         expect(await outputValue(pipeline.stageUrls)).toEqual({ features: "http://127.0.0.1:8081", score: "http://127.0.0.1:8082", decide: "http://127.0.0.1:8083" });
         expect(Object.keys(pipeline.stages)).toEqual(["features", "score", "decide"]);
         expect(Object.keys(pipeline.resources)).toEqual(["routerImage", "router"]);

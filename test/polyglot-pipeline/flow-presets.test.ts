@@ -1,6 +1,6 @@
 /** The flow (waves, slowest path) and the language presets (environment, image check), as plain functions. */
 import { describe, expect, it } from "vitest";
-import { criticalPathSeconds, resolveFlow } from "../../components/polyglot-pipeline/flow";
+import { criticalPathSeconds, longestPathSeconds, resolveFlow } from "../../components/polyglot-pipeline/flow";
 import { imageWords, languagePreset, languagesNamedBy } from "../../components/polyglot-pipeline/presets";
 import { StageLanguage } from "../../index";
 
@@ -30,6 +30,13 @@ describe("the pipeline flow", () => {
         expect(flow?.waves).toEqual([["src"], ["left", "right"], ["merge", "late"], ["end"]]);
         // src 10 + right 40 + merge 10 + end 10.
         expect(criticalPathSeconds(flow!)).toBe(70);
+    });
+
+    it("sums cold starts along the slowest path: stages of a wave start side by side, those of a path one after another", () => {
+        const { flow } = resolveFlow([stage("src"), stage("left", ["src"]), stage("right", ["src"]), stage("end", ["left", "right"])]);
+        const coldStart: Record<string, number> = { src: 240, left: 600, right: 300, end: 0 };
+        // src 240 + left 600 + end 0, not the 1140 s of all four: right starts while left does.
+        expect(longestPathSeconds(flow!, (s) => coldStart[s.name])).toBe(840);
     });
 });
 

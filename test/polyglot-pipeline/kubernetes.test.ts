@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
-import { Accelerator, PolyglotPipeline, StageLanguage, Target } from "../../index";
+import { Accelerator, KubernetesScalingEngine, PolyglotPipeline, StageLanguage, Target } from "../../index";
 import { outputValue, useMockRuntime } from "../harness";
 import { digest, fraudStages } from "./fixtures";
 
@@ -57,6 +57,10 @@ describe("PolyglotPipeline on kubernetes", () => {
 
         expect(await outputValue(pipeline.url)).toBe("http://fraud.risk.svc.cluster.local");
         expect(await outputValue(pipeline.orchestratorId)).toBe("risk/fraud");
+        // Every stage keeps a replica: no cold start; the graph's timeout is the three 60 s stages.
+        expect((graph.inputs.spec as { timeout: number }).timeout).toBe(180);
+        expect(await outputValue(pipeline.coldStartBudgetSeconds)).toBe(0);
+        expect(await outputValue(pipeline.requestTimeoutSeconds)).toBe(180);
         expect(await outputValue(pipeline.stageUrls)).toEqual({
             features: "http://fraud-features.risk.svc.cluster.local:8000",
             score: "http://fraud-score.risk.svc.cluster.local:8000",
@@ -64,6 +68,19 @@ describe("PolyglotPipeline on kubernetes", () => {
         });
         expect(pipeline.resources.inferenceGraph).toBeDefined();
         expect(pipeline.stages.decide.constructor.name).toBe("ModelService");
+    });
+
+    it("adds up the cold starts of the stages that scale to zero on Knative, one after the other", async () => {
+        const atZero = { scaling: { minReplicas: 0, maxReplicas: 2, autoscaling: {} }, kubernetes: { autoscaler: { engine: KubernetesScalingEngine.Knative } } };
+        const [features, score, decide] = fraudStages();
+        const { value: pipeline } = await rt.construct(
+            () => new PolyglotPipeline("fraud", { stages: [{ ...features, ...atZero }, { ...score, ...atZero }, decide], kubernetes: { namespace: "risk" }, target: Target.Kubernetes }),
+        );
+        // R and Python start within 300 s each, plus Knative's 600 s for a node and the image; the JVM stage stays warm.
+        expect(await outputValue(pipeline.stages.features.coldStartBudgetSeconds)).toBe(900);
+        expect(await outputValue(pipeline.stages.decide.coldStartBudgetSeconds)).toBe(0);
+        expect(await outputValue(pipeline.coldStartBudgetSeconds)).toBe(1800);
+        expect(await outputValue(pipeline.requestTimeoutSeconds)).toBe(180);
     });
 
     it("fans out with an Ensemble node whose merged answer is keyed by stage name, with a GPU stage", async () => {

@@ -186,6 +186,9 @@ describe("PolyglotPipeline on AWS (Step Functions Express)", () => {
 
         expect(await outputValue(pipeline.url)).toBe("https://fraud-api-id.execute-api.eu-west-1.amazonaws.com/");
         expect(await outputValue(pipeline.orchestratorId)).toBe(`arn:aws:sfn:eu-west-1:${ACCOUNT}:statemachine/fraud`);
+        // Three on-demand functions called one after another: up to 10 s of Init each; the state machine's 180 s + 10 s.
+        expect(await outputValue(pipeline.coldStartBudgetSeconds)).toBe(30);
+        expect(await outputValue(pipeline.requestTimeoutSeconds)).toBe(190);
         expect(await outputValue(pipeline.stageUrls)).toEqual(
             Object.fromEntries(["features", "score", "decide"].map((s) => [s, `https://lambda.eu-west-1.amazonaws.com/2015-03-31/functions/fraud-${s}/invocations`])),
         );
@@ -279,6 +282,11 @@ describe("PolyglotPipeline on AWS (Step Functions Express)", () => {
         });
         expect(rt.one("aws:cloudwatch/logGroup:LogGroup", "fraud-logs").inputs.retentionInDays).toBe(7);
         expect(await outputValue(pipeline.url)).toBe("https://sync-states.eu-west-1.amazonaws.com/");
+        // The slowest path of cold starts: prep -> gbm -> blend, 10 s of Init each (blend has 1 provisioned of 10: a second
+        // request still starts on demand); through net, a real-time endpoint (0), 20 s. Timeouts: prep, net and blend's
+        // 60 s, plus 10 s.
+        expect(await outputValue(pipeline.coldStartBudgetSeconds)).toBe(30);
+        expect(await outputValue(pipeline.requestTimeoutSeconds)).toBe(190);
     });
 
     it("keeps each default for a setting given as undefined", async () => {

@@ -94,10 +94,22 @@ describe("PolyglotPipeline on GCP (Workflows over Cloud Run)", () => {
 
         expect(await outputValue(pipeline.url)).toBe("https://workflowexecutions.googleapis.com/v1/projects/ml-prod/locations/europe-west1/workflows/fraud/executions");
         expect(await outputValue(pipeline.orchestratorId)).toBe("fraud-workflow-id");
+        // Each stage keeps an instance (minReplicas defaults to 1); each call times out after its stage's 60 s.
+        expect(await outputValue(pipeline.coldStartBudgetSeconds)).toBe(0);
+        expect(await outputValue(pipeline.requestTimeoutSeconds)).toBe(180);
         expect(await outputValue(pipeline.stageUrls)).toEqual({ features: runUrl("features"), score: runUrl("score"), decide: runUrl("decide") });
         const estimate = await outputValue(pipeline.estimatedMonthlyCost);
         expect(estimate.known).toBe(false);
         expect(estimate.basis).toContain("orchestrator: Workflows steps and external HTTP calls: $0 without requests; at full scale unknown (billed per use at a price not in the catalog)");
+    });
+
+    it("adds up the startup probes of stages at zero instances along the flow", async () => {
+        const stages = fraudStages().map((stage) => ({ ...stage, scaling: { minReplicas: 0, maxReplicas: 2 } }));
+        const { value: pipeline } = await rt.construct(() => new PolyglotPipeline("fraud", { stages, target: Target.GcpCloudRun }));
+        // R and Python start within their presets' 300 s, the JVM within Cloud Run's longest probe, 480 s.
+        expect(await outputValue(pipeline.stages.decide.coldStartBudgetSeconds)).toBe(480);
+        expect(await outputValue(pipeline.coldStartBudgetSeconds)).toBe(1080);
+        expect(await outputValue(pipeline.requestTimeoutSeconds)).toBe(180);
     });
 
     it("runs a wave of stages as parallel branches writing the shared results, with the region and logging asked for", async () => {

@@ -24,6 +24,7 @@ import { cloudRunDefaultConcurrency } from "../../spike-autoscaler/cloudrun";
 import { AuthMode } from "../args";
 import { ARCHIVE_SUFFIX, parseArtifactUri, uriScheme } from "../artifact";
 import { ServingSpec } from "../spec";
+import { canBeAtZero, requestSeconds, ServingTiming } from "../timing";
 import { TargetAutoscaling } from "./target";
 import { STANDARD_LIBRARY_CONSUMER_IMAGE } from "../queue/consumer-images";
 import { cloudRunQueueProblems, CONSUMER_RESOURCES, pushDeadlineSeconds } from "./cloudrun-queue-spec";
@@ -159,6 +160,18 @@ export function startupProbeTiming(spec: ServingSpec): { initialDelaySeconds: nu
         timeoutSeconds: 5,
         failureThreshold: Math.ceil(window / PROBE_PERIOD_SECONDS),
     };
+}
+
+/**
+ * The timing (timing.ts). At zero instances (`minReplicas: 0`) a request waits for an instance to pass its startup probe:
+ * the probe's whole budget, its initial delay plus its window ({@link startupProbeTiming}); then the revision's request
+ * timeout (`cloudRun.requestTimeoutSeconds`), or in queue mode the queue's request time (the revision's timeout is the
+ * push deadline, 60 s more).
+ */
+export function cloudRunTiming(spec: ServingSpec): ServingTiming {
+    const probe = startupProbeTiming(spec);
+    const startup = probe.initialDelaySeconds + probe.periodSeconds * probe.failureThreshold;
+    return { coldStartBudgetSeconds: canBeAtZero(spec) ? startup : 0, requestTimeoutSeconds: requestSeconds(spec, cloudRunSettings(spec).requestTimeoutSeconds) };
 }
 
 /** The billable shape of the Service: the inputs the cost model prices (a subset of the real arguments). */

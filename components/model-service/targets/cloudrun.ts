@@ -26,6 +26,7 @@ import {
     cloudRunProblems,
     cloudRunSettings,
     CloudRunSettings,
+    cloudRunTiming,
     containerLimits,
     costShape,
     gcsLocation,
@@ -206,7 +207,7 @@ function deploy(spec: ServingSpec, parent: pulumi.ComponentResource): TargetDepl
         Object.assign(ctx.resources, createCloudRunPrewarm(spec.name, spec.autoscaling, ref, { parent }));
     }
     // Cloud Run has one URL per service; with internal ingress it answers from the VPC only, so both are the same.
-    return { url: svc.uri, internalUrl: svc.uri, resources: ctx.resources, queue: queue?.store.outputs() };
+    return { url: svc.uri, internalUrl: svc.uri, endpointName: svc.name, resources: ctx.resources, queue: queue?.store.outputs() };
 }
 
 export const cloudRunTarget: ServingTarget<CloudRunSettings> = {
@@ -214,6 +215,7 @@ export const cloudRunTarget: ServingTarget<CloudRunSettings> = {
     settings: cloudRunSettings,
     autoscaling: cloudRunAutoscaling,
     validate: cloudRunProblems,
+    timing: cloudRunTiming,
     deploy,
     replicaPricing: (spec) => {
         const settings = cloudRunSettings(spec);

@@ -13,6 +13,7 @@ import { describeValue, ValidationProblem, withDefaults } from "../../../sdk/val
 import { AuthMode, Target } from "../args";
 import { MODEL_MOUNT_PATH } from "../../../sdk/catalog/runtimes";
 import { ServingSpec } from "../spec";
+import { requestSeconds, SERVER_REQUEST_TIMEOUT_SECONDS, ServingTiming } from "../timing";
 import { createConsumer, createQueueInfrastructure, dockerQueueOutputs, dockerQueueProblems, dockerQueueSettings, dockerQueueShapes, REDIS_PORT } from "./docker-queue";
 import { ServingTarget, TargetDeployment } from "./target";
 
@@ -156,9 +157,21 @@ function deploy(spec: ServingSpec, parent: pulumi.ComponentResource): TargetDepl
     if (queue && queueInfrastructure) {
         Object.assign(resources, queueInfrastructure.resources, createConsumer(spec, queue, queueInfrastructure, container, { labels, restart: settings.restart }, parent));
         const outputs = dockerQueueOutputs(queue);
-        return { url: pulumi.output(outputs.submitUrl), queue: pulumi.output(outputs), resources };
+        return { url: pulumi.output(outputs.submitUrl), endpointName: pulumi.output(""), queue: pulumi.output(outputs), resources };
     }
-    return { url: pulumi.output(`http://127.0.0.1:${hostPort}`), resources };
+    const url = pulumi.output(`http://127.0.0.1:${hostPort}`);
+    return { url, endpointName: url, resources };
+}
+
+/**
+ * The timing (timing.ts). Nothing starts a stopped container when a request comes (with `scaling.replicas: 0` it is
+ * created stopped: HTTP requests are refused, queued ones wait, until you start it), and `pulumi up` waits for a running
+ * one to be healthy: no cold start to wait for. The server applies no request timeout of its own: the longest request is
+ * the one modelship plans for on a server without one, {@link SERVER_REQUEST_TIMEOUT_SECONDS}; in queue mode the queue's
+ * request time (the consumer's `REQUEST_TIMEOUT`).
+ */
+function timing(spec: ServingSpec): ServingTiming {
+    return { coldStartBudgetSeconds: 0, requestTimeoutSeconds: requestSeconds(spec, SERVER_REQUEST_TIMEOUT_SECONDS) };
 }
 
 export const dockerTarget: ServingTarget<DockerSettings> = {
@@ -166,6 +179,7 @@ export const dockerTarget: ServingTarget<DockerSettings> = {
     settings: dockerSettings,
     autoscaling: { unsupported: "one container and no autoscaler: use scaling.replicas 0 or 1" },
     validate,
+    timing,
     deploy,
     costedResources: (spec) => [{ urn: `${spec.name}-server`, type: "docker:index/container:Container", name: `${spec.name}-server`, inputs: {} }, ...(spec.queue ? dockerQueueShapes(spec) : [])],
 };

@@ -11,6 +11,7 @@ import type * as kubernetes from "@pulumi/kubernetes";
 import { describeValue, ValidationProblem } from "../../../sdk/validate";
 import { AuthMode, ModelCacheMode } from "../args";
 import type { ServingSpec } from "../spec";
+import type { ServingTiming } from "../timing";
 import { kubernetesSettings, PRE_START_BUDGET_SECONDS, REQUEST_TIMEOUT_SECONDS } from "./kubernetes-spec";
 
 type PodSpec = kubernetes.types.input.core.v1.PodSpec;
@@ -26,13 +27,24 @@ export const KNATIVE_RESERVED_PORTS: readonly number[] = [8008, 8012, 8013, 8022
 export const KNATIVE_RESERVED_ENV: readonly string[] = ["PORT", "K_SERVICE", "K_CONFIGURATION", "K_REVISION"];
 
 /**
+ * The timing of a Knative revision: requests of {@link REQUEST_TIMEOUT_SECONDS}, and with `minReplicas: 0` the cold-start
+ * budget first, which the activator holds a request for: the node and image before the startup probe
+ * ({@link PRE_START_BUDGET_SECONDS}) and the startup probe's budget (`model.startupTimeoutSeconds`), the revision's progress
+ * deadline.
+ */
+export function knativeTiming(spec: { min: number; startupTimeoutSeconds: number }): ServingTiming {
+    return { coldStartBudgetSeconds: spec.min === 0 ? knativeProgressDeadlineSeconds(spec.startupTimeoutSeconds) : 0, requestTimeoutSeconds: REQUEST_TIMEOUT_SECONDS };
+}
+
+/**
  * The revision's request timeout (`timeoutSeconds`), which the activator applies to a request from its arrival, the
  * wait for a replica included (cmd/activator: the timeout handler takes the revision's timeoutSeconds): the longest
- * request, plus with `minReplicas: 0` the cold-start budget (the node and image before the startup probe, and the
- * startup probe's budget), so that a request that wakes the service is not cut off while the first replica starts.
+ * request, plus with `minReplicas: 0` the cold-start budget ({@link knativeTiming}), so that a request that wakes the
+ * service is not cut off while the first replica starts.
  */
 export function knativeTimeoutSeconds(spec: { min: number; startupTimeoutSeconds: number }): number {
-    return REQUEST_TIMEOUT_SECONDS + (spec.min === 0 ? spec.startupTimeoutSeconds + PRE_START_BUDGET_SECONDS : 0);
+    const timing = knativeTiming(spec);
+    return timing.coldStartBudgetSeconds + timing.requestTimeoutSeconds;
 }
 
 /** The revision's progress deadline (`serving.knative.dev/progress-deadline`): the cold-start budget, as the Deployment's on the other engines. */

@@ -175,7 +175,7 @@ export function deployKnative(spec: ServingSpec, refs: KnativeRefs): TargetDeplo
     // Knative answers cluster-local routes on port 80 of the Route's name.
     const routed = (resources.knativeService ?? resources.route) as kubernetes.apiextensions.CustomResource;
     const url = clusterDnsName(routed.metadata.name, namespace).apply((host) => `http://${host}`);
-    return { url, internalUrl: url, resources };
+    return { url, internalUrl: url, endpointName: url, resources };
 }
 
 /**

@@ -10,16 +10,32 @@ import { AutoscalerTarget, KubernetesScalingEngine, ScalingMetric } from "../../
 import { AuthMode } from "../args";
 import { modelCacheDerivedNames } from "../model-cache";
 import { GivenArgs, ServingSpec } from "../spec";
+import { canBeAtZero, requestSeconds, SERVER_REQUEST_TIMEOUT_SECONDS, ServingTiming } from "../timing";
 import { TargetAutoscaling } from "./target";
 
 /** Longest request the gateway lets run and a stopping pod finishes, in seconds (long generations included). */
-export const REQUEST_TIMEOUT_SECONDS = 300;
+export const REQUEST_TIMEOUT_SECONDS = SERVER_REQUEST_TIMEOUT_SECONDS;
 
 /**
  * Time a rollout may take before the startup probe's clock starts, in seconds: a GPU node from a node
  * autoscaler (2 to 10 min), a multi-gigabyte image pull and the artifact download.
  */
 export const PRE_START_BUDGET_SECONDS = 600;
+
+/**
+ * The timing of a Deployment (engines keda and hpa; Knative's is `knativeTiming`): at zero replicas the startup probe's
+ * budget (`model.startupTimeoutSeconds`) first, then requests of {@link REQUEST_TIMEOUT_SECONDS} (in queue mode the
+ * queue's request time). In HTTP mode their sum is the HTTPRoute's request timeout.
+ */
+export function deploymentTiming(spec: ServingSpec): ServingTiming {
+    return { coldStartBudgetSeconds: canBeAtZero(spec) ? spec.startupTimeoutSeconds : 0, requestTimeoutSeconds: requestSeconds(spec, REQUEST_TIMEOUT_SECONDS) };
+}
+
+/** The HTTPRoute's request timeout: a cold start at zero, then the request ({@link deploymentTiming}). */
+export function routeTimeoutSeconds(spec: ServingSpec): number {
+    const { coldStartBudgetSeconds, requestTimeoutSeconds } = deploymentTiming(spec);
+    return coldStartBudgetSeconds + requestTimeoutSeconds;
+}
 
 /** True when the service runs as a Knative Service (`kubernetes.autoscaler.engine: knative`; kubernetes-knative.ts). */
 export function onKnative(spec: ServingSpec): boolean {

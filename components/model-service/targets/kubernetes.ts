@@ -42,8 +42,11 @@ import { AuthMode, Target } from "../args";
 import { MODEL_MOUNT_PATH } from "../../../sdk/catalog/runtimes";
 import { createModelCacheClaim, modelCacheClaimArgs, modelVolume } from "../model-cache";
 import { ServingSpec, ServingVersion } from "../spec";
+import { ServingTiming } from "../timing";
+import type { AutoscalerSpec } from "../../spike-autoscaler/spec";
 import {
     API_KEYS_SUFFIX,
+    deploymentTiming,
     kubernetesAutoscaling,
     kubernetesProblems,
     KubernetesSettings,
@@ -52,10 +55,11 @@ import {
     PRE_START_BUDGET_SECONDS,
     REQUEST_TIMEOUT_SECONDS,
     routed,
+    routeTimeoutSeconds,
     SECRETS_SUFFIX,
 } from "./kubernetes-spec";
 import { deployKnative, knativeCostedResources } from "./kubernetes-knative";
-import { knativeServiceProblems } from "./kubernetes-knative-spec";
+import { knativeServiceProblems, knativeTiming } from "./kubernetes-knative-spec";
 import { consumerRefsShape, deployQueueMode, queueCostedResources } from "./kubernetes-queue/deploy";
 import { ConsumerRefs, queuePodResources, withConsumer } from "./kubernetes-queue/sidecar";
 import { queueModeProblems } from "./kubernetes-queue/spec";
@@ -192,13 +196,13 @@ function deploy(spec: ServingSpec, parent: pulumi.ComponentResource): TargetDepl
         }
     }
 
-    if (queue) return { url: queue.submitUrl, internalUrl: pulumi.output(""), queue: queue.outputs, resources };
+    if (queue) return { url: queue.submitUrl, internalUrl: pulumi.output(""), endpointName: pulumi.output(""), queue: queue.outputs, resources };
     // The service-wide Service selects every version: in-cluster callers are spread by ready replicas.
     const service = createService(base, { name: base, namespace, labels, selector: selectorLabels(spec.owner), port: spec.port, metricsPort: spec.metricsPort }, opts);
     resources.service = service;
     // From the Service's name, so the URL depends on the Service.
     const internalUrl = clusterDnsName(service.metadata.name, namespace, spec.port);
-    if (!routed(spec)) return { url: internalUrl, internalUrl, resources };
+    if (!routed(spec)) return { url: internalUrl, internalUrl, endpointName: internalUrl, resources };
 
     const backends = spec.canary
         ? versions.map((layout) => {
@@ -217,8 +221,8 @@ function deploy(spec: ServingSpec, parent: pulumi.ComponentResource): TargetDepl
             gateway: parseGatewayRef(settings.gateway as string),
             hostnames: hostname ? [hostname] : undefined,
             backends,
-            // With no replica running, a request waits for a cold start (through the autoscaler's proxy) first.
-            requestTimeoutSeconds: REQUEST_TIMEOUT_SECONDS + (spec.replicas.min === 0 ? spec.startupTimeoutSeconds : 0),
+            // With no replica running, a request waits for a cold start first: the timing's two parts.
+            requestTimeoutSeconds: routeTimeoutSeconds(spec),
         },
         opts,
     );
@@ -239,7 +243,15 @@ function deploy(spec: ServingSpec, parent: pulumi.ComponentResource): TargetDepl
         resources.authPolicy = createAuthPolicy(base, { name: base, namespace, labels, routeName: route.metadata.name, jwt, apiKey }, opts);
     }
     const url = hostname ? pulumi.output(`https://${hostname}`) : internalUrl;
-    return { url, internalUrl, resources };
+    return { url, internalUrl, endpointName: internalUrl, resources };
+}
+
+/**
+ * The timing (timing.ts): on Knative the revision's (its timeout is their sum); on a Deployment the startup probe's budget
+ * at zero and {@link REQUEST_TIMEOUT_SECONDS}, or the queue's request time in queue mode (the HTTPRoute's timeout is their sum).
+ */
+function timing(spec: ServingSpec): ServingTiming {
+    return onKnative(spec) ? knativeTiming(spec.autoscaling as AutoscalerSpec) : deploymentTiming(spec);
 }
 
 /** The Deployment an autoscaler object scales: a canary version gets its share of every replica count. */
@@ -294,6 +306,7 @@ export const kubernetesTarget: ServingTarget<KubernetesSettings> = {
     settings: kubernetesSettings,
     autoscaling: kubernetesAutoscaling,
     validate: (spec) => [...kubernetesProblems(spec), ...(onKnative(spec) ? knativeServiceProblems(spec) : []), ...queueModeProblems(spec)],
+    timing,
     deploy,
     costedResources,
     replicaPricing,

@@ -13,6 +13,7 @@ import { physicalName } from "../../../sdk/naming";
 import { describeValue, ValidationProblem, withDefaults } from "../../../sdk/validate";
 import { AuthMode } from "../args";
 import { ServingSpec } from "../spec";
+import { ServingTiming } from "../timing";
 import { nonEcrImageProblems } from "./aws/validate";
 
 const DEFAULTS = { reservedConcurrency: 10, provisionedConcurrency: 0, timeoutSeconds: 60, architecture: "x86_64", ephemeralStorageMiB: 512, logRetentionDays: 30 };
@@ -23,6 +24,14 @@ const MAX_VCPUS = 6;
 export const MAX_DESCRIPTION_LENGTH = 256;
 /** X-Ray mode of every function: Lambda records a trace per sampled request and sends it with the role's X-Ray rights. */
 export const TRACING_MODE = "Active";
+
+/**
+ * Lambda's limit on an on-demand execution environment's Init phase, in seconds: an Init that takes longer is stopped and
+ * run again within the first invocation, where it counts against the function's timeout
+ * (docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html). Provisioned concurrency initialises its
+ * environments before they take requests.
+ */
+export const ON_DEMAND_INIT_SECONDS = 10;
 
 /** The `lambda` settings with their defaults applied, and what the target derives from the spec. */
 export interface LambdaSettings {
@@ -60,6 +69,19 @@ export function lambdaSettings(spec: ServingSpec): LambdaSettings {
         ephemeralStorageMiB: s.ephemeralStorageMiB,
         logRetentionDays: s.logRetentionDays,
     };
+}
+
+/**
+ * The timing (timing.ts). A request that finds no initialised environment waits for an on-demand Init, at most
+ * {@link ON_DEMAND_INIT_SECONDS}; an Init that needs longer (a model loading) is retried inside the invocation and counts
+ * against the function's timeout, so cold start plus timeout bounds the wait. Only when the provisioned concurrency (its
+ * minimum, when autoscaled) covers the reserved concurrency does every request reach an initialised environment: 0.
+ * Below it a request beyond the provisioned environments starts an on-demand one. The request time is the function's timeout.
+ */
+export function lambdaTiming(spec: ServingSpec): ServingTiming {
+    const settings = lambdaSettings(spec);
+    const alwaysWarm = settings.provisionedConcurrency >= settings.reservedConcurrency;
+    return { coldStartBudgetSeconds: alwaysWarm ? 0 : ON_DEMAND_INIT_SECONDS, requestTimeoutSeconds: settings.timeoutSeconds };
 }
 
 /** What the function serves, for the console and inventories: `modelship ModelService <name>: <image>`, within Lambda's limit. */

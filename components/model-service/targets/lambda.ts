@@ -20,7 +20,7 @@ import { ServingSpec } from "../spec";
 import { AutoscalerTarget } from "../../spike-autoscaler/args";
 import { createJwtHttpApi } from "./aws/http-api";
 import { policy, readSecretsStatement, writeLogsStatement, writeTracesStatement } from "./aws/iam";
-import { functionDescription, functionShape, lambdaProblems, LambdaSettings, lambdaSettings } from "./lambda-spec";
+import { functionDescription, functionShape, lambdaProblems, LambdaSettings, lambdaSettings, lambdaTiming } from "./lambda-spec";
 import { ServingTarget, TargetDeployment } from "./target";
 import { createLambdaScaling, LAMBDA_PRICE_UNKNOWN } from "../../spike-autoscaler/lambda";
 import { trackingPolicyShape } from "../../spike-autoscaler/app-autoscaling";
@@ -137,7 +137,8 @@ function deploy(spec: ServingSpec, parent: pulumi.ComponentResource): TargetDepl
         }
         url = functionUrl.functionUrl;
     }
-    return { url, resources };
+    // The alias when there is one: its provisioned concurrency serves only invocations of the alias.
+    return { url, endpointName: alias ? alias.arn : fn.arn, resources };
 }
 
 function costedResources(spec: ServingSpec): CostedResource[] {
@@ -167,6 +168,7 @@ export const lambdaTarget: ServingTarget<LambdaSettings> = {
     // The alias's provisioned concurrency, through Application Auto Scaling.
     autoscaling: { autoscaler: AutoscalerTarget.AwsLambda },
     validate: lambdaProblems,
+    timing: lambdaTiming,
     deploy,
     costedResources,
     replicaPricing: () => ({ unknownReason: LAMBDA_PRICE_UNKNOWN }),

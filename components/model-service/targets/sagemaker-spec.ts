@@ -10,6 +10,8 @@ import { sagemakerScalingShape } from "../../spike-autoscaler/sagemaker";
 import { AuthMode, ServingRuntime } from "../args";
 import { parseArtifactUri, uriScheme } from "../artifact";
 import { minReplicasPath, ServingSpec, ServingVersion } from "../spec";
+import { canBeAtZero, requestSeconds, ServingTiming } from "../timing";
+import { s3Artifact } from "./aws/sagemaker-model";
 import { physicalName } from "../../../sdk/naming";
 import { cheapestCpuInstanceType, cheapestGpuInstanceType, gpuMismatch, LARGEST_CPU_TYPE } from "./aws/sagemaker-instances";
 import { hasSageMakerContainer, SAGEMAKER_CONTAINERS } from "./aws/sagemaker-images";
@@ -53,6 +55,42 @@ export function sagemakerSettings(spec: ServingSpec): SageMakerSettings {
         logRetentionDays: s.logRetentionDays,
         kmsKeyArn: s.kmsKeyArn,
     };
+}
+
+/**
+ * Longest a real-time or serverless endpoint's container may take to answer an InvokeEndpoint request, in seconds: a
+ * limit of SageMaker's that no setting changes ("Your model containers must respond to requests within 60 seconds").
+ */
+export const INVOKE_ENDPOINT_TIMEOUT_SECONDS = 60;
+
+/** SageMaker's bounds for the startup health check and model download timeouts. */
+const TIMEOUT_BOUNDS = { min: 60, max: 3600 };
+
+/**
+ * A variant's `containerStartupHealthCheckTimeoutInSeconds`, and its `modelDataDownloadTimeoutInSeconds` when SageMaker
+ * copies an s3:// artifact: `model.startupTimeoutSeconds` within SageMaker's bounds.
+ */
+export function startupTimeoutSeconds(spec: ServingSpec): number {
+    return Math.min(TIMEOUT_BOUNDS.max, Math.max(TIMEOUT_BOUNDS.min, spec.startupTimeoutSeconds));
+}
+
+/**
+ * The timing (timing.ts). A real-time endpoint keeps at least one instance per variant (its minimum is at least 1, checked
+ * below): no cold start. A serverless endpoint starts a container for a request when none is warm, and SageMaker bounds
+ * that start by nothing it lets us configure (the startup timeouts are settings of instance-backed variants only): the
+ * budget is the model's own, `model.startupTimeoutSeconds`. Both answer within {@link INVOKE_ENDPOINT_TIMEOUT_SECONDS}.
+ * An asynchronous endpoint (queue mode) at zero instances: what its variant allows a new instance, the model download
+ * (s3:// artifacts) then the container's startup health check ({@link startupTimeoutSeconds}); a request then takes the
+ * queue's `requestTimeoutSeconds` (InvokeEndpointAsync's InvocationTimeoutSeconds).
+ */
+export function sagemakerTiming(spec: ServingSpec): ServingTiming {
+    if (spec.queue) {
+        const downloads = spec.versions.some((v) => s3Artifact(v) !== undefined);
+        const cold = canBeAtZero(spec) ? startupTimeoutSeconds(spec) * (downloads ? 2 : 1) : 0;
+        return { coldStartBudgetSeconds: cold, requestTimeoutSeconds: requestSeconds(spec, INVOKE_ENDPOINT_TIMEOUT_SECONDS) };
+    }
+    const serverless = sagemakerSettings(spec).serverless;
+    return { coldStartBudgetSeconds: serverless ? spec.startupTimeoutSeconds : 0, requestTimeoutSeconds: INVOKE_ENDPOINT_TIMEOUT_SECONDS };
 }
 
 /** The Endpoint's physical name, also the base of its log group and runtime URL. */

@@ -28,23 +28,27 @@ import { ServingSpec, ServingVersion } from "../spec";
 import { AwsContext } from "./aws/context";
 import { executionPolicy, modelDataSource, presetEnvironment, s3Artifact } from "./aws/sagemaker-model";
 import { sagemakerContainerImage } from "./aws/sagemaker-images";
-import { endpointName, onSageMakerContainer, sagemakerAutoscaling, sagemakerProblems, SageMakerSettings, sagemakerSettings, scalingShapes, variantShapes } from "./sagemaker-spec";
+import {
+    endpointName,
+    onSageMakerContainer,
+    sagemakerAutoscaling,
+    sagemakerProblems,
+    SageMakerSettings,
+    sagemakerSettings,
+    sagemakerTiming,
+    scalingShapes,
+    startupTimeoutSeconds,
+    variantShapes,
+} from "./sagemaker-spec";
 import { ServingTarget, TargetDeployment } from "./target";
 import type { ReplicaPricing } from "../../spike-autoscaler/budget";
 import { scheduledActionShapes, trackingPolicyShape } from "../../spike-autoscaler/app-autoscaling";
 import { createSageMakerQueueScaling, createSageMakerScaling, sagemakerGpusPerInstance, sagemakerQueueScalingShapes, sagemakerReplicaShape } from "../../spike-autoscaler/sagemaker";
 import { createQueueStore, queueEndpoint, queueStoreShapes } from "./aws/sagemaker-async";
 
-/** SageMaker's bounds for the startup health check and model download timeouts. */
-const TIMEOUT_BOUNDS = { min: 60, max: 3600 };
-
 /** The image a version's Model runs, in the account and region the endpoint is created in. */
 function imageIn(ctx: AwsContext, spec: ServingSpec, version: ServingVersion): pulumi.Input<string> {
     return onSageMakerContainer(spec, version) ? sagemakerContainerImage(spec.runtime, ctx.region, ctx.dnsSuffix) : version.image;
-}
-
-function clampTimeout(seconds: number): number {
-    return Math.min(TIMEOUT_BOUNDS.max, Math.max(TIMEOUT_BOUNDS.min, seconds));
 }
 
 /** The log group SageMaker writes the endpoint's container logs to (its fixed name pattern). */
@@ -71,7 +75,7 @@ function deploy(spec: ServingSpec, parent: pulumi.ComponentResource): TargetDepl
     });
 
     const shapes = variantShapes(spec, settings);
-    const startupTimeout = clampTimeout(spec.startupTimeoutSeconds);
+    const startupTimeout = startupTimeoutSeconds(spec);
     const models: Record<string, aws.sagemaker.Model> = {};
     const variants = spec.versions.map((version, i) => {
         const data = s3Artifact(version);
@@ -128,7 +132,7 @@ function deploy(spec: ServingSpec, parent: pulumi.ComponentResource): TargetDepl
 
     // Asynchronous endpoints are called through InvokeEndpointAsync, at their own path.
     const url = pulumi.interpolate`https://runtime.sagemaker.${ctx.region}.${ctx.dnsSuffix}/endpoints/${endpoint.name}/${store ? "async-invocations" : "invocations"}`;
-    return { url, resources, queue: store ? queueEndpoint(store, url) : undefined };
+    return { url, endpointName: endpoint.name, resources, queue: store ? queueEndpoint(store, url) : undefined };
 }
 
 function costedResources(spec: ServingSpec): CostedResource[] {
@@ -169,6 +173,7 @@ export const sagemakerTarget: ServingTarget<SageMakerSettings> = {
     settings: sagemakerSettings,
     autoscaling: sagemakerAutoscaling,
     validate: sagemakerProblems,
+    timing: sagemakerTiming,
     deploy,
     costedResources,
     replicaPricing,

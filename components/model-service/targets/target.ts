@@ -10,6 +10,7 @@ import type { AutoscalerContext } from "../../spike-autoscaler/spec";
 import { ValidationProblem } from "../../../sdk/validate";
 import { ModelServiceQueueOutputs, Target } from "../args";
 import { ServingSpec } from "../spec";
+import { ServingTiming } from "../timing";
 
 /** What a target deployed. */
 export interface TargetDeployment {
@@ -17,6 +18,12 @@ export interface TargetDeployment {
     url: pulumi.Output<string>;
     /** The endpoint inside the cluster or network, where there is one. */
     internalUrl?: pulumi.Output<string>;
+    /**
+     * What a ModelGateway route names this backend by on the target: the SageMaker endpoint's name, the Lambda function's
+     * ARN (its alias's, where there is one), the Cloud Run service's name, the in-cluster URL on kubernetes, the container's
+     * URL on docker; empty where the service has no such endpoint (queue mode on kubernetes and docker).
+     */
+    endpointName: pulumi.Output<string>;
     /** What clients of a queue-mode service need; undefined in HTTP mode. */
     queue?: pulumi.Output<ModelServiceQueueOutputs>;
     /** The underlying resources by role (escape hatches), for example `{ deployment, service }`. */
@@ -56,6 +63,11 @@ export interface ServingTarget<Settings extends object = object> {
     autoscaling: TargetAutoscaling | NoAutoscaling;
     /** Rules that hold for this target only (run before anything is created). */
     validate(spec: ServingSpec): ValidationProblem[];
+    /**
+     * How long a request can wait for the service to start serving, then take, as deployed (timing.ts): the component's
+     * `coldStartBudgetSeconds` and `requestTimeoutSeconds`. Known from the spec alone, so the pipeline and tests read it too.
+     */
+    timing(spec: ServingSpec): ServingTiming;
     /** Creates the target's resources as children of `parent`. */
     deploy(spec: ServingSpec, parent: pulumi.ComponentResource): TargetDeployment;
     /**
