@@ -72,17 +72,27 @@ const gateway = new ModelGateway(
     {
         target: GatewayTarget.AwsApiGateway,
         routes: [
-            // Plain numbers for now: the chat endpoint keeps an instance (no cold start) and answers within 25 s.
-            { name: "llm", pathPrefix: "/llm", sagemakerEndpoint: "qwen-chat", coldStartSeconds: 0, requestSeconds: 25 },
-            // The pipeline's stage timeouts add up to 25 s along the flow (10 + 10 + 5).
-            // The state machine's ARN once the account's CloudWatch role is set: the gateway's stage (deployed after its
-            // integrations) then waits for it, as access logs require.
+            // The chat endpoint keeps an instance (coldStartBudgetSeconds: 0). SageMaker allows a request 60 s
+            // (requestTimeoutSeconds), more than API Gateway's 29: the token limits above keep answers within 25 s,
+            // so this route says so rather than inherit the 60 and be capped with a warning.
+            { name: "llm", pathPrefix: "/llm", sagemakerEndpoint: chat.endpointName, coldStartSeconds: chat.coldStartBudgetSeconds, requestSeconds: 25 },
+            // The pipeline: its Lambda stages may each spend Lambda's 10 s init phase (coldStartBudgetSeconds: 20, the
+            // SageMaker stage keeps an instance), then its stages' timeouts add up to 25 s along the flow (10 + 10 + 5),
+            // 45 s in all, above API Gateway's 29 s quota. Without the two lines below the route is capped at 29 s with
+            // a warning that gives these numbers (and the gateway-timeout policy reports it); written out, a request that
+            // meets both Lambda stages cold may get 504, which the payments client retries. Or raise the account's quota
+            // ("Maximum integration timeout in milliseconds", Service Quotas, Regional REST APIs), set
+            // aws.maxIntegrationTimeoutSeconds: 45 and drop the two lines. The state machine's ARN once the account's
+            // CloudWatch role is set: the gateway's stage (deployed after its integrations) then waits for it, as access
+            // logs require.
             {
                 name: "fraud",
                 pathPrefix: "/fraud",
                 stateMachine: pulumi.all([fraud.orchestratorId, apiGatewayAccount.id]).apply(([arn]) => arn),
-                coldStartSeconds: 0,
+                coldStartSeconds: fraud.coldStartBudgetSeconds,
                 requestSeconds: 25,
+                timeoutSeconds: 29,
+                allowShortTimeout: true,
             },
         ],
         consumers: [
