@@ -15,6 +15,12 @@ import type { CostedResource } from "../../sdk/cost/types";
 export interface PlainResource extends CostedResource {
     /** The provider the resource is created with: its type (`pulumi:providers:aws`) and settings (`defaultTags`). */
     provider?: { type: string; inputs: Record<string, unknown> };
+    /**
+     * URNs of the resources this one depends on (the engine's `dependencies`: every resource whose output its inputs
+     * use, and `dependsOn`). Known during preview when the values that link them (an ID, a self link) are not, so the
+     * gateway checks follow a load balancer's or an API's links through them. Absent where the runner does not say.
+     */
+    dependencies?: readonly string[];
 }
 
 /** One thing a policy found. */

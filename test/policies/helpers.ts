@@ -92,6 +92,8 @@ export async function validateStack(name: string, resources: ReadonlyArray<Resou
     });
     resources.forEach((r, i) => {
         if (r.parent) policyResources[i].parent = byUrn.get(r.parent);
+        const dependencies = r.options.dependencies.flatMap((urn) => byUrn.get(urn) ?? []);
+        (policyResources[i] as { dependencies: PolicyResource[] }).dependencies = dependencies;
     });
     const args = { resources: policyResources, stackTags, getConfig: () => config, notApplicable } as unknown as StackValidationArgs;
     await p.validateStack(args, collector(reported));
