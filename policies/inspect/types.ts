@@ -60,7 +60,6 @@ export const K8S = {
     knativeService: "kubernetes:serving.knative.dev/v1:Service",
     knativeConfiguration: "kubernetes:serving.knative.dev/v1:Configuration",
     knativeRoute: "kubernetes:serving.knative.dev/v1:Route",
-    httpRoute: "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute",
 } as const;
 
 export const KARPENTER_NODE_POOLS: ReadonlySet<string> = new Set(["kubernetes:karpenter.sh/v1:NodePool", "kubernetes:karpenter.sh/v1beta1:NodePool"]);

@@ -31,6 +31,7 @@ describe("the policy pack served to the Pulumi engine", () => {
             "nonprod-scale-to-zero:advisory",
             "cost-tags:advisory",
             "public-endpoint-auth:mandatory",
+            "gateway-timeout:advisory",
             "image-digest:advisory",
         ]);
     });
