@@ -8,11 +8,12 @@
  *   EXTERNAL_MANAGED, followed to its target proxy, URL map and backend services (gateway-links.ts): a backend service
  *   with neither IAP enabled nor a Cloud Armor policy that denies by default (ModelGateway's policy per route denies
  *   with 403 every request without a consumer's key) is open. A policy outside the stack cannot be read and counts as
- *   guarding; a policy whose rules are unknown during preview gives an advisory note.
+ *   guarding; a policy whose rules are unknown during preview gives an advisory note, unless it is a ModelGateway's
+ *   policy on a route that is not anonymous, which denies by default.
  */
 import { bool, get, list, num, str, UnknownInput } from "../../sdk/cost/inputs";
 import type { PlainResource } from "../framework/types";
-import { anonymousRouteKey, linked, refersAt } from "./gateway-links";
+import { anonymousRouteKey, gatewayRouteAnonymous, linked, refersAt } from "./gateway-links";
 import { AWS, GCP, GCP_TARGET_PROXIES } from "./types";
 
 const one = (type: string): ReadonlySet<string> => new Set([type]);
@@ -81,7 +82,15 @@ function backendOpening(service: PlainResource, resources: ReadonlyArray<PlainRe
     if (bool(service.inputs, "iap.enabled") === true) return undefined;
     const policies = linked(service, "securityPolicy", one(GCP.securityPolicy), resources);
     if (policies.length === 0) return refersAt(service, "securityPolicy") ? undefined : "no Cloud Armor securityPolicy and no IAP";
-    const openings = policies.map((p) => ({ p, why: armorOpening(p) }));
+    let openings: Array<{ p: PlainResource; why: string | undefined }>;
+    try {
+        openings = policies.map((p) => ({ p, why: armorOpening(p) }));
+    } catch (e) {
+        // Rules not known yet (a preview: they hold generated keys). ModelGateway writes a policy that denies by
+        // default on every route that is not anonymous (targets/gcp/armor.ts), so its arguments decide.
+        if (e instanceof UnknownInput && gatewayRouteAnonymous(service, resources) === false) return undefined;
+        throw e;
+    }
     if (openings.some((o) => o.why === undefined)) return undefined;
     return openings.map((o) => `Cloud Armor policy ${o.p.name} admits everyone: ${o.why}`).join("; ") + "; no IAP";
 }

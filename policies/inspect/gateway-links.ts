@@ -7,7 +7,7 @@
  * the wanted type among the referring resource's `dependencies`. During preview an ID is unknown but the dependency is
  * known; a hand-written reference to a resource outside the stack is followed by value only, and finds nothing.
  */
-import { get, list, str } from "../../sdk/cost/inputs";
+import { bool, get, list, str } from "../../sdk/cost/inputs";
 import type { PlainResource } from "../framework/types";
 import { MODEL_GATEWAY_TYPE } from "./types";
 
@@ -45,6 +45,22 @@ export function gatewayRouteOf(r: PlainResource, resources: ReadonlyArray<PlainR
     const fits = gatewayRouteNames(gateway).filter((route) => r.name === `${gateway.name}-${route}` || r.name.startsWith(`${gateway.name}-${route}-`));
     const route = fits.sort((a, b) => b.length - a.length)[0];
     return route === undefined ? undefined : { gateway: gateway.name, route };
+}
+
+/**
+ * Whether the ModelGateway route a child resource serves is written `anonymous: true` in the component's arguments;
+ * undefined outside a ModelGateway or when the arguments cannot be read.
+ */
+export function gatewayRouteAnonymous(r: PlainResource, resources: ReadonlyArray<PlainResource>): boolean | undefined {
+    const route = gatewayRouteOf(r, resources);
+    const gateway = modelGatewayOf(r, resources);
+    if (!route || !gateway) return undefined;
+    try {
+        const args = list(gateway.inputs, "routes").find((a) => str(a, "name") === route.route);
+        return args === undefined ? undefined : bool(args, "anonymous") === true;
+    } catch {
+        return undefined;
+    }
 }
 
 /**

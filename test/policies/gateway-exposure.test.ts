@@ -78,6 +78,16 @@ describe("public-endpoint-auth with ModelGateway", () => {
         expect(await reported(resources, { anonymousRoutes: ["models/status"] })).toEqual([]);
     });
 
+    it("gcp-loadbalancer in a preview: an authenticated route's rules (generated keys) unknown pass by the component's arguments; unknown rules elsewhere are an advisory note", async () => {
+        const { resources } = await rt.construct(() => new ModelGateway("models", gcpArgs(true)));
+        const unknownRules = (name: string) => resources.map((r) => (r.name === name ? { ...r, inputs: { ...r.inputs, rules: UNKNOWN } } : r));
+        expect(found(unknownRules("models-llm-armor"))).toHaveLength(1); // the anonymous route, still flagged
+        expect(found(unknownRules("models-llm-armor"), { anonymousRoutes: ["models/status"] })).toEqual([]);
+        expect(found(unknownRules("models-status-armor"))).toEqual([
+            "advisory models-https: cannot check whether this endpoint is public during preview: backend service models-status-backend: rules is not known until deployment (an Output)",
+        ]);
+    });
+
     it("docker: an anonymous route is on 127.0.0.1 only, not public", async () => {
         const { resources } = await rt.construct(
             () =>
