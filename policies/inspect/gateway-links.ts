@@ -23,10 +23,31 @@ export function modelGatewayOf(r: PlainResource, resources: ReadonlyArray<PlainR
     return resources.find((p) => p.urn === r.parent && p.type === MODEL_GATEWAY_TYPE);
 }
 
-/** The names of a ModelGateway's routes, from its inputs; empty when they cannot be read. */
+/**
+ * A ModelGateway's `policyView` output (components/model-gateway/policy-view.ts): under `pulumi preview --policy-pack` a
+ * stack policy sees a component's registered outputs, not its arguments, so the view is where the routes are. The
+ * offline plan has both (`outputs` holds it). Undefined when absent (a hand-built record, a gateway of an older version).
+ */
+export function policyViewOf(gateway: PlainResource): unknown {
+    for (const root of [gateway.inputs, gateway.outputs]) {
+        const view = root === undefined ? undefined : get(root, "policyView");
+        if (view !== undefined) return view;
+    }
+    return undefined;
+}
+
+/**
+ * A ModelGateway's routes: those of its policy view, else those of its arguments (the same field names for what both
+ * hold: `name`, `anonymous`, `coldStartSeconds`, `requestSeconds`, `timeoutSeconds`, `allowShortTimeout`).
+ */
+export function gatewayRoutes(gateway: PlainResource): unknown[] {
+    return list(policyViewOf(gateway) ?? gateway.inputs, "routes");
+}
+
+/** The names of a ModelGateway's routes; empty when they cannot be read. */
 export function gatewayRouteNames(gateway: PlainResource): string[] {
     try {
-        return list(gateway.inputs, "routes")
+        return gatewayRoutes(gateway)
             .map((route) => str(route, "name"))
             .filter((n): n is string => n !== undefined);
     } catch {
@@ -56,7 +77,7 @@ export function gatewayRouteAnonymous(r: PlainResource, resources: ReadonlyArray
     const gateway = modelGatewayOf(r, resources);
     if (!route || !gateway) return undefined;
     try {
-        const args = list(gateway.inputs, "routes").find((a) => str(a, "name") === route.route);
+        const args = gatewayRoutes(gateway).find((a) => str(a, "name") === route.route);
         return args === undefined ? undefined : bool(args, "anonymous") === true;
     } catch {
         return undefined;

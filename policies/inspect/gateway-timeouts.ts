@@ -1,8 +1,9 @@
 /**
  * Route timeouts against the cold start of the backend behind them (gateway-timeout):
- * - a ModelGateway's routes, from the component's inputs (`routes[].coldStartSeconds`, `requestSeconds`,
- *   `timeoutSeconds`, `allowShortTimeout`, and the target's limit), with the component's own arithmetic
- *   (components/model-gateway/timeouts.ts): a route needs `coldStartSeconds + requestSeconds`; without
+ * - a ModelGateway's routes, from the component's `policyView` output (the resolved timeouts and the target's limit:
+ *   under `pulumi preview --policy-pack` a stack policy sees a component's outputs, not its arguments), else from its
+ *   arguments (`routes[].coldStartSeconds`, `requestSeconds`, `timeoutSeconds`, `allowShortTimeout`) with the
+ *   component's own arithmetic (components/model-gateway/timeouts.ts): a route needs `coldStartSeconds + requestSeconds`; without
  *   `timeoutSeconds` it gets that, capped at the target's limit (aws-apigateway: `aws.maxIntegrationTimeoutSeconds`,
  *   29 by default; gcp-loadbalancer: 3,600 s with a Cloud Run route, else 86,400 s). The component refuses a given
  *   timeout below the need without `allowShortTimeout`, so what this finds in practice is the capped default, which
@@ -24,7 +25,7 @@ import { kubernetesName, kubernetesNamespace } from "../../sdk/cost/scaling";
 import type { ResourceScaling } from "../../sdk/cost/types";
 import type { Finding, PlainResource } from "../framework/types";
 import { checking } from "../framework/unknowns";
-import { modelGatewayOf } from "./gateway-links";
+import { modelGatewayOf, policyViewOf } from "./gateway-links";
 import { K8S } from "./types";
 
 /** A target's hard limit on a route's timeout, as the component applies it. */
@@ -33,8 +34,8 @@ interface Limit {
     words: string;
 }
 
-/** The limit of a ModelGateway's target, read from its inputs; undefined for targets without one. */
-function targetLimit(gateway: PlainResource): Limit | undefined {
+/** The limit of a ModelGateway's target, read from its arguments; undefined for targets without one. */
+function argsLimit(gateway: PlainResource): Limit | undefined {
     const target = str(gateway.inputs, "target");
     if (target === "aws-apigateway") {
         const seconds = num(gateway.inputs, "aws.maxIntegrationTimeoutSeconds") ?? DEFAULT_MAX_INTEGRATION_TIMEOUT_SECONDS;
@@ -49,21 +50,51 @@ function targetLimit(gateway: PlainResource): Limit | undefined {
     return undefined;
 }
 
+/** How a gateway's routes are read: from its policy view (resolved timeouts) or from its arguments (the component's arithmetic). */
+interface Reader {
+    target: string | undefined;
+    limit: Limit | undefined;
+    routes: unknown[];
+    /** The route's timeout and whether it was given. */
+    timeout(route: unknown, need: number): { seconds: number; given: boolean };
+}
+
+function reader(gateway: PlainResource): Reader {
+    const view = policyViewOf(gateway);
+    if (view !== undefined) {
+        const seconds = num(view, "timeoutLimit.seconds");
+        return {
+            target: str(view, "target"),
+            limit: seconds !== undefined ? { seconds, words: str(view, "timeoutLimit.limit") ?? `${seconds} s` } : undefined,
+            routes: list(view, "routes"),
+            timeout: (route, need) => ({ seconds: num(route, "timeoutSeconds") ?? need, given: bool(route, "timeoutGiven") === true }),
+        };
+    }
+    const limit = argsLimit(gateway);
+    return {
+        target: str(gateway.inputs, "target"),
+        limit,
+        routes: list(gateway.inputs, "routes"),
+        timeout: (route, need) => {
+            const given = num(route, "timeoutSeconds");
+            return { seconds: given ?? (limit !== undefined ? Math.min(need, limit.seconds) : need), given: given !== undefined };
+        },
+    };
+}
+
 /** The message of one ModelGateway route whose timeout is short, or undefined. */
-function componentRouteProblem(gateway: PlainResource, route: unknown, limit: Limit | undefined): string | undefined {
+function componentRouteProblem(gateway: PlainResource, read: Reader, route: unknown): string | undefined {
     if (bool(route, "allowShortTimeout") === true) return undefined;
     const name = str(route, "name") ?? "?";
     const cold = num(route, "coldStartSeconds") ?? 0;
     const request = num(route, "requestSeconds") ?? DEFAULT_REQUEST_SECONDS;
-    const given = num(route, "timeoutSeconds");
     const need = cold + request;
-    const timeout = given ?? (limit !== undefined ? Math.min(need, limit.seconds) : need);
-    if (timeout >= need) return undefined;
-    const source = given !== undefined ? "timeoutSeconds" : `the default, capped at ${limit?.words}`;
-    const raise =
-        given === undefined && str(gateway.inputs, "target") === "aws-apigateway" ? "raise the limit (a Service Quotas increase, then aws.maxIntegrationTimeoutSeconds)" : "raise timeoutSeconds";
+    const timeout = read.timeout(route, need);
+    if (timeout.seconds >= need) return undefined;
+    const source = timeout.given ? "timeoutSeconds" : `the default, capped at ${read.limit?.words ?? "the target's limit"}`;
+    const raise = !timeout.given && read.target === "aws-apigateway" ? "raise the limit (a Service Quotas increase, then aws.maxIntegrationTimeoutSeconds)" : "raise timeoutSeconds";
     return (
-        `route "${name}" of ModelGateway "${gateway.name}" times out after ${timeout} s (${source}), below the ${need} s a request needs when the backend is cold ` +
+        `route "${name}" of ModelGateway "${gateway.name}" times out after ${timeout.seconds} s (${source}), below the ${need} s a request needs when the backend is cold ` +
         `(cold-start budget ${cold} s + request ${request} s): requests that arrive while the backend is at zero are answered 504; ` +
         `${raise}, keep a replica of the backend warm (its minimum replicas at 1 or more, then coldStartSeconds 0), or accept it with allowShortTimeout: true`
     );
@@ -72,15 +103,13 @@ function componentRouteProblem(gateway: PlainResource, route: unknown, limit: Li
 /** The findings of one ModelGateway component. */
 export function modelGatewayTimeoutFindings(gateway: PlainResource): Finding[] {
     const findings: Finding[] = [];
-    let limit: Limit | undefined;
-    let routes: unknown[] = [];
+    let read: Reader | undefined;
     checking(findings, `the route timeouts of ModelGateway "${gateway.name}"`, gateway.urn, () => {
-        limit = targetLimit(gateway);
-        routes = list(gateway.inputs, "routes");
+        read = reader(gateway);
     });
-    routes.forEach((route, i) => {
+    read?.routes.forEach((route, i) => {
         checking(findings, `the timeout of ModelGateway "${gateway.name}" routes[${i}]`, gateway.urn, () => {
-            const message = componentRouteProblem(gateway, route, limit);
+            const message = componentRouteProblem(gateway, read as Reader, route);
             if (message) findings.push({ urn: gateway.urn, message });
         });
     });

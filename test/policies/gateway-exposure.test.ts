@@ -101,10 +101,14 @@ describe("public-endpoint-auth with ModelGateway", () => {
     });
 });
 
-/** A stand-in parent of the aws-apigateway target's resources: the component with its routes, as the engine records it. */
+/**
+ * A stand-in parent of the aws-apigateway target's resources: the component with its routes in its arguments (what the
+ * plan reads) and in its `policyView` output (what a stack policy sees under the engine), as ModelGateway registers them.
+ */
 class GatewayParent extends pulumi.ComponentResource {
     constructor(name: string, routes: string[]) {
         super("modelship:index:ModelGateway", name, { target: "aws-apigateway", routes: routes.map((r) => ({ name: r, pathPrefix: `/${r}` })) });
+        this.registerOutputs({ policyView: { target: "aws-apigateway", routes: routes.map((r) => ({ name: r, anonymous: false })) } });
     }
 }
 

@@ -39,7 +39,7 @@ describe("gateway-timeout with ModelGateway", () => {
         expect(found((await rt.construct(() => new ModelGateway("models", gcp))).resources)).toEqual([]);
     });
 
-    it("flags a default timeout capped by the target's limit (gcp-loadbalancer with Cloud Run: 3600 s), which the component only warns about", async () => {
+    it("flags a default timeout capped by the target's limit (gcp-loadbalancer with Cloud Run: 3600 s), which the component only warns about; the engine reads it from the policyView output", async () => {
         const args: ModelGatewayArgs = {
             target: GatewayTarget.GcpLoadBalancer,
             routes: [
@@ -51,7 +51,7 @@ describe("gateway-timeout with ModelGateway", () => {
         };
         const { resources } = await rt.construct(() => new ModelGateway("models", args));
         const expected =
-            'models: route "batch" of ModelGateway "models" times out after 3600 s (the default, capped at Cloud Run\'s request timeout maximum (3600 s)), ' +
+            'models: route "batch" of ModelGateway "models" times out after 3600 s (the default, capped at Cloud Run\'s request timeout maximum (3600 s), which ends requests behind a serverless NEG), ' +
             "below the 3900 s a request needs when the backend is cold (cold-start budget 3000 s + request 900 s): requests that arrive while the backend is at zero are answered 504; " +
             "raise timeoutSeconds, keep a replica of the backend warm (its minimum replicas at 1 or more, then coldStartSeconds 0), or accept it with allowShortTimeout: true";
         expect(found(resources)).toEqual([`advisory ${expected}`]);

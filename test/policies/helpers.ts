@@ -78,7 +78,8 @@ export async function validateStack(name: string, resources: ReadonlyArray<Resou
     const policyResources = resources.map((r) => {
         const resource = {
             type: r.type,
-            props: r.inputs,
+            // The engine gives a stack policy each resource's final outputs: a component's are what it registers.
+            props: r.custom ? r.inputs : r.outputs,
             urn: r.urn,
             name: r.name,
             opts: OPTIONS,
