@@ -9,7 +9,8 @@ import type { CostedResource } from "../../sdk/cost/types";
 
 /**
  * A resource as a policy sees it. The plan passes a ResourceRecord (inputs and outputs); the pack passes the
- * engine's view (`props`: inputs for resource policies, the state for stack policies, which holds the inputs).
+ * engine's view (`props`: inputs for resource policies, the state for stack policies, which holds a custom resource's inputs but
+ * only what a component registered as its outputs: ModelGateway registers a `policyView` for that reason).
  * A value not known yet (a preview) reads as not known: the readers of sdk/cost/inputs throw `UnknownInput`.
  */
 export interface PlainResource extends CostedResource {

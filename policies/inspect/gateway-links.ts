@@ -134,7 +134,7 @@ export function linked(from: PlainResource, path: string | undefined, types: Rea
     return [...new Set([...byValue, ...byDependency])];
 }
 
-/** Whether `from` names anything at `path`: a value is given (known or not) or a dependency of `types` exists. */
+/** Whether `from` names anything at `path`: a value is given there, known or not (a reference outside the stack, or unknown). */
 export function refersAt(from: PlainResource, path: string): boolean {
     try {
         return get(from.inputs, path) !== undefined;
