@@ -3,7 +3,7 @@
  * ModelGateway's children to its own check), and links between cloud resources that hold each other's ID or self link.
  *
  * A link is followed two ways, and the results are joined: by value, when the referring field holds a known string
- * that names the resource (its `name`, or an ID or self link ending in `/<name>`); and by dependency, the resources of
+ * that names the resource (its `name`, its `id`, or an ID or self link ending in `/<name>`); and by dependency, the resources of
  * the wanted type among the referring resource's `dependencies`. During preview an ID is unknown but the dependency is
  * known; a hand-written reference to a resource outside the stack is followed by value only, and finds nothing.
  */
@@ -110,10 +110,16 @@ function strings(value: unknown): string[] {
     return [];
 }
 
+/** A resource's ID where its state holds one (the engine's view of a created resource); undefined otherwise. */
+function idOf(r: PlainResource): string | undefined {
+    const id = r.inputs.id ?? r.outputs?.id;
+    return typeof id === "string" && id !== "" ? id : undefined;
+}
+
 /** Whether a reference (a name, an ID or a self link) names the resource. */
 function names(reference: string, r: PlainResource): boolean {
     const name = physicalName(r);
-    return reference === name || reference.endsWith(`/${name}`);
+    return reference === name || reference.endsWith(`/${name}`) || reference === idOf(r);
 }
 
 /**

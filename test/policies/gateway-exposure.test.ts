@@ -186,7 +186,8 @@ describe("public-endpoint-auth with hand-written API Gateway REST and HTTP APIs"
         expect(found([method({ httpMethod: "OPTIONS" })])).toEqual([]);
         expect(found([method({})], { anonymousRoutes: ["chat-post"] })).toEqual([]);
         // A PRIVATE API linked by its ID (value), without a recorded dependency.
-        const privateApi = record("aws:apigateway/restApi:RestApi", "internal", { name: "abc123", endpointConfiguration: { types: ["PRIVATE"] } });
+        const privateApi = record("aws:apigateway/restApi:RestApi", "internal", { id: "abc123", name: "internal", endpointConfiguration: { types: ["PRIVATE"] } });
+        expect(found([{ ...privateApi, inputs: { ...privateApi.inputs, id: "other" } }, method({})])).toHaveLength(1);
         expect(found([privateApi, method({})])).toEqual([]);
     });
 
