@@ -50,7 +50,7 @@ function plainResources(records: ReadonlyArray<ResourceRecord>, stackConfig: Rea
         const explicit = reference !== undefined ? byUrn.get(reference.slice(0, reference.lastIndexOf("::"))) : undefined;
         const pkg = r.type.split(":")[0];
         const provider = explicit ? { type: explicit.type, inputs: explicit.inputs } : r.custom && pkg !== "pulumi" ? defaultProvider(pkg, stackConfig) : undefined;
-        return { urn: r.urn, type: r.type, name: r.name, parent: r.parent, custom: r.custom, inputs: r.inputs, outputs: r.outputs, provider };
+        return { urn: r.urn, type: r.type, name: r.name, parent: r.parent, custom: r.custom, inputs: r.inputs, outputs: r.outputs, provider, dependencies: r.options.dependencies };
     });
 }
 

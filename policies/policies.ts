@@ -10,6 +10,7 @@ import { toPolicy } from "./framework/pack";
 import type { Rule } from "./framework/types";
 import { serviceBudget, stackBudget } from "./rules/budget";
 import { publicEndpointAuth } from "./rules/exposure";
+import { gatewayTimeout } from "./rules/gateway-timeout";
 import { acceleratorAllowlist, gpuQuota } from "./rules/gpus";
 import { imageDigest } from "./rules/images";
 import { nonprodScaleToZero } from "./rules/nonprod";
@@ -17,7 +18,18 @@ import { autoscalingMaxRequired } from "./rules/scaling";
 import { costTags } from "./rules/tags";
 
 /** Every rule of the pack, in the order findings are listed. */
-export const rules: readonly Rule[] = [stackBudget, serviceBudget, gpuQuota, acceleratorAllowlist, autoscalingMaxRequired, nonprodScaleToZero, costTags, publicEndpointAuth, imageDigest];
+export const rules: readonly Rule[] = [
+    stackBudget,
+    serviceBudget,
+    gpuQuota,
+    acceleratorAllowlist,
+    autoscalingMaxRequired,
+    nonprodScaleToZero,
+    costTags,
+    publicEndpointAuth,
+    gatewayTimeout,
+    imageDigest,
+];
 
 /** The pack's policies, as `new PolicyPack(name, { policies })` takes them; tests call them directly. */
 export const policies: Array<ResourceValidationPolicy | StackValidationPolicy> = rules.map(toPolicy);

@@ -10,6 +10,7 @@ import { ModelshipValidationError } from "../../sdk/validate";
 import { ModelGatewayArgs } from "./args";
 import { consumerKeys } from "./keys";
 import { openApiOutput } from "./openapi";
+import { policyView } from "./policy-view";
 import { ResolvedGateway, resolveGatewaySpec } from "./resolve";
 import { gatewaySchema } from "./schema";
 import { GATEWAY_TARGETS } from "./targets";
@@ -106,6 +107,8 @@ export class ModelGateway extends pulumi.ComponentResource {
             openApi: this.openApi,
             estimatedMonthlyCost: this.estimatedMonthlyCost,
             argumentsValid: argumentsValid(checked.deferredCheck, laterCheck(resolved, this)),
+            // For the policy pack: stack policies see a component's outputs, not its arguments (policy-view.ts).
+            policyView: policyView(spec, args, target.timeoutLimit(spec)),
         });
     }
 }

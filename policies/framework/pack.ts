@@ -93,7 +93,15 @@ function resourcePolicy(rule: ResourceRule): ResourceValidationPolicy {
 }
 
 function stackResource(r: PolicyResource): PlainResource {
-    return { urn: r.urn, type: r.type, name: r.name, parent: r.parent?.urn, inputs: plainRecord(r.props), provider: provider(r.provider) };
+    return {
+        urn: r.urn,
+        type: r.type,
+        name: r.name,
+        parent: r.parent?.urn,
+        inputs: plainRecord(r.props),
+        provider: provider(r.provider),
+        dependencies: (r.dependencies ?? []).map((d) => d.urn),
+    };
 }
 
 function stackPolicy(rule: StackRule): StackValidationPolicy {

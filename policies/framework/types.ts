@@ -9,12 +9,19 @@ import type { CostedResource } from "../../sdk/cost/types";
 
 /**
  * A resource as a policy sees it. The plan passes a ResourceRecord (inputs and outputs); the pack passes the
- * engine's view (`props`: inputs for resource policies, the state for stack policies, which holds the inputs).
+ * engine's view (`props`: inputs for resource policies, the state for stack policies, which holds a custom resource's inputs but
+ * only what a component registered as its outputs: ModelGateway registers a `policyView` for that reason).
  * A value not known yet (a preview) reads as not known: the readers of sdk/cost/inputs throw `UnknownInput`.
  */
 export interface PlainResource extends CostedResource {
     /** The provider the resource is created with: its type (`pulumi:providers:aws`) and settings (`defaultTags`). */
     provider?: { type: string; inputs: Record<string, unknown> };
+    /**
+     * URNs of the resources this one depends on (the engine's `dependencies`: every resource whose output its inputs
+     * use, and `dependsOn`). Known during preview when the values that link them (an ID, a self link) are not, so the
+     * gateway checks follow a load balancer's or an API's links through them. Absent where the runner does not say.
+     */
+    dependencies?: readonly string[];
 }
 
 /** One thing a policy found. */

@@ -7,6 +7,7 @@
 import { get, list, num, record, str } from "../../sdk/cost/inputs";
 import { kubernetesName, kubernetesNamespace } from "../../sdk/cost/scaling";
 import type { PlainResource } from "../framework/types";
+import { anonymousRouteKey } from "./gateway-links";
 import { K8S } from "./types";
 
 /** Annotations that make a LoadBalancer Service internal, by cloud, with the values that do. */
@@ -72,8 +73,11 @@ function covers(policy: PlainResource, route: PlainResource, gateway: string): b
     });
 }
 
-/** Why a Gateway API route is public without authentication; empty when it is not. */
-export function gatewayRouteProblems(route: PlainResource, resources: ReadonlyArray<PlainResource>, internalGateways: readonly string[]): string[] {
+/**
+ * Why a Gateway API route is public without authentication; empty when it is not, or when `anonymousRoutes` lists it
+ * (`<gateway>/<route>` for a ModelGateway's route, else the HTTPRoute's resource name).
+ */
+export function gatewayRouteProblems(route: PlainResource, resources: ReadonlyArray<PlainResource>, internalGateways: readonly string[], anonymousRoutes: readonly string[] = []): string[] {
     const namespace = kubernetesNamespace(route);
     const gateways = list(route.inputs, "spec.parentRefs")
         .filter((p) => (str(p, "kind") ?? "Gateway") === "Gateway" && (str(p, "group") ?? "gateway.networking.k8s.io") === "gateway.networking.k8s.io")
@@ -81,8 +85,11 @@ export function gatewayRouteProblems(route: PlainResource, resources: ReadonlyAr
     const policies = resources.filter((r) => r.type === K8S.securityPolicy);
     const open = gateways.filter((g) => !internalGateways.includes(g) && !policies.some((p) => covers(p, route, g)));
     if (open.length === 0) return [];
+    const key = anonymousRouteKey(route, resources);
+    if (anonymousRoutes.includes(key)) return [];
     return [
         `the route is attached to Gateway ${open.join(", ")}, which is not listed in internalGateways, and no Envoy Gateway SecurityPolicy with authentication ` +
-            `(${AUTH_METHODS.join(", ")}) targets the route or its Gateway; require authentication (ModelService: exposure.auth jwt or api-key) or list the Gateway as internal`,
+            `(${AUTH_METHODS.join(", ")}) targets the route or its Gateway; require authentication (ModelService: exposure.auth jwt or api-key; ModelGateway: a route with consumers), ` +
+            `list the Gateway as internal, or, for a route anonymous on purpose, list it in anonymousRoutes as "${key}"`,
     ];
 }

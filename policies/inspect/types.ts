@@ -9,13 +9,28 @@ export const AWS = {
     lambdaFunctionUrl: "aws:lambda/functionUrl:FunctionUrl",
     lambdaProvisionedConcurrency: "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig",
     appAutoscalingTarget: "aws:appautoscaling/target:Target",
+    restApi: "aws:apigateway/restApi:RestApi",
+    restMethod: "aws:apigateway/method:Method",
+    httpApiRoute: "aws:apigatewayv2/route:Route",
 } as const;
 
 export const GCP = {
     gkeNodePool: "gcp:container/nodePool:NodePool",
     gceInstance: "gcp:compute/instance:Instance",
     cloudRunService: "gcp:cloudrunv2/service:Service",
+    globalForwardingRule: "gcp:compute/globalForwardingRule:GlobalForwardingRule",
+    backendService: "gcp:compute/backendService:BackendService",
+    securityPolicy: "gcp:compute/securityPolicy:SecurityPolicy",
+    urlMap: "gcp:compute/uRLMap:URLMap",
 } as const;
+
+/** Target proxies of a global load balancer: HTTP(S) ones point at a URL map, SSL and TCP ones at a backend service. */
+export const GCP_TARGET_PROXIES: ReadonlySet<string> = new Set([
+    "gcp:compute/targetHttpsProxy:TargetHttpsProxy",
+    "gcp:compute/targetHttpProxy:TargetHttpProxy",
+    "gcp:compute/targetSslProxy:TargetSslProxy",
+    "gcp:compute/targetTcpProxy:TargetTcpProxy",
+]);
 
 /** IAM resources that grant Cloud Run's invoker role: v2 and v1 services, member, binding and policy. */
 export const CLOUD_RUN_IAM = {
@@ -66,3 +81,6 @@ export const DOCKER = {
  * component (and cloud provider) to read a constant; a test checks them against each class's `__pulumiType`.
  */
 export const SERVICE_COMPONENT_TYPES: readonly string[] = ["modelship:index:ModelService", "modelship:index:PolyglotPipeline"];
+
+/** ModelGateway's type token (kept as a string for the same reason; config.test.ts checks it against the class). */
+export const MODEL_GATEWAY_TYPE = "modelship:index:ModelGateway";

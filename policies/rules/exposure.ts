@@ -11,18 +11,27 @@
  * policy: only IAM principals of the account that are granted sqs:SendMessage) and read from a bucket that blocks
  * public access (test/policies/kubernetes-queue.test.ts). An SQS queue or queue policy that lets every principal ("*")
  * send without a condition narrowing the senders fails, as a topic anyone may publish to does (../inspect/exposure-sqs.ts).
+ *
+ * Gateways, ModelGateway's and hand-written alike (../inspect/exposure-gateways.ts): an API Gateway REST API method with
+ * authorization NONE and no API key required, an HTTP API route with authorizationType NONE, and a GCP global external
+ * load balancer whose backend services have neither IAP nor a Cloud Armor policy that denies by default; Gateway API
+ * routes as above. A route anonymous on purpose is listed in `anonymousRoutes`: `<gateway>/<route>` for a
+ * ModelGateway's route (on every target), else the flagged resource's name. ModelGateway's docker target listens on
+ * 127.0.0.1 only: its anonymous routes are not public.
  */
 import { list, num, str } from "../../sdk/cost/inputs";
 import type { Finding, PlainResource, StackRule } from "../framework/types";
 import { checking } from "../framework/unknowns";
 import { cloudRunProblem, pubsubTopicProblem } from "../inspect/exposure-cloud";
 import { SQS, sqsQueueProblem } from "../inspect/exposure-sqs";
+import { GATEWAY_EXPOSURE_CHECKS } from "../inspect/exposure-gateways";
 import { gatewayRouteProblems, knativeVisibilityProblem, loadBalancerServiceProblem } from "../inspect/exposure-kubernetes";
 import { AWS, DOCKER, GATEWAY_ROUTES, K8S } from "../inspect/types";
 
 /** Config of public-endpoint-auth. */
 export interface ExposureConfig {
     internalGateways: string[];
+    anonymousRoutes: string[];
 }
 
 /** The Docker ports a container publishes on every interface. */
@@ -43,7 +52,9 @@ function problemsOf(r: PlainResource, resources: ReadonlyArray<PlainResource>, c
     }
     if (r.type === K8S.service) return loadBalancerServiceProblem(r);
     if (r.type === K8S.knativeService || r.type === K8S.knativeRoute) return knativeVisibilityProblem(r);
-    if (GATEWAY_ROUTES.has(r.type)) return gatewayRouteProblems(r, resources, config.internalGateways);
+    if (GATEWAY_ROUTES.has(r.type)) return gatewayRouteProblems(r, resources, config.internalGateways, config.anonymousRoutes);
+    const gateway = GATEWAY_EXPOSURE_CHECKS[r.type];
+    if (gateway) return gateway(r, resources, config.anonymousRoutes);
     if (r.type === DOCKER.container) return dockerProblems(r);
     if (r.type.startsWith("gcp:pubsub/")) return pubsubTopicProblem(r);
     if (r.type === SQS.queue || r.type === SQS.queuePolicy) return sqsQueueProblem(r);
@@ -55,7 +66,7 @@ export const publicEndpointAuth: StackRule<ExposureConfig> = {
     kind: "stack",
     name: "public-endpoint-auth",
     description:
-        "No public endpoint without authentication: Lambda function URLs with authorizationType NONE, Cloud Run services invokable by allUsers, Pub/Sub topics (queue submit endpoints) anyone may publish to, SQS queue policies that let every principal send without a narrowing condition, Kubernetes LoadBalancer Services, Gateway API routes on a public Gateway without an authenticating SecurityPolicy, Knative Services and Routes not labelled cluster-local, Docker ports on 0.0.0.0.",
+        "No public endpoint without authentication: Lambda function URLs with authorizationType NONE, Cloud Run services invokable by allUsers, Pub/Sub topics (queue submit endpoints) anyone may publish to, SQS queue policies that let every principal send without a narrowing condition, Kubernetes LoadBalancer Services, Gateway API routes on a public Gateway without an authenticating SecurityPolicy, API Gateway REST methods with authorization NONE and no API key, HTTP API routes with authorizationType NONE, GCP global external load balancers whose backend services have neither IAP nor a Cloud Armor policy that denies by default, Knative Services and Routes not labelled cluster-local, Docker ports on 0.0.0.0. Routes anonymous on purpose are listed in anonymousRoutes.",
     enforcementLevel: "mandatory",
     settings: {
         internalGateways: {
@@ -64,9 +75,15 @@ export const publicEndpointAuth: StackRule<ExposureConfig> = {
             description:
                 "Gateway API Gateways (namespace/name) that are reachable only from inside the network: routes on them need no authentication. Defaults to none: every Gateway counts as public.",
         },
+        anonymousRoutes: {
+            type: "strings",
+            default: [],
+            description:
+                "Gateway routes allowed without authentication, written out on purpose: <gateway>/<route> for a ModelGateway's route (the component's name and the route's name, on every target), else the resource name of the flagged route (HTTPRoute, API Gateway Method or Route, GCP backend service). Defaults to none.",
+        },
     },
     remediationSteps:
-        "Require authentication (ModelService: exposure.auth iam, jwt or api-key), keep the endpoint private (exposure.public false, an internal load balancer, 127.0.0.1), or list an internal Gateway in internalGateways.",
+        "Require authentication (ModelService: exposure.auth iam, jwt or api-key; ModelGateway: consumers on the route, not anonymous; API Gateway: an authorizer, AWS_IAM or an API key with a usage plan; GCP load balancer: a Cloud Armor policy that denies by default, or IAP), keep the endpoint private (exposure.public false, an internal load balancer, 127.0.0.1), list an internal Gateway in internalGateways, or list a route anonymous on purpose in anonymousRoutes (<gateway>/<route> for a ModelGateway's route).",
     check(resources, config) {
         const findings: Finding[] = [];
         for (const r of resources) {

@@ -5,11 +5,11 @@
  */
 import { validateResourceOfType } from "@pulumi/policy";
 import { describe, expect, it } from "vitest";
-import { GpuPool, ModelService, PolyglotPipeline, SpikeAutoscaler } from "../../index";
+import { GpuPool, ModelGateway, ModelService, PolyglotPipeline, SpikeAutoscaler } from "../../index";
 import { evaluatePolicies } from "../../policies/evaluate";
 import { UNKNOWN } from "../../policies/framework/unknowns";
 import { PACK_NAME, policies, rules } from "../../policies/policies";
-import { SERVICE_COMPONENT_TYPES } from "../../policies/inspect/types";
+import { MODEL_GATEWAY_TYPE, SERVICE_COMPONENT_TYPES } from "../../policies/inspect/types";
 import { PolicyConfigError } from "../../sdk/plan/policies";
 import type { ResourceRecord } from "../../sdk/plan/runtime";
 import { useMockRuntime } from "../harness";
@@ -37,10 +37,18 @@ describe("the pack's policies", () => {
             ["autoscaling-max-required", "mandatory", []],
             ["nonprod-scale-to-zero", "advisory", ["stackPattern", "environmentTag", "nonProductionEnvironments", "requireScaleToZero", "requireSpot"]],
             ["cost-tags", "advisory", ["required"]],
-            ["public-endpoint-auth", "mandatory", ["internalGateways"]],
+            ["public-endpoint-auth", "mandatory", ["internalGateways", "anonymousRoutes"]],
+            ["gateway-timeout", "advisory", []],
             ["image-digest", "advisory", ["exempt"]],
         ]);
-        expect(policies.filter((p) => "validateStack" in p).map((p) => p.name)).toEqual(["stack-budget", "service-budget", "gpu-quota", "nonprod-scale-to-zero", "public-endpoint-auth"]);
+        expect(policies.filter((p) => "validateStack" in p).map((p) => p.name)).toEqual([
+            "stack-budget",
+            "service-budget",
+            "gpu-quota",
+            "nonprod-scale-to-zero",
+            "public-endpoint-auth",
+            "gateway-timeout",
+        ]);
     });
 
     it("give the Pulumi CLI a JSON schema with types, bounds and defaults to check and fill in", () => {
@@ -87,7 +95,7 @@ describe("bad policy config", () => {
 
     it("rejects a policy the pack does not have, and settings under all", () => {
         expect(() => evaluatePolicies(resources, { "stack-budgte": { maxMonthlyUsd: 10 } })).toThrow(
-            'the policy config names "stack-budgte", which is not a policy of the modelship pack; its policies are stack-budget, service-budget, gpu-quota, accelerator-allowlist, autoscaling-max-required, nonprod-scale-to-zero, cost-tags, public-endpoint-auth, image-digest (and "all")',
+            'the policy config names "stack-budgte", which is not a policy of the modelship pack; its policies are stack-budget, service-budget, gpu-quota, accelerator-allowlist, autoscaling-max-required, nonprod-scale-to-zero, cost-tags, public-endpoint-auth, gateway-timeout, image-digest (and "all")',
         );
         expect(() => evaluatePolicies(resources, { all: { enforcementLevel: "advisory", maxGpus: 1 } })).toThrow('policy config "all" sets maxGpus; "all" takes only enforcementLevel');
     });
@@ -173,6 +181,7 @@ describe("components", () => {
         expect(GpuPool.__pulumiType).toBe("modelship:index:GpuPool");
         expect(SpikeAutoscaler.__pulumiType).toBe("modelship:index:SpikeAutoscaler");
         expect(SERVICE_COMPONENT_TYPES).toEqual([ModelService.__pulumiType, PolyglotPipeline.__pulumiType]);
+        expect(MODEL_GATEWAY_TYPE).toBe(ModelGateway.__pulumiType);
         const validate = validateResourceOfType(ModelService, () => undefined) as unknown as { __pulumiType?: string };
         expect(validate.__pulumiType).toBe("modelship:index:ModelService");
     });

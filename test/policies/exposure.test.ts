@@ -59,7 +59,7 @@ describe("public-endpoint-auth with ModelService", () => {
             target: Target.Kubernetes,
         });
         expect(found(resources)).toEqual([
-            "mandatory svc: the route is attached to Gateway gateways/internal, which is not listed in internalGateways, and no Envoy Gateway SecurityPolicy with authentication (jwt, apiKeyAuth, basicAuth, oidc, extAuth) targets the route or its Gateway; require authentication (ModelService: exposure.auth jwt or api-key) or list the Gateway as internal",
+            'mandatory svc: the route is attached to Gateway gateways/internal, which is not listed in internalGateways, and no Envoy Gateway SecurityPolicy with authentication (jwt, apiKeyAuth, basicAuth, oidc, extAuth) targets the route or its Gateway; require authentication (ModelService: exposure.auth jwt or api-key; ModelGateway: a route with consumers), list the Gateway as internal, or, for a route anonymous on purpose, list it in anonymousRoutes as "svc"',
         ]);
         expect(found(resources, { internalGateways: ["gateways/internal"] })).toEqual([]);
         expect(await validateStack("public-endpoint-auth", resources, { internalGateways: ["gateways/internal"] })).toEqual([]);

@@ -78,7 +78,8 @@ export async function validateStack(name: string, resources: ReadonlyArray<Resou
     const policyResources = resources.map((r) => {
         const resource = {
             type: r.type,
-            props: r.inputs,
+            // The engine gives a stack policy each resource's final outputs: a component's are what it registers.
+            props: r.custom ? r.inputs : r.outputs,
             urn: r.urn,
             name: r.name,
             opts: OPTIONS,
@@ -92,6 +93,8 @@ export async function validateStack(name: string, resources: ReadonlyArray<Resou
     });
     resources.forEach((r, i) => {
         if (r.parent) policyResources[i].parent = byUrn.get(r.parent);
+        const dependencies = r.options.dependencies.flatMap((urn) => byUrn.get(urn) ?? []);
+        (policyResources[i] as { dependencies: PolicyResource[] }).dependencies = dependencies;
     });
     const args = { resources: policyResources, stackTags, getConfig: () => config, notApplicable } as unknown as StackValidationArgs;
     await p.validateStack(args, collector(reported));

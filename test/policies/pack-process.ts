@@ -44,6 +44,8 @@ export interface EngineResource {
     urn: string;
     props: Record<string, unknown>;
     parent?: string;
+    /** URNs of the resources it depends on (the engine sends them with every resource). */
+    dependencies?: string[];
 }
 
 function promisify(call: Call, request: unknown): Promise<Message> {
@@ -139,6 +141,7 @@ export class PackProcess {
                 resource.setProperties(structProto.Struct.fromJavaScript(r.props));
                 resource.setOptions(options());
                 if (r.parent) resource.setParent(r.parent);
+                if (r.dependencies) resource.setDependenciesList(r.dependencies);
                 return resource;
             }),
         );

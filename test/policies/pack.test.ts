@@ -31,6 +31,7 @@ describe("the policy pack served to the Pulumi engine", () => {
             "nonprod-scale-to-zero:advisory",
             "cost-tags:advisory",
             "public-endpoint-auth:mandatory",
+            "gateway-timeout:advisory",
             "image-digest:advisory",
         ]);
     });
@@ -61,6 +62,37 @@ describe("the policy pack served to the Pulumi engine", () => {
             'non-production (stack "ml-dev" matches stackPattern): gpu keeps 1 node(s) with GPUs running (scalingConfig 1-2 node(s)); scale to zero: scalingConfig.minSize: 0',
         );
         expect(diagnostics[3].message).toBe("cannot check scale to zero and spot during preview: instanceTypes[0] is not known until deployment (an Output)");
+    });
+
+    it("follows a GCP load balancer's links through the engine's dependencies when their IDs are unknown, and reads ModelGateway's policyView", async () => {
+        await pack.configure({});
+        const T = (t: string) => `gcp:compute/${t}`;
+        const res = (type: string, name: string, props: Record<string, unknown>, dependencies: string[] = [], parent?: string) => ({ type, name, urn: urn(type, name), props, dependencies, parent });
+        const policy = res(T("securityPolicy:SecurityPolicy"), "open-armor", {
+            name: "open-armor",
+            rules: [{ priority: 2147483647, action: "allow", match: { versionedExpr: "SRC_IPS_V1", config: { srcIpRanges: ["*"] } } }],
+        });
+        const backend = res(T("backendService:BackendService"), "open-backend", { name: "open-backend", securityPolicy: UNKNOWN_STRING }, [policy.urn]);
+        const map = res(T("uRLMap:URLMap"), "map", { name: "map", defaultService: UNKNOWN_STRING }, [backend.urn]);
+        const proxy = res(T("targetHttpsProxy:TargetHttpsProxy"), "proxy", { name: "proxy", urlMap: UNKNOWN_STRING }, [map.urn]);
+        const rule = res(T("globalForwardingRule:GlobalForwardingRule"), "https", { name: "https", target: UNKNOWN_STRING, loadBalancingScheme: "EXTERNAL_MANAGED" }, [proxy.urn]);
+        // A ModelGateway as the engine shows it to a stack policy: its registered outputs, the policyView among them.
+        const gateway = res("modelship:index:ModelGateway", "models", {
+            url: UNKNOWN_STRING,
+            policyView: {
+                target: "aws-apigateway",
+                timeoutLimit: { seconds: 29, limit: "API Gateway's integration timeout quota, aws.maxIntegrationTimeoutSeconds" },
+                routes: [{ name: "fraud", anonymous: false, coldStartSeconds: 120, requestSeconds: 30, timeoutSeconds: 29, timeoutGiven: false, allowShortTimeout: false }],
+            },
+        });
+        const diagnostics = await pack.analyzeStack([rule, proxy, map, backend, policy, gateway]);
+        expect(diagnostics.map((d) => `${d.policy} ${d.level} ${d.urn.split("::").pop()}`)).toEqual(["public-endpoint-auth mandatory https", "gateway-timeout advisory models"]);
+        expect(diagnostics[0].message).toContain('backend service(s) open-backend (Cloud Armor policy open-armor admits everyone: its default rule (priority 2147483647) is "allow"; no IAP)');
+        expect(diagnostics[1].message).toBe(
+            'route "fraud" of ModelGateway "models" times out after 29 s (the default, capped at API Gateway\'s integration timeout quota, aws.maxIntegrationTimeoutSeconds), ' +
+                "below the 150 s a request needs when the backend is cold (cold-start budget 120 s + request 30 s): requests that arrive while the backend is at zero are answered 504; " +
+                "raise the limit (a Service Quotas increase, then aws.maxIntegrationTimeoutSeconds), keep a replica of the backend warm (its minimum replicas at 1 or more, then coldStartSeconds 0), or accept it with allowShortTimeout: true",
+        );
     });
 
     it("checks a resource before it is created, with a note for an image not known until another resource is built", async () => {
