@@ -52,6 +52,27 @@ describe("public-endpoint-auth with ModelGateway", () => {
         expect(found(resources, { anonymousRoutes: ["models-status-route", "other/status", "status"] })).toHaveLength(1);
     });
 
+    const awsArgs = (anonymous: boolean): ModelGatewayArgs => ({
+        target: GatewayTarget.AwsApiGateway,
+        routes: [
+            { name: "chat", pathPrefix: "/chat", sagemakerEndpoint: "qwen-chat", requestSeconds: 25 },
+            { name: "status", pathPrefix: "/status", url: "https://status.example.com", requestSeconds: 5, anonymous },
+        ],
+        consumers: [{ name: "payments", ratePerSecond: 5, apiKey: pulumi.secret(KEY), routes: anonymous ? ["chat"] : ["chat", "status"] }],
+    });
+
+    it("aws-apigateway: methods behind the key and the authorizer pass; an anonymous route's methods fail until anonymousRoutes lists it", async () => {
+        const { resources: authenticated } = await rt.construct(() => new ModelGateway("models", awsArgs(false)));
+        expect(found(authenticated)).toEqual([]);
+        const { resources } = await rt.construct(() => new ModelGateway("models", awsArgs(true)));
+        const flagged = found(resources);
+        // The route's two methods (its prefix and `{proxy+}`), each with the entry that lists the route.
+        expect(flagged.map((f) => f.split(":")[0])).toEqual(["mandatory models-status-method", "mandatory models-status-proxy-method"]);
+        for (const finding of flagged) expect(finding).toContain('list it in anonymousRoutes as "models/status"');
+        expect(found(resources, { anonymousRoutes: ["models/status"] })).toEqual([]);
+        expect(await reported(resources, { anonymousRoutes: ["models/status"] })).toEqual([]);
+    });
+
     const gcpArgs = (anonymous: boolean): ModelGatewayArgs => ({
         target: GatewayTarget.GcpLoadBalancer,
         routes: [
