@@ -9,6 +9,7 @@
  */
 import * as fs from "node:fs";
 import * as docker from "@pulumi/docker";
+import { smallServiceContainerArgs } from "../docker/small-service";
 import * as pulumi from "@pulumi/pulumi";
 import { kubernetesLabels, physicalName } from "../../sdk/naming";
 import { describeValue, ValidationProblem } from "../../sdk/validate";
@@ -54,25 +55,8 @@ function deploy(spec: PipelineSpec, stages: DeployedStage[], parent: pulumi.Comp
             networkMode: "host",
             // The image's unprivileged user; the router needs no capability at all.
             user: "node",
-            capabilities: { drops: ["ALL"] },
-            securityOpts: ["no-new-privileges:true"],
-            healthcheck: {
-                // The image has Node and nothing to spare: check with Node's own fetch.
-                tests: ["CMD", "node", "-e", `fetch('${healthUrl}').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`],
-                interval: "15s",
-                timeout: "5s",
-                retries: 3,
-                startPeriod: "10s",
-                startInterval: "1s",
-            },
-            wait: true,
-            waitTimeout: 60,
-            restart: "unless-stopped",
-            memory: 256,
-            cpus: "0.5",
-            logDriver: "json-file",
-            logOpts: { "max-size": "20m", "max-file": "3" },
-            labels,
+            // The image has Node and nothing to spare: check with Node's own fetch.
+            ...smallServiceContainerArgs(["node", "-e", `fetch('${healthUrl}').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`], labels),
         },
         // Requests flow only once every stage answers its health check (each stage container waits for it).
         { parent, dependsOn: stages.map((s) => s.service) },

@@ -8,6 +8,7 @@
  * turned on in the settings, version 4.34 or later.)
  */
 import * as docker from "@pulumi/docker";
+import { smallServiceContainerArgs } from "../../docker/small-service";
 import * as pulumi from "@pulumi/pulumi";
 import { kubernetesLabels, physicalName } from "../../../sdk/naming";
 import { describeValue, isDeferred, ValidationProblem } from "../../../sdk/validate";
@@ -136,25 +137,8 @@ function deploy(spec: GatewaySpec, keys: Record<string, pulumi.Output<string>>, 
             networkMode: "host",
             // The image's unprivileged nginx user; listening on a port above 1024 needs no capability at all.
             user: "101:101",
-            capabilities: { drops: ["ALL"] },
-            securityOpts: ["no-new-privileges:true"],
-            healthcheck: {
-                // BusyBox's wget, in the Alpine image.
-                tests: ["CMD", "wget", "-q", "-O", "/dev/null", `${base}${HEALTH_PATH}`],
-                interval: "15s",
-                timeout: "5s",
-                retries: 3,
-                startPeriod: "10s",
-                startInterval: "1s",
-            },
-            wait: true,
-            waitTimeout: 60,
-            restart: "unless-stopped",
-            memory: 256,
-            cpus: "0.5",
-            logDriver: "json-file",
-            logOpts: { "max-size": "20m", "max-file": "3" },
-            labels,
+            // BusyBox's wget, in the Alpine image.
+            ...smallServiceContainerArgs(["wget", "-q", "-O", "/dev/null", `${base}${HEALTH_PATH}`], labels),
         },
         // Same name and same port: the old container goes first (a second of downtime on a development machine), or the
         // new one could neither take the name nor bind the port. Any change of the configuration replaces it.
