@@ -667,6 +667,71 @@ export interface DockerTargetArgs {
     restart?: string;
 }
 
+/**
+ * Where alerts (and, with a budget, the run-time budget's notifications) go. Nothing is sent anywhere unless a field is
+ * given: without one, alerts still fire and show in the target's own console (Alertmanager, CloudWatch, Cloud
+ * Monitoring). Give the fields of the targets you deploy to; the others are ignored.
+ */
+export interface NotificationArgs {
+    /** ARN of an SNS topic the team's alarms publish to (aws-sagemaker, aws-lambda). Defaults to none. */
+    snsTopicArn?: pulumi.Input<string>;
+    /**
+     * Cloud Monitoring notification channels (gcp-cloudrun), each `projects/<project>/notificationChannels/<id>`: an
+     * email, Pub/Sub, Slack or PagerDuty channel the team already has. Defaults to none.
+     */
+    gcpNotificationChannels?: pulumi.Input<string>[];
+    /**
+     * Labels added to every alert rule on kubernetes, which the cluster's Alertmanager routes on (for example
+     * `{ team: "fraud", severity_route: "pager" }` to reach the receiver a route matches). Defaults to none (the
+     * Alertmanager's default route).
+     */
+    alertmanagerLabels?: { [key: string]: string };
+}
+
+/** When alerts fire. Each has a range; a value outside it is refused. */
+export interface AlertThresholdArgs {
+    /** Share of requests answered with a server error (5xx) over 5 minutes that raises an alert, in percent, above 0 and at most 100. Defaults to 5. */
+    errorRatePercent?: number;
+    /** GPU memory in use, in percent of the GPU's memory, that raises an alert (kubernetes, from DCGM exporter metrics), 50 to 100. Defaults to 90. */
+    gpuMemoryPercent?: number;
+    /** Minutes a pod may wait for a GPU node (Pending, unschedulable) before an alert (kubernetes), 1 to 120. Defaults to 10. */
+    pendingMinutes?: number;
+    /**
+     * Model latency, in seconds, above which requests are slow: the p95 on kubernetes and Cloud Run, the average on
+     * SageMaker (ModelLatency); greater than 0. Defaults to 80% of the request timeout the service applies
+     * (`requestTimeoutSeconds`).
+     */
+    latencySeconds?: number;
+}
+
+/**
+ * Metrics, alerts and a dashboard for the service, on by default where the target has them: on kubernetes a
+ * PodMonitor (Prometheus Operator) for the server's metrics port, a PrometheusRule of alerts and a Grafana dashboard
+ * ConfigMap; on aws-sagemaker and aws-lambda CloudWatch alarms and a dashboard; on gcp-cloudrun Cloud Monitoring alert
+ * policies and a dashboard; nothing on docker.
+ */
+export interface ObservabilityArgs {
+    /** Create the scrape target, the alerts and the dashboard. `false` creates none of them. Defaults to true (nothing on docker). */
+    enabled?: boolean;
+    /** Create the dashboard. Defaults to true where the target has one. */
+    dashboard?: boolean;
+    /** When alerts fire. Defaults to the defaults of each field. */
+    thresholds?: AlertThresholdArgs;
+    /** Where alerts go. Defaults to nowhere outside the target's own console. */
+    notifications?: NotificationArgs;
+    /**
+     * Labels the cluster's Prometheus selects PodMonitors and PrometheusRules by (its `podMonitorSelector` and
+     * `ruleSelector`; kube-prometheus-stack's default is `{ release: "<its release name>" }`), on kubernetes. Defaults
+     * to none (a Prometheus that selects every PodMonitor and rule).
+     */
+    prometheusLabels?: { [key: string]: string };
+    /**
+     * Labels of the dashboard ConfigMap that Grafana's dashboard sidecar looks for, on kubernetes. Defaults to
+     * `{ grafana_dashboard: "1" }` (the Grafana Helm chart's default sidecar label).
+     */
+    grafanaDashboardLabels?: { [key: string]: string };
+}
+
 /** Arguments of {@link ModelService}. */
 export interface ModelServiceArgs {
     /** The model to serve. */
@@ -699,6 +764,8 @@ export interface ModelServiceArgs {
     versions?: ModelVersionArgs[];
     /** Who can reach the endpoint. Defaults to private. */
     exposure?: ExposureArgs;
+    /** Metrics, alerts and a dashboard. Defaults to on where the target has them (see ObservabilityArgs), notifying nowhere. */
+    observability?: ObservabilityArgs;
     /** Extra cloud tags and Kubernetes labels (`team`, `cost-center`, `environment` override stack config). Defaults to none. */
     tags?: { [key: string]: string };
 }

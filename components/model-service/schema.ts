@@ -26,6 +26,7 @@ import { AuthMode, ModelLoadMode, ScalingMode, ServingRuntime, Target } from "./
 import { artifactUriProblems } from "./artifact";
 import { loadModeProblems } from "./load-mode";
 import { modelCacheProblems, modelCacheSchema } from "./model-cache";
+import { observabilityProblems, observabilitySchema } from "./observability";
 import { servedModelNameProblems } from "./served-name";
 import { placementIssues } from "./placement-check";
 import { kubernetesQueueSchema, queueProblems, queueSchema } from "./queue";
@@ -186,6 +187,7 @@ export const modelServiceSchema = z
         scaling: scalingSchema.optional(),
         versions: z.array(versionSchema).optional(),
         exposure: exposureSchema.optional(),
+        observability: observabilitySchema.optional(),
         tags: tags.optional(),
     })
     .strict()
@@ -234,6 +236,7 @@ export function crossFieldProblems(args: ParsedModelServiceArgs): ValidationProb
     problems.push(...servedModelNameProblems(args));
     problems.push(...loadModeProblems(args));
     problems.push(...modelCacheProblems(args));
+    problems.push(...observabilityProblems(args.target, args.observability));
     problems.push(...foreignBlockProblems(args, { field: "target", value: args.target }, TARGET_BLOCKS));
     problems.push(...queueProblems(args, model.startupTimeoutSeconds ?? DEFAULT_STARTUP_TIMEOUT_SECONDS));
 

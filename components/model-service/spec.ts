@@ -3,6 +3,7 @@
  * every target reads. Targets never look at presets or the raw arguments: what was given explicitly is in
  * `given`, and each target resolves its own settings block from there in one step (`settings(spec)`).
  */
+import { ObservabilitySpec, resolveObservability } from "./observability";
 import * as pulumi from "@pulumi/pulumi";
 import { Accelerator } from "../../sdk/catalog/accelerators";
 import { Ownership } from "../../sdk/naming";
@@ -67,6 +68,8 @@ export interface ServingSpec {
     /** The resolved autoscaling spec (`scaling.autoscaling`, or SageMaker's default policy), set by `autoscaling.ts`. */
     autoscaling?: AutoscalerSpec;
     exposure: { public: boolean; auth?: AuthMode; jwt?: JwtArgs; hostname?: string };
+    /** Metrics, alerts and dashboard (`observability`), resolved; `enabled` is false on targets without them. */
+    observability: ObservabilitySpec;
     /** What the arguments gave explicitly, where a value given and its default must be told apart. */
     given: GivenArgs;
 }
@@ -183,6 +186,7 @@ export function resolveSpec(name: string, args: ParsedModelServiceArgs): Serving
             jwt: args.exposure?.jwt,
             hostname: args.exposure?.hostname,
         },
+        observability: resolveObservability(args.target, args.observability),
         given: givenArgs(args),
     };
 }
