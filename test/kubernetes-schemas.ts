@@ -1,7 +1,7 @@
 /**
  * Validates every Kubernetes object registered under the mocks against its upstream schema:
- * kubernetes-models for the built-in kinds, and its KEDA, Knative, Karpenter and Gateway API packages for
- * custom resources. On top of what those validators check (types, formats, enums, required fields), it
+ * kubernetes-models for the built-in kinds, and its KEDA, Knative, Karpenter, Gateway API, Envoy Gateway and
+ * Prometheus Operator packages for custom resources. On top of what those validators check (types, formats, enums, required fields), it
  * rejects fields the schema does not declare (see `kubernetes-unknown-fields.ts`) and object names the API
  * server would refuse, so that what passes here is what a real `pulumi up` accepts.
  *
@@ -24,6 +24,7 @@ export const MODEL_PACKAGES = [
     "@kubernetes-models/knative",
     "@kubernetes-models/karpenter",
     "@kubernetes-models/envoy-gateway",
+    "@kubernetes-models/prometheus-operator",
 ] as const;
 
 /**
