@@ -3,7 +3,7 @@
  * scraping fake vLLM pods: a ModelService serving vLLM on Kubernetes with KEDA scaling is planned on the mock runtime,
  * its ScaledObject's in-flight trigger (query and threshold) read off, and the query evaluated through Prometheus's
  * HTTP API as KEDA's Prometheus scaler does, against series Prometheus scraped itself, with the labels its
- * `kubernetes-pods` job gives them. promql.test.ts checks every preset with promtool on synthetic series; this file
+ * `kubernetes-pods` job gives them; so are the arrival-rate and panic triggers beside it, on a steady load and a ramp. promql.test.ts checks every preset with promtool on synthetic series; this file
  * checks the other half: that what a scrape of the pods' `prometheus.io/*` annotations stores is what the query reads.
  *
  * Each fake pod is a tiny HTTP server in this process answering `/metrics` with what vLLM 0.8.5 (the pinned image)
@@ -42,10 +42,12 @@ interface Trigger {
     metadata: { serverAddress: string; query: string; threshold: string };
 }
 
-/** What one fake vLLM pod reports: its gauges, and completions a second (a counter growing with the clock). */
+/** What one fake vLLM pod reports: its gauges, and how fast its completions counter and its queue grow (a second, with the clock). */
 interface PodValues {
     running: number;
     waiting: number;
+    completionsPerSecond?: number;
+    waitingPerSecond?: number;
 }
 
 /** A fake pod: where Kubernetes would put it, and the HTTP server standing in for its vLLM container. */
@@ -54,6 +56,7 @@ interface FakePod {
     name: string;
     values: PodValues;
     server?: http.Server;
+    startedAt?: number;
     port?: number;
 }
 
@@ -65,24 +68,37 @@ const POD_A: FakePod = { namespace: "ml", name: "llm-7d9f8b6c5-x2k4q", values: {
 const POD_B: FakePod = { namespace: "ml", name: "llm-7d9f8b6c5-p8m3z", values: { running: 5, waiting: 0 } };
 const SIBLING: FakePod = { namespace: "ml", name: "llm-next-6c5d8b9f7-abcde", values: { running: 100, waiting: 1000 } };
 const OTHER_NAMESPACE: FakePod = { namespace: "prod", name: "llm-7d9f8b6c5-x2k4q", values: { running: 100, waiting: 1000 } };
-const PODS = [POD_A, POD_B, SIBLING, OTHER_NAMESPACE];
+/**
+ * For the arrival-rate and panic triggers, which look at the last minute: two more Deployments, so that the steps the
+ * in-flight test makes on `llm` stay out of their windows. `chat`: a steady load, 1 completion a second per pod, 4
+ * running and 2 queued held. `burst`: a steep ramp, the queue growing 10 a second per pod, 0.5 completions a second.
+ */
+const CHAT = ["chat-5f6b7c8d9-q7w2e", "chat-5f6b7c8d9-r4t6y"].map((name): FakePod => ({ namespace: "ml", name, values: { running: 4, waiting: 2, completionsPerSecond: 1 } }));
+const BURST = ["burst-6d7e8f9a1-u8i9o", "burst-6d7e8f9a1-p0a1s"].map((name): FakePod => ({
+    namespace: "ml",
+    name,
+    values: { running: 2, waiting: 0, completionsPerSecond: 0.5, waitingPerSecond: 10 },
+}));
+const PODS = [POD_A, POD_B, SIBLING, OTHER_NAMESPACE, ...CHAT, ...BURST];
 
-/** vLLM 0.8.5's exposition of the metrics the presets read (and one it does not), in Prometheus's text format. */
-function vllmMetrics(values: PodValues): string {
+/** vLLM 0.8.5's exposition of the metrics the presets read (and one it does not), in Prometheus's text format, `seconds` after the pod started. */
+function vllmMetrics(values: PodValues, seconds: number): string {
     const labels = `engine="0",model_name="${SERVED}"`;
+    const waiting = values.waiting + Math.floor((values.waitingPerSecond ?? 0) * seconds);
+    const completed = 120 + Math.floor((values.completionsPerSecond ?? 0) * seconds);
     return [
         "# HELP vllm:num_requests_running Number of requests in model execution batches.",
         "# TYPE vllm:num_requests_running gauge",
         `vllm:num_requests_running{${labels}} ${values.running.toFixed(1)}`,
         "# HELP vllm:num_requests_waiting Number of requests waiting to be processed.",
         "# TYPE vllm:num_requests_waiting gauge",
-        `vllm:num_requests_waiting{${labels}} ${values.waiting.toFixed(1)}`,
+        `vllm:num_requests_waiting{${labels}} ${waiting.toFixed(1)}`,
         "# HELP vllm:gpu_cache_usage_perc GPU KV-cache usage. 1 means 100 percent usage.",
         "# TYPE vllm:gpu_cache_usage_perc gauge",
         `vllm:gpu_cache_usage_perc{${labels}} 0.42`,
         "# HELP vllm:request_success_total Count of successfully processed requests.",
         "# TYPE vllm:request_success_total counter",
-        `vllm:request_success_total{${labels},finished_reason="stop"} 120.0`,
+        `vllm:request_success_total{${labels},finished_reason="stop"} ${completed.toFixed(1)}`,
         `vllm:request_success_total{${labels},finished_reason="length"} 7.0`,
         "",
     ].join("\n");
@@ -95,9 +111,10 @@ function startFakePod(pod: FakePod): Promise<void> {
             res.writeHead(404).end();
             return;
         }
-        res.writeHead(200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" }).end(vllmMetrics(pod.values));
+        res.writeHead(200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" }).end(vllmMetrics(pod.values, (Date.now() - (pod.startedAt as number)) / 1000));
     });
     pod.server = server;
+    pod.startedAt = Date.now();
     return new Promise((resolve, reject) => {
         server.once("error", reject);
         server.listen(0, "127.0.0.1", () => {
@@ -177,14 +194,17 @@ let dir: string;
 let prometheus: Server;
 let api: string;
 let trigger: Trigger;
+/** Every Prometheus trigger of each planned ScaledObject, by Deployment and trigger name, queries resolved. */
+const triggers = new Map<string, Map<string, Trigger>>();
 let podAnnotations: Record<string, string>;
 
 /** A vector result of `/api/v1/query`: one element per series, each its labels and `[time, "value"]`. */
 type Vector = Array<{ metric: Record<string, string>; value: [number, string] }>;
 
-/** Evaluates `query` now through the HTTP API, as KEDA's Prometheus scaler does (GET /api/v1/query?query=...). */
-async function instantQuery(query: string): Promise<Vector> {
-    const response = await fetch(`${api}/api/v1/query?${new URLSearchParams({ query })}`, { signal: AbortSignal.timeout(5000) });
+/** Evaluates `query` through the HTTP API, as KEDA's Prometheus scaler does (GET /api/v1/query?query=...): now, or at `time` (Unix seconds). */
+async function instantQuery(query: string, time?: number): Promise<Vector> {
+    const params = new URLSearchParams({ query, ...(time !== undefined && { time: String(time) }) });
+    const response = await fetch(`${api}/api/v1/query?${params}`, { signal: AbortSignal.timeout(5000) });
     const body = (await response.json()) as { status: string; error?: string; data: { resultType: string; result: Vector } };
     if (body.status !== "success") throw new Error(`query failed: ${body.error}\n${query}`);
     expect(body.data.resultType).toBe("vector");
@@ -219,22 +239,28 @@ beforeAll(async () => {
     if (spawnSync(PROMETHEUS, ["--version"], { stdio: "ignore" }).status !== 0) {
         throw new Error(`the Prometheus end-to-end test needs ${PROMETHEUS} (Debian package prometheus): run scripts/setup-e2e.sh (npm's pretest runs it before npm test)`);
     }
-    // A vLLM server on Kubernetes scaled by KEDA on the in-flight preset (the default metric), as a user writes it.
-    await rt.construct(
-        () =>
-            new ModelService("llm", {
-                model: { uri: "hf://Qwen/Qwen2.5-7B-Instruct", runtime: ServingRuntime.Vllm },
-                resources: { gpu: { accelerator: Accelerator.L4 } },
-                scaling: { minReplicas: 1, maxReplicas: 8, autoscaling: {} },
-                kubernetes: { namespace: "ml", autoscaler: { engine: KubernetesScalingEngine.Keda, prometheusUrl: "http://prometheus-server.monitoring.svc:80" } },
-                target: Target.Kubernetes,
-            }),
+    // vLLM servers on Kubernetes scaled by KEDA on the in-flight preset (the default metric), as a user writes them.
+    await rt.construct(() =>
+        ["llm", "chat", "burst"].map(
+            (name) =>
+                new ModelService(name, {
+                    model: { uri: "hf://Qwen/Qwen2.5-7B-Instruct", runtime: ServingRuntime.Vllm },
+                    resources: { gpu: { accelerator: Accelerator.L4 } },
+                    scaling: { minReplicas: 1, maxReplicas: 8, autoscaling: {} },
+                    kubernetes: { namespace: "ml", autoscaler: { engine: KubernetesScalingEngine.Keda, prometheusUrl: "http://prometheus-server.monitoring.svc:80" } },
+                    target: Target.Kubernetes,
+                }),
+        ),
     );
-    const spec = rt.one(SCALED_OBJECT).inputs.spec as { scaleTargetRef: { name: string }; triggers: Trigger[] };
-    expect(spec.scaleTargetRef.name).toBe("llm");
-    const found = spec.triggers.find((t) => t.type === "prometheus" && t.name === "in-flight-requests");
-    if (!found) throw new Error(`no in-flight-requests trigger in ${JSON.stringify(spec.triggers)}`);
-    trigger = { ...found, metadata: { ...found.metadata, query: await outputValue(found.metadata.query) } };
+    for (const scaled of rt.ofType(SCALED_OBJECT)) {
+        const spec = scaled.inputs.spec as { scaleTargetRef: { name: string }; triggers: Trigger[] };
+        const byName = new Map<string, Trigger>();
+        for (const t of spec.triggers.filter((x) => x.type === "prometheus")) byName.set(t.name, { ...t, metadata: { ...t.metadata, query: await outputValue(t.metadata.query) } });
+        triggers.set(spec.scaleTargetRef.name, byName);
+    }
+    expect([...triggers.keys()].sort()).toEqual(["burst", "chat", "llm"]);
+    for (const byName of triggers.values()) expect([...byName.keys()]).toEqual(["in-flight-requests", "arrival-rate", "panic"]);
+    trigger = triggers.get("llm")?.get("in-flight-requests") as Trigger;
     podAnnotations = (rt.one(DEPLOYMENT, "llm").inputs.spec as Json).template.metadata.annotations;
 
     for (const pod of PODS) await startFakePod(pod);
@@ -309,4 +335,33 @@ describe("the deployed KEDA query, run by a real Prometheus scraping fake vLLM p
         await queryUntil('sum(vllm:num_requests_running{pod=~".*-(abcde|x2k4q)"})', (v) => v.length === 1 && Number(v[0].value[1]) === 7 + 9 + 0);
         expect(kedaValue(await instantQuery(query))).toBe(45);
     });
+
+    it("the arrival-rate and panic triggers: the running requests on a steady load with no panic, the whole queue on a steep ramp", async () => {
+        const query = (deployment: string, name: string) => (triggers.get(deployment)?.get(name) as Trigger).metadata.query;
+        const value = (v: Vector) => (v.length === 1 ? Number(v[0].value[1]) : NaN);
+        // A steady load: 2 completions a second, the queue not growing, 8 running: (2 + 0) x 8 / 2 = 8, the running
+        // requests, whatever the rate's estimate. The trigger needs two points of its 15 s subquery (up to 30 s of
+        // scrapes), and the minute's window must not hold a scrape of one pod without the other: wait until it reads 8.
+        const steady = await queryUntil(query("chat", "arrival-rate"), (v) => Math.abs(value(v) - 8) < 1e-9, 120_000);
+        expect(kedaValue(steady)).toBeCloseTo(8, 9);
+        expect(await instantQuery(query("chat", "panic"))).toEqual([]);
+
+        // By now the windows hold enough points for both triggers. Nothing completes on llm (its completions counter is
+        // held): no arrival rate, no panic (KEDA reads 0), in flight decides.
+        expect(kedaValue(await instantQuery('sum(rate(vllm:request_success_total{namespace="ml",pod=~"llm-[a-z0-9]+-[a-z0-9]+"}[1m]))'))).toBe(0);
+        expect(await instantQuery(query("llm", "arrival-rate"))).toEqual([]);
+        expect(await instantQuery(query("llm", "panic"))).toEqual([]);
+
+        // A steep ramp: the queue grows 20 a second over the two pods, 1 completion a second, 4 running: the arrivals'
+        // in flight is about (1 + 20) x 4 / 1 = 84, far above 4x the running requests (16): the panic trigger asks for
+        // the running requests plus the whole queue, where in flight, the queue capped at 8x running, asks for 4 + 32.
+        await queryUntil(query("burst", "panic"), (v) => v.length === 1, 120_000);
+        const at = Date.now() / 1000;
+        const selector = 'namespace="ml",pod=~"burst-.+"';
+        const whole = value(await instantQuery(`sum(vllm:num_requests_running{${selector}}) + sum(vllm:num_requests_waiting{${selector}})`, at));
+        expect(kedaValue(await instantQuery(query("burst", "panic"), at))).toBe(whole);
+        expect(whole).toBeGreaterThan(36);
+        expect(kedaValue(await instantQuery(query("burst", "in-flight-requests"), at))).toBe(36);
+        expect(kedaValue(await instantQuery(query("burst", "arrival-rate"), at))).toBeGreaterThan(4 * 4);
+    }, 300_000);
 });
