@@ -1,15 +1,17 @@
 /**
- * The KEDA query a ModelService deploys, run against a real Prometheus (Debian's `/usr/bin/prometheus`) on loopback
- * scraping fake vLLM pods: a ModelService serving vLLM on Kubernetes with KEDA scaling is planned on the mock runtime,
- * its ScaledObject's in-flight trigger (query and threshold) read off, and the query evaluated through Prometheus's
- * HTTP API as KEDA's Prometheus scaler does, against series Prometheus scraped itself, with the labels its
- * `kubernetes-pods` job gives them; so are the arrival-rate and panic triggers beside it, on a steady load and a ramp. promql.test.ts checks every preset with promtool on synthetic series; this file
- * checks the other half: that what a scrape of the pods' `prometheus.io/*` annotations stores is what the query reads.
+ * The KEDA queries a ModelService deploys, run against a real Prometheus (Debian's `/usr/bin/prometheus`) on loopback
+ * scraping fake vLLM pods: ModelServices serving vLLM on Kubernetes with KEDA scaling are planned on the mock runtime,
+ * their ScaledObjects' Prometheus triggers (in flight, arrival rate, panic: query and threshold) read off, and the
+ * queries evaluated through Prometheus's HTTP API as KEDA's Prometheus scaler does, against series Prometheus scraped
+ * itself, with the labels its `kubernetes-pods` job gives them. promql.test.ts checks every preset with promtool on
+ * synthetic series; this file checks the other half: that what a scrape of the pods' `prometheus.io/*` annotations
+ * stores is what the queries read, and that each gives KEDA a single value (or none, which KEDA reads as 0).
  *
  * Each fake pod is a tiny HTTP server in this process answering `/metrics` with what vLLM 0.8.5 (the pinned image)
  * exports, `vllm:num_requests_running{engine="0",model_name=...}` and the rest, with values the test sets. Two are
- * the Deployment's pods; a sibling Deployment's pod (`llm-next-...`) and a pod of the same name in another namespace
- * are scraped too and must not count.
+ * the Deployment `llm`'s pods; a sibling Deployment's pod (`llm-next-...`) and a pod of the same name in another
+ * namespace are scraped too and must not count. Two more Deployments (a steady load, a ramp) serve the arrival-rate
+ * and panic triggers, whose minute-long windows would otherwise see the in-flight test's steps.
  *
  * Prometheus comes from Debian's `prometheus` package, installed by scripts/setup-e2e.sh (npm's pretest). A missing
  * server binary fails this file: a silent skip would hide that no query was run.
