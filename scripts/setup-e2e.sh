@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs the language runtimes the end-to-end tests run real servers with (test/polyglot-pipeline/e2e.test.ts):
-# R with plumber, Python 3 with FastAPI and uvicorn (Debian's own python3, not a pyenv one), and a JDK; and Prometheus's
-# promtool, which checks and unit-tests every PromQL query the components deploy (test/spike-autoscaler/promql.test.ts);
+# R with plumber, Python 3 with FastAPI and uvicorn (Debian's own python3, not a pyenv one), and a JDK; and Prometheus:
+# its promtool checks and unit-tests every PromQL query the components deploy (test/spike-autoscaler/promql.test.ts),
+# and its server scrapes fake vLLM pods on loopback to evaluate the deployed KEDA query
+# (test/spike-autoscaler/prometheus-e2e.test.ts);
 # and BusyBox, the shell of the curl fetcher image, which runs the model cache's populate script
 # (test/model-service/model-cache.test.ts); and Redis with boto3, for the queue consumer of ModelService's queue mode, run
 # against a real redis-server and protocol-tested with botocore's Stubber (test/model-service/queue-consumer.test.ts); and
@@ -21,8 +23,8 @@ installed() {
         python3-uvicorn) /usr/bin/python3 -c 'import uvicorn' >/dev/null 2>&1 ;;
         # Any JDK will do (the stage is plain Java): an existing javac counts.
         default-jdk-headless) command -v javac >/dev/null 2>&1 ;;
-        # Only its promtool is used (the package also ships the server, which is not started here): an existing promtool counts.
-        prometheus) command -v promtool >/dev/null 2>&1 ;;
+        # promtool, and the server binary the end-to-end test starts on a free loopback port (the package's service is not used).
+        prometheus) command -v promtool >/dev/null 2>&1 && [ -x /usr/bin/prometheus ] ;;
         busybox) [ -x /usr/bin/busybox ] || [ -x /bin/busybox ] ;;
         # The server binary only (the test starts its own on a free port; the package's service is not used).
         redis-server) command -v redis-server >/dev/null 2>&1 ;;
@@ -38,7 +40,7 @@ for package in "${PACKAGES[@]}"; do
     installed "$package" || missing+=("$package")
 done
 if [ "${#missing[@]}" -eq 0 ]; then
-    echo "setup-e2e: R/plumber, Python/FastAPI/uvicorn, a JDK, promtool, BusyBox, redis-server, boto3 and nginx are installed"
+    echo "setup-e2e: R/plumber, Python/FastAPI/uvicorn, a JDK, Prometheus and promtool, BusyBox, redis-server, boto3 and nginx are installed"
     exit 0
 fi
 
