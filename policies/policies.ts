@@ -14,6 +14,7 @@ import { gatewayTimeout } from "./rules/gateway-timeout";
 import { acceleratorAllowlist, gpuQuota } from "./rules/gpus";
 import { imageDigest } from "./rules/images";
 import { nonprodScaleToZero } from "./rules/nonprod";
+import { observabilityRequired } from "./rules/observability";
 import { autoscalingMaxRequired } from "./rules/scaling";
 import { costTags } from "./rules/tags";
 
@@ -28,6 +29,7 @@ export const rules: readonly Rule[] = [
     costTags,
     publicEndpointAuth,
     gatewayTimeout,
+    observabilityRequired,
     imageDigest,
 ];
 

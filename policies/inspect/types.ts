@@ -5,6 +5,7 @@ export const AWS = {
     ec2Instance: "aws:ec2/instance:Instance",
     sagemakerModel: "aws:sagemaker/model:Model",
     sagemakerEndpointConfig: "aws:sagemaker/endpointConfiguration:EndpointConfiguration",
+    sagemakerEndpoint: "aws:sagemaker/endpoint:Endpoint",
     lambdaFunction: "aws:lambda/function:Function",
     lambdaFunctionUrl: "aws:lambda/functionUrl:FunctionUrl",
     lambdaProvisionedConcurrency: "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig",

@@ -39,6 +39,7 @@ describe("the pack's policies", () => {
             ["cost-tags", "advisory", ["required"]],
             ["public-endpoint-auth", "mandatory", ["internalGateways", "anonymousRoutes"]],
             ["gateway-timeout", "advisory", []],
+            ["observability-required", "advisory", []],
             ["image-digest", "advisory", ["exempt"]],
         ]);
         expect(policies.filter((p) => "validateStack" in p).map((p) => p.name)).toEqual([
@@ -48,6 +49,7 @@ describe("the pack's policies", () => {
             "nonprod-scale-to-zero",
             "public-endpoint-auth",
             "gateway-timeout",
+            "observability-required",
         ]);
     });
 
@@ -95,7 +97,7 @@ describe("bad policy config", () => {
 
     it("rejects a policy the pack does not have, and settings under all", () => {
         expect(() => evaluatePolicies(resources, { "stack-budgte": { maxMonthlyUsd: 10 } })).toThrow(
-            'the policy config names "stack-budgte", which is not a policy of the modelship pack; its policies are stack-budget, service-budget, gpu-quota, accelerator-allowlist, autoscaling-max-required, nonprod-scale-to-zero, cost-tags, public-endpoint-auth, gateway-timeout, image-digest (and "all")',
+            'the policy config names "stack-budgte", which is not a policy of the modelship pack; its policies are stack-budget, service-budget, gpu-quota, accelerator-allowlist, autoscaling-max-required, nonprod-scale-to-zero, cost-tags, public-endpoint-auth, gateway-timeout, observability-required, image-digest (and "all")',
         );
         expect(() => evaluatePolicies(resources, { all: { enforcementLevel: "advisory", maxGpus: 1 } })).toThrow('policy config "all" sets maxGpus; "all" takes only enforcementLevel');
     });

@@ -32,6 +32,7 @@ describe("the policy pack served to the Pulumi engine", () => {
             "cost-tags:advisory",
             "public-endpoint-auth:mandatory",
             "gateway-timeout:advisory",
+            "observability-required:advisory",
             "image-digest:advisory",
         ]);
     });

@@ -1,0 +1,104 @@
+/**
+ * observability-required over hand-written resources (ModelService's own are checked through the examples, which
+ * must pass the pack): a GPU workload without a scrape target or alerts is flagged with what is missing; a PodMonitor,
+ * or a ServiceMonitor through a Service, and a PrometheusRule alert naming it make it pass; SageMaker GPU endpoints
+ * need a CloudWatch alarm on their endpoint and Cloud Run GPU services an alert policy; CPU services are not asked.
+ */
+import { describe, expect, it } from "vitest";
+import type { ResourceRecord } from "../../sdk/plan/runtime";
+import { findingsOf, record, validateStack } from "./helpers";
+
+const found = (resources: ResourceRecord[]) => findingsOf("observability-required", resources).map((f) => `${f.enforcement} ${f.urn?.split("::").pop()}: ${f.message}`);
+
+const LABELS = { app: "llm" };
+const deployment = (gpus: number) =>
+    record("kubernetes:apps/v1:Deployment", "llm", {
+        metadata: { name: "llm", namespace: "ml" },
+        spec: {
+            replicas: 1,
+            selector: { matchLabels: LABELS },
+            template: {
+                metadata: { labels: LABELS },
+                spec: { containers: [{ name: "server", image: "vllm/vllm-openai@sha256:" + "a".repeat(64), resources: { limits: gpus > 0 ? { "nvidia.com/gpu": String(gpus) } : { cpu: "2" } } }] },
+            },
+        },
+    });
+const podMonitor = (matchLabels: Record<string, string>, namespace = "ml") =>
+    record("kubernetes:monitoring.coreos.com/v1:PodMonitor", "llm-metrics", {
+        metadata: { name: "llm", namespace },
+        spec: { selector: { matchLabels }, podMetricsEndpoints: [{ port: "http", path: "/metrics" }] },
+    });
+const rule = (expr: string) =>
+    record("kubernetes:monitoring.coreos.com/v1:PrometheusRule", "llm-alerts", {
+        metadata: { name: "llm", namespace: "ml" },
+        spec: { groups: [{ name: "llm", rules: [{ alert: "LlmQueueBuilding", expr, for: "5m" }] }] },
+    });
+const EXPR = 'sum(vllm:num_requests_waiting{namespace="ml", pod=~"llm-[a-z0-9]+-[a-z0-9]+"}) > 10';
+
+describe("observability-required", () => {
+    it("flags a GPU Deployment without a scrape target or alerts, saying what is missing", async () => {
+        const resources = [deployment(1)];
+        const message =
+            "llm runs on GPUs and nobody is told when it fails or its queue builds: no PodMonitor or ServiceMonitor selects its pods, so Prometheus never scrapes its metrics " +
+            "(the Prometheus Operator ignores prometheus.io annotations) and an autoscaler on them sees no data; no PrometheusRule alert names it";
+        expect(found(resources)).toEqual([`advisory llm: ${message}`]);
+        expect((await validateStack("observability-required", resources)).map((v) => v.message)).toEqual([message]);
+        // A monitor in another namespace, or selecting other pods, does not count; an alert on another workload neither.
+        expect(found([deployment(1), podMonitor(LABELS, "other"), rule('up{pod=~"chat-.*"} == 0')])).toHaveLength(1);
+        expect(found([deployment(1), podMonitor({ app: "chat" }), rule(EXPR)])[0]).toContain("no PodMonitor or ServiceMonitor selects its pods");
+        expect(found([deployment(1), podMonitor(LABELS)])[0]).toMatch(/: no PrometheusRule alert names it$/);
+    });
+
+    it("passes a GPU Deployment with a PodMonitor, or a ServiceMonitor through its Service, and an alert naming it; never asks a CPU one", () => {
+        expect(found([deployment(1), podMonitor(LABELS), rule(EXPR)])).toEqual([]);
+        const service = record("kubernetes:core/v1:Service", "llm-svc", { metadata: { name: "llm", namespace: "ml", labels: { "app.kubernetes.io/name": "llm" } }, spec: { selector: LABELS } });
+        const serviceMonitor = record("kubernetes:monitoring.coreos.com/v1:ServiceMonitor", "llm-sm", {
+            metadata: { name: "llm", namespace: "monitoring" },
+            spec: { selector: { matchLabels: { "app.kubernetes.io/name": "llm" } }, namespaceSelector: { matchNames: ["ml"] }, endpoints: [{ port: "http" }] },
+        });
+        expect(found([deployment(1), service, serviceMonitor, rule(EXPR)])).toEqual([]);
+        expect(found([deployment(0)])).toEqual([]);
+        // GpuPool's warm headroom: pause containers holding GPUs for others serve nothing to scrape.
+        const headroom = deployment(1);
+        (headroom.inputs as { spec: { template: { spec: { containers: Array<{ image: string }> } } } }).spec.template.spec.containers[0].image =
+            "registry.k8s.io/pause:3.10@sha256:ee6521f290b2168b6e0935a181d4cff9be1ac3f505666ef0e3c98fae8199917a";
+        expect(found([headroom])).toEqual([]);
+    });
+
+    it("asks a SageMaker GPU endpoint for a CloudWatch alarm on its endpoint, and a Cloud Run GPU service for an alert policy", () => {
+        const config = record("aws:sagemaker/endpointConfiguration:EndpointConfiguration", "qwen-config", {
+            name: "qwen-config",
+            productionVariants: [{ variantName: "primary", instanceType: "ml.g5.xlarge", initialInstanceCount: 1, modelName: "qwen" }],
+        });
+        const endpoint = record("aws:sagemaker/endpoint:Endpoint", "qwen", { name: "qwen", endpointConfigName: "qwen-config" });
+        expect(found([config, endpoint])).toEqual([
+            "advisory qwen-config: qwen-config runs on GPUs and nobody is told when it fails or its queue builds: no CloudWatch alarm watches its endpoint's metrics (EndpointName dimension)",
+        ]);
+        const alarm = record("aws:cloudwatch/metricAlarm:MetricAlarm", "qwen-errors", {
+            comparisonOperator: "GreaterThanThreshold",
+            evaluationPeriods: 5,
+            threshold: 5,
+            metricQueries: [
+                { id: "errors", metric: { namespace: "AWS/SageMaker", metricName: "Invocation5XXErrors", dimensions: { EndpointName: "qwen", VariantName: "primary" }, period: 60, stat: "Sum" } },
+            ],
+        });
+        expect(found([config, endpoint, alarm])).toEqual([]);
+
+        const run = record("gcp:cloudrunv2/service:Service", "chat", {
+            name: "chat",
+            location: "us-central1",
+            template: { containers: [{ image: "us-docker.pkg.dev/acme/chat@sha256:" + "b".repeat(64), resources: { limits: { "nvidia.com/gpu": "1" } } }], nodeSelector: { accelerator: "nvidia-l4" } },
+        });
+        expect(found([run])).toEqual([
+            "advisory chat: chat runs on GPUs and nobody is told when it fails or its queue builds: no Cloud Monitoring alert policy filters on the service (resource.labels.service_name)",
+        ]);
+        const policy = record("gcp:monitoring/alertPolicy:AlertPolicy", "chat-5xx", {
+            displayName: "chat 5xx",
+            combiner: "OR",
+            conditions: [
+                { displayName: "5xx", conditionThreshold: { filter: 'resource.type="cloud_run_revision" AND resource.labels.service_name="chat" AND metric.type="run.googleapis.com/request_count"' } },
+            ],
+        });
+        expect(found([run, policy])).toEqual([]);
+    });
+});
