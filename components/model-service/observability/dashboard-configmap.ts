@@ -17,16 +17,18 @@ export function dashboardDataKey(name: string): string {
 /**
  * The dashboard's ConfigMap, named `name` in `namespace` (Grafana's sidecar searches every namespace, or the ones it
  * is told to). `labels` are the service's labels with the sidecar's label(s) (`spec.observability.grafanaDashboardLabels`)
- * merged in: the sidecar's win on a clash, since without them the dashboard is never loaded.
+ * merged in: the sidecar's win on a clash, since without them the dashboard is never loaded. `dashboardJson` is the
+ * dashboard (`grafanaDashboard`, dashboard.ts) or its JSON text, or an Output of either.
  */
 export function createDashboardConfigMap(
     name: string,
     namespace: pulumi.Input<string>,
     labels: { service: Record<string, string>; grafanaDashboard?: Record<string, string> },
-    dashboardJson: GrafanaDashboard | string,
+    dashboardJson: pulumi.Input<GrafanaDashboard | string>,
     opts: pulumi.CustomResourceOptions,
 ): kubernetes.core.v1.ConfigMap {
-    const json = typeof dashboardJson === "string" ? dashboardJson : JSON.stringify(dashboardJson, null, 2);
+    // An Output when the namespace is one (`kubernetes.namespace` may be an Input): the dashboard is then built in apply.
+    const json = pulumi.output(dashboardJson).apply((d) => (typeof d === "string" ? d : JSON.stringify(d, null, 2)));
     return new kubernetes.core.v1.ConfigMap(
         name,
         {
