@@ -4,7 +4,7 @@
  * A stage's compute, secrets and target settings are ModelService's own argument types: each stage is a ModelService.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { CloudRunTargetArgs, DockerTargetArgs, KubernetesTargetArgs, LambdaTargetArgs, ResourcesArgs, SageMakerTargetArgs, ScalingArgs, Target } from "../model-service/args";
+import { CloudRunTargetArgs, DockerTargetArgs, KubernetesTargetArgs, LambdaTargetArgs, ObservabilityArgs, ResourcesArgs, SageMakerTargetArgs, ScalingArgs, Target } from "../model-service/args";
 
 /** The language a stage's server is written in. It sets the defaults of port, startup allowance and runtime settings. */
 export enum StageLanguage {
@@ -152,6 +152,11 @@ export interface PolyglotPipelineArgs {
     kubernetes?: PipelineKubernetesArgs;
     /** Orchestrator settings on docker. Defaults to the defaults of each field. */
     docker?: PipelineDockerArgs;
+    /**
+     * Metrics, alerts and a dashboard for every stage, as a ModelService's `observability` (one block for all the
+     * stages; each alert and dashboard is the stage's own). Defaults to on where the target has them, notifying nowhere.
+     */
+    observability?: ObservabilityArgs;
     /** Extra cloud tags and Kubernetes labels of every stage and of the orchestrator. Defaults to none. */
     tags?: { [key: string]: string };
 }

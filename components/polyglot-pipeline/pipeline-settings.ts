@@ -6,6 +6,7 @@
  * Only the chosen orchestrator's block may be given (the schema's cross-field check reports the others); the others
  * resolve to their defaults and are never read.
  */
+import type { ObservabilityArgs } from "../model-service/args";
 import * as pulumi from "@pulumi/pulumi";
 import { stackGcpRegion } from "../../sdk/cost/regions";
 import { withDefaults } from "../../sdk/validate";
@@ -55,6 +56,8 @@ export interface PipelineSettings {
     docker: DockerPipelineSettings;
     /** Extra cloud tags and Kubernetes labels; empty when none are given. */
     tags: Record<string, string>;
+    /** Every stage's `observability`, as given (each stage's ModelService applies the defaults). */
+    observability?: ObservabilityArgs;
 }
 
 /** The pipeline's settings blocks with their defaults under the given fields. */
@@ -65,5 +68,6 @@ export function pipelineSettings(args: ParsedPipelineArgs): PipelineSettings {
         kubernetes: withDefaults({ namespace: "default", routerCpu: 0.5, routerMemoryMiB: 256, routerMinReplicas: 1, routerMaxReplicas: 3 }, args.kubernetes),
         docker: withDefaults({ port: DEFAULT_ROUTER_PORT, routerImage: DEFAULT_ROUTER_IMAGE, maxBodyMiB: 10 }, args.docker),
         tags: { ...args.tags },
+        observability: args.observability,
     };
 }

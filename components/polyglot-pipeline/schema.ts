@@ -2,6 +2,7 @@
  * The zod schema of PolyglotPipelineArgs. It checks what the pipeline owns; a stage's compute, secrets, scaling and
  * target settings are ModelService's arguments and are checked by ModelService's own schema (`stages.ts`).
  */
+import { observabilitySchema } from "../model-service/observability";
 import { z } from "zod";
 import { KubernetesNameKind, kubernetesResourceNameProblem } from "../../sdk/naming";
 import { gcpRegion, logRetentionDays, namespaceName, port, replicaCount, startupTimeoutSeconds, stringInput, tags, urlPath } from "../../sdk/schema-fields";
@@ -70,6 +71,7 @@ export const pipelineSchema = z
             .strict()
             .optional(),
         tags: tags.optional(),
+        observability: observabilitySchema.optional(),
     })
     .strict();
 

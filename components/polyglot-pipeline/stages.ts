@@ -108,6 +108,7 @@ export function resolveStage(pipelineName: string, stage: PipelineStageArgs, ind
         args: stage.args,
         scaling: stage.scaling,
         tags: { ...pipeline.tags, pipeline: pipelineName },
+        observability: pipeline.observability,
     };
     const checked = checkStageService(stage.name, serviceName, index, serviceArgs);
     // The preset's environment goes under the stage's own, sized from the service as ModelService resolved it (its

@@ -56,3 +56,32 @@ describe("stage and pipeline settings given as undefined keep the pipeline's def
         expect(JSON.parse(config.content)).toMatchObject({ listen: { host: "127.0.0.1", port: 8080 }, maxBodyBytes: 10 * 1024 * 1024 });
     });
 });
+
+describe("the pipeline's observability", () => {
+    it("goes to every stage's ModelService as given, and is refused at the pipeline's own path when malformed", async () => {
+        const observability = { dashboard: false, thresholds: { errorRatePercent: 2 }, notifications: { gcpNotificationChannels: ["projects/ml-prod/notificationChannels/123"] } };
+        await rt.construct(
+            () =>
+                new PolyglotPipeline("p", {
+                    stages: [
+                        { name: "a", language: StageLanguage.Python, image: digest("acme/a") },
+                        { name: "b", language: StageLanguage.R, image: digest("acme/b") },
+                    ],
+                    observability,
+                    target: Target.GcpCloudRun,
+                }),
+        );
+        expect(service("p-a").observability).toEqual(observability);
+        expect(service("p-b").observability).toEqual(observability);
+        await rt.construct(() => {
+            expect(
+                () =>
+                    new PolyglotPipeline("q", {
+                        stages: [{ name: "a", language: StageLanguage.Python, image: digest("acme/a") }],
+                        observability: { thresholds: { gpuMemoryPercent: 10 } },
+                        target: Target.GcpCloudRun,
+                    }),
+            ).toThrow("observability.thresholds.gpuMemoryPercent: received 10; expected");
+        });
+    });
+});
