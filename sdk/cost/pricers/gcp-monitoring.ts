@@ -9,7 +9,7 @@ import { unknown, type PricedFigure } from "../figures";
 import { list } from "../inputs";
 
 /** USD per condition per month, and per million time series returned. */
-export const ALERTING_PRICES = { perConditionMonthly: 1.5, perMillionSeriesReturned: 0.35, source: "cloud.google.com/monitoring/alerts/cost-control (read 2026-12)" } as const;
+export const ALERTING_PRICES = { perConditionMonthly: 1.5, perMillionSeriesReturned: 0.35, source: "cloud.google.com/monitoring/alerts/cost-control, read 2026-12" } as const;
 
 /** `gcp:monitoring/alertPolicy:AlertPolicy`: its conditions at the per-condition price; the series returned are per use, not included. */
 export function priceAlertPolicy(inputs: Record<string, unknown>): PricedFigure {
