@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Accelerator, ModelService, ModelServiceArgs, ScalingMode, Target } from "../../index";
+import { priceAlertPolicy } from "../../sdk/cost/pricers/gcp-monitoring";
+import { freeReason } from "../../sdk/cost/free";
 import { outputValue, useMockRuntime } from "../harness";
 
 const rt = useMockRuntime({ config: { "gcp:project": "acme-ml", "gcp:region": "us-central1", "modelship:team": "ml-platform" } });
@@ -230,5 +232,15 @@ describe("observability on gcp-cloudrun", () => {
         );
         const latency = policies()["llm-alert-latency"] as { conditions: Array<{ conditionThreshold: { thresholdValue: number } }> };
         expect(latency.conditions[0].conditionThreshold.thresholdValue).toBe(80000);
+    });
+
+    it("prices an alert policy per condition, never an unknown one as $0, and a dashboard as free", () => {
+        expect(priceAlertPolicy({ conditions: [{}, {}] })).toEqual({
+            min: 3,
+            max: 3,
+            basis: "2 alerting condition(s) x $1.5000/month (cloud.google.com/monitoring/alerts/cost-control, read 2026-12); per use: $0.3500 per million time series returned, not included",
+        });
+        expect(priceAlertPolicy({})).toEqual({ min: null, max: null, basis: "unknown: an alerting policy is billed per condition, and its conditions are not known" });
+        expect(freeReason(DASHBOARD)).toMatch(/^Cloud Monitoring dashboards have no charge/);
     });
 });
