@@ -43,14 +43,14 @@ function expectedPolicies(o: { latency: number; latencyWords: string; errors: nu
     return {
         "llm-alert-latency": policy(
             "p95 latency",
-            `the p95 request latency, over all revisions per minute, has been above ${o.latency} s (${o.latency * 1000} ms) for 5 minutes; the request timeout is 300 s ${o.latencyWords}.`,
+            `the p95 request latency, over all revisions per minute, has been above ${o.latency} s (${Math.round(o.latency * 1000)} ms) for 5 minutes; the request timeout is 300 s ${o.latencyWords}.`,
             {
                 displayName: `p95 latency above ${o.latency} s`,
                 conditionThreshold: {
                     filter: filter("request_latencies"),
                     aggregations: [P95],
                     comparison: "COMPARISON_GT",
-                    thresholdValue: o.latency * 1000,
+                    thresholdValue: Math.round(o.latency * 1000),
                     duration: "300s",
                     trigger: { count: 1 },
                 },
@@ -189,11 +189,11 @@ describe("observability on gcp-cloudrun", () => {
                 new ModelService("llm", {
                     ...base,
                     scaling: { minReplicas: 1, maxReplicas: 5 },
-                    observability: { thresholds: { latencySeconds: 12.5, errorRatePercent: 2 }, notifications: { gcpNotificationChannels: CHANNELS } },
+                    observability: { thresholds: { latencySeconds: 0.3, errorRatePercent: 2 }, notifications: { gcpNotificationChannels: CHANNELS } },
                 }),
         );
         expect(policies()).toEqual(
-            expectedPolicies({ latency: 12.5, latencyWords: "(observability.thresholds.latencySeconds)", errors: 2, max: 5, bound: "scaling.maxReplicas binds: 5 instance(s)", channels: CHANNELS }),
+            expectedPolicies({ latency: 0.3, latencyWords: "(observability.thresholds.latencySeconds)", errors: 2, max: 5, bound: "scaling.maxReplicas binds: 5 instance(s)", channels: CHANNELS }),
         );
         expect(rt.ofType(DASHBOARD)).toHaveLength(1);
     });

@@ -53,6 +53,9 @@ export function latencyThresholdSeconds(spec: ServingSpec, requestTimeoutSeconds
     return spec.observability.thresholds.latencySeconds ?? Math.round(requestTimeoutSeconds * DEFAULT_LATENCY_SHARE * 1000) / 1000;
 }
 
+/** Seconds as the metric's milliseconds, without floating-point noise (0.3 s is 300 ms, not 300.00000000000006). */
+const millis = (seconds: number) => Number((seconds * 1000).toFixed(3));
+
 /** The effective instance maximum and which bound sets it. */
 export function maxInstancesBound(spec: ServingSpec): { max: number; words: string } {
     const auto = spec.autoscaling;
@@ -94,7 +97,7 @@ export function cloudRunAlertPolicies(spec: ServingSpec, m: CloudRunMonitoringIn
             args: {
                 ...common(
                     "p95 latency",
-                    `the p95 request latency, over all revisions per minute, has been above ${latency} s (${latency * 1000} ms) for 5 minutes; the request timeout is ${m.requestTimeoutSeconds} s${t.latencySeconds === undefined ? " (the threshold is 80% of it: observability.thresholds.latencySeconds)" : " (observability.thresholds.latencySeconds)"}.`,
+                    `the p95 request latency, over all revisions per minute, has been above ${latency} s (${millis(latency)} ms) for 5 minutes; the request timeout is ${m.requestTimeoutSeconds} s${t.latencySeconds === undefined ? " (the threshold is 80% of it: observability.thresholds.latencySeconds)" : " (observability.thresholds.latencySeconds)"}.`,
                 ),
                 conditions: [
                     {
@@ -104,7 +107,7 @@ export function cloudRunAlertPolicies(spec: ServingSpec, m: CloudRunMonitoringIn
                             aggregations: [{ alignmentPeriod: "60s", perSeriesAligner: "ALIGN_DELTA", crossSeriesReducer: "REDUCE_PERCENTILE_95", groupByFields: byService }],
                             comparison: "COMPARISON_GT",
                             // The metric is in milliseconds.
-                            thresholdValue: latency * 1000,
+                            thresholdValue: millis(latency),
                             duration: SUSTAINED,
                             trigger: { count: 1 },
                         },
@@ -197,7 +200,7 @@ export function cloudRunDashboardJson(spec: ServingSpec, m: CloudRunMonitoringIn
                         }),
                     ],
                     "ms",
-                    latency * 1000,
+                    millis(latency),
                 ),
                 tile(
                     24,
