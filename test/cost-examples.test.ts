@@ -111,15 +111,25 @@ const EXPECTED: Record<string, { items: Record<string, Figures>; total: Figures;
     // features: (1 x 0.000024 + 1 x 0.0000025) x 3600 = 0.0954/h x 10 instances x 730 = 696.42; score: (2 x 0.000024 +
     // 4 x 0.0000025) x 3600 = 0.2088/h x 4 x 730 = 609.696; decide: (1 x 0.000024 + 2 x 0.0000025) x 3600 = 0.1044/h
     // x 4 x 730 = 304.848. All scale to zero: min 0. The workflow is billed per step: $0 idle, unknown at full scale.
+    // Each stage's three Cloud Monitoring alerting conditions: $1.50 a month each (cost-control page), 9 x 1.50 = 13.50.
     "polyglot-pipeline-gcp": {
         items: {
             "fraud-features-service": { min: 0, max: 696.42 },
             "fraud-score-service": { min: 0, max: 609.7 },
             "fraud-decide-service": { min: 0, max: 304.85 },
             "fraud-workflow": { min: 0, max: null },
+            "fraud-features-alert-latency": { min: 1.5, max: 1.5 },
+            "fraud-features-alert-errors": { min: 1.5, max: 1.5 },
+            "fraud-features-alert-max-instances": { min: 1.5, max: 1.5 },
+            "fraud-score-alert-latency": { min: 1.5, max: 1.5 },
+            "fraud-score-alert-errors": { min: 1.5, max: 1.5 },
+            "fraud-score-alert-max-instances": { min: 1.5, max: 1.5 },
+            "fraud-decide-alert-latency": { min: 1.5, max: 1.5 },
+            "fraud-decide-alert-errors": { min: 1.5, max: 1.5 },
+            "fraud-decide-alert-max-instances": { min: 1.5, max: 1.5 },
         },
-        total: { min: 0, max: null },
-        known: { min: 0, max: 1610.97 },
+        total: { min: 13.5, max: null },
+        known: { min: 13.5, max: 1624.47 },
     },
     // The pool's GPU nodes are the user's own cluster's: nothing billed here.
     "byo-cluster-pool": { items: {}, total: { min: 0, max: 0 }, known: { min: 0, max: 0 } },
@@ -161,6 +171,7 @@ const EXPECTED: Record<string, { items: Record<string, Figures>; total: Figures;
     // 1 vCPU x 0.000024 x 3600 + 2 GiB x 0.0000025 x 3600 = 0.1044/h, 0-5 instances: 5 x 0.1044 x 730 = 381.06. The
     // gateway: its forwarding rule, 0.025/h x 730 = 18.25 (cloud.google.com/load-balancing/pricing); the Cloud Armor
     // policies and the address: unknown (their prices are not in the catalog).
+    // Each service's three alerting conditions: 6 x $1.50 = 9.
     "gcp-gateway": {
         items: {
             "qwen-service": { min: 0, max: 1524.82 },
@@ -170,15 +181,32 @@ const EXPECTED: Record<string, { items: Record<string, Figures>; total: Figures;
             "models-fraud-armor": { min: null, max: null },
             "models-not-found-armor": { min: null, max: null },
             "models-address": { min: null, max: null },
+            "qwen-alert-latency": { min: 1.5, max: 1.5 },
+            "qwen-alert-errors": { min: 1.5, max: 1.5 },
+            "qwen-alert-max-instances": { min: 1.5, max: 1.5 },
+            "fraud-alert-latency": { min: 1.5, max: 1.5 },
+            "fraud-alert-errors": { min: 1.5, max: 1.5 },
+            "fraud-alert-max-instances": { min: 1.5, max: 1.5 },
         },
         total: { min: null, max: null },
-        known: { min: 18.25, max: 1924.13 },
+        known: { min: 27.25, max: 1933.13 },
     },
-    "gcp-cloudrun": { items: { "qwen-service": { min: 0, max: 1524.82 } }, total: { min: 0, max: 1524.82 }, known: { min: 0, max: 1524.82 } },
+    // Observability's three alerting conditions at $1.50 a month each: 4.50, idle or not.
+    "gcp-cloudrun": {
+        items: {
+            "qwen-service": { min: 0, max: 1524.82 },
+            "qwen-alert-latency": { min: 1.5, max: 1.5 },
+            "qwen-alert-errors": { min: 1.5, max: 1.5 },
+            "qwen-alert-max-instances": { min: 1.5, max: 1.5 },
+        },
+        total: { min: 4.5, max: 1529.32 },
+        known: { min: 4.5, max: 1529.32 },
+    },
     // Queue mode: the model server's 4 vCPU + 16 GiB + the consumer's 1 vCPU + 0.5 GiB, x 0.000018/vCPU-s and 0.000002/GiB-s,
     // + 1 L4 x 0.67 = 1.1128/h (instance-based); 0-3 instances: 3 x 1.1128 x 730 = 2437.032. Pub/Sub topics and
     // subscriptions are billed per use ($0 idle, unknown at full scale); the results bucket (storage, operations) and the
     // consumer script's secret version (per version-month): unknown.
+    // The three alerting conditions: 3 x $1.50 = 4.50.
     "gcp-cloudrun-queue": {
         items: {
             "qwen-queue-service": { min: 0, max: 2437.03 },
@@ -188,9 +216,12 @@ const EXPECTED: Record<string, { items: Record<string, Figures>; total: Figures;
             "qwen-queue-requests-subscription": { min: 0, max: null },
             "qwen-queue-results": { min: null, max: null },
             "qwen-queue-queue-consumer": { min: null, max: null },
+            "qwen-queue-alert-latency": { min: 1.5, max: 1.5 },
+            "qwen-queue-alert-errors": { min: 1.5, max: 1.5 },
+            "qwen-queue-alert-max-instances": { min: 1.5, max: 1.5 },
         },
         total: { min: null, max: null },
-        known: { min: 0, max: 2437.03 },
+        known: { min: 4.5, max: 2441.53 },
     },
     // g2-standard-8,us-central1,8,32,0.293584032 + nvidia-l4 0.560040239 = 0.853624271/h: 1 x 730 = 623.1457; 3 x = 1869.4371.
     "gke-l4-pool": { items: { "l4-gpu-nodes": { min: 623.15, max: 1869.44 } }, total: { min: 623.15, max: 1869.44 }, known: { min: 623.15, max: 1869.44 } },

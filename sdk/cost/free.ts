@@ -78,6 +78,8 @@ export const FREE_TYPES: Readonly<Record<string, string>> = {
     "gcp:compute/regionNetworkEndpointGroup:RegionNetworkEndpointGroup": "a network endpoint group has no charge of its own (the serverless backend bills its own use)",
     "gcp:compute/globalNetworkEndpointGroup:GlobalNetworkEndpointGroup": "a network endpoint group has no charge of its own (data processing is billed on the load balancer)",
     "gcp:compute/globalNetworkEndpoint:GlobalNetworkEndpoint": "an endpoint of a network endpoint group: no charge of its own",
+    "gcp:monitoring/dashboard:Dashboard":
+        "Cloud Monitoring dashboards have no charge (cloud.google.com/stackdriver/pricing: only metrics ingested, API reads beyond the free allotment and alerting are billed)",
     "gcp:compute/managedSslCertificate:ManagedSslCertificate": "Google-managed SSL certificates of a load balancer have no charge (cloud.google.com/load-balancing/docs/ssl-certificates)",
 };
 

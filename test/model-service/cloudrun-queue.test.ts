@@ -57,6 +57,11 @@ describe("ModelService on gcp-cloudrun in queue mode", () => {
                 "gcp:secretmanager/secretIamMember:SecretIamMember::llm-queue-consumer-access",
                 `${SERVICE}::llm-service`,
                 "gcp:cloudrunv2/serviceIamMember:ServiceIamMember::llm-push-invoker",
+                // Observability is on by default (observability-gcp.test.ts).
+                "gcp:monitoring/alertPolicy:AlertPolicy::llm-alert-latency",
+                "gcp:monitoring/alertPolicy:AlertPolicy::llm-alert-errors",
+                "gcp:monitoring/alertPolicy:AlertPolicy::llm-alert-max-instances",
+                "gcp:monitoring/dashboard:Dashboard::llm-dashboard",
             ].sort(),
         );
 
@@ -203,6 +208,10 @@ describe("ModelService on gcp-cloudrun in queue mode", () => {
             "requestSubscription",
             "deadLetterPublisher",
             "deadLetterForwarder",
+            "alertLatency",
+            "alertErrors",
+            "alertMaxInstances",
+            "dashboard",
         ]);
     });
 
@@ -240,9 +249,10 @@ describe("ModelService on gcp-cloudrun in queue mode", () => {
         const { value: svc } = await rt.construct(() => new ModelService("llm", queued()));
         const cost = await outputValue(svc.estimatedMonthlyCost);
         // (4 + 1) vCPU x 0.000018 x 3600 + (16 + 0.5) GiB x 0.000002 x 3600 + one L4 at 0.67, instance-based, 0 to 3 instances.
+        // The three alerting conditions: $1.50 a month each, idle or not.
         const hourly = 5 * 0.000018 * 3600 + 16.5 * 0.000002 * 3600 + 0.67;
-        expect(cost.knownMin).toBe(0);
-        expect(cost.knownMax).toBeCloseTo(3 * hourly * 730, 2);
+        expect(cost.knownMin).toBe(4.5);
+        expect(cost.knownMax).toBeCloseTo(3 * hourly * 730 + 4.5, 2);
         expect(cost.known).toBe(false);
         expect(cost.basis.slice(1)).toEqual([
             "Pub/Sub publish throughput (per TiB): $0 without requests; at full scale unknown (billed per use at a price not in the catalog)",
@@ -251,6 +261,9 @@ describe("ModelService on gcp-cloudrun in queue mode", () => {
             "Pub/Sub delivery throughput (per TiB) and storage of messages unacknowledged past 24 hours (per GiB-month): $0 without requests; at full scale unknown (billed per use at a price not in the catalog)",
             "unknown: Cloud Storage bills per use: storage per GB-month of what the bucket holds and operations per 1,000, with no fixed monthly part; neither price is in the catalog",
             "unknown: a Secret Manager active version (per version and location per month, and accesses per 10,000) is billed, but its price is not in the catalog",
+            ...Array(3).fill(
+                "1 alerting condition(s) x $1.5000/month (cloud.google.com/monitoring/alerts/cost-control, read 2026-12); per use: $0.3500 per million time series returned, not included",
+            ),
         ]);
     });
 

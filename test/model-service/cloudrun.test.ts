@@ -42,6 +42,11 @@ describe("ModelService on gcp-cloudrun", () => {
                 "gcp:secretmanager/secretVersion:SecretVersion::llm-secret-HF_TOKEN",
                 "gcp:secretmanager/secretIamMember:SecretIamMember::llm-secret-HF_TOKEN-access",
                 `${SERVICE}::llm-service`,
+                // Observability is on by default (observability-gcp.test.ts).
+                "gcp:monitoring/alertPolicy:AlertPolicy::llm-alert-latency",
+                "gcp:monitoring/alertPolicy:AlertPolicy::llm-alert-errors",
+                "gcp:monitoring/alertPolicy:AlertPolicy::llm-alert-max-instances",
+                "gcp:monitoring/dashboard:Dashboard::llm-dashboard",
             ].sort(),
         );
         expect(rt.one("gcp:serviceaccount/account:Account").inputs.accountId).toBe("llm-model");
@@ -93,13 +98,24 @@ describe("ModelService on gcp-cloudrun", () => {
         expect(await outputValue(svc.endpointName)).toBe("llm");
         expect(await outputValue(svc.coldStartBudgetSeconds)).toBe(240);
         expect(await outputValue(svc.requestTimeoutSeconds)).toBe(300);
-        expect(Object.keys(svc.resources)).toEqual(["serviceAccount", "secret-HF_TOKEN", "secretVersion-HF_TOKEN", "secretAccess-HF_TOKEN", "service"]);
+        expect(Object.keys(svc.resources)).toEqual([
+            "serviceAccount",
+            "secret-HF_TOKEN",
+            "secretVersion-HF_TOKEN",
+            "secretAccess-HF_TOKEN",
+            "service",
+            "alertLatency",
+            "alertErrors",
+            "alertMaxInstances",
+            "dashboard",
+        ]);
 
-        // 0 instances at rest; 3 x (4 vCPU + 16 GiB instance-based + one L4) x 730 h at most.
+        // 0 instances at rest; 3 x (4 vCPU + 16 GiB instance-based + one L4) x 730 h at most; the three alerting
+        // conditions at $1.50 a month each, idle or not.
         const hourly = 4 * 0.000018 * 3600 + 16 * 0.000002 * 3600 + 0.67;
         const cost = await outputValue(svc.estimatedMonthlyCost);
-        expect(cost.min).toBe(0);
-        expect(cost.max).toBeCloseTo(3 * hourly * 730, 2);
+        expect(cost.min).toBe(4.5);
+        expect(cost.max).toBeCloseTo(3 * hourly * 730 + 4.5, 2);
     });
 
     it("grants allUsers run.invoker only for a public service with auth none", async () => {

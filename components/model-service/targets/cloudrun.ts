@@ -38,6 +38,7 @@ import { ServingTarget, TargetDeployment } from "./target";
 import { CloudRunQueue, connectCloudRunPush, prepareCloudRunQueue } from "./cloudrun-queue";
 import { cloudRunQueueShapes, CONSUMER_RESOURCES, CONTAINERS } from "./cloudrun-queue-spec";
 import { cloudRunPrewarmShapes, cloudRunReplicaShape, createCloudRunPrewarm } from "../../spike-autoscaler/cloudrun";
+import { CloudRunMonitoringInputs, cloudRunMonitoringShapes, createCloudRunMonitoring } from "./gcp/monitoring";
 
 type Env = gcp.types.input.cloudrunv2.ServiceTemplateContainerEnv;
 type Volume = gcp.types.input.cloudrunv2.ServiceTemplateVolume;
@@ -182,6 +183,11 @@ function invokers(ctx: Context, settings: CloudRunSettings, svc: gcp.cloudrunv2.
     }
 }
 
+/** What the alert policies and the dashboard are built from (the same for the deployment and the cost model). */
+function monitoringInputs(spec: ServingSpec, labels: Record<string, string>): CloudRunMonitoringInputs {
+    return { serviceName: cloudRunNames(spec).service, requestTimeoutSeconds: cloudRunTiming(spec).requestTimeoutSeconds, labels };
+}
+
 function deploy(spec: ServingSpec, parent: pulumi.ComponentResource): TargetDeployment {
     const settings = cloudRunSettings(spec);
     const names = cloudRunNames(spec);
@@ -206,6 +212,8 @@ function deploy(spec: ServingSpec, parent: pulumi.ComponentResource): TargetDepl
         const ref = { project: svc.project, region: settings.region, serviceName: svc.name, serviceAccountEmail: email };
         Object.assign(ctx.resources, createCloudRunPrewarm(spec.name, spec.autoscaling, ref, { parent }));
     }
+    // Alert policies and a dashboard in the service's project (gcp/monitoring.ts), with observability on.
+    Object.assign(ctx.resources, createCloudRunMonitoring(spec, monitoringInputs(spec, ctx.labels), svc.project, parent));
     // Cloud Run has one URL per service; with internal ingress it answers from the VPC only, so both are the same.
     return { url: svc.uri, internalUrl: svc.uri, endpointName: svc.name, resources: ctx.resources, queue: queue?.store.outputs() };
 }
@@ -236,6 +244,7 @@ export const cloudRunTarget: ServingTarget<CloudRunSettings> = {
         // The pre-warming jobs raise the service's minimum: the cost model counts their hours in the minimum.
         const prewarm = spec.autoscaling ? cloudRunPrewarmShapes(spec.name, spec.autoscaling, service.name as string, settings.region) : [];
         const queue = spec.queue ? cloudRunQueueShapes(spec) : [];
-        return [{ urn: `${spec.name}-service`, type: "gcp:cloudrunv2/service:Service", name: `${spec.name}-service`, inputs: service }, ...prewarm, ...queue];
+        const monitoring = cloudRunMonitoringShapes(spec, monitoringInputs(spec, gcpLabels(cloudTags(spec.owner))));
+        return [{ urn: `${spec.name}-service`, type: "gcp:cloudrunv2/service:Service", name: `${spec.name}-service`, inputs: service }, ...prewarm, ...queue, ...monitoring];
     },
 };

@@ -12,6 +12,7 @@ import { priceCloudRunService } from "./cloudrun";
 import type { PricingContext } from "./context";
 import { priceDockerContainer } from "./docker";
 import { priceGceInstance, priceGkeNodePool } from "./gcp";
+import { priceAlertPolicy } from "./gcp-monitoring";
 import { priceGlobalAddress, priceGlobalForwardingRule, priceSecurityPolicy } from "./gcp-gateway";
 import { priceKarpenterNodePool } from "./karpenter";
 import { WORKLOAD_PRICERS } from "./kubernetes";
@@ -155,6 +156,7 @@ export const PRICERS: Readonly<Record<string, Pricer>> = {
     "gcp:pubsub/topic:Topic": perUse("Pub/Sub publish throughput (per TiB)"),
     "gcp:pubsub/subscription:Subscription": perUse("Pub/Sub delivery throughput (per TiB) and storage of messages unacknowledged past 24 hours (per GiB-month)"),
     "gcp:storage/bucket:Bucket": priceGcsBucket,
+    "gcp:monitoring/alertPolicy:AlertPolicy": priceAlertPolicy,
     "gcp:compute/globalForwardingRule:GlobalForwardingRule": priceGlobalForwardingRule,
     "gcp:compute/securityPolicy:SecurityPolicy": priceSecurityPolicy,
     "gcp:compute/globalAddress:GlobalAddress": priceGlobalAddress,
