@@ -160,7 +160,7 @@ describe("Kubernetes objects against their upstream schemas", () => {
         await expect(rt.construct(build)).rejects.toThrow(
             '  kubernetes:example.com/v1:Widget "w":\n' +
                 '    - no published schema for apiVersion "example.com/v1" kind "Widget" in kubernetes-models, @kubernetes-models/gateway-api, ' +
-                "@kubernetes-models/keda, @kubernetes-models/knative, @kubernetes-models/karpenter, @kubernetes-models/envoy-gateway. " +
+                "@kubernetes-models/keda, @kubernetes-models/knative, @kubernetes-models/karpenter, @kubernetes-models/envoy-gateway, @kubernetes-models/prometheus-operator. " +
                 'If none exists, add "example.com/v1/Widget" to KINDS_WITHOUT_SCHEMA in test/kubernetes-schemas.ts with the reason.',
         );
     });
@@ -173,6 +173,9 @@ describe("Kubernetes objects against their upstream schemas", () => {
         }
         // Knative Eventing's Sequence is published (flows.knative.dev), so it is validated, not allowlisted.
         expect(findSchema("flows.knative.dev/v1", "Sequence")).toBeDefined();
+        // ModelService's PodMonitor and PrometheusRule: the Prometheus Operator's models.
+        expect(findSchema("monitoring.coreos.com/v1", "PodMonitor")).toBeDefined();
+        expect(findSchema("monitoring.coreos.com/v1", "PrometheusRule")).toBeDefined();
     });
 
     it("skips allowlisted kinds and the Kubernetes provider", () => {

@@ -24,6 +24,7 @@ export const MODEL_PACKAGES = [
     "@kubernetes-models/knative",
     "@kubernetes-models/karpenter",
     "@kubernetes-models/envoy-gateway",
+    "@kubernetes-models/prometheus-operator",
 ] as const;
 
 /**
