@@ -173,6 +173,9 @@ describe("Kubernetes objects against their upstream schemas", () => {
         }
         // Knative Eventing's Sequence is published (flows.knative.dev), so it is validated, not allowlisted.
         expect(findSchema("flows.knative.dev/v1", "Sequence")).toBeDefined();
+        // ModelService's PodMonitor and PrometheusRule: the Prometheus Operator's models.
+        expect(findSchema("monitoring.coreos.com/v1", "PodMonitor")).toBeDefined();
+        expect(findSchema("monitoring.coreos.com/v1", "PrometheusRule")).toBeDefined();
     });
 
     it("skips allowlisted kinds and the Kubernetes provider", () => {

@@ -3,8 +3,9 @@
  * the runtimes table (sdk/catalog/runtimes). Each returns the metric summed over the Deployment's pods: KEDA divides
  * by the replica count (metricType AverageValue), so the threshold is the target per replica.
  *
- * Assumptions, stated in docs/scaling.md: the servers are scraped through the pods' `prometheus.io/*` annotations
- * (which ModelService sets) with the usual relabelling to `namespace` and `pod` labels; GPU utilisation comes from
+ * Assumptions, stated in docs/scaling.md: the servers are scraped with `namespace` and `pod` labels (ModelService's
+ * PodMonitor gives them through the Prometheus Operator, docs/observability.md; a Prometheus that scrapes the pods'
+ * `prometheus.io/*` annotations with the usual relabelling does too); GPU utilisation comes from
  * NVIDIA's DCGM exporter with its pod mapping kept (`honorLabels`). Anything else: give `query`.
  */
 import * as pulumi from "@pulumi/pulumi";

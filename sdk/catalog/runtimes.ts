@@ -50,6 +50,20 @@ export interface ServerMetricNames {
 }
 
 /**
+ * The metrics ModelService's alerts read besides {@link ServerMetricNames} (components/model-service/targets/
+ * kubernetes-observability.ts): failures for the error rate, a latency histogram for the p95. Where a server reports
+ * one of them under no name, `missing` says why, and the alert is not created.
+ */
+export interface AlertMetricNames {
+    /** Counter of requests that failed: the error rate is failed / (`requestsCompleted` + failed). */
+    requestsFailed?: string;
+    /** Histogram of the time a request takes in the server, in seconds (its series are `<name>_bucket`). */
+    requestSeconds?: string;
+    /** Why a metric has no name, by field. */
+    missing: Partial<Record<"requestsFailed" | "requestSeconds", string>>;
+}
+
+/**
  * What the server writes at run time. Every Kubernetes pod mounts writable emptyDirs at `/tmp` and `$HOME`
  * (components/kubernetes/workload.ts) and the model read-only at {@link MODEL_MOUNT_PATH}.
  */
@@ -120,6 +134,8 @@ export interface RuntimeEntry {
     servedNameArgs?: (name: string) => string[];
     /** The Prometheus metrics it reports, for SpikeAutoscaler's preset queries (empty: give `query`). */
     metrics: ServerMetricNames;
+    /** The failures and latency histogram the alerts read, or why there are none. */
+    alertMetrics: AlertMetricNames;
     /** What it writes, for the read-only root filesystem. */
     filesystem: ServerFilesystem;
     /** AWS's own SageMaker container that runs this server, the default image on `aws-sagemaker`; undefined where AWS has none. */
@@ -156,6 +172,11 @@ export const SERVING_RUNTIMES: Readonly<Record<ServingRuntime, RuntimeEntry>> = 
         command: ["tritonserver"],
         modelArgs: (dir) => [`--model-repository=${dir}`, "--http-port=8000", "--metrics-port=8002"],
         metrics: { requestsCompleted: "nv_inference_request_success", requestsWaiting: "nv_inference_pending_request_count" },
+        // Triton's metrics documentation: `nv_inference_request_failure` counts failed requests; latencies are cumulative counters (`nv_inference_request_duration_us`) and opt-in summaries.
+        alertMetrics: {
+            requestsFailed: "nv_inference_request_failure",
+            missing: { requestSeconds: "Triton reports request latency as a cumulative counter of microseconds and opt-in summaries, no histogram by default" },
+        },
         filesystem: { readOnlyRoot: true, writes: [] },
         sagemaker: undefined,
         tensorParallel: undefined,
@@ -203,6 +224,8 @@ export const SERVING_RUNTIMES: Readonly<Record<ServingRuntime, RuntimeEntry>> = 
         modelArgs: (dir) => ["--model", dir, "--port", "8000"],
         servedNameArgs: (name) => ["--served-model-name", name],
         metrics: { requestsCompleted: "vllm:request_success_total", requestsRunning: "vllm:num_requests_running", requestsWaiting: "vllm:num_requests_waiting" },
+        // vLLM's metrics documentation: `vllm:e2e_request_latency_seconds` (histogram); `vllm:request_success_total` counts finished requests by finish reason, and none counts failures.
+        alertMetrics: { requestSeconds: "vllm:e2e_request_latency_seconds", missing: { requestsFailed: "vLLM counts finished requests by finish reason, and no failed ones" } },
         filesystem: { readOnlyRoot: true, writes: [] },
         sagemaker: {
             repository: "djl-inference",
@@ -241,6 +264,13 @@ export const SERVING_RUNTIMES: Readonly<Record<ServingRuntime, RuntimeEntry>> = 
         // The image's config.properties binds the APIs on 0.0.0.0 (the built-in default is 127.0.0.1).
         modelArgs: (dir) => ["--start", "--foreground", "--disable-token-auth", "--ts-config", "/home/model-server/config.properties", "--model-store", dir, "--models", "all"],
         metrics: { requestsCompleted: "ts_inference_requests_total" },
+        // TorchServe's metrics API documentation: by default its endpoint has ts_inference_requests_total, ts_inference_latency_microseconds and ts_queue_latency_microseconds.
+        alertMetrics: {
+            missing: {
+                requestsFailed: "TorchServe's metrics endpoint counts inference requests, not failed ones, by default",
+                requestSeconds: "TorchServe reports latency as a cumulative counter of microseconds, no histogram",
+            },
+        },
         filesystem: { readOnlyRoot: false, writes: ["/home/model-server/tmp", "/home/model-server/logs"] },
         sagemaker: undefined,
         tensorParallel: undefined,
@@ -274,6 +304,8 @@ export const SERVING_RUNTIMES: Readonly<Record<ServingRuntime, RuntimeEntry>> = 
         inferencePath: "/v1/chat/completions",
         modelArgs: (dir) => ["--model-id", dir, "--port", "8080"],
         metrics: { requestsCompleted: "tgi_request_success", requestsRunning: "tgi_batch_current_size", requestsWaiting: "tgi_queue_size" },
+        // TGI's metrics documentation: `tgi_request_failure` (counter, by error) and `tgi_request_duration` (histogram, seconds).
+        alertMetrics: { requestsFailed: "tgi_request_failure", requestSeconds: "tgi_request_duration", missing: {} },
         filesystem: { readOnlyRoot: false, writes: ["/data"] },
         sagemaker: {
             repository: "huggingface-pytorch-tgi-inference",
@@ -301,6 +333,7 @@ export const SERVING_RUNTIMES: Readonly<Record<ServingRuntime, RuntimeEntry>> = 
         inferencePath: undefined,
         modelArgs: () => [],
         metrics: {},
+        alertMetrics: { missing: { requestsFailed: "nothing is known of your server's metrics", requestSeconds: "nothing is known of your server's metrics" } },
         filesystem: { readOnlyRoot: false, writes: [] },
         sagemaker: undefined,
         tensorParallel: undefined,

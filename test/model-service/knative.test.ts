@@ -41,7 +41,16 @@ const knativeArgs = (over: Partial<ModelServiceArgs> = {}): ModelServiceArgs => 
 describe("ModelService on kubernetes with engine knative", () => {
     it("runs a vLLM model as a cluster-local Knative Service that scales to zero: no Deployment, no ScaledObject, no ClusterIP Service", async () => {
         const { value: svc, resources } = await rt.construct(() => new ModelService("llm", knativeArgs()));
-        expect(keys(resources)).toEqual([`${KNATIVE_SERVICE}::llm`, `${PDB}::llm`, "kubernetes:core/v1:Secret::llm-secrets", "kubernetes:core/v1:ServiceAccount::llm"].sort());
+        expect(keys(resources)).toEqual(
+            [
+                `${KNATIVE_SERVICE}::llm`,
+                `${PDB}::llm`,
+                "kubernetes:core/v1:Secret::llm-secrets",
+                "kubernetes:core/v1:ServiceAccount::llm",
+                "kubernetes:monitoring.coreos.com/v1:PodMonitor::llm",
+                "kubernetes:monitoring.coreos.com/v1:PrometheusRule::llm",
+            ].sort(),
+        );
         const service = rt.one(KNATIVE_SERVICE);
         expect(service.inputs).toMatchObject({
             apiVersion: "serving.knative.dev/v1",

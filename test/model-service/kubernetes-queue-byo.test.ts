@@ -43,6 +43,8 @@ const KUBERNETES_OBJECTS = [
     "kubernetes:core/v1:ServiceAccount::llm",
     "kubernetes:keda.sh/v1alpha1:ScaledObject::llm",
     "kubernetes:policy/v1:PodDisruptionBudget::llm",
+    "kubernetes:monitoring.coreos.com/v1:PodMonitor::llm",
+    "kubernetes:monitoring.coreos.com/v1:PrometheusRule::llm",
 ];
 
 const sqs = (queue: Record<string, unknown>) => ({ provider: KubernetesQueueProvider.AwsSqs, eksClusterName: "ml-prod", kedaRoleArn: KEDA_ROLE, ...queue });

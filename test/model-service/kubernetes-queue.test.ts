@@ -85,6 +85,8 @@ describe("ModelService on kubernetes in queue mode with aws-sqs", () => {
                 `${TRIGGER_AUTH}::llm-queue`,
                 `${SCALED_OBJECT}::llm`,
                 "kubernetes:policy/v1:PodDisruptionBudget::llm",
+                "kubernetes:monitoring.coreos.com/v1:PodMonitor::llm",
+                "kubernetes:monitoring.coreos.com/v1:PrometheusRule::llm",
             ].sort(),
         );
         // Every Kubernetes object validates against its upstream schema (KEDA's CRDs included); no Service, no HTTPRoute.

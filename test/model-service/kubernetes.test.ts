@@ -41,7 +41,17 @@ const gpuArgs: ModelServiceArgs = {
 describe("ModelService on kubernetes", () => {
     it("runs a GPU model from an artifact: ServiceAccount, Secret, Deployment, PodDisruptionBudget, Service", async () => {
         const { value: svc, resources } = await rt.construct(() => new ModelService("llm", gpuArgs));
-        expect(keys(resources)).toEqual([`${DEPLOYMENT}::llm`, `${SECRET}::llm-secrets`, `kubernetes:core/v1:ServiceAccount::llm`, `${SERVICE}::llm`, `${PDB}::llm`].sort());
+        expect(keys(resources)).toEqual(
+            [
+                `${DEPLOYMENT}::llm`,
+                `${SECRET}::llm-secrets`,
+                `kubernetes:core/v1:ServiceAccount::llm`,
+                `${SERVICE}::llm`,
+                `${PDB}::llm`,
+                "kubernetes:monitoring.coreos.com/v1:PodMonitor::llm",
+                "kubernetes:monitoring.coreos.com/v1:PrometheusRule::llm",
+            ].sort(),
+        );
         for (const r of resources.filter((x) => x.custom)) expect(r.parent).toBe("urn:pulumi:dev::test::modelship:index:ModelService::llm");
 
         expect(rt.one("kubernetes:core/v1:ServiceAccount").inputs).toMatchObject({ metadata: { name: "llm", namespace: "ml" }, automountServiceAccountToken: false });
@@ -247,7 +257,8 @@ describe("ModelService on kubernetes", () => {
         const provider = rt.one("pulumi:providers:kubernetes", "llm-provider");
         expect(provider.secretInputs).toContain("kubeconfig");
         const objects = resources.filter((r) => r.type.startsWith("kubernetes:"));
-        expect(objects.length).toBe(4);
+        // ServiceAccount, Deployment, PodDisruptionBudget, Service and the PrometheusRule (an image of its own: no metrics path, no PodMonitor).
+        expect(objects.length).toBe(5);
         for (const r of objects) expect(r.options.provider).toBe(`${provider.urn}::llm-provider-id`);
     });
 

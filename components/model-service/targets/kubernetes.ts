@@ -11,6 +11,9 @@
  * Queue mode (`scaling.mode: queue`, kubernetes-queue/): the queue's backend, the consumer beside the server in every pod
  * (its script in a ConfigMap), and a ScaledObject on the queue's backlog; no Service, no HTTPRoute.
  *
+ * With `observability.enabled` (the default), a PodMonitor for the server's metrics and a PrometheusRule of alerts
+ * (kubernetes-observability.ts), on both engines.
+ *
  * Names come from the component's name (plus the version's name in a canary), never from an image, so a
  * model update changes only the Deployment's pod template.
  *
@@ -59,6 +62,7 @@ import {
     SECRETS_SUFFIX,
 } from "./kubernetes-spec";
 import { deployKnative, knativeCostedResources } from "./kubernetes-knative";
+import { deployObservability } from "./kubernetes-observability";
 import { knativeServiceProblems, knativeTiming } from "./kubernetes-knative-spec";
 import { consumerRefsShape, deployQueueMode, queueCostedResources } from "./kubernetes-queue/deploy";
 import { ConsumerRefs, queuePodResources, withConsumer } from "./kubernetes-queue/sidecar";
@@ -177,6 +181,9 @@ function deploy(spec: ServingSpec, parent: pulumi.ComponentResource): TargetDepl
     const claim = claimArgs ? createModelCacheClaim(claimArgs, opts) : undefined;
     if (claim) resources.modelCacheClaim = claim;
     const workloadOpts = claim || queue ? { ...opts, dependsOn: [...(claim ? [claim] : []), ...(queue?.dependencies ?? [])] } : opts;
+
+    // The PodMonitor and the alerts (observability.enabled): they select the pods by label, so they need nothing created first.
+    Object.assign(resources, deployObservability(spec, timing(spec), opts));
 
     if (onKnative(spec)) return deployKnative(spec, { opts: workloadOpts, resources, serviceAccountName: serviceAccount.metadata.name, secretName });
 
