@@ -692,7 +692,11 @@ export interface NotificationArgs {
 export interface AlertThresholdArgs {
     /** Share of requests answered with a server error (5xx) over 5 minutes that raises an alert, in percent, above 0 and at most 100. Defaults to 5. */
     errorRatePercent?: number;
-    /** GPU memory in use, in percent of the GPU's memory, that raises an alert (kubernetes, from DCGM exporter metrics), 50 to 100. Defaults to 90. */
+    /**
+     * GPU memory in use, in percent of the GPU's memory, that raises an alert (kubernetes, from DCGM exporter metrics),
+     * 50 to 100. Defaults to 95: vLLM reserves 90% of each GPU's memory at start (`--gpu-memory-utilization`), so a
+     * lower threshold would fire all the time on it.
+     */
     gpuMemoryPercent?: number;
     /** Minutes a pod may wait for a GPU node (Pending, unschedulable) before an alert (kubernetes), 1 to 120. Defaults to 10. */
     pendingMinutes?: number;

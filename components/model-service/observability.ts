@@ -9,7 +9,7 @@ import { input, ValidationProblem, withDefaults } from "../../sdk/validate";
 import { AlertThresholdArgs, NotificationArgs, ObservabilityArgs, Target } from "./args";
 
 /** The thresholds' defaults and ranges, in one place. */
-export const ALERT_THRESHOLD_DEFAULTS = { errorRatePercent: 5, gpuMemoryPercent: 90, pendingMinutes: 10 } as const;
+export const ALERT_THRESHOLD_DEFAULTS = { errorRatePercent: 5, gpuMemoryPercent: 95, pendingMinutes: 10 } as const;
 /** `latencySeconds` by default: this share of the request timeout the service applies. */
 export const DEFAULT_LATENCY_SHARE = 0.8;
 /** The Grafana Helm chart's default dashboard sidecar label. */

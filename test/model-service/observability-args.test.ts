@@ -35,7 +35,7 @@ describe("ModelService observability arguments", () => {
         expect(resolveObservability(Target.Kubernetes, undefined)).toEqual({
             enabled: true,
             dashboard: true,
-            thresholds: { errorRatePercent: 5, gpuMemoryPercent: 90, pendingMinutes: 10 },
+            thresholds: { errorRatePercent: 5, gpuMemoryPercent: 95, pendingMinutes: 10 },
             notifications: {},
             prometheusLabels: {},
             grafanaDashboardLabels: { grafana_dashboard: "1" },
@@ -43,7 +43,7 @@ describe("ModelService observability arguments", () => {
         expect(resolveObservability(Target.AwsSageMaker, { dashboard: false, thresholds: { errorRatePercent: 1, latencySeconds: 20 } })).toMatchObject({
             enabled: true,
             dashboard: false,
-            thresholds: { errorRatePercent: 1, gpuMemoryPercent: 90, pendingMinutes: 10, latencySeconds: 20 },
+            thresholds: { errorRatePercent: 1, gpuMemoryPercent: 95, pendingMinutes: 10, latencySeconds: 20 },
         });
         expect(resolveObservability(Target.GcpCloudRun, { enabled: false })).toMatchObject({ enabled: false, dashboard: false });
         expect(resolveObservability(Target.Docker, undefined)).toMatchObject({ enabled: false, dashboard: false });

@@ -103,7 +103,7 @@ describe("ModelService observability on kubernetes: the objects", () => {
         );
         // 80% of the 300 s request timeout.
         expect(a.ModelServiceLatencyHigh.expr).toBe(`histogram_quantile(0.95, sum by (le) (rate(vllm:e2e_request_latency_seconds_bucket{${SEL}}[5m]))) > 240`);
-        expect(a.ModelServiceGpuMemoryHigh.expr).toBe(`100 * DCGM_FI_DEV_FB_USED{${SEL}} / (DCGM_FI_DEV_FB_USED{${SEL}} + DCGM_FI_DEV_FB_FREE{${SEL}}) > 90`);
+        expect(a.ModelServiceGpuMemoryHigh.expr).toBe(`100 * DCGM_FI_DEV_FB_USED{${SEL}} / (DCGM_FI_DEV_FB_USED{${SEL}} + DCGM_FI_DEV_FB_FREE{${SEL}}) > 95`);
         expect(a.ModelServicePodsPendingForGpu.expr).toBe(`kube_pod_status_unschedulable{${SEL}} == 1`);
         for (const r of rules) {
             expect(r.annotations.summary).toMatch(/^llm: /);
@@ -374,7 +374,7 @@ describe("the alerts, run by promtool", () => {
         ]);
     });
 
-    it("GPU memory (DCGM) above 90% fires per GPU; 77% and a sibling's full GPU do not", () => {
+    it("GPU memory (DCGM) above the default 95% fires per GPU; 77% and a sibling's full GPU do not", () => {
         const gpu = (p: Record<string, string>, id: string) => ({ job: "dcgm-exporter", gpu: id, UUID: `GPU-${id}`, modelName: "NVIDIA L4", container: "server", ...p });
         const fb = (labels: Record<string, string>, used: number, free: number) => [series("DCGM_FI_DEV_FB_USED", labels, held(used)), series("DCGM_FI_DEV_FB_FREE", labels, held(free))];
         testRules([

@@ -19,6 +19,8 @@
  *
  * The settings step, the rules and the autoscaling part: kubernetes-spec.ts.
  */
+import { dashboardUnsupported, grafanaDashboard } from "../observability/dashboard";
+import { createDashboardConfigMap } from "../observability/dashboard-configmap";
 import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { CostedResource } from "../../../sdk/cost/types";
@@ -201,6 +203,13 @@ function deploy(spec: ServingSpec, parent: pulumi.ComponentResource): TargetDepl
             const made = createKubernetesAutoscaler(layout.name, spec.autoscaling, ref, { ...opts, dependsOn: [...(kedaRelease ? [kedaRelease] : []), ...(queue?.dependencies ?? [])] });
             resources[layout.role(made.role)] = made.resource;
         }
+    }
+
+    // The Grafana dashboard (observability.dashboard) of the Deployment(s); Knative's revisions have none (see dashboard.ts).
+    if (spec.observability.dashboard && dashboardUnsupported(spec) === undefined) {
+        const name = physicalName(spec.name, "dashboard");
+        const json = pulumi.output(namespace).apply((ns) => grafanaDashboard(spec, { namespace: ns, deployments: versions.map((l) => l.name) }));
+        resources.dashboard = createDashboardConfigMap(name, namespace, { service: labels, grafanaDashboard: spec.observability.grafanaDashboardLabels }, json, opts);
     }
 
     if (queue) return { url: queue.submitUrl, internalUrl: pulumi.output(""), endpointName: pulumi.output(""), queue: queue.outputs, resources };
