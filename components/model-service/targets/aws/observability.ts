@@ -108,7 +108,7 @@ export function maxBoundWords(spec: ServingSpec): string {
     const a = spec.autoscaling!;
     const dollars = (n: number) => `$${n.toFixed(2).replace(/\.00$/, "")}`;
     if (a.bindingBound === ScalingBound.Budget && a.budget) return `the budget cap binds: ${dollars(a.budget.maxMonthlyUsd)}/month allows ${a.max} instances, below maxReplicas ${a.specMax}`;
-    const budget = a.budget ? ` (the budget of ${dollars(a.budget.maxMonthlyUsd)}/month would allow ${a.budget.maxReplicas})` : "";
+    const budget = a.budget ? ` (the budget of ${dollars(a.budget.maxMonthlyUsd)}/month covers all ${a.max})` : "";
     return `maxReplicas ${a.max} binds${budget}`;
 }
 
