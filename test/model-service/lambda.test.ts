@@ -30,6 +30,10 @@ describe("ModelService on aws-lambda", () => {
             "aws:iam/role:Role::embedder-role",
             "aws:iam/rolePolicy:RolePolicy::embedder-role-policy",
             "aws:lambda/function:Function::embedder-function",
+            // Observability (aws/observability.ts, tested in observability-aws.test.ts), after the function it watches.
+            "aws:cloudwatch/dashboard:Dashboard::embedder-dashboard",
+            "aws:cloudwatch/metricAlarm:MetricAlarm::embedder-alarm-throttles",
+            "aws:cloudwatch/metricAlarm:MetricAlarm::embedder-alarm-errors",
         ]);
         for (const r of resources.filter((x) => x.custom)) expect(r.parent).toBe(`${COMPONENT}embedder`);
 
@@ -77,8 +81,10 @@ describe("ModelService on aws-lambda", () => {
         expect(await outputValue(svc.requestTimeoutSeconds)).toBe(60);
         // At most 10 concurrent executions x 2 GB x 2,628,000 s x $0.0000166667/GB-s (x86_64, us-east-1).
         const cost = await outputValue(svc.estimatedMonthlyCost);
-        // The log group is billed per GB ingested and stored, at a price the catalog lacks: the maximum is unknown, not 876.
-        expect(cost).toMatchObject({ min: 0, knownMin: 0, knownMax: 876.0, known: false });
+        // The log group is billed per GB ingested and stored, at a price the catalog lacks: the maximum is unknown, not 876;
+        // the observability alarms (per alarm-month) and dashboard are billed at prices the catalog lacks: the minimum too.
+        expect(cost).toMatchObject({ knownMin: 0, knownMax: 876.0, known: false });
+        expect(cost).not.toHaveProperty("min");
         expect(cost).not.toHaveProperty("max");
         // Traces are billed per request like the requests themselves: named as not priced, never counted as $0.
         expect(cost.basis.join("\n")).toContain("X-Ray traces (per trace recorded beyond X-Ray's free tier) not priced");

@@ -43,6 +43,13 @@ describe("ModelService on aws-sagemaker in queue mode", () => {
             "aws:sagemaker/model:Model::llm-model",
             "aws:sagemaker/endpointConfiguration:EndpointConfiguration::llm-config",
             "aws:sagemaker/endpoint:Endpoint::llm-endpoint",
+            // Observability (aws/observability.ts, tested in observability-aws.test.ts): the dashboard; the growing backlog,
+            // latency, instances at the maximum and errors alarms.
+            "aws:cloudwatch/dashboard:Dashboard::llm-dashboard",
+            "aws:cloudwatch/metricAlarm:MetricAlarm::llm-alarm-backlog",
+            "aws:cloudwatch/metricAlarm:MetricAlarm::llm-alarm-latency",
+            "aws:cloudwatch/metricAlarm:MetricAlarm::llm-alarm-at-max",
+            "aws:cloudwatch/metricAlarm:MetricAlarm::llm-alarm-errors",
             "aws:appautoscaling/target:Target::llm-scaling",
             "aws:appautoscaling/policy:Policy::llm-scaling-idle",
             "aws:appautoscaling/policy:Policy::llm-scaling-from-zero",
@@ -297,8 +304,10 @@ describe("ModelService on aws-sagemaker in queue mode", () => {
         expect(cost).toMatchObject({ known: false, knownMin: 0, knownMax: 3289.96 });
         expect(cost.basis).toContain("SNS publishes and deliveries (per million requests): $0 without requests; at full scale unknown (billed per use at a price not in the catalog)");
         expect(cost.basis).toContain("unknown: S3 bills per use: storage per GB-month of what the bucket holds and requests per 1,000, with no fixed monthly part; neither price is in the catalog");
-        // Three alarms of modelship's own (scale in, idle, from zero) beside target tracking's: each billed per alarm-month, never $0.
-        expect(cost.basis.filter((line: string) => line === "unknown: a CloudWatch alarm (per alarm-month) is billed, but its price is not in the catalog")).toHaveLength(3);
+        // Three alarms of modelship's own scaling (scale in, idle, from zero) and four of its observability (errors, latency, at
+        // the maximum, backlog) beside target tracking's: each billed per alarm-month, never $0; the dashboard too.
+        expect(cost.basis.filter((line: string) => line === "unknown: a CloudWatch alarm (per alarm-month) is billed, but its price is not in the catalog")).toHaveLength(7);
+        expect(cost.basis).toContain("unknown: a CloudWatch dashboard (per dashboard-month beyond the account's free dashboards) is billed, but its price is not in the catalog");
         expect(cost.basis).toContain("unknown: target tracking creates CloudWatch alarms (two or more), billed per alarm-month at a price not in the catalog");
     });
 
@@ -321,13 +330,13 @@ describe("ModelService on aws-sagemaker in queue mode", () => {
         );
         // At least one instance: target tracking has one to measure, so no step from zero and no idle alarm; the scale-in
         // alarm's empty backlog asks for -100% (AAS stops at the minimum, 1).
-        expect(resources.filter((r) => r.type.startsWith("aws:appautoscaling/policy") || r.type.startsWith("aws:cloudwatch/metricAlarm")).map((r) => `${r.type}::${r.name}`)).toEqual([
+        expect(resources.filter((r) => r.type.startsWith("aws:appautoscaling/policy") || r.name.startsWith("llm-scaling-")).map((r) => `${r.type}::${r.name}`)).toEqual([
             "aws:appautoscaling/policy:Policy::llm-scaling",
             "aws:appautoscaling/policy:Policy::llm-scaling-scale-in",
             "aws:cloudwatch/metricAlarm:MetricAlarm::llm-scaling-scale-in",
         ]);
         expect(rt.one("aws:appautoscaling/policy:Policy", "llm-scaling").inputs.targetTrackingScalingPolicyConfiguration).toMatchObject({ targetValue: 3, disableScaleIn: true });
-        const queries = rt.one("aws:cloudwatch/metricAlarm:MetricAlarm").inputs.metricQueries as { id: string; expression?: string }[];
+        const queries = rt.one("aws:cloudwatch/metricAlarm:MetricAlarm", "llm-scaling-scale-in").inputs.metricQueries as { id: string; expression?: string }[];
         expect(queries.find((q) => q.id === "change")?.expression).toBe("IF(perInstance > 0, 100 * (CEIL(backlog / 3) * perInstance / backlog - 1), -100)");
         expect(rt.one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").inputs.rules).toEqual([
             { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: KEY }, bucketKeyEnabled: true },
@@ -384,7 +393,9 @@ describe("ModelService on aws-sagemaker in queue mode", () => {
 
     it("keeps the real-time endpoint unchanged in HTTP mode: no bucket, no topics, the invocations URL and an empty queue output", async () => {
         const { value: svc, resources } = await rt.construct(() => new ModelService("llm", queued({ scaling: { minReplicas: 1, maxReplicas: 2 } })));
-        expect(resources.filter((r) => r.type.startsWith("aws:s3/") || r.type.startsWith("aws:sns/") || r.type.startsWith("aws:cloudwatch/metricAlarm"))).toEqual([]);
+        // No queue's scaling alarms; the observability alarms watch errors, latency and instances at the maximum, no backlog.
+        expect(resources.filter((r) => r.type.startsWith("aws:s3/") || r.type.startsWith("aws:sns/") || r.name.startsWith("llm-scaling-"))).toEqual([]);
+        expect(rt.ofType("aws:cloudwatch/metricAlarm:MetricAlarm").map((r) => r.name)).toEqual(["llm-alarm-latency", "llm-alarm-at-max", "llm-alarm-errors"]);
         expect(rt.one("aws:sagemaker/endpointConfiguration:EndpointConfiguration").inputs.asyncInferenceConfig).toBeUndefined();
         expect(await outputValue(svc.url)).toBe("https://runtime.sagemaker.us-east-1.amazonaws.com/endpoints/llm/invocations");
         expect(await outputValue(svc.queue)).toEqual({ submitUrl: "", inputLocation: "", outputLocation: "", failureLocation: "", successTopicArn: "", errorTopicArn: "", deadLetterQueue: "" });

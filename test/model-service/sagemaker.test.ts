@@ -41,6 +41,11 @@ describe("ModelService on aws-sagemaker", () => {
             "aws:sagemaker/model:Model::llm-model",
             "aws:sagemaker/endpointConfiguration:EndpointConfiguration::llm-config",
             "aws:sagemaker/endpoint:Endpoint::llm-endpoint",
+            // Observability (aws/observability.ts, tested in observability-aws.test.ts), after the endpoint it watches.
+            "aws:cloudwatch/dashboard:Dashboard::llm-dashboard",
+            "aws:cloudwatch/metricAlarm:MetricAlarm::llm-alarm-latency",
+            "aws:cloudwatch/metricAlarm:MetricAlarm::llm-alarm-at-max",
+            "aws:cloudwatch/metricAlarm:MetricAlarm::llm-alarm-errors",
             "aws:appautoscaling/target:Target::llm-scaling",
             "aws:appautoscaling/policy:Policy::llm-scaling",
         ]);
@@ -156,7 +161,8 @@ describe("ModelService on aws-sagemaker", () => {
         expect(await outputValue(svc.coldStartBudgetSeconds)).toBe(0);
         expect(await outputValue(svc.requestTimeoutSeconds)).toBe(60);
         // ml.g5.2xlarge at $1.515/h (catalog, us-east-1) x 730 h: one instance at min, the autoscaling cap of 3 at max. The
-        // target-tracking policy's CloudWatch alarms and the log group are billed at prices the catalog lacks: the totals are
+        // target-tracking policy's CloudWatch alarms, the observability alarms and dashboard, and the log group are billed at
+        // prices the catalog lacks: the totals are
         // unknown, never the instances alone.
         const estimate = await outputValue(svc.estimatedMonthlyCost);
         expect(estimate).toEqual({
@@ -167,9 +173,26 @@ describe("ModelService on aws-sagemaker", () => {
                 expect.stringMatching(/^variant "default": 1-3 x ml\.g5\.2xlarge at \$1\.5150\/h in us-east-1/),
                 expect.stringMatching(/^CloudWatch Logs bills ingestion and storage per GB/),
                 expect.stringMatching(/^unknown: target tracking creates CloudWatch alarms/),
+                // The observability alarms (errors, latency, at the maximum) and dashboard.
+                ...Array(3).fill("unknown: a CloudWatch alarm (per alarm-month) is billed, but its price is not in the catalog"),
+                "unknown: a CloudWatch dashboard (per dashboard-month beyond the account's free dashboards) is billed, but its price is not in the catalog",
             ],
         });
-        expect(Object.keys(svc.resources).sort()).toEqual(["endpoint", "endpointConfig", "logGroup", "model", "role", "rolePolicy", "scalingPolicy", "scalingTarget", "secret-HF_TOKEN"]);
+        expect(Object.keys(svc.resources).sort()).toEqual([
+            "atMaxAlarm",
+            "dashboard",
+            "endpoint",
+            "endpointConfig",
+            "errorsAlarm",
+            "latencyAlarm",
+            "logGroup",
+            "model",
+            "role",
+            "rolePolicy",
+            "scalingPolicy",
+            "scalingTarget",
+            "secret-HF_TOKEN",
+        ]);
     });
 
     it("splits traffic between versions with one model and one weighted production variant each", async () => {
@@ -214,8 +237,9 @@ describe("ModelService on aws-sagemaker", () => {
         expect(statements.map((s) => s.Sid)).toEqual(["EcrToken", "PullModelImage", "WriteOwnLogs", "PublishEndpointMetrics"]);
         expect(statements[1].Resource).toBe("arn:aws:ecr:us-east-1:111122223333:repository/fraud/scorer");
         // 2 variants x 2 x ml.c5.xlarge at $0.204/h x 730 h.
+        // The observability alarms and dashboard are billed at prices not in the catalog: the minimum is unknown too.
         // The log group: $0 without logs, unknown at full scale.
-        expect(await outputValue(svc.estimatedMonthlyCost)).toMatchObject({ min: 595.68, known: false });
+        expect(await outputValue(svc.estimatedMonthlyCost)).toMatchObject({ knownMin: 595.68, known: false });
         expect(await outputValue(svc.estimatedMonthlyCost)).not.toHaveProperty("max");
     });
 
@@ -242,7 +266,7 @@ describe("ModelService on aws-sagemaker", () => {
         ]);
         expect(rt.ofType("aws:appautoscaling/target:Target")).toEqual([]);
         // Serverless Inference prices are not in the catalog: unknown at full scale, not zero; $0 without requests.
-        expect(await outputValue(svc.estimatedMonthlyCost)).toMatchObject({ min: 0, known: false });
+        expect(await outputValue(svc.estimatedMonthlyCost)).toMatchObject({ knownMin: 0, known: false });
         expect(await outputValue(svc.estimatedMonthlyCost)).not.toHaveProperty("max");
         // A serverless endpoint starts a container on demand: the model's startup budget (the default 600 s), then 60 s.
         expect(await outputValue(svc.endpointName)).toBe("sentiment");
@@ -297,7 +321,7 @@ describe("ModelService on aws-sagemaker", () => {
             },
         ]);
         // ml.g6.2xlarge at $1.222/h (catalog, us-east-1) x 730 h.
-        expect(await outputValue(svc.estimatedMonthlyCost)).toMatchObject({ min: 892.06, known: false });
+        expect(await outputValue(svc.estimatedMonthlyCost)).toMatchObject({ knownMin: 892.06, known: false });
         expect(await outputValue(svc.estimatedMonthlyCost)).not.toHaveProperty("max");
     });
 
@@ -482,7 +506,8 @@ describe("ModelService on aws-sagemaker", () => {
     ];
     // Without sagemaker.instanceType a GPU model gets the cheapest priced type with its accelerator and resources
     // (defaults 4 vCPU and 16 GiB per GPU): aws_sagemaker_price_list_prices.csv ml.g6.xlarge,1.1267 (g6.xlarge: 4 vCPU,
-    // 16 GiB) -> 1 x 1.1267 x 730 = 822.491; ml.g6e.xlarge,2.6054 (g6e.xlarge: 4 vCPU, 32 GiB) -> 1901.942.
+    // 16 GiB) -> 1 x 1.1267 x 730 = 822.491; ml.g6e.xlarge,2.6054 (g6e.xlarge: 4 vCPU, 32 GiB) -> 1901.942. The
+    // observability alarms (per alarm-month) and dashboard are billed at prices not in the catalog: the total is unknown.
     for (const [accelerator, instanceType, monthly] of [
         [Accelerator.L4, "ml.g6.xlarge", 822.49],
         [Accelerator.L40S, "ml.g6e.xlarge", 1901.94],
@@ -491,7 +516,7 @@ describe("ModelService on aws-sagemaker", () => {
             const { value: svc, resources } = await rt.construct(() => new ModelService("gpu", { model: { image: digest }, resources: { gpu: { accelerator } }, target: Target.AwsSageMaker }));
             const config = resources.find((r) => r.type === "aws:sagemaker/endpointConfiguration:EndpointConfiguration");
             expect((config?.inputs.productionVariants as Array<{ instanceType: string }>)[0].instanceType).toBe(instanceType);
-            expect(await outputValue(svc.estimatedMonthlyCost)).toMatchObject({ min: monthly, known: false });
+            expect(await outputValue(svc.estimatedMonthlyCost)).toMatchObject({ knownMin: monthly, known: false });
         });
     }
 

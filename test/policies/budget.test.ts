@@ -146,18 +146,23 @@ describe("service-budget", () => {
         const scorerMax = 3 * sagemakerInstance("ml.g5.2xlarge").hourly * 730;
         const scorer = resources.find((r) => r.type === "modelship:index:ModelService" && r.name === "scorer");
         const all = findingsOf("service-budget", resources, { "service-budget": { maxMonthlyUsd: 1000 } }, "dev", STACK_CONFIG);
-        // The log groups (billed per GB) and the target-tracking alarms are billed at prices the catalog lacks: advisory notes.
+        // The log groups (billed per GB), the target-tracking alarms, and each service's observability alarms and dashboard
+        // (the embedder's errors and throttles, the scorer's errors, latency and instances at the maximum) are billed at
+        // prices the catalog lacks: advisory notes.
         const byUrn = new Map(resources.map((r) => [r.urn, r]));
+        const observed = (alarms: number) => ["aws:cloudwatch/dashboard:Dashboard", ...Array(alarms).fill("aws:cloudwatch/metricAlarm:MetricAlarm")];
         expect(all.filter((f) => f.enforcement === "advisory").map((f) => byUrn.get(f.urn ?? "")?.type)).toEqual([
             "aws:cloudwatch/logGroup:LogGroup",
+            ...observed(2),
             "aws:cloudwatch/logGroup:LogGroup",
+            ...observed(3),
             "aws:appautoscaling/policy:Policy",
         ]);
         const findings = all.filter((f) => f.enforcement === "mandatory");
         expect(findings).toHaveLength(1);
         expect(findings[0]).toMatchObject({ policy: "service-budget", enforcement: "mandatory", urn: scorer?.urn });
         expect(findings[0].message).toBe(
-            `ModelService "scorer" costs up to ${dollars(scorerMax)} a month at maximum scale, not counting 2 resource(s) whose price is not known, over the budget of $1,000.00 per service (maxMonthlyUsd). Largest:\n` +
+            `ModelService "scorer" costs up to ${dollars(scorerMax)} a month at maximum scale, not counting 6 resource(s) whose price is not known, over the budget of $1,000.00 per service (maxMonthlyUsd). Largest:\n` +
                 `  - scorer-config (aws:sagemaker/endpointConfiguration:EndpointConfiguration): ${dollars(scorerMax)}: variant "default": 1-3 x ml.g5.2xlarge at $1.5150/h in us-east-1 (aws_sagemaker_inference_prices.csv, fmbench, 2025-01-26) x 730 h, scaled by aws:appautoscaling Target "scorer-scaling" (1-3)`,
         );
         expect((await validateStack("service-budget", resources, { maxMonthlyUsd: 1000 })).filter((f) => f.enforcementLevel === undefined)).toEqual([

@@ -24,6 +24,7 @@ import { functionDescription, functionShape, lambdaProblems, LambdaSettings, lam
 import { ServingTarget, TargetDeployment } from "./target";
 import { createLambdaScaling, LAMBDA_PRICE_UNKNOWN } from "../../spike-autoscaler/lambda";
 import { trackingPolicyShape } from "../../spike-autoscaler/app-autoscaling";
+import { createLambdaObservability, LambdaWatch, lambdaObservabilityShapes } from "./aws/observability";
 
 /** The alias that carries provisioned concurrency (and that the URL and API invoke when it exists). */
 const ALIAS = "live";
@@ -31,6 +32,17 @@ const ALIAS = "live";
 /** The log group Lambda writes the function's logs to (its fixed name pattern). */
 function lambdaLogGroupName(settings: LambdaSettings): string {
     return `/aws/lambda/${settings.functionName}`;
+}
+
+/** True when the service has the `live` alias (provisioned concurrency, given or autoscaled): callers invoke it. */
+function hasAlias(settings: LambdaSettings): boolean {
+    return settings.provisionedConcurrency > 0 || settings.autoscaled;
+}
+
+/** What the alarms and dashboard watch (aws/observability.ts): the alias when callers invoke one. */
+function watched(settings: LambdaSettings): LambdaWatch {
+    const alias = hasAlias(settings);
+    return { functionName: settings.functionName, alias: alias ? ALIAS : undefined, provisioned: alias, timeoutSeconds: settings.timeoutSeconds };
 }
 
 function deploy(spec: ServingSpec, parent: pulumi.ComponentResource): TargetDeployment {
@@ -78,7 +90,7 @@ function deploy(spec: ServingSpec, parent: pulumi.ComponentResource): TargetDepl
     const resources: Record<string, pulumi.Resource> = { role, rolePolicy, logGroup, function: fn, ...secrets.resources };
 
     let alias: aws.lambda.Alias | undefined;
-    if (settings.provisionedConcurrency > 0 || settings.autoscaled) {
+    if (hasAlias(settings)) {
         alias = new aws.lambda.Alias(`${spec.name}-alias`, { name: ALIAS, functionName: fn.name, functionVersion: fn.version }, { parent });
         resources.alias = alias;
     }
@@ -97,6 +109,7 @@ function deploy(spec: ServingSpec, parent: pulumi.ComponentResource): TargetDepl
         });
         Object.assign(resources, made);
     }
+    Object.assign(resources, createLambdaObservability(spec, watched(settings), ctx, tags, parent, alias ?? fn));
     const qualifier = alias?.name;
     const auth = spec.exposure.auth ?? AuthMode.Iam;
 
@@ -159,6 +172,8 @@ function costedResources(spec: ServingSpec): CostedResource[] {
             inputs: { functionName: settings.functionName, qualifier: ALIAS, provisionedConcurrentExecutions: settings.provisionedConcurrency },
         });
     }
+    // Alarms are billed per alarm-month, a dashboard per dashboard-month beyond the free tier.
+    out.push(...lambdaObservabilityShapes(spec, watched(settings)));
     return out;
 }
 

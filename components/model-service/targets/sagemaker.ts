@@ -45,6 +45,7 @@ import type { ReplicaPricing } from "../../spike-autoscaler/budget";
 import { scheduledActionShapes, trackingPolicyShape } from "../../spike-autoscaler/app-autoscaling";
 import { createSageMakerQueueScaling, createSageMakerScaling, sagemakerGpusPerInstance, sagemakerQueueScalingShapes, sagemakerReplicaShape } from "../../spike-autoscaler/sagemaker";
 import { createQueueStore, queueEndpoint, queueStoreShapes } from "./aws/sagemaker-async";
+import { createSageMakerObservability, SageMakerWatch, sagemakerObservabilityShapes } from "./aws/observability";
 
 /** The image a version's Model runs, in the account and region the endpoint is created in. */
 function imageIn(ctx: AwsContext, spec: ServingSpec, version: ServingVersion): pulumi.Input<string> {
@@ -54,6 +55,11 @@ function imageIn(ctx: AwsContext, spec: ServingSpec, version: ServingVersion): p
 /** The log group SageMaker writes the endpoint's container logs to (its fixed name pattern). */
 function sagemakerLogGroupName(spec: ServingSpec): string {
     return `/aws/sagemaker/Endpoints/${endpointName(spec)}`;
+}
+
+/** What the alarms and dashboard watch (aws/observability.ts). */
+function watched(spec: ServingSpec, settings: SageMakerSettings): SageMakerWatch {
+    return { endpointName: endpointName(spec), serverless: settings.serverless, requestTimeoutSeconds: sagemakerTiming(spec).requestTimeoutSeconds };
 }
 
 function deploy(spec: ServingSpec, parent: pulumi.ComponentResource): TargetDeployment {
@@ -130,6 +136,9 @@ function deploy(spec: ServingSpec, parent: pulumi.ComponentResource): TargetDepl
         }
     }
 
+    // Alarms and the dashboard name the endpoint by its fixed name, and follow it.
+    Object.assign(resources, createSageMakerObservability(spec, watched(spec, settings), ctx, tags, parent, endpoint));
+
     // Asynchronous endpoints are called through InvokeEndpointAsync, at their own path.
     const url = pulumi.interpolate`https://runtime.sagemaker.${ctx.region}.${ctx.dnsSuffix}/endpoints/${endpoint.name}/${store ? "async-invocations" : "invocations"}`;
     return { url, endpointName: endpoint.name, resources, queue: store ? queueEndpoint(store, url) : undefined };
@@ -154,6 +163,8 @@ function costedResources(spec: ServingSpec): CostedResource[] {
         if (spec.autoscaling) out.push(...scheduledActionShapes(name, spec.autoscaling, shape as { serviceNamespace: string; resourceId: string; scalableDimension: string }));
         if (spec.queue && spec.autoscaling) out.push(...sagemakerQueueScalingShapes(name, spec.autoscaling, endpointName(spec)));
     });
+    // Alarms are billed per alarm-month, a dashboard per dashboard-month beyond the free tier.
+    out.push(...sagemakerObservabilityShapes(spec, watched(spec, settings)));
     return out;
 }
 

@@ -130,6 +130,9 @@ export const PRICERS: Readonly<Record<string, Pricer>> = {
     "aws:ec2/natGateway:NatGateway": unpriced("a NAT gateway"),
     "aws:appautoscaling/policy:Policy": priceScalingPolicy,
     "aws:cloudwatch/metricAlarm:MetricAlarm": unpriced("a CloudWatch alarm (per alarm-month)"),
+    // Billed per dashboard-month beyond the account's free dashboards (aws.amazon.com/cloudwatch/pricing): whether this one
+    // is beyond them depends on the account's other dashboards, and the price is not in the catalog.
+    "aws:cloudwatch/dashboard:Dashboard": unpriced("a CloudWatch dashboard (per dashboard-month beyond the account's free dashboards)"),
     "aws:cloudwatch/logGroup:LogGroup": () => ({
         min: 0,
         max: null,
