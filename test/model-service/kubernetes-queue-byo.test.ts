@@ -45,6 +45,7 @@ const KUBERNETES_OBJECTS = [
     "kubernetes:policy/v1:PodDisruptionBudget::llm",
     "kubernetes:monitoring.coreos.com/v1:PodMonitor::llm",
     "kubernetes:monitoring.coreos.com/v1:PrometheusRule::llm",
+    "kubernetes:core/v1:ConfigMap::llm-dashboard",
 ];
 
 const sqs = (queue: Record<string, unknown>) => ({ provider: KubernetesQueueProvider.AwsSqs, eksClusterName: "ml-prod", kedaRoleArn: KEDA_ROLE, ...queue });

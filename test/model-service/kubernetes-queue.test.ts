@@ -87,6 +87,7 @@ describe("ModelService on kubernetes in queue mode with aws-sqs", () => {
                 "kubernetes:policy/v1:PodDisruptionBudget::llm",
                 "kubernetes:monitoring.coreos.com/v1:PodMonitor::llm",
                 "kubernetes:monitoring.coreos.com/v1:PrometheusRule::llm",
+                "kubernetes:core/v1:ConfigMap::llm-dashboard",
             ].sort(),
         );
         // Every Kubernetes object validates against its upstream schema (KEDA's CRDs included); no Service, no HTTPRoute.
@@ -197,7 +198,7 @@ describe("ModelService on kubernetes in queue mode with aws-sqs", () => {
         expect(triggerAuth.options.dependencies).toContain(urnOf("aws:iam/rolePolicy:RolePolicy", "llm-keda-scaler"));
 
         // The consumer script in a ConfigMap, and the ServiceAccount with no annotation (Pod Identity needs none).
-        expect(rt.one("kubernetes:core/v1:ConfigMap").inputs).toEqual({
+        expect(rt.one("kubernetes:core/v1:ConfigMap", "llm-consumer").inputs).toEqual({
             apiVersion: "v1",
             kind: "ConfigMap",
             metadata: { name: "llm-consumer", namespace: "ml", labels: LABELS },

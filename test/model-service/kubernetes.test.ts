@@ -50,6 +50,7 @@ describe("ModelService on kubernetes", () => {
                 `${PDB}::llm`,
                 "kubernetes:monitoring.coreos.com/v1:PodMonitor::llm",
                 "kubernetes:monitoring.coreos.com/v1:PrometheusRule::llm",
+                "kubernetes:core/v1:ConfigMap::llm-dashboard",
             ].sort(),
         );
         for (const r of resources.filter((x) => x.custom)) expect(r.parent).toBe("urn:pulumi:dev::test::modelship:index:ModelService::llm");
@@ -257,8 +258,8 @@ describe("ModelService on kubernetes", () => {
         const provider = rt.one("pulumi:providers:kubernetes", "llm-provider");
         expect(provider.secretInputs).toContain("kubeconfig");
         const objects = resources.filter((r) => r.type.startsWith("kubernetes:"));
-        // ServiceAccount, Deployment, PodDisruptionBudget, Service and the PrometheusRule (an image of its own: no metrics path, no PodMonitor).
-        expect(objects.length).toBe(5);
+        // ServiceAccount, Deployment, PodDisruptionBudget, Service, the PrometheusRule (an image of its own: no metrics path, no PodMonitor) and the dashboard ConfigMap.
+        expect(objects.length).toBe(6);
         for (const r of objects) expect(r.options.provider).toBe(`${provider.urn}::llm-provider-id`);
     });
 

@@ -175,7 +175,7 @@ describe("ModelService arguments known only at deployment (Outputs)", () => {
         await rt.settle();
         expect(rt.asyncErrors).toEqual([]);
         const names = resources.filter((r) => r.type.startsWith("kubernetes:") && r.parent?.endsWith(`::${name}`)).map((r) => (r.inputs.metadata as { name: string }).name);
-        // ServiceAccount, Deployment, PodDisruptionBudget, Service, PodMonitor, PrometheusRule, Secret.
-        expect(names.sort()).toEqual([name, name, name, name, name, name, `${name}-secrets`]);
+        // ServiceAccount, Deployment, PodDisruptionBudget, Service, PodMonitor, PrometheusRule, Secret, and the dashboard ConfigMap (its name cut to 63 characters with a hash, as every derived name).
+        expect(names.sort()).toEqual([name, name, name, name, name, name, `${name}-d7c813d`, `${name}-secrets`]);
     });
 });

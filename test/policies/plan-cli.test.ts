@@ -49,10 +49,12 @@ describe("modelship plan with the policy pack", { timeout: 120_000 }, () => {
             "  advisory  stack-budget  embedder-logs (aws:cloudwatch/logGroup:LogGroup)",
             "  advisory  nonprod-scale-to-zero  l4-gpu-nodes (aws:eks/nodeGroup:NodeGroup)",
             "  advisory  nonprod-scale-to-zero  llm (kubernetes:apps/v1:Deployment)",
+            // Its own image names no metrics path: alerts, but nothing scrapes it.
+            "  advisory  observability-required  llm (kubernetes:apps/v1:Deployment)",
         ]);
         // Messages are wrapped to the 100-column width: compare them with the line breaks folded back.
         const unwrapped = policies.replace(/\n {6}(?! )/g, " ");
-        expect(policies).toContain("Policies: 5 finding(s)\n  mandatory  stack-budget  the stack\n");
+        expect(policies).toContain("Policies: 6 finding(s)\n  mandatory  stack-budget  the stack\n");
         expect(unwrapped).toContain(
             `the stack costs up to ${dollars(nodesMax + lambdaMax)} a month at maximum scale, not counting 1 resource(s) whose price is not known, over the budget of $1,000.00 (maxMonthlyUsd). Largest:`,
         );
@@ -61,7 +63,12 @@ describe("modelship plan with the policy pack", { timeout: 120_000 }, () => {
     });
 
     it("exits 0 when the policy config leaves only advisory findings, and reports them in --json", () => {
-        const config = configFile("advisory.json", { "public-endpoint-auth": "advisory", "stack-budget": { maxMonthlyUsd: 5000 }, "nonprod-scale-to-zero": "disabled" });
+        const config = configFile("advisory.json", {
+            "public-endpoint-auth": "advisory",
+            "stack-budget": { maxMonthlyUsd: 5000 },
+            "nonprod-scale-to-zero": "disabled",
+            "observability-required": "disabled",
+        });
         const { code, stdout } = plan("--policy-config", config, "--json");
         expect(code).toBe(0);
         const logs = "urn:pulumi:dev::gpu-stack::modelship:index:ModelService$aws:cloudwatch/logGroup:LogGroup::embedder-logs";
