@@ -7,7 +7,6 @@
  *
  * promtool comes from Debian's `prometheus` package (scripts/setup-e2e.sh); a missing promtool fails this file.
  */
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -31,6 +30,7 @@ import {
     hourlyReplicaPrice,
 } from "../../components/model-service/observability/dashboard";
 import { HOURS_PER_MONTH } from "../../sdk/cost/types";
+import { promtool, requirePromtool, series } from "../promtool";
 import { useMockRuntime } from "../harness";
 
 const rt = useMockRuntime({ config: { "aws:region": "us-east-1" } });
@@ -235,18 +235,6 @@ let dir: string;
 const rules = new Map<string, string>();
 let vllmHourly = 0;
 
-function promtool(args: string[], cwd: string) {
-    const run = spawnSync("promtool", args, { cwd, encoding: "utf8" });
-    if (run.error) throw run.error;
-    return { status: run.status, output: `${run.stdout}\n${run.stderr}` };
-}
-
-function series(name: string, labels: Record<string, string>, values: string) {
-    const body = Object.entries(labels)
-        .map(([k, v]) => `${k}="${v}"`)
-        .join(",");
-    return { series: `${name}{${body}}`, values };
-}
 const growing = (perSecond: number) => `0+${perSecond * 15}x80`;
 const held = (value: number) => `${value}x80`;
 /** The value at 10 minutes of a label-less query (null: no sample). */
@@ -290,9 +278,7 @@ function dashboards(): Array<[string, GrafanaDashboard]> {
 }
 
 beforeAll(() => {
-    if (spawnSync("promtool", ["--version"], { stdio: "ignore" }).status !== 0) {
-        throw new Error("the dashboard's PromQL test needs promtool (Debian package prometheus): run scripts/setup-e2e.sh");
-    }
+    requirePromtool("the dashboard's PromQL tests");
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "modelship-dashboard-"));
     for (const [name, d] of dashboards()) for (const p of d.panels) for (const t of p.targets ?? []) rules.set(recordName(name, p.title, t.refId), t.expr);
     const groups = [{ name: "dashboards", interval: "15s", rules: [...rules].map(([record, expr]) => ({ record, expr })) }];

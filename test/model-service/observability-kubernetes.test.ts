@@ -7,13 +7,13 @@
  *
  * promtool comes from Debian's `prometheus` package (scripts/setup-e2e.sh), as in test/spike-autoscaler/promql.test.ts.
  */
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { stringify } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Accelerator, KubernetesScalingEngine, ModelService, ModelServiceArgs, ServingRuntime, Target } from "../../index";
+import { promtool, requirePromtool, series } from "../promtool";
 import { useMockRuntime } from "../harness";
 
 const rt = useMockRuntime({ config: { "modelship:team": "ml-platform" } });
@@ -191,20 +191,6 @@ describe("ModelService observability on kubernetes: the objects", () => {
     });
 });
 
-function promtool(args: string[], cwd: string) {
-    const run = spawnSync("promtool", args, { cwd, encoding: "utf8" });
-    if (run.error) throw run.error;
-    return { status: run.status, output: `${run.stdout}\n${run.stderr}` };
-}
-
-/** An input series of `promtool test rules`: `name{labels}` and its values, one a minute. */
-function series(name: string, labels: Record<string, string>, values: string) {
-    const body = Object.entries(labels)
-        .map(([k, v]) => `${k}="${v}"`)
-        .join(",");
-    return { series: `${name}{${body}}`, values };
-}
-
 const held = (value: number) => `${value}x40`;
 /** A counter growing by `perSecond`, sampled every minute. */
 const growing = (perSecond: number) => `0+${perSecond * 60}x40`;
@@ -225,9 +211,7 @@ let dir: string;
 let ruleCount = 0;
 
 beforeAll(async () => {
-    if (spawnSync("promtool", ["--version"], { stdio: "ignore" }).status !== 0) {
-        throw new Error("the alert tests need promtool (Debian package prometheus): run scripts/setup-e2e.sh (npm's pretest runs it before npm test)");
-    }
+    requirePromtool("the alert tests");
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "modelship-alerts-"));
     const groups: Json[] = [];
     const add = async (name: string, args: ModelServiceArgs) => {

@@ -8,7 +8,6 @@
  * promtool comes from Debian's `prometheus` package, installed by scripts/setup-e2e.sh (npm's pretest). A missing
  * promtool fails this file: a silent skip would hide that no query was run.
  */
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -16,6 +15,7 @@ import { stringify } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Accelerator, AutoscalerTarget, ScalingMetric, ServingRuntime, SpikeAutoscaler, type SpikeAutoscalerArgs } from "../../index";
 import { presetQuery } from "../../components/spike-autoscaler/queries";
+import { promtool, requirePromtool, series } from "../promtool";
 import { useMockRuntime } from "../harness";
 
 const rt = useMockRuntime({ config: { "aws:region": "us-east-1" } });
@@ -78,20 +78,6 @@ function cases(): Case[] {
     return out;
 }
 
-function promtool(args: string[], cwd: string) {
-    const run = spawnSync("promtool", args, { cwd, encoding: "utf8" });
-    if (run.error) throw run.error;
-    return { status: run.status, output: `${run.stdout}\n${run.stderr}` };
-}
-
-/** An input series of `promtool test rules`: `name{labels}` and its values, one every 15 s. */
-function series(name: string, labels: Record<string, string>, values: string) {
-    const body = Object.entries(labels)
-        .map(([k, v]) => `${k}="${v}"`)
-        .join(",");
-    return { series: `${name}{${body}}`, values };
-}
-
 /** A counter growing by `perSecond` (sampled every 15 s) over 20 minutes. */
 const growing = (perSecond: number) => `0+${perSecond * 15}x80`;
 /** A gauge held at `value` for 20 minutes. */
@@ -106,9 +92,7 @@ let dir: string;
 const rules = new Map<string, string>();
 
 beforeAll(async () => {
-    if (spawnSync("promtool", ["--version"], { stdio: "ignore" }).status !== 0) {
-        throw new Error("the PromQL test needs promtool (Debian package prometheus): run scripts/setup-e2e.sh (npm's pretest runs it before npm test)");
-    }
+    requirePromtool("the PromQL tests");
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "modelship-promql-"));
     for (const c of cases()) {
         const name = `q-${rules.size}`;
