@@ -5,6 +5,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { Accelerator } from "../../sdk/catalog/accelerators";
+import type { NotificationArgs } from "../model-service/args";
+import type { SpendGuardArgs } from "../spike-autoscaler/args";
 
 /** Where a GpuPool's GPUs are. */
 export enum GpuPoolCloud {
@@ -305,8 +307,41 @@ export interface GpuPoolArgs {
      * pre-pull DaemonSet. Defaults to image streaming on gcp and nothing elsewhere.
      */
     imageCache?: GpuPoolImageCacheArgs;
+    /**
+     * Metrics, alerts and a dashboard for the pool's GPUs (aws, gcp, kubernetes): NVIDIA's DCGM exporter installed or
+     * found, a scrape target for it, alerts and a Grafana dashboard. Defaults to on, notifying nowhere; nothing on docker.
+     */
+    observability?: GpuPoolObservabilityArgs;
+    /**
+     * A cap on the pool's monthly spend: the most nodes whose month fits in it bound `maxNodes`, and a run-time budget
+     * watches the pool's real spend. Defaults to none (only `maxNodes` bounds the pool).
+     */
+    budget?: GpuPoolBudgetArgs;
     /** Extra cloud tags and Kubernetes labels (`team`, `cost-center`, `environment` override stack config). Defaults to none. */
     tags?: { [key: string]: string };
+}
+
+/** The pool's metrics, alerts and dashboard. */
+export interface GpuPoolObservabilityArgs {
+    /** Create the pool's scrape target, alerts and dashboard. `false` creates none of them. Defaults to true (nothing on docker). */
+    enabled?: boolean;
+    /**
+     * Where the pool's alerts and its run-time budget's notifications go, as a ModelService's
+     * `observability.notifications`. Defaults to none: alerts show in the cluster's Alertmanager only.
+     */
+    notifications?: NotificationArgs;
+}
+
+/** A cap on a GpuPool's monthly spend. */
+export interface GpuPoolBudgetArgs {
+    /**
+     * Most USD per month the pool's nodes may cost, priced by the sdk cost model (730 h a month at the catalog's prices
+     * for the pool's capacity type), at most 10,000,000. It becomes a maximum node count; the tighter of it and
+     * `maxNodes` wins. No default.
+     */
+    maxMonthlyUsd: number;
+    /** The run-time budget watching the pool's real spend. Defaults to the defaults of each field. */
+    spendGuard?: SpendGuardArgs;
 }
 
 /** A taint the pods tolerate (the shape of a Kubernetes toleration). */

@@ -6,6 +6,9 @@ import { z } from "zod";
 import { Accelerator } from "../../sdk/catalog/accelerators";
 import { MAX_POOL_NODES } from "../../sdk/limits";
 import { DerivedKubernetesName, isKubernetesName, KubernetesNameKind, kubernetesNameRuleWords, kubernetesResourceNameProblem } from "../../sdk/naming";
+import { MAX_BUDGET_MONTHLY_USD } from "../../sdk/limits";
+import { notificationsSchema } from "../model-service/observability";
+import { spendGuardSchema } from "../spike-autoscaler/schema";
 import { awsRegion, count, gpusPerUnit, stringInput, tags } from "../../sdk/schema-fields";
 import { describeValue, foreignBlockProblems, input, ValidationProblem } from "../../sdk/validate";
 import { CapacityType, GpuDriverVersion, GpuPoolCloud } from "./args";
@@ -100,6 +103,11 @@ export const gpuPoolSchema = z
             .optional(),
         headroom: headroomSchema.optional(),
         imageCache: imageCacheSchema.optional(),
+        observability: z.object({ enabled: z.boolean().optional(), notifications: notificationsSchema.optional() }).strict().optional(),
+        budget: z
+            .object({ maxMonthlyUsd: z.number().positive().max(MAX_BUDGET_MONTHLY_USD), spendGuard: spendGuardSchema.optional() })
+            .strict()
+            .optional(),
         tags: tags.optional(),
     })
     .strict();

@@ -25,6 +25,15 @@ const GCP_CHANNEL = /^projects\/[a-z][a-z0-9-]{4,28}[a-z0-9]\/notificationChanne
 /** A Prometheus label name (Alertmanager routes on labels). */
 const PROMETHEUS_LABEL = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
+/** `notifications` (NotificationArgs): where alerts and run-time budgets notify. */
+export const notificationsSchema = z
+    .object({
+        snsTopicArn: input(z.string().regex(SNS_TOPIC_ARN, "an SNS topic ARN, arn:aws:sns:<region>:<account>:<topic>")).optional(),
+        gcpNotificationChannels: z.array(input(z.string().regex(GCP_CHANNEL, "a Cloud Monitoring notification channel, projects/<project>/notificationChannels/<id>"))).optional(),
+        alertmanagerLabels: z.record(z.string().regex(PROMETHEUS_LABEL, "a Prometheus label name: letters, digits and _, not starting with a digit"), z.string()).optional(),
+    })
+    .strict();
+
 export const observabilitySchema = z
     .object({
         enabled: z.boolean().optional(),
@@ -38,14 +47,7 @@ export const observabilitySchema = z
             })
             .strict()
             .optional(),
-        notifications: z
-            .object({
-                snsTopicArn: input(z.string().regex(SNS_TOPIC_ARN, "an SNS topic ARN, arn:aws:sns:<region>:<account>:<topic>")).optional(),
-                gcpNotificationChannels: z.array(input(z.string().regex(GCP_CHANNEL, "a Cloud Monitoring notification channel, projects/<project>/notificationChannels/<id>"))).optional(),
-                alertmanagerLabels: z.record(z.string().regex(PROMETHEUS_LABEL, "a Prometheus label name: letters, digits and _, not starting with a digit"), z.string()).optional(),
-            })
-            .strict()
-            .optional(),
+        notifications: notificationsSchema.optional(),
         prometheusLabels: tags.optional(),
         grafanaDashboardLabels: tags.optional(),
     })

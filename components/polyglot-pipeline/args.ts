@@ -5,6 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { CloudRunTargetArgs, DockerTargetArgs, KubernetesTargetArgs, LambdaTargetArgs, ObservabilityArgs, ResourcesArgs, SageMakerTargetArgs, ScalingArgs, Target } from "../model-service/args";
+import type { BudgetArgs } from "../spike-autoscaler/args";
 
 /** The language a stage's server is written in. It sets the defaults of port, startup allowance and runtime settings. */
 export enum StageLanguage {
@@ -157,6 +158,12 @@ export interface PolyglotPipelineArgs {
      * stages; each alert and dashboard is the stage's own). Defaults to on where the target has them, notifying nowhere.
      */
     observability?: ObservabilityArgs;
+    /**
+     * The pipeline's monthly budget as a whole: refused when the stages kept always running already cost more, and a
+     * run-time budget (its `spendGuard`) watching the spend of every stage and the orchestrator, notifying
+     * `observability.notifications`. Each stage's own `scaling.autoscaling.budget` still caps that stage. Defaults to none.
+     */
+    budget?: BudgetArgs;
     /** Extra cloud tags and Kubernetes labels of every stage and of the orchestrator. Defaults to none. */
     tags?: { [key: string]: string };
 }

@@ -3,6 +3,7 @@
  * target settings are ModelService's arguments and are checked by ModelService's own schema (`stages.ts`).
  */
 import { observabilitySchema } from "../model-service/observability";
+import { budgetSchema } from "../spike-autoscaler/schema";
 import { z } from "zod";
 import { KubernetesNameKind, kubernetesResourceNameProblem } from "../../sdk/naming";
 import { gcpRegion, logRetentionDays, namespaceName, port, replicaCount, startupTimeoutSeconds, stringInput, tags, urlPath } from "../../sdk/schema-fields";
@@ -72,6 +73,7 @@ export const pipelineSchema = z
             .optional(),
         tags: tags.optional(),
         observability: observabilitySchema.optional(),
+        budget: budgetSchema.optional(),
     })
     .strict();
 

@@ -83,6 +83,32 @@ export interface BudgetArgs {
      * on-demand prices), at most 10,000,000. It becomes a maximum replica count; the tighter of it and `maxReplicas` wins. No default.
      */
     maxMonthlyUsd: number;
+    /**
+     * A run-time budget that watches what the service really spends once it runs, beside the deploy-time cap. Defaults
+     * to the defaults of each field (on where the target has a billing budget: see `spendGuard.enabled`).
+     */
+    spendGuard?: SpendGuardArgs;
+}
+
+/**
+ * The spend guard: a budget the cloud's billing checks at run time, notifying the component's notification channels
+ * (`observability.notifications`) when actual spend passes each threshold of `maxMonthlyUsd`: an AWS Budgets budget
+ * filtered by the component's cost-allocation tags (aws targets), a Cloud Billing budget filtered by its labels (gcp
+ * targets, given `gcpBillingAccount`), and on kubernetes a Prometheus alert on the spend projected from the replicas
+ * running. A stack that passes the deploy-time policy is still watched.
+ */
+export interface SpendGuardArgs {
+    /**
+     * Create the run-time budget. Defaults to true on aws and kubernetes targets; on gcp targets to true when
+     * `gcpBillingAccount` is given (a Cloud Billing budget belongs to a billing account); nothing on docker.
+     */
+    enabled?: boolean;
+    /** Percentages of `maxMonthlyUsd` at which actual spend notifies, each above 0 and at most 1000, at most 10 of them. Defaults to [80, 100]. */
+    thresholdsPercent?: number[];
+    /** Also notify when the month's forecast spend passes 100% (AWS Budgets and Cloud Billing forecasts). Defaults to true. */
+    forecast?: boolean;
+    /** The Cloud Billing account the budget belongs to (gcp targets), as `XXXXXX-XXXXXX-XXXXXX`. Defaults to none (no budget on gcp). */
+    gcpBillingAccount?: pulumi.Input<string>;
 }
 
 /**

@@ -25,6 +25,22 @@ const prewarmSchema = z
     })
     .strict();
 
+/** `XXXXXX-XXXXXX-XXXXXX`: a Cloud Billing account ID. */
+const GCP_BILLING_ACCOUNT = /^[0-9A-F]{6}-[0-9A-F]{6}-[0-9A-F]{6}$/;
+
+/** `budget.spendGuard`: the run-time budget (SpendGuardArgs). */
+export const spendGuardSchema = z
+    .object({
+        enabled: z.boolean().optional(),
+        thresholdsPercent: z.array(z.number().gt(0).max(1000)).min(1).max(10).optional(),
+        forecast: z.boolean().optional(),
+        gcpBillingAccount: input(z.string().regex(GCP_BILLING_ACCOUNT, "a Cloud Billing account ID, XXXXXX-XXXXXX-XXXXXX")).optional(),
+    })
+    .strict();
+
+/** A monthly budget (BudgetArgs): the deploy-time cap and the run-time spend guard. */
+export const budgetSchema = z.object({ maxMonthlyUsd: z.number().positive().max(MAX_BUDGET_MONTHLY_USD), spendGuard: spendGuardSchema.optional() }).strict();
+
 const autoscalingShape = {
     metric: z.enum(ScalingMetric).optional(),
     metricTarget: z.number().positive().optional(),
@@ -34,10 +50,7 @@ const autoscalingShape = {
     scaleDownDelaySeconds: z.number().int().min(0).max(MAX_STABILIZATION_SECONDS).optional(),
     maxQueuedPerRunning: z.number().min(0).max(1000).optional(),
     prewarm: z.array(prewarmSchema).max(20).optional(),
-    budget: z
-        .object({ maxMonthlyUsd: z.number().positive().max(MAX_BUDGET_MONTHLY_USD) })
-        .strict()
-        .optional(),
+    budget: budgetSchema.optional(),
 };
 
 /** `scaling.autoscaling` of ModelService, and the body of SpikeAutoscalerArgs. */
