@@ -24,6 +24,7 @@ import { policy, PolicyStatement, serviceTrustPolicy } from "../model-service/ta
 import { criticalPathSeconds } from "./flow";
 import { DeployedStage, OrchestratorDeployment, PipelineOrchestrator } from "./orchestrator";
 import { PipelineSpec } from "./spec";
+import { createStateMachineAlarms, stateMachineAlarmShapes } from "./stepfunctions-alarms";
 import { executionTimeoutSeconds, EXPRESS_MAX_SECONDS, stateMachineDefinition, StageInvocation } from "./stepfunctions-asl";
 
 /** API Gateway's longest integration timeout for an HTTP API, in seconds. */
@@ -151,7 +152,7 @@ function deploy(spec: PipelineSpec, stages: DeployedStage[], parent: pulumi.Comp
         },
         { parent, dependsOn: [rolePolicy] },
     );
-    const resources: Record<string, pulumi.Resource> = { logGroup, role, rolePolicy, stateMachine: machine };
+    const resources: Record<string, pulumi.Resource> = { logGroup, role, rolePolicy, stateMachine: machine, ...createStateMachineAlarms(spec, machine, tags, parent) };
     if (!settings.httpApi) {
         return { url: pulumi.interpolate`https://sync-states.${ctx.region}.${ctx.dnsSuffix}/`, id: machine.arn, resources };
     }
@@ -167,7 +168,7 @@ function deploy(spec: PipelineSpec, stages: DeployedStage[], parent: pulumi.Comp
 
 function costedResources(spec: PipelineSpec): CostedResource[] {
     const machine = `${spec.name}-state-machine`;
-    const costs: CostedResource[] = [{ urn: machine, type: "aws:sfn/stateMachine:StateMachine", name: machine, inputs: { type: "EXPRESS" } }];
+    const costs: CostedResource[] = [{ urn: machine, type: "aws:sfn/stateMachine:StateMachine", name: machine, inputs: { type: "EXPRESS" } }, ...stateMachineAlarmShapes(spec)];
     if (spec.stepFunctions.httpApi) {
         const api = `${spec.name}-api`;
         costs.push({ urn: api, type: "aws:apigatewayv2/api:Api", name: api, inputs: { protocolType: "HTTP" } });

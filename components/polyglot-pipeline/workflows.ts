@@ -15,6 +15,7 @@ import { cloudTags, gcpLabels, gcpName } from "../../sdk/naming";
 import { criticalPathSeconds } from "./flow";
 import { DeployedStage, OrchestratorDeployment, PipelineOrchestrator } from "./orchestrator";
 import { PipelineSpec } from "./spec";
+import { createWorkflowAlerts, workflowAlertShapes } from "./workflows-alerts";
 import { workflowSource, WorkflowStageEndpoint } from "./workflows-source";
 
 function deploy(spec: PipelineSpec, stages: DeployedStage[], parent: pulumi.ComponentResource): OrchestratorDeployment {
@@ -48,10 +49,11 @@ function deploy(spec: PipelineSpec, stages: DeployedStage[], parent: pulumi.Comp
     const endpoints = pulumi.all(
         Object.fromEntries(stages.map(({ stage, service }) => [stage.name, service.url.apply((base): WorkflowStageEndpoint => ({ url: `${base}${stage.path}`, audience: base }))])),
     );
+    const workflowName = gcpName(spec.name, 63);
     const workflow = new gcp.workflows.Workflow(
         `${spec.name}-workflow`,
         {
-            name: gcpName(spec.name, 63),
+            name: workflowName,
             region,
             description: `modelship PolyglotPipeline ${spec.name}`,
             serviceAccount: email,
@@ -65,13 +67,14 @@ function deploy(spec: PipelineSpec, stages: DeployedStage[], parent: pulumi.Comp
         { parent, dependsOn: grants },
     );
     resources.workflow = workflow;
+    Object.assign(resources, createWorkflowAlerts(spec, workflow, workflowName, labels, parent));
     const url = pulumi.interpolate`https://workflowexecutions.googleapis.com/v1/projects/${workflow.project}/locations/${region}/workflows/${workflow.name}/executions`;
     return { url, id: workflow.id, resources };
 }
 
 function costedResources(spec: PipelineSpec): CostedResource[] {
     const name = `${spec.name}-workflow`;
-    return [{ urn: name, type: "gcp:workflows/workflow:Workflow", name, inputs: {} }];
+    return [{ urn: name, type: "gcp:workflows/workflow:Workflow", name, inputs: {} }, ...workflowAlertShapes(spec, gcpName(spec.name, 63))];
 }
 
 /**

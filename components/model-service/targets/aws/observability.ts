@@ -58,8 +58,8 @@ const BACKLOG_GROWING_PERIODS = 3;
 /** SageMaker's ModelLatency is in microseconds. */
 const MICROSECONDS = 1_000_000;
 
-/** The dimensions as an alarm metric takes them. */
-function metric(namespace: string, metricName: string, stat: string, dimensions: Dimensions, period = WINDOW_SECONDS) {
+/** The dimensions as an alarm metric takes them (an ARN may be an output: a PolyglotPipeline's state machine). */
+export function metric(namespace: string, metricName: string, stat: string, dimensions: Record<string, pulumi.Input<string>>, period = WINDOW_SECONDS) {
     return { namespace, metricName, stat, period, dimensions };
 }
 
@@ -82,7 +82,7 @@ function errorRateAlarm(namespace: string, errors: string, invocations: string, 
 }
 
 /** A single metric compared once per period. */
-function thresholdAlarm(m: ReturnType<typeof metric>, settings: { threshold: number; operator: string; periods: number; missing: string; description: string }): AlarmArgs {
+export function thresholdAlarm(m: ReturnType<typeof metric>, settings: { threshold: number; operator: string; periods: number; missing: string; description: string }): AlarmArgs {
     return {
         alarmDescription: settings.description,
         namespace: m.namespace,
