@@ -28,6 +28,10 @@ function observed(service: string, alarms: string[]): Record<string, Figures> {
 }
 /** The alarms of a real-time SageMaker endpoint with autoscaling, and of a Lambda function without provisioned concurrency. */
 const SAGEMAKER_ALARMS = ["errors", "latency", "at-max"];
+/** A PolyglotPipeline's Step Functions state machine's alarms (failed share, execution time): per alarm-month, unknown. */
+function orchestratorAlarms(pipeline: string): Record<string, Figures> {
+    return Object.fromEntries(["failures", "latency"].map((a) => [`${pipeline}-alarm-${a}`, { min: null, max: null }]));
+}
 const LAMBDA_ALARMS = ["errors", "throttles"];
 
 /** Per example: the billed items by resource name, and the totals (null when an item is unknown). */
@@ -73,7 +77,8 @@ const EXPECTED: Record<string, { items: Record<string, Figures>; total: Figures;
     // = 438.0009; decide: 10 x 2 GB x 2,628,000 s x 0.0000166667 = 876.0017; min 0 (per request). score (SageMaker):
     // ml.c5.xlarge,0.204,us-east-1: 1 x 0.204 x 730 = 148.92; 3 x = 446.76. Known max: 438 + 446.76 + 876 = 1760.76.
     // Log groups, the state machine (per execution) and the HTTP API (per request): $0 idle, unknown at full scale;
-    // target tracking's CloudWatch alarms, and each stage's observability alarms and dashboard: unknown.
+    // target tracking's CloudWatch alarms, each stage's observability alarms and dashboard, and the state machine's two
+    // alarms: unknown.
     "polyglot-pipeline-aws": {
         items: {
             "fraud-logs": { min: 0, max: null },
@@ -85,6 +90,7 @@ const EXPECTED: Record<string, { items: Record<string, Figures>; total: Figures;
             "fraud-decide-function": { min: 0, max: 876 },
             "fraud-score-config": { min: 148.92, max: 446.76 },
             "fraud-state-machine": { min: 0, max: null },
+            ...orchestratorAlarms("fraud"),
             "fraud-score-scaling": { min: null, max: null },
             ...observed("fraud-features", LAMBDA_ALARMS),
             ...observed("fraud-decide", LAMBDA_ALARMS),
@@ -99,7 +105,7 @@ const EXPECTED: Record<string, { items: Record<string, Figures>; total: Figures;
     // gateway: the REST API is billed per request (no cache cluster): $0 idle, unknown at full scale; its authorizer
     // function per request and GB-second without a concurrency cap: $0 idle, unknown at full scale; its two log groups
     // per GB. Known (the items in cents): min 1028.13 + 148.92 = 1177.05; max 2056.26 + 438 + 876 + 446.76 = 3817.02. Each
-    // service's observability alarms and dashboard: unknown.
+    // service's observability alarms and dashboard, and the pipeline's state machine alarms: unknown.
     "aws-gateway": {
         items: {
             "qwen-chat-config": { min: 1028.13, max: 2056.26 },
@@ -113,6 +119,7 @@ const EXPECTED: Record<string, { items: Record<string, Figures>; total: Figures;
             "fraud-decide-function": { min: 0, max: 876 },
             "fraud-score-config": { min: 148.92, max: 446.76 },
             "fraud-state-machine": { min: 0, max: null },
+            ...orchestratorAlarms("fraud"),
             "fraud-score-scaling": { min: null, max: null },
             "models-api": { min: 0, max: null },
             "models-authorizer": { min: 0, max: null },
@@ -130,7 +137,8 @@ const EXPECTED: Record<string, { items: Record<string, Figures>; total: Figures;
     // features: (1 x 0.000024 + 1 x 0.0000025) x 3600 = 0.0954/h x 10 instances x 730 = 696.42; score: (2 x 0.000024 +
     // 4 x 0.0000025) x 3600 = 0.2088/h x 4 x 730 = 609.696; decide: (1 x 0.000024 + 2 x 0.0000025) x 3600 = 0.1044/h
     // x 4 x 730 = 304.848. All scale to zero: min 0. The workflow is billed per step: $0 idle, unknown at full scale.
-    // Each stage's three Cloud Monitoring alerting conditions: $1.50 a month each (cost-control page), 9 x 1.50 = 13.50.
+    // Each stage's three Cloud Monitoring alerting conditions and the workflow's one (its executions not succeeded): $1.50
+    // a month each (cost-control page), 10 x 1.50 = 15. Known max: 696.42 + 609.7 + 304.85 + 15 = 1625.97.
     "polyglot-pipeline-gcp": {
         items: {
             "fraud-features-service": { min: 0, max: 696.42 },
@@ -146,9 +154,10 @@ const EXPECTED: Record<string, { items: Record<string, Figures>; total: Figures;
             "fraud-decide-alert-latency": { min: 1.5, max: 1.5 },
             "fraud-decide-alert-errors": { min: 1.5, max: 1.5 },
             "fraud-decide-alert-max-instances": { min: 1.5, max: 1.5 },
+            "fraud-alert-failures": { min: 1.5, max: 1.5 },
         },
-        total: { min: 13.5, max: null },
-        known: { min: 13.5, max: 1624.47 },
+        total: { min: 15, max: null },
+        known: { min: 15, max: 1625.97 },
     },
     // The pool's GPU nodes are the user's own cluster's: nothing billed here.
     "byo-cluster-pool": { items: {}, total: { min: 0, max: 0 }, known: { min: 0, max: 0 } },

@@ -41,6 +41,9 @@ describe("PolyglotPipeline on AWS (Step Functions Express)", () => {
                 "aws:apigatewayv2/integration:Integration::fraud-integration",
                 "aws:apigatewayv2/route:Route::fraud-route",
                 "aws:apigatewayv2/stage:Stage::fraud-stage",
+                // The state machine's own alarms (observability on by default): stepfunctions-alarms.test.ts.
+                "aws:cloudwatch/metricAlarm:MetricAlarm::fraud-alarm-failures",
+                "aws:cloudwatch/metricAlarm:MetricAlarm::fraud-alarm-latency",
             ].sort(),
         );
         // The stages are private functions: no function URL, no API of their own; timeouts follow the stage's.
