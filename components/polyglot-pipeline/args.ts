@@ -155,7 +155,10 @@ export interface PolyglotPipelineArgs {
     docker?: PipelineDockerArgs;
     /**
      * Metrics, alerts and a dashboard for every stage, as a ModelService's `observability` (one block for all the
-     * stages; each alert and dashboard is the stage's own). Defaults to on where the target has them, notifying nowhere.
+     * stages; each alert and dashboard is the stage's own), and alerts on the orchestrator with the same thresholds and
+     * notifications: on AWS CloudWatch alarms on the state machine's failed, timed-out and aborted executions and its
+     * execution time, on GCP an alert policy on the workflow's executions that did not succeed (none on kubernetes,
+     * whose graph router has no metrics). Defaults to on where the target has them, notifying nowhere.
      */
     observability?: ObservabilityArgs;
     /**

@@ -65,7 +65,13 @@ export function workflowAlertPolicies(spec: PipelineSpec, workflowName: string, 
 }
 
 /** Creates the policies in the workflow's project, after it; returns them by role. */
-export function createWorkflowAlerts(spec: PipelineSpec, workflow: gcp.workflows.Workflow, workflowName: string, labels: Record<string, string>, parent: pulumi.Resource): Record<string, pulumi.Resource> {
+export function createWorkflowAlerts(
+    spec: PipelineSpec,
+    workflow: gcp.workflows.Workflow,
+    workflowName: string,
+    labels: Record<string, string>,
+    parent: pulumi.Resource,
+): Record<string, pulumi.Resource> {
     return Object.fromEntries(
         workflowAlertPolicies(spec, workflowName, labels).map((p) => [p.key, new gcp.monitoring.AlertPolicy(p.name, { ...p.args, project: workflow.project }, { parent, dependsOn: [workflow] })]),
     );
