@@ -18,6 +18,7 @@ import { runtimeEntry } from "../../../sdk/catalog/runtimes";
 import { kubernetesLabels, physicalName, selectorLabels } from "../../../sdk/naming";
 import { ScalingBound } from "../../spike-autoscaler/args";
 import { DEFAULT_LATENCY_SHARE } from "../observability";
+import { servicePodPattern } from "../observability/dashboard";
 import { ServingSpec } from "../spec";
 import { ServingTiming } from "../timing";
 import { layouts } from "./kubernetes";
@@ -25,6 +26,8 @@ import { kubernetesSettings, onKnative } from "./kubernetes-spec";
 
 /** API group and version of the Prometheus Operator's objects. */
 export const MONITORING_API = "monitoring.coreos.com/v1";
+/** The serving container's port in a Knative revision's pods, whatever the template names it (revision_helpers.go `UserPortName`). */
+export const KNATIVE_USER_PORT_NAME = "user-port";
 /** The label every alert carries naming the service (its physical name). */
 export const SERVICE_ALERT_LABEL = "modelship_service";
 
@@ -50,9 +53,10 @@ export interface SkippedAlert {
 
 /** The pods of the service, as a `pod` regex: a Deployment's `<name>-<replicaset>-<pod>`, a Knative revision's `<configuration>-<n>-deployment-<replicaset>-<pod>`. */
 export function podPattern(spec: ServingSpec): string {
-    const names = layouts(spec).map((l) => l.name);
-    const prefix = names.length === 1 ? names[0] : `(${names.join("|")})`;
-    return onKnative(spec) ? `${prefix}-[0-9]+-deployment-[a-z0-9]+-[a-z0-9]+` : `${prefix}-[a-z0-9]+-[a-z0-9]+`;
+    return servicePodPattern(
+        layouts(spec).map((l) => l.name),
+        onKnative(spec),
+    );
 }
 
 /**
@@ -199,13 +203,17 @@ function monitoringLabels(spec: ServingSpec): Record<string, string> {
 
 /**
  * The PodMonitor, or undefined when the server has no metrics endpoint. The endpoint is the container's port by name
- * (`http`, `metrics`; on Knative `http1`), or by number on Knative when the metrics port is not the serving one
- * (Knative keeps one named port: `portNumber`, Prometheus Operator 0.79 and later).
+ * (`http`, `metrics`), or on Knative the pod's `user-port`, or by number when the metrics port is not the serving one
+ * (Knative keeps one port: `portNumber`, Prometheus Operator 0.79 and later). On Knative the template's port is named
+ * `http1`, but the revision's Deployment renames it: the pod's serving port is always `user-port` (knative/serving
+ * pkg/apis/serving/v1/revision_helpers.go `UserPortName`, set by pkg/reconciler/revision/resources/deploy.go
+ * `makeServingContainer`), and the queue-proxy's ports (`http-queueadm`, `http-autometric`, `http-usermetric`, the
+ * proxy port) are other names, so the PodMonitor never scrapes the sidecar in place of the server.
  */
 export function podMonitorArgs(spec: ServingSpec): kubernetes.apiextensions.CustomResourceArgs | undefined {
     if (!spec.metricsPath) return undefined;
     const separate = spec.metricsPort !== undefined && spec.metricsPort !== spec.port;
-    const port = onKnative(spec) ? (separate ? { portNumber: spec.metricsPort } : { port: "http1" }) : { port: separate ? "metrics" : "http" };
+    const port = onKnative(spec) ? (separate ? { portNumber: spec.metricsPort } : { port: KNATIVE_USER_PORT_NAME }) : { port: separate ? "metrics" : "http" };
     const base = physicalName(spec.name);
     return {
         apiVersion: MONITORING_API,
