@@ -22,6 +22,7 @@ import { servicePodPattern } from "../observability/dashboard";
 import { ServingSpec } from "../spec";
 import { ServingTiming } from "../timing";
 import { layouts } from "./kubernetes";
+import { KNATIVE_SERVING_NAMESPACE } from "../../spike-autoscaler/knative-install";
 import { kubernetesSettings, onKnative } from "./kubernetes-spec";
 
 /** API group and version of the Prometheus Operator's objects. */
@@ -235,6 +236,27 @@ export function prometheusRuleArgs(spec: ServingSpec, timing: ServingTiming): ku
         kind: "PrometheusRule",
         metadata: { name: base, namespace: kubernetesSettings(spec).namespace, labels: monitoringLabels(spec) },
         spec: { groups: [{ name: `modelship-${base}`, rules: alertRules(spec, timing).rules }] },
+    };
+}
+
+/**
+ * With `installKnative` and `observability.enabled`: a PodMonitor of Knative's autoscaler and activator (in
+ * knative-serving, labels `app.kubernetes.io/name: knative-serving` and `app`, port `metrics`: knative/serving
+ * config/core/deployments/autoscaler.yaml, activator.yaml), whose `kn_revision_*` series the dashboard reads. Their
+ * series name the revision's namespace in `k8s_namespace_name`, so the target's own `namespace` label never clashes.
+ */
+export function knativeControlPlaneMonitorArgs(spec: ServingSpec): kubernetes.apiextensions.CustomResourceArgs {
+    return {
+        apiVersion: MONITORING_API,
+        kind: "PodMonitor",
+        metadata: { name: "knative-serving-control-plane", namespace: KNATIVE_SERVING_NAMESPACE, labels: monitoringLabels(spec) },
+        spec: {
+            selector: {
+                matchLabels: { "app.kubernetes.io/name": "knative-serving" },
+                matchExpressions: [{ key: "app", operator: "In", values: ["autoscaler", "activator"] }],
+            },
+            podMetricsEndpoints: [{ port: "metrics", path: "/metrics" }],
+        },
     };
 }
 
