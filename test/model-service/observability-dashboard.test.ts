@@ -507,7 +507,12 @@ describe("the dashboard's PromQL, run by promtool", () => {
         // braced units dropped, scraped from the autoscaler and activator pods in knative-serving.
         const autoscaler = { namespace: "knative-serving", pod: "autoscaler-6c8b9d7f5-q2w3e", job: "knative-serving/autoscaler", otel_scope_name: "knative.dev/serving/pkg/autoscaler" };
         const activator = { namespace: "knative-serving", pod: "activator-5d6f7b8c9-r4t5y", job: "knative-serving/activator", otel_scope_name: "knative.dev/serving/pkg/activator" };
-        const revision = (configuration: string, n: string, ns = "ml") => ({ k8s_namespace_name: ns, kn_service_name: configuration, kn_configuration_name: configuration, kn_revision_name: `${configuration}-${n}` });
+        const revision = (configuration: string, n: string, ns = "ml") => ({
+            k8s_namespace_name: ns,
+            kn_service_name: configuration,
+            kn_configuration_name: configuration,
+            kn_revision_name: `${configuration}-${n}`,
+        });
         const REV_POD = { namespace: "ml", pod: "llm-00002-deployment-7d9f8b6c5-x2k4q", container: "vllm", endpoint: "user-port", job: "ml/llm" };
         testRules([
             {

@@ -297,7 +297,10 @@ function panelContents(spec: ServingSpec, placement: DashboardPlacement): PanelC
     if (knative) {
         // Knative's autoscaler decides the replicas (the KPA sets each revision's Deployment): its wish and what it has.
         const kn = knativeSelector(placement);
-        replicas.push({ expr: `sum(kn_revision_pods_desired{${kn}})`, legend: "desired (Knative autoscaler)" }, { expr: `sum(kn_revision_pods_count{${kn}})`, legend: "allocated (Knative autoscaler)" });
+        replicas.push(
+            { expr: `sum(kn_revision_pods_desired{${kn}})`, legend: "desired (Knative autoscaler)" },
+            { expr: `sum(kn_revision_pods_count{${kn}})`, legend: "allocated (Knative autoscaler)" },
+        );
     } else {
         replicas.push({ expr: `sum(kube_deployment_spec_replicas{${deployments}})`, legend: "desired" });
     }
