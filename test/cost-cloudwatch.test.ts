@@ -36,7 +36,12 @@ describe("CloudWatch in the cost model", () => {
             max: null,
             basis: "unknown: a CloudWatch alarm is billed per alarm metric; prices are recorded for us-east-1 and us-east-2 only, not eu-west-1",
         });
-        const band = { metricQueries: [{ id: "m1", metric: metric(60) }, { id: "e1", expression: "ANOMALY_DETECTION_BAND(m1)" }] };
+        const band = {
+            metricQueries: [
+                { id: "m1", metric: metric(60) },
+                { id: "e1", expression: "ANOMALY_DETECTION_BAND(m1)" },
+            ],
+        };
         expect(priceMetricAlarm(band, ctx("us-east-1"))).toMatchObject({ min: null, max: null });
         expect(priceMetricAlarm({}, ctx("us-east-1"))).toMatchObject({ min: null, max: null });
     });

@@ -29,14 +29,7 @@ describe("SpikeAutoscaler on aws-sagemaker", () => {
         const { value, resources } = await rt.construct(() => new SpikeAutoscaler("llm", variant({ prewarm: [WEEKDAY_MORNINGS] })));
         // The registration order of the alarm (its description an Output of the endpoint's name) is not fixed: sorted.
         expect(resources.map((r) => `${r.type}::${r.name}`).sort()).toEqual(
-            [
-                "modelship:index:SpikeAutoscaler::llm",
-                `${TARGET}::llm`,
-                `${POLICY}::llm`,
-                `${ACTION}::llm-prewarm-0-start`,
-                `${ACTION}::llm-prewarm-0-end`,
-                `${ALARM}::llm-alarm-at-max`,
-            ].sort(),
+            ["modelship:index:SpikeAutoscaler::llm", `${TARGET}::llm`, `${POLICY}::llm`, `${ACTION}::llm-prewarm-0-start`, `${ACTION}::llm-prewarm-0-end`, `${ALARM}::llm-alarm-at-max`].sort(),
         );
         expect(rt.one(TARGET).inputs).toEqual({
             serviceNamespace: "sagemaker",
