@@ -173,20 +173,10 @@ describe("the Grafana dashboard's structure", () => {
     it("engine knative: the revisions' pods and Deployments, Knative's autoscaler in place of the HPA, its panic mode and activator", () => {
         const spec = specOf("llm", vllmKnative([WEEKDAY_MORNINGS]));
         const d = grafanaDashboard(spec, placementOf(spec));
-        expect(titles(d)).toEqual([
-            "Requests per second",
-            "In flight",
-            "Queue (waiting)",
-            "Replicas against min/max",
-            "Pre-warm windows",
-            "Knative panic mode",
-            "Requests through the activator",
-            "Cold starts",
-            "GPU utilisation",
-            "GPU memory",
-            "GPU memory used (MiB)",
-            "Cost per hour",
-        ]);
+        // The same builder's panels as on a Deployment, with Knative's two before the cold starts.
+        const onDeployment = titles(grafanaDashboard(specOf("llm", vllmGpu([WEEKDAY_MORNINGS])), placementOf(spec)));
+        const at = onDeployment.indexOf("Cold starts");
+        expect(titles(d)).toEqual([...onDeployment.slice(0, at), "Knative panic mode", "Requests through the activator", ...onDeployment.slice(at)]);
         expect(d).toMatchObject({ uid: dashboardUid("ml", "llm"), tags: ["modelship", "model-service", "vllm", "knative"] });
         // A revision's pod: <configuration>-<n>-deployment-<replicaset>-<pod>, the alerts' pattern.
         const pods = 'namespace="ml",pod=~"llm-[0-9]+-deployment-[a-z0-9]+-[a-z0-9]+"';
