@@ -59,8 +59,8 @@ const BACKLOG_GROWING_PERIODS = 3;
 /** SageMaker's ModelLatency is in microseconds. */
 const MICROSECONDS = 1_000_000;
 
-/** The dimensions as an alarm metric takes them. */
-function metric(namespace: string, metricName: string, stat: string, dimensions: Dimensions, period = WINDOW_SECONDS) {
+/** The dimensions as an alarm metric takes them (values known, or Outputs of a standalone autoscaler's endpoint). */
+function metric(namespace: string, metricName: string, stat: string, dimensions: pulumi.Input<Record<string, pulumi.Input<string>>>, period = WINDOW_SECONDS) {
     return { namespace, metricName, stat, period, dimensions };
 }
 
@@ -83,7 +83,7 @@ function errorRateAlarm(namespace: string, errors: string, invocations: string, 
 }
 
 /** A single metric compared once per period. */
-function thresholdAlarm(m: ReturnType<typeof metric>, settings: { threshold: number; operator: string; periods: number; missing: string; description: string }): AlarmArgs {
+function thresholdAlarm(m: ReturnType<typeof metric>, settings: { threshold: number; operator: string; periods: number; missing: string; description: pulumi.Input<string> }): AlarmArgs {
     return {
         alarmDescription: settings.description,
         namespace: m.namespace,
@@ -129,18 +129,14 @@ export function sagemakerAtMaxAlarm(
 ): AlarmArgs {
     const describe = (variant: string) =>
         `${variant}: at its effective maximum of ${autoscaling.max} instances for ${AT_MAX_MINUTES} minutes (instances counted as CPUUtilization samples a minute); ${maxBoundWords(autoscaling)}`;
-    return {
-        ...thresholdAlarm(metric("/aws/sagemaker/Endpoints", "CPUUtilization", "SampleCount", {}, 60), {
-            threshold: autoscaling.max,
-            operator: "GreaterThanOrEqualToThreshold",
-            periods: AT_MAX_MINUTES,
-            // No samples, no instances (an asynchronous endpoint at zero): not at the maximum.
-            missing: "notBreaching",
-            description: "",
-        }),
-        dimensions: dims,
-        alarmDescription: typeof where === "string" ? describe(where) : pulumi.output(where).apply(describe),
-    };
+    return thresholdAlarm(metric("/aws/sagemaker/Endpoints", "CPUUtilization", "SampleCount", dims, 60), {
+        threshold: autoscaling.max,
+        operator: "GreaterThanOrEqualToThreshold",
+        periods: AT_MAX_MINUTES,
+        // No samples, no instances (an asynchronous endpoint at zero): not at the maximum.
+        missing: "notBreaching",
+        description: typeof where === "string" ? describe(where) : pulumi.output(where).apply(describe),
+    });
 }
 
 /** An alarm's actions: publish to the SNS topic when it fires and when it clears; none without a topic. */
