@@ -20,17 +20,25 @@ const examples = fs
 type Figures = { min: number | null; max: number | null };
 
 /**
- * A ModelService's observability on aws-sagemaker and aws-lambda (issue 18): its alarms, billed per alarm-month, and its
- * dashboard, per dashboard-month beyond the account's free ones; neither price is in the catalog: unknown, never $0.
+ * A ModelService's observability on aws-sagemaker and aws-lambda (issue 18): its alarms at $0.10 per alarm metric a month
+ * (standard resolution, us-east-1: infracost's reading of the AWS Price List, sdk/catalog/data/aws-cloudwatch.data.ts),
+ * the errors alarm reading two metrics (errors / invocations) and every other alarm one; its dashboard at $3 a month. The
+ * account's free tier (10 alarm metrics, 3 dashboards) is not deducted.
  */
+const ALARM_MONTHLY: Record<string, number> = { errors: 0.2, latency: 0.1, "at-max": 0.1, throttles: 0.1, backlog: 0.1 };
 function observed(service: string, alarms: string[]): Record<string, Figures> {
-    return Object.fromEntries([`${service}-dashboard`, ...alarms.map((a) => `${service}-alarm-${a}`)].map((name) => [name, { min: null, max: null }]));
+    const items: Record<string, Figures> = { [`${service}-dashboard`]: { min: 3, max: 3 } };
+    for (const a of alarms) items[`${service}-alarm-${a}`] = { min: ALARM_MONTHLY[a], max: ALARM_MONTHLY[a] };
+    return items;
 }
-/** The alarms of a real-time SageMaker endpoint with autoscaling, and of a Lambda function without provisioned concurrency. */
+/** The alarms of a real-time SageMaker endpoint with autoscaling ($3.40 with the dashboard), and of a Lambda function without provisioned concurrency ($3.30). */
 const SAGEMAKER_ALARMS = ["errors", "latency", "at-max"];
-/** A PolyglotPipeline's Step Functions state machine's alarms (failed share, execution time): per alarm-month, unknown. */
+/**
+ * A PolyglotPipeline's Step Functions state machine's alarms: the failed share reads four metrics (failed, timed out,
+ * aborted, started: $0.40), the execution time one ($0.10).
+ */
 function orchestratorAlarms(pipeline: string): Record<string, Figures> {
-    return Object.fromEntries(["failures", "latency"].map((a) => [`${pipeline}-alarm-${a}`, { min: null, max: null }]));
+    return { [`${pipeline}-alarm-failures`]: { min: 0.4, max: 0.4 }, [`${pipeline}-alarm-latency`]: { min: 0.1, max: 0.1 } };
 }
 const LAMBDA_ALARMS = ["errors", "throttles"];
 
@@ -75,10 +83,11 @@ const EXPECTED: Record<string, { items: Record<string, Figures>; total: Figures;
     "polyglot-pipeline-kubernetes": { items: {}, total: { min: 0, max: 0 }, known: { min: 0, max: 0 } },
     // features (Lambda): aws-lambda,compute x86_64,per GB-second,0.0000166667: 10 reserved x 1 GB x 2,628,000 s x 0.0000166667
     // = 438.0009; decide: 10 x 2 GB x 2,628,000 s x 0.0000166667 = 876.0017; min 0 (per request). score (SageMaker):
-    // ml.c5.xlarge,0.204,us-east-1: 1 x 0.204 x 730 = 148.92; 3 x = 446.76. Known max: 438 + 446.76 + 876 = 1760.76.
-    // Log groups, the state machine (per execution) and the HTTP API (per request): $0 idle, unknown at full scale;
-    // target tracking's CloudWatch alarms, each stage's observability alarms and dashboard, and the state machine's two
-    // alarms: unknown.
+    // ml.c5.xlarge,0.204,us-east-1: 1 x 0.204 x 730 = 148.92; 3 x = 446.76. Each stage's observability: the two Lambda
+    // stages' alarms and dashboards 2 x 3.30, the SageMaker stage's 3.40: 10.00 at both ends. The state machine's two
+    // alarms: failures reads four metrics (failed, timed out, aborted, started) 0.40, latency one 0.10: 0.50. Known min:
+    // 148.92 + 10 + 0.50 = 159.42; max: 438 + 446.76 + 876 + 10 + 0.50 = 1771.26. Log groups, the state machine (per
+    // execution) and the HTTP API (per request): $0 idle, unknown at full scale; target tracking's CloudWatch alarms: unknown.
     "polyglot-pipeline-aws": {
         items: {
             "fraud-logs": { min: 0, max: null },
@@ -97,15 +106,16 @@ const EXPECTED: Record<string, { items: Record<string, Figures>; total: Figures;
             ...observed("fraud-score", SAGEMAKER_ALARMS),
         },
         total: { min: null, max: null },
-        known: { min: 148.92, max: 1760.76 },
+        known: { min: 159.42, max: 1771.26 },
     },
     // The chat model as on aws-sagemaker: ml.g5.xlarge,1.4084,us-east-1: 1 x 1.4084 x 730 = 1028.132; 2 x = 2056.264. The
     // fraud pipeline as on polyglot-pipeline-aws, without its HTTP API: features 10 x 1 GB x 2,628,000 s x 0.0000166667 =
     // 438.0009, decide 10 x 2 GB x = 876.0017 (min 0), score ml.c5.xlarge,0.204: 1-3 x 0.204 x 730 = 148.92-446.76. The
     // gateway: the REST API is billed per request (no cache cluster): $0 idle, unknown at full scale; its authorizer
     // function per request and GB-second without a concurrency cap: $0 idle, unknown at full scale; its two log groups
-    // per GB. Known (the items in cents): min 1028.13 + 148.92 = 1177.05; max 2056.26 + 438 + 876 + 446.76 = 3817.02. Each
-    // service's observability alarms and dashboard, and the pipeline's state machine alarms: unknown.
+    // per GB. Each service's observability alarms and dashboard: the chat model's 3.40 and the pipeline's 10.00 (as above),
+    // and the state machine's alarms 0.50: 13.90. Known (the items in cents): min 1028.13 + 148.92 + 13.90 = 1190.95; max
+    // 2056.26 + 438 + 876 + 446.76 + 13.90 = 3830.92.
     "aws-gateway": {
         items: {
             "qwen-chat-config": { min: 1028.13, max: 2056.26 },
@@ -131,7 +141,7 @@ const EXPECTED: Record<string, { items: Record<string, Figures>; total: Figures;
             ...observed("fraud-score", SAGEMAKER_ALARMS),
         },
         total: { min: null, max: null },
-        known: { min: 1177.05, max: 3817.02 },
+        known: { min: 1190.95, max: 3830.92 },
     },
     // Cloud Run, request-based billing, us-central1: cloud-run vCPU-second 0.000024 and GiB-second 0.0000025, 730 h.
     // features: (1 x 0.000024 + 1 x 0.0000025) x 3600 = 0.0954/h x 10 instances x 730 = 696.42; score: (2 x 0.000024 +
@@ -162,15 +172,15 @@ const EXPECTED: Record<string, { items: Record<string, Figures>; total: Figures;
     // The pool's GPU nodes are the user's own cluster's: nothing billed here.
     "byo-cluster-pool": { items: {}, total: { min: 0, max: 0 }, known: { min: 0, max: 0 } },
     // aws-lambda,compute x86_64,per GB-second,0.0000166667: 5 reserved x 4 GB x 2,628,000 s x 0.0000166667 = 876.0017; min 0 (per request).
-    // The log group is billed per GB ingested and stored: $0 without logs, unknown at full scale. The errors and throttles
-    // alarms and the dashboard: unknown, so the minimum is unknown too.
+    // The log group is billed per GB ingested and stored: $0 without logs, unknown at full scale. The errors (2 metrics) and
+    // throttles alarms, 0.30, and the dashboard, 3: 3.30 at both ends, the whole minimum.
     "aws-lambda": {
         items: { "embedder-function": { min: 0, max: 876 }, "embedder-logs": { min: 0, max: null }, ...observed("embedder", LAMBDA_ALARMS) },
-        total: { min: null, max: null },
-        known: { min: 0, max: 876 },
+        total: { min: 3.3, max: null },
+        known: { min: 3.3, max: 879.3 },
     },
-    // ml.g5.xlarge,1.4084,us-east-1: 1 x 1.4084 x 730 = 1028.132; 2 x = 2056.264. Target tracking's CloudWatch alarms, the
-    // observability alarms and the dashboard: unknown.
+    // ml.g5.xlarge,1.4084,us-east-1: 1 x 1.4084 x 730 = 1028.132; 2 x = 2056.264. The observability alarms and dashboard:
+    // 3.40 (1031.53, 2059.66). Target tracking's CloudWatch alarms: unknown.
     "aws-sagemaker": {
         items: {
             "qwen-chat-config": { min: 1028.13, max: 2056.26 },
@@ -179,9 +189,9 @@ const EXPECTED: Record<string, { items: Record<string, Figures>; total: Figures;
             ...observed("qwen-chat", SAGEMAKER_ALARMS),
         },
         total: { min: null, max: null },
-        known: { min: 1028.13, max: 2056.26 },
+        known: { min: 1031.53, max: 2059.66 },
     },
-    // ml.g6.2xlarge,1.222,us-east-1: 1 x 1.222 x 730 = 892.06; 2 x = 1784.12.
+    // ml.g6.2xlarge,1.222,us-east-1: 1 x 1.222 x 730 = 892.06; 2 x = 1784.12; the observability's 3.40: 895.46, 1787.52.
     "aws-sagemaker-vllm": {
         items: {
             "qwen-vllm-config": { min: 892.06, max: 1784.12 },
@@ -190,11 +200,13 @@ const EXPECTED: Record<string, { items: Record<string, Figures>; total: Figures;
             ...observed("qwen-vllm", SAGEMAKER_ALARMS),
         },
         total: { min: null, max: null },
-        known: { min: 892.06, max: 1784.12 },
+        known: { min: 895.46, max: 1787.52 },
     },
     // ml.g6.2xlarge,1.222,us-east-1: min 0 (asynchronous inference at zero instances); 4 x 1.222 x 730 = 3568.24. The bucket
     // (storage and requests) is unknown; the topics are billed per publish: $0 without requests, unknown at full scale;
-    // target tracking's alarms, the scale-in and idle alarms and the alarm that brings the first instance back: unknown per alarm-month.
+    // target tracking's alarms: unknown. The scale-in alarm (2 metrics), the idle alarm and the one that brings the first
+    // instance back: 0.40; the observability's errors (2 metrics), latency, at the maximum and backlog alarms, 0.50, and the
+    // dashboard, 3: 3.90 at both ends (3.90, 3572.14).
     "aws-sagemaker-async": {
         items: {
             "qwen-batch-config": { min: 0, max: 3568.24 },
@@ -203,13 +215,13 @@ const EXPECTED: Record<string, { items: Record<string, Figures>; total: Figures;
             "qwen-batch-success": { min: 0, max: null },
             "qwen-batch-error": { min: 0, max: null },
             "qwen-batch-scaling": { min: null, max: null },
-            "qwen-batch-scaling-from-zero": { min: null, max: null },
-            "qwen-batch-scaling-scale-in": { min: null, max: null },
-            "qwen-batch-scaling-idle": { min: null, max: null },
+            "qwen-batch-scaling-from-zero": { min: 0.1, max: 0.1 },
+            "qwen-batch-scaling-scale-in": { min: 0.2, max: 0.2 },
+            "qwen-batch-scaling-idle": { min: 0.1, max: 0.1 },
             ...observed("qwen-batch", [...SAGEMAKER_ALARMS, "backlog"]),
         },
         total: { min: null, max: null },
-        known: { min: 0, max: 3568.24 },
+        known: { min: 3.9, max: 3572.14 },
     },
     // 4 vCPU x 0.000018 x 3600 + 16 GiB x 0.000002 x 3600 + 1 L4 x 0.67 = 1.0444/h (instance-based); 0-2 instances: 2 x 1.0444 x 730 = 1524.824.
     // The two services as on gcp-cloudrun: the L4 LLM 0-2 x 1.0444/h x 730 = 1524.82; the CPU scorer, request-based,
@@ -331,17 +343,19 @@ const EXPECTED: Record<string, { items: Record<string, Figures>; total: Figures;
     // 261 x 3 h / 12 = 65.25 h x 7 extra x 0.9776 = 446.5188; min 713.648 + 446.5188 = 1160.1668.
     // scorer: ml.c5.xlarge,0.204: 2 x 0.204 x 730 = 297.84 + pre-warming 07:00-18:00 weekdays at 4: 261 x 11 / 12 = 239.25 h
     // x 2 extra x 0.204 = 97.614 -> 395.454; max 10 x 0.204 x 730 = 1489.2.
+    // CloudWatch: the scorer service's errors (2 metrics) and latency alarms and dashboard, 3.30; the standalone
+    // autoscaler's alarm at its effective maximum of 10 instances, 0.10: 3.40 (1559.02, 7201.78).
     "spike-autoscaler": {
-        // The scorer's observability: errors and latency (no instances alarm: the standalone autoscaler bounds it, not the service).
+        // The scorer service's observability: errors and latency; its instances alarm is the standalone autoscaler's (it owns the bounds).
         items: {
             qwen: { min: 1160.17, max: 5709.18 },
             "scorer-config": { min: 395.45, max: 1489.2 },
             "scorer-logs": { min: 0, max: null },
             scorer: { min: null, max: null },
-            ...observed("scorer", ["errors", "latency"]),
+            ...observed("scorer", ["errors", "latency", "at-max"]),
         },
         total: { min: null, max: null },
-        known: { min: 1555.62, max: 7198.38 },
+        known: { min: 1559.02, max: 7201.78 },
     },
 };
 
@@ -369,8 +383,6 @@ const BILLED_UNKNOWN: Record<string, RegExp> = {
     "aws:sns/topic:Topic": /^SNS publishes and deliveries \(per million requests\): \$0 without requests; at full scale unknown/,
     "aws:sqs/queue:Queue": /^SQS requests \(per million; every 64 KiB of a payload is one request\): \$0 without requests; at full scale unknown/,
     "aws:s3/bucket:Bucket": /^unknown: S3 bills per use: storage per GB-month of what the bucket holds and requests per 1,000/,
-    "aws:cloudwatch/metricAlarm:MetricAlarm": /^unknown: a CloudWatch alarm \(per alarm-month\) is billed/,
-    "aws:cloudwatch/dashboard:Dashboard": /^unknown: a CloudWatch dashboard \(per dashboard-month beyond the account's free dashboards\) is billed/,
     "kubernetes:core/v1:PersistentVolumeClaim": /^unknown: a PersistentVolumeClaim of \d+Gi on StorageClass [\w-]+: its volume is billed per GB-month/,
     "gcp:pubsub/topic:Topic": /^Pub\/Sub publish throughput \(per TiB\): \$0 without requests; at full scale unknown/,
     "gcp:pubsub/subscription:Subscription": /^Pub\/Sub delivery throughput \(per TiB\) and storage of messages unacknowledged past 24 hours/,

@@ -8,6 +8,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Accelerator } from "../../sdk/catalog/accelerators";
 import { ServingRuntime } from "../../sdk/catalog/runtimes";
+import type { NotificationArgs } from "../model-service/args";
 
 /** What the autoscaler measures to decide the replica count. */
 export enum ScalingMetric {
@@ -249,6 +250,25 @@ export interface SpikeAutoscalerCloudRunArgs {
     gpu?: boolean;
 }
 
+/**
+ * What a standalone SpikeAutoscaler watches of the workload it scales: on `aws-sagemaker`, a CloudWatch alarm when the
+ * variant sits at its effective maximum (the budget cap or `maxReplicas`); nothing on the other targets yet
+ * (docs/observability.md, "A standalone SpikeAutoscaler").
+ */
+export interface SpikeAutoscalerObservabilityArgs {
+    /**
+     * Create the alarm. `false` creates none. Defaults to true on `aws-sagemaker` when `maxReplicas` is above
+     * `minReplicas` (a fixed count is always at its maximum); `true` is refused on the other targets, which have none.
+     */
+    enabled?: boolean;
+    /**
+     * Where the alarm notifies, as a ModelService's `observability.notifications`: on `aws-sagemaker`, `snsTopicArn`
+     * gets the alarm's state changes (firing and clearing). Defaults to none: the alarm changes state in the
+     * CloudWatch console only.
+     */
+    notifications?: NotificationArgs;
+}
+
 /** Arguments of {@link SpikeAutoscaler}: the autoscaling spec, the replica bounds and what to scale. */
 export interface SpikeAutoscalerArgs extends AutoscalingArgs {
     /** What to scale. Give the matching block (`kubernetes`, `sagemaker`, `lambda`, `cloudRun`). */
@@ -267,4 +287,6 @@ export interface SpikeAutoscalerArgs extends AutoscalingArgs {
     lambda?: SpikeAutoscalerLambdaArgs;
     /** The service, for `target: gcp-cloudrun`. Defaults to none. */
     cloudRun?: SpikeAutoscalerCloudRunArgs;
+    /** An alarm when the scaled workload sits at its effective maximum (`aws-sagemaker`). Defaults to on there, notifying nowhere. */
+    observability?: SpikeAutoscalerObservabilityArgs;
 }

@@ -25,6 +25,12 @@ export const KNATIVE_DEFAULT_MAX_REVISION_TIMEOUT_SECONDS = 600;
 export interface KnativeServingNeeds {
     features: string[];
     timeoutSeconds: number;
+    /**
+     * Have the autoscaler and activator export their metrics for Prometheus to scrape (config-observability
+     * `metrics-protocol: prometheus`, on their port `metrics`, 9090): Knative Serving 1.19 and later export none by
+     * default (knative/serving config/core/configmaps/observability.yaml: "'none' (the default)").
+     */
+    prometheusMetrics?: boolean;
 }
 
 /** The KnativeServing resource's arguments. */
@@ -40,6 +46,7 @@ export function knativeServingArgs(needs: KnativeServingNeeds): kubernetes.apiex
                 network: { "ingress-class": "kourier.ingress.networking.knative.dev" },
                 features: Object.fromEntries(needs.features.map((flag) => [flag, "enabled"])),
                 defaults: { "max-revision-timeout-seconds": String(Math.max(KNATIVE_DEFAULT_MAX_REVISION_TIMEOUT_SECONDS, needs.timeoutSeconds)) },
+                ...(needs.prometheusMetrics ? { observability: { "metrics-protocol": "prometheus" } } : {}),
             },
         },
     };

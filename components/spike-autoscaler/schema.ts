@@ -10,6 +10,7 @@ import { KubernetesNameKind, kubernetesNameSchema } from "../../sdk/naming";
 import { input } from "../../sdk/validate";
 import { ServingRuntime } from "../../sdk/catalog/runtimes";
 import { gcpRegion, gpusPerUnit, namespaceName, replicaCount, sagemakerInstanceType, startupTimeoutSeconds, stringInput } from "../../sdk/schema-fields";
+import { notificationsSchema } from "../model-service/observability";
 import { AutoscalerTarget, KubernetesScalingEngine, ScalingMetric } from "./args";
 import { MAX_BURST_MULTIPLIER } from "./defaults";
 
@@ -118,6 +119,7 @@ export const spikeAutoscalerSchema = z
             })
             .strict()
             .optional(),
+        observability: z.object({ enabled: z.boolean().optional(), notifications: notificationsSchema.optional() }).strict().optional(),
     })
     .strict();
 

@@ -40,9 +40,14 @@ export function placeholderOnly(r: PlainResource): boolean {
     return containers.length > 0 && containers.every((c) => /(^|\/)pause[:@]/.test(str(c, "image") ?? ""));
 }
 
-/** The pods' labels of a workload (a Knative Service's pods also carry `serving.knative.dev/service`). */
+/**
+ * The pods' labels of a workload: a Knative Service's pods also carry `serving.knative.dev/service`, a Configuration's
+ * `serving.knative.dev/configuration` (knative/serving pkg/reconciler/revision/resources/meta.go copies the revision's
+ * labels, the template's among them, onto its pods).
+ */
 function podLabels(r: PlainResource): Record<string, unknown> {
     if (r.type === K8S.knativeService) return { ...record(r.inputs, "spec.template.metadata.labels"), "serving.knative.dev/service": str(r.inputs, "metadata.name") };
+    if (r.type === K8S.knativeConfiguration) return { ...record(r.inputs, "spec.template.metadata.labels"), "serving.knative.dev/configuration": str(r.inputs, "metadata.name") };
     return podTemplate(r)?.labels ?? {};
 }
 

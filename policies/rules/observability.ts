@@ -1,7 +1,7 @@
 /**
  * observability-required (advisory by default): a GPU service nobody watches is the most expensive thing to leave
  * unwatched. Flags a GPU serving workload without a scrape target or alerts: Kubernetes workloads whose pods ask for
- * GPUs (Deployment, StatefulSet, Knative Service) without a PodMonitor/ServiceMonitor that takes their pods or a
+ * GPUs (Deployment, StatefulSet, Knative Service, or Knative Configuration: a canary's versions) without a PodMonitor/ServiceMonitor that takes their pods or a
  * PrometheusRule alert that names them; SageMaker endpoint configurations on GPU instances without a CloudWatch alarm
  * on their endpoint; Cloud Run services with GPUs without a Cloud Monitoring alert policy on them. ModelService creates
  * all of these by default (`observability`); the rule reads the resources, so hand-written ones count the same.
@@ -14,7 +14,7 @@ import { gpuFleets } from "../inspect/fleets";
 import { alertRuleOf, cloudRunAlertOf, placeholderOnly, sagemakerAlarmOf, scrapeTargetOf } from "../inspect/observability";
 import { AWS, GCP, K8S } from "../inspect/types";
 
-const KUBERNETES_WORKLOADS: readonly string[] = [K8S.deployment, K8S.statefulSet, K8S.knativeService];
+const KUBERNETES_WORKLOADS: readonly string[] = [K8S.deployment, K8S.statefulSet, K8S.knativeService, K8S.knativeConfiguration];
 
 /** What is missing for one GPU resource, in words; empty when it is watched. */
 function missing(r: PlainResource, resources: ReadonlyArray<PlainResource>): string[] {

@@ -10,6 +10,7 @@ import { Accelerator, AuthMode, AutoscalerTarget, KubernetesScalingEngine, Model
 import { estimateCost } from "../../sdk/cost";
 import { ResourceRecord } from "../../sdk/plan/runtime";
 import { outputValue, useMockRuntime } from "../harness";
+import { validateKubernetesObjects } from "../kubernetes-schemas";
 
 const rt = useMockRuntime({ config: { "modelship:team": "ml-platform" } });
 
@@ -45,6 +46,7 @@ describe("ModelService on kubernetes with engine knative", () => {
             [
                 `${KNATIVE_SERVICE}::llm`,
                 `${PDB}::llm`,
+                "kubernetes:core/v1:ConfigMap::llm-dashboard",
                 "kubernetes:core/v1:Secret::llm-secrets",
                 "kubernetes:core/v1:ServiceAccount::llm",
                 "kubernetes:monitoring.coreos.com/v1:PodMonitor::llm",
@@ -214,11 +216,37 @@ describe("ModelService on kubernetes with engine knative", () => {
                     },
                     // The revision's 1500 s request timeout is above Knative's default limit (600 s).
                     defaults: { "max-revision-timeout-seconds": "1500" },
+                    // observability on (the default): the autoscaler and activator export Prometheus metrics (none by default since 1.19).
+                    observability: { "metrics-protocol": "prometheus" },
                 },
             },
         });
         const service = resources.find((r) => r.type === KNATIVE_SERVICE) as ResourceRecord;
         expect(service.options.dependencies).toContain(serving.urn);
+        // ...scraped by a PodMonitor of the control plane, once Knative runs.
+        const monitor = rt.one("kubernetes:monitoring.coreos.com/v1:PodMonitor", "llm-knative-metrics");
+        expect(monitor.inputs).toMatchObject({
+            apiVersion: "monitoring.coreos.com/v1",
+            kind: "PodMonitor",
+            metadata: { name: "knative-serving-control-plane", namespace: "knative-serving" },
+            spec: {
+                selector: { matchLabels: { "app.kubernetes.io/name": "knative-serving" }, matchExpressions: [{ key: "app", operator: "In", values: ["autoscaler", "activator"] }] },
+                podMetricsEndpoints: [{ port: "metrics", path: "/metrics" }],
+            },
+        });
+        expect(monitor.options.dependencies).toContain(serving.urn);
+        validateKubernetesObjects(resources);
+
+        // observability off: neither.
+        await rt.construct(
+            () =>
+                new ModelService(
+                    "llm",
+                    knativeArgs({ kubernetes: { namespace: "ml", autoscaler: { engine: KubernetesScalingEngine.Knative, installKnative: true } }, observability: { enabled: false } }),
+                ),
+        );
+        expect((rt.one("kubernetes:operator.knative.dev/v1beta1:KnativeServing").inputs.spec as Json).config).not.toHaveProperty("observability");
+        expect(rt.ofType("kubernetes:monitoring.coreos.com/v1:PodMonitor")).toEqual([]);
     });
 
     it("mounts a cluster model cache, listing the claim and field-reference flags its revisions need", async () => {

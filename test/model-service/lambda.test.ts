@@ -81,10 +81,10 @@ describe("ModelService on aws-lambda", () => {
         expect(await outputValue(svc.requestTimeoutSeconds)).toBe(60);
         // At most 10 concurrent executions x 2 GB x 2,628,000 s x $0.0000166667/GB-s (x86_64, us-east-1).
         const cost = await outputValue(svc.estimatedMonthlyCost);
-        // The log group is billed per GB ingested and stored, at a price the catalog lacks: the maximum is unknown, not 876;
-        // the observability alarms (per alarm-month) and dashboard are billed at prices the catalog lacks: the minimum too.
-        expect(cost).toMatchObject({ knownMin: 0, knownMax: 876.0, known: false });
-        expect(cost).not.toHaveProperty("min");
+        // The log group is billed per GB ingested and stored, at a price the catalog lacks: the maximum is unknown, not 876.
+        // The observability's CloudWatch at both ends: the errors alarm reads 2 metrics ($0.20), throttles 1 ($0.10), the
+        // dashboard $3: $3.30, the whole minimum (Lambda bills per request, the log group $0 without logs).
+        expect(cost).toMatchObject({ min: 3.3, knownMin: 3.3, knownMax: 879.3, known: false });
         expect(cost).not.toHaveProperty("max");
         // Traces are billed per request like the requests themselves: named as not priced, never counted as $0.
         expect(cost.basis.join("\n")).toContain("X-Ray traces (per trace recorded beyond X-Ray's free tier) not priced");

@@ -386,10 +386,19 @@ describe("observability on aws-lambda", () => {
         expect(rt.ofType("aws:cloudwatch/dashboard:Dashboard")).toEqual([]);
     });
 
-    it("prices each alarm and the dashboard as unknown, never $0", async () => {
+    it("prices each alarm per alarm metric and the dashboard per month (us-east-1), the free tier not deducted", async () => {
         const { value: svc } = await rt.construct(() => new ModelService("embedder", fn()));
         const basis = (await outputValue(svc.estimatedMonthlyCost)).basis as string[];
-        expect(basis.filter((l) => l === "unknown: a CloudWatch alarm (per alarm-month) is billed, but its price is not in the catalog")).toHaveLength(2);
-        expect(basis).toContain("unknown: a CloudWatch dashboard (per dashboard-month beyond the account's free dashboards) is billed, but its price is not in the catalog");
+        const cloudwatch = basis.filter((l) => /alarm metric|CloudWatch dashboard/.test(l));
+        // errors: metric math over Errors and Invocations, two alarm metrics x $0.10; throttles: one; the dashboard $3.
+        const source = "(aws.amazon.com/cloudwatch/pricing, AWS Price List as infracost reads it, and AWS's blog, 2026-12-04)";
+        expect(cloudwatch).toEqual([
+            `2 standard-resolution alarm metric(s) x $0.10 a month in us-east-1 ${source}; the account's first 10 standard alarm metrics a month are free, not deducted`,
+            `1 standard-resolution alarm metric(s) x $0.10 a month in us-east-1 ${source}; the account's first 10 standard alarm metrics a month are free, not deducted`,
+            `1 CloudWatch dashboard x $3.00 a month ${source}; the account's first 3 dashboards are free, not deducted`,
+        ]);
+        // Lambda at rest costs $0 (billed per request) and its log group $0 without logs: the minimum is the $3.30 of CloudWatch.
+        expect((await outputValue(svc.estimatedMonthlyCost)).min).toBe(3.3);
+        expect(basis.join("\n")).not.toContain("CloudWatch alarm (per alarm-month) is billed");
     });
 });

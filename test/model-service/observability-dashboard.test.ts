@@ -12,7 +12,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { stringify } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Accelerator, ModelServiceArgs, ServingRuntime, Target } from "../../index";
+import { Accelerator, KubernetesScalingEngine, ModelServiceArgs, ServingRuntime, Target } from "../../index";
 import { checkModelService } from "../../components/model-service/check";
 import { modelServiceSchema } from "../../components/model-service/schema";
 import type { ServingSpec } from "../../components/model-service/spec";
@@ -23,7 +23,6 @@ import {
     DASHBOARD_SCHEMA_VERSION,
     dashboardUid,
     DashboardPlacement,
-    dashboardUnsupported,
     fixedOffsetMinutes,
     GrafanaDashboard,
     grafanaDashboard,
@@ -42,11 +41,11 @@ function specOf(name: string, args: ModelServiceArgs): ServingSpec {
     return checked.spec as ServingSpec;
 }
 
-/** What the kubernetes target's `deploy` passes: the namespace and the Deployments' names. */
+/** What the kubernetes target's `deploy` passes: the namespace and the versions' Deployments' (or Knative Configurations') names. */
 const placementOf = (spec: ServingSpec, extra: Partial<DashboardPlacement> = {}): DashboardPlacement => ({
     // A plain string in these tests; `deploy` resolves an Output namespace with apply (docs/observability.md).
     namespace: kubernetesSettings(spec).namespace as string,
-    deployments: layouts(spec).map((l) => l.name),
+    workloads: layouts(spec).map((l) => l.name),
     ...extra,
 });
 
@@ -66,6 +65,13 @@ const torchserveCpu: ModelServiceArgs = {
     target: Target.Kubernetes,
 };
 
+/** The same vLLM service as a Knative Service (engine knative), scaling to zero. */
+const vllmKnative = (prewarm: { schedule: string; timezone?: string; durationMinutes: number; replicas: number }[] = []): ModelServiceArgs => ({
+    ...vllmGpu(prewarm),
+    scaling: { minReplicas: 0, maxReplicas: 4, autoscaling: { prewarm } },
+    kubernetes: { namespace: "ml", autoscaler: { engine: KubernetesScalingEngine.Knative } },
+});
+
 const WEEKDAY_MORNINGS = { schedule: "0 7 * * 1-5", timezone: "UTC", durationMinutes: 120, replicas: 3 };
 /** Friday 22:00 UTC for 4 hours: open until Saturday 02:00. */
 const FRIDAY_NIGHT = { schedule: "0 22 * * 5", timezone: "UTC", durationMinutes: 240, replicas: 4 };
@@ -79,7 +85,6 @@ const exprs = (d: GrafanaDashboard, title: string) => (panelOf(d, title).targets
 describe("the Grafana dashboard's structure", () => {
     it("a vLLM service on GPUs: every panel, Prometheus through the datasource variable, the autoscaler's label filters", () => {
         const spec = specOf("llm", vllmGpu([WEEKDAY_MORNINGS]));
-        expect(dashboardUnsupported(spec)).toBeUndefined();
         const d = grafanaDashboard(spec, placementOf(spec));
         expect(titles(d)).toEqual([
             "Requests per second",
@@ -163,6 +168,59 @@ describe("the Grafana dashboard's structure", () => {
         const d = grafanaDashboard(spec, placementOf(spec));
         expect(exprs(d, "Queue (waiting)")).toEqual(['sum(vllm:num_requests_waiting{namespace="ml",pod=~"(llm-stable|llm-next)-[a-z0-9]+-[a-z0-9]+"})']);
         expect(exprs(d, "Replicas against min/max")[0]).toBe('sum(kube_deployment_status_replicas_available{namespace="ml",deployment=~"llm-stable|llm-next"})');
+    });
+
+    it("engine knative: the revisions' pods and Deployments, Knative's autoscaler in place of the HPA, its panic mode and activator", () => {
+        const spec = specOf("llm", vllmKnative([WEEKDAY_MORNINGS]));
+        const d = grafanaDashboard(spec, placementOf(spec));
+        // The same builder's panels as on a Deployment, with Knative's two before the cold starts.
+        const onDeployment = titles(grafanaDashboard(specOf("llm", vllmGpu([WEEKDAY_MORNINGS])), placementOf(spec)));
+        const at = onDeployment.indexOf("Cold starts");
+        expect(titles(d)).toEqual([...onDeployment.slice(0, at), "Knative panic mode", "Requests through the activator", ...onDeployment.slice(at)]);
+        expect(d).toMatchObject({ uid: dashboardUid("ml", "llm"), tags: ["modelship", "model-service", "vllm", "knative"] });
+        // A revision's pod: <configuration>-<n>-deployment-<replicaset>-<pod>, the alerts' pattern.
+        const pods = 'namespace="ml",pod=~"llm-[0-9]+-deployment-[a-z0-9]+-[a-z0-9]+"';
+        expect(exprs(d, "Queue (waiting)")).toEqual([`sum(vllm:num_requests_waiting{${pods}})`]);
+        expect(exprs(d, "Cold starts")[0]).toBe(`kube_pod_status_ready_time{${pods}} - kube_pod_created{${pods}}`);
+        const replicas = exprs(d, "Replicas against min/max");
+        expect(replicas.slice(0, 5)).toEqual([
+            'sum(kube_deployment_status_replicas_available{namespace="ml",deployment=~"llm-[0-9]+-deployment"})',
+            'sum(kn_revision_pods_desired{k8s_namespace_name="ml",kn_configuration_name="llm"})',
+            'sum(kn_revision_pods_count{k8s_namespace_name="ml",kn_configuration_name="llm"})',
+            "vector(0)",
+            "vector(4)",
+        ]);
+        // No HPA on Knative; the windows' scheduled minimum as with KEDA (the CronJobs raise min-scale over the same windows).
+        expect(replicas.join(" ")).not.toContain("horizontalpodautoscaler");
+        expect(replicas[5]).toMatch(/^max\(vector\(0\) or label_replace\(vector\(3\) and on\(\)/);
+        expect(panelOf(d, "Replicas against min/max").targets?.map((t) => t.legendFormat)).toEqual([
+            "available",
+            "desired (Knative autoscaler)",
+            "allocated (Knative autoscaler)",
+            "min (spec: min-scale)",
+            "max (effective: maxReplicas binds, max-scale)",
+            "scheduled minimum (pre-warm)",
+        ]);
+        expect(panelOf(d, "Pre-warm windows").description).toContain("min-scale");
+        expect(exprs(d, "Knative panic mode")).toEqual(['max by (kn_revision_name) (kn_revision_panic_mode{k8s_namespace_name="ml",kn_configuration_name="llm"})']);
+        expect(exprs(d, "Requests through the activator")).toEqual(['sum(kn_revision_request_concurrency{k8s_namespace_name="ml",kn_configuration_name="llm"})']);
+        expect(exprs(d, "Cost per hour")[0]).toMatch(/^sum\(kube_deployment_status_replicas\{namespace="ml",deployment=~"llm-\[0-9\]\+-deployment"\}\) \* [0-9.]+$/);
+    });
+
+    it("engine knative, a canary: one Configuration per version", () => {
+        const spec = specOf("llm", {
+            ...vllmKnative(),
+            versions: [
+                { name: "stable", weight: 90 },
+                { name: "next", weight: 10, uri: "hf://Qwen/Qwen2.5-7B-Instruct-1M" },
+            ],
+        });
+        const d = grafanaDashboard(spec, placementOf(spec));
+        expect(exprs(d, "Queue (waiting)")).toEqual(['sum(vllm:num_requests_waiting{namespace="ml",pod=~"(llm-stable|llm-next)-[0-9]+-deployment-[a-z0-9]+-[a-z0-9]+"})']);
+        expect(exprs(d, "Replicas against min/max").slice(0, 2)).toEqual([
+            'sum(kube_deployment_status_replicas_available{namespace="ml",deployment=~"(llm-stable|llm-next)-[0-9]+-deployment"})',
+            'sum(kn_revision_pods_desired{k8s_namespace_name="ml",kn_configuration_name=~"llm-stable|llm-next"})',
+        ]);
     });
 
     it("the uid: stable, from the namespace and the name, at most 40 characters, distinct where the parts differ", () => {
@@ -267,7 +325,17 @@ function dashboards(): Array<[string, GrafanaDashboard]> {
         ],
         kubernetes: { namespace: "ml", gateway: "infra/gw", autoscaler: { prometheusUrl: PROMETHEUS } },
     });
+    const knative = specOf("llm", vllmKnative([WEEKDAY_MORNINGS]));
+    const knativeCanary = specOf("llm", {
+        ...vllmKnative(),
+        versions: [
+            { name: "stable", weight: 90 },
+            { name: "next", weight: 10, uri: "hf://Qwen/Qwen2.5-7B-Instruct-1M" },
+        ],
+    });
     return [
+        ["knative", grafanaDashboard(knative, placementOf(knative))],
+        ["knative_canary", grafanaDashboard(knativeCanary, placementOf(knativeCanary))],
         ["vllm", grafanaDashboard(vllm, placementOf(vllm))],
         ["tokyo", grafanaDashboard(tokyo, placementOf(tokyo))],
         ["torchserve", grafanaDashboard(ts, placementOf(ts, { hourlyPricePerReplicaUsd: 0.192 }))],
@@ -291,8 +359,9 @@ afterAll(() => {
 
 describe("the dashboard's PromQL, run by promtool", () => {
     it("every panel's query is a valid recording rule", () => {
-        // vLLM with two windows 18, Tokyo 18, TorchServe with a price 8, TGI 17, Triton 8, the canary 17.
-        expect(rules.size).toBe(86);
+        // Knative with a window 20, the Knative canary 19, vLLM with two windows 18, Tokyo 18, TorchServe with a price 8,
+        // TGI 17, Triton 8, the canary 17.
+        expect(rules.size).toBe(125);
         const run = promtool(["check", "rules", "rules.yml"], dir);
         expect(run.status, run.output).toBe(0);
         expect(run.output).toContain(`SUCCESS: ${rules.size} rules found`);
@@ -418,6 +487,62 @@ describe("the dashboard's PromQL, run by promtool", () => {
                     },
                     at10m("dash:vllm:cold_starts:B", 600),
                     at10m("dash:vllm:cost_per_hour:A", 3 * vllmHourly),
+                ],
+            },
+        ]);
+    });
+
+    it("engine knative: the revisions' pods, Knative's autoscaler and activator series of the service's Configuration only", () => {
+        // Knative Serving 1.23's OpenTelemetry metrics as knative/pkg's Prometheus exporter writes them: dots escaped,
+        // braced units dropped, scraped from the autoscaler and activator pods in knative-serving.
+        const autoscaler = { namespace: "knative-serving", pod: "autoscaler-6c8b9d7f5-q2w3e", job: "knative-serving/autoscaler", otel_scope_name: "knative.dev/serving/pkg/autoscaler" };
+        const activator = { namespace: "knative-serving", pod: "activator-5d6f7b8c9-r4t5y", job: "knative-serving/activator", otel_scope_name: "knative.dev/serving/pkg/activator" };
+        const revision = (configuration: string, n: string, ns = "ml") => ({
+            k8s_namespace_name: ns,
+            kn_service_name: configuration,
+            kn_configuration_name: configuration,
+            kn_revision_name: `${configuration}-${n}`,
+        });
+        const REV_POD = { namespace: "ml", pod: "llm-00002-deployment-7d9f8b6c5-x2k4q", container: "vllm", endpoint: "user-port", job: "ml/llm" };
+        testRules([
+            {
+                name: "two revisions of the service during a rollout, a sibling Configuration, another namespace",
+                interval: "15s",
+                input_series: [
+                    series("kube_deployment_status_replicas_available", { ...KSM, namespace: "ml", deployment: "llm-00001-deployment" }, held(1)),
+                    series("kube_deployment_status_replicas_available", { ...KSM, namespace: "ml", deployment: "llm-00002-deployment" }, held(2)),
+                    series("kube_deployment_status_replicas_available", { ...KSM, namespace: "ml", deployment: "llm-next-00001-deployment" }, held(5)),
+                    series("kube_deployment_status_replicas", { ...KSM, namespace: "ml", deployment: "llm-00002-deployment" }, held(3)),
+                    series("kn_revision_pods_desired", { ...autoscaler, ...revision("llm", "00001") }, held(0)),
+                    series("kn_revision_pods_desired", { ...autoscaler, ...revision("llm", "00002") }, held(3)),
+                    series("kn_revision_pods_desired", { ...autoscaler, ...revision("llm-next", "00001") }, held(9)),
+                    series("kn_revision_pods_desired", { ...autoscaler, ...revision("llm", "00001", "prod") }, held(9)),
+                    series("kn_revision_pods_count", { ...autoscaler, ...revision("llm", "00002") }, held(2)),
+                    series("kn_revision_panic_mode", { ...autoscaler, ...revision("llm", "00002") }, held(1)),
+                    series("kn_revision_panic_mode", { ...autoscaler, ...revision("llm-next", "00001") }, held(0)),
+                    series("kn_revision_request_concurrency", { ...activator, ...revision("llm", "00002") }, held(6)),
+                    series("kn_revision_request_concurrency", { ...activator, ...revision("llm-next", "00001") }, held(60)),
+                    series("vllm:num_requests_waiting", { ...REV_POD, model_name: "llm" }, held(7)),
+                    series("vllm:num_requests_waiting", { ...REV_POD, pod: "llm-7d9f8b6c5-x2k4q", model_name: "llm" }, held(100)),
+                    series("vllm:num_requests_waiting", { ...REV_POD, pod: "llm-next-00001-deployment-6c5d8-abcde", model_name: "llm" }, held(50)),
+                ],
+                promql_expr_test: [
+                    at10m("dash:knative:queue_waiting:A", 7),
+                    at10m("dash:knative:replicas_against_min_max:A", 3),
+                    at10m("dash:knative:replicas_against_min_max:B", 3),
+                    at10m("dash:knative:replicas_against_min_max:C", 2),
+                    at10m("dash:knative:replicas_against_min_max:D", 0),
+                    at10m("dash:knative:replicas_against_min_max:E", 4),
+                    {
+                        expr: "dash:knative:knative_panic_mode:A",
+                        eval_time: "10m",
+                        exp_samples: [{ labels: 'dash:knative:knative_panic_mode:A{kn_revision_name="llm-00002"}', value: 1 }],
+                    },
+                    at10m("dash:knative:requests_through_the_activator:A", 6),
+                    // The canary's two Configurations together: llm-next's 9 and 60 count, the service llm's do not.
+                    at10m("dash:knative_canary:replicas_against_min_max:B", 9),
+                    at10m("dash:knative_canary:requests_through_the_activator:A", 60),
+                    at10m("dash:knative_canary:queue_waiting:A", 50),
                 ],
             },
         ]);

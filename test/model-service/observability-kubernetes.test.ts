@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Accelerator, KubernetesScalingEngine, ModelService, ModelServiceArgs, ServingRuntime, Target } from "../../index";
 import { promtool, requirePromtool, series } from "../promtool";
 import { useMockRuntime } from "../harness";
+import { validateKubernetesObjects } from "../kubernetes-schemas";
 
 const rt = useMockRuntime({ config: { "modelship:team": "ml-platform" } });
 
@@ -143,7 +144,7 @@ describe("ModelService observability on kubernetes: the objects", () => {
         expect(a.ModelServiceLatencyHigh.expr).toContain("tgi_request_duration_bucket{");
     });
 
-    it("Triton: the metrics port by name on a Deployment, by number on Knative (one named port there)", async () => {
+    it("Triton: the metrics port by name on a Deployment, by number on Knative (one port there); vLLM on Knative: the pod's user-port (Knative renames http1)", async () => {
         const triton = { model: { uri: "s3://models/triton-repo", runtime: ServingRuntime.Triton }, resources: {}, scaling: { replicas: 1 }, ...FIXED };
         await rt.construct(() => new ModelService("llm", vllm(triton)));
         expect((rt.one(POD_MONITOR).inputs.spec as Json).podMetricsEndpoints).toEqual([{ port: "metrics", path: "/metrics" }]);
@@ -152,9 +153,26 @@ describe("ModelService observability on kubernetes: the objects", () => {
         await rt.construct(() => new ModelService("llm", vllm({ ...triton, ...knative })));
         expect((rt.one(POD_MONITOR).inputs.spec as Json).podMetricsEndpoints).toEqual([{ portNumber: 8002, path: "/metrics" }]);
         await rt.construct(() => new ModelService("llm", vllm(knative)));
-        expect((rt.one(POD_MONITOR).inputs.spec as Json).podMetricsEndpoints).toEqual([{ port: "http1", path: "/metrics" }]);
+        expect((rt.one(POD_MONITOR).inputs.spec as Json).podMetricsEndpoints).toEqual([{ port: "user-port", path: "/metrics" }]);
         // A revision's pods: <configuration>-<n>-deployment-<replicaset>-<pod>.
         expect(byAlert().ModelServiceColdStartOverBudget.expr).toContain(`pod=~"llm-[0-9]+-deployment-[a-z0-9]+-[a-z0-9]+"`);
+    });
+
+    it("engine knative: the Grafana dashboard's ConfigMap over the revisions, schema-valid, beside the PodMonitor on user-port", async () => {
+        const knative = { kubernetes: { namespace: "ml", autoscaler: { engine: KubernetesScalingEngine.Knative } }, scaling: { minReplicas: 0, maxReplicas: 4, autoscaling: {} } };
+        const { resources } = await rt.construct(() => new ModelService("llm", vllm(knative)));
+        validateKubernetesObjects(resources);
+        const map = rt.one("kubernetes:core/v1:ConfigMap", "llm-dashboard").inputs;
+        expect(map.metadata).toEqual({ name: "llm-dashboard", namespace: "ml", labels: { ...LABELS, grafana_dashboard: "1" } });
+        const dashboard = JSON.parse((map.data as Record<string, string>)["llm-dashboard.json"]) as { tags: string[]; panels: { title: string; targets?: { expr: string }[] }[] };
+        expect(dashboard.tags).toContain("knative");
+        const replicas = dashboard.panels.find((p) => p.title === "Replicas against min/max");
+        expect(replicas?.targets?.map((t) => t.expr)).toContain('sum(kn_revision_pods_desired{k8s_namespace_name="ml",kn_configuration_name="llm"})');
+        expect((rt.one(POD_MONITOR).inputs.spec as Json).podMetricsEndpoints).toEqual([{ port: "user-port", path: "/metrics" }]);
+        // dashboard: false keeps the alerts only.
+        await rt.construct(() => new ModelService("llm", vllm({ ...knative, observability: { dashboard: false } })));
+        expect(rt.ofType("kubernetes:core/v1:ConfigMap").filter((r) => r.name === "llm-dashboard")).toEqual([]);
+        expect(rt.ofType(RULE)).toHaveLength(1);
     });
 
     it("a canary: every version's pods, by the service's selector (not the version's)", async () => {

@@ -299,15 +299,18 @@ describe("ModelService on aws-sagemaker in queue mode", () => {
             ]),
         );
 
-        // Instances from $0 (at zero) to 4 x ml.g6.xlarge at $1.1267/h x 730 h = 3,289.96; the bucket, topics and alarms billed per use or unknown.
+        // Instances from $0 (at zero) to 4 x ml.g6.xlarge at $1.1267/h x 730 h = 3,289.96; CloudWatch at $0.10 per alarm
+        // metric: modelship's scale-in (2 metrics), idle and from-zero alarms, and the observability's errors (2), latency,
+        // at the maximum and backlog, 9 metrics = $0.90, and the dashboard $3: + $3.90 at both ends. The bucket, topics and
+        // target tracking's own alarms are billed per use or unknown.
         const cost = await outputValue(svc.estimatedMonthlyCost);
-        expect(cost).toMatchObject({ known: false, knownMin: 0, knownMax: 3289.96 });
+        expect(cost).toMatchObject({ known: false, knownMin: 3.9, knownMax: 3293.86 });
         expect(cost.basis).toContain("SNS publishes and deliveries (per million requests): $0 without requests; at full scale unknown (billed per use at a price not in the catalog)");
         expect(cost.basis).toContain("unknown: S3 bills per use: storage per GB-month of what the bucket holds and requests per 1,000, with no fixed monthly part; neither price is in the catalog");
         // Three alarms of modelship's own scaling (scale in, idle, from zero) and four of its observability (errors, latency, at
-        // the maximum, backlog) beside target tracking's: each billed per alarm-month, never $0; the dashboard too.
-        expect(cost.basis.filter((line: string) => line === "unknown: a CloudWatch alarm (per alarm-month) is billed, but its price is not in the catalog")).toHaveLength(7);
-        expect(cost.basis).toContain("unknown: a CloudWatch dashboard (per dashboard-month beyond the account's free dashboards) is billed, but its price is not in the catalog");
+        // the maximum, backlog) beside target tracking's, each priced per alarm metric; the dashboard per month.
+        expect(cost.basis.filter((line: string) => /^[12] standard-resolution alarm metric\(s\) x \$0\.10 a month in us-east-1/.test(line))).toHaveLength(7);
+        expect(cost.basis.filter((line: string) => line.startsWith("1 CloudWatch dashboard x $3.00 a month"))).toHaveLength(1);
         expect(cost.basis).toContain("unknown: target tracking creates CloudWatch alarms (two or more), billed per alarm-month at a price not in the catalog");
     });
 

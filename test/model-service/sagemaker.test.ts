@@ -160,22 +160,23 @@ describe("ModelService on aws-sagemaker", () => {
         expect(await outputValue(svc.endpointName)).toBe("llm");
         expect(await outputValue(svc.coldStartBudgetSeconds)).toBe(0);
         expect(await outputValue(svc.requestTimeoutSeconds)).toBe(60);
-        // ml.g5.2xlarge at $1.515/h (catalog, us-east-1) x 730 h: one instance at min, the autoscaling cap of 3 at max. The
-        // target-tracking policy's CloudWatch alarms, the observability alarms and dashboard, and the log group are billed at
-        // prices the catalog lacks: the totals are
-        // unknown, never the instances alone.
+        // ml.g5.2xlarge at $1.515/h (catalog, us-east-1) x 730 h: one instance at min, the autoscaling cap of 3 at max
+        // (1105.95, 3317.85), plus the observability's CloudWatch: the errors alarm reads 2 metrics ($0.20), latency and at
+        // the maximum 1 each ($0.10 each), the dashboard $3: $3.40. The target-tracking policy's own alarms and the log group
+        // are billed at prices the catalog lacks: the totals are unknown, never the instances alone.
         const estimate = await outputValue(svc.estimatedMonthlyCost);
         expect(estimate).toEqual({
-            knownMin: 1105.95,
-            knownMax: 3317.85,
+            knownMin: 1109.35,
+            knownMax: 3321.25,
             known: false,
             basis: [
                 expect.stringMatching(/^variant "default": 1-3 x ml\.g5\.2xlarge at \$1\.5150\/h in us-east-1/),
                 expect.stringMatching(/^CloudWatch Logs bills ingestion and storage per GB/),
                 expect.stringMatching(/^unknown: target tracking creates CloudWatch alarms/),
                 // The observability alarms (errors, latency, at the maximum) and dashboard.
-                ...Array(3).fill("unknown: a CloudWatch alarm (per alarm-month) is billed, but its price is not in the catalog"),
-                "unknown: a CloudWatch dashboard (per dashboard-month beyond the account's free dashboards) is billed, but its price is not in the catalog",
+                expect.stringMatching(/^2 standard-resolution alarm metric\(s\) x \$0\.10 a month in us-east-1/),
+                ...Array(2).fill(expect.stringMatching(/^1 standard-resolution alarm metric\(s\) x \$0\.10 a month in us-east-1/)),
+                expect.stringMatching(/^1 CloudWatch dashboard x \$3\.00 a month/),
             ],
         });
         expect(Object.keys(svc.resources).sort()).toEqual([
@@ -236,10 +237,10 @@ describe("ModelService on aws-sagemaker", () => {
         const statements = (json(rt.one("aws:iam/rolePolicy:RolePolicy"), "policy") as { Statement: Array<{ Sid: string; Resource: unknown }> }).Statement;
         expect(statements.map((s) => s.Sid)).toEqual(["EcrToken", "PullModelImage", "WriteOwnLogs", "PublishEndpointMetrics"]);
         expect(statements[1].Resource).toBe("arn:aws:ecr:us-east-1:111122223333:repository/fraud/scorer");
-        // 2 variants x 2 x ml.c5.xlarge at $0.204/h x 730 h.
-        // The observability alarms and dashboard are billed at prices not in the catalog: the minimum is unknown too.
-        // The log group: $0 without logs, unknown at full scale.
-        expect(await outputValue(svc.estimatedMonthlyCost)).toMatchObject({ knownMin: 595.68, known: false });
+        // 2 variants x 2 x ml.c5.xlarge at $0.204/h x 730 h = 595.68; per variant an errors alarm of 2 metrics ($0.20) and a
+        // latency alarm ($0.10), and the dashboard ($3): 595.68 + 0.60 + 3 = 599.28. The log group: $0 without logs, unknown
+        // at full scale.
+        expect(await outputValue(svc.estimatedMonthlyCost)).toMatchObject({ knownMin: 599.28, known: false });
         expect(await outputValue(svc.estimatedMonthlyCost)).not.toHaveProperty("max");
     });
 
@@ -265,8 +266,9 @@ describe("ModelService on aws-sagemaker", () => {
             { Sid: "ListModelData", Effect: "Allow", Action: "s3:ListBucket", Resource: "arn:aws:s3:::models-prod", Condition: { StringLike: { "s3:prefix": "sentiment/model.tar.gz" } } },
         ]);
         expect(rt.ofType("aws:appautoscaling/target:Target")).toEqual([]);
-        // Serverless Inference prices are not in the catalog: unknown at full scale, not zero; $0 without requests.
-        expect(await outputValue(svc.estimatedMonthlyCost)).toMatchObject({ knownMin: 0, known: false });
+        // Serverless Inference prices are not in the catalog: unknown at full scale, not zero; $0 without requests. The
+        // observability's CloudWatch at rest: errors ($0.20, 2 metrics), latency ($0.10), the dashboard ($3); no instances alarm.
+        expect(await outputValue(svc.estimatedMonthlyCost)).toMatchObject({ knownMin: 3.3, known: false });
         expect(await outputValue(svc.estimatedMonthlyCost)).not.toHaveProperty("max");
         // A serverless endpoint starts a container on demand: the model's startup budget (the default 600 s), then 60 s.
         expect(await outputValue(svc.endpointName)).toBe("sentiment");
@@ -320,8 +322,8 @@ describe("ModelService on aws-sagemaker", () => {
                 Resource: `arn:aws:ecr:us-east-1:${LMI_ACCOUNT}:repository/djl-inference`,
             },
         ]);
-        // ml.g6.2xlarge at $1.222/h (catalog, us-east-1) x 730 h.
-        expect(await outputValue(svc.estimatedMonthlyCost)).toMatchObject({ knownMin: 892.06, known: false });
+        // ml.g6.2xlarge at $1.222/h (catalog, us-east-1) x 730 h = 892.06, and the CloudWatch alarms and dashboard, $3.30.
+        expect(await outputValue(svc.estimatedMonthlyCost)).toMatchObject({ knownMin: 895.36, known: false });
         expect(await outputValue(svc.estimatedMonthlyCost)).not.toHaveProperty("max");
     });
 
@@ -506,11 +508,11 @@ describe("ModelService on aws-sagemaker", () => {
     ];
     // Without sagemaker.instanceType a GPU model gets the cheapest priced type with its accelerator and resources
     // (defaults 4 vCPU and 16 GiB per GPU): aws_sagemaker_price_list_prices.csv ml.g6.xlarge,1.1267 (g6.xlarge: 4 vCPU,
-    // 16 GiB) -> 1 x 1.1267 x 730 = 822.491; ml.g6e.xlarge,2.6054 (g6e.xlarge: 4 vCPU, 32 GiB) -> 1901.942. The
-    // observability alarms (per alarm-month) and dashboard are billed at prices not in the catalog: the total is unknown.
+    // 16 GiB) -> 1 x 1.1267 x 730 = 822.491; ml.g6e.xlarge,2.6054 (g6e.xlarge: 4 vCPU, 32 GiB) -> 1901.942; each with the
+    // observability's errors ($0.20) and latency ($0.10) alarms and dashboard ($3): + 3.30. The log group's maximum is unknown.
     for (const [accelerator, instanceType, monthly] of [
-        [Accelerator.L4, "ml.g6.xlarge", 822.49],
-        [Accelerator.L40S, "ml.g6e.xlarge", 1901.94],
+        [Accelerator.L4, "ml.g6.xlarge", 825.79],
+        [Accelerator.L40S, "ml.g6e.xlarge", 1905.24],
     ] as const) {
         it(`picks ${instanceType}, the cheapest priced type, for one ${accelerator} without an instance type`, async () => {
             const { value: svc, resources } = await rt.construct(() => new ModelService("gpu", { model: { image: digest }, resources: { gpu: { accelerator } }, target: Target.AwsSageMaker }));

@@ -143,27 +143,28 @@ describe("service-budget", () => {
             }),
             new ModelService("embedder", { model: { image }, lambda: { reservedConcurrency: 2 }, target: Target.AwsLambda }),
         ]);
-        const scorerMax = 3 * sagemakerInstance("ml.g5.2xlarge").hourly * 730;
+        const CLOUDWATCH = "aws.amazon.com/cloudwatch/pricing, AWS Price List as infracost reads it, and AWS's blog, 2026-12-04";
+        const scorerInstances = 3 * sagemakerInstance("ml.g5.2xlarge").hourly * 730;
+        // The scorer's observability: errors (2 alarm metrics), latency and at the maximum (1 each) at $0.10, the dashboard $3.
+        const scorerMax = scorerInstances + 3.4;
         const scorer = resources.find((r) => r.type === "modelship:index:ModelService" && r.name === "scorer");
         const all = findingsOf("service-budget", resources, { "service-budget": { maxMonthlyUsd: 1000 } }, "dev", STACK_CONFIG);
-        // The log groups (billed per GB), the target-tracking alarms, and each service's observability alarms and dashboard
-        // (the embedder's errors and throttles, the scorer's errors, latency and instances at the maximum) are billed at
-        // prices the catalog lacks: advisory notes.
+        // The log groups (billed per GB) and the target-tracking alarms are billed at prices the catalog lacks: advisory notes.
+        // Each service's observability alarms and dashboard are priced (CloudWatch), so they count.
         const byUrn = new Map(resources.map((r) => [r.urn, r]));
-        const observed = (alarms: number) => ["aws:cloudwatch/dashboard:Dashboard", ...Array(alarms).fill("aws:cloudwatch/metricAlarm:MetricAlarm")];
         expect(all.filter((f) => f.enforcement === "advisory").map((f) => byUrn.get(f.urn ?? "")?.type)).toEqual([
             "aws:cloudwatch/logGroup:LogGroup",
-            ...observed(2),
             "aws:cloudwatch/logGroup:LogGroup",
-            ...observed(3),
             "aws:appautoscaling/policy:Policy",
         ]);
         const findings = all.filter((f) => f.enforcement === "mandatory");
         expect(findings).toHaveLength(1);
         expect(findings[0]).toMatchObject({ policy: "service-budget", enforcement: "mandatory", urn: scorer?.urn });
         expect(findings[0].message).toBe(
-            `ModelService "scorer" costs up to ${dollars(scorerMax)} a month at maximum scale, not counting 6 resource(s) whose price is not known, over the budget of $1,000.00 per service (maxMonthlyUsd). Largest:\n` +
-                `  - scorer-config (aws:sagemaker/endpointConfiguration:EndpointConfiguration): ${dollars(scorerMax)}: variant "default": 1-3 x ml.g5.2xlarge at $1.5150/h in us-east-1 (aws_sagemaker_inference_prices.csv, fmbench, 2025-01-26) x 730 h, scaled by aws:appautoscaling Target "scorer-scaling" (1-3)`,
+            `ModelService "scorer" costs up to ${dollars(scorerMax)} a month at maximum scale, not counting 2 resource(s) whose price is not known, over the budget of $1,000.00 per service (maxMonthlyUsd). Largest:\n` +
+                `  - scorer-config (aws:sagemaker/endpointConfiguration:EndpointConfiguration): ${dollars(scorerInstances)}: variant "default": 1-3 x ml.g5.2xlarge at $1.5150/h in us-east-1 (aws_sagemaker_inference_prices.csv, fmbench, 2025-01-26) x 730 h, scaled by aws:appautoscaling Target "scorer-scaling" (1-3)\n` +
+                `  - scorer-dashboard (aws:cloudwatch/dashboard:Dashboard): $3.00: 1 CloudWatch dashboard x $3.00 a month (${CLOUDWATCH}); the account's first 3 dashboards are free, not deducted\n` +
+                `  - scorer-alarm-errors (aws:cloudwatch/metricAlarm:MetricAlarm): $0.20: 2 standard-resolution alarm metric(s) x $0.10 a month in us-east-1 (${CLOUDWATCH}); the account's first 10 standard alarm metrics a month are free, not deducted`,
         );
         expect((await validateStack("service-budget", resources, { maxMonthlyUsd: 1000 })).filter((f) => f.enforcementLevel === undefined)).toEqual([
             { urn: scorer?.urn, message: findings[0].message },

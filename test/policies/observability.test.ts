@@ -65,6 +65,27 @@ describe("observability-required", () => {
         expect(found([headroom])).toEqual([]);
     });
 
+    it("asks a canary's Knative Configurations on GPUs too, and passes them with a PodMonitor on their labels and an alert naming them", () => {
+        const configuration = record("kubernetes:serving.knative.dev/v1:Configuration", "llm-next", {
+            metadata: { name: "llm-next", namespace: "ml" },
+            spec: {
+                template: {
+                    metadata: { labels: LABELS },
+                    spec: { containers: [{ image: "vllm/vllm-openai@sha256:" + "a".repeat(64), resources: { limits: { "nvidia.com/gpu": "1" } } }] },
+                },
+            },
+        });
+        expect(found([configuration])).toEqual([
+            "advisory llm-next: llm-next runs on GPUs and nobody is told when it fails or its queue builds: no PodMonitor or ServiceMonitor selects its pods, so Prometheus never scrapes its metrics " +
+                "(the Prometheus Operator ignores prometheus.io annotations) and an autoscaler on them sees no data; no PrometheusRule alert names it",
+        ]);
+        // Its revisions' pods carry the template's labels and serving.knative.dev/configuration: either selects them.
+        const revisionPods = 'sum(vllm:num_requests_waiting{namespace="ml", pod=~"llm-next-[0-9]+-deployment-[a-z0-9]+-[a-z0-9]+"}) > 10';
+        expect(found([configuration, podMonitor(LABELS), rule(revisionPods)])).toEqual([]);
+        expect(found([configuration, podMonitor({ "serving.knative.dev/configuration": "llm-next" }), rule(revisionPods)])).toEqual([]);
+        expect(found([configuration, podMonitor({ "serving.knative.dev/configuration": "llm" }), rule(revisionPods)])[0]).toContain("no PodMonitor or ServiceMonitor selects its pods");
+    });
+
     it("asks a SageMaker GPU endpoint for a CloudWatch alarm on its endpoint, and a Cloud Run GPU service for an alert policy", () => {
         const config = record("aws:sagemaker/endpointConfiguration:EndpointConfiguration", "qwen-config", {
             name: "qwen-config",

@@ -198,10 +198,12 @@ describe("PolyglotPipeline on AWS (Step Functions Express)", () => {
         // Per-request charges the catalog has no price for make the estimate unknown, never free.
         const estimate = await outputValue(pipeline.estimatedMonthlyCost);
         expect(estimate.known).toBe(false);
-        // Everything is billed per use or per GB: $0 without requests, unknown at full scale; the stages' observability alarms
-        // and dashboards are billed per month at prices the catalog lacks, so the minimum is unknown too (known part $0).
+        // Everything is billed per use or per GB: $0 without requests, unknown at full scale. Each stage's dashboard is $3 a
+        // month (dashboards are global): 9; its alarms are billed per alarm metric at prices recorded for us-east-1 and
+        // us-east-2 only, not this eu-west-1, so the minimum is unknown too: the stages' six alarms and the state machine's two.
         expect(estimate.min).toBeUndefined();
-        expect(estimate.knownMin).toBe(0);
+        expect(estimate.knownMin).toBe(9);
+        expect(estimate.basis.filter((b) => b.endsWith("prices are recorded for us-east-1 and us-east-2 only, not eu-west-1"))).toHaveLength(8);
         expect(estimate.max).toBeUndefined();
         expect(estimate.basis).toContain("orchestrator: Step Functions executions: $0 without requests; at full scale unknown (billed per use at a price not in the catalog)");
         expect(estimate.basis).toContain("orchestrator: API Gateway HTTP API requests: $0 without requests; at full scale unknown (billed per use at a price not in the catalog)");

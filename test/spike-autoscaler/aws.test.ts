@@ -12,6 +12,7 @@ const rt = useMockRuntime({ config: { "aws:region": "us-east-1", "modelship:team
 const TARGET = "aws:appautoscaling/target:Target";
 const POLICY = "aws:appautoscaling/policy:Policy";
 const ACTION = "aws:appautoscaling/scheduledAction:ScheduledAction";
+const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
 const TAGS = { environment: "dev", team: "ml-platform", service: "llm", "managed-by": "modelship" };
 const WEEKDAY_MORNINGS = { schedule: "45 7 * * 1-5", timezone: "America/New_York", durationMinutes: 120, replicas: 4 };
 
@@ -26,13 +27,10 @@ const variant = (extra: Partial<SpikeAutoscalerArgs> = {}): SpikeAutoscalerArgs 
 describe("SpikeAutoscaler on aws-sagemaker", () => {
     it("tracks concurrent requests per model (10 s metric) on the variant, and pre-warms with two scheduled actions", async () => {
         const { value, resources } = await rt.construct(() => new SpikeAutoscaler("llm", variant({ prewarm: [WEEKDAY_MORNINGS] })));
-        expect(resources.map((r) => `${r.type}::${r.name}`)).toEqual([
-            "modelship:index:SpikeAutoscaler::llm",
-            `${TARGET}::llm`,
-            `${POLICY}::llm`,
-            `${ACTION}::llm-prewarm-0-start`,
-            `${ACTION}::llm-prewarm-0-end`,
-        ]);
+        // The registration order of the alarm (its description an Output of the endpoint's name) is not fixed: sorted.
+        expect(resources.map((r) => `${r.type}::${r.name}`).sort()).toEqual(
+            ["modelship:index:SpikeAutoscaler::llm", `${TARGET}::llm`, `${POLICY}::llm`, `${ACTION}::llm-prewarm-0-start`, `${ACTION}::llm-prewarm-0-end`, `${ALARM}::llm-alarm-at-max`].sort(),
+        );
         expect(rt.one(TARGET).inputs).toEqual({
             serviceNamespace: "sagemaker",
             resourceId: "endpoint/llm/variant/default",
@@ -60,9 +58,56 @@ describe("SpikeAutoscaler on aws-sagemaker", () => {
         expect(end.inputs).toEqual({ ...base, name: "llm-prewarm-0-end", schedule: "cron(45 9 ? * MON-FRI *)", scalableTargetAction: { minCapacity: 1, maxCapacity: 6 } });
         expect(end.options.dependencies).toContain(start.urn);
         expect(start.options.dependencies).toContain(rt.one(TARGET).urn);
-        expect(Object.keys(value.resources)).toEqual(["scalingTarget", "scalingPolicy", "prewarm-0-start", "prewarm-0-end"]);
+        expect(Object.keys(value.resources)).toEqual(["scalingTarget", "scalingPolicy", "prewarm-0-start", "prewarm-0-end", "atMaxAlarm"]);
         // ml.g5.xlarge $1.4084/h x 730 h = $1,028.132/instance; 6 at most = $6,168.79; pre-warming 43.5 h x 3 x $1.4084 = $183.80.
         expect(await outputValue(value.estimatedMonthlyCost)).toMatchObject({ known: true, min: 1211.93, max: 6168.79 });
+    });
+
+    it("alarms when the variant sits at its effective maximum, as a ModelService's own scaling does: the budget's cap, notifications, off", async () => {
+        const topic = "arn:aws:sns:us-east-1:123456789012:ml-alerts";
+        await rt.construct(() => new SpikeAutoscaler("llm", variant({ observability: { notifications: { snsTopicArn: topic } } })));
+        const alarm = rt.one(ALARM, "llm-alarm-at-max");
+        expect(alarm.inputs).toEqual({
+            alarmDescription:
+                "SageMaker endpoint llm, variant default (scaled by SpikeAutoscaler llm): at its effective maximum of 6 instances for 15 minutes (instances counted as CPUUtilization samples a minute); maxReplicas 6 binds",
+            namespace: "/aws/sagemaker/Endpoints",
+            metricName: "CPUUtilization",
+            statistic: "SampleCount",
+            period: 60,
+            dimensions: { EndpointName: "llm", VariantName: "default" },
+            comparisonOperator: "GreaterThanOrEqualToThreshold",
+            threshold: 6,
+            evaluationPeriods: 15,
+            datapointsToAlarm: 15,
+            treatMissingData: "notBreaching",
+            alarmActions: [topic],
+            okActions: [topic],
+            tags: TAGS,
+        });
+        expect(alarm.options.dependencies).toContain(rt.one(TARGET).urn);
+
+        // A budget below maxReplicas: the threshold is the budget's cap, and the description says so.
+        // ml.g5.xlarge $1,028.132 a month: $3,500 allows 3 instances.
+        await rt.construct(() => new SpikeAutoscaler("llm", variant({ budget: { maxMonthlyUsd: 3500 } })));
+        expect(rt.one(ALARM).inputs).toMatchObject({ threshold: 3, dimensions: { EndpointName: "llm", VariantName: "default" } });
+        expect(rt.one(ALARM).inputs.alarmDescription).toContain("the budget cap binds: $3500/month allows 3 instances, below maxReplicas 6");
+        expect(rt.one(ALARM).inputs).not.toHaveProperty("alarmActions");
+
+        // Off, and a fixed count (min = max: always at its maximum): no alarm.
+        await rt.construct(() => new SpikeAutoscaler("llm", variant({ observability: { enabled: false } })));
+        expect(rt.ofType(ALARM)).toEqual([]);
+        await rt.construct(() => new SpikeAutoscaler("llm", variant({ minReplicas: 6 })));
+        expect(rt.ofType(ALARM)).toEqual([]);
+    });
+
+    it("refuses observability.enabled: true where a standalone autoscaler creates no alarm, and a malformed topic", async () => {
+        const lambda = { target: AutoscalerTarget.AwsLambda, lambda: { functionName: "fn", alias: "live" }, maxReplicas: 4 };
+        await expect(rt.construct(() => new SpikeAutoscaler("fn", { ...lambda, observability: { enabled: true } }))).rejects.toThrow(
+            /observability\.enabled: received true; expected false or nothing: a standalone SpikeAutoscaler creates no alarm on target "aws-lambda" \(only on aws-sagemaker/,
+        );
+        await expect(rt.construct(() => new SpikeAutoscaler("llm", variant({ observability: { notifications: { snsTopicArn: "ml-alerts" } } })))).rejects.toThrow(
+            /observability\.notifications\.snsTopicArn: received "ml-alerts"; expected an SNS topic ARN/,
+        );
     });
 
     it("tracks invocations per instance per minute for requests-per-second, and GPU utilisation from CloudWatch", async () => {

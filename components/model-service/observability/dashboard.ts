@@ -6,6 +6,11 @@
  * hash>-<pod hash>`), and each server's metric names from the runtimes table (sdk/catalog/runtimes.ts). A panel whose
  * metric the server does not report is left out, never drawn empty.
  *
+ * On engine knative the service's pods are its Knative revisions' (`<configuration>-<n>-deployment-<replicaset>-<pod>`):
+ * the same panels over those pods and the revisions' Deployments, with Knative's autoscaler's desired and allocated
+ * pods in place of the Deployment's spec and the HPA, and two more panels of Knative's own metrics (panic mode, the
+ * activator's concurrency).
+ *
  * Panels, and where their series come from:
  * - requests per second: the rate of the server's completions counter, as the autoscaler's preset;
  * - in flight: the running gauge, and running + queued (vLLM, TGI: the servers that report both);
@@ -40,12 +45,16 @@ export const DASHBOARD_UID_MAX_LENGTH = 40;
 /** The datasource every panel reads, a template variable of type `datasource` (Prometheus). */
 export const DATASOURCE = { type: "prometheus", uid: "${datasource}" } as const;
 
-/** Where the service runs: what `deploy` on kubernetes knows when it creates the Deployments. */
+/** Where the service runs: what `deploy` on kubernetes knows when it creates the Deployments or Knative objects. */
 export interface DashboardPlacement {
-    /** The Deployments' namespace (`kubernetes.namespace`, default `default`). */
+    /** The service's namespace (`kubernetes.namespace`, default `default`). */
     namespace: string;
-    /** The Deployments' names: one, or one per version of a canary (targets/kubernetes.ts, `layouts(spec)`). */
-    deployments: string[];
+    /**
+     * One name per version (targets/kubernetes.ts, `layouts(spec)`): the Deployments' names, or on engine knative the
+     * Configurations' (a Knative Service's Configuration has the Service's name), whose revisions' Deployments are
+     * `<configuration>-<n>-deployment`.
+     */
+    workloads: string[];
     /**
      * USD per hour of one replica, when the cost model gives none (a CPU-only replica): the cost panel is then these
      * replicas x this price, with `hourlyPriceBasis` in its description. Overrides the cost model's figure when given.
@@ -91,12 +100,28 @@ export interface GrafanaDashboard {
     panels: DashboardPanel[];
 }
 
-/** Why the dashboard cannot describe this service's pods, or undefined when it can. */
-export function dashboardUnsupported(spec: ServingSpec): string | undefined {
-    if (spec.autoscaling?.kubernetes?.engine === "knative") {
-        return "engine knative: the pods are a Knative revision's (`<revision>-deployment-...`), not a Deployment named after the service";
-    }
-    return undefined;
+/** Whether the service is a Knative workload (engine knative): its pods are its revisions', and Knative's autoscaler reports its replicas. */
+export function onKnativeRevisions(spec: ServingSpec): boolean {
+    return spec.autoscaling?.kubernetes?.engine === "knative";
+}
+
+/** `name` or `(a|b)`: one version's name, or every version's as an alternation. */
+function oneOrAll(names: string[]): string {
+    return names.length === 1 ? names[0] : `(${names.join("|")})`;
+}
+
+/**
+ * The `pod` regex of the service's pods: a Deployment's `<name>-<replicaset>-<pod>`, or a Knative revision's
+ * `<configuration>-<n>-deployment-<replicaset>-<pod>` (the revision `<configuration>-00001`, its Deployment
+ * `<revision>-deployment`: knative/serving pkg/reconciler/revision/resources/names). The alerts use it too.
+ */
+export function servicePodPattern(workloads: string[], knative: boolean): string {
+    return `${deploymentPattern(workloads, knative)}-[a-z0-9]+-[a-z0-9]+`;
+}
+
+/** The Deployments' names as a regex: the workloads', or on Knative their revisions' `<configuration>-<n>-deployment`. */
+function deploymentPattern(workloads: string[], knative: boolean): string {
+    return knative ? `${oneOrAll(workloads)}-[0-9]+-deployment` : oneOrAll(workloads);
 }
 
 /** The dashboard's uid: stable, from the namespace and the service's name, at most 40 characters, with a hash so that `a-b`/`c` and `a`/`b-c` differ. */
@@ -106,22 +131,31 @@ export function dashboardUid(namespace: string, name: string): string {
 }
 
 /** The label matchers of the service's pods, as the autoscaler's queries write them (queries.ts, `podQuery`). */
-export function podSelector(placement: DashboardPlacement): string {
-    const names = placement.deployments;
-    const base = names.length === 1 ? names[0] : `(${names.join("|")})`;
-    return `namespace="${placement.namespace}",pod=~"${base}-[a-z0-9]+-[a-z0-9]+"`;
+export function podSelector(spec: ServingSpec, placement: DashboardPlacement): string {
+    return `namespace="${placement.namespace}",pod=~"${servicePodPattern(placement.workloads, onKnativeRevisions(spec))}"`;
 }
 
-/** The label matchers of the Deployment objects in kube-state-metrics. */
-function deploymentSelector(placement: DashboardPlacement): string {
-    const names = placement.deployments;
+/** The label matchers of the Deployment objects in kube-state-metrics (on Knative, the revisions' Deployments). */
+function deploymentSelector(spec: ServingSpec, placement: DashboardPlacement): string {
+    const names = placement.workloads;
+    if (onKnativeRevisions(spec)) return `namespace="${placement.namespace}",deployment=~"${deploymentPattern(names, true)}"`;
     return `namespace="${placement.namespace}",deployment${names.length === 1 ? `="${names[0]}"` : `=~"${names.join("|")}"`}`;
+}
+
+/**
+ * The label matchers of Knative's own series of the service's revisions: the autoscaler's and the activator's
+ * OpenTelemetry metrics carry `k8s.namespace.name` and `kn.configuration.name` (knative/serving pkg/metrics/key.go),
+ * `k8s_namespace_name` and `kn_configuration_name` in Prometheus (knative/pkg's exporter escapes dots to underscores).
+ */
+function knativeSelector(placement: DashboardPlacement): string {
+    const names = placement.workloads;
+    return `k8s_namespace_name="${placement.namespace}",kn_configuration_name${names.length === 1 ? `="${names[0]}"` : `=~"${names.join("|")}"`}`;
 }
 
 /** The HPAs that scale the Deployments: named after them (engine hpa), or KEDA's `keda-hpa-<ScaledObject>`. */
 function hpaSelector(spec: ServingSpec, placement: DashboardPlacement): string {
     const prefix = spec.autoscaling?.kubernetes?.engine === "keda" ? "keda-hpa-" : "";
-    return `namespace="${placement.namespace}",horizontalpodautoscaler=~"${prefix}(${placement.deployments.join("|")})"`;
+    return `namespace="${placement.namespace}",horizontalpodautoscaler=~"${prefix}(${placement.workloads.join("|")})"`;
 }
 
 /** The offset from UTC of a time zone, in minutes, when it is the same all year (UTC, Asia/Tokyo); undefined when it changes (daylight saving). */
@@ -202,10 +236,38 @@ interface PanelContent {
     markdown?: string;
 }
 
+/**
+ * Knative's own view of the revisions: the KPA's panic mode and the requests its activator holds or routes (at zero,
+ * every request waits in the activator for the first pod). Knative Serving 1.19 and later report them through
+ * OpenTelemetry (`kn.revision.panic.mode` in pkg/autoscaler/scaling/metrics.go, `kn.revision.request.concurrency` in
+ * pkg/activator/handler/metrics.go), exported to Prometheus only with `metrics-protocol: prometheus` in
+ * config-observability.
+ */
+function knativeAutoscalerPanels(placement: DashboardPlacement): PanelContent[] {
+    const kn = knativeSelector(placement);
+    return [
+        {
+            title: "Knative panic mode",
+            description:
+                "1 while Knative's autoscaler panics on a revision (kn_revision_panic_mode: the 6 s panic window asks for twice the ready pods; it scales up at once and never down until it leaves panic).",
+            unit: "short",
+            targets: [{ expr: `max by (kn_revision_name) (kn_revision_panic_mode{${kn}})`, legend: "{{kn_revision_name}}" }],
+        },
+        {
+            title: "Requests through the activator",
+            description:
+                "Concurrent requests the activator routes to the revisions (kn_revision_request_concurrency): at zero replicas, or while the activator stays in the path, requests wait there for a pod.",
+            unit: "short",
+            targets: [{ expr: `sum(kn_revision_request_concurrency{${kn}})`, legend: "activator concurrency" }],
+        },
+    ];
+}
+
 /** Each panel of the service, in order; a panel whose series the server does not report is not in the list. */
 function panelContents(spec: ServingSpec, placement: DashboardPlacement): PanelContent[] {
     const names = runtimeEntry(spec.runtime).metrics;
-    const pods = podSelector(placement);
+    const pods = podSelector(spec, placement);
+    const knative = onKnativeRevisions(spec);
     const out: PanelContent[] = [];
     if (names.requestsCompleted) {
         out.push({
@@ -229,23 +291,35 @@ function panelContents(spec: ServingSpec, placement: DashboardPlacement): PanelC
         });
     }
 
-    const deployments = deploymentSelector(placement);
+    const deployments = deploymentSelector(spec, placement);
     const bound = spec.autoscaling?.bindingBound === ScalingBound.Budget ? "budget" : "maxReplicas";
-    const replicas = [
-        { expr: `sum(kube_deployment_status_replicas_available{${deployments}})`, legend: "available" },
-        { expr: `sum(kube_deployment_spec_replicas{${deployments}})`, legend: "desired" },
-        { expr: `vector(${spec.replicas.min})`, legend: "min (spec)" },
-        { expr: `vector(${spec.replicas.max})`, legend: spec.autoscaling ? `max (effective: ${bound} binds)` : "max (spec)" },
-    ];
-    if (spec.autoscaling) replicas.push({ expr: `sum(kube_horizontalpodautoscaler_spec_max_replicas{${hpaSelector(spec, placement)}})`, legend: "max (HPA, as deployed)" });
+    const replicas = [{ expr: `sum(kube_deployment_status_replicas_available{${deployments}})`, legend: "available" }];
+    if (knative) {
+        // Knative's autoscaler decides the replicas (the KPA sets each revision's Deployment): its wish and what it has.
+        const kn = knativeSelector(placement);
+        replicas.push(
+            { expr: `sum(kn_revision_pods_desired{${kn}})`, legend: "desired (Knative autoscaler)" },
+            { expr: `sum(kn_revision_pods_count{${kn}})`, legend: "allocated (Knative autoscaler)" },
+        );
+    } else {
+        replicas.push({ expr: `sum(kube_deployment_spec_replicas{${deployments}})`, legend: "desired" });
+    }
+    replicas.push(
+        { expr: `vector(${spec.replicas.min})`, legend: knative ? "min (spec: min-scale)" : "min (spec)" },
+        { expr: `vector(${spec.replicas.max})`, legend: spec.autoscaling ? `max (effective: ${bound} binds${knative ? ", max-scale" : ""})` : "max (spec)" },
+    );
+    if (spec.autoscaling && !knative) replicas.push({ expr: `sum(kube_horizontalpodautoscaler_spec_max_replicas{${hpaSelector(spec, placement)}})`, legend: "max (HPA, as deployed)" });
     const prewarm = prewarmMinimumExpr(spec);
     if (prewarm) replicas.push({ expr: prewarm, legend: "scheduled minimum (pre-warm)" });
+    const bounds = knative
+        ? "the spec's minimum and effective maximum (the revisions' min-scale and max-scale annotations; the budget may lower maxReplicas)"
+        : "the spec's minimum and effective maximum (constant lines" + (spec.autoscaling ? ", the budget may lower maxReplicas) and the maximum of the HPA as deployed" : ")");
     out.push({
         title: "Replicas against min/max",
-        description:
-            "Available and desired replicas of the Deployment(s) (kube-state-metrics), against the spec's minimum and effective maximum (constant lines" +
-            (spec.autoscaling ? ", the budget may lower maxReplicas) and the maximum of the HPA as deployed" : ")") +
-            (prewarm ? "; the scheduled minimum rises during pre-warming windows." : "."),
+        description: knative
+            ? `Available replicas of the revisions' Deployments (kube-state-metrics), the pods Knative's autoscaler wants and has (kn_revision_pods_desired, kn_revision_pods_count), against ${bounds}` +
+              (prewarm ? "; the scheduled minimum rises during pre-warming windows." : ".")
+            : `Available and desired replicas of the Deployment(s) (kube-state-metrics), against ${bounds}` + (prewarm ? "; the scheduled minimum rises during pre-warming windows." : "."),
         unit: "short",
         targets: replicas,
     });
@@ -254,7 +328,9 @@ function panelContents(spec: ServingSpec, placement: DashboardPlacement): PanelC
         const rows = windows.map((w) => `| \`${w.schedule.expression}\` | ${w.schedule.timezone} | ${w.schedule.durationMinutes} min | ${w.replicas} |`);
         out.push({
             title: "Pre-warm windows",
-            description: "The autoscaler's pre-warming windows (KEDA cron triggers): at least this many replicas from each start for its duration.",
+            description: knative
+                ? "The autoscaler's pre-warming windows (CronJobs that raise the serving revisions' min-scale and restore it): at least this many replicas from each start for its duration."
+                : "The autoscaler's pre-warming windows (KEDA cron triggers): at least this many replicas from each start for its duration.",
             markdown: [
                 "| Start (cron) | Time zone | Duration | Replicas at least |",
                 "|---|---|---|---|",
@@ -264,6 +340,7 @@ function panelContents(spec: ServingSpec, placement: DashboardPlacement): PanelC
             ].join("\n"),
         });
     }
+    if (knative) out.push(...knativeAutoscalerPanels(placement));
 
     out.push({
         title: "Cold starts",
@@ -307,7 +384,7 @@ function panelContents(spec: ServingSpec, placement: DashboardPlacement): PanelC
         const usd = Number(price.usd.toFixed(6));
         out.push({
             title: "Cost per hour",
-            description: `The Deployment(s)' pods (kube_deployment_status_replicas: a starting pod is billed) x $${usd}/h per replica, ${price.basis}.`,
+            description: `The ${knative ? "revisions' Deployments'" : "Deployment(s)'"} pods (kube_deployment_status_replicas: a starting pod is billed) x $${usd}/h per replica, ${price.basis}.`,
             unit: "currencyUSD",
             targets: [{ expr: `sum(kube_deployment_status_replicas{${deployments}}) * ${usd}`, legend: "USD/h" }],
         });
@@ -336,17 +413,16 @@ function panel(content: PanelContent, id: number): DashboardPanel {
 
 /**
  * The dashboard of `spec` as deployed at `placement`. Call it where the Deployments are created (targets/kubernetes.ts
- * `deploy`: `{ namespace: settings.namespace, deployments: layouts(spec).map((l) => l.name) }`), and only when
- * {@link dashboardUnsupported} gives no reason.
+ * `deploy`: `{ namespace: settings.namespace, workloads: layouts(spec).map((l) => l.name) }`), on either engine.
  */
 export function grafanaDashboard(spec: ServingSpec, placement: DashboardPlacement): GrafanaDashboard {
-    if (placement.deployments.length === 0) throw new Error("grafanaDashboard: no Deployment to show");
+    if (placement.workloads.length === 0) throw new Error("grafanaDashboard: no Deployment or Configuration to show");
     const panels = panelContents(spec, placement).map((c, i) => panel(c, i + 1));
     return {
         uid: dashboardUid(placement.namespace, spec.name),
         title: `ModelService ${spec.name} (${placement.namespace})`,
         description: `modelship ModelService ${spec.name}: ${spec.runtime} in namespace ${placement.namespace}${spec.gpu ? `, ${spec.gpu.count} x ${spec.gpu.accelerator} per replica` : ""}.`,
-        tags: ["modelship", "model-service", spec.runtime],
+        tags: ["modelship", "model-service", spec.runtime, ...(onKnativeRevisions(spec) ? ["knative"] : [])],
         timezone: "browser",
         editable: true,
         graphTooltip: 1,

@@ -30,6 +30,7 @@ import type { AutoscalerSpec } from "../../spike-autoscaler/spec";
 import { ServingSpec } from "../spec";
 import { layouts, VersionLayout, versionReplicas, workloadSpec } from "./kubernetes";
 import { knativeProgressDeadlineSeconds, knativeTimeoutSeconds, requiredFeatureFlags } from "./kubernetes-knative-spec";
+import { knativeControlPlaneMonitorArgs } from "./kubernetes-observability";
 import { kubernetesSettings, SECRETS_SUFFIX } from "./kubernetes-spec";
 import { TargetDeployment } from "./target";
 
@@ -149,8 +150,16 @@ export function deployKnative(spec: ServingSpec, refs: KnativeRefs): TargetDeplo
         );
     }
     if (autoscaling.kubernetes?.installKnative) {
-        const install = createKnativeInstall(`${spec.name}-knative`, { features, timeoutSeconds }, opts);
+        const prometheusMetrics = spec.observability.enabled;
+        const install = createKnativeInstall(`${spec.name}-knative`, { features, timeoutSeconds, prometheusMetrics }, opts);
         Object.assign(resources, install.resources);
+        if (prometheusMetrics) {
+            // Knative's autoscaler and activator metrics, which the dashboard reads, scraped once Knative runs.
+            resources.knativeControlPlaneMonitor = new kubernetes.apiextensions.CustomResource(`${spec.name}-knative-metrics`, knativeControlPlaneMonitorArgs(spec), {
+                ...opts,
+                dependsOn: [install.serving],
+            });
+        }
         // Knative's webhook must run before it can admit the service.
         opts = { ...opts, dependsOn: [...((opts.dependsOn as pulumi.Resource[] | undefined) ?? []), install.serving] };
     }

@@ -18,13 +18,17 @@ import { runtimeEntry } from "../../../sdk/catalog/runtimes";
 import { kubernetesLabels, physicalName, selectorLabels } from "../../../sdk/naming";
 import { ScalingBound } from "../../spike-autoscaler/args";
 import { DEFAULT_LATENCY_SHARE } from "../observability";
+import { servicePodPattern } from "../observability/dashboard";
 import { ServingSpec } from "../spec";
 import { ServingTiming } from "../timing";
 import { layouts } from "./kubernetes";
+import { KNATIVE_SERVING_NAMESPACE } from "../../spike-autoscaler/knative-install";
 import { kubernetesSettings, onKnative } from "./kubernetes-spec";
 
 /** API group and version of the Prometheus Operator's objects. */
 export const MONITORING_API = "monitoring.coreos.com/v1";
+/** The serving container's port in a Knative revision's pods, whatever the template names it (revision_helpers.go `UserPortName`). */
+export const KNATIVE_USER_PORT_NAME = "user-port";
 /** The label every alert carries naming the service (its physical name). */
 export const SERVICE_ALERT_LABEL = "modelship_service";
 
@@ -50,9 +54,10 @@ export interface SkippedAlert {
 
 /** The pods of the service, as a `pod` regex: a Deployment's `<name>-<replicaset>-<pod>`, a Knative revision's `<configuration>-<n>-deployment-<replicaset>-<pod>`. */
 export function podPattern(spec: ServingSpec): string {
-    const names = layouts(spec).map((l) => l.name);
-    const prefix = names.length === 1 ? names[0] : `(${names.join("|")})`;
-    return onKnative(spec) ? `${prefix}-[0-9]+-deployment-[a-z0-9]+-[a-z0-9]+` : `${prefix}-[a-z0-9]+-[a-z0-9]+`;
+    return servicePodPattern(
+        layouts(spec).map((l) => l.name),
+        onKnative(spec),
+    );
 }
 
 /**
@@ -199,13 +204,17 @@ function monitoringLabels(spec: ServingSpec): Record<string, string> {
 
 /**
  * The PodMonitor, or undefined when the server has no metrics endpoint. The endpoint is the container's port by name
- * (`http`, `metrics`; on Knative `http1`), or by number on Knative when the metrics port is not the serving one
- * (Knative keeps one named port: `portNumber`, Prometheus Operator 0.79 and later).
+ * (`http`, `metrics`), or on Knative the pod's `user-port`, or by number when the metrics port is not the serving one
+ * (Knative keeps one port: `portNumber`, Prometheus Operator 0.79 and later). On Knative the template's port is named
+ * `http1`, but the revision's Deployment renames it: the pod's serving port is always `user-port` (knative/serving
+ * pkg/apis/serving/v1/revision_helpers.go `UserPortName`, set by pkg/reconciler/revision/resources/deploy.go
+ * `makeServingContainer`), and the queue-proxy's ports (`http-queueadm`, `http-autometric`, `http-usermetric`, the
+ * proxy port) are other names, so the PodMonitor never scrapes the sidecar in place of the server.
  */
 export function podMonitorArgs(spec: ServingSpec): kubernetes.apiextensions.CustomResourceArgs | undefined {
     if (!spec.metricsPath) return undefined;
     const separate = spec.metricsPort !== undefined && spec.metricsPort !== spec.port;
-    const port = onKnative(spec) ? (separate ? { portNumber: spec.metricsPort } : { port: "http1" }) : { port: separate ? "metrics" : "http" };
+    const port = onKnative(spec) ? (separate ? { portNumber: spec.metricsPort } : { port: KNATIVE_USER_PORT_NAME }) : { port: separate ? "metrics" : "http" };
     const base = physicalName(spec.name);
     return {
         apiVersion: MONITORING_API,
@@ -227,6 +236,27 @@ export function prometheusRuleArgs(spec: ServingSpec, timing: ServingTiming): ku
         kind: "PrometheusRule",
         metadata: { name: base, namespace: kubernetesSettings(spec).namespace, labels: monitoringLabels(spec) },
         spec: { groups: [{ name: `modelship-${base}`, rules: alertRules(spec, timing).rules }] },
+    };
+}
+
+/**
+ * With `installKnative` and `observability.enabled`: a PodMonitor of Knative's autoscaler and activator (in
+ * knative-serving, labels `app.kubernetes.io/name: knative-serving` and `app`, port `metrics`: knative/serving
+ * config/core/deployments/autoscaler.yaml, activator.yaml), whose `kn_revision_*` series the dashboard reads. Their
+ * series name the revision's namespace in `k8s_namespace_name`, so the target's own `namespace` label never clashes.
+ */
+export function knativeControlPlaneMonitorArgs(spec: ServingSpec): kubernetes.apiextensions.CustomResourceArgs {
+    return {
+        apiVersion: MONITORING_API,
+        kind: "PodMonitor",
+        metadata: { name: "knative-serving-control-plane", namespace: KNATIVE_SERVING_NAMESPACE, labels: monitoringLabels(spec) },
+        spec: {
+            selector: {
+                matchLabels: { "app.kubernetes.io/name": "knative-serving" },
+                matchExpressions: [{ key: "app", operator: "In", values: ["autoscaler", "activator"] }],
+            },
+            podMetricsEndpoints: [{ port: "metrics", path: "/metrics" }],
+        },
     };
 }
 

@@ -19,7 +19,7 @@
  *
  * The settings step, the rules and the autoscaling part: kubernetes-spec.ts.
  */
-import { dashboardUnsupported, grafanaDashboard } from "../observability/dashboard";
+import { grafanaDashboard } from "../observability/dashboard";
 import { createDashboardConfigMap } from "../observability/dashboard-configmap";
 import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -152,6 +152,15 @@ export function workloadSpec(spec: ServingSpec, layout: VersionLayout, refs: { s
     return refs.consumer ? withConsumer(workload, spec, refs.consumer) : workload;
 }
 
+/** The Grafana dashboard's ConfigMap (observability.dashboard) over every version's pods, the Deployments' or the Knative revisions'. */
+function deployDashboard(spec: ServingSpec, labels: Record<string, string>, opts: pulumi.CustomResourceOptions): Record<string, pulumi.Resource> {
+    if (!spec.observability.dashboard) return {};
+    const namespace = kubernetesSettings(spec).namespace;
+    const name = physicalName(spec.name, "dashboard");
+    const json = pulumi.output(namespace).apply((ns) => grafanaDashboard(spec, { namespace: ns, workloads: layouts(spec).map((l) => l.name) }));
+    return { dashboard: createDashboardConfigMap(name, namespace, { service: labels, grafanaDashboard: spec.observability.grafanaDashboardLabels }, json, opts) };
+}
+
 function deploy(spec: ServingSpec, parent: pulumi.ComponentResource): TargetDeployment {
     const settings = kubernetesSettings(spec);
     const namespace = settings.namespace;
@@ -187,7 +196,11 @@ function deploy(spec: ServingSpec, parent: pulumi.ComponentResource): TargetDepl
     // The PodMonitor and the alerts (observability.enabled): they select the pods by label, so they need nothing created first.
     Object.assign(resources, deployObservability(spec, timing(spec), opts));
 
-    if (onKnative(spec)) return deployKnative(spec, { opts: workloadOpts, resources, serviceAccountName: serviceAccount.metadata.name, secretName });
+    if (onKnative(spec)) {
+        const knative = deployKnative(spec, { opts: workloadOpts, resources, serviceAccountName: serviceAccount.metadata.name, secretName });
+        Object.assign(resources, deployDashboard(spec, labels, opts));
+        return knative;
+    }
 
     const versions = layouts(spec);
     if (spec.replicas.max > spec.replicas.min && !spec.autoscaling) {
@@ -205,12 +218,7 @@ function deploy(spec: ServingSpec, parent: pulumi.ComponentResource): TargetDepl
         }
     }
 
-    // The Grafana dashboard (observability.dashboard) of the Deployment(s); Knative's revisions have none (see dashboard.ts).
-    if (spec.observability.dashboard && dashboardUnsupported(spec) === undefined) {
-        const name = physicalName(spec.name, "dashboard");
-        const json = pulumi.output(namespace).apply((ns) => grafanaDashboard(spec, { namespace: ns, deployments: versions.map((l) => l.name) }));
-        resources.dashboard = createDashboardConfigMap(name, namespace, { service: labels, grafanaDashboard: spec.observability.grafanaDashboardLabels }, json, opts);
-    }
+    Object.assign(resources, deployDashboard(spec, labels, opts));
 
     if (queue) return { url: queue.submitUrl, internalUrl: pulumi.output(""), endpointName: pulumi.output(""), queue: queue.outputs, resources };
     // The service-wide Service selects every version: in-cluster callers are spread by ready replicas.

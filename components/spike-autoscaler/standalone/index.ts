@@ -33,10 +33,25 @@ function blockProblems(args: ParsedSpikeAutoscalerArgs, target: StandaloneTarget
     return problems;
 }
 
+/** Targets on which a standalone autoscaler creates an alarm at the effective maximum (`observability`). */
+const WATCHED_TARGETS: readonly AutoscalerTarget[] = [AutoscalerTarget.AwsSageMaker];
+
+/** `observability.enabled: true` where the target gets no alarm: refused rather than silently ignored. */
+function observabilityProblems(args: ParsedSpikeAutoscalerArgs): ValidationProblem[] {
+    if (args.observability?.enabled !== true || WATCHED_TARGETS.includes(args.target)) return [];
+    return [
+        {
+            path: "observability.enabled",
+            received: describeValue(true),
+            expected: `false or nothing: a standalone SpikeAutoscaler creates no alarm on target ${JSON.stringify(args.target)} (only on ${WATCHED_TARGETS.join(", ")}; docs/observability.md)`,
+        },
+    ];
+}
+
 /** The context of a standalone autoscaler, or the problems of its name and target block. */
 export function standaloneContext(name: string, args: ParsedSpikeAutoscalerArgs): { ctx?: AutoscalerContext; problems: ValidationProblem[] } {
     const target = STANDALONE_TARGETS[args.target];
-    const problems = [...target.nameProblems(name), ...blockProblems(args, target), ...target.problems(args)];
+    const problems = [...target.nameProblems(name), ...blockProblems(args, target), ...target.problems(args), ...observabilityProblems(args)];
     const known = problems.length === 0 ? target.context(args, `${name}-one-replica`) : undefined;
     if (!known) return { problems };
     const ctx: AutoscalerContext = {

@@ -28,8 +28,8 @@ export interface StandaloneTargetDefinition<K extends BlockKey> {
     problems?(block: Block<K>, args: ParsedSpikeAutoscalerArgs): ValidationProblem[];
     /** The workload's GPU and price, and its Kubernetes settings. `shapeName` names the priced replica. */
     context(block: Block<K>, shapeName: string): TargetContext;
-    /** Creates what the autoscaler needs on the target, as children of `parent`, by role. */
-    deploy(name: string, block: Block<K>, spec: AutoscalerSpec, parent: pulumi.ComponentResource): Record<string, pulumi.Resource>;
+    /** Creates what the autoscaler needs on the target, as children of `parent`, by role (`args` for the blocks every target shares, such as `observability`). */
+    deploy(name: string, block: Block<K>, spec: AutoscalerSpec, parent: pulumi.ComponentResource, args: ParsedSpikeAutoscalerArgs): Record<string, pulumi.Resource>;
 }
 
 /** One target as the dispatcher holds it (the block key erased: each method finds its block itself). */
@@ -64,7 +64,7 @@ export function standaloneTarget<K extends BlockKey>(definition: StandaloneTarge
             const block = blockOf(args);
             // Validation refused a missing block before any resource: reaching this is a bug, not a user error.
             if (block === undefined) throw new Error(`SpikeAutoscaler "${name}": deploying target ${args.target} without its ${definition.block} block`);
-            return definition.deploy(name, block, spec, parent);
+            return definition.deploy(name, block, spec, parent, args);
         },
     };
 }

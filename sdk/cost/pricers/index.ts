@@ -7,6 +7,7 @@ import { free, unknown, type FreeFigure, type PricedFigure } from "../figures";
 import { bool, list, str } from "../inputs";
 import { NODE_TYPES } from "../pools";
 import { priceEc2Instance, priceEksNodeGroup } from "./aws";
+import { priceDashboard, priceMetricAlarm } from "./aws-cloudwatch";
 import { priceLambdaFunction, priceSageMakerEndpointConfig } from "./aws-serverless";
 import { priceCloudRunService } from "./cloudrun";
 import type { PricingContext } from "./context";
@@ -129,10 +130,8 @@ export const PRICERS: Readonly<Record<string, Pricer>> = {
     "aws:alb/loadBalancer:LoadBalancer": unpriced("an Elastic Load Balancer"),
     "aws:ec2/natGateway:NatGateway": unpriced("a NAT gateway"),
     "aws:appautoscaling/policy:Policy": priceScalingPolicy,
-    "aws:cloudwatch/metricAlarm:MetricAlarm": unpriced("a CloudWatch alarm (per alarm-month)"),
-    // Billed per dashboard-month beyond the account's free dashboards (aws.amazon.com/cloudwatch/pricing): whether this one
-    // is beyond them depends on the account's other dashboards, and the price is not in the catalog.
-    "aws:cloudwatch/dashboard:Dashboard": unpriced("a CloudWatch dashboard (per dashboard-month beyond the account's free dashboards)"),
+    "aws:cloudwatch/metricAlarm:MetricAlarm": priceMetricAlarm,
+    "aws:cloudwatch/dashboard:Dashboard": priceDashboard,
     "aws:cloudwatch/logGroup:LogGroup": () => ({
         min: 0,
         max: null,

@@ -24,6 +24,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { CostedResource } from "../../../../sdk/cost/types";
 import { physicalName } from "../../../../sdk/naming";
 import { ScalingBound } from "../../../spike-autoscaler/args";
+import type { AutoscalerSpec } from "../../../spike-autoscaler/spec";
 import { DEFAULT_LATENCY_SHARE } from "../../observability";
 import type { ServingSpec } from "../../spec";
 import type { AwsContext } from "./context";
@@ -58,8 +59,8 @@ const BACKLOG_GROWING_PERIODS = 3;
 /** SageMaker's ModelLatency is in microseconds. */
 const MICROSECONDS = 1_000_000;
 
-/** The dimensions as an alarm metric takes them (an ARN may be an output: a PolyglotPipeline's state machine). */
-export function metric(namespace: string, metricName: string, stat: string, dimensions: Record<string, pulumi.Input<string>>, period = WINDOW_SECONDS) {
+/** The dimensions as an alarm metric takes them (values known, or Outputs: a standalone autoscaler's endpoint, a PolyglotPipeline's state machine ARN). */
+export function metric(namespace: string, metricName: string, stat: string, dimensions: pulumi.Input<Record<string, pulumi.Input<string>>>, period = WINDOW_SECONDS) {
     return { namespace, metricName, stat, period, dimensions };
 }
 
@@ -82,7 +83,7 @@ function errorRateAlarm(namespace: string, errors: string, invocations: string, 
 }
 
 /** A single metric compared once per period. */
-export function thresholdAlarm(m: ReturnType<typeof metric>, settings: { threshold: number; operator: string; periods: number; missing: string; description: string }): AlarmArgs {
+export function thresholdAlarm(m: ReturnType<typeof metric>, settings: { threshold: number; operator: string; periods: number; missing: string; description: pulumi.Input<string> }): AlarmArgs {
     return {
         alarmDescription: settings.description,
         namespace: m.namespace,
@@ -103,9 +104,8 @@ export function latencyThresholdSeconds(spec: ServingSpec, requestTimeoutSeconds
     return spec.observability.thresholds.latencySeconds ?? Math.round(DEFAULT_LATENCY_SHARE * requestTimeoutSeconds * 1000) / 1000;
 }
 
-/** Which bound the maximum is, in words: the budget cap or `maxReplicas`. */
-export function maxBoundWords(spec: ServingSpec): string {
-    const a = spec.autoscaling!;
+/** Which bound the maximum is, in words: the budget cap or `maxReplicas` (a ModelService's autoscaling, or a standalone SpikeAutoscaler's spec). */
+export function maxBoundWords(a: Pick<AutoscalerSpec, "bindingBound" | "budget" | "max" | "specMax">): string {
     const dollars = (n: number) => `$${n.toFixed(2).replace(/\.00$/, "")}`;
     if (a.bindingBound === ScalingBound.Budget && a.budget) return `the budget cap binds: ${dollars(a.budget.maxMonthlyUsd)}/month allows ${a.max} instances, below maxReplicas ${a.specMax}`;
     const budget = a.budget ? ` (the budget of ${dollars(a.budget.maxMonthlyUsd)}/month covers all ${a.max})` : "";
@@ -113,6 +113,36 @@ export function maxBoundWords(spec: ServingSpec): string {
 }
 
 // ---- SageMaker -------------------------------------------------------------------------------------------------
+
+/**
+ * The instances-at-maximum alarm of one endpoint variant: the SampleCount of `CPUUtilization` a minute (one sample per
+ * instance) at or above the effective maximum for {@link AT_MAX_MINUTES} minutes in a row. Shared by ModelService and a
+ * standalone SpikeAutoscaler on a SageMaker variant (components/spike-autoscaler/standalone/sagemaker.ts).
+ *
+ * @param where the variant, in words, for the description (`SageMaker endpoint llm, variant default`)
+ * @param autoscaling the effective maximum and what binds it
+ */
+export function sagemakerAtMaxAlarm(
+    where: pulumi.Input<string>,
+    dims: pulumi.Input<Record<string, pulumi.Input<string>>>,
+    autoscaling: Pick<AutoscalerSpec, "bindingBound" | "budget" | "max" | "specMax">,
+): AlarmArgs {
+    const describe = (variant: string) =>
+        `${variant}: at its effective maximum of ${autoscaling.max} instances for ${AT_MAX_MINUTES} minutes (instances counted as CPUUtilization samples a minute); ${maxBoundWords(autoscaling)}`;
+    return thresholdAlarm(metric("/aws/sagemaker/Endpoints", "CPUUtilization", "SampleCount", dims, 60), {
+        threshold: autoscaling.max,
+        operator: "GreaterThanOrEqualToThreshold",
+        periods: AT_MAX_MINUTES,
+        // No samples, no instances (an asynchronous endpoint at zero): not at the maximum.
+        missing: "notBreaching",
+        description: typeof where === "string" ? describe(where) : pulumi.output(where).apply(describe),
+    });
+}
+
+/** An alarm's actions: publish to the SNS topic when it fires and when it clears; none without a topic. */
+export function snsActions(topicArn: pulumi.Input<string> | undefined): Pick<aws.cloudwatch.MetricAlarmArgs, "alarmActions" | "okActions"> {
+    return topicArn !== undefined ? { alarmActions: [topicArn], okActions: [topicArn] } : {};
+}
 
 /** What the SageMaker alarms and dashboard need to know of the endpoint. */
 export interface SageMakerWatch {
@@ -167,18 +197,7 @@ export function sagemakerAlarms(spec: ServingSpec, watch: SageMakerWatch): Alarm
         });
         const a = spec.autoscaling;
         if (a && !watch.serverless) {
-            out.push({
-                name: `${spec.name}-alarm-at-max${suffix}`,
-                role: `atMaxAlarm${suffix}`,
-                args: thresholdAlarm(metric("/aws/sagemaker/Endpoints", "CPUUtilization", "SampleCount", dims, 60), {
-                    threshold: a.max,
-                    operator: "GreaterThanOrEqualToThreshold",
-                    periods: AT_MAX_MINUTES,
-                    // No samples, no instances (an asynchronous endpoint at zero): not at the maximum.
-                    missing: "notBreaching",
-                    description: `${where}: at its effective maximum of ${a.max} instances for ${AT_MAX_MINUTES} minutes (instances counted as CPUUtilization samples a minute); ${maxBoundWords(spec)}`,
-                }),
-            });
+            out.push({ name: `${spec.name}-alarm-at-max${suffix}`, role: `atMaxAlarm${suffix}`, args: sagemakerAtMaxAlarm(where, dims, a) });
         }
     }
     if (spec.queue) {
@@ -415,9 +434,8 @@ function createResources(
     // After what they watch (and deleted before it): an alarm or graph of a resource still being created shows nothing.
     const opts = { parent, dependsOn: [watched] };
     const out: Record<string, pulumi.Resource> = {};
-    const topic = spec.observability.notifications.snsTopicArn;
     // Nothing is sent anywhere unless a topic is given: the alarms still change state in the CloudWatch console.
-    const actions = topic !== undefined ? { alarmActions: [topic], okActions: [topic] } : {};
+    const actions = snsActions(spec.observability.notifications.snsTopicArn);
     for (const alarm of alarms) {
         out[alarm.role] = new aws.cloudwatch.MetricAlarm(alarm.name, { ...alarm.args, ...actions, tags }, opts);
     }
