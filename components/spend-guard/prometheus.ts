@@ -1,0 +1,80 @@
+/**
+ * The spend guard on Kubernetes, where no billing API sees the pods: Prometheus alerts on the spend projected from the
+ * pods that hold a node (`kube_pod_status_scheduled`, condition true: a scheduled pod keeps its node billed, starting
+ * or not) x the hourly price the cost model gives one replica x 730 hours. One alert per threshold on the last day's
+ * average (a burst that passes does not page); with `forecast`, one on the pods scheduled now (the month if they kept
+ * running). kube-state-metrics provides the series; the rule is read by the Prometheus Operator like the service's own.
+ */
+import { HOURS_PER_MONTH } from "../../sdk/cost/types";
+import type { SpendGuardSpec } from "./spec";
+
+/** Window of the projection, and its resolution. */
+export const SPEND_WINDOW = { range: "1d", step: "5m" } as const;
+/** How long a projection must hold before it fires: the average over a day moves slowly, so a short hold suffices. */
+export const SPEND_FOR = { threshold: "15m", forecast: "1h" } as const;
+
+/** What the alerts watch on the cluster. */
+export interface PrometheusWatch {
+    /** The PromQL label matchers of the pods, for example `namespace="ml",pod=~"llm-[a-z0-9]+-[a-z0-9]+"`. */
+    podSelector: string;
+    /** USD per hour of one pod, from the cost model, and where that figure comes from. */
+    hourlyUsd: number;
+    priceBasis: string;
+    /** In words, for the annotations: `llm in namespace ml`. */
+    where: string;
+    /** Alert name prefix: `ModelService`, `PolyglotPipeline`. */
+    alertPrefix: string;
+    /** Labels every alert carries besides the routing labels and `severity` (the component's own label). */
+    labels: Record<string, string>;
+    /** The budget's path, for the descriptions: `scaling.autoscaling.budget.maxMonthlyUsd`. */
+    budgetPath: string;
+}
+
+/** One alerting rule (the shape of kubernetes-observability.ts's AlertRule). */
+export interface SpendAlertRule {
+    alert: string;
+    expr: string;
+    for: string;
+    labels: Record<string, string>;
+    annotations: { summary: string; description: string };
+}
+
+/** A number as PromQL writes it: at most 6 decimals, no exponent. */
+function promNumber(n: number): string {
+    return String(Number(n.toFixed(6)));
+}
+
+/** The alerts, one per threshold and the forecast's. Pure: the tests run every expression through promtool. */
+export function spendAlertRules(guard: SpendGuardSpec, watch: PrometheusWatch): SpendAlertRule[] {
+    const scheduled = `(sum(kube_pod_status_scheduled{${watch.podSelector},condition="true"}) or vector(0))`;
+    const monthlyPerPod = promNumber(watch.hourlyUsd * HOURS_PER_MONTH);
+    const dollars = (n: number) => `$${promNumber(n)}`;
+    const labels = (percent: number) => ({ ...(guard.notifications.alertmanagerLabels ?? {}), severity: percent >= 100 ? "critical" : "warning", ...watch.labels });
+    const price = `$${promNumber(watch.hourlyUsd)}/h per pod (${watch.priceBasis}) x ${HOURS_PER_MONTH} h`;
+    const rules: SpendAlertRule[] = guard.thresholdsPercent.map((percent) => {
+        const limit = (guard.maxMonthlyUsd * percent) / 100;
+        return {
+            alert: `${watch.alertPrefix}SpendAbove${percent}Percent`,
+            expr: `avg_over_time(${scheduled}[${SPEND_WINDOW.range}:${SPEND_WINDOW.step}]) * ${monthlyPerPod} > ${promNumber(limit)}`,
+            for: SPEND_FOR.threshold,
+            labels: labels(percent),
+            annotations: {
+                summary: `${watch.where}: projected spend above ${percent}% of its ${dollars(guard.maxMonthlyUsd)}/month budget`,
+                description: `The pods of ${watch.where} scheduled over the last day, on average, x ${price} come to {{ $value | printf "%.2f" }} USD/month, above ${percent}% of ${watch.budgetPath} (${dollars(limit)}).`,
+            },
+        };
+    });
+    if (guard.forecast) {
+        rules.push({
+            alert: `${watch.alertPrefix}SpendForecastAbove100Percent`,
+            expr: `${scheduled} * ${monthlyPerPod} > ${promNumber(guard.maxMonthlyUsd)}`,
+            for: SPEND_FOR.forecast,
+            labels: labels(100),
+            annotations: {
+                summary: `${watch.where}: the pods scheduled now would spend more than its ${dollars(guard.maxMonthlyUsd)}/month budget`,
+                description: `{{ $value | printf "%.2f" }} USD/month if the pods of ${watch.where} scheduled now ran all month (${price}), above ${watch.budgetPath} (${dollars(guard.maxMonthlyUsd)}).`,
+            },
+        });
+    }
+    return rules;
+}
