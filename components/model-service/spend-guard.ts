@@ -4,7 +4,6 @@
  * a Cloud Billing budget on its `service` label, given `gcpBillingAccount`; kubernetes: a PrometheusRule on the spend
  * projected from its pods; docker: nothing (`enabled: true` is refused).
  */
-import { HOURS_PER_MONTH } from "../../sdk/cost/types";
 import { cloudTags, kubernetesLabels, physicalName } from "../../sdk/naming";
 import type { ValidationProblem } from "../../sdk/validate";
 import { type GuardedComponent, resolveSpendGuard, SpendGuardCloud, spendGuardProblems, type SpendGuardSpec } from "../spend-guard";
@@ -24,17 +23,22 @@ export const SPEND_GUARD_CLOUD: Record<Target, SpendGuardCloud> = {
 
 const PATH = "scaling.autoscaling.budget.spendGuard";
 
+/** On kubernetes the guard is a PrometheusRule: on by default only where observability is (the cluster then has the Operator). */
+function defaultOn(spec: ServingSpec): boolean {
+    return spec.target !== Target.Kubernetes || spec.observability.enabled;
+}
+
 /** The rules of `spendGuard` on the service's target. */
 export function serviceSpendGuardProblems(spec: ServingSpec): ValidationProblem[] {
     const budget = spec.given.scaling?.autoscaling?.budget;
     if (!budget) return [];
     const ctx = { cloud: SPEND_GUARD_CLOUD[spec.target], path: PATH, notificationsPath: "observability.notifications", where: `target ${JSON.stringify(spec.target)}`, noneReason: "bills nothing: there is no spend to watch" };
-    return spendGuardProblems(ctx, budget.spendGuard, spec.observability.notifications);
+    return spendGuardProblems(ctx, budget.spendGuard, spec.observability.notifications, defaultOn(spec));
 }
 
 /** The guard the service gets, or undefined. */
 export function serviceSpendGuard(spec: ServingSpec): SpendGuardSpec | undefined {
-    return resolveSpendGuard(SPEND_GUARD_CLOUD[spec.target], spec.given.scaling?.autoscaling?.budget, spec.observability.notifications);
+    return resolveSpendGuard(SPEND_GUARD_CLOUD[spec.target], spec.given.scaling?.autoscaling?.budget, spec.observability.notifications, defaultOn(spec));
 }
 
 /** The service as its guard watches it: its tags, and on kubernetes its pods and the cost model's price of one. */
@@ -52,7 +56,7 @@ export function guardedService(spec: ServingSpec): GuardedComponent {
             watch: {
                 podSelector: `namespace="${namespace}",pod=~"${podPattern(spec)}"`,
                 // A budget is refused on a replica the cost model cannot price (spike-autoscaler/spec.ts), so it is known here.
-                hourlyUsd: (price.monthly ?? 0) / HOURS_PER_MONTH,
+                monthlyPerPodUsd: price.monthly ?? 0,
                 priceBasis: `the cost model's price of one replica: ${price.basis}`,
                 where: `${service} in namespace ${namespace}`,
                 alertPrefix: "ModelService",

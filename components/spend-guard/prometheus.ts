@@ -1,7 +1,7 @@
 /**
  * The spend guard on Kubernetes, where no billing API sees the pods: Prometheus alerts on the spend projected from the
  * pods that hold a node (`kube_pod_status_scheduled`, condition true: a scheduled pod keeps its node billed, starting
- * or not) x the hourly price the cost model gives one replica x 730 hours. One alert per threshold on the last day's
+ * or not) x the price the cost model gives one replica running a month (730 hours). One alert per threshold on the last day's
  * average (a burst that passes does not page); with `forecast`, one on the pods scheduled now (the month if they kept
  * running). kube-state-metrics provides the series; the rule is read by the Prometheus Operator like the service's own.
  */
@@ -17,8 +17,8 @@ export const SPEND_FOR = { threshold: "15m", forecast: "1h" } as const;
 export interface PrometheusWatch {
     /** The PromQL label matchers of the pods, for example `namespace="ml",pod=~"llm-[a-z0-9]+-[a-z0-9]+"`. */
     podSelector: string;
-    /** USD per hour of one pod, from the cost model, and where that figure comes from. */
-    hourlyUsd: number;
+    /** USD per month (730 h) of one pod running, from the cost model, and where that figure comes from. */
+    monthlyPerPodUsd: number;
     priceBasis: string;
     /** In words, for the annotations: `llm in namespace ml`. */
     where: string;
@@ -47,10 +47,10 @@ function promNumber(n: number): string {
 /** The alerts, one per threshold and the forecast's. Pure: the tests run every expression through promtool. */
 export function spendAlertRules(guard: SpendGuardSpec, watch: PrometheusWatch): SpendAlertRule[] {
     const scheduled = `(sum(kube_pod_status_scheduled{${watch.podSelector},condition="true"}) or vector(0))`;
-    const monthlyPerPod = promNumber(watch.hourlyUsd * HOURS_PER_MONTH);
+    const monthlyPerPod = promNumber(watch.monthlyPerPodUsd);
     const dollars = (n: number) => `$${promNumber(n)}`;
     const labels = (percent: number) => ({ ...(guard.notifications.alertmanagerLabels ?? {}), severity: percent >= 100 ? "critical" : "warning", ...watch.labels });
-    const price = `$${promNumber(watch.hourlyUsd)}/h per pod (${watch.priceBasis}) x ${HOURS_PER_MONTH} h`;
+    const price = `$${monthlyPerPod} per pod running ${HOURS_PER_MONTH} h (${watch.priceBasis})`;
     const rules: SpendAlertRule[] = guard.thresholdsPercent.map((percent) => {
         const limit = (guard.maxMonthlyUsd * percent) / 100;
         return {

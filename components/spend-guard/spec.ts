@@ -52,15 +52,18 @@ export interface SpendGuardContext {
     noneReason?: string;
 }
 
-/** On by default where the cloud has something to watch with; on gcp only with a billing account. */
-function enabledOf(cloud: SpendGuardCloud, args: SpendGuardArgs | undefined): boolean {
+/**
+ * On by default where the cloud has something to watch with; on gcp only with a billing account; on kubernetes only
+ * where the component's observability is on (`defaultOn`: the PrometheusRule needs the Prometheus Operator).
+ */
+function enabledOf(cloud: SpendGuardCloud, args: SpendGuardArgs | undefined, defaultOn: boolean): boolean {
     if (cloud === SpendGuardCloud.None) return false;
     if (cloud === SpendGuardCloud.Gcp) return args?.enabled ?? args?.gcpBillingAccount !== undefined;
-    return args?.enabled ?? true;
+    return args?.enabled ?? defaultOn;
 }
 
 /** The rules of `spendGuard` on this cloud, with the field's path, the value received and what is accepted. */
-export function spendGuardProblems(ctx: SpendGuardContext, args: SpendGuardArgs | undefined, notifications: NotificationArgs | undefined): ValidationProblem[] {
+export function spendGuardProblems(ctx: SpendGuardContext, args: SpendGuardArgs | undefined, notifications: NotificationArgs | undefined, defaultOn = true): ValidationProblem[] {
     const problems: ValidationProblem[] = [];
     if (ctx.cloud === SpendGuardCloud.None) {
         if (args?.enabled === true) {
@@ -71,7 +74,7 @@ export function spendGuardProblems(ctx: SpendGuardContext, args: SpendGuardArgs 
     if (args?.gcpBillingAccount !== undefined && ctx.cloud !== SpendGuardCloud.Gcp) {
         problems.push({ path: `${ctx.path}.gcpBillingAccount`, received: describeValue(args.gcpBillingAccount), expected: `nothing on ${ctx.where}: a Cloud Billing account belongs to gcp targets only` });
     }
-    if (!enabledOf(ctx.cloud, args)) return problems;
+    if (!enabledOf(ctx.cloud, args, defaultOn)) return problems;
     if (ctx.cloud === SpendGuardCloud.Gcp && args?.gcpBillingAccount === undefined) {
         problems.push({
             path: `${ctx.path}.gcpBillingAccount`,
@@ -104,10 +107,15 @@ export function spendGuardProblems(ctx: SpendGuardContext, args: SpendGuardArgs 
 }
 
 /** The guard to create, or undefined when there is none (no budget, off, or nothing to watch with). Valid args assumed. */
-export function resolveSpendGuard(cloud: SpendGuardCloud, budget: { maxMonthlyUsd: number; spendGuard?: SpendGuardArgs } | undefined, notifications: NotificationArgs | undefined): SpendGuardSpec | undefined {
+export function resolveSpendGuard(
+    cloud: SpendGuardCloud,
+    budget: { maxMonthlyUsd: number; spendGuard?: SpendGuardArgs } | undefined,
+    notifications: NotificationArgs | undefined,
+    defaultOn = true,
+): SpendGuardSpec | undefined {
     if (!budget) return undefined;
     const args = budget.spendGuard;
-    if (!enabledOf(cloud, args)) return undefined;
+    if (!enabledOf(cloud, args, defaultOn)) return undefined;
     return {
         cloud,
         maxMonthlyUsd: budget.maxMonthlyUsd,
