@@ -6,6 +6,8 @@
  */
 import { cloudTags, kubernetesLabels, physicalName } from "../../sdk/naming";
 import type { ValidationProblem } from "../../sdk/validate";
+import type { PricedPods } from "../spend-guard/prometheus";
+import { replicaMonthlyPrice } from "./observability/dashboard";
 import { type GuardedComponent, resolveSpendGuard, SpendGuardCloud, spendGuardProblems, type SpendGuardSpec } from "../spend-guard";
 import { Target } from "./args";
 import type { ServingSpec } from "./spec";
@@ -41,23 +43,30 @@ export function serviceSpendGuard(spec: ServingSpec): SpendGuardSpec | undefined
     return resolveSpendGuard(SPEND_GUARD_CLOUD[spec.target], spec.given.scaling?.autoscaling?.budget, spec.observability.notifications, defaultOn(spec));
 }
 
+/** The service's pods on kubernetes, at the cost model's price of one replica (the dashboard's cost panel's). */
+export function servicePods(spec: ServingSpec): PricedPods {
+    const price = replicaMonthlyPrice(spec);
+    return {
+        podSelector: `namespace="${kubernetesSettings(spec).namespace}",pod=~"${podPattern(spec)}"`,
+        // A budget is refused on a replica the cost model cannot price (spike-autoscaler/spec.ts); elsewhere an unpriced pod is 0.
+        monthlyPerPodUsd: price.monthly ?? 0,
+        priceBasis: `the cost model's price of one replica: ${price.basis}`,
+    };
+}
+
 /** The service as its guard watches it: its tags, and on kubernetes its pods and the cost model's price of one. */
 export function guardedService(spec: ServingSpec): GuardedComponent {
     const component: GuardedComponent = { name: spec.name, tags: cloudTags(spec.owner) };
     if (spec.target !== Target.Kubernetes || !spec.autoscaling) return component;
     const namespace = kubernetesSettings(spec).namespace;
     const service = physicalName(spec.name);
-    const price = spec.autoscaling.price;
     return {
         ...component,
         kubernetes: {
             namespace,
             labels: { ...kubernetesLabels(spec.owner), ...spec.observability.prometheusLabels },
             watch: {
-                podSelector: `namespace="${namespace}",pod=~"${podPattern(spec)}"`,
-                // A budget is refused on a replica the cost model cannot price (spike-autoscaler/spec.ts), so it is known here.
-                monthlyPerPodUsd: price.monthly ?? 0,
-                priceBasis: `the cost model's price of one replica: ${price.basis}`,
+                pods: [servicePods(spec)],
                 where: `${service} in namespace ${namespace}`,
                 alertPrefix: "ModelService",
                 labels: { [SERVICE_ALERT_LABEL]: service },

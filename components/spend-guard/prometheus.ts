@@ -13,13 +13,19 @@ export const SPEND_WINDOW = { range: "1d", step: "5m" } as const;
 /** How long a projection must hold before it fires: the average over a day moves slowly, so a short hold suffices. */
 export const SPEND_FOR = { threshold: "15m", forecast: "1h" } as const;
 
-/** What the alerts watch on the cluster. */
-export interface PrometheusWatch {
+/** Pods of one price: a service's (a pipeline watches one group per stage). */
+export interface PricedPods {
     /** The PromQL label matchers of the pods, for example `namespace="ml",pod=~"llm-[a-z0-9]+-[a-z0-9]+"`. */
     podSelector: string;
     /** USD per month (730 h) of one pod running, from the cost model, and where that figure comes from. */
     monthlyPerPodUsd: number;
     priceBasis: string;
+}
+
+/** What the alerts watch on the cluster. */
+export interface PrometheusWatch {
+    /** The pods, by price; at least one group. */
+    pods: PricedPods[];
     /** In words, for the annotations: `llm in namespace ml`. */
     where: string;
     /** Alert name prefix: `ModelService`, `PolyglotPipeline`. */
@@ -46,28 +52,29 @@ function promNumber(n: number): string {
 
 /** The alerts, one per threshold and the forecast's. Pure: the tests run every expression through promtool. */
 export function spendAlertRules(guard: SpendGuardSpec, watch: PrometheusWatch): SpendAlertRule[] {
-    const scheduled = `(sum(kube_pod_status_scheduled{${watch.podSelector},condition="true"}) or vector(0))`;
-    const monthlyPerPod = promNumber(watch.monthlyPerPodUsd);
+    // USD a month of the pods scheduled now: each group's count x its price, summed.
+    const terms = watch.pods.map((p) => `(sum(kube_pod_status_scheduled{${p.podSelector},condition="true"}) or vector(0)) * ${promNumber(p.monthlyPerPodUsd)}`);
+    const monthly = `(${terms.join(" + ")})`;
     const dollars = (n: number) => `$${promNumber(n)}`;
     const labels = (percent: number) => ({ ...(guard.notifications.alertmanagerLabels ?? {}), severity: percent >= 100 ? "critical" : "warning", ...watch.labels });
-    const price = `$${monthlyPerPod} per pod running ${HOURS_PER_MONTH} h (${watch.priceBasis})`;
+    const price = watch.pods.map((p) => `$${promNumber(p.monthlyPerPodUsd)} per pod running ${HOURS_PER_MONTH} h (${p.priceBasis})`).join("; ");
     const rules: SpendAlertRule[] = guard.thresholdsPercent.map((percent) => {
         const limit = (guard.maxMonthlyUsd * percent) / 100;
         return {
             alert: `${watch.alertPrefix}SpendAbove${percent}Percent`,
-            expr: `avg_over_time(${scheduled}[${SPEND_WINDOW.range}:${SPEND_WINDOW.step}]) * ${monthlyPerPod} > ${promNumber(limit)}`,
+            expr: `avg_over_time(${monthly}[${SPEND_WINDOW.range}:${SPEND_WINDOW.step}]) > ${promNumber(limit)}`,
             for: SPEND_FOR.threshold,
             labels: labels(percent),
             annotations: {
                 summary: `${watch.where}: projected spend above ${percent}% of its ${dollars(guard.maxMonthlyUsd)}/month budget`,
-                description: `The pods of ${watch.where} scheduled over the last day, on average, x ${price} come to {{ $value | printf "%.2f" }} USD/month, above ${percent}% of ${watch.budgetPath} (${dollars(limit)}).`,
+                description: `The pods of ${watch.where} scheduled over the last day, on average, priced at ${price}, come to {{ $value | printf "%.2f" }} USD/month, above ${percent}% of ${watch.budgetPath} (${dollars(limit)}).`,
             },
         };
     });
     if (guard.forecast) {
         rules.push({
             alert: `${watch.alertPrefix}SpendForecastAbove100Percent`,
-            expr: `${scheduled} * ${monthlyPerPod} > ${promNumber(guard.maxMonthlyUsd)}`,
+            expr: `${monthly} > ${promNumber(guard.maxMonthlyUsd)}`,
             for: SPEND_FOR.forecast,
             labels: labels(100),
             annotations: {

@@ -177,7 +177,7 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
 
 /** One pod of `llm` a month: one L4 node, g6.xlarge at $0.8048/h x 730 h (aws_ec2_gpu_prices.csv), to the cent. */
 const POD_MONTH = 587.5;
-const SCHEDULED = `(sum(kube_pod_status_scheduled{namespace="ml",pod=~"llm-[a-z0-9]+-[a-z0-9]+",condition="true"}) or vector(0))`;
+const MONTHLY = `((sum(kube_pod_status_scheduled{namespace="ml",pod=~"llm-[a-z0-9]+-[a-z0-9]+",condition="true"}) or vector(0)) * ${POD_MONTH})`;
 const LLM = { team: "ml", modelship_service: "llm" };
 
 describe("the spend guard on kubernetes: a PrometheusRule, run by promtool", () => {
@@ -206,9 +206,9 @@ describe("the spend guard on kubernetes: a PrometheusRule, run by promtool", () 
         const rules = rule.spec.groups[0].rules as Json[];
         expect(rule.spec.groups[0].name).toBe("modelship-llm-spend");
         expect(rules.map(({ annotations: _a, ...r }) => r)).toEqual([
-            { alert: "ModelServiceSpendAbove80Percent", expr: `avg_over_time(${SCHEDULED}[1d:5m]) * ${POD_MONTH} > 2400`, for: "15m", labels: { ...LLM, severity: "warning" } },
-            { alert: "ModelServiceSpendAbove100Percent", expr: `avg_over_time(${SCHEDULED}[1d:5m]) * ${POD_MONTH} > 3000`, for: "15m", labels: { ...LLM, severity: "critical" } },
-            { alert: "ModelServiceSpendForecastAbove100Percent", expr: `${SCHEDULED} * ${POD_MONTH} > 3000`, for: "1h", labels: { ...LLM, severity: "critical" } },
+            { alert: "ModelServiceSpendAbove80Percent", expr: `avg_over_time(${MONTHLY}[1d:5m]) > 2400`, for: "15m", labels: { ...LLM, severity: "warning" } },
+            { alert: "ModelServiceSpendAbove100Percent", expr: `avg_over_time(${MONTHLY}[1d:5m]) > 3000`, for: "15m", labels: { ...LLM, severity: "critical" } },
+            { alert: "ModelServiceSpendForecastAbove100Percent", expr: `${MONTHLY} > 3000`, for: "1h", labels: { ...LLM, severity: "critical" } },
         ]);
         expect(rules[0].annotations.summary).toBe("llm in namespace ml: projected spend above 80% of its $3000/month budget");
 
