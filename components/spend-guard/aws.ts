@@ -17,11 +17,12 @@ import type { SpendGuardSpec } from "./spec";
 
 /** The Budget's type token. */
 export const AWS_BUDGET_TYPE: "aws:budgets/budget:Budget" = "aws:budgets/budget:Budget";
-/** The tags the budget filters on: together they name one component of one stack's environment. */
-export const AWS_FILTER_TAGS = ["service", "environment"] as const;
-
-/** The Budget's arguments: `tags` are the component's cloud tags (sdk/naming.ts `cloudTags`), which carry both filter tags. */
-export function awsBudgetArgs(guard: SpendGuardSpec, tags: Record<string, string>): aws.budgets.BudgetArgs {
+/**
+ * The Budget's arguments: `tags` are the component's cloud tags (sdk/naming.ts `cloudTags`); the budget filters on
+ * `filterTag` (`service`; a pipeline's `pipeline`, which its stages and orchestrator all carry) AND `environment`:
+ * together they name one component of one stack's environment.
+ */
+export function awsBudgetArgs(guard: SpendGuardSpec, tags: Record<string, string>, filterTag = "service"): aws.budgets.BudgetArgs {
     const topic = guard.notifications.snsTopicArn;
     const notify = (notificationType: string, threshold: number): aws.types.input.budgets.BudgetNotification => ({
         notificationType,
@@ -38,7 +39,7 @@ export function awsBudgetArgs(guard: SpendGuardSpec, tags: Record<string, string
         limitUnit: "USD",
         // A filter expression requires `metrics`: unblended cost is what the bill shows before discounts are spread.
         metrics: "UnblendedCost",
-        filterExpression: { ands: AWS_FILTER_TAGS.map((key) => ({ tags: { key, values: [tags[key]], matchOptions: ["EQUALS"] } })) },
+        filterExpression: { ands: [filterTag, "environment"].map((key) => ({ tags: { key, values: [tags[key]], matchOptions: ["EQUALS"] } })) },
         ...(notifications.length > 0 ? { notifications } : {}),
         tags,
     };

@@ -23,8 +23,10 @@ const PROMETHEUS_RULE_TYPE: "kubernetes:monitoring.coreos.com/v1:PrometheusRule"
 export interface GuardedComponent {
     /** The component's resource name: the guard's resource is `<name>-spend-guard`. */
     name: string;
-    /** The component's cloud tags (sdk/naming.ts `cloudTags`): `service` and `environment` are filtered on. */
+    /** The component's cloud tags (sdk/naming.ts `cloudTags`): `filterTag` and `environment` are filtered on. */
     tags: Record<string, string>;
+    /** The tag (GCP: label) that names every resource of the component: `service`, unless told (a pipeline's `pipeline`). */
+    filterTag?: string;
     /** On kubernetes: where the PrometheusRule goes, its labels, and what its alerts watch. */
     kubernetes?: { namespace: pulumi.Input<string>; labels: Record<string, string>; watch: PrometheusWatch };
 }
@@ -52,9 +54,9 @@ export function spendGuardShape(guard: SpendGuardSpec | undefined, component: Gu
     const name = `${component.name}-spend-guard`;
     switch (guard.cloud) {
         case SpendGuardCloud.Aws:
-            return { type: AWS_BUDGET_TYPE, name, args: awsBudgetArgs(guard, component.tags) };
+            return { type: AWS_BUDGET_TYPE, name, args: awsBudgetArgs(guard, component.tags, component.filterTag) };
         case SpendGuardCloud.Gcp:
-            return { type: GCP_BUDGET_TYPE, name, args: gcpBudgetArgs(guard, component.tags) };
+            return { type: GCP_BUDGET_TYPE, name, args: gcpBudgetArgs(guard, component.tags, component.filterTag) };
         case SpendGuardCloud.Kubernetes:
             if (!component.kubernetes) throw new Error(`spend guard of ${component.name}: a kubernetes guard needs its namespace and pods`);
             return { type: PROMETHEUS_RULE_TYPE, name, args: spendRuleArgs(guard, component.kubernetes, component.name) };
