@@ -82,7 +82,11 @@ export function applyPoolBudget(spec: PoolSpec, args: ParsedGpuPoolArgs): Valida
     while (n > floor && (poolMonthlyAt(spec, n).usd ?? Infinity) > budget.maxMonthlyUsd + 1e-9) n--;
     spec.maxNodes = n;
     if (spec.headroom && spec.headroom.gpus > n * spec.gpusPerNode) {
-        problems.push({ path: "headroom.gpus", received: String(spec.headroom.gpus), expected: `at most ${n * spec.gpusPerNode}: the ${n} node(s) budget.maxMonthlyUsd ${budget.maxMonthlyUsd} allows x gpusPerNode ${spec.gpusPerNode}` });
+        problems.push({
+            path: "headroom.gpus",
+            received: String(spec.headroom.gpus),
+            expected: `at most ${n * spec.gpusPerNode}: the ${n} node(s) budget.maxMonthlyUsd ${budget.maxMonthlyUsd} allows x gpusPerNode ${spec.gpusPerNode}`,
+        });
     }
     if (spec.cloud === GpuPoolCloud.Aws && spec.provisioning === AwsProvisioning.NodeGroup && spec.desiredNodes > n) {
         problems.push({ path: "aws.desiredNodes", received: String(spec.desiredNodes), expected: `at most ${n}, the most nodes budget.maxMonthlyUsd ${budget.maxMonthlyUsd} allows` });

@@ -34,7 +34,13 @@ function defaultOn(spec: ServingSpec): boolean {
 export function serviceSpendGuardProblems(spec: ServingSpec): ValidationProblem[] {
     const budget = spec.given.scaling?.autoscaling?.budget;
     if (!budget) return [];
-    const ctx = { cloud: SPEND_GUARD_CLOUD[spec.target], path: PATH, notificationsPath: "observability.notifications", where: `target ${JSON.stringify(spec.target)}`, noneReason: "bills nothing: there is no spend to watch" };
+    const ctx = {
+        cloud: SPEND_GUARD_CLOUD[spec.target],
+        path: PATH,
+        notificationsPath: "observability.notifications",
+        where: `target ${JSON.stringify(spec.target)}`,
+        noneReason: "bills nothing: there is no spend to watch",
+    };
     return spendGuardProblems(ctx, budget.spendGuard, spec.observability.notifications, defaultOn(spec));
 }
 

@@ -46,7 +46,13 @@ export function pipelineBudgetProblems(spec: PipelineSpec): ValidationProblem[] 
     const budget = spec.budget;
     if (!budget) return [];
     const problems = spendGuardProblems(
-        { cloud: SPEND_GUARD_CLOUD[spec.target], path: "budget.spendGuard", notificationsPath: "observability.notifications", where: `target ${JSON.stringify(spec.target)}`, noneReason: "bills nothing: there is no spend to watch" },
+        {
+            cloud: SPEND_GUARD_CLOUD[spec.target],
+            path: "budget.spendGuard",
+            notificationsPath: "observability.notifications",
+            where: `target ${JSON.stringify(spec.target)}`,
+            noneReason: "bills nothing: there is no spend to watch",
+        },
         budget.spendGuard,
         spec.observability?.notifications,
         defaultOn(spec),

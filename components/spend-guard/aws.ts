@@ -16,7 +16,7 @@ import type * as aws from "@pulumi/aws";
 import type { SpendGuardSpec } from "./spec";
 
 /** The Budget's type token. */
-export const AWS_BUDGET_TYPE: "aws:budgets/budget:Budget" = "aws:budgets/budget:Budget";
+export const AWS_BUDGET_TYPE = "aws:budgets/budget:Budget";
 /**
  * The Budget's arguments: `tags` are the component's cloud tags (sdk/naming.ts `cloudTags`); the budget filters on
  * `filterTag` (`service`; a pipeline's `pipeline`, which its stages and orchestrator all carry) AND `environment`:

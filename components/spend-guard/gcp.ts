@@ -15,7 +15,7 @@ import { gcpLabelKey } from "../../sdk/naming";
 import type { SpendGuardSpec } from "./spec";
 
 /** The Budget's type token. */
-export const GCP_BUDGET_TYPE: "gcp:billing/budget:Budget" = "gcp:billing/budget:Budget";
+export const GCP_BUDGET_TYPE = "gcp:billing/budget:Budget";
 /** Cloud Billing's limit on a budget's display name. */
 const DISPLAY_NAME_MAX = 60;
 

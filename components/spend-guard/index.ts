@@ -17,7 +17,7 @@ export { SpendGuardCloud, resolveSpendGuard, spendGuardProblems, type SpendGuard
 
 /** API group and version of the Prometheus Operator's objects. */
 const MONITORING_API = "monitoring.coreos.com/v1";
-const PROMETHEUS_RULE_TYPE: "kubernetes:monitoring.coreos.com/v1:PrometheusRule" = "kubernetes:monitoring.coreos.com/v1:PrometheusRule";
+const PROMETHEUS_RULE_TYPE = "kubernetes:monitoring.coreos.com/v1:PrometheusRule";
 
 /** The component the guard watches. */
 export interface GuardedComponent {

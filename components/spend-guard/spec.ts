@@ -72,7 +72,11 @@ export function spendGuardProblems(ctx: SpendGuardContext, args: SpendGuardArgs 
         return problems;
     }
     if (args?.gcpBillingAccount !== undefined && ctx.cloud !== SpendGuardCloud.Gcp) {
-        problems.push({ path: `${ctx.path}.gcpBillingAccount`, received: describeValue(args.gcpBillingAccount), expected: `nothing on ${ctx.where}: a Cloud Billing account belongs to gcp targets only` });
+        problems.push({
+            path: `${ctx.path}.gcpBillingAccount`,
+            received: describeValue(args.gcpBillingAccount),
+            expected: `nothing on ${ctx.where}: a Cloud Billing account belongs to gcp targets only`,
+        });
     }
     if (!enabledOf(ctx.cloud, args, defaultOn)) return problems;
     if (ctx.cloud === SpendGuardCloud.Gcp && args?.gcpBillingAccount === undefined) {
@@ -87,12 +91,12 @@ export function spendGuardProblems(ctx: SpendGuardContext, args: SpendGuardArgs 
     if (repeated.length > 0) {
         problems.push({ path: `${ctx.path}.thresholdsPercent`, received: JSON.stringify(thresholds), expected: `each percentage once (${repeated.join(", ")} repeated)` });
     }
-    const notificationCount = new Set(thresholds).size + (args?.forecast ?? true ? 1 : 0);
+    const notificationCount = new Set(thresholds).size + ((args?.forecast ?? true) ? 1 : 0);
     if (ctx.cloud === SpendGuardCloud.Aws && notificationCount > AWS_MAX_NOTIFICATIONS) {
         problems.push({
             path: `${ctx.path}.thresholdsPercent`,
             received: JSON.stringify(thresholds),
-            expected: `at most ${AWS_MAX_NOTIFICATIONS} notifications per AWS budget, the forecast's included: at most ${AWS_MAX_NOTIFICATIONS - (args?.forecast ?? true ? 1 : 0)} percentages`,
+            expected: `at most ${AWS_MAX_NOTIFICATIONS} notifications per AWS budget, the forecast's included: at most ${AWS_MAX_NOTIFICATIONS - ((args?.forecast ?? true) ? 1 : 0)} percentages`,
         });
     }
     const channels = notifications?.gcpNotificationChannels ?? [];

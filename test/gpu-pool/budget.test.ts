@@ -16,7 +16,14 @@ const ACCOUNT = "01A2B3-C4D5E6-F7A8B9";
 const header = (count: number) => `modelship:index:GpuPool "l4": ${count === 1 ? "1 invalid argument" : `${count} invalid arguments`}:\n`;
 
 /** An EKS node group of g6.2xlarge (one L4, $0.9776/h: $713.65 a month a node), 1 to 10 nodes. */
-const eks = (extra: Partial<GpuPoolArgs> = {}): GpuPoolArgs => ({ cloud: GpuPoolCloud.Aws, accelerator: Accelerator.L4, minNodes: 1, maxNodes: 10, aws: { clusterName: "ml-prod", subnetIds: subnets }, ...extra });
+const eks = (extra: Partial<GpuPoolArgs> = {}): GpuPoolArgs => ({
+    cloud: GpuPoolCloud.Aws,
+    accelerator: Accelerator.L4,
+    minNodes: 1,
+    maxNodes: 10,
+    aws: { clusterName: "ml-prod", subnetIds: subnets },
+    ...extra,
+});
 
 async function refusal(args: GpuPoolArgs): Promise<string | undefined> {
     let message: string | undefined;
@@ -47,7 +54,16 @@ describe("GpuPool budget: the node cap", () => {
     });
 
     it("bounds Karpenter's GPU limits: $6000 allows 2 GPUs at the dearest candidate's $3.3968 per GPU-hour", async () => {
-        await rt.construct(() => new GpuPool("l4", { cloud: GpuPoolCloud.Aws, accelerator: Accelerator.L4, maxNodes: 10, aws: { clusterName: "ml", subnetIds: subnets, karpenter: true }, budget: { maxMonthlyUsd: 6000 } }));
+        await rt.construct(
+            () =>
+                new GpuPool("l4", {
+                    cloud: GpuPoolCloud.Aws,
+                    accelerator: Accelerator.L4,
+                    maxNodes: 10,
+                    aws: { clusterName: "ml", subnetIds: subnets, karpenter: true },
+                    budget: { maxMonthlyUsd: 6000 },
+                }),
+        );
         expect((rt.one("kubernetes:karpenter.sh/v1:NodePool").inputs.spec as { limits: unknown }).limits).toEqual({ "nvidia.com/gpu": "2" });
     });
 
@@ -77,7 +93,13 @@ describe("GpuPool budget: the node cap", () => {
 describe("GpuPool budget: the spend guard", () => {
     it("an AWS Budgets budget on the pool's service and environment tags, notifying the pool's SNS topic", async () => {
         const { value: pool } = await rt.construct(() => new GpuPool("l4", eks({ budget: { maxMonthlyUsd: 3000 }, observability: { notifications: { snsTopicArn: TOPIC } } })));
-        const notify = (notificationType: string, threshold: number) => ({ notificationType, comparisonOperator: "GREATER_THAN", threshold, thresholdType: "PERCENTAGE", subscriberSnsTopicArns: [TOPIC] });
+        const notify = (notificationType: string, threshold: number) => ({
+            notificationType,
+            comparisonOperator: "GREATER_THAN",
+            threshold,
+            thresholdType: "PERCENTAGE",
+            subscriberSnsTopicArns: [TOPIC],
+        });
         expect(rt.one("aws:budgets/budget:Budget", "l4-spend-guard").inputs).toEqual({
             budgetType: "COST",
             timeUnit: "MONTHLY",
@@ -96,7 +118,16 @@ describe("GpuPool budget: the spend guard", () => {
     });
 
     it("a Cloud Billing budget on a gcp pool given its billing account; none without one; refused when asked without one", async () => {
-        await rt.construct(() => new GpuPool("l4", { cloud: GpuPoolCloud.Gcp, accelerator: Accelerator.L4, maxNodes: 10, gcp: { clusterName: "ml" }, budget: { maxMonthlyUsd: 2000, spendGuard: { gcpBillingAccount: ACCOUNT, forecast: false } } }));
+        await rt.construct(
+            () =>
+                new GpuPool("l4", {
+                    cloud: GpuPoolCloud.Gcp,
+                    accelerator: Accelerator.L4,
+                    maxNodes: 10,
+                    gcp: { clusterName: "ml" },
+                    budget: { maxMonthlyUsd: 2000, spendGuard: { gcpBillingAccount: ACCOUNT, forecast: false } },
+                }),
+        );
         expect(rt.one("gcp:billing/budget:Budget", "l4-spend-guard").inputs).toEqual({
             billingAccount: ACCOUNT,
             displayName: "modelship l4 (dev) spend",

@@ -66,7 +66,13 @@ const AWS_BASE = {
     },
     tags: TAGS,
 };
-const notification = (notificationType: string, threshold: number) => ({ notificationType, comparisonOperator: "GREATER_THAN", threshold, thresholdType: "PERCENTAGE", subscriberSnsTopicArns: [TOPIC] });
+const notification = (notificationType: string, threshold: number) => ({
+    notificationType,
+    comparisonOperator: "GREATER_THAN",
+    threshold,
+    thresholdType: "PERCENTAGE",
+    subscriberSnsTopicArns: [TOPIC],
+});
 
 /** Constructs and returns the validation error's message (nothing registered). */
 async function refusal(args: ModelServiceArgs): Promise<string | undefined> {
@@ -96,7 +102,9 @@ describe("the spend guard on aws-sagemaker: an AWS Budgets budget", () => {
     });
 
     it("takes its thresholds sorted, once each, and no forecast when told", async () => {
-        await rt.construct(() => new ModelService("scorer", sagemaker({ spendGuard: { thresholdsPercent: [120, 50], forecast: false } }, { observability: { notifications: { snsTopicArn: TOPIC } } })));
+        await rt.construct(
+            () => new ModelService("scorer", sagemaker({ spendGuard: { thresholdsPercent: [120, 50], forecast: false } }, { observability: { notifications: { snsTopicArn: TOPIC } } })),
+        );
         expect(rt.one(AWS_BUDGET).inputs.notifications).toEqual([notification("ACTUAL", 50), notification("ACTUAL", 120)]);
     });
 
@@ -225,7 +233,15 @@ describe("the spend guard on kubernetes: a PrometheusRule, run by promtool", () 
         const at = (alertname: string, firing: boolean, severity: string) => ({ eval_time: "1d", alertname, exp_alerts: firing ? [{ exp_labels: { ...LLM, severity } }] : [] });
         const tests = [
             // 5 pods: $2937.50 a month, above 80% ($2400), not above 100%.
-            { interval: "5m", input_series: [...pods(5), ...pods(3, "ml", "llm-next-6c5d8"), ...pods(3, "prod")], alert_rule_test: [at("ModelServiceSpendAbove80Percent", true, "warning"), at("ModelServiceSpendAbove100Percent", false, "critical"), at("ModelServiceSpendForecastAbove100Percent", false, "critical")] },
+            {
+                interval: "5m",
+                input_series: [...pods(5), ...pods(3, "ml", "llm-next-6c5d8"), ...pods(3, "prod")],
+                alert_rule_test: [
+                    at("ModelServiceSpendAbove80Percent", true, "warning"),
+                    at("ModelServiceSpendAbove100Percent", false, "critical"),
+                    at("ModelServiceSpendForecastAbove100Percent", false, "critical"),
+                ],
+            },
             // 4 pods: $2350, below every threshold.
             { interval: "5m", input_series: pods(4), alert_rule_test: [at("ModelServiceSpendAbove80Percent", false, "warning"), at("ModelServiceSpendForecastAbove100Percent", false, "critical")] },
             // 6 pods (scaled by hand past the cap): $3525, every alert.

@@ -45,7 +45,13 @@ async function refusal(args: PolyglotPipelineArgs): Promise<string | undefined> 
 describe("PolyglotPipeline budget on aws", () => {
     it("one AWS budget on the pipeline and environment tags, which every stage and the state machine carry; none per stage", async () => {
         const { value: pipeline } = await rt.construct(
-            () => new PolyglotPipeline("fraud", { stages: fraudStages(ecr), observability: { notifications: { snsTopicArn: TOPIC } }, budget: { maxMonthlyUsd: 250, spendGuard: { forecast: false } }, target: Target.AwsLambda }),
+            () =>
+                new PolyglotPipeline("fraud", {
+                    stages: fraudStages(ecr),
+                    observability: { notifications: { snsTopicArn: TOPIC } },
+                    budget: { maxMonthlyUsd: 250, spendGuard: { forecast: false } },
+                    target: Target.AwsLambda,
+                }),
         );
         const budgets = rt.ofType(AWS_BUDGET);
         expect(budgets.map((b) => b.name)).toEqual(["fraud-spend-guard"]);
@@ -69,7 +75,8 @@ describe("PolyglotPipeline budget on aws", () => {
 describe("PolyglotPipeline budget on kubernetes", () => {
     it("refuses a budget below what the stages kept running cost, with the figures", async () => {
         expect(await refusal(onKubernetes({ maxMonthlyUsd: 500 }))).toBe(
-            header(1) + "  - budget.maxMonthlyUsd: received 500; expected at least $587.50: the stages kept always running cost that at their minimum (score $587.50); lower their minReplicas or raise the budget",
+            header(1) +
+                "  - budget.maxMonthlyUsd: received 500; expected at least $587.50: the stages kept always running cost that at their minimum (score $587.50); lower their minReplicas or raise the budget",
         );
     });
 
@@ -94,8 +101,13 @@ describe("PolyglotPipeline budget on kubernetes", () => {
             expect(check.status, check.output).toBe(0);
             const bare = { groups: rule.spec.groups.map((g) => ({ ...g, rules: g.rules.map(({ annotations: _a, ...r }: Record<string, unknown>) => r) })) };
             fs.writeFileSync(path.join(dir, "bare.yml"), stringify(bare, { lineWidth: 0 }));
-            const pods = (n: number) => Array.from({ length: n }, (_, i) => ({ series: `kube_pod_status_scheduled{namespace="risk",pod="fraud-score-7d9f8-p${i}x",condition="true"}`, values: "1x360" }));
-            const at = (alertname: string, firing: boolean) => ({ eval_time: "1d", alertname, exp_alerts: firing ? [{ exp_labels: { team: "fraud", severity: "warning", modelship_pipeline: "fraud" } }] : [] });
+            const pods = (n: number) =>
+                Array.from({ length: n }, (_, i) => ({ series: `kube_pod_status_scheduled{namespace="risk",pod="fraud-score-7d9f8-p${i}x",condition="true"}`, values: "1x360" }));
+            const at = (alertname: string, firing: boolean) => ({
+                eval_time: "1d",
+                alertname,
+                exp_alerts: firing ? [{ exp_labels: { team: "fraud", severity: "warning", modelship_pipeline: "fraud" } }] : [],
+            });
             const tests = [
                 // Two score pods: $1175 a month, above 80% of $1000; one: $587.50, below.
                 { interval: "5m", input_series: pods(2), alert_rule_test: [at("PolyglotPipelineSpendAbove80Percent", true)] },
