@@ -27,6 +27,10 @@ const pool = new GpuPool("l4", {
     // snapshot of a node's containerd store holding it (docs/cold-starts.md, "Image caching"), set imageCacheSnapshotId:
     // every node then starts with the image on a volume restored from the snapshot.
     imageCache: { prePullImages: [serverImage], snapshotId: config.get("imageCacheSnapshotId") },
+    // At most $3,000 a month of nodes: 2 of the 4 at the dearest listed type's price. An AWS budget on the pool's tags
+    // (its nodes carry them) watches the real spend and notifies the team's topic.
+    budget: { maxMonthlyUsd: 3000 },
+    observability: { notifications: { snsTopicArn: config.require("alertTopicArn") } },
 });
 
 const llm = new ModelService("qwen", {
