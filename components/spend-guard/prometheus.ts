@@ -6,6 +6,7 @@
  * running). kube-state-metrics provides the series; the rule is read by the Prometheus Operator like the service's own.
  */
 import { HOURS_PER_MONTH } from "../../sdk/cost/types";
+import type { AlertRule } from "../model-service/targets/kubernetes-observability";
 import type { SpendGuardSpec } from "./spec";
 
 /** Window of the projection, and its resolution. */
@@ -36,14 +37,8 @@ export interface PrometheusWatch {
     budgetPath: string;
 }
 
-/** One alerting rule (the shape of kubernetes-observability.ts's AlertRule). */
-export interface SpendAlertRule {
-    alert: string;
-    expr: string;
-    for: string;
-    labels: Record<string, string>;
-    annotations: { summary: string; description: string };
-}
+/** One alerting rule: the shape of the service's own alerts. */
+export type SpendAlertRule = AlertRule;
 
 /** A number as PromQL writes it: at most 6 decimals, no exponent. */
 function promNumber(n: number): string {
