@@ -5,14 +5,10 @@
  * PrometheusRule on the spend projected from the pods scheduled, checked and unit-tested with promtool; nothing on
  * docker. Every argument as created, every refusal with its path, the value received and what is accepted, and the cost.
  */
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
-import { stringify } from "yaml";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Accelerator, ModelService, ModelServiceArgs, ServingRuntime, Target } from "../../index";
 import { costClass } from "../../sdk/cost";
-import { promtool, requirePromtool, series } from "../promtool";
+import { checkAndTestRules, requirePromtool, series } from "../promtool";
 import { outputValue, useMockRuntime } from "../harness";
 
 const rt = useMockRuntime({ config: { "aws:region": "us-east-1", "gcp:project": "acme-ml", "gcp:region": "us-central1", "modelship:team": "ml-platform" } });
@@ -178,11 +174,6 @@ const MONTHLY = `((sum(kube_pod_status_scheduled{namespace="ml",pod=~"llm-[a-z0-
 const LLM = { team: "ml", modelship_service: "llm" };
 
 describe("the spend guard on kubernetes: a PrometheusRule, run by promtool", () => {
-    let dir: string | undefined;
-    afterAll(() => {
-        if (dir) fs.rmSync(dir, { recursive: true, force: true });
-    });
-
     it("one alert per threshold on the last day's average, and the forecast on the pods scheduled now", async () => {
         await rt.construct(() => new ModelService("llm", kubernetes({})));
         const rule = rt.one(RULE, "llm-spend-guard").inputs as Json;
@@ -200,12 +191,6 @@ describe("the spend guard on kubernetes: a PrometheusRule, run by promtool", () 
         expect(rules[0].annotations.summary).toBe("llm in namespace ml: projected spend above 80% of its $3000/month budget");
 
         requirePromtool("the spend guard's alerts");
-        dir = fs.mkdtempSync(path.join(os.tmpdir(), "modelship-spend-"));
-        fs.writeFileSync(path.join(dir, "spend.yml"), stringify(rule.spec, { lineWidth: 0 }));
-        const check = promtool(["check", "rules", "spend.yml"], dir);
-        expect(check.status, check.output).toBe(0);
-        expect(check.output).toContain("SUCCESS: 3 rules found");
-
         // Scheduled pods every 5 minutes for 30 hours; a sibling Deployment and another namespace are never counted.
         const pods = (n: number, namespace = "ml", prefix = "llm-7d9f8b6c5") =>
             Array.from({ length: n }, (_, i) => series("kube_pod_status_scheduled", { job: "kube-state-metrics", namespace, pod: `${prefix}-p${i}x`, condition: "true" }, "1x360"));
@@ -226,12 +211,11 @@ describe("the spend guard on kubernetes: a PrometheusRule, run by promtool", () 
             // 6 pods (scaled by hand past the cap): $3525, every alert.
             { interval: "5m", input_series: pods(6), alert_rule_test: [at("ModelServiceSpendAbove100Percent", true, "critical"), at("ModelServiceSpendForecastAbove100Percent", true, "critical")] },
         ];
-        const bare = { groups: rule.spec.groups.map((g: Json) => ({ ...g, rules: g.rules.map(({ annotations: _a, ...r }: Json) => r) })) };
-        fs.writeFileSync(path.join(dir, "bare.yml"), stringify(bare, { lineWidth: 0 }));
-        fs.writeFileSync(path.join(dir, "test.yml"), stringify({ rule_files: ["bare.yml"], evaluation_interval: "5m", tests }, { lineWidth: 0 }));
-        const run = promtool(["test", "rules", "test.yml"], dir);
-        expect(run.status, run.output).toBe(0);
-        expect(run.output).toContain("SUCCESS");
+        const { check, test } = checkAndTestRules(rule.spec.groups, tests);
+        expect(check.status, check.output).toBe(0);
+        expect(check.output).toContain("SUCCESS: 3 rules found");
+        expect(test.status, test.output).toBe(0);
+        expect(test.output).toContain("SUCCESS");
     }, 60_000);
 
     it("creates none by default when observability is off (no Prometheus Operator assumed), and one when asked", async () => {

@@ -3,13 +3,9 @@
  * every stage and the orchestrator carry, and none per stage from it; refused when the stages kept always running
  * already cost more, with the figures; on kubernetes one PrometheusRule over every priced stage's pods (promtool).
  */
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
-import { stringify } from "yaml";
 import { describe, expect, it } from "vitest";
 import { Accelerator, PolyglotPipeline, PolyglotPipelineArgs, Target } from "../../index";
-import { promtool, requirePromtool } from "../promtool";
+import { checkAndTestRules, requirePromtool } from "../promtool";
 import { useMockRuntime } from "../harness";
 import { ecr, fraudStages } from "./fixtures";
 
@@ -72,7 +68,10 @@ describe("PolyglotPipeline budget on kubernetes", () => {
 
     it("one PrometheusRule over the priced stages' pods, valid for promtool, firing above 80% and not below", async () => {
         await rt.construct(() => new PolyglotPipeline("fraud", onKubernetes({ maxMonthlyUsd: 1000 })));
-        const rule = rt.one(RULE, "fraud-spend-guard").inputs as { metadata: { namespace: string }; spec: { groups: { rules: { alert: string; expr: string; labels: Record<string, string> }[] }[] } };
+        const rule = rt.one(RULE, "fraud-spend-guard").inputs as {
+            metadata: { namespace: string };
+            spec: { groups: { name: string; rules: { alert: string; expr: string; labels: Record<string, string> }[] }[] };
+        };
         expect(rule.metadata.namespace).toBe("risk");
         const rules = rule.spec.groups[0].rules;
         const monthly = `((sum(kube_pod_status_scheduled{namespace="risk",pod=~"fraud-score-[a-z0-9]+-[a-z0-9]+",condition="true"}) or vector(0)) * 587.5)`;
@@ -84,30 +83,18 @@ describe("PolyglotPipeline budget on kubernetes", () => {
         expect(rules[0].labels).toEqual({ team: "fraud", severity: "warning", modelship_pipeline: "fraud" });
 
         requirePromtool("the pipeline's spend alerts");
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "modelship-pipeline-spend-"));
-        try {
-            fs.writeFileSync(path.join(dir, "spend.yml"), stringify(rule.spec, { lineWidth: 0 }));
-            const check = promtool(["check", "rules", "spend.yml"], dir);
-            expect(check.status, check.output).toBe(0);
-            const bare = { groups: rule.spec.groups.map((g) => ({ ...g, rules: g.rules.map(({ annotations: _a, ...r }: Record<string, unknown>) => r) })) };
-            fs.writeFileSync(path.join(dir, "bare.yml"), stringify(bare, { lineWidth: 0 }));
-            const pods = (n: number) =>
-                Array.from({ length: n }, (_, i) => ({ series: `kube_pod_status_scheduled{namespace="risk",pod="fraud-score-7d9f8-p${i}x",condition="true"}`, values: "1x360" }));
-            const at = (alertname: string, firing: boolean) => ({
-                eval_time: "1d",
-                alertname,
-                exp_alerts: firing ? [{ exp_labels: { team: "fraud", severity: "warning", modelship_pipeline: "fraud" } }] : [],
-            });
-            const tests = [
-                // Two score pods: $1175 a month, above 80% of $1000; one: $587.50, below.
-                { interval: "5m", input_series: pods(2), alert_rule_test: [at("PolyglotPipelineSpendAbove80Percent", true)] },
-                { interval: "5m", input_series: pods(1), alert_rule_test: [at("PolyglotPipelineSpendAbove80Percent", false)] },
-            ];
-            fs.writeFileSync(path.join(dir, "test.yml"), stringify({ rule_files: ["bare.yml"], evaluation_interval: "5m", tests }, { lineWidth: 0 }));
-            const run = promtool(["test", "rules", "test.yml"], dir);
-            expect(run.status, run.output).toBe(0);
-        } finally {
-            fs.rmSync(dir, { recursive: true, force: true });
-        }
+        const pods = (n: number) => Array.from({ length: n }, (_, i) => ({ series: `kube_pod_status_scheduled{namespace="risk",pod="fraud-score-7d9f8-p${i}x",condition="true"}`, values: "1x360" }));
+        const at = (alertname: string, firing: boolean) => ({
+            eval_time: "1d",
+            alertname,
+            exp_alerts: firing ? [{ exp_labels: { team: "fraud", severity: "warning", modelship_pipeline: "fraud" } }] : [],
+        });
+        const { check, test } = checkAndTestRules(rule.spec.groups, [
+            // Two score pods: $1175 a month, above 80% of $1000; one: $587.50, below.
+            { interval: "5m", input_series: pods(2), alert_rule_test: [at("PolyglotPipelineSpendAbove80Percent", true)] },
+            { interval: "5m", input_series: pods(1), alert_rule_test: [at("PolyglotPipelineSpendAbove80Percent", false)] },
+        ]);
+        expect(check.status, check.output).toBe(0);
+        expect(test.status, test.output).toBe(0);
     }, 60_000);
 });

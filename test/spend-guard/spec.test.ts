@@ -2,15 +2,11 @@
  * The spend guard's shared module without the mock runtime (components/spend-guard/): the defaults per cloud, the money
  * a Cloud Billing budget takes, and the Prometheus projection over several pod groups, checked and run by promtool.
  */
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
-import { stringify } from "yaml";
 import { describe, expect, it } from "vitest";
 import { resolveSpendGuard, SpendGuardCloud } from "../../components/spend-guard";
 import { usdMoney } from "../../components/spend-guard/gcp";
 import { spendAlertRules } from "../../components/spend-guard/prometheus";
-import { promtool, requirePromtool } from "../promtool";
+import { checkAndTestRules, requirePromtool } from "../promtool";
 
 const ACCOUNT = "01A2B3-C4D5E6-F7A8B9";
 
@@ -50,30 +46,22 @@ describe("the projection over several pod groups (a pipeline's stages)", () => {
         expect(rules.map((r) => r.expr)).toEqual([`avg_over_time((${scheduled("score")} * 587.5 + ${scheduled("rank")} * 250.25)[1d:5m]) > 900`]);
 
         requirePromtool("the spend alerts");
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "modelship-spend-sum-"));
-        try {
-            const group = { name: "spend", rules };
-            fs.writeFileSync(path.join(dir, "spend.yml"), stringify({ groups: [group] }, { lineWidth: 0 }));
-            const check = promtool(["check", "rules", "spend.yml"], dir);
-            expect(check.status, check.output).toBe(0);
-            fs.writeFileSync(path.join(dir, "bare.yml"), stringify({ groups: [{ name: "spend", rules: rules.map(({ annotations: _a, ...r }) => r) }] }, { lineWidth: 0 }));
-            const pod = (stage: string, i: number) => ({ series: `kube_pod_status_scheduled{namespace="risk",pod="fraud-${stage}-7d9f8-p${i}x",condition="true"}`, values: "1x360" });
-            const fires = (firing: boolean) => ({
-                eval_time: "1d",
-                alertname: "PolyglotPipelineSpendAbove90Percent",
-                exp_alerts: firing ? [{ exp_labels: { severity: "warning", modelship_pipeline: "fraud" } }] : [],
-            });
-            const tests = [
+        const pod = (stage: string, i: number) => ({ series: `kube_pod_status_scheduled{namespace="risk",pod="fraud-${stage}-7d9f8-p${i}x",condition="true"}`, values: "1x360" });
+        const fires = (firing: boolean) => ({
+            eval_time: "1d",
+            alertname: "PolyglotPipelineSpendAbove90Percent",
+            exp_alerts: firing ? [{ exp_labels: { severity: "warning", modelship_pipeline: "fraud" } }] : [],
+        });
+        const { check, test } = checkAndTestRules(
+            [{ name: "spend", rules }],
+            [
                 // One score pod and two rank pods: 587.50 + 500.50 = 1088, above $900; neither group alone is.
                 { interval: "5m", input_series: [pod("score", 0), pod("rank", 0), pod("rank", 1)], alert_rule_test: [fires(true)] },
                 // One of each: 837.75, below.
                 { interval: "5m", input_series: [pod("score", 0), pod("rank", 0)], alert_rule_test: [fires(false)] },
-            ];
-            fs.writeFileSync(path.join(dir, "test.yml"), stringify({ rule_files: ["bare.yml"], evaluation_interval: "5m", tests }, { lineWidth: 0 }));
-            const run = promtool(["test", "rules", "test.yml"], dir);
-            expect(run.status, run.output).toBe(0);
-        } finally {
-            fs.rmSync(dir, { recursive: true, force: true });
-        }
+            ],
+        );
+        expect(check.status, check.output).toBe(0);
+        expect(test.status, test.output).toBe(0);
     }, 60_000);
 });
