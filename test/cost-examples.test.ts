@@ -202,14 +202,15 @@ const EXPECTED: Record<string, { items: Record<string, Figures>; total: Figures;
         total: { min: null, max: null },
         known: { min: 895.46, max: 1787.52 },
     },
-    // ml.g6.2xlarge,1.222,us-east-1: min 0 (asynchronous inference at zero instances); 4 x 1.222 x 730 = 3568.24. The bucket
+    // ml.g6.2xlarge,1.222,us-east-1: min 0 (asynchronous inference at zero instances); the budget of $3,000 allows 3 of the
+    // 4 instances (4 x 1.222 x 730 = 3568.24 would not fit): 3 x 1.222 x 730 = 2676.18. The spend guard's AWS budget is free. The bucket
     // (storage and requests) is unknown; the topics are billed per publish: $0 without requests, unknown at full scale;
     // target tracking's alarms: unknown. The scale-in alarm (2 metrics), the idle alarm and the one that brings the first
     // instance back: 0.40; the observability's errors (2 metrics), latency, at the maximum and backlog alarms, 0.50, and the
-    // dashboard, 3: 3.90 at both ends (3.90, 3572.14).
+    // dashboard, 3: 3.90 at both ends (3.90, 2676.18 + 3.90 = 2680.08).
     "aws-sagemaker-async": {
         items: {
-            "qwen-batch-config": { min: 0, max: 3568.24 },
+            "qwen-batch-config": { min: 0, max: 2676.18 },
             "qwen-batch-logs": { min: 0, max: null },
             "qwen-batch-queue": { min: null, max: null },
             "qwen-batch-success": { min: 0, max: null },
@@ -221,7 +222,7 @@ const EXPECTED: Record<string, { items: Record<string, Figures>; total: Figures;
             ...observed("qwen-batch", [...SAGEMAKER_ALARMS, "backlog"]),
         },
         total: { min: null, max: null },
-        known: { min: 3.9, max: 3572.14 },
+        known: { min: 3.9, max: 2680.08 },
     },
     // 4 vCPU x 0.000018 x 3600 + 16 GiB x 0.000002 x 3600 + 1 L4 x 0.67 = 1.0444/h (instance-based); 0-2 instances: 2 x 1.0444 x 730 = 1524.824.
     // The two services as on gcp-cloudrun: the L4 LLM 0-2 x 1.0444/h x 730 = 1524.82; the CPU scorer, request-based,
@@ -319,12 +320,13 @@ const EXPECTED: Record<string, { items: Record<string, Figures>; total: Figures;
     },
     // Spot node group of g6.2xlarge (0.9776), g6.4xlarge (1.3232), gr6.4xlarge (1.5392), 0-4 nodes, priced on-demand (no
     // AWS spot prices). The vLLM pod (1 L4, 4 vCPU, 16 GiB) runs on it: 1 node at its minimum, on the cheapest listed type
-    // that fits, g6.2xlarge: 1 x 0.9776 x 730 = 713.648. Max: 4 x gr6.4xlarge 1.5392 x 730 = 4494.464. The pod and the
+    // that fits, g6.2xlarge: 1 x 0.9776 x 730 = 713.648. Max: the budget of $3,000 caps maxNodes 4 at 2 (3 x gr6.4xlarge
+    // 1.5392 x 730 = 3370.85 would not fit): 2 x 1.5392 x 730 = 2247.232. The spend guard's AWS budget is free. The pod and the
     // device plugin and the image pre-puller are $0 "on pool".
     "eks-gpu-pool": {
-        items: { "l4-gpu-nodes": { min: 713.65, max: 4494.46 }, qwen: { min: 0, max: 0 }, "l4-nvidia-device-plugin": { min: 0, max: 0 }, "l4-image-puller": { min: 0, max: 0 } },
-        total: { min: 713.65, max: 4494.46 },
-        known: { min: 713.65, max: 4494.46 },
+        items: { "l4-gpu-nodes": { min: 713.65, max: 2247.23 }, qwen: { min: 0, max: 0 }, "l4-nvidia-device-plugin": { min: 0, max: 0 }, "l4-image-puller": { min: 0, max: 0 } },
+        total: { min: 713.65, max: 2247.23 },
+        known: { min: 713.65, max: 2247.23 },
     },
     // Karpenter NodePool of g6/gr6 types with one L4 (10 in us-east-1), spot priced on-demand (no AWS spot prices).
     // Min: the coder pod (1 L4, 6 vCPU, 24 GiB) on the cheapest candidate that fits, from aws_ec2_gpu_prices.csv

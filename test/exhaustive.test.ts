@@ -20,11 +20,12 @@ const EXPECTED_TABLE_FILES: Record<string, string[]> = {
         "components/model-service/load-mode.ts",
         "components/model-service/queue.ts",
         "components/model-service/schema.ts",
+        "components/model-service/spend-guard.ts",
         "components/model-service/targets/index.ts",
         "components/polyglot-pipeline/schema.ts",
         "components/polyglot-pipeline/stage-targets.ts",
     ],
-    GpuPoolCloud: ["components/gpu-pool/clouds.ts", "components/gpu-pool/image-cache.ts", "components/gpu-pool/schema.ts"],
+    GpuPoolCloud: ["components/gpu-pool/budget.ts", "components/gpu-pool/clouds.ts", "components/gpu-pool/image-cache.ts", "components/gpu-pool/schema.ts"],
     AwsProvisioning: ["components/gpu-pool/aws.ts"],
     AutoscalerTarget: ["components/spike-autoscaler/rules.ts", "components/spike-autoscaler/standalone/index.ts"],
     KubernetesScalingEngine: ["components/spike-autoscaler/kubernetes.ts"],
@@ -36,6 +37,7 @@ const EXPECTED_TABLE_FILES: Record<string, string[]> = {
     KubernetesQueueProvider: ["components/model-service/targets/kubernetes-queue/backends.ts"],
     GatewayTarget: ["components/model-gateway/schema.ts", "components/model-gateway/targets/index.ts"],
     GatewayAuth: ["components/model-gateway/openapi.ts"],
+    SpendGuardCloud: ["components/spend-guard/index.ts"],
 };
 
 const ROOT = path.resolve(__dirname, "..");

@@ -83,6 +83,24 @@ export class MockRuntime {
         }
         return found[0];
     }
+
+    /**
+     * Runs `build`, which must throw (a component refusing its arguments), and returns the error's message; fails when
+     * it does not throw or when anything was registered before the error.
+     */
+    async refusal(build: () => unknown): Promise<string> {
+        let message: string | undefined;
+        const { resources } = await this.construct(() => {
+            try {
+                build();
+            } catch (e) {
+                message = (e as Error).message;
+            }
+        });
+        if (message === undefined) throw new Error("expected the arguments to be refused, and nothing was thrown");
+        if (resources.length > 0) throw new Error(`the refusal came after ${resources.length} resource(s) were registered: ${resources.map((r) => r.name).join(", ")}`);
+        return message;
+    }
 }
 
 let runtime: MockRuntime | undefined;

@@ -337,10 +337,16 @@ export interface GpuPoolBudgetArgs {
     /**
      * Most USD per month the pool's nodes may cost, priced by the sdk cost model (730 h a month at the catalog's prices
      * for the pool's capacity type), at most 10,000,000. It becomes a maximum node count; the tighter of it and
-     * `maxNodes` wins. No default.
+     * `maxNodes` wins (the node group's maximum, GKE's total maximum and Karpenter's GPU limit follow), and a budget
+     * below the month of `minNodes` (at least one node) is refused. aws and gcp only: refused on kubernetes (the pool
+     * creates no nodes there; cap the ModelServices instead) and docker. No default.
      */
     maxMonthlyUsd: number;
-    /** The run-time budget watching the pool's real spend. Defaults to the defaults of each field. */
+    /**
+     * The run-time budget watching the pool's real spend: an AWS Budgets budget on the pool's `service` and `environment`
+     * tags (its nodes and volumes carry them), or a Cloud Billing budget on its `service` label, notifying
+     * `observability.notifications`. Defaults to the defaults of each field (on for aws; for gcp with `gcpBillingAccount`).
+     */
     spendGuard?: SpendGuardArgs;
 }
 

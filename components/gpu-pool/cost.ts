@@ -13,7 +13,7 @@ import { imageCacheBasis } from "./image-cache";
 import { PoolSpec, PricedNodes } from "./spec";
 
 /** The regions the cost model prices the pool in: its own on aws and gcp, the defaults elsewhere (nothing is priced there). */
-function pricingRegions(spec: PoolSpec): { awsRegion: string; gcpRegion: string } {
+export function pricingRegions(spec: PoolSpec): { awsRegion: string; gcpRegion: string } {
     return {
         awsRegion: spec.cloud === GpuPoolCloud.Aws ? spec.region : DEFAULT_AWS_REGION,
         gcpRegion: spec.cloud === GpuPoolCloud.Gcp ? spec.region : DEFAULT_GCP_REGION,

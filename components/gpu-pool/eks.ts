@@ -106,6 +106,9 @@ export function nodeLaunchTemplateArgs(spec: AwsPoolSpec, description: string, d
         description,
         metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
         blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeSize: diskSizeGiB, volumeType: "gp3", encrypted: "true", ...key, deleteOnTermination: "true" } }],
+        // The nodes and their volumes carry the pool's tags (a node group's own tags stay on the node group): cost
+        // allocation, and the spend guard's budget filter (budget.ts), see the instances' spend.
+        tagSpecifications: ["instance", "volume"].map((resourceType) => ({ resourceType, tags: cloudTags(spec.owner) })),
         tags: cloudTags(spec.owner),
         ...regionInput(spec),
     };

@@ -6,6 +6,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { MonthlyCostEstimate } from "../../sdk/cost/estimate";
 import { argumentsValid, logWarnings, resourcesByRole, validateComponent } from "../../sdk/component";
 import { GpuPoolArgs, GpuPoolCapacity, GpuPoolDeviceRequest, GpuPoolPlacement } from "./args";
+import { createSpendGuard } from "../spend-guard";
+import { applyPoolBudget, guardedPool, poolSpendGuard } from "./budget";
 import { deployPool, resolveSpec } from "./clouds";
 import { poolCost } from "./cost";
 import { crossFieldProblems, gpuPoolSchema } from "./schema";
@@ -22,7 +24,10 @@ function validate(name: string, args: GpuPoolArgs) {
         const problems = crossFieldProblems(parsed, name);
         if (problems.length > 0) return { problems };
         const resolved = resolveSpec(name, parsed);
-        return { value: resolved.spec, problems: resolved.problems };
+        if (!resolved.spec) return { problems: resolved.problems };
+        // The budget lowers maxNodes before anything reads it (the node group, node pool or NodePool, capacity, cost).
+        const budgetProblems = applyPoolBudget(resolved.spec, parsed);
+        return { value: { spec: resolved.spec, guard: poolSpendGuard(resolved.spec, parsed) }, problems: [...resolved.problems, ...budgetProblems] };
     });
 }
 
@@ -80,10 +85,13 @@ export class GpuPool extends pulumi.ComponentResource {
 
     constructor(name: string, args: GpuPoolArgs, opts?: pulumi.ComponentResourceOptions) {
         // Validate before super(): invalid arguments register nothing.
-        const { value: spec, deferredCheck } = validate(name, args);
+        const { value, deferredCheck } = validate(name, args);
+        const { spec, guard } = value;
         super(TYPE, name, args, opts);
 
         const deployed = deployPool(spec, this);
+        // The run-time budget (budget.spendGuard) on aws and gcp pools; budgets are free (sdk/cost/free.ts).
+        Object.assign(deployed.resources, createSpendGuard(guard, guardedPool(spec), { parent: this }));
         logWarnings(this, deployed.warnings);
         const cost = poolCost(spec, deployed.pricedNodes, deployed.pricedPods, deployed.pricedVolumes);
 

@@ -9,6 +9,7 @@ import { modelArtifactWarnings } from "./artifact";
 import { resolveServiceAutoscaling } from "./autoscaling";
 import { crossFieldProblems, ParsedModelServiceArgs } from "./schema";
 import { resolveSpec, ServingSpec } from "./spec";
+import { serviceSpendGuardProblems } from "./spend-guard";
 import { TARGETS } from "./targets";
 import { ServingTarget } from "./targets/target";
 
@@ -34,6 +35,6 @@ export function checkModelService(name: string, parsed: ParsedModelServiceArgs):
     const scaling = resolveServiceAutoscaling(spec, target);
     // One problem per field: the target's own wording wins where both speak about the same argument.
     const own = target.validate(spec);
-    const problems = [...own, ...scaling.problems.filter((p) => !own.some((o) => o.path === p.path))];
+    const problems = [...own, ...scaling.problems.filter((p) => !own.some((o) => o.path === p.path)), ...serviceSpendGuardProblems(spec)];
     return { problems, target, spec, warnings: [...modelArtifactWarnings(parsed), ...scaling.warnings] };
 }

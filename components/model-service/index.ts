@@ -10,6 +10,8 @@ import { deferredPoolCheck } from "../spike-autoscaler/kubernetes";
 import { ModelServiceArgs, ModelServiceQueueOutputs } from "./args";
 import { checkModelService } from "./check";
 import { modelServiceSchema } from "./schema";
+import { createSpendGuard, spendGuardCosted } from "../spend-guard";
+import { guardedService, serviceSpendGuard } from "./spend-guard";
 import { ServingSpec } from "./spec";
 import { ServingTarget } from "./targets/target";
 
@@ -119,6 +121,9 @@ export class ModelService extends pulumi.ComponentResource {
         logWarnings(this, warnings);
 
         const deployed = target.deploy(spec, this);
+        // The run-time budget (scaling.autoscaling.budget.spendGuard), beside whatever the target created.
+        const guard = serviceSpendGuard(spec);
+        Object.assign(deployed.resources, createSpendGuard(guard, guardedService(spec), { parent: this }));
         warnOnMutableTags(spec, this);
 
         this.url = deployed.url;
@@ -129,7 +134,7 @@ export class ModelService extends pulumi.ComponentResource {
         this.requestTimeoutSeconds = pulumi.output(timing.requestTimeoutSeconds);
         this.queue = deployed.queue ?? pulumi.output(NO_QUEUE);
         // The target's costed resources carry its pre-warming schedules (KEDA cron triggers, scheduled actions, scheduler jobs).
-        this.estimatedMonthlyCost = costEstimateOutput(target.costedResources(spec));
+        this.estimatedMonthlyCost = costEstimateOutput([...target.costedResources(spec), ...spendGuardCosted(guard, guardedService(spec))]);
         UNDERLYING.set(this, deployed.resources);
         // The pool check only where a GpuPool's capacity is an Output: otherwise one check, passed through as it is.
         const autoscaling = spec.autoscaling;

@@ -162,9 +162,11 @@ export interface PolyglotPipelineArgs {
      */
     observability?: ObservabilityArgs;
     /**
-     * The pipeline's monthly budget as a whole: refused when the stages kept always running already cost more, and a
-     * run-time budget (its `spendGuard`) watching the spend of every stage and the orchestrator, notifying
-     * `observability.notifications`. Each stage's own `scaling.autoscaling.budget` still caps that stage. Defaults to none.
+     * The pipeline's monthly budget as a whole: refused when the stages kept always running already cost more at their
+     * minimum (the error lists each), and a run-time budget (its `spendGuard`) watching the spend of every stage and the
+     * orchestrator, by the `pipeline` tag (GCP: label) they all carry, notifying `observability.notifications`. The stages
+     * get no guard of their own from it: each stage's own `scaling.autoscaling.budget` still caps and watches that stage.
+     * Defaults to none.
      */
     budget?: BudgetArgs;
     /** Extra cloud tags and Kubernetes labels of every stage and of the orchestrator. Defaults to none. */

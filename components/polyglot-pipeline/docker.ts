@@ -16,7 +16,7 @@ import { describeValue, ValidationProblem } from "../../sdk/validate";
 import { CostedResource } from "../../sdk/cost/types";
 import { DeployedStage, OrchestratorDeployment, PipelineOrchestrator } from "./orchestrator";
 import { routerConfig, routerRequestTimeoutSeconds, routerScriptPath } from "./router-config";
-import { PipelineSpec } from "./spec";
+import { PipelineSpec, pipelineOwner } from "./spec";
 
 /** Where the script and its config are uploaded in the container. */
 const ROUTER_SCRIPT_FILE = "/opt/modelship/router.mjs";
@@ -38,7 +38,7 @@ function deploy(spec: PipelineSpec, stages: DeployedStage[], parent: pulumi.Comp
     const maxBodyBytes = Math.round(settings.maxBodyMiB * 1024 * 1024);
     const urls = pulumi.all(Object.fromEntries(stages.map(({ stage, service }) => [stage.name, pulumi.interpolate`${service.url}${stage.path}`])));
     const config = urls.apply((u) => `${JSON.stringify(routerConfig(spec.flow, u, { host: "127.0.0.1", port: settings.port, maxBodyBytes }), null, 2)}\n`);
-    const labels = Object.entries(kubernetesLabels({ component: "PolyglotPipeline", service: spec.name, tags: spec.tags })).map(([label, value]) => ({ label, value }));
+    const labels = Object.entries(kubernetesLabels(pipelineOwner(spec))).map(([label, value]) => ({ label, value }));
     const healthUrl = `http://127.0.0.1:${settings.port}/healthz`;
 
     const image = new docker.RemoteImage(`${spec.name}-router-image`, { name: settings.routerImage, keepLocally: true }, { parent });

@@ -7,6 +7,8 @@ import { costEstimateOutput, MonthlyCostEstimate } from "../../sdk/cost/estimate
 import { argumentsValid, UnderlyingResources, validateComponent } from "../../sdk/component";
 import { ModelService } from "../model-service";
 import { PolyglotPipelineArgs } from "./args";
+import { createSpendGuard, spendGuardCosted } from "../spend-guard";
+import { guardedPipeline, pipelineBudgetProblems, pipelineSpendGuard } from "./budget";
 import { sumEstimates } from "./cost";
 import { dockerOrchestrator } from "./docker";
 import { longestPathSeconds } from "./flow";
@@ -37,7 +39,7 @@ function validate(name: string, args: PolyglotPipelineArgs): { spec: PipelineSpe
         if (common.length > 0) return { problems: common };
         const { spec, problems } = resolvePipelineSpec(name, parsed);
         if (!spec) return { problems };
-        return { value: spec, problems: ORCHESTRATORS[spec.orchestrator].validate(spec) };
+        return { value: spec, problems: [...ORCHESTRATORS[spec.orchestrator].validate(spec), ...pipelineBudgetProblems(spec)] };
     });
     return { spec: checked.value, deferredCheck: checked.deferredCheck };
 }
@@ -115,6 +117,9 @@ export class PolyglotPipeline extends pulumi.ComponentResource {
         const shared = orchestrator.prepare?.(spec, this) ?? { options: {}, resources: {} };
         const deployed: DeployedStage[] = spec.stages.map((stage) => ({ stage, service: new ModelService(stage.serviceName, stage.serviceArgs, { parent: this, ...shared.options }) }));
         const result = orchestrator.deploy(spec, deployed, this, shared.options);
+        // One run-time budget for the whole pipeline (budget.spendGuard); the stages get none from it.
+        const guard = pipelineSpendGuard(spec);
+        const guardResources = createSpendGuard(guard, guardedPipeline(spec), { parent: this, ...shared.options });
 
         this.url = result.url;
         this.orchestratorId = result.id;
@@ -124,11 +129,11 @@ export class PolyglotPipeline extends pulumi.ComponentResource {
         this.stageUrls = pulumi.all(Object.fromEntries(deployed.map(({ stage, service }) => [stage.name, service.url])));
         this.estimatedMonthlyCost = sumEstimates([
             ...deployed.map(({ stage, service }) => ({ label: `stage ${stage.name}`, estimate: service.estimatedMonthlyCost })),
-            { label: "orchestrator", estimate: costEstimateOutput(orchestrator.costedResources(spec)) },
+            { label: "orchestrator", estimate: costEstimateOutput([...orchestrator.costedResources(spec), ...spendGuardCosted(guard, guardedPipeline(spec))]) },
         ]);
         UNDERLYING.set(this, {
             stages: Object.fromEntries(deployed.map(({ stage, service }) => [stage.name, service])),
-            resources: { ...shared.resources, ...result.resources },
+            resources: { ...shared.resources, ...result.resources, ...guardResources },
         });
         this.registerOutputs({
             url: this.url,

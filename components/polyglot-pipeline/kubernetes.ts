@@ -19,7 +19,7 @@ import { kubernetesLabels, physicalName } from "../../sdk/naming";
 import { describeValue, ValidationProblem } from "../../sdk/validate";
 import { criticalPathSeconds, flowStage } from "./flow";
 import { DeployedStage, OrchestratorDeployment, PipelineOrchestrator } from "./orchestrator";
-import { PipelineSpec, stageNamed } from "./spec";
+import { PipelineSpec, stageNamed, pipelineOwner } from "./spec";
 
 /** Group nodes are named `wave-<n>`; a stage of that name would be ambiguous in the graph. */
 const WAVE_NODE = /^wave-\d+$/;
@@ -111,7 +111,7 @@ function deploy(spec: PipelineSpec, stages: DeployedStage[], parent: pulumi.Comp
             metadata: {
                 name,
                 namespace: s.namespace,
-                labels: kubernetesLabels({ component: "PolyglotPipeline", service: spec.name, tags: spec.tags }),
+                labels: kubernetesLabels(pipelineOwner(spec)),
                 annotations: { "serving.kserve.io/deploymentMode": "RawDeployment" },
             },
             spec: stepUrls.apply((urls) => graphSpec(spec, graphNodes(spec, urls))),

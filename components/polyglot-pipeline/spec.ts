@@ -2,7 +2,9 @@
  * The resolved pipeline: every stage with its defaults and its ModelServiceArgs, the validated flow, and the
  * orchestrator. Everything is checked here, before anything is registered; orchestrators add their own rules.
  */
+import type { Ownership } from "../../sdk/naming";
 import { ValidationProblem } from "../../sdk/validate";
+import type { BudgetArgs } from "../spike-autoscaler/args";
 import { Target } from "../model-service/args";
 import { PipelineStageArgs } from "./args";
 import { PipelineFlow, resolveFlow } from "./flow";
@@ -19,6 +21,16 @@ export interface PipelineSpec extends PipelineSettings {
     orchestrator: Orchestrator;
     stages: ResolvedStage[];
     flow: PipelineFlow;
+    /** The pipeline's budget as given (budget.ts). */
+    budget?: BudgetArgs;
+}
+
+/**
+ * Who the orchestrator's resources belong to: the pipeline, tagged `pipeline: <name>` as every stage is (stages.ts), so
+ * that one tag (GCP: label) names the whole pipeline's spend, as its budget filters it (budget.ts).
+ */
+export function pipelineOwner(spec: Pick<PipelineSpec, "name" | "tags">): Ownership {
+    return { component: "PolyglotPipeline", service: spec.name, tags: { ...spec.tags, pipeline: spec.name } };
 }
 
 /** Stages published on the host (docker) each take their own host port, which the router's port must not take either. */
@@ -61,7 +73,7 @@ export function resolvePipelineSpec(name: string, args: ParsedPipelineArgs): { s
     }
     problems.push(...hostPortProblems(stages, settings));
     if (problems.length > 0) return { problems };
-    return { spec: { name, target: args.target, orchestrator: ORCHESTRATOR_OF[args.target], stages, flow: resolvedFlow.flow, ...settings }, problems: [] };
+    return { spec: { name, target: args.target, orchestrator: ORCHESTRATOR_OF[args.target], stages, flow: resolvedFlow.flow, budget: args.budget, ...settings }, problems: [] };
 }
 
 /** The resolved stage of a name. */

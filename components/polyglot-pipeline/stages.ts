@@ -33,6 +33,8 @@ export interface ResolvedStage {
     /** Host port on docker (the router calls 127.0.0.1:<hostPort>). */
     hostPort?: number;
     serviceArgs: ModelServiceArgs;
+    /** The stage's ModelService as resolved (for the pipeline's budget: its minimum's cost, its pods on kubernetes). */
+    serving?: ServingSpec;
 }
 
 function startupSeconds(stage: PipelineStageArgs, preset: LanguagePreset, rules: StageTarget): number {
@@ -127,6 +129,7 @@ export function resolveStage(pipelineName: string, stage: PipelineStageArgs, ind
         timeoutSeconds,
         hostPort: rules.hostPort?.(serviceArgs, port),
         serviceArgs,
+        serving: checked.spec,
     };
     const limits = rules.problems?.({ index, path: resolved.path, timeoutSeconds, serviceArgs, given: stage }) ?? [];
     return { stage: resolved, problems: [...limits, ...queueStageProblems(stage, index), ...checked.problems] };

@@ -23,7 +23,7 @@ import { arn, AwsContext, awsContext } from "../model-service/targets/aws/contex
 import { policy, PolicyStatement, serviceTrustPolicy } from "../model-service/targets/aws/iam";
 import { criticalPathSeconds } from "./flow";
 import { DeployedStage, OrchestratorDeployment, PipelineOrchestrator } from "./orchestrator";
-import { PipelineSpec } from "./spec";
+import { PipelineSpec, pipelineOwner } from "./spec";
 import { createStateMachineAlarms, stateMachineAlarmShapes } from "./stepfunctions-alarms";
 import { executionTimeoutSeconds, EXPRESS_MAX_SECONDS, stateMachineDefinition, StageInvocation } from "./stepfunctions-asl";
 
@@ -123,7 +123,7 @@ function httpApi(spec: PipelineSpec, machine: aws.sfn.StateMachine, ctx: pulumi.
 
 function deploy(spec: PipelineSpec, stages: DeployedStage[], parent: pulumi.ComponentResource): OrchestratorDeployment {
     const settings = spec.stepFunctions;
-    const tags = cloudTags({ component: "PolyglotPipeline", service: spec.name, tags: spec.tags });
+    const tags = cloudTags(pipelineOwner(spec));
     const ctx = awsContext(parent);
     const machineName = physicalName(spec.name, "", 80);
     const calls = invocations(stages);

@@ -14,13 +14,13 @@ import { CostedResource } from "../../sdk/cost/types";
 import { cloudTags, gcpLabels, gcpName } from "../../sdk/naming";
 import { criticalPathSeconds } from "./flow";
 import { DeployedStage, OrchestratorDeployment, PipelineOrchestrator } from "./orchestrator";
-import { PipelineSpec } from "./spec";
+import { PipelineSpec, pipelineOwner } from "./spec";
 import { createWorkflowAlerts, workflowAlertShapes } from "./workflows-alerts";
 import { workflowSource, WorkflowStageEndpoint } from "./workflows-source";
 
 function deploy(spec: PipelineSpec, stages: DeployedStage[], parent: pulumi.ComponentResource): OrchestratorDeployment {
     const { region, callLogLevel } = spec.workflows;
-    const labels = gcpLabels(cloudTags({ component: "PolyglotPipeline", service: spec.name, tags: spec.tags }));
+    const labels = gcpLabels(cloudTags(pipelineOwner(spec)));
     const account = new gcp.serviceaccount.Account(
         `${spec.name}-workflow-sa`,
         {

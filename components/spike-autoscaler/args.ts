@@ -86,29 +86,42 @@ export interface BudgetArgs {
     maxMonthlyUsd: number;
     /**
      * A run-time budget that watches what the service really spends once it runs, beside the deploy-time cap. Defaults
-     * to the defaults of each field (on where the target has a billing budget: see `spendGuard.enabled`).
+     * to the defaults of each field (on where the target has something to watch with: see `spendGuard.enabled`).
      */
     spendGuard?: SpendGuardArgs;
 }
 
 /**
  * The spend guard: a budget the cloud's billing checks at run time, notifying the component's notification channels
- * (`observability.notifications`) when actual spend passes each threshold of `maxMonthlyUsd`: an AWS Budgets budget
- * filtered by the component's cost-allocation tags (aws targets), a Cloud Billing budget filtered by its labels (gcp
- * targets, given `gcpBillingAccount`), and on kubernetes a Prometheus alert on the spend projected from the replicas
- * running. A stack that passes the deploy-time policy is still watched.
+ * (`observability.notifications`) when spend passes each threshold of `maxMonthlyUsd`. On aws targets an AWS Budgets
+ * cost budget filtered by the component's `service` and `environment` tags (a pipeline's `pipeline` tag), publishing to
+ * `snsTopicArn` (without a topic it has no notifications, since AWS requires a subscriber on each; the topic's policy
+ * must let `budgets.amazonaws.com` publish, and the tags must be activated as cost-allocation tags). On gcp targets a
+ * Cloud Billing budget on `gcpBillingAccount`, filtered by the `service` label (a pipeline's `pipeline` label), in USD
+ * (the billing account's currency must be USD), notifying `gcpNotificationChannels` only. On kubernetes a
+ * PrometheusRule alerting on the spend projected from the pods scheduled, with `alertmanagerLabels`. Nothing on docker.
+ * A standalone SpikeAutoscaler creates none (give the budget to the ModelService). Budgets are free on both clouds.
  */
 export interface SpendGuardArgs {
     /**
-     * Create the run-time budget. Defaults to true on aws and kubernetes targets; on gcp targets to true when
-     * `gcpBillingAccount` is given (a Cloud Billing budget belongs to a billing account); nothing on docker.
+     * Create the run-time budget. Defaults to true on aws targets; on gcp targets to true when `gcpBillingAccount` is
+     * given (a Cloud Billing budget belongs to a billing account, and true without one is refused); on kubernetes to
+     * `observability.enabled` (the PrometheusRule needs the Prometheus Operator). On docker, and on a standalone
+     * SpikeAutoscaler, nothing is created and true is refused.
      */
     enabled?: boolean;
-    /** Percentages of `maxMonthlyUsd` at which actual spend notifies, each above 0 and at most 1000, at most 10 of them. Defaults to [80, 100]. */
+    /**
+     * Percentages of `maxMonthlyUsd` at which actual spend notifies (on kubernetes: the last day's average spend projected
+     * over the month), each above 0 and at most 1000, each once, at most 10 of them (9 with `forecast` on aws, whose
+     * budgets take 10 notifications). Defaults to [80, 100].
+     */
     thresholdsPercent?: number[];
-    /** Also notify when the month's forecast spend passes 100% (AWS Budgets and Cloud Billing forecasts). Defaults to true. */
+    /**
+     * Also notify when the month's forecast spend passes 100% (AWS Budgets and Cloud Billing forecasts; on kubernetes the
+     * pods scheduled now, priced over a month). Defaults to true.
+     */
     forecast?: boolean;
-    /** The Cloud Billing account the budget belongs to (gcp targets), as `XXXXXX-XXXXXX-XXXXXX`. Defaults to none (no budget on gcp). */
+    /** The Cloud Billing account the budget belongs to (gcp targets only), as `XXXXXX-XXXXXX-XXXXXX`. Defaults to none (no budget on gcp). */
     gcpBillingAccount?: pulumi.Input<string>;
 }
 

@@ -7,7 +7,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { MonthlyCostEstimate } from "../../sdk/cost/estimate";
 import { argumentsValid, logWarnings, resourcesByRole, validateComponent } from "../../sdk/component";
-import { ScalingBound, SpikeAutoscalerArgs } from "./args";
+import { describeValue, type ValidationProblem } from "../../sdk/validate";
+import { ScalingBound, type SpendGuardArgs, SpikeAutoscalerArgs } from "./args";
 import { deferredPoolCheck } from "./kubernetes";
 import { spikeAutoscalerSchema } from "./schema";
 import { resolveAutoscaling } from "./spec";
@@ -17,6 +18,22 @@ export * from "./args";
 
 const TYPE = "modelship:index:SpikeAutoscaler";
 
+/**
+ * A standalone autoscaler scales a workload it does not own: it knows neither the workload's tags nor where its
+ * notifications go, so it creates no run-time budget; `budget.spendGuard` asks for one only through ModelService.
+ */
+function standaloneSpendGuardProblems(guard: SpendGuardArgs | undefined): ValidationProblem[] {
+    if (guard === undefined || guard.enabled === false) return [];
+    return [
+        {
+            path: "budget.spendGuard",
+            received: describeValue(guard),
+            expected:
+                "nothing, or enabled: false: a standalone SpikeAutoscaler creates no run-time budget (it does not own the workload's tags or notifications); give the budget to the ModelService instead (scaling.autoscaling.budget.spendGuard)",
+        },
+    ];
+}
+
 /** The underlying resources of each SpikeAutoscaler, kept outside the class so they are not schema outputs. */
 const UNDERLYING = resourcesByRole();
 
@@ -25,7 +42,7 @@ function validate(name: string, args: SpikeAutoscalerArgs) {
         const { ctx, problems } = standaloneContext(name, parsed);
         if (!ctx) return { problems };
         const { spec, warnings, problems: specProblems } = resolveAutoscaling(parsed, ctx);
-        return { value: spec, problems: specProblems, warnings };
+        return { value: spec, problems: [...specProblems, ...standaloneSpendGuardProblems(parsed.budget?.spendGuard)], warnings };
     });
     return { parsed: checked.parsed, spec: checked.value, warnings: checked.warnings, deferredCheck: checked.deferredCheck };
 }

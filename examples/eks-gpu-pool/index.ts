@@ -1,4 +1,4 @@
-// A spot NVIDIA L4 node group on an existing EKS cluster, scaling from zero to four nodes, and an
+// A spot NVIDIA L4 node group on an existing EKS cluster, scaling from zero to two nodes (maxNodes 4, capped by a $3,000 budget), and an
 // instruction-tuned LLM (Qwen2.5-7B-Instruct) served by vLLM on it. The service lands on the pool through
 // the pool's placement outputs (node selector and toleration), passed as data.
 // The Kubernetes objects (the device plugin, the service) go to the cluster of the ambient kubeconfig:
@@ -14,7 +14,7 @@ const serverImage = "vllm/vllm-openai:v0.8.5@sha256:6cf9808ca8810fc6c3fd0451c2e7
 const pool = new GpuPool("l4", {
     cloud: GpuPoolCloud.Aws,
     accelerator: Accelerator.L4,
-    // Zero nodes while idle; the cluster autoscaler adds up to four when pods are pending.
+    // Zero nodes while idle; the cluster autoscaler adds nodes when pods are pending, up to four or what the budget allows.
     minNodes: 0,
     maxNodes: 4,
     // Several g6/gr6 types with one L4 each, so that a reclaimed type does not empty the pool.
@@ -27,6 +27,10 @@ const pool = new GpuPool("l4", {
     // snapshot of a node's containerd store holding it (docs/cold-starts.md, "Image caching"), set imageCacheSnapshotId:
     // every node then starts with the image on a volume restored from the snapshot.
     imageCache: { prePullImages: [serverImage], snapshotId: config.get("imageCacheSnapshotId") },
+    // At most $3,000 a month of nodes: 2 of the 4 at the dearest listed type's price. An AWS budget on the pool's tags
+    // (its nodes carry them) watches the real spend and notifies the team's topic.
+    budget: { maxMonthlyUsd: 3000 },
+    observability: { notifications: { snsTopicArn: config.require("alertTopicArn") } },
 });
 
 const llm = new ModelService("qwen", {

@@ -19,7 +19,13 @@ const llm = new ModelService("qwen", {
     resources: { cpu: 4, memoryGiB: 16, gpu: { accelerator: Accelerator.L4 } },
     // vLLM keeps the model resident; extra flags go after the preset's `--model /models --port 8000`.
     args: ["--max-model-len", "8192", "--gpu-memory-utilization", "0.90"],
-    scaling: { minReplicas: 0, maxReplicas: 2 },
+    scaling: {
+        minReplicas: 0,
+        maxReplicas: 2,
+        // Both instances fit in $1,600 a month; a Cloud Billing budget on the billing account (its currency must be USD)
+        // watches the spend of everything labelled service=qwen, at 80%, 100% and the forecast.
+        autoscaling: { budget: { maxMonthlyUsd: 1600, spendGuard: { gcpBillingAccount: config.require("billingAccount") } } },
+    },
     cloudRun: { concurrency: 8, requestTimeoutSeconds: 600, invokers: [config.require("invoker")] },
     target: Target.GcpCloudRun,
 });

@@ -64,6 +64,11 @@ export const FREE_TYPES: Readonly<Record<string, string>> = {
     "aws:secretsmanager/secretVersion:SecretVersion": "a version of a secret: billed with its Secret",
     "aws:ecs/cluster:Cluster": "an ECS cluster has no charge of its own: its tasks are billed where they run",
     "aws:ecs/taskDefinition:TaskDefinition": "a task definition has no charge of its own: its tasks are billed on the service that runs them",
+    // AWS price list, service AWSBudgets (effective 2020-10-01, read 2026-12 through the search tool): "$0.00 for Budget-days"
+    // (BudgetsUsage); only action-enabled budgets are billed ($0.10 per budget-day after the first 62), and modelship creates no actions.
+    "aws:budgets/budget:Budget": "AWS Budgets bills no budget without actions (AWS price list, AWSBudgets: $0.00 per budget-day; actions, which modelship does not create, are billed)",
+    "gcp:billing/budget:Budget":
+        "Cloud Billing budgets and their alerts have no charge (cloud.google.com/billing/docs/how-to/budgets); Pub/Sub or Cloud Monitoring notifications bill as those services",
     "gcp:serviceaccount/account:Account": "service accounts have no charge",
     "gcp:secretmanager/secret:Secret": "a secret is billed per active version: priced on its SecretVersion",
     "gcp:projects/service:Service": "enabling an API has no charge",

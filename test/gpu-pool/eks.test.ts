@@ -21,6 +21,8 @@ describe("GpuPool on EKS (managed node group)", () => {
             description: "GPU nodes of the modelship GpuPool l4",
             metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
             blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeSize: 100, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" } }],
+            // The instances and volumes carry the pool's tags: cost allocation, and the spend guard's filter.
+            tagSpecifications: ["instance", "volume"].map((resourceType) => ({ resourceType, tags: { environment: "dev", team: "ml-platform", service: "l4", "managed-by": "modelship" } })),
             tags: { environment: "dev", team: "ml-platform", service: "l4", "managed-by": "modelship" },
         });
         const nodeGroup = rt.one("aws:eks/nodeGroup:NodeGroup");
@@ -197,6 +199,8 @@ describe("GpuPool on EKS (managed node group)", () => {
             description: "System nodes of the modelship GpuPool fresh",
             metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
             blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeSize: 20, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" } }],
+            // The instances and volumes carry the pool's tags: cost allocation, and the spend guard's filter.
+            tagSpecifications: ["instance", "volume"].map((resourceType) => ({ resourceType, tags: { environment: "dev", team: "ml-platform", service: "fresh", "managed-by": "modelship" } })),
             tags: { environment: "dev", team: "ml-platform", service: "fresh", "managed-by": "modelship" },
         });
         const system = rt.one("aws:eks/nodeGroup:NodeGroup", "fresh-system-nodes");

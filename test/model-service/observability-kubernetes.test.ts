@@ -71,7 +71,8 @@ describe("ModelService observability on kubernetes: the objects", () => {
             metadata: { name: "llm", namespace: "ml", labels: { ...LABELS, release: "kps" } },
             spec: { selector: { matchLabels: SELECTOR }, podMetricsEndpoints: [{ port: "http", path: "/metrics" }] },
         });
-        const rule = rt.one(RULE);
+        // The service's alerts; its budget's spend alerts are their own object (test/model-service/spend-guard.test.ts).
+        const rule = rt.one(RULE, "llm");
         expect(rule.inputs.metadata).toEqual({ name: "llm", namespace: "ml", labels: { ...LABELS, release: "kps" } });
         expect((rule.inputs.spec as Json).groups.map((g: Json) => g.name)).toEqual(["modelship-llm"]);
     });

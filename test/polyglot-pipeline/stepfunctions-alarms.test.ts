@@ -6,7 +6,7 @@ import { ecr, fraudStages } from "./fixtures";
 const rt = useMockRuntime({ config: { "aws:region": "eu-west-1" } });
 
 const PIPELINE = "urn:pulumi:dev::test::modelship:index:PolyglotPipeline::fraud";
-const TAGS = { environment: "dev", service: "fraud", "managed-by": "modelship" };
+const TAGS = { environment: "dev", service: "fraud", pipeline: "fraud", "managed-by": "modelship" };
 const TOPIC = "arn:aws:sns:eu-west-1:123456789012:fraud-oncall";
 
 /** The alarm metric of a Step Functions count or time, as the alarms query it. */

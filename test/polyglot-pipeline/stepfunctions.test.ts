@@ -13,7 +13,8 @@ const rt = useMockRuntime({ config: { "aws:region": "eu-west-1", "modelship:cost
 
 const ACCOUNT = "123456789012";
 const PIPELINE = "urn:pulumi:dev::test::modelship:index:PolyglotPipeline::fraud";
-const TAGS = { environment: "dev", "cost-center": "cc-7", service: "fraud", "managed-by": "modelship" };
+/** The orchestrator's tags: the pipeline's, with `pipeline` as every stage carries it (the spend guard filters on it). */
+const TAGS = { environment: "dev", "cost-center": "cc-7", pipeline: "fraud", service: "fraud", "managed-by": "modelship" };
 const fn = (name: string) => `arn:aws:lambda:eu-west-1:${ACCOUNT}:function/${name}`;
 
 /** The definition as deployed, checked with asl-validator (on a copy: the validator fills in defaults). */

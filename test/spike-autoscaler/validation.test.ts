@@ -47,6 +47,13 @@ const invalid: Array<[string, string, SpikeAutoscalerArgs, string]> = [
             "  - budget.maxMonthlyUsd: received 500000000; expected a number <= 10000000\n" +
             "  - maxReplicas: received 40000; expected a number <= 10000",
     ],
+    [
+        "a run-time budget on a standalone autoscaler, which owns neither the workload's tags nor its notifications",
+        "llm",
+        vllm({ budget: { maxMonthlyUsd: 5000, spendGuard: { thresholdsPercent: [90] } } }),
+        header("llm", 1) +
+            "  - budget.spendGuard: received an object with thresholdsPercent; expected nothing, or enabled: false: a standalone SpikeAutoscaler creates no run-time budget (it does not own the workload's tags or notifications); give the budget to the ModelService instead (scaling.autoscaling.budget.spendGuard)",
+    ],
 ];
 
 describe("SpikeAutoscaler argument validation", () => {

@@ -29,7 +29,7 @@
  *   priced where they are created), so the panel appears only when the caller gives `hourlyPricePerReplicaUsd`.
  */
 import { ScalingBound } from "../../spike-autoscaler/args";
-import { replicaPrice } from "../../spike-autoscaler/budget";
+import { replicaPrice, type ReplicaPrice } from "../../spike-autoscaler/budget";
 import type { PrewarmSchedule } from "../../spike-autoscaler/cron";
 import { kubernetesReplicaShape } from "../../spike-autoscaler/kubernetes";
 import { stackCostOptions } from "../../../sdk/cost/estimate";
@@ -217,12 +217,17 @@ export function prewarmMinimumExpr(spec: ServingSpec): string | undefined {
     return parts.length === 0 ? undefined : `max(vector(${spec.replicas.min}) or ${parts.join(" or ")})`;
 }
 
+/** One replica of the service on kubernetes as the cost model prices it: the autoscaler's price, else its shape's. */
+export function replicaMonthlyPrice(spec: ServingSpec): ReplicaPrice {
+    return spec.autoscaling?.price ?? replicaPrice({ shape: kubernetesReplicaShape(`${spec.name}-one-replica`, spec.gpu, { cpu: spec.cpu, memoryGiB: spec.memoryGiB }) }, stackCostOptions());
+}
+
 /** USD per hour of one replica and its basis: the caller's, else the cost model's; undefined when neither prices it. */
 export function hourlyReplicaPrice(spec: ServingSpec, placement: Pick<DashboardPlacement, "hourlyPricePerReplicaUsd" | "hourlyPriceBasis">): { usd: number; basis: string } | undefined {
     if (placement.hourlyPricePerReplicaUsd !== undefined) {
         return { usd: placement.hourlyPricePerReplicaUsd, basis: placement.hourlyPriceBasis ?? "the hourly price per replica given to the dashboard" };
     }
-    const price = spec.autoscaling?.price ?? replicaPrice({ shape: kubernetesReplicaShape(`${spec.name}-one-replica`, spec.gpu, { cpu: spec.cpu, memoryGiB: spec.memoryGiB }) }, stackCostOptions());
+    const price = replicaMonthlyPrice(spec);
     if (!price.priced || price.monthly === null) return undefined;
     return { usd: price.monthly / HOURS_PER_MONTH, basis: `the cost model's price of one replica: ${price.basis}` };
 }
