@@ -8,6 +8,7 @@ import { argumentsValid, logWarnings, resourcesByRole, validateComponent } from 
 import { GpuPoolArgs, GpuPoolCapacity, GpuPoolDeviceRequest, GpuPoolPlacement } from "./args";
 import { deployPool, resolveSpec } from "./clouds";
 import { poolCost } from "./cost";
+import { deployPoolObservability } from "./observability";
 import { crossFieldProblems, gpuPoolSchema } from "./schema";
 
 export * from "./args";
@@ -86,6 +87,8 @@ export class GpuPool extends pulumi.ComponentResource {
         const deployed = deployPool(spec, this);
         logWarnings(this, deployed.warnings);
         const cost = poolCost(spec, deployed.pricedNodes, deployed.pricedPods, deployed.pricedVolumes);
+        // After the cost: the idle alert and the dashboard's cost panel read the pool's price per node.
+        Object.assign(deployed.resources, deployPoolObservability(spec, deployed, cost, this));
 
         this.placement = pulumi.output(deployed.placement);
         this.capacity = pulumi.output({ gpusPerNode: spec.gpusPerNode, minGpus: spec.minNodes * spec.gpusPerNode, maxGpus: spec.maxNodes * spec.gpusPerNode });

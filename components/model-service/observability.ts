@@ -25,14 +25,23 @@ const GCP_CHANNEL = /^projects\/[a-z][a-z0-9-]{4,28}[a-z0-9]\/notificationChanne
 /** A Prometheus label name (Alertmanager routes on labels). */
 const PROMETHEUS_LABEL = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
+/** Prometheus labels by name (Alertmanager routes on them; PromQL selects series by them). */
+export const prometheusLabelsSchema = z.record(z.string().regex(PROMETHEUS_LABEL, "a Prometheus label name: letters, digits and _, not starting with a digit"), z.string());
+
 /** `notifications` (NotificationArgs): where alerts and run-time budgets notify. */
 export const notificationsSchema = z
     .object({
         snsTopicArn: input(z.string().regex(SNS_TOPIC_ARN, "an SNS topic ARN, arn:aws:sns:<region>:<account>:<topic>")).optional(),
         gcpNotificationChannels: z.array(input(z.string().regex(GCP_CHANNEL, "a Cloud Monitoring notification channel, projects/<project>/notificationChannels/<id>"))).optional(),
-        alertmanagerLabels: z.record(z.string().regex(PROMETHEUS_LABEL, "a Prometheus label name: letters, digits and _, not starting with a digit"), z.string()).optional(),
+        alertmanagerLabels: prometheusLabelsSchema.optional(),
     })
     .strict();
+
+/** The thresholds a GpuPool shares with a ModelService (same meaning, same range): `gpuMemoryPercent` and `pendingMinutes`. */
+export const sharedThresholdFields = {
+    gpuMemoryPercent: z.number().min(50).max(100).optional(),
+    pendingMinutes: z.number().int().min(1).max(120).optional(),
+};
 
 export const observabilitySchema = z
     .object({
@@ -41,8 +50,7 @@ export const observabilitySchema = z
         thresholds: z
             .object({
                 errorRatePercent: z.number().gt(0).max(100).optional(),
-                gpuMemoryPercent: z.number().min(50).max(100).optional(),
-                pendingMinutes: z.number().int().min(1).max(120).optional(),
+                ...sharedThresholdFields,
                 latencySeconds: z.number().gt(0).optional(),
             })
             .strict()
