@@ -26,7 +26,12 @@ const GCP_CHANNEL = /^projects\/[a-z][a-z0-9-]{4,28}[a-z0-9]\/notificationChanne
 const PROMETHEUS_LABEL = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
 /** Prometheus labels by name (Alertmanager routes on them; PromQL selects series by them). */
-export const prometheusLabelsSchema = z.record(z.string().regex(PROMETHEUS_LABEL, "a Prometheus label name: letters, digits and _, not starting with a digit"), z.string());
+export const prometheusLabelsSchema = z.record(z.string(), z.string()).superRefine((labels, ctx) => {
+    // Checked here so that the error names the key: a record's key issue names neither the key nor the rule.
+    for (const name of Object.keys(labels)) {
+        if (!PROMETHEUS_LABEL.test(name)) ctx.addIssue({ code: "custom", path: [name], message: `a Prometheus label name as the key (${JSON.stringify(name)} is not): letters, digits and _, not starting with a digit` });
+    }
+});
 
 /** `notifications` (NotificationArgs): where alerts and run-time budgets notify. */
 export const notificationsSchema = z

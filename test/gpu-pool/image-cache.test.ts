@@ -224,7 +224,7 @@ describe("GpuPool image cache on a cluster of your own", () => {
         expect(writableRootContainers(resources)).toEqual(["DaemonSet/l4-dcgm-exporter dcgm-exporter"]);
 
         await rt.construct(() => new GpuPool("l4", { cloud: GpuPoolCloud.Kubernetes, kubernetes: { devicePlugin: false }, imageCache: { prePullImages: [TGI] } }));
-        expect(((rt.one("kubernetes:apps/v1:DaemonSet").inputs.spec as Record<string, unknown>).template as Record<string, unknown>).spec).toEqual(pullerPodSpec([TGI], undefined));
+        expect(((rt.one("kubernetes:apps/v1:DaemonSet", "l4-image-puller").inputs.spec as Record<string, unknown>).template as Record<string, unknown>).spec).toEqual(pullerPodSpec([TGI], undefined));
     });
 });
 
