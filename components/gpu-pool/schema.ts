@@ -244,5 +244,14 @@ function nameProblems(name: string, args: ParsedGpuPoolArgs): ValidationProblem[
 
 /** Checks that span fields (and the pool's name where it names Kubernetes objects), run after the schema parsed the arguments. */
 export function crossFieldProblems(args: ParsedGpuPoolArgs, name: string): ValidationProblem[] {
-    return [...nameProblems(name, args), ...blockProblems(args), ...nodeProblems(args), ...awsProblems(args), ...gcpProblems(args), ...headroomProblems(args), ...imageCacheProblems(args), ...poolObservabilityProblems(args)];
+    return [
+        ...nameProblems(name, args),
+        ...blockProblems(args),
+        ...nodeProblems(args),
+        ...awsProblems(args),
+        ...gcpProblems(args),
+        ...headroomProblems(args),
+        ...imageCacheProblems(args),
+        ...poolObservabilityProblems(args),
+    ];
 }

@@ -29,7 +29,8 @@ const PROMETHEUS_LABEL = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 export const prometheusLabelsSchema = z.record(z.string(), z.string()).superRefine((labels, ctx) => {
     // Checked here so that the error names the key: a record's key issue names neither the key nor the rule.
     for (const name of Object.keys(labels)) {
-        if (!PROMETHEUS_LABEL.test(name)) ctx.addIssue({ code: "custom", path: [name], message: `a Prometheus label name as the key (${JSON.stringify(name)} is not): letters, digits and _, not starting with a digit` });
+        if (!PROMETHEUS_LABEL.test(name))
+            ctx.addIssue({ code: "custom", path: [name], message: `a Prometheus label name as the key (${JSON.stringify(name)} is not): letters, digits and _, not starting with a digit` });
     }
 });
 

@@ -365,7 +365,9 @@ describe("GpuPool headroom validation", () => {
     it("rejects a pool name too long to name the headroom's objects", async () => {
         const long = "p".repeat(55);
         const { resources } = await rt.construct(() =>
-            expect(() => new GpuPool(long, { cloud: GpuPoolCloud.Kubernetes, kubernetes: { devicePlugin: false, priorityClasses: false }, headroom: { gpus: 1 }, observability: { enabled: false } })).toThrow(
+            expect(
+                () => new GpuPool(long, { cloud: GpuPoolCloud.Kubernetes, kubernetes: { devicePlugin: false, priorityClasses: false }, headroom: { gpus: 1 }, observability: { enabled: false } }),
+            ).toThrow(
                 `modelship:index:GpuPool "${long}": 1 invalid argument:\n` +
                     `  - name: received "${long}" (55 characters); expected at most 54 characters: the headroom PriorityClass and Deployment would be named "${long}-headroom", 64 characters, over Kubernetes' limit of 63`,
             ),

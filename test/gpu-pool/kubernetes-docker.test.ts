@@ -81,7 +81,8 @@ describe("GpuPool on your own Kubernetes cluster", () => {
 
     it("runs the device plugin on every node without a node selector, idling on CPU nodes", async () => {
         const { value: pool } = await rt.construct(() => new GpuPool("any", { cloud: GpuPoolCloud.Kubernetes, kubernetes: { priorityClasses: false } }));
-        const pod = (rt.one("kubernetes:apps/v1:DaemonSet", "any-nvidia-device-plugin").inputs.spec as { template: { spec: { nodeSelector?: unknown; containers: { env: unknown }[] } } }).template.spec;
+        const pod = (rt.one("kubernetes:apps/v1:DaemonSet", "any-nvidia-device-plugin").inputs.spec as { template: { spec: { nodeSelector?: unknown; containers: { env: unknown }[] } } }).template
+            .spec;
         expect(pod.nodeSelector).toBeUndefined();
         expect(pod.containers[0].env).toEqual([{ name: "FAIL_ON_INIT_ERROR", value: "false" }]);
         expect(rt.ofType("kubernetes:scheduling.k8s.io/v1:PriorityClass")).toEqual([]);

@@ -106,13 +106,11 @@ describe("GpuPool observability: the objects", () => {
         const cost = await new Promise<Json>((resolve) => pool.estimatedMonthlyCost.apply(resolve));
         const perHour = Number((cost.max / 4 / 730).toFixed(6));
         expect(json.panels[6].targets[0].expr).toBe(`(count(group by (Hostname) (DCGM_FI_DEV_GPU_UTIL{modelship_pool="l4"})) or vector(0)) * ${perHour}`);
-        expect(Object.keys(pool.resources).filter((k) => /dcgm|prometheusRule|dashboard/.test(k)).sort()).toEqual([
-            "dashboard",
-            "dcgmExporter",
-            "dcgmExporterCounters",
-            "dcgmExporterPodMonitor",
-            "prometheusRule",
-        ]);
+        expect(
+            Object.keys(pool.resources)
+                .filter((k) => /dcgm|prometheusRule|dashboard/.test(k))
+                .sort(),
+        ).toEqual(["dashboard", "dcgmExporter", "dcgmExporterCounters", "dcgmExporterPodMonitor", "prometheusRule"]);
         expect(podSecurityViolations(resources)).toEqual([]);
     });
 
@@ -223,17 +221,17 @@ describe("GpuPool observability: refusals, before anything is created", () => {
         [
             "enabled on docker",
             { cloud: GpuPoolCloud.Docker, observability: { enabled: true } },
-            '  - observability.enabled: received true; expected false or nothing: cloud docker has no cluster, Prometheus or Grafana to create them in',
+            "  - observability.enabled: received true; expected false or nothing: cloud docker has no cluster, Prometheus or Grafana to create them in",
         ],
         [
             "a dashboard on docker",
             { cloud: GpuPoolCloud.Docker, observability: { dashboard: true } },
-            '  - observability.dashboard: received true; expected false or nothing: cloud docker has no cluster, Prometheus or Grafana to create them in',
+            "  - observability.dashboard: received true; expected false or nothing: cloud docker has no cluster, Prometheus or Grafana to create them in",
         ],
         [
             "series labels of an installed exporter",
             eks({ observability: { dcgmExporter: { seriesLabels: { job: "dcgm" } } } }),
-            '  - observability.dcgmExporter.seriesLabels: received an object with job; expected nothing unless install is false: the installed exporter\'s series carry modelship_pool',
+            "  - observability.dcgmExporter.seriesLabels: received an object with job; expected nothing unless install is false: the installed exporter's series carry modelship_pool",
         ],
         [
             "an image with nothing installed",
@@ -252,7 +250,11 @@ describe("GpuPool observability: refusals, before anything is created", () => {
         ["a temperature out of range", eks({ observability: { thresholds: { gpuTemperatureCelsius: 200 } } }), "observability.thresholds.gpuTemperatureCelsius: received 200"],
         ["idle minutes below 10", eks({ observability: { thresholds: { idleMinutes: 5 } } }), "observability.thresholds.idleMinutes: received 5"],
         ["a GPU memory threshold below ModelService's range", eks({ observability: { thresholds: { gpuMemoryPercent: 40 } } }), "observability.thresholds.gpuMemoryPercent: received 40"],
-        ["a series label that is no Prometheus label", eks({ observability: { dcgmExporter: { install: false, seriesLabels: { "app.kubernetes.io/name": "x" } } } }), `observability.dcgmExporter.seriesLabels.app.kubernetes.io/name: received "x"; expected a Prometheus label name as the key ("app.kubernetes.io/name" is not)`],
+        [
+            "a series label that is no Prometheus label",
+            eks({ observability: { dcgmExporter: { install: false, seriesLabels: { "app.kubernetes.io/name": "x" } } } }),
+            `observability.dcgmExporter.seriesLabels.app.kubernetes.io/name: received "x"; expected a Prometheus label name as the key ("app.kubernetes.io/name" is not)`,
+        ],
     ];
     for (const [what, args, part] of ranges) {
         it(`rejects ${what}, naming the field`, async () => {
@@ -345,10 +347,7 @@ describe("the pool's alerts and dashboard, run by promtool", () => {
                 name: "97% used",
                 interval: "1m",
                 input_series: [...mem(full, 22000, 680), ...mem({ ...gpu("node-b", "0"), modelship_pool: "other" }, 22600, 80), ...mem(gpu("node-a", "1"), 20000, 2680)],
-                alert_rule_test: [
-                    at("15m", "GpuPoolGpuMemoryHigh", [{ exp_labels: { ...full, severity: "warning" } }]),
-                    at("5m", "GpuPoolGpuMemoryHigh", []),
-                ],
+                alert_rule_test: [at("15m", "GpuPoolGpuMemoryHigh", [{ exp_labels: { ...full, severity: "warning" } }]), at("5m", "GpuPoolGpuMemoryHigh", [])],
             },
         ]);
     });
@@ -384,7 +383,13 @@ describe("the pool's alerts and dashboard, run by promtool", () => {
                 name: "node-a NotReady after reporting; cpu-1 NotReady but not the pool's",
                 interval: "1m",
                 // node-a's exporter reported for 5 minutes, then the node went away.
-                input_series: [series("DCGM_FI_DEV_GPU_UTIL", gpu("node-a", "0"), "50x5"), ready("node-a", 0), ready("cpu-1", 0), series("DCGM_FI_DEV_GPU_UTIL", gpu("node-b", "0"), held(50)), ready("node-b", 1)],
+                input_series: [
+                    series("DCGM_FI_DEV_GPU_UTIL", gpu("node-a", "0"), "50x5"),
+                    ready("node-a", 0),
+                    ready("cpu-1", 0),
+                    series("DCGM_FI_DEV_GPU_UTIL", gpu("node-b", "0"), held(50)),
+                    ready("node-b", 1),
+                ],
                 alert_rule_test: [
                     at("20m", "GpuPoolNodeNotReady", [{ exp_labels: { ...KSM, node: "node-a", condition: "Ready", status: "true", severity: "warning", modelship_pool: "l4" } }]),
                     at("5m", "GpuPoolNodeNotReady", []),

@@ -62,7 +62,8 @@ export function poolDashboard(spec: PoolSpec, where: { namespace: string; hourly
         },
         {
             title: "GPU pods pending",
-            description: "Pods requesting nvidia.com/gpu that are Pending, unschedulable, in the whole cluster (kube-state-metrics): more than 0 for long means the pool is at maxNodes or the cloud has no capacity.",
+            description:
+                "Pods requesting nvidia.com/gpu that are Pending, unschedulable, in the whole cluster (kube-state-metrics): more than 0 for long means the pool is at maxNodes or the cloud has no capacity.",
             unit: "short",
             targets: [{ expr: `count(${PENDING_GPU_PODS}) or vector(0)`, legend: "pending" }],
         },
