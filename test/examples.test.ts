@@ -21,8 +21,15 @@ const examples = fs
 
 /**
  * Containers of each example whose image writes outside its mounted volumes, so that their root filesystem stays writable.
+ * The GPU pools' DCGM exporter: upstream leaves its root writable without saying which paths DCGM writes
+ * (components/gpu-pool/observability/dcgm-exporter.ts).
  */
-const WRITABLE_ROOT: Readonly<Record<string, string[]>> = {};
+const WRITABLE_ROOT: Readonly<Record<string, string[]>> = {
+    "byo-cluster-pool": ["DaemonSet/dgx-dcgm-exporter dcgm-exporter"],
+    "eks-gpu-pool": ["DaemonSet/l4-dcgm-exporter dcgm-exporter"],
+    "eks-karpenter-pool": ["DaemonSet/coder-dcgm-exporter dcgm-exporter"],
+    "gke-l4-pool": ["DaemonSet/l4-dcgm-exporter dcgm-exporter"],
+};
 
 describe("examples", { timeout: 120_000 }, () => {
     it("has one example per target and component", () => {

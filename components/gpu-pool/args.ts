@@ -362,7 +362,7 @@ export interface GpuPoolDcgmExporterArgs {
      * `seriesLabels`. Defaults to true.
      */
     install?: boolean;
-    /** Image of the installed exporter. Defaults to nvcr.io/nvidia/k8s/dcgm-exporter:4.5.3-4.8.2-ubuntu22.04. */
+    /** Image of the installed exporter. Defaults to nvcr.io/nvidia/k8s/dcgm-exporter:4.5.3-4.8.2-distroless, pinned by digest. */
     image?: string;
     /**
      * With `install: false`, the Prometheus labels that select the pool's series of the existing exporter (for example

@@ -235,8 +235,8 @@ describe("GpuPool observability: refusals, before anything is created", () => {
         ],
         [
             "an image with nothing installed",
-            eks({ observability: { dcgmExporter: { install: false, image: "nvcr.io/nvidia/k8s/dcgm-exporter:4.5.3-4.8.2-ubuntu22.04" } } }),
-            '  - observability.dcgmExporter.image: received "nvcr.io/nvidia/k8s/dcgm-exporter:4.5.3-4.8.2-ubuntu22.04"; expected nothing with install: false (nothing is installed)',
+            eks({ observability: { dcgmExporter: { install: false, image: "nvcr.io/nvidia/k8s/dcgm-exporter:4.5.3-4.8.2-distroless" } } }),
+            '  - observability.dcgmExporter.image: received "nvcr.io/nvidia/k8s/dcgm-exporter:4.5.3-4.8.2-distroless"; expected nothing with install: false (nothing is installed)',
         ],
     ];
     for (const [what, args, line] of cases) {

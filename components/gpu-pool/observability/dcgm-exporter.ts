@@ -30,12 +30,13 @@ import { MONITORING_API } from "../../model-service/targets/kubernetes-observabi
 import { GpuPoolPlacement } from "../args";
 
 /**
- * The DCGM exporter 4.8.2 on DCGM 4.5.3, Ubuntu 22.04 variant (tag `4.5.3-4.8.2-ubuntu22.04`: `hack/VERSION` and the
- * Makefile's `ubuntu22.04` target in NVIDIA/dcgm-exporter). Its CUDA base image sets `NVIDIA_VISIBLE_DEVICES=all`, which
- * the NVIDIA container toolkit (EKS's AL2023 NVIDIA AMI) reads to give the container every GPU without requesting one.
- * Pinned by tag: the registry could not be reached here to read its digest.
+ * The DCGM exporter 4.8.2 on DCGM 4.5.3, distroless variant: the tag upstream's own manifest and Helm chart deploy
+ * (`dcgm-exporter.yaml`, `deployment/values.yaml`; `hack/VERSION`), run as root with `NVIDIA_VISIBLE_DEVICES=all` set in
+ * the image (docker/Dockerfile, `runtime-distroless`), which the NVIDIA container toolkit (EKS's AL2023 NVIDIA AMI)
+ * reads to give the container every GPU without requesting one. Pinned by the digest a third-party build pins this tag
+ * by (found by code search; the registry could not be reached here to read it, nor the image pulled).
  */
-export const DCGM_EXPORTER_IMAGE = "nvcr.io/nvidia/k8s/dcgm-exporter:4.5.3-4.8.2-ubuntu22.04";
+export const DCGM_EXPORTER_IMAGE = "nvcr.io/nvidia/k8s/dcgm-exporter:4.5.3-4.8.2-distroless@sha256:60d3b00ac80b4ae77f94dae2f943685605585ad9e92fdccda3154d009ae317cc";
 /** The exporter's port (upstream's default `DCGM_EXPORTER_LISTEN=:9400`). */
 export const DCGM_EXPORTER_PORT = 9400;
 /** Where the kubelet serves pod-resources (the pod mapping). */
