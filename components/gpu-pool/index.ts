@@ -85,10 +85,11 @@ export class GpuPool extends pulumi.ComponentResource {
         super(TYPE, name, args, opts);
 
         const deployed = deployPool(spec, this);
-        logWarnings(this, deployed.warnings);
         const cost = poolCost(spec, deployed.pricedNodes, deployed.pricedPods, deployed.pricedVolumes);
         // After the cost: the idle alert and the dashboard's cost panel read the pool's price per node.
-        Object.assign(deployed.resources, deployPoolObservability(spec, deployed, cost, this));
+        const observed = deployPoolObservability(spec, deployed, cost, this);
+        Object.assign(deployed.resources, observed.resources);
+        logWarnings(this, [...deployed.warnings, ...observed.warnings]);
 
         this.placement = pulumi.output(deployed.placement);
         this.capacity = pulumi.output({ gpusPerNode: spec.gpusPerNode, minGpus: spec.minNodes * spec.gpusPerNode, maxGpus: spec.maxNodes * spec.gpusPerNode });

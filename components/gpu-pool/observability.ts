@@ -153,13 +153,25 @@ function flavourOf(spec: PoolSpec): GpuNodeFlavour {
  * cluster: with the Kubernetes provider of a cluster the pool created (`resources.provider`), else the component's own,
  * as the device plugin and the headroom. Nothing when off (and always on docker).
  */
-export function deployPoolObservability(spec: PoolSpec, deployed: PoolDeployment, cost: MonthlyCostEstimate, parent: pulumi.ComponentResource): Record<string, pulumi.Resource> {
-    if (!spec.observability.enabled) return {};
+export function deployPoolObservability(
+    spec: PoolSpec,
+    deployed: PoolDeployment,
+    cost: MonthlyCostEstimate,
+    parent: pulumi.ComponentResource,
+): { resources: Record<string, pulumi.Resource>; warnings: string[] } {
+    if (!spec.observability.enabled) return { resources: {}, warnings: [] };
     const provider = deployed.resources.provider;
     const opts: pulumi.CustomResourceOptions = provider instanceof pulumi.ProviderResource ? { parent, provider } : { parent };
     const o = spec.observability;
     const labels = kubernetesLabels(spec.owner);
     const resources: Record<string, pulumi.Resource> = {};
+    const warnings: string[] = [];
+    if (o.install && Object.keys(deployed.placement.nodeSelector).length === 0) {
+        warnings.push(
+            "observability.dcgmExporter: without kubernetes.nodeSelector the DCGM exporter runs on every node that admits it and restarts on nodes " +
+                "without a GPU; give the GPU nodes' labels, or dcgmExporter.install: false where the cluster runs an exporter",
+        );
+    }
     if (o.install) {
         const objects = dcgmExporterObjects({
             owner: spec.owner,
@@ -190,5 +202,5 @@ export function deployPoolObservability(spec: PoolSpec, deployed: PoolDeployment
             opts,
         );
     }
-    return resources;
+    return { resources, warnings };
 }

@@ -10,7 +10,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { stringify } from "yaml";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as pulumi from "@pulumi/pulumi";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { Accelerator, CapacityType, GpuPool, GpuPoolArgs, GpuPoolCloud } from "../../index";
 import { hourlyNodePrice, resolvePoolObservability } from "../../components/gpu-pool/observability";
 import { poolAlertRules } from "../../components/gpu-pool/observability/alerts";
@@ -51,7 +52,7 @@ describe("GpuPool observability: the objects", () => {
         const { value: pool, resources } = await rt.construct(() => new GpuPool("l4", eks({ observability: { prometheusLabels: { release: "kps" } } })));
         const ds = rt.one(DS, "l4-dcgm-exporter");
         expect(ds.inputs.metadata).toEqual({ name: "l4-dcgm-exporter", namespace: "kube-system", labels: { ...labels("l4"), ...exporterSelector("l4") } });
-        expect(ds.inputs.spec.selector).toEqual({ matchLabels: exporterSelector("l4") });
+        expect((ds.inputs.spec as Json).selector).toEqual({ matchLabels: exporterSelector("l4") });
         const pod = podOf(ds);
         expect(pod.nodeSelector).toEqual({ "modelship.dev/pool": "l4", "modelship.dev/accelerator": "l4" });
         expect(pod.tolerations).toEqual([{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }]);
@@ -177,6 +178,14 @@ describe("GpuPool observability: the objects", () => {
         const json = JSON.parse((rt.one(CM, "lab-dashboard").inputs.data as Record<string, string>)["lab-dashboard.json"]);
         expect(json.panels.map((p: Json) => p.title)).not.toContain("Cost per hour");
         expect(rulesOf("lab").find((r) => r.alert === "GpuPoolGpusIdle")?.annotations.description).not.toContain("costs about");
+    });
+
+    it("warns when the exporter would run on every node of a cluster of your own (no node selector)", async () => {
+        const warn = vi.spyOn(pulumi.log, "warn");
+        await rt.construct(() => new GpuPool("any", { cloud: GpuPoolCloud.Kubernetes }));
+        expect(podOf(rt.one(DS, "any-dcgm-exporter")).nodeSelector).toBeUndefined();
+        expect(warn.mock.calls.map((c) => c[0])).toContainEqual(expect.stringContaining("observability.dcgmExporter: without kubernetes.nodeSelector the DCGM exporter runs on every node"));
+        warn.mockRestore();
     });
 
     it("reads an existing exporter (install: false): no exporter objects, the alerts on its series labels", async () => {
