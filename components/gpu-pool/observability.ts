@@ -16,9 +16,8 @@ import { MonthlyCostEstimate } from "../../sdk/cost/estimate";
 import { HOURS_PER_MONTH } from "../../sdk/cost/types";
 import { DerivedKubernetesName, kubernetesLabels, physicalName } from "../../sdk/naming";
 import { describeValue, ValidationProblem, withDefaults } from "../../sdk/validate";
-import { ALERT_THRESHOLD_DEFAULTS, DEFAULT_GRAFANA_DASHBOARD_LABELS, notificationsSchema, prometheusLabelsSchema, sharedThresholdFields } from "../model-service/observability";
+import { ALERT_THRESHOLD_DEFAULTS, DEFAULT_GRAFANA_DASHBOARD_LABELS, prometheusLabelsSchema, sharedObservabilityFields, sharedThresholdFields } from "../model-service/observability";
 import { createDashboardConfigMap } from "../model-service/observability/dashboard-configmap";
-import { tags } from "../../sdk/schema-fields";
 import type { NotificationArgs } from "../model-service/args";
 import { GpuPoolCloud } from "./args";
 import { DCGM_EXPORTER_IMAGE, dcgmExporterObjects, GpuNodeFlavour } from "./observability/dcgm-exporter";
@@ -54,9 +53,7 @@ export const poolObservabilitySchema = z
             })
             .strict()
             .optional(),
-        notifications: notificationsSchema.optional(),
-        prometheusLabels: tags.optional(),
-        grafanaDashboardLabels: tags.optional(),
+        ...sharedObservabilityFields,
     })
     .strict();
 

@@ -49,6 +49,13 @@ export const sharedThresholdFields = {
     pendingMinutes: z.number().int().min(1).max(120).optional(),
 };
 
+/** Where alerts go and the labels of the objects, the same on a ModelService and a GpuPool. */
+export const sharedObservabilityFields = {
+    notifications: notificationsSchema.optional(),
+    prometheusLabels: tags.optional(),
+    grafanaDashboardLabels: tags.optional(),
+};
+
 export const observabilitySchema = z
     .object({
         enabled: z.boolean().optional(),
@@ -61,9 +68,7 @@ export const observabilitySchema = z
             })
             .strict()
             .optional(),
-        notifications: notificationsSchema.optional(),
-        prometheusLabels: tags.optional(),
-        grafanaDashboardLabels: tags.optional(),
+        ...sharedObservabilityFields,
     })
     .strict();
 

@@ -25,9 +25,10 @@
  *   without saying which paths DCGM writes).
  */
 import * as kubernetes from "@pulumi/kubernetes";
-import { kubernetesLabels, labelValue, Ownership, physicalName } from "../../../sdk/naming";
+import { labelValue, Ownership, physicalName } from "../../../sdk/naming";
 import { MONITORING_API } from "../../model-service/targets/kubernetes-observability";
 import { GpuPoolPlacement } from "../args";
+import { nodeAgentDaemonSet } from "../kubernetes";
 
 /**
  * The DCGM exporter 4.8.2 on DCGM 4.5.3, distroless variant: the tag upstream's own manifest and Helm chart deploy
@@ -71,7 +72,7 @@ export enum GpuNodeFlavour {
 
 export interface DcgmExporterSpec {
     owner: Ownership;
-    /** The pool's name, the value of `modelship_pool` on every series. */
+    /** The pool's name (`owner.service`). */
     pool: string;
     namespace: string;
     image: string;
@@ -98,8 +99,6 @@ export function countersCsv(): string {
 /** The exporter's DaemonSet, counters ConfigMap and PodMonitor, named `<pool>-dcgm-exporter`. */
 export function dcgmExporterObjects(spec: DcgmExporterSpec): DcgmExporterObjects {
     const name = physicalName(spec.pool, "dcgm-exporter");
-    const selector = { "app.kubernetes.io/name": "dcgm-exporter", "app.kubernetes.io/instance": labelValue(spec.pool) };
-    const labels = { ...kubernetesLabels(spec.owner), ...selector };
     const gke = spec.flavour === GpuNodeFlavour.Gke;
     const health = { httpGet: { path: "/health", port: DCGM_EXPORTER_PORT }, initialDelaySeconds: 45, periodSeconds: 5 };
     const env = [
@@ -123,42 +122,31 @@ export function dcgmExporterObjects(spec: DcgmExporterSpec): DcgmExporterObjects
         { name: "counters", configMap: { name } },
         ...(gke ? [{ name: "nvidia-driver", hostPath: { path: GKE_DRIVER_DIR.host, type: "Directory" } }] : []),
     ];
-    const hasSelector = Object.keys(spec.placement.nodeSelector).length > 0;
-    return {
-        counters: { metadata: { name, namespace: spec.namespace, labels }, data: { [COUNTERS_FILE]: countersCsv() } },
-        daemonSet: {
-            metadata: { name, namespace: spec.namespace, labels },
-            spec: {
-                selector: { matchLabels: selector },
-                updateStrategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 1 } },
-                template: {
-                    metadata: { labels },
-                    spec: {
-                        priorityClassName: "system-node-critical",
-                        nodeSelector: hasSelector ? { ...spec.placement.nodeSelector } : undefined,
-                        tolerations: spec.placement.tolerations.map((t) => ({ ...t })),
-                        automountServiceAccountToken: false,
-                        enableServiceLinks: false,
-                        securityContext: { seccompProfile: { type: "RuntimeDefault" } },
-                        containers: [
-                            {
-                                name: "dcgm-exporter",
-                                image: spec.image,
-                                args: ["-f", `${COUNTERS_DIR}/${COUNTERS_FILE}`],
-                                env,
-                                ports: [{ name: "metrics", containerPort: DCGM_EXPORTER_PORT }],
-                                securityContext: gke ? { privileged: true } : { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
-                                resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "512Mi" } },
-                                livenessProbe: health,
-                                readinessProbe: health,
-                                volumeMounts,
-                            },
-                        ],
-                        volumes,
-                    },
-                },
+    const daemonSet = nodeAgentDaemonSet({
+        owner: spec.owner,
+        app: "dcgm-exporter",
+        namespace: spec.namespace,
+        placement: spec.placement,
+        containers: [
+            {
+                name: "dcgm-exporter",
+                image: spec.image,
+                args: ["-f", `${COUNTERS_DIR}/${COUNTERS_FILE}`],
+                env,
+                ports: [{ name: "metrics", containerPort: DCGM_EXPORTER_PORT }],
+                securityContext: gke ? { privileged: true } : { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
+                resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "512Mi" } },
+                livenessProbe: health,
+                readinessProbe: health,
+                volumeMounts,
             },
-        },
+        ],
+        volumes,
+    });
+    const selector = { "app.kubernetes.io/name": "dcgm-exporter", "app.kubernetes.io/instance": labelValue(spec.pool) };
+    return {
+        counters: { metadata: { name, namespace: spec.namespace, labels: daemonSet.metadata.labels }, data: { [COUNTERS_FILE]: countersCsv() } },
+        daemonSet,
         podMonitor: {
             apiVersion: MONITORING_API,
             kind: "PodMonitor",
