@@ -152,6 +152,8 @@ const EXPECTED: Record<string, { items: Record<string, Figures>; total: Figures;
     },
     // The pool's GPU nodes are the user's own cluster's: nothing billed here.
     "byo-cluster-pool": { items: {}, total: { min: 0, max: 0 }, known: { min: 0, max: 0 } },
+    // The same: the GPU operator's nodes, nothing billed here.
+    "gpu-operator-pool": { items: {}, total: { min: 0, max: 0 }, known: { min: 0, max: 0 } },
     // aws-lambda,compute x86_64,per GB-second,0.0000166667: 5 reserved x 4 GB x 2,628,000 s x 0.0000166667 = 876.0017; min 0 (per request).
     // The log group is billed per GB ingested and stored: $0 without logs, unknown at full scale. The errors and throttles
     // alarms and the dashboard: unknown, so the minimum is unknown too.

@@ -53,6 +53,7 @@ describe("examples", { timeout: 120_000 }, () => {
                 "eks-karpenter-pool",
                 "gke-l4-pool",
                 "byo-cluster-pool",
+                "gpu-operator-pool",
                 "spike-autoscaler",
                 "polyglot-pipeline-docker",
                 "polyglot-pipeline-kubernetes",
