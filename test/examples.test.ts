@@ -74,7 +74,7 @@ describe("examples", { timeout: 120_000 }, () => {
             expect(run.error).toBeUndefined();
             expect(run.resources.some((r) => r.type.startsWith("modelship:index:"))).toBe(true);
             validateKubernetesObjects(run.resources);
-            // Every pod passes the restricted Pod Security Standard (test/pod-security.ts names the one exception), and
+            // Every pod passes the restricted Pod Security Standard (test/pod-security.ts names the exceptions: the device plugin and the DCGM exporter), and
             // every container's root filesystem is read-only but those listed in WRITABLE_ROOT, with the reason.
             expect(podSecurityViolations(run.resources)).toEqual([]);
             expect(writableRootContainers(run.resources)).toEqual(WRITABLE_ROOT[name] ?? []);

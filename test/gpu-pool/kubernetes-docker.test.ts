@@ -92,7 +92,7 @@ describe("GpuPool on your own Kubernetes cluster", () => {
         expect(placement.priorityClassName).toBe("");
     });
 
-    it("runs the device plugin with a read-only root, the restricted profile's one documented exception", async () => {
+    it("runs the device plugin with a read-only root, one of the restricted profile's two documented exceptions (with the DCGM exporter)", async () => {
         const { resources } = await rt.construct(() => new GpuPool("lab", { cloud: GpuPoolCloud.Kubernetes, kubernetes: { priorityClasses: false } }));
         const pod = (rt.one("kubernetes:apps/v1:DaemonSet", "lab-nvidia-device-plugin").inputs.spec as { template: { spec: Record<string, unknown> } }).template.spec;
         expect(pod.securityContext).toEqual({ seccompProfile: { type: "RuntimeDefault" } });
