@@ -9,9 +9,9 @@
  * The operator is for nodes without a driver (it installs driver, toolkit, DCGM and MIG manager, privileged):
  * there, install it and set `devicePlugin: false`.
  *
- * The device plugin is one of modelship's two exceptions to the `restricted` Pod Security Standard (the other is the DCGM exporter, observability/dcgm-exporter.ts): it registers with the
- * kubelet through a socket it creates in the hostPath `/var/lib/kubelet/device-plugins`, a root-owned directory, so
- * it runs as root with that hostPath. It runs in `kube-system` (privileged namespace) with everything else dropped:
+ * The device plugin is one of modelship's two exceptions to the `restricted` Pod Security Standard (the other is the
+ * DCGM exporter, observability/dcgm-exporter.ts): it registers with the kubelet through a socket it creates in the
+ * hostPath `/var/lib/kubelet/device-plugins`, a root-owned directory, so it runs as root with that hostPath. It runs in `kube-system` (privileged namespace) with everything else dropped:
  * no privilege escalation, no capabilities, the runtime's seccomp profile, no API token, and a read-only root
  * filesystem (see {@link createDevicePlugin}).
  */
