@@ -171,6 +171,8 @@ const EXPECTED: Record<string, { items: Record<string, Figures>; total: Figures;
     },
     // The pool's GPU nodes are the user's own cluster's: nothing billed here.
     "byo-cluster-pool": { items: {}, total: { min: 0, max: 0 }, known: { min: 0, max: 0 } },
+    // The same: the GPU operator's nodes, nothing billed here.
+    "gpu-operator-pool": { items: {}, total: { min: 0, max: 0 }, known: { min: 0, max: 0 } },
     // aws-lambda,compute x86_64,per GB-second,0.0000166667: 5 reserved x 4 GB x 2,628,000 s x 0.0000166667 = 876.0017; min 0 (per request).
     // The log group is billed per GB ingested and stored: $0 without logs, unknown at full scale. The errors (2 metrics) and
     // throttles alarms, 0.30, and the dashboard, 3: 3.30 at both ends, the whole minimum.
@@ -282,7 +284,7 @@ const EXPECTED: Record<string, { items: Record<string, Figures>; total: Figures;
         known: { min: 4.5, max: 2441.53 },
     },
     // g2-standard-8,us-central1,8,32,0.293584032 + nvidia-l4 0.560040239 = 0.853624271/h: 1 x 730 = 623.1457; 3 x = 1869.4371.
-    "gke-l4-pool": { items: { "l4-gpu-nodes": { min: 623.15, max: 1869.44 } }, total: { min: 623.15, max: 1869.44 }, known: { min: 623.15, max: 1869.44 } },
+    "gke-l4-pool": { items: { "l4-gpu-nodes": { min: 623.15, max: 1869.44 }, "l4-dcgm-exporter": { min: 0, max: 0 } }, total: { min: 623.15, max: 1869.44 }, known: { min: 623.15, max: 1869.44 } },
     // A pod of 1 L4, 8 vCPU, 32 GiB selecting cloud.google.com/gke-accelerator=nvidia-l4: the cheapest GCP machine that fits
     // is g2-standard-8 at 0.853624271/h (above); 2 replicas x 0.853624271 x 730 = 1246.2914.
     kubernetes: { items: { qwen: { min: 1246.29, max: 1246.29 } }, total: { min: 1246.29, max: 1246.29 }, known: { min: 1246.29, max: 1246.29 } },
@@ -324,7 +326,13 @@ const EXPECTED: Record<string, { items: Record<string, Figures>; total: Figures;
     // 1.5392 x 730 = 3370.85 would not fit): 2 x 1.5392 x 730 = 2247.232. The spend guard's AWS budget is free. The pod and the
     // device plugin and the image pre-puller are $0 "on pool".
     "eks-gpu-pool": {
-        items: { "l4-gpu-nodes": { min: 713.65, max: 2247.23 }, qwen: { min: 0, max: 0 }, "l4-nvidia-device-plugin": { min: 0, max: 0 }, "l4-image-puller": { min: 0, max: 0 } },
+        items: {
+            "l4-gpu-nodes": { min: 713.65, max: 2247.23 },
+            qwen: { min: 0, max: 0 },
+            "l4-nvidia-device-plugin": { min: 0, max: 0 },
+            "l4-image-puller": { min: 0, max: 0 },
+            "l4-dcgm-exporter": { min: 0, max: 0 },
+        },
         total: { min: 713.65, max: 2247.23 },
         known: { min: 713.65, max: 2247.23 },
     },
@@ -336,7 +344,13 @@ const EXPECTED: Record<string, { items: Record<string, Figures>; total: Figures;
     // Headroom: one placeholder (1 L4, 5 vCPU, 17 GiB: a g6.2xlarge) 07:45-17:45 Europe/Paris on weekdays (261 in 2026):
     // 261 x 10 h / 12 = 217.5 h x 0.9776 = 212.628; min 713.648 + 212.628 = 926.276. The placeholders are $0 "on pool".
     "eks-karpenter-pool": {
-        items: { "coder-node-pool": { min: 926.28, max: 4959.33 }, coder: { min: 0, max: 0 }, "coder-headroom": { min: 0, max: 0 }, "coder-nvidia-device-plugin": { min: 0, max: 0 } },
+        items: {
+            "coder-node-pool": { min: 926.28, max: 4959.33 },
+            coder: { min: 0, max: 0 },
+            "coder-headroom": { min: 0, max: 0 },
+            "coder-nvidia-device-plugin": { min: 0, max: 0 },
+            "coder-dcgm-exporter": { min: 0, max: 0 },
+        },
         total: { min: 926.28, max: 4959.33 },
         known: { min: 926.28, max: 4959.33 },
     },

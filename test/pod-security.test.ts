@@ -102,6 +102,27 @@ describe("the restricted Pod Security check", () => {
         expect(podSecurityViolations([privileged]).map((v) => v.control)).toEqual(["privileged"]);
     });
 
+    it("waives the DCGM exporter's root, hostPath and GKE privilege on its DaemonSet only", () => {
+        const exporter = deployment("l4-dcgm-exporter", {
+            securityContext: { seccompProfile: { type: "RuntimeDefault" } },
+            containers: [{ name: "dcgm-exporter", image: "nvcr.io/nvidia/k8s/dcgm-exporter@sha256:" + "cd".repeat(32), securityContext: { privileged: true } }],
+            volumes: [{ name: "pod-resources", hostPath: { path: "/var/lib/kubelet/pod-resources" } }],
+        });
+        const daemonSet = { ...exporter, type: "kubernetes:apps/v1:DaemonSet", inputs: { ...exporter.inputs, kind: "DaemonSet" } } as ResourceRecord;
+        expect(podSecurityViolations([daemonSet])).toEqual([]);
+        // The same pod as a Deployment is reported on every waived control.
+        expect(podSecurityViolations([exporter]).map((v) => v.control)).toEqual(["volumes.hostPath", "privileged", "allowPrivilegeEscalation", "runAsNonRoot", "capabilities.drop"]);
+        // A control the exception does not name (a host port) is still reported on the DaemonSet.
+        const hostPort = {
+            ...daemonSet,
+            inputs: {
+                ...daemonSet.inputs,
+                spec: { selector: {}, template: { spec: { ...COMPLIANT_POD, containers: [{ ...COMPLIANT_CONTAINER, ports: [{ containerPort: 9400, hostPort: 9400 }] }] } } },
+            },
+        } as ResourceRecord;
+        expect(podSecurityViolations([hostPort]).map((v) => v.control)).toEqual(["hostPorts"]);
+    });
+
     it("finds pod templates in CronJobs and Knative Services", () => {
         const cron = {
             ...deployment("c", COMPLIANT_POD),

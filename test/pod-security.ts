@@ -56,7 +56,8 @@ export interface PodSecurityException {
 
 /**
  * The documented exceptions: the NVIDIA device plugin registers with the kubelet through a Unix socket in
- * `/var/lib/kubelet/device-plugins`, a root-owned hostPath no other volume type can reach.
+ * `/var/lib/kubelet/device-plugins`, a root-owned hostPath no other volume type can reach; the DCGM exporter of a
+ * GpuPool's observability reads the kubelet's pod-resources socket, and on GKE reaches the GPUs only privileged.
  */
 export const EXCEPTIONS: readonly PodSecurityException[] = [
     {
@@ -66,6 +67,16 @@ export const EXCEPTIONS: readonly PodSecurityException[] = [
         reason:
             "the NVIDIA device plugin registers with the kubelet through a socket it creates in /var/lib/kubelet/device-plugins, a hostPath " +
             "directory owned by root (0755): only root can create the socket there",
+    },
+    {
+        kind: "DaemonSet",
+        nameSuffix: "-dcgm-exporter",
+        controls: ["volumes.hostPath", "runAsNonRoot", "privileged", "allowPrivilegeEscalation", "capabilities.drop"],
+        reason:
+            "NVIDIA's DCGM exporter reads the kubelet's pod-resources socket (hostPath /var/lib/kubelet/pod-resources, root's) to name the pod of " +
+            "each GPU, so it runs as root with that hostPath; every capability dropped and no escalation where the NVIDIA container toolkit gives " +
+            "it the GPUs (EKS, clusters of your own). On GKE only, it runs privileged with the host's driver directory, as Google's manifest " +
+            "runs it (no container toolkit there): privileged, hence escalation allowed and no capability list (components/gpu-pool/observability/dcgm-exporter.ts)",
     },
 ];
 

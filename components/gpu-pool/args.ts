@@ -321,15 +321,67 @@ export interface GpuPoolArgs {
     tags?: { [key: string]: string };
 }
 
-/** The pool's metrics, alerts and dashboard. */
+/**
+ * The pool's metrics, alerts and dashboard, on the pool's cluster (aws, gcp, kubernetes): NVIDIA's DCGM exporter on the
+ * GPU nodes and a PodMonitor for it, a PrometheusRule of the pool's alerts and a Grafana dashboard ConfigMap, all in
+ * `kube-system`, read by the cluster's Prometheus Operator and Grafana sidecar. Nothing on docker.
+ */
 export interface GpuPoolObservabilityArgs {
-    /** Create the pool's scrape target, alerts and dashboard. `false` creates none of them. Defaults to true (nothing on docker). */
+    /** Create the pool's exporter, scrape target, alerts and dashboard. `false` creates none of them. Defaults to true (nothing on docker). */
     enabled?: boolean;
+    /** Create the Grafana dashboard ConfigMap. Defaults to true where observability is on. */
+    dashboard?: boolean;
+    /** The DCGM exporter whose `DCGM_FI_DEV_*` metrics the alerts and the dashboard read. Defaults to one the pool installs. */
+    dcgmExporter?: GpuPoolDcgmExporterArgs;
+    /** When the pool's alerts fire. Defaults to the defaults of each field. */
+    thresholds?: GpuPoolAlertThresholdArgs;
     /**
      * Where the pool's alerts and its run-time budget's notifications go, as a ModelService's
      * `observability.notifications`. Defaults to none: alerts show in the cluster's Alertmanager only.
      */
     notifications?: NotificationArgs;
+    /**
+     * Labels the cluster's Prometheus selects PodMonitors and PrometheusRules by (its `podMonitorSelector` and
+     * `ruleSelector`; kube-prometheus-stack's default is `{ release: "<its release name>" }`). Defaults to none (a
+     * Prometheus that selects every PodMonitor and rule).
+     */
+    prometheusLabels?: { [key: string]: string };
+    /**
+     * Labels of the dashboard ConfigMap that Grafana's dashboard sidecar looks for. Defaults to
+     * `{ grafana_dashboard: "1" }` (the Grafana Helm chart's default sidecar label).
+     */
+    grafanaDashboardLabels?: { [key: string]: string };
+}
+
+/** NVIDIA's DCGM exporter: installed by the pool on its GPU nodes, or one the cluster already runs. */
+export interface GpuPoolDcgmExporterArgs {
+    /**
+     * Install the exporter: a DaemonSet on the pool's GPU nodes (tolerating their taint), its counters ConfigMap and a
+     * PodMonitor that labels every series `modelship_pool: <pool>`. `false` installs nothing and reads the series of an
+     * exporter the cluster already runs and scrapes (the GPU operator's, a Helm release of your own), selected by
+     * `seriesLabels`. Defaults to true.
+     */
+    install?: boolean;
+    /** Image of the installed exporter. Defaults to nvcr.io/nvidia/k8s/dcgm-exporter:4.5.3-4.8.2-distroless, pinned by digest. */
+    image?: string;
+    /**
+     * With `install: false`, the Prometheus labels that select the pool's series of the existing exporter (for example
+     * `{ job: "nvidia-dcgm-exporter" }`, or a label its scrape config adds per pool). Defaults to none: every DCGM
+     * series in Prometheus, right on a cluster with one GPU pool.
+     */
+    seriesLabels?: { [key: string]: string };
+}
+
+/** When a GpuPool's alerts fire. Each has a range; a value outside it is refused. */
+export interface GpuPoolAlertThresholdArgs {
+    /** GPU memory in use, in percent of the GPU's memory, that raises an alert per GPU, 50 to 100. Defaults to 95 (as a ModelService's). */
+    gpuMemoryPercent?: number;
+    /** Minutes a GPU pod may wait Pending, unschedulable, or a GPU node stay NotReady, before an alert, 1 to 120. Defaults to 10. */
+    pendingMinutes?: number;
+    /** GPU temperature in degrees Celsius that raises an alert, 60 to 110. Defaults to 85 (near where datacenter GPUs start to slow down). */
+    gpuTemperatureCelsius?: number;
+    /** Minutes every GPU of a running node may stay below 5% utilisation (a node paid for and unused) before an alert, 10 to 1440. Defaults to 60. */
+    idleMinutes?: number;
 }
 
 /** A cap on a GpuPool's monthly spend. */

@@ -10,6 +10,7 @@ import { createSpendGuard } from "../spend-guard";
 import { applyPoolBudget, guardedPool, poolSpendGuard } from "./budget";
 import { deployPool, resolveSpec } from "./clouds";
 import { poolCost } from "./cost";
+import { deployPoolObservability } from "./observability";
 import { crossFieldProblems, gpuPoolSchema } from "./schema";
 
 export * from "./args";
@@ -92,8 +93,11 @@ export class GpuPool extends pulumi.ComponentResource {
         const deployed = deployPool(spec, this);
         // The run-time budget (budget.spendGuard) on aws and gcp pools; budgets are free (sdk/cost/free.ts).
         Object.assign(deployed.resources, createSpendGuard(guard, guardedPool(spec), { parent: this }));
-        logWarnings(this, deployed.warnings);
         const cost = poolCost(spec, deployed.pricedNodes, deployed.pricedPods, deployed.pricedVolumes);
+        // After the cost: the idle alert and the dashboard's cost panel read the pool's price per node.
+        const observed = deployPoolObservability(spec, deployed, cost, this);
+        Object.assign(deployed.resources, observed.resources);
+        logWarnings(this, [...deployed.warnings, ...observed.warnings]);
 
         this.placement = pulumi.output(deployed.placement);
         this.capacity = pulumi.output({ gpusPerNode: spec.gpusPerNode, minGpus: spec.minNodes * spec.gpusPerNode, maxGpus: spec.maxNodes * spec.gpusPerNode });

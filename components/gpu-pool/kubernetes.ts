@@ -9,9 +9,9 @@
  * The operator is for nodes without a driver (it installs driver, toolkit, DCGM and MIG manager, privileged):
  * there, install it and set `devicePlugin: false`.
  *
- * The device plugin is modelship's one exception to the `restricted` Pod Security Standard: it registers with the
- * kubelet through a socket it creates in the hostPath `/var/lib/kubelet/device-plugins`, a root-owned directory, so
- * it runs as root with that hostPath. It runs in `kube-system` (privileged namespace) with everything else dropped:
+ * The device plugin is one of modelship's two exceptions to the `restricted` Pod Security Standard (the other is the
+ * DCGM exporter, observability/dcgm-exporter.ts): it registers with the kubelet through a socket it creates in the
+ * hostPath `/var/lib/kubelet/device-plugins`, a root-owned directory, so it runs as root with that hostPath. It runs in `kube-system` (privileged namespace) with everything else dropped:
  * no privilege escalation, no capabilities, the runtime's seccomp profile, no API token, and a read-only root
  * filesystem (see {@link createDevicePlugin}).
  */
@@ -19,7 +19,7 @@ import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { kubernetesLabels, labelValue, Ownership, physicalName } from "../../sdk/naming";
 import { withDefaults } from "../../sdk/validate";
-import { GpuPoolCloud } from "./args";
+import { GpuPoolCloud, GpuPoolPlacement } from "./args";
 import { imagePullerResources } from "./image-puller";
 import { GPU_TOLERATION, placementOf } from "./placement";
 import { ParsedGpuPoolArgs } from "./schema";
@@ -55,45 +55,69 @@ export interface DevicePluginSpec {
  * container before the runtime makes its root read-only (runc's `finalizeRootfs` runs after the hooks).
  */
 export function createDevicePlugin(spec: DevicePluginSpec, opts: pulumi.CustomResourceOptions): kubernetes.apps.v1.DaemonSet {
-    const name = physicalName(spec.owner.service, "nvidia-device-plugin");
-    const selector = { "app.kubernetes.io/name": "nvidia-device-plugin", "app.kubernetes.io/instance": labelValue(spec.owner.service) };
-    const labels = { ...kubernetesLabels(spec.owner), ...selector };
     const targeted = Object.keys(spec.nodeSelector).length > 0;
-    return new kubernetes.apps.v1.DaemonSet(
-        name,
-        {
-            metadata: { name, namespace: "kube-system", labels },
-            spec: {
-                selector: { matchLabels: selector },
-                updateStrategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 1 } },
-                template: {
-                    metadata: { labels },
-                    spec: {
-                        // Without it the node's GPUs are not allocatable: it must survive node pressure.
-                        priorityClassName: "system-node-critical",
-                        nodeSelector: targeted ? spec.nodeSelector : undefined,
-                        tolerations: [{ ...GPU_TOLERATION }],
-                        automountServiceAccountToken: false,
-                        enableServiceLinks: false,
-                        securityContext: { seccompProfile: { type: "RuntimeDefault" } },
-                        containers: [
-                            {
-                                name: "nvidia-device-plugin",
-                                image: spec.image,
-                                // On GPU nodes only (a node selector), a start without GPUs is an error worth a crash
-                                // loop; on every node, CPU nodes must idle quietly.
-                                env: [{ name: "FAIL_ON_INIT_ERROR", value: targeted ? "true" : "false" }],
-                                securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, readOnlyRootFilesystem: true },
-                                volumeMounts: [{ name: "device-plugins", mountPath: DEVICE_PLUGIN_DIR }],
-                            },
-                        ],
-                        volumes: [{ name: "device-plugins", hostPath: { path: DEVICE_PLUGIN_DIR, type: "Directory" } }],
-                    },
+    const args = nodeAgentDaemonSet({
+        owner: spec.owner,
+        app: "nvidia-device-plugin",
+        namespace: "kube-system",
+        placement: { nodeSelector: spec.nodeSelector, tolerations: [GPU_TOLERATION] },
+        containers: [
+            {
+                name: "nvidia-device-plugin",
+                image: spec.image,
+                // On GPU nodes only (a node selector), a start without GPUs is an error worth a crash
+                // loop; on every node, CPU nodes must idle quietly.
+                env: [{ name: "FAIL_ON_INIT_ERROR", value: targeted ? "true" : "false" }],
+                securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, readOnlyRootFilesystem: true },
+                volumeMounts: [{ name: "device-plugins", mountPath: DEVICE_PLUGIN_DIR }],
+            },
+        ],
+        volumes: [{ name: "device-plugins", hostPath: { path: DEVICE_PLUGIN_DIR, type: "Directory" } }],
+    });
+    return new kubernetes.apps.v1.DaemonSet(args.metadata.name, args, opts);
+}
+
+/** What a node agent of a pool (the device plugin, the DCGM exporter) runs: its containers, on the pool's nodes. */
+export interface NodeAgentSpec {
+    owner: Ownership;
+    /** `app.kubernetes.io/name` of its pods, and the suffix of its name: `<pool>-<app>`. */
+    app: string;
+    namespace: string;
+    /** Node selector (empty: every node that admits the pods) and tolerations of its pods. */
+    placement: Pick<GpuPoolPlacement, "nodeSelector" | "tolerations">;
+    containers: kubernetes.types.input.core.v1.Container[];
+    volumes: kubernetes.types.input.core.v1.Volume[];
+}
+
+/**
+ * The DaemonSet of a node agent, named `<pool>-<app>`: one node at a time on update, `system-node-critical` (an agent the
+ * node's GPUs need must survive node pressure), no API token, no service links, the runtime's seccomp profile.
+ */
+export function nodeAgentDaemonSet(spec: NodeAgentSpec): kubernetes.apps.v1.DaemonSetArgs & { metadata: { name: string; namespace: string; labels: Record<string, string> } } {
+    const name = physicalName(spec.owner.service, spec.app);
+    const selector = { "app.kubernetes.io/name": spec.app, "app.kubernetes.io/instance": labelValue(spec.owner.service) };
+    const labels = { ...kubernetesLabels(spec.owner), ...selector };
+    const targeted = Object.keys(spec.placement.nodeSelector).length > 0;
+    return {
+        metadata: { name, namespace: spec.namespace, labels },
+        spec: {
+            selector: { matchLabels: selector },
+            updateStrategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 1 } },
+            template: {
+                metadata: { labels },
+                spec: {
+                    priorityClassName: "system-node-critical",
+                    nodeSelector: targeted ? { ...spec.placement.nodeSelector } : undefined,
+                    tolerations: spec.placement.tolerations.map((t) => ({ ...t })),
+                    automountServiceAccountToken: false,
+                    enableServiceLinks: false,
+                    securityContext: { seccompProfile: { type: "RuntimeDefault" } },
+                    containers: spec.containers,
+                    volumes: spec.volumes,
                 },
             },
         },
-        opts,
-    );
+    };
 }
 
 /** One cluster-scoped PriorityClass of a pool, named `<pool>-<role>`; never the cluster's default. */

@@ -7,7 +7,6 @@ import { Accelerator } from "../../sdk/catalog/accelerators";
 import { MAX_POOL_NODES } from "../../sdk/limits";
 import { DerivedKubernetesName, isKubernetesName, KubernetesNameKind, kubernetesNameRuleWords, kubernetesResourceNameProblem } from "../../sdk/naming";
 import { MAX_BUDGET_MONTHLY_USD } from "../../sdk/limits";
-import { notificationsSchema } from "../model-service/observability";
 import { spendGuardSchema } from "../spike-autoscaler/schema";
 import { awsRegion, count, gpusPerUnit, stringInput, tags } from "../../sdk/schema-fields";
 import { describeValue, foreignBlockProblems, input, ValidationProblem } from "../../sdk/validate";
@@ -15,6 +14,7 @@ import { CapacityType, GpuDriverVersion, GpuPoolCloud } from "./args";
 import { awsKmsKeyArn, gcpKmsKeyName } from "./kms";
 import { headroomNames, headroomProblems, headroomSchema } from "./headroom";
 import { imageCacheNames, imageCacheProblems, imageCacheSchema } from "./image-cache";
+import { poolObservabilityNames, poolObservabilityProblems, poolObservabilitySchema } from "./observability";
 
 const stringList = input(z.array(stringInput));
 const nodeCount = (min: number) => count(min).max(MAX_POOL_NODES);
@@ -103,7 +103,7 @@ export const gpuPoolSchema = z
             .optional(),
         headroom: headroomSchema.optional(),
         imageCache: imageCacheSchema.optional(),
-        observability: z.object({ enabled: z.boolean().optional(), notifications: notificationsSchema.optional() }).strict().optional(),
+        observability: poolObservabilitySchema.optional(),
         budget: z
             .object({ maxMonthlyUsd: z.number().positive().max(MAX_BUDGET_MONTHLY_USD), spendGuard: spendGuardSchema.optional() })
             .strict()
@@ -230,6 +230,7 @@ function derivedKubernetesNames(args: ParsedGpuPoolArgs): DerivedKubernetesName[
     if (aws?.karpenter) names.push({ suffix: "", objects: "the Karpenter NodePool and EC2NodeClass" });
     names.push(...headroomNames(args));
     names.push(...imageCacheNames(args));
+    names.push(...poolObservabilityNames(args));
     return names;
 }
 
@@ -243,5 +244,14 @@ function nameProblems(name: string, args: ParsedGpuPoolArgs): ValidationProblem[
 
 /** Checks that span fields (and the pool's name where it names Kubernetes objects), run after the schema parsed the arguments. */
 export function crossFieldProblems(args: ParsedGpuPoolArgs, name: string): ValidationProblem[] {
-    return [...nameProblems(name, args), ...blockProblems(args), ...nodeProblems(args), ...awsProblems(args), ...gcpProblems(args), ...headroomProblems(args), ...imageCacheProblems(args)];
+    return [
+        ...nameProblems(name, args),
+        ...blockProblems(args),
+        ...nodeProblems(args),
+        ...awsProblems(args),
+        ...gcpProblems(args),
+        ...headroomProblems(args),
+        ...imageCacheProblems(args),
+        ...poolObservabilityProblems(args),
+    ];
 }

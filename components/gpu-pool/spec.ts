@@ -10,6 +10,7 @@ import { ValidationProblem } from "../../sdk/validate";
 import { CapacityType, GpuDriverVersion, GpuPoolCloud, GpuPoolDeviceRequest, GpuPoolPlacement } from "./args";
 import { HeadroomSpec, resolveHeadroom } from "./headroom";
 import { ImageCacheSpec, imageCacheOf } from "./image-cache";
+import { PoolObservabilitySpec, resolvePoolObservability } from "./observability";
 import { ParsedGpuPoolArgs } from "./schema";
 import { AwsShape, GcpShape, ShapeRequest } from "./shapes";
 
@@ -25,6 +26,8 @@ export interface PoolBase {
     headroom?: HeadroomSpec;
     /** Images cached or streamed on the nodes (`image-cache.ts`): streaming on gcp by default, nothing else unless given. */
     imageCache: ImageCacheSpec;
+    /** Metrics, alerts and dashboard (`observability.ts`): on by default, off on docker. */
+    observability: PoolObservabilitySpec;
 }
 
 /** How an AWS pool gets its nodes. Internal: the public argument is `aws.karpenter`. */
@@ -180,6 +183,7 @@ export function poolBase(name: string, args: ParsedGpuPoolArgs): PoolBase {
         owner: { component: "GpuPool", service: name, tags: args.tags },
         headroom: resolveHeadroom(args, nodeMinimums(args)),
         imageCache: imageCacheOf(args),
+        observability: resolvePoolObservability(name, args),
     };
 }
 

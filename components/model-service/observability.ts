@@ -25,14 +25,36 @@ const GCP_CHANNEL = /^projects\/[a-z][a-z0-9-]{4,28}[a-z0-9]\/notificationChanne
 /** A Prometheus label name (Alertmanager routes on labels). */
 const PROMETHEUS_LABEL = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
+/** Prometheus labels by name (Alertmanager routes on them; PromQL selects series by them). */
+export const prometheusLabelsSchema = z.record(z.string(), z.string()).superRefine((labels, ctx) => {
+    // Checked here so that the error names the key: a record's key issue names neither the key nor the rule.
+    for (const name of Object.keys(labels)) {
+        if (!PROMETHEUS_LABEL.test(name))
+            ctx.addIssue({ code: "custom", path: [name], message: `a Prometheus label name as the key (${JSON.stringify(name)} is not): letters, digits and _, not starting with a digit` });
+    }
+});
+
 /** `notifications` (NotificationArgs): where alerts and run-time budgets notify. */
 export const notificationsSchema = z
     .object({
         snsTopicArn: input(z.string().regex(SNS_TOPIC_ARN, "an SNS topic ARN, arn:aws:sns:<region>:<account>:<topic>")).optional(),
         gcpNotificationChannels: z.array(input(z.string().regex(GCP_CHANNEL, "a Cloud Monitoring notification channel, projects/<project>/notificationChannels/<id>"))).optional(),
-        alertmanagerLabels: z.record(z.string().regex(PROMETHEUS_LABEL, "a Prometheus label name: letters, digits and _, not starting with a digit"), z.string()).optional(),
+        alertmanagerLabels: prometheusLabelsSchema.optional(),
     })
     .strict();
+
+/** The thresholds a GpuPool shares with a ModelService (same meaning, same range): `gpuMemoryPercent` and `pendingMinutes`. */
+export const sharedThresholdFields = {
+    gpuMemoryPercent: z.number().min(50).max(100).optional(),
+    pendingMinutes: z.number().int().min(1).max(120).optional(),
+};
+
+/** Where alerts go and the labels of the objects, the same on a ModelService and a GpuPool. */
+export const sharedObservabilityFields = {
+    notifications: notificationsSchema.optional(),
+    prometheusLabels: tags.optional(),
+    grafanaDashboardLabels: tags.optional(),
+};
 
 export const observabilitySchema = z
     .object({
@@ -41,15 +63,12 @@ export const observabilitySchema = z
         thresholds: z
             .object({
                 errorRatePercent: z.number().gt(0).max(100).optional(),
-                gpuMemoryPercent: z.number().min(50).max(100).optional(),
-                pendingMinutes: z.number().int().min(1).max(120).optional(),
+                ...sharedThresholdFields,
                 latencySeconds: z.number().gt(0).optional(),
             })
             .strict()
             .optional(),
-        notifications: notificationsSchema.optional(),
-        prometheusLabels: tags.optional(),
-        grafanaDashboardLabels: tags.optional(),
+        ...sharedObservabilityFields,
     })
     .strict();
 

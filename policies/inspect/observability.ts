@@ -77,6 +77,15 @@ export function alertRuleOf(r: PlainResource, resources: ReadonlyArray<PlainReso
     );
 }
 
+/** A PrometheusRule with an alert on NVIDIA's DCGM exporter metrics (`DCGM_FI_DEV_*`), or undefined. */
+export function dcgmAlertRule(resources: ReadonlyArray<PlainResource>): PlainResource | undefined {
+    return resources.find(
+        (p) =>
+            p.type === MONITORING.prometheusRule &&
+            list(p.inputs, "spec.groups").some((g) => list(g, "rules").some((rule) => str(rule, "alert") !== undefined && (str(rule, "expr") ?? "").includes("DCGM_FI_DEV_"))),
+    );
+}
+
 /** The dimensions an alarm watches: its own, and those of its metric queries. */
 function alarmDimensions(alarm: PlainResource): Record<string, unknown>[] {
     return [record(alarm.inputs, "dimensions"), ...list(alarm.inputs, "metricQueries").map((q) => record(q, "metric.dimensions"))];

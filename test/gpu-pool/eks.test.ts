@@ -104,7 +104,7 @@ describe("GpuPool on EKS (managed node group)", () => {
 
     it("deploys the device plugin on the pool's nodes only, as unprivileged as it can run", async () => {
         const { resources } = await rt.construct(() => new GpuPool("l4", { cloud: GpuPoolCloud.Aws, accelerator: Accelerator.L4, aws: { clusterName: "ml", subnetIds: subnets } }));
-        const daemonSet = rt.one("kubernetes:apps/v1:DaemonSet");
+        const daemonSet = rt.one("kubernetes:apps/v1:DaemonSet", "l4-nvidia-device-plugin");
         const metadata = daemonSet.inputs.metadata as Record<string, unknown>;
         expect(metadata.name).toBe("l4-nvidia-device-plugin");
         expect(metadata.namespace).toBe("kube-system");
@@ -132,13 +132,20 @@ describe("GpuPool on EKS (managed node group)", () => {
             "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
             "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
             "kubernetes:apps/v1:DaemonSet",
+            // The pool's observability (on by default): the DCGM exporter, its counters, PodMonitor, alerts and dashboard.
+            "kubernetes:apps/v1:DaemonSet",
+            "kubernetes:core/v1:ConfigMap",
+            "kubernetes:core/v1:ConfigMap",
+            "kubernetes:monitoring.coreos.com/v1:PodMonitor",
+            "kubernetes:monitoring.coreos.com/v1:PrometheusRule",
             "modelship:index:GpuPool",
         ]);
     });
 
     it("skips the device plugin when the cluster already runs one", async () => {
         await rt.construct(() => new GpuPool("l4", { cloud: GpuPoolCloud.Aws, accelerator: Accelerator.L4, aws: { clusterName: "ml", subnetIds: subnets, devicePlugin: false } }));
-        expect(rt.ofType("kubernetes:apps/v1:DaemonSet")).toEqual([]);
+        // The DCGM exporter (observability, on by default) is the only DaemonSet left.
+        expect(rt.ofType("kubernetes:apps/v1:DaemonSet").map((d) => d.name)).toEqual(["l4-dcgm-exporter"]);
     });
 
     it("diversifies spot over the cheapest L4 types within twice the cheapest price", async () => {
@@ -222,7 +229,16 @@ describe("GpuPool on EKS (managed node group)", () => {
         expect(rt.one("aws:eks/nodeGroup:NodeGroup", "fresh-gpu-nodes").inputs.clusterName).toBe("fresh-ml");
 
         const provider = rt.one("pulumi:providers:kubernetes");
-        expect(rt.one("kubernetes:apps/v1:DaemonSet").options.provider).toContain(provider.urn);
+        expect(rt.one("kubernetes:apps/v1:DaemonSet", "fresh-nvidia-device-plugin").options.provider).toContain(provider.urn);
+        // The pool's observability goes to the new cluster too.
+        for (const [type, name] of [
+            ["kubernetes:apps/v1:DaemonSet", "fresh-dcgm-exporter"],
+            ["kubernetes:monitoring.coreos.com/v1:PodMonitor", "fresh-dcgm-exporter"],
+            ["kubernetes:monitoring.coreos.com/v1:PrometheusRule", "fresh-gpu-alerts"],
+            ["kubernetes:core/v1:ConfigMap", "fresh-dashboard"],
+        ]) {
+            expect(rt.one(type, name).options.provider).toContain(provider.urn);
+        }
         expect(provider.secretInputs).toContain("kubeconfig");
         const kubeconfig = JSON.parse(await outputValue(pool.kubeconfig));
         expect(kubeconfig.clusters[0].cluster.server).toMatch(/^https:\/\/[0-9A-F]+\.gr7\.us-east-1\.eks\.amazonaws\.com$/);
@@ -232,7 +248,22 @@ describe("GpuPool on EKS (managed node group)", () => {
             args: ["eks", "get-token", "--cluster-name", "fresh-ml", "--region", "us-east-1"],
             interactiveMode: "Never",
         });
-        expect(Object.keys(pool.resources).sort()).toEqual(["cluster", "clusterRole", "devicePlugin", "launchTemplate", "nodeGroup", "nodeRole", "provider", "systemLaunchTemplate", "systemNodes"]);
+        expect(Object.keys(pool.resources).sort()).toEqual([
+            "cluster",
+            "clusterRole",
+            "dashboard",
+            "dcgmExporter",
+            "dcgmExporterCounters",
+            "dcgmExporterPodMonitor",
+            "devicePlugin",
+            "launchTemplate",
+            "nodeGroup",
+            "nodeRole",
+            "prometheusRule",
+            "provider",
+            "systemLaunchTemplate",
+            "systemNodes",
+        ]);
     });
 
     it("prices the node group from the catalog: on-demand from min to max nodes", async () => {

@@ -10,7 +10,16 @@ const SCOPES = ["https://www.googleapis.com/auth/logging.write", "https://www.go
 describe("GpuPool on GKE", () => {
     it("adds an L4 node pool on g2 machines with the driver, taint, labels and total autoscaling down to zero", async () => {
         const { value: pool, resources } = await rt.construct(() => new GpuPool("l4", { cloud: GpuPoolCloud.Gcp, accelerator: Accelerator.L4, maxNodes: 4, gcp: { clusterName: "ml" } }));
-        expect(resources.map((r) => r.type).sort()).toEqual(["gcp:container/nodePool:NodePool", "modelship:index:GpuPool"]);
+        // The node pool, and the pool's observability (on by default, observability.test.ts) on the existing cluster.
+        expect(resources.map((r) => r.type).sort()).toEqual([
+            "gcp:container/nodePool:NodePool",
+            "kubernetes:apps/v1:DaemonSet",
+            "kubernetes:core/v1:ConfigMap",
+            "kubernetes:core/v1:ConfigMap",
+            "kubernetes:monitoring.coreos.com/v1:PodMonitor",
+            "kubernetes:monitoring.coreos.com/v1:PrometheusRule",
+            "modelship:index:GpuPool",
+        ]);
         const nodePool = rt.one("gcp:container/nodePool:NodePool");
         expect(nodePool.name).toBe("l4-gpu-nodes");
         expect(nodePool.inputs).toEqual({

@@ -93,7 +93,16 @@ describe("GpuPool headroom on EKS (managed node group)", () => {
                 .filter((r) => r.type.startsWith("kubernetes:"))
                 .map((r) => `${r.type} ${r.name}`)
                 .sort(),
-        ).toEqual(["kubernetes:apps/v1:DaemonSet l4-nvidia-device-plugin", `${DEPLOYMENT} l4-headroom`, `${PRIORITY_CLASS} l4-headroom`]);
+        ).toEqual([
+            "kubernetes:apps/v1:DaemonSet l4-dcgm-exporter",
+            "kubernetes:apps/v1:DaemonSet l4-nvidia-device-plugin",
+            `${DEPLOYMENT} l4-headroom`,
+            "kubernetes:core/v1:ConfigMap l4-dashboard",
+            "kubernetes:core/v1:ConfigMap l4-dcgm-exporter",
+            "kubernetes:monitoring.coreos.com/v1:PodMonitor l4-dcgm-exporter",
+            "kubernetes:monitoring.coreos.com/v1:PrometheusRule l4-gpu-alerts",
+            `${PRIORITY_CLASS} l4-headroom`,
+        ]);
         expect(rt.one(PRIORITY_CLASS).inputs).toEqual({
             apiVersion: "scheduling.k8s.io/v1",
             kind: "PriorityClass",
@@ -107,7 +116,7 @@ describe("GpuPool headroom on EKS (managed node group)", () => {
         expect(deployment.inputs).toEqual(expectedDeployment("l4", { replicas: 2, cpu: "10m", memory: "16Mi", nodeSelector: POOL_SELECTOR, affinity: POOL_AFFINITY, accelerator: "l4" }));
         expect(deployment.options.dependencies).toContain(rt.one(PRIORITY_CLASS).urn);
         // The component's provider (none given here): the same as the device plugin's.
-        expect(deployment.options.provider).toBe(rt.one("kubernetes:apps/v1:DaemonSet").options.provider);
+        expect(deployment.options.provider).toBe(rt.one("kubernetes:apps/v1:DaemonSet", "l4-nvidia-device-plugin").options.provider);
         expect(rt.ofType(SCALED_OBJECT)).toEqual([]);
     });
 
@@ -190,7 +199,20 @@ describe("GpuPool headroom on EKS (managed node group)", () => {
 
     it("lists the headroom's objects among the pool's resources", async () => {
         const { value } = await rt.construct(() => pool({ gpus: 1, windows: [{ schedule: "0 8 * * 1-5", durationMinutes: 60 }] }));
-        expect(Object.keys(value.resources).sort()).toEqual(["devicePlugin", "headroomDeployment", "headroomPriorityClass", "headroomScaledObject", "launchTemplate", "nodeGroup", "nodeRole"]);
+        expect(Object.keys(value.resources).sort()).toEqual([
+            "dashboard",
+            "dcgmExporter",
+            "dcgmExporterCounters",
+            "dcgmExporterPodMonitor",
+            "devicePlugin",
+            "headroomDeployment",
+            "headroomPriorityClass",
+            "headroomScaledObject",
+            "launchTemplate",
+            "nodeGroup",
+            "nodeRole",
+            "prometheusRule",
+        ]);
     });
 });
 
@@ -343,7 +365,9 @@ describe("GpuPool headroom validation", () => {
     it("rejects a pool name too long to name the headroom's objects", async () => {
         const long = "p".repeat(55);
         const { resources } = await rt.construct(() =>
-            expect(() => new GpuPool(long, { cloud: GpuPoolCloud.Kubernetes, kubernetes: { devicePlugin: false, priorityClasses: false }, headroom: { gpus: 1 } })).toThrow(
+            expect(
+                () => new GpuPool(long, { cloud: GpuPoolCloud.Kubernetes, kubernetes: { devicePlugin: false, priorityClasses: false }, headroom: { gpus: 1 }, observability: { enabled: false } }),
+            ).toThrow(
                 `modelship:index:GpuPool "${long}": 1 invalid argument:\n` +
                     `  - name: received "${long}" (55 characters); expected at most 54 characters: the headroom PriorityClass and Deployment would be named "${long}-headroom", 64 characters, over Kubernetes' limit of 63`,
             ),

@@ -86,11 +86,11 @@ describe("GpuPool image cache on GKE", () => {
         const nodeConfig = rt.one("gcp:container/nodePool:NodePool").inputs.nodeConfig as Record<string, unknown>;
         expect(nodeConfig.gcfsConfig).toEqual({ enabled: false });
         expect(nodeConfig.secondaryBootDisks).toBeUndefined();
-        const puller = rt.one("kubernetes:apps/v1:DaemonSet");
+        const puller = rt.one("kubernetes:apps/v1:DaemonSet", "l4-image-puller");
         expect(puller.name).toBe("l4-image-puller");
         expect(((puller.inputs.spec as Record<string, unknown>).template as Record<string, unknown>).spec).toEqual(pullerPodSpec([VLLM, TGI], POOL_SELECTOR));
-        expect(Object.keys(pool.resources).sort()).toEqual(["imagePuller", "nodePool"]);
-        expect(resources.map((r) => r.type).sort()).toEqual(["gcp:container/nodePool:NodePool", "kubernetes:apps/v1:DaemonSet", "modelship:index:GpuPool"]);
+        expect(Object.keys(pool.resources).sort()).toEqual(["dashboard", "dcgmExporter", "dcgmExporterCounters", "dcgmExporterPodMonitor", "imagePuller", "nodePool", "prometheusRule"]);
+        expect(resources.filter((r) => r.type !== "kubernetes:apps/v1:DaemonSet" || r.name === "l4-image-puller").length).toBe(resources.length - 1);
         // The puller's pods sit on nodes already paid for: the pool's cost is its nodes'.
         const cost = await outputValue(pool.estimatedMonthlyCost);
         expect(cost.known).toBe(true);
@@ -134,7 +134,7 @@ describe("GpuPool image cache on EKS", () => {
         expect(userData).toBe(snapshotUserData());
         // The node group itself is unchanged: the template carries the cache.
         expect(rt.one("aws:eks/nodeGroup:NodeGroup").inputs.amiType).toBe("AL2023_x86_64_NVIDIA");
-        expect(rt.ofType("kubernetes:apps/v1:DaemonSet").map((d) => d.name)).toEqual(["l4-nvidia-device-plugin"]);
+        expect(rt.ofType("kubernetes:apps/v1:DaemonSet").map((d) => d.name)).toEqual(["l4-nvidia-device-plugin", "l4-dcgm-exporter"]);
         // One volume per node at a price the catalog lacks: unknown at both bounds, the nodes' price kept as known.
         const cost = await outputValue(pool.estimatedMonthlyCost);
         expect(cost.min).toBeUndefined();
@@ -205,7 +205,7 @@ describe("GpuPool image cache on EKS", () => {
         const template = rt.one("aws:ec2/launchTemplate:LaunchTemplate").inputs;
         expect(template.blockDeviceMappings).toHaveLength(1);
         expect(template.userData).toBeUndefined();
-        expect(rt.ofType("kubernetes:apps/v1:DaemonSet").map((d) => d.name)).toEqual(["l4-nvidia-device-plugin"]);
+        expect(rt.ofType("kubernetes:apps/v1:DaemonSet").map((d) => d.name)).toEqual(["l4-nvidia-device-plugin", "l4-dcgm-exporter"]);
     });
 });
 
@@ -214,16 +214,17 @@ describe("GpuPool image cache on a cluster of your own", () => {
         const { resources } = await rt.construct(
             () => new GpuPool("l4", { cloud: GpuPoolCloud.Kubernetes, kubernetes: { nodeSelector: { "nvidia.com/gpu.present": "true" }, devicePlugin: false }, imageCache: { prePullImages: [VLLM] } }),
         );
-        const puller = rt.one("kubernetes:apps/v1:DaemonSet");
+        const puller = rt.one("kubernetes:apps/v1:DaemonSet", "l4-image-puller");
         expect(puller.inputs.metadata).toMatchObject({ name: "l4-image-puller", namespace: "kube-system" });
         expect((puller.inputs.spec as Record<string, unknown>).updateStrategy).toEqual({ type: "RollingUpdate", rollingUpdate: { maxUnavailable: "100%" } });
         expect(((puller.inputs.spec as Record<string, unknown>).template as Record<string, unknown>).spec).toEqual(pullerPodSpec([VLLM], { "nvidia.com/gpu.present": "true" }));
         // The restricted Pod Security Standard, every root filesystem read-only (the objects' schemas are checked by construct()).
         expect(podSecurityViolations(resources)).toEqual([]);
-        expect(writableRootContainers(resources)).toEqual([]);
+        // The DCGM exporter's root stays writable, as upstream leaves it (components/gpu-pool/observability/dcgm-exporter.ts).
+        expect(writableRootContainers(resources)).toEqual(["DaemonSet/l4-dcgm-exporter dcgm-exporter"]);
 
         await rt.construct(() => new GpuPool("l4", { cloud: GpuPoolCloud.Kubernetes, kubernetes: { devicePlugin: false }, imageCache: { prePullImages: [TGI] } }));
-        expect(((rt.one("kubernetes:apps/v1:DaemonSet").inputs.spec as Record<string, unknown>).template as Record<string, unknown>).spec).toEqual(pullerPodSpec([TGI], undefined));
+        expect(((rt.one("kubernetes:apps/v1:DaemonSet", "l4-image-puller").inputs.spec as Record<string, unknown>).template as Record<string, unknown>).spec).toEqual(pullerPodSpec([TGI], undefined));
     });
 });
 

@@ -35,9 +35,14 @@ describe("GpuPool on EKS with Karpenter", () => {
             "aws:iam/rolePolicyAttachment:RolePolicyAttachment l4-node-cni-policy",
             "aws:iam/rolePolicyAttachment:RolePolicyAttachment l4-node-registry-policy",
             "aws:iam/rolePolicyAttachment:RolePolicyAttachment l4-node-worker-policy",
+            "kubernetes:apps/v1:DaemonSet l4-dcgm-exporter",
             "kubernetes:apps/v1:DaemonSet l4-nvidia-device-plugin",
+            "kubernetes:core/v1:ConfigMap l4-dashboard",
+            "kubernetes:core/v1:ConfigMap l4-dcgm-exporter",
             "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass l4-node-class",
             "kubernetes:karpenter.sh/v1:NodePool l4-node-pool",
+            "kubernetes:monitoring.coreos.com/v1:PodMonitor l4-dcgm-exporter",
+            "kubernetes:monitoring.coreos.com/v1:PrometheusRule l4-gpu-alerts",
             "modelship:index:GpuPool l4",
         ]);
         const nodePool = rt.one("kubernetes:karpenter.sh/v1:NodePool");

@@ -27,14 +27,19 @@ describe("GpuPool on your own Kubernetes cluster", () => {
                 }),
         );
         expect(resources.map((r) => `${r.type} ${r.name}`).sort()).toEqual([
+            "kubernetes:apps/v1:DaemonSet lab-dcgm-exporter",
             "kubernetes:apps/v1:DaemonSet lab-nvidia-device-plugin",
+            "kubernetes:core/v1:ConfigMap lab-dashboard",
+            "kubernetes:core/v1:ConfigMap lab-dcgm-exporter",
             "kubernetes:core/v1:ResourceQuota lab-gpus-research",
             "kubernetes:core/v1:ResourceQuota lab-gpus-serving",
+            "kubernetes:monitoring.coreos.com/v1:PodMonitor lab-dcgm-exporter",
+            "kubernetes:monitoring.coreos.com/v1:PrometheusRule lab-gpu-alerts",
             "kubernetes:scheduling.k8s.io/v1:PriorityClass lab-batch",
             "kubernetes:scheduling.k8s.io/v1:PriorityClass lab-serving",
             "modelship:index:GpuPool lab",
         ]);
-        const pod = (rt.one("kubernetes:apps/v1:DaemonSet").inputs.spec as { template: { spec: Record<string, unknown> } }).template.spec;
+        const pod = (rt.one("kubernetes:apps/v1:DaemonSet", "lab-nvidia-device-plugin").inputs.spec as { template: { spec: Record<string, unknown> } }).template.spec;
         expect(pod.nodeSelector).toEqual({ "nvidia.com/gpu.present": "true" });
 
         expect(rt.one("kubernetes:scheduling.k8s.io/v1:PriorityClass", "lab-serving").inputs).toEqual({
@@ -76,7 +81,8 @@ describe("GpuPool on your own Kubernetes cluster", () => {
 
     it("runs the device plugin on every node without a node selector, idling on CPU nodes", async () => {
         const { value: pool } = await rt.construct(() => new GpuPool("any", { cloud: GpuPoolCloud.Kubernetes, kubernetes: { priorityClasses: false } }));
-        const pod = (rt.one("kubernetes:apps/v1:DaemonSet").inputs.spec as { template: { spec: { nodeSelector?: unknown; containers: { env: unknown }[] } } }).template.spec;
+        const pod = (rt.one("kubernetes:apps/v1:DaemonSet", "any-nvidia-device-plugin").inputs.spec as { template: { spec: { nodeSelector?: unknown; containers: { env: unknown }[] } } }).template
+            .spec;
         expect(pod.nodeSelector).toBeUndefined();
         expect(pod.containers[0].env).toEqual([{ name: "FAIL_ON_INIT_ERROR", value: "false" }]);
         expect(rt.ofType("kubernetes:scheduling.k8s.io/v1:PriorityClass")).toEqual([]);
@@ -86,9 +92,9 @@ describe("GpuPool on your own Kubernetes cluster", () => {
         expect(placement.priorityClassName).toBe("");
     });
 
-    it("runs the device plugin with a read-only root, the restricted profile's one documented exception", async () => {
+    it("runs the device plugin with a read-only root, one of the restricted profile's two documented exceptions (with the DCGM exporter)", async () => {
         const { resources } = await rt.construct(() => new GpuPool("lab", { cloud: GpuPoolCloud.Kubernetes, kubernetes: { priorityClasses: false } }));
-        const pod = (rt.one("kubernetes:apps/v1:DaemonSet").inputs.spec as { template: { spec: Record<string, unknown> } }).template.spec;
+        const pod = (rt.one("kubernetes:apps/v1:DaemonSet", "lab-nvidia-device-plugin").inputs.spec as { template: { spec: Record<string, unknown> } }).template.spec;
         expect(pod.securityContext).toEqual({ seccompProfile: { type: "RuntimeDefault" } });
         expect(pod.containers).toEqual([
             {
@@ -101,16 +107,32 @@ describe("GpuPool on your own Kubernetes cluster", () => {
         ]);
         // The one volume is the kubelet's socket directory: no emptyDir, since the plugin writes nowhere else.
         expect(pod.volumes).toEqual([{ name: "device-plugins", hostPath: { path: "/var/lib/kubelet/device-plugins", type: "Directory" } }]);
-        expect(writableRootContainers(resources)).toEqual([]);
+        // The DCGM exporter's root stays writable, as upstream leaves it (components/gpu-pool/observability/dcgm-exporter.ts).
+        expect(writableRootContainers(resources)).toEqual(["DaemonSet/lab-dcgm-exporter dcgm-exporter"]);
         // Only the hostPath and root, waived by name in test/pod-security.ts, keep it from the restricted profile.
-        expect(podTemplates(resources).map((t) => t.object)).toEqual(["DaemonSet/lab-nvidia-device-plugin"]);
+        expect(podTemplates(resources).map((t) => t.object)).toEqual(["DaemonSet/lab-nvidia-device-plugin", "DaemonSet/lab-dcgm-exporter"]);
         expect(podSecurityViolations(resources)).toEqual([]);
-        expect(EXCEPTIONS.map((e) => [e.kind, e.nameSuffix, e.controls])).toEqual([["DaemonSet", "-nvidia-device-plugin", ["volumes.hostPath", "runAsNonRoot"]]]);
+        expect(EXCEPTIONS.map((e) => [e.kind, e.nameSuffix, e.controls])).toEqual([
+            ["DaemonSet", "-nvidia-device-plugin", ["volumes.hostPath", "runAsNonRoot"]],
+            ["DaemonSet", "-dcgm-exporter", ["volumes.hostPath", "runAsNonRoot", "privileged", "allowPrivilegeEscalation", "capabilities.drop"]],
+        ]);
     });
 
-    it("creates nothing but the quotas when the cluster runs the GPU operator", async () => {
-        const { resources } = await rt.construct(() => new GpuPool("op", { cloud: GpuPoolCloud.Kubernetes, kubernetes: { devicePlugin: false, priorityClasses: false, gpuQuotas: { team: 2 } } }));
-        expect(resources.map((r) => r.type).sort()).toEqual(["kubernetes:core/v1:ResourceQuota", "modelship:index:GpuPool"]);
+    it("creates only the quotas, alerts and dashboard when the cluster runs the GPU operator (its DCGM exporter read, not installed)", async () => {
+        const { resources } = await rt.construct(
+            () =>
+                new GpuPool("op", {
+                    cloud: GpuPoolCloud.Kubernetes,
+                    kubernetes: { devicePlugin: false, priorityClasses: false, gpuQuotas: { team: 2 } },
+                    observability: { dcgmExporter: { install: false } },
+                }),
+        );
+        expect(resources.map((r) => r.type).sort()).toEqual([
+            "kubernetes:core/v1:ConfigMap",
+            "kubernetes:core/v1:ResourceQuota",
+            "kubernetes:monitoring.coreos.com/v1:PrometheusRule",
+            "modelship:index:GpuPool",
+        ]);
     });
 });
 

@@ -161,7 +161,7 @@ describe("GpuPool names where they name Kubernetes objects", () => {
         [
             "a name that would have to be rewritten to name the NVIDIA device plugin's DaemonSet",
             "L4_Pool",
-            { cloud: GpuPoolCloud.Aws, accelerator: Accelerator.L4, aws },
+            { cloud: GpuPoolCloud.Aws, accelerator: Accelerator.L4, aws, observability: { enabled: false } },
             'modelship:index:GpuPool "L4_Pool": 1 invalid argument:\n' +
                 '  - name: received "L4_Pool"; expected a name Kubernetes accepts as given, since it names the NVIDIA device plugin\'s DaemonSet: ' +
                 "lowercase letters, digits and '-', starting and ending with a letter or digit, such as \"l4-pool\"",
@@ -181,10 +181,10 @@ describe("GpuPool names where they name Kubernetes objects", () => {
         });
     }
 
-    it("takes any name where it creates no Kubernetes object (a node group without the device plugin, GKE)", async () => {
+    it("takes any name where it creates no Kubernetes object (a node group without the device plugin, GKE, both without observability)", async () => {
         const { resources } = await rt.construct(() => {
-            new GpuPool("L4_Pool", { cloud: GpuPoolCloud.Aws, accelerator: Accelerator.L4, aws: { ...aws, devicePlugin: false } });
-            new GpuPool("L4_GKE", { cloud: GpuPoolCloud.Gcp, accelerator: Accelerator.L4, gcp: { clusterName: "ml" } });
+            new GpuPool("L4_Pool", { cloud: GpuPoolCloud.Aws, accelerator: Accelerator.L4, aws: { ...aws, devicePlugin: false }, observability: { enabled: false } });
+            new GpuPool("L4_GKE", { cloud: GpuPoolCloud.Gcp, accelerator: Accelerator.L4, gcp: { clusterName: "ml" }, observability: { enabled: false } });
         });
         expect(resources.some((r) => r.type.startsWith("kubernetes:") && r.type !== "pulumi:providers:kubernetes")).toBe(false);
         expect(

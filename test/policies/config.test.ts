@@ -109,13 +109,21 @@ describe("enforcement levels", () => {
         evaluatePolicies(resources, { "gpu-quota": { maxGpus: 1 }, ...config }, { stack: "dev", stackConfig: {} }).map((f) => `${f.policy}:${f.enforcement}`);
 
     it("follow the policy's default, then the config's level for the policy, then all; remediate counts as mandatory", () => {
-        expect(levels({})).toEqual(["gpu-quota:mandatory", "nonprod-scale-to-zero:advisory", "nonprod-scale-to-zero:advisory", "cost-tags:advisory"]);
-        expect(levels({ all: { enforcementLevel: "mandatory" } })).toEqual(["gpu-quota:mandatory", "nonprod-scale-to-zero:mandatory", "nonprod-scale-to-zero:mandatory", "cost-tags:mandatory"]);
+        // observability-required: the GPU node group has no alert on the DCGM exporter's metrics.
+        expect(levels({})).toEqual(["gpu-quota:mandatory", "nonprod-scale-to-zero:advisory", "nonprod-scale-to-zero:advisory", "cost-tags:advisory", "observability-required:advisory"]);
+        expect(levels({ all: { enforcementLevel: "mandatory" } })).toEqual([
+            "gpu-quota:mandatory",
+            "nonprod-scale-to-zero:mandatory",
+            "nonprod-scale-to-zero:mandatory",
+            "cost-tags:mandatory",
+            "observability-required:mandatory",
+        ]);
         expect(levels({ all: { enforcementLevel: "mandatory" }, "gpu-quota": { enforcementLevel: "advisory", maxGpus: 1 } })).toEqual([
             "gpu-quota:advisory",
             "nonprod-scale-to-zero:mandatory",
             "nonprod-scale-to-zero:mandatory",
             "cost-tags:mandatory",
+            "observability-required:mandatory",
         ]);
         expect(levels({ "cost-tags": { enforcementLevel: "remediate" } })).toContain("cost-tags:mandatory");
     });

@@ -2,7 +2,8 @@
  * observability-required over hand-written resources (ModelService's own are checked through the examples, which
  * must pass the pack): a GPU workload without a scrape target or alerts is flagged with what is missing; a PodMonitor,
  * or a ServiceMonitor through a Service, and a PrometheusRule alert naming it make it pass; SageMaker GPU endpoints
- * need a CloudWatch alarm on their endpoint and Cloud Run GPU services an alert policy; CPU services are not asked.
+ * need a CloudWatch alarm on their endpoint and Cloud Run GPU services an alert policy; CPU services are not asked. GPU
+ * nodes need a PrometheusRule alert on the DCGM exporter's metrics; CPU nodes are not asked.
  */
 import { describe, expect, it } from "vitest";
 import type { ResourceRecord } from "../../sdk/plan/runtime";
@@ -121,5 +122,17 @@ describe("observability-required", () => {
             ],
         });
         expect(found([run, policy])).toEqual([]);
+    });
+    it("asks GPU nodes for an alert on the DCGM exporter's metrics (GpuPool's observability), not CPU nodes", () => {
+        const nodes = (name: string, amiType: string, instanceType: string) =>
+            record("aws:eks/nodeGroup:NodeGroup", name, { clusterName: "ml", amiType, instanceTypes: [instanceType], scalingConfig: { minSize: 0, maxSize: 2, desiredSize: 0 } });
+        const gpu = nodes("l4-gpu-nodes", "AL2023_x86_64_NVIDIA", "g6.xlarge");
+        const cpu = nodes("system-nodes", "AL2023_x86_64_STANDARD", "m6i.large");
+        expect(found([gpu, cpu])).toEqual([
+            "advisory l4-gpu-nodes: l4-gpu-nodes holds GPUs and no PrometheusRule alert reads NVIDIA's DCGM exporter (DCGM_FI_DEV_*): nobody is told when a GPU's memory fills, it reports an XID error or the nodes sit idle (GpuPool's observability creates the exporter and these alerts)",
+        ]);
+        // Any alert on DCGM metrics (GpuPool's, a hand-written one) watches them; an alert on other metrics does not.
+        expect(found([gpu, rule(EXPR)])).toHaveLength(1);
+        expect(found([gpu, rule('DCGM_FI_DEV_XID_ERRORS{modelship_pool="l4"} > 0')])).toEqual([]);
     });
 });

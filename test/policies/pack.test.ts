@@ -51,6 +51,9 @@ describe("the policy pack served to the Pulumi engine", () => {
             "stack-budget advisory later",
             "nonprod-scale-to-zero advisory gpu",
             "nonprod-scale-to-zero advisory later",
+            // GPU node groups without an alert on the DCGM exporter's metrics (the later one's cannot be checked in preview).
+            "observability-required advisory gpu",
+            "observability-required advisory later",
         ]);
         // Priced in the stack's region (aws:region us-west-2); the unknown cluster name does not matter to the price.
         expect(diagnostics[0].message).toMatch(

@@ -233,7 +233,7 @@ export function hourlyReplicaPrice(spec: ServingSpec, placement: Pick<DashboardP
 }
 
 /** A panel's content before layout. */
-interface PanelContent {
+export interface PanelContent {
     title: string;
     description: string;
     unit?: string;
@@ -422,12 +422,25 @@ function panel(content: PanelContent, id: number): DashboardPanel {
  */
 export function grafanaDashboard(spec: ServingSpec, placement: DashboardPlacement): GrafanaDashboard {
     if (placement.workloads.length === 0) throw new Error("grafanaDashboard: no Deployment or Configuration to show");
-    const panels = panelContents(spec, placement).map((c, i) => panel(c, i + 1));
-    return {
+    return dashboardOf({
         uid: dashboardUid(placement.namespace, spec.name),
         title: `ModelService ${spec.name} (${placement.namespace})`,
         description: `modelship ModelService ${spec.name}: ${spec.runtime} in namespace ${placement.namespace}${spec.gpu ? `, ${spec.gpu.count} x ${spec.gpu.accelerator} per replica` : ""}.`,
         tags: ["modelship", "model-service", spec.runtime, ...(onKnativeRevisions(spec) ? ["knative"] : [])],
+        panels: panelContents(spec, placement),
+    });
+}
+
+/**
+ * A dashboard of `panels`, laid out two a row, every one reading Prometheus through the `datasource` variable: the
+ * frame every modelship dashboard shares (a ModelService's above, a GpuPool's in components/gpu-pool/observability/).
+ */
+export function dashboardOf(head: { uid: string; title: string; description: string; tags: string[]; panels: PanelContent[] }): GrafanaDashboard {
+    return {
+        uid: head.uid,
+        title: head.title,
+        description: head.description,
+        tags: head.tags,
         timezone: "browser",
         editable: true,
         graphTooltip: 1,
@@ -451,6 +464,6 @@ export function grafanaDashboard(spec: ServingSpec, placement: DashboardPlacemen
                 },
             ],
         },
-        panels,
+        panels: head.panels.map((c, i) => panel(c, i + 1)),
     };
 }
