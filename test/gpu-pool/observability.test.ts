@@ -131,7 +131,9 @@ describe("GpuPool observability: the objects", () => {
         const a = Object.fromEntries(rules.map((r) => [r.alert, r]));
         const s = `{modelship_pool="l4"}`;
         expect(a.GpuPoolGpuMemoryHigh.expr).toBe(`100 * DCGM_FI_DEV_FB_USED${s} / (DCGM_FI_DEV_FB_USED${s} + DCGM_FI_DEV_FB_FREE${s}) > 95`);
-        expect(a.GpuPoolXidError.expr).toBe(`DCGM_FI_DEV_XID_ERRORS${s} > 0`);
+        expect(a.GpuPoolXidError.expr).toBe(
+            `(DCGM_FI_DEV_XID_ERRORS${s} > 0 unless DCGM_FI_DEV_XID_ERRORS${s} offset 15m) or (DCGM_FI_DEV_XID_ERRORS${s} > 0 and changes(DCGM_FI_DEV_XID_ERRORS${s}[15m]) > 0)`,
+        );
         expect(a.GpuPoolGpuTemperatureHigh.expr).toBe(`DCGM_FI_DEV_GPU_TEMP${s} > 85`);
         expect(a.GpuPoolNodeNotReady.expr).toBe(
             `(kube_node_status_condition{condition="Ready",status="true"} == 0) and on(node) label_replace(group by (Hostname) (last_over_time(DCGM_FI_DEV_GPU_UTIL${s}[1h])), "node", "$1", "Hostname", "(.*)")`,
@@ -201,7 +203,7 @@ describe("GpuPool observability: the objects", () => {
         expect(rt.ofType(POD_MONITOR)).toEqual([]);
         expect(rt.ofType(CM)).toEqual([]);
         const a = Object.fromEntries(rulesOf("op").map((r) => [r.alert, r]));
-        expect(a.GpuPoolXidError.expr).toBe(`DCGM_FI_DEV_XID_ERRORS{job="nvidia-dcgm-exporter"} > 0`);
+        expect(a.GpuPoolXidError.expr).toContain(`changes(DCGM_FI_DEV_XID_ERRORS{job="nvidia-dcgm-exporter"}[15m])`);
         expect(a.GpuPoolGpuMemoryHigh.labels).toEqual({ severity: "warning", modelship_pool: "op" });
     });
 
@@ -361,14 +363,27 @@ describe("the pool's alerts and dashboard, run by promtool", () => {
         ]);
     });
 
-    it("XID errors: fires at once on a non-zero XID, not on 0", () => {
+    it("XID errors: fires at once on a new XID for 15 minutes, not on 0 and not on the stale value DCGM keeps", () => {
         const bad = gpu("node-a", "0");
+        // Exporters since 3.3.6 label each XID code: a code first seen is a series of its own.
+        const coded = { ...gpu("node-b", "0"), err_code: "31" };
         testRules([
             {
-                name: "XID 79 on one GPU",
+                name: "XID 79 on one GPU, then held; XID 31 as a new series; a GPU at 0",
                 interval: "1m",
-                input_series: [series("DCGM_FI_DEV_XID_ERRORS", bad, "0 0 79x10"), series("DCGM_FI_DEV_XID_ERRORS", gpu("node-a", "1"), held(0))],
-                alert_rule_test: [at("1m", "GpuPoolXidError", []), at("5m", "GpuPoolXidError", [{ exp_labels: { ...bad, severity: "critical" } }])],
+                input_series: [
+                    series("DCGM_FI_DEV_XID_ERRORS", bad, "0 0 79x40"),
+                    series("DCGM_FI_DEV_XID_ERRORS", coded, "_x30 31x20"),
+                    series("DCGM_FI_DEV_XID_ERRORS", gpu("node-a", "1"), held(0)),
+                ],
+                alert_rule_test: [
+                    at("1m", "GpuPoolXidError", []),
+                    at("5m", "GpuPoolXidError", [{ exp_labels: { ...bad, severity: "critical" } }]),
+                    // The value DCGM keeps after the fault no longer fires once the window has passed.
+                    at("25m", "GpuPoolXidError", []),
+                    at("35m", "GpuPoolXidError", [{ exp_labels: { ...coded, severity: "critical" } }]),
+                    at("50m", "GpuPoolXidError", []),
+                ],
             },
         ]);
     });

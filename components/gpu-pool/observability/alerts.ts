@@ -23,6 +23,21 @@ export const POOL_ALERT_LABEL = "modelship_pool";
 export const IDLE_UTILIZATION_PERCENT = 5;
 /** How long each alert's condition must hold (the threshold-driven ones take theirs from `thresholds`). */
 export const POOL_ALERT_FOR = { gpuMemory: ALERT_FOR.gpuMemory, temperature: "5m", xid: "0m" } as const;
+/** How long a new XID error keeps its alert firing. */
+export const XID_WINDOW = "15m";
+
+/**
+ * A GPU's XID error, for {@link XID_WINDOW} after it is reported. DCGM_FI_DEV_XID_ERRORS is a gauge of the last XID a
+ * GPU reported, and it keeps that value until the driver is reset or the exporter restarts (NVIDIA/DCGM#277,
+ * NVIDIA/dcgm-exporter#500), so `> 0` alone would fire for days after one fault. What is new fires instead: a series that
+ * did not exist a window ago (exporters since 3.3.6 add `err_code`, so each XID code is a series of its own), or a
+ * series whose value changed to another XID within the window.
+ */
+export function xidErrorExpr(s: string): string {
+    const xid = `DCGM_FI_DEV_XID_ERRORS${s}`;
+    return `(${xid} > 0 unless ${xid} offset ${XID_WINDOW}) or (${xid} > 0 and changes(${xid}[${XID_WINDOW}]) > 0)`;
+}
+
 /** How far back a node's GPUs must have reported for the node to count as the pool's. */
 const NODE_MEMORY = "1h";
 
@@ -66,11 +81,11 @@ export function poolAlertRules(spec: PoolSpec, hourlyNodePrice?: { usd: number }
     );
     rule(
         "GpuPoolXidError",
-        `DCGM_FI_DEV_XID_ERRORS${s} > 0`,
+        xidErrorExpr(s),
         POOL_ALERT_FOR.xid,
         "critical",
         `GPU pool ${pool}: a GPU reported an XID error`,
-        `${gpu} of pool ${pool} reported XID {{ $value }} (DCGM_FI_DEV_XID_ERRORS, the last XID error): a driver or hardware fault (NVIDIA's XID catalog says which). Drain the node if it repeats.`,
+        `${gpu} of pool ${pool} reported XID {{ $value }} in the last ${XID_WINDOW} (DCGM_FI_DEV_XID_ERRORS, the last XID error): a driver or hardware fault (NVIDIA's XID catalog says which). Drain the node if it repeats.`,
     );
     rule(
         "GpuPoolGpuTemperatureHigh",
