@@ -13,3 +13,4 @@ export * from "./security";
 export * from "./service";
 export * from "./service-account";
 export * from "./workload";
+export * from "./monitoring";

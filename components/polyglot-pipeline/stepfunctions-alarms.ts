@@ -12,7 +12,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { CostedResource } from "../../sdk/cost/types";
-import { AlarmShape, metric, thresholdAlarm } from "../model-service/targets/aws/observability";
+import { AlarmShape, metric, thresholdAlarm } from "../model-service/targets/aws/alarms";
 import { pipelineLatencySeconds, pipelineObservability } from "./observability";
 import { PipelineSpec } from "./spec";
 import { executionTimeoutSeconds } from "./stepfunctions-asl";

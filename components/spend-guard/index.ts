@@ -8,6 +8,7 @@ import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { CostedResource } from "../../sdk/cost/types";
 import { physicalName } from "../../sdk/naming";
+import { prometheusRule } from "../kubernetes/monitoring";
 import { AWS_BUDGET_TYPE, awsBudgetArgs } from "./aws";
 import { GCP_BUDGET_TYPE, gcpBudgetArgs } from "./gcp";
 import { type PrometheusWatch, spendAlertRules } from "./prometheus";
@@ -15,8 +16,6 @@ import { SpendGuardCloud, type SpendGuardSpec } from "./spec";
 
 export { SpendGuardCloud, resolveSpendGuard, spendGuardProblems, type SpendGuardContext, type SpendGuardSpec } from "./spec";
 
-/** API group and version of the Prometheus Operator's objects. */
-const MONITORING_API = "monitoring.coreos.com/v1";
 const PROMETHEUS_RULE_TYPE = "kubernetes:monitoring.coreos.com/v1:PrometheusRule";
 
 /** The component the guard watches. */
@@ -40,12 +39,7 @@ export type SpendGuardShape =
 /** The PrometheusRule of the spend alerts. */
 export function spendRuleArgs(guard: SpendGuardSpec, k8s: NonNullable<GuardedComponent["kubernetes"]>, name: string): kubernetes.apiextensions.CustomResourceArgs {
     const base = physicalName(name, "spend");
-    return {
-        apiVersion: MONITORING_API,
-        kind: "PrometheusRule",
-        metadata: { name: base, namespace: k8s.namespace, labels: k8s.labels },
-        spec: { groups: [{ name: `modelship-${base}`, rules: spendAlertRules(guard, k8s.watch) }] },
-    };
+    return prometheusRule({ name: base, namespace: k8s.namespace, labels: k8s.labels }, `modelship-${base}`, spendAlertRules(guard, k8s.watch));
 }
 
 /** The guard's resource as a shape, or undefined when there is none. */

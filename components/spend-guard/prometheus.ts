@@ -6,7 +6,7 @@
  * running). kube-state-metrics provides the series; the rule is read by the Prometheus Operator like the service's own.
  */
 import { HOURS_PER_MONTH } from "../../sdk/cost/types";
-import type { AlertRule } from "../model-service/targets/kubernetes-observability";
+import type { AlertRule } from "../kubernetes/monitoring";
 import type { SpendGuardSpec } from "./spec";
 
 /** Window of the projection, and its resolution. */

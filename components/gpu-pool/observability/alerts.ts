@@ -14,7 +14,8 @@
  *   kube-state-metrics.
  */
 import { physicalName } from "../../../sdk/naming";
-import { AlertRule, ALERT_FOR, MONITORING_API } from "../../model-service/targets/kubernetes-observability";
+import { AlertRule, prometheusRule, PrometheusRuleObject } from "../../kubernetes/monitoring";
+import { ALERT_FOR } from "../../model-service/targets/kubernetes-observability";
 import type { PoolSpec } from "../spec";
 
 /** The label every alert carries naming the pool. */
@@ -125,15 +126,10 @@ export function poolAlertRules(spec: PoolSpec, hourlyNodePrice?: { usd: number }
 }
 
 /** The PrometheusRule of the pool's alerts, `<pool>-gpu-alerts` in `namespace`. */
-export function poolPrometheusRule(
-    spec: PoolSpec,
-    where: { namespace: string; labels: Record<string, string>; hourlyNodePrice?: { usd: number } },
-): { apiVersion: string; kind: string; metadata: { name: string; namespace: string; labels: Record<string, string> }; spec: { groups: { name: string; rules: AlertRule[] }[] } } {
-    const name = physicalName(spec.name, "gpu-alerts");
-    return {
-        apiVersion: MONITORING_API,
-        kind: "PrometheusRule",
-        metadata: { name, namespace: where.namespace, labels: where.labels },
-        spec: { groups: [{ name: `modelship-pool-${physicalName(spec.name)}`, rules: poolAlertRules(spec, where.hourlyNodePrice) }] },
-    };
+export function poolPrometheusRule(spec: PoolSpec, where: { namespace: string; labels: Record<string, string>; hourlyNodePrice?: { usd: number } }): PrometheusRuleObject<string> {
+    return prometheusRule(
+        { name: physicalName(spec.name, "gpu-alerts"), namespace: where.namespace, labels: where.labels },
+        `modelship-pool-${physicalName(spec.name)}`,
+        poolAlertRules(spec, where.hourlyNodePrice),
+    );
 }

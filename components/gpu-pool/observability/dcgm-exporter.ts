@@ -26,7 +26,7 @@
  */
 import * as kubernetes from "@pulumi/kubernetes";
 import { labelValue, Ownership, physicalName } from "../../../sdk/naming";
-import { MONITORING_API } from "../../model-service/targets/kubernetes-observability";
+import { MONITORING_API } from "../../kubernetes/monitoring";
 import { GpuPoolPlacement } from "../args";
 import { nodeAgentDaemonSet } from "../kubernetes";
 

@@ -15,6 +15,7 @@
 import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { runtimeEntry } from "../../../sdk/catalog/runtimes";
+import { AlertRule, MONITORING_API, prometheusRule } from "../../kubernetes/monitoring";
 import { kubernetesLabels, physicalName, selectorLabels } from "../../../sdk/naming";
 import { ScalingBound } from "../../spike-autoscaler/args";
 import { DEFAULT_LATENCY_SHARE } from "../observability";
@@ -25,8 +26,6 @@ import { layouts } from "./kubernetes";
 import { KNATIVE_SERVING_NAMESPACE } from "../../spike-autoscaler/knative-install";
 import { kubernetesSettings, onKnative } from "./kubernetes-spec";
 
-/** API group and version of the Prometheus Operator's objects. */
-export const MONITORING_API = "monitoring.coreos.com/v1";
 /** The serving container's port in a Knative revision's pods, whatever the template names it (revision_helpers.go `UserPortName`). */
 export const KNATIVE_USER_PORT_NAME = "user-port";
 /** The label every alert carries naming the service (its physical name). */
@@ -36,15 +35,6 @@ export const SERVICE_ALERT_LABEL = "modelship_service";
 export const ALERT_FOR = { queueBuilding: "5m", atMaxReplicas: "15m", coldStart: "1m", errorRate: "5m", latency: "10m", gpuMemory: "10m" } as const;
 /** Window of the rates and of the queue's growth. */
 const WINDOW = "5m";
-
-/** One alerting rule of the PrometheusRule. */
-export interface AlertRule {
-    alert: string;
-    expr: string;
-    for: string;
-    labels: Record<string, string>;
-    annotations: { summary: string; description: string };
-}
 
 /** An alert the service does not get, and why (the server reports no such metric, or nothing could bind). */
 export interface SkippedAlert {
@@ -231,12 +221,7 @@ export function podMonitorArgs(spec: ServingSpec): kubernetes.apiextensions.Cust
 /** The PrometheusRule: one group of the service's alerts. */
 export function prometheusRuleArgs(spec: ServingSpec, timing: ServingTiming): kubernetes.apiextensions.CustomResourceArgs {
     const base = physicalName(spec.name);
-    return {
-        apiVersion: MONITORING_API,
-        kind: "PrometheusRule",
-        metadata: { name: base, namespace: kubernetesSettings(spec).namespace, labels: monitoringLabels(spec) },
-        spec: { groups: [{ name: `modelship-${base}`, rules: alertRules(spec, timing).rules }] },
-    };
+    return prometheusRule({ name: base, namespace: kubernetesSettings(spec).namespace, labels: monitoringLabels(spec) }, `modelship-${base}`, alertRules(spec, timing).rules);
 }
 
 /**

@@ -24,7 +24,7 @@ import { functionDescription, functionShape, lambdaProblems, LambdaSettings, lam
 import { ServingTarget, TargetDeployment } from "./target";
 import { createLambdaScaling, LAMBDA_PRICE_UNKNOWN } from "../../spike-autoscaler/lambda";
 import { trackingPolicyShape } from "../../spike-autoscaler/app-autoscaling";
-import { createLambdaObservability, LambdaWatch, lambdaObservabilityShapes } from "./aws/observability";
+import { createLambdaObservability, LambdaWatch, lambdaObservabilityShapes } from "./aws/observability-lambda";
 
 /** The alias that carries provisioned concurrency (and that the URL and API invoke when it exists). */
 const ALIAS = "live";
@@ -39,7 +39,7 @@ function hasAlias(settings: LambdaSettings): boolean {
     return settings.provisionedConcurrency > 0 || settings.autoscaled;
 }
 
-/** What the alarms and dashboard watch (aws/observability.ts): the alias when callers invoke one. */
+/** What the alarms and dashboard watch (aws/observability-lambda.ts): the alias when callers invoke one. */
 function watched(settings: LambdaSettings): LambdaWatch {
     const alias = hasAlias(settings);
     return { functionName: settings.functionName, alias: alias ? ALIAS : undefined, provisioned: alias, timeoutSeconds: settings.timeoutSeconds };

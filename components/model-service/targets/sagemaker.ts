@@ -45,7 +45,7 @@ import type { ReplicaPricing } from "../../spike-autoscaler/budget";
 import { scheduledActionShapes, trackingPolicyShape } from "../../spike-autoscaler/app-autoscaling";
 import { createSageMakerQueueScaling, createSageMakerScaling, sagemakerGpusPerInstance, sagemakerQueueScalingShapes, sagemakerReplicaShape } from "../../spike-autoscaler/sagemaker";
 import { createQueueStore, queueEndpoint, queueStoreShapes } from "./aws/sagemaker-async";
-import { createSageMakerObservability, SageMakerWatch, sagemakerObservabilityShapes } from "./aws/observability";
+import { createSageMakerObservability, SageMakerWatch, sagemakerObservabilityShapes } from "./aws/observability-sagemaker";
 
 /** The image a version's Model runs, in the account and region the endpoint is created in. */
 function imageIn(ctx: AwsContext, spec: ServingSpec, version: ServingVersion): pulumi.Input<string> {
@@ -57,7 +57,7 @@ function sagemakerLogGroupName(spec: ServingSpec): string {
     return `/aws/sagemaker/Endpoints/${endpointName(spec)}`;
 }
 
-/** What the alarms and dashboard watch (aws/observability.ts). */
+/** What the alarms and dashboard watch (aws/observability-sagemaker.ts). */
 function watched(spec: ServingSpec, settings: SageMakerSettings): SageMakerWatch {
     return { endpointName: endpointName(spec), serverless: settings.serverless, requestTimeoutSeconds: sagemakerTiming(spec).requestTimeoutSeconds };
 }

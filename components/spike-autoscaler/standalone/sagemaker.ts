@@ -1,13 +1,14 @@
 /**
  * A standalone SpikeAutoscaler on SageMaker: Application Auto Scaling on the endpoint variant named in `sagemaker`,
  * and (`observability`, on by default) the CloudWatch alarm a ModelService's own scaling gets when the variant sits at
- * its effective maximum (components/model-service/targets/aws/observability.ts, `sagemakerAtMaxAlarm`).
+ * its effective maximum (components/model-service/targets/aws/observability-sagemaker.ts, `sagemakerAtMaxAlarm`).
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { awsInstanceAccelerators } from "../../../sdk/catalog";
 import { cloudTags } from "../../../sdk/naming";
-import { sagemakerAtMaxAlarm, snsActions } from "../../model-service/targets/aws/observability";
+import { snsActions } from "../../model-service/targets/aws/alarms";
+import { sagemakerAtMaxAlarm } from "../../model-service/targets/aws/observability-sagemaker";
 import type { ParsedSpikeAutoscalerArgs } from "../schema";
 import { createSageMakerScaling, sagemakerGpusPerInstance, sagemakerReplicaShape } from "../sagemaker";
 import type { AutoscalerSpec } from "../spec";
